@@ -1,0 +1,130 @@
+// The one place that reads the workflow's inputs. It reads them from the
+// environment the way the runner passes them (INPUT_<NAME>, trimmed, as
+// @actions/core does), which keeps it a pure function of `env` that tests can
+// call directly, and turns them into typed, checked Settings.
+import { InputError } from './errors.js';
+import { parseBoolean, parseDuration, parseInteger, parseMediaRef, type MediaRef } from './parse.js';
+import { parseRequestInput } from './request/extra.js';
+import { didYouMean } from './suggest.js';
+import { GENERATION_TYPES, isGenerationType, type GenerationType, type MappedInput } from './variants.js';
+
+/** Every input action.yml declares, with the defaults it declares (a test keeps the two equal). */
+export const INPUT_DEFAULTS = {
+  'api-key': '',
+  'base-url': 'https://api.hedra.com/web-app/public',
+  type: 'video',
+  model: '',
+  prompt: '',
+  text: '',
+  'voice-id': '',
+  image: '',
+  'end-image': '',
+  audio: '',
+  video: '',
+  resolution: '',
+  'aspect-ratio': '',
+  duration: '',
+  seed: '',
+  name: '',
+  'batch-size': '',
+  request: '',
+  'dry-run': 'false',
+} as const;
+
+export type InputName = keyof typeof INPUT_DEFAULTS;
+export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[];
+
+export type InputValue = string | number | MediaRef;
+
+export interface Settings {
+  baseUrl: string;
+  type: GenerationType;
+  /** A model slug or a model UUID, as given. */
+  model?: string;
+  /** The typed inputs that were set, keyed by input name, parsed. */
+  values: Partial<Record<MappedInput, InputValue>>;
+  /** The `request` input: further body fields, merged under the typed ones. */
+  request?: Record<string, unknown>;
+  dryRun: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+const envName = (input: string) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
+
+function read(env: Env, input: InputName): string {
+  return (env[envName(input)] ?? INPUT_DEFAULTS[input]).trim();
+}
+
+/** The key from `api-key`, else from the HEDRA_API_KEY environment variable. */
+export function readApiKey(env: Env): string | undefined {
+  return read(env, 'api-key') || env.HEDRA_API_KEY?.trim() || undefined;
+}
+
+/** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
+function rejectUnknownInputs(env: Env): void {
+  const known = new Set(INPUT_NAMES.map(envName));
+  for (const key of Object.keys(env)) {
+    if (!key.startsWith('INPUT_') || known.has(key)) continue;
+    const written = key.slice('INPUT_'.length).toLowerCase();
+    throw new InputError(`Unexpected input "${written}": this action has no such input.${didYouMean(written, INPUT_NAMES)}`);
+  }
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError(`Input "base-url" must be a URL such as ${INPUT_DEFAULTS['base-url']}, got "${raw}".`);
+  }
+  // The API key travels in a header: plain http is allowed only to this machine (local test servers).
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new InputError(`Input "base-url" must be an https:// URL (http:// only to localhost), got "${raw}".`);
+  }
+  if (url.search || url.hash) throw new InputError(`Input "base-url" must not have a query or fragment, got "${raw}".`);
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseType(raw: string): GenerationType {
+  if (isGenerationType(raw)) return raw;
+  throw new InputError(
+    `Input "type" must be one of ${GENERATION_TYPES.join(', ')}; got "${raw}".${didYouMean(raw, GENERATION_TYPES)}`,
+  );
+}
+
+/** How each typed input's text becomes its value. */
+const PARSERS: Record<MappedInput, (input: string, raw: string) => InputValue> = {
+  prompt: (_, raw) => raw,
+  text: (_, raw) => raw,
+  'voice-id': (_, raw) => raw,
+  image: parseMediaRef,
+  'end-image': parseMediaRef,
+  audio: parseMediaRef,
+  video: parseMediaRef,
+  resolution: (_, raw) => raw,
+  'aspect-ratio': (_, raw) => raw,
+  duration: parseDuration,
+  seed: (input, raw) => parseInteger(input, raw),
+  name: (_, raw) => raw,
+  'batch-size': (input, raw) => parseInteger(input, raw, { min: 1, max: 8 }),
+};
+
+export async function parseInputs(env: Env): Promise<Settings> {
+  rejectUnknownInputs(env);
+  const values: Settings['values'] = {};
+  for (const [input, parse] of Object.entries(PARSERS) as [MappedInput, (typeof PARSERS)[MappedInput]][]) {
+    const raw = read(env, input);
+    if (raw !== '') values[input] = parse(input, raw);
+  }
+  const requestText = read(env, 'request');
+  return {
+    baseUrl: parseBaseUrl(read(env, 'base-url')),
+    type: parseType(read(env, 'type')),
+    model: read(env, 'model') || undefined,
+    values,
+    request: requestText === '' ? undefined : await parseRequestInput(requestText),
+    dryRun: parseBoolean('dry-run', read(env, 'dry-run')),
+  };
+}

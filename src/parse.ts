@@ -1,0 +1,66 @@
+// Pure parsers for input values. Each takes the input's name so that its
+// error says which input is wrong, in the user's own words.
+import { InputError } from './errors.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_RE.test(value);
+}
+
+/** YAML 1.2 core-schema booleans, as the runner documents for boolean inputs. */
+export function parseBoolean(input: string, raw: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  throw new InputError(`Input "${input}" must be true or false, got "${raw}".`);
+}
+
+export function parseInteger(input: string, raw: string, bounds: { min?: number; max?: number } = {}): number {
+  if (!/^[-+]?\d+$/.test(raw)) throw new InputError(`Input "${input}" must be a whole number, got "${raw}".`);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value)) throw new InputError(`Input "${input}" is too large: "${raw}".`);
+  const { min, max } = bounds;
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+    throw new InputError(`Input "${input}" must be between ${min} and ${max}, got ${value}.`);
+  }
+  return value;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration in milliseconds: a plain number means milliseconds; a unit
+ * (ms, s, m, h) may follow, with decimals (`1.5m`). The result may be
+ * fractional; callers that need whole milliseconds check that themselves.
+ */
+export function parseDuration(input: string, raw: string): number {
+  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/i.exec(raw);
+  if (!match) {
+    throw new InputError(
+      `Input "${input}" must be a duration: milliseconds as a number (5000) or a number with a unit ms, s, m or h (500ms, 5s, 1.5m), got "${raw}".`,
+    );
+  }
+  const ms = Number(match[1]) * UNIT_MS[(match[2] ?? 'ms').toLowerCase()];
+  if (ms <= 0) throw new InputError(`Input "${input}" must be longer than zero, got "${raw}".`);
+  return ms;
+}
+
+/** What a media input names: an existing asset, or (video keyframes only) a public URL. */
+export type MediaRef = { kind: 'asset'; id: string } | { kind: 'url'; url: string };
+
+export function parseMediaRef(input: string, raw: string): MediaRef {
+  if (isUuid(raw)) return { kind: 'asset', id: raw.toLowerCase() };
+  if (/^https:\/\//i.test(raw)) {
+    try {
+      return { kind: 'url', url: new URL(raw).href };
+    } catch {
+      throw new InputError(`Input "${input}" is not a valid URL: "${raw}".`);
+    }
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw new InputError(`Input "${input}" accepts https:// URLs only, got "${raw}".`);
+  }
+  throw new InputError(
+    `Input "${input}" must be a Hedra asset id (a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6) or an https:// URL, got "${raw}".`,
+  );
+}

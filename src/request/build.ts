@@ -1,0 +1,134 @@
+// Settings → the JSON body of POST /generations. Pure: ids come from the
+// `newId` the caller passes, so tests are deterministic.
+import { InputError } from '../errors.js';
+import type { Settings } from '../inputs.js';
+import { isUuid, type MediaRef } from '../parse.js';
+import {
+  BATCH_TYPES,
+  DEFAULT_VIDEO_MODEL_ID,
+  INPUT_FIELDS,
+  MODEL_ID_FIELD,
+  typesUsing,
+  type FieldPath,
+  type GenerationType,
+  type MappedInput,
+} from '../variants.js';
+import { validateBody } from './validate.js';
+
+export type Body = Record<string, unknown>;
+
+/** Fields the action fills itself: a value in `request` would break the no-double-billing guarantee. */
+const ACTION_OWNED = ['type', 'generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids'];
+
+export interface BuiltRequest {
+  body: Body;
+  /** The generation ids chosen for this request, one per batch item. */
+  generationIds: string[];
+}
+
+const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Body path (dot-joined) → the input that set it; what error messages translate back through. */
+export type Sources = Map<string, string>;
+
+function setField(body: Body, path: FieldPath, value: unknown, input: string, sources: Sources): void {
+  let node = body;
+  for (const [i, key] of path.slice(0, -1).entries()) {
+    const child = node[key];
+    if (child === undefined) node[key] = {};
+    else if (!isObject(child)) {
+      throw new InputError(
+        `Input "request" sets ${path.slice(0, i + 1).join('.')} to a non-mapping, but input "${input}" needs to set ${path.join('.')} inside it.`,
+      );
+    }
+    node = node[key] as Body;
+  }
+  const leaf = path[path.length - 1];
+  if (node[leaf] !== undefined) {
+    throw new InputError(
+      `Field ${path.join('.')} is set twice: by input "${input}" and inside input "request". Set it one way only.`,
+    );
+  }
+  node[leaf] = value;
+  sources.set(path.join('.'), input);
+}
+
+function notUsedError(input: MappedInput | 'model', type: GenerationType): InputError {
+  const users = typesUsing(input);
+  return new InputError(
+    `Input "${input}" is not used by type ${type}; it is used by ${users.join(', ')}. Remove it, or choose one of those types.`,
+  );
+}
+
+/** Where a media value goes: asset ids to the table's field; https URLs only to video keyframes. */
+function mediaField(input: MappedInput, type: GenerationType, ref: MediaRef, path: FieldPath): [FieldPath, string] {
+  if (ref.kind === 'asset') return [path, ref.id];
+  const urlField = type === 'video' && { image: 'start_keyframe_url', 'end-image': 'end_keyframe_url' }[input as string];
+  if (!urlField) {
+    throw new InputError(
+      `Input "${input}" takes a URL only for type video (as a keyframe); for type ${type} give a Hedra asset id.`,
+    );
+  }
+  return [[urlField], ref.url];
+}
+
+function checkCombinations(settings: Settings): void {
+  const { type, values } = settings;
+  if (type !== 'video') return;
+  const speech = values.text !== undefined || values['voice-id'] !== undefined;
+  if (speech && (values.text === undefined || values['voice-id'] === undefined)) {
+    throw new InputError(
+      'For type video, inputs "text" and "voice-id" go together: Hedra speaks the text with that voice (audio_generation). Set both, or give "audio" instead.',
+    );
+  }
+  if (speech && values.audio !== undefined) {
+    throw new InputError('For type video, give either "audio" or "text" with "voice-id", not both: each supplies the soundtrack.');
+  }
+}
+
+export function buildRequest(settings: Settings, newId: () => string): BuiltRequest {
+  const { type, values, model } = settings;
+  const body: Body = structuredClone(settings.request ?? {});
+  const sources: Sources = new Map();
+
+  for (const key of ACTION_OWNED) {
+    if (key in body) {
+      const hint =
+        key === 'type'
+          ? 'Use the "type" input.'
+          : 'The action chooses generation and asset ids itself so that a retry can never bill twice.';
+      throw new InputError(`Input "request" must not set "${key}". ${hint}`);
+    }
+  }
+  checkCombinations(settings);
+  body.type = type;
+
+  for (const [input, value] of Object.entries(values) as [MappedInput, Settings['values'][MappedInput]][]) {
+    let path = INPUT_FIELDS[input][type];
+    if (path === undefined || value === undefined) throw notUsedError(input, type);
+    let sent: unknown = value;
+    if (typeof value === 'object') [path, sent] = mediaField(input, type, value, path);
+    else if (input === 'duration' && type === 'text_to_sound') sent = Number(value) / 1000;
+    setField(body, path, sent, input, sources);
+  }
+
+  if (model !== undefined) {
+    const idField = MODEL_ID_FIELD[type];
+    if (idField === undefined) throw notUsedError('model', type);
+    setField(body, isUuid(model) ? [idField] : ['model_slug'], isUuid(model) ? model.toLowerCase() : model, 'model', sources);
+  } else if (type === 'video' && body.model_slug == null && body.ai_model_id == null) {
+    body.ai_model_id = DEFAULT_VIDEO_MODEL_ID;
+  }
+
+  if (isObject(body.audio_generation) && sources.has('audio_generation.text')) {
+    body.audio_generation = { type: 'text_to_speech', ...body.audio_generation };
+  }
+
+  const batchSize = BATCH_TYPES.includes(type) && typeof body.batch_size === 'number' ? body.batch_size : 1;
+  const generationIds = Array.from({ length: Number.isInteger(batchSize) && batchSize > 1 && batchSize <= 8 ? batchSize : 1 }, newId);
+  if (generationIds.length > 1) body.generation_ids = generationIds;
+  else body.generation_id = generationIds[0];
+
+  validateBody(type, body, sources);
+  return { body, generationIds };
+}

@@ -1,0 +1,113 @@
+// Checks a built body against the variant's zod schema and, when it fails,
+// says what is wrong in the user's terms: the input that set the field (as
+// written in the workflow), or the field inside the `request` input, with a
+// did-you-mean for unknown fields.
+import type { z } from 'zod';
+import { InputError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
+import { INPUT_FIELDS, type GenerationType, type MappedInput } from '../variants.js';
+import { REQUEST_SCHEMAS } from './schemas.js';
+import type { Sources } from './build.js';
+
+type Issue = z.core.$ZodIssue;
+type Path = readonly PropertyKey[];
+
+/** Field names the schema allows at a path (for did-you-mean), walking through optional, nullable and arrays. */
+function fieldsAt(schema: z.core.$ZodType, path: Path): string[] {
+  let node: z.core.$ZodType | undefined = schema;
+  const unwrap = () => {
+    while (node && ['optional', 'nullable'].includes(node._zod.def.type)) {
+      node = (node._zod.def as unknown as { innerType: z.core.$ZodType }).innerType;
+    }
+  };
+  unwrap();
+  for (const key of path) {
+    if (!node) return [];
+    const def = node._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    node = typeof key === 'number' ? def.element : def.shape?.[key as string];
+    unwrap();
+  }
+  const shape = (node?._zod.def as unknown as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function formatPath(path: Path): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
+}
+
+function valueAt(body: unknown, path: Path): unknown {
+  let node = body;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+function expectation(issue: Issue, missing: boolean): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (missing) return 'is required';
+      return `must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+    case 'too_small': {
+      const min = String(issue.minimum);
+      if (issue.origin === 'string') return Number(min) <= 1 ? 'must not be empty' : `must have at least ${min} characters`;
+      if (issue.origin === 'array') return `must have at least ${min} items`;
+      return issue.inclusive ? `must be at least ${min}` : `must be greater than ${min}`;
+    }
+    case 'too_big': {
+      const max = String(issue.maximum);
+      if (issue.origin === 'string') return `must have at most ${max} characters`;
+      if (issue.origin === 'array') return `must have at most ${max} items`;
+      return issue.inclusive ? `must be at most ${max}` : `must be less than ${max}`;
+    }
+    case 'invalid_format':
+      if (issue.format === 'guid') return 'must be a UUID (such as 3fa85f64-5717-4562-b3fc-2c963f66afa6)';
+      if (issue.format === 'url') return 'must be an absolute URL';
+      return `must be in ${issue.format} format`;
+    case 'invalid_value':
+      return `must be ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return 'has the wrong form for this field (see the API reference)';
+    default:
+      return issue.message;
+  }
+}
+
+/** The input that sets a field (or a field inside it) for this type, if any. */
+function inputFor(type: GenerationType, path: string): MappedInput | undefined {
+  for (const [input, fields] of Object.entries(INPUT_FIELDS) as [MappedInput, (typeof INPUT_FIELDS)[MappedInput]][]) {
+    const field = fields[type]?.join('.');
+    if (field !== undefined && (field === path || field.startsWith(`${path}.`))) return input;
+  }
+  return undefined;
+}
+
+function describeIssue(type: GenerationType, issue: Issue, body: unknown, sources: Sources): string[] {
+  const schema = REQUEST_SCHEMAS[type];
+  if (issue.code === 'unrecognized_keys') {
+    const where = issue.path.length ? ` in ${formatPath(issue.path)}` : '';
+    const known = fieldsAt(schema, issue.path);
+    return issue.keys.map(
+      (key) => `Input "request": unknown field "${key}"${where} for type ${type}.${didYouMean(key, known)}`,
+    );
+  }
+  const path = formatPath(issue.path);
+  const missing = valueAt(body, issue.path) === undefined;
+  const why = expectation(issue, missing);
+  const source = sources.get(issue.path.join('.'));
+  if (source !== undefined) return [`Input "${source}" (sent as ${path}) ${why}.`];
+  if (!missing) return [`Input "request": field ${path} ${why}.`];
+  const input = inputFor(type, issue.path.join('.'));
+  if (input !== undefined) return [`Input "${input}" is required for type ${type}.`];
+  return [`Field ${path} is required for type ${type}: set it in input "request".`];
+}
+
+export function validateBody(type: GenerationType, body: unknown, sources: Sources): void {
+  const result = REQUEST_SCHEMAS[type].safeParse(body);
+  if (result.success) return;
+  const problems = [...new Set(result.error.issues.flatMap((issue) => describeIssue(type, issue, body, sources)))];
+  throw new InputError(
+    problems.length === 1 ? problems[0] : `The ${type} request has ${problems.length} problems:\n- ${problems.join('\n- ')}`,
+  );
+}

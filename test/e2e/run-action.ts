@@ -1,0 +1,93 @@
+// Runs the committed dist/index.js as the runner does: a child process whose
+// environment carries INPUT_<NAME> for every input (action.yml's defaults
+// applied, then the step's `with:`), and the runner's file commands.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const BUNDLE = join(ROOT, 'dist/index.js');
+
+export const actionYml = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { description: string; default?: string; required?: boolean }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string };
+  branding: { icon: string; color: string };
+};
+
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  dirs: { temp: string; workspace: string };
+}
+
+/** The runner's GITHUB_OUTPUT format: `name<<DELIM\nvalue\nDELIM` (and plain `name=value`). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2], i + 1);
+      outputs[heredoc[1]] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=');
+      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return outputs;
+}
+
+export interface RunOptions {
+  /** Extra environment (HEDRA_API_KEY, RUNNER_DEBUG, ...). */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const base = mkdtempSync(join(tmpdir(), 'hedra-e2e-'));
+  const temp = join(base, 'runner-temp');
+  const workspace = join(base, 'workspace');
+  for (const dir of [temp, workspace]) mkdirSync(dir);
+  const files = { GITHUB_OUTPUT: 'output', GITHUB_STEP_SUMMARY: 'summary', GITHUB_STATE: 'state', GITHUB_ENV: 'env', GITHUB_PATH: 'path' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: base,
+    RUNNER_TEMP: temp,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+  };
+  for (const [name, file] of Object.entries(files)) {
+    env[name] = join(base, file);
+    writeFileSync(env[name], '');
+  }
+  for (const [name, spec] of Object.entries(actionYml.inputs)) env[inputEnv(name)] = spec.default ?? '';
+  for (const [name, value] of Object.entries(inputs)) env[inputEnv(name)] = value;
+  Object.assign(env, options.env);
+
+  const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8')),
+    summary: existsSync(env.GITHUB_STEP_SUMMARY) ? readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8') : '',
+    dirs: { temp, workspace },
+  };
+}
+
+export const inputEnv = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
