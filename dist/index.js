@@ -86701,7 +86701,7 @@ class Transport {
     async json(method, path, body) {
         const operation = `${method} ${path}`;
         log.debug(`→ ${operation}`);
-        const response = await (0,node_modules_undici/* request */.Em)(`${this.options.baseUrl}${path}`, {
+        const response = await this.send(operation, () => (0,node_modules_undici/* request */.Em)(`${this.options.baseUrl}${path}`, {
             method,
             dispatcher: this.dispatcher,
             headers: {
@@ -86711,8 +86711,8 @@ class Transport {
                 ...(body === undefined ? {} : { 'content-type': 'application/json' }),
             },
             body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await response.body.text();
+        }));
+        const text = await this.send(operation, () => response.body.text());
         log.debug(`← ${operation}: HTTP ${response.statusCode}, ${text.length} bytes`);
         if (response.statusCode < 200 || response.statusCode >= 300)
             throw apiError(response.statusCode, text, operation);
@@ -86721,6 +86721,17 @@ class Transport {
         }
         catch {
             throw new ApiError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${response.statusCode}).`, response.statusCode, text);
+        }
+    }
+    /** Network failures (no HTTP answer) as ApiErrors without a status, naming the call and the host. */
+    async send(operation, attempt) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const code = error.code;
+            const reason = error.message + (code && !error.message.includes(code) ? ` (${code})` : '');
+            throw new ApiError(`No answer from Hedra to ${operation} at ${new URL(this.options.baseUrl).host}: ${reason}.`, undefined, undefined);
         }
     }
     async close() {
@@ -86834,18 +86845,18 @@ async function parseRequestInput(text) {
 
 ;// CONCATENATED MODULE: ./src/suggest.ts
 // "Did you mean" for misspelt input and field names.
+/** Optimal-string-alignment distance: edits, with a swap of neighbours ("vidoe") counting as one. */
 function editDistance(a, b) {
-    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
     for (let i = 1; i <= a.length; i++) {
-        let diag = prev[0];
-        prev[0] = i;
         for (let j = 1; j <= b.length; j++) {
-            const above = prev[j];
-            prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diag = above;
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
     }
-    return prev[b.length];
+    return d[a.length][b.length];
 }
 /** Folds the spellings people mix up: case, `-` vs `_` vs space. */
 const fold = (s) => s.toLowerCase().replace(/[-_\s]/g, '');
@@ -87084,6 +87095,8 @@ async function parseInputs(env) {
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
+/** Every output the action sets; action.yml declares exactly these (tested). */
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['generation-id', 'asset-id', 'generation-ids', 'asset-ids', 'request']));
 /**
  * The ids of every item, in the order the action chose the generation ids.
  * batch_results is matched by id where the server echoes ours; otherwise it
@@ -87293,12 +87306,19 @@ function valueAt(body, path) {
     }
     return node;
 }
+const KINDS = {
+    int: 'a whole number',
+    number: 'a number',
+    string: 'a string',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'a mapping',
+    tuple: 'a list',
+};
 function expectation(issue, missing) {
     switch (issue.code) {
         case 'invalid_type':
-            if (missing)
-                return 'is required';
-            return `must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+            return missing ? 'is required' : `must be ${KINDS[issue.expected] ?? issue.expected}`;
         case 'too_small': {
             const min = String(issue.minimum);
             if (issue.origin === 'string')
@@ -87323,8 +87343,12 @@ function expectation(issue, missing) {
             return `must be in ${issue.format} format`;
         case 'invalid_value':
             return `must be ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-        case 'invalid_union':
-            return 'has the wrong form for this field (see the API reference)';
+        case 'invalid_union': {
+            // Each branch's own complaint about the value itself, e.g. "must be a UUID or must be a list".
+            const forms = issue.errors.flatMap((branch) => branch.filter((i) => i.path.length === 0).slice(0, 1));
+            const said = [...new Set(forms.map((i) => expectation(i, false)))];
+            return said.length ? said.join(', or ') : 'does not have any of the accepted forms';
+        }
         default:
             return issue.message;
     }
@@ -87422,10 +87446,10 @@ function checkCombinations(settings) {
 }
 function buildRequest(settings, newId) {
     const { type, values, model } = settings;
-    const body = structuredClone(settings.request ?? {});
+    const extra = structuredClone(settings.request ?? {});
     const sources = new Map();
     for (const key of ACTION_OWNED) {
-        if (key in body) {
+        if (key in extra) {
             const hint = key === 'type'
                 ? 'Use the "type" input.'
                 : 'The action chooses generation and asset ids itself so that a retry can never bill twice.';
@@ -87433,7 +87457,7 @@ function buildRequest(settings, newId) {
         }
     }
     checkCombinations(settings);
-    body.type = type;
+    const body = { type, ...extra };
     for (const [input, value] of Object.entries(values)) {
         let path = INPUT_FIELDS[input][type];
         if (path === undefined || value === undefined)
@@ -87498,7 +87522,7 @@ async function run(env = process.env) {
             throw new InputError(MISSING_KEY);
         const { body, generationIds } = buildRequest(settings, external_node_crypto_.randomUUID);
         const requestJson = JSON.stringify(body);
-        setOutput('request', requestJson);
+        setOutputs({ request: requestJson });
         if (settings.dryRun) {
             log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
             return;

@@ -7,7 +7,7 @@ import { HedraApi } from './hedra-api.js';
 import { Transport } from './http/transport.js';
 import { parseInputs, readApiKey } from './inputs.js';
 import { addSecret, log, redact } from './log.js';
-import { createdIds, idOutputs } from './outputs.js';
+import { createdIds, idOutputs, type Outputs } from './outputs.js';
 import { buildRequest } from './request/build.js';
 
 const USER_AGENT = 'hedra-generate-action/0.1';
@@ -16,7 +16,7 @@ const MISSING_KEY =
   'No Hedra API key: set input "api-key" (api-key: ${{ secrets.HEDRA_API_KEY }}) or the HEDRA_API_KEY environment variable. ' +
   'If the secret exists, note that workflows triggered from forks and by Dependabot are not given repository secrets.';
 
-function setOutputs(outputs: Record<string, string>): void {
+function setOutputs(outputs: Outputs): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }
 
@@ -30,7 +30,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!apiKey && !settings.dryRun) throw new InputError(MISSING_KEY);
     const { body, generationIds } = buildRequest(settings, randomUUID);
     const requestJson = JSON.stringify(body);
-    core.setOutput('request', requestJson);
+    setOutputs({ request: requestJson });
     if (settings.dryRun) {
       log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
       return;

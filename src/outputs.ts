@@ -1,6 +1,10 @@
 // The step's outputs. Pure: takes what the run produced, returns name → value.
 import type { CreatedGeneration } from './hedra-api.js';
 
+/** Every output the action sets; action.yml declares exactly these (tested). */
+export const OUTPUT_NAMES = ['generation-id', 'asset-id', 'generation-ids', 'asset-ids', 'request'] as const;
+export type Outputs = Partial<Record<(typeof OUTPUT_NAMES)[number], string>>;
+
 export interface GenerationIds {
   generationIds: string[];
   assetIds: string[];
@@ -21,7 +25,7 @@ export function createdIds(chosen: string[], created: CreatedGeneration): Genera
   };
 }
 
-export function idOutputs(ids: GenerationIds): Record<string, string> {
+export function idOutputs(ids: GenerationIds): Outputs {
   return {
     'generation-id': ids.generationIds[0] ?? '',
     'asset-id': ids.assetIds[0] ?? '',

@@ -29,7 +29,7 @@ export class Transport {
   async json(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const operation = `${method} ${path}`;
     log.debug(`→ ${operation}`);
-    const response = await request(`${this.options.baseUrl}${path}`, {
+    const response = await this.send(operation, () => request(`${this.options.baseUrl}${path}`, {
       method,
       dispatcher: this.dispatcher,
       headers: {
@@ -39,14 +39,25 @@ export class Transport {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.body.text();
+    }));
+    const text = await this.send(operation, () => response.body.text());
     log.debug(`← ${operation}: HTTP ${response.statusCode}, ${text.length} bytes`);
     if (response.statusCode < 200 || response.statusCode >= 300) throw apiError(response.statusCode, text, operation);
     try {
       return JSON.parse(text);
     } catch {
       throw new ApiError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${response.statusCode}).`, response.statusCode, text);
+    }
+  }
+
+  /** Network failures (no HTTP answer) as ApiErrors without a status, naming the call and the host. */
+  private async send<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const reason = (error as Error).message + (code && !(error as Error).message.includes(code) ? ` (${code})` : '');
+      throw new ApiError(`No answer from Hedra to ${operation} at ${new URL(this.options.baseUrl).host}: ${reason}.`, undefined, undefined);
     }
   }
 

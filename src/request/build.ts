@@ -88,11 +88,11 @@ function checkCombinations(settings: Settings): void {
 
 export function buildRequest(settings: Settings, newId: () => string): BuiltRequest {
   const { type, values, model } = settings;
-  const body: Body = structuredClone(settings.request ?? {});
+  const extra = structuredClone(settings.request ?? {});
   const sources: Sources = new Map();
 
   for (const key of ACTION_OWNED) {
-    if (key in body) {
+    if (key in extra) {
       const hint =
         key === 'type'
           ? 'Use the "type" input.'
@@ -101,7 +101,7 @@ export function buildRequest(settings: Settings, newId: () => string): BuiltRequ
     }
   }
   checkCombinations(settings);
-  body.type = type;
+  const body: Body = { type, ...extra };
 
   for (const [input, value] of Object.entries(values) as [MappedInput, Settings['values'][MappedInput]][]) {
     let path = INPUT_FIELDS[input][type];

@@ -44,11 +44,20 @@ function valueAt(body: unknown, path: Path): unknown {
   return node;
 }
 
+const KINDS: Record<string, string> = {
+  int: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  tuple: 'a list',
+};
+
 function expectation(issue: Issue, missing: boolean): string {
   switch (issue.code) {
     case 'invalid_type':
-      if (missing) return 'is required';
-      return `must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
+      return missing ? 'is required' : `must be ${KINDS[issue.expected] ?? issue.expected}`;
     case 'too_small': {
       const min = String(issue.minimum);
       if (issue.origin === 'string') return Number(min) <= 1 ? 'must not be empty' : `must have at least ${min} characters`;
@@ -67,8 +76,12 @@ function expectation(issue: Issue, missing: boolean): string {
       return `must be in ${issue.format} format`;
     case 'invalid_value':
       return `must be ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_union':
-      return 'has the wrong form for this field (see the API reference)';
+    case 'invalid_union': {
+      // Each branch's own complaint about the value itself, e.g. "must be a UUID or must be a list".
+      const forms = issue.errors.flatMap((branch) => branch.filter((i) => i.path.length === 0).slice(0, 1));
+      const said = [...new Set(forms.map((i) => expectation(i, false)))];
+      return said.length ? said.join(', or ') : 'does not have any of the accepted forms';
+    }
     default:
       return issue.message;
   }

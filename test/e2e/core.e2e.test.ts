@@ -1,17 +1,217 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The committed bundle, run as the runner runs it, against the validating
+// test server: every type, models, the request input, batches, dry runs and
+// the failures a user can meet.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
+import { validate, schemaRef } from '../server/spec.ts';
 import { runAction } from './run-action.ts';
+
+const A = '11111111-1111-4111-8111-111111111111';
+const B = '22222222-2222-4222-8222-222222222222';
+const C = '33333333-3333-4333-8333-333333333333';
+const VOICE = '44444444-4444-4444-8444-444444444444';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let server: HedraServer;
 beforeAll(async () => {
   server = await startHedraServer();
 });
 afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+});
 
-describe('smoke', () => {
-  it('creates a video', async () => {
-    const run = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, prompt: 'a cat says hi', image: '3fa85f64-5717-4562-b3fc-2c963f66afa6' });
-    console.log(run.stdout, run.stderr, run.outputs);
-    expect(run.code).toBe(0);
+const run = (inputs: Record<string, string>, env?: Record<string, string>) =>
+  runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs }, { env });
+
+/** The one POST /generations of the run, checked the way every successful create is checked. */
+function onlyCreate() {
+  const creates = server.requests.filter((r) => r.method === 'POST' && r.path === '/generations');
+  expect(creates).toHaveLength(1);
+  const [create] = creates;
+  expect(create.status).toBe(200);
+  expect(create.headers['x-api-key']).toBe(server.apiKey);
+  expect(create.headers['content-type']).toBe('application/json');
+  expect(validate(schemaRef('/generations', 'post', 'request', create.body)!, create.body)).toBeNull();
+  return create.body as Record<string, any>;
+}
+
+function expectIdOutputs(outputs: Record<string, string>, body: Record<string, any>, count = 1) {
+  const generationIds = JSON.parse(outputs['generation-ids']);
+  const assetIds = JSON.parse(outputs['asset-ids']);
+  expect(generationIds).toHaveLength(count);
+  expect(assetIds).toHaveLength(count);
+  expect(generationIds).toEqual(count === 1 ? [body.generation_id] : body.generation_ids);
+  for (const [i, id] of generationIds.entries()) {
+    expect(id).toMatch(UUID_RE);
+    expect(server.jobs.get(id)?.assetId).toBe(assetIds[i]);
+  }
+  expect(outputs['generation-id']).toBe(generationIds[0]);
+  expect(outputs['asset-id']).toBe(assetIds[0]);
+  expect(JSON.parse(outputs.request)).toEqual(body);
+}
+
+const TYPES: [string, Record<string, string>, Record<string, unknown>][] = [
+  ['video', { prompt: 'a fox talks', image: A, audio: C, 'aspect-ratio': '16:9', resolution: '720p', duration: '5s' },
+    { start_keyframe_id: A, audio_id: C, generated_video_inputs: { text_prompt: 'a fox talks', aspect_ratio: '16:9', resolution: '720p', duration_ms: 5000 } }],
+  ['image', { prompt: 'a fox', 'aspect-ratio': '1:1', seed: '42' }, { text_prompt: 'a fox', aspect_ratio: '1:1', seed: 42 }],
+  ['image_to_image', { prompt: 'paint it', image: A }, { text_prompt: 'paint it', start_keyframe_id: A }],
+  ['text_to_speech', { text: 'Hello.', 'voice-id': VOICE }, { text: 'Hello.', voice_id: VOICE }],
+  ['text_to_sound', { text: 'rain on a roof', duration: '4s' }, { text: 'rain on a roof', duration_seconds: 4 }],
+  ['image_upscale', { image: A, resolution: '4K' }, { image_id: A, target_resolution: '4K' }],
+  ['video_upscale', { video: B, resolution: '1080p' }, { video_id: B, target_resolution: '1080p' }],
+  ['audio_isolation', { audio: C }, { audio_id: C }],
+  ['speech_to_speech', { audio: C, 'voice-id': VOICE }, { audio_id: C, voice_id: VOICE }],
+  ['voice_clone', { audio: C, name: 'Narrator' }, { audio_id: C, name: 'Narrator' }],
+  ['video_to_video', { video: B, prompt: 'noir' }, { video_id: B, prompt: 'noir' }],
+  ['motion_control', { video: B, image: A, prompt: 'dance' }, { video_id: B, start_keyframe_id: A, generated_video_inputs: { text_prompt: 'dance' } }],
+];
+
+describe('each of the 12 types through the bundle', () => {
+  it.each(TYPES)('%s', async (type, inputs, fields) => {
+    const result = await run({ type, ...inputs });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const body = onlyCreate();
+    expect(body).toMatchObject({ type, ...fields });
+    expectIdOutputs(result.outputs, body);
+    expect(server.jobs.get(result.outputs['generation-id'])?.type).toBe(type);
+    expect(result.stdout).toContain(`Created ${type} generation ${result.outputs['generation-id']}`);
+  });
+});
+
+describe('models', () => {
+  it('sends a slug as model_slug', async () => {
+    const result = await run({ type: 'image', prompt: 'p', model: 'google/nano-banana' });
+    expect(result.code).toBe(0);
+    const body = onlyCreate();
+    expect(body.model_slug).toBe('google/nano-banana');
+    expect(body).not.toHaveProperty('ai_model_id');
+  });
+  it('sends a UUID as the deprecated id field of the type', async () => {
+    const model = '9a8b7c6d-1111-4222-8333-444455556666';
+    expect((await run({ prompt: 'p', model })).code).toBe(0);
+    expect(onlyCreate().ai_model_id).toBe(model);
+    server.requests.length = 0;
+    expect((await run({ type: 'text_to_speech', text: 't', 'voice-id': VOICE, model })).code).toBe(0);
+    expect(onlyCreate().model_id).toBe(model);
+  });
+  it('defaults video to Hedra Character-3', async () => {
+    expect((await run({ prompt: 'p' })).code).toBe(0);
+    expect(onlyCreate().ai_model_id).toBe('d1dd37a3-e39a-4854-a298-6510289f9cf2');
+  });
+});
+
+describe('the request input', () => {
+  it('takes JSON', async () => {
+    const result = await run({ type: 'text_to_speech', text: 'Hallo', 'voice-id': VOICE, request: '{"language": "German", "speed": 0.9, "stability": 0.3}' });
+    expect(result.code).toBe(0);
+    expect(onlyCreate()).toMatchObject({ text: 'Hallo', language: 'German', speed: 0.9, stability: 0.3 });
+  });
+  it('takes YAML, nested under the typed inputs', async () => {
+    const request = ['generated_video_inputs:', '  negative_prompt: blur', '  multi_prompt:', '    - {prompt: wide, duration_ms: 4000}', '    - {prompt: close, duration_ms: 3000}', 'audio_start_ms: -500'].join('\n');
+    const result = await run({ prompt: 'p', audio: C, request });
+    expect(result.code).toBe(0);
+    expect(onlyCreate()).toMatchObject({
+      audio_id: C,
+      audio_start_ms: -500,
+      generated_video_inputs: { text_prompt: 'p', negative_prompt: 'blur', multi_prompt: [{ prompt: 'wide', duration_ms: 4000 }, { prompt: 'close', duration_ms: 3000 }] },
+    });
+  });
+});
+
+describe('batches', () => {
+  it('creates a batch of 3 with an id chosen for each item', async () => {
+    const result = await run({ type: 'image', prompt: 'three foxes', 'batch-size': '3' });
+    expect(result.code).toBe(0);
+    const body = onlyCreate();
+    expect(body.batch_size).toBe(3);
+    expect(new Set(body.generation_ids).size).toBe(3);
+    expect(body).not.toHaveProperty('generation_id');
+    expectIdOutputs(result.outputs, body, 3);
+  });
+});
+
+describe('dry run', () => {
+  it('validates and prints the body, sends nothing and needs no key', async () => {
+    const result = await runAction({ 'dry-run': 'true', type: 'image', prompt: 'p', 'base-url': server.baseUrl });
+    expect(result.code).toBe(0);
+    expect(server.requests).toHaveLength(0);
+    const body = JSON.parse(result.outputs.request);
+    expect(body).toMatchObject({ type: 'image', text_prompt: 'p' });
+    expect(result.stdout).toContain('Dry run: the image request is valid; nothing was sent.');
+    expect(result.stdout).toContain('"text_prompt": "p"');
+    expect(result.outputs).not.toHaveProperty('generation-id');
+  });
+  it('still fails on invalid input', async () => {
+    const result = await runAction({ 'dry-run': 'true', type: 'image' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('::error title=Invalid input::Input "prompt" is required for type image.');
+  });
+});
+
+describe('bad input fails before any request', () => {
+  it.each([
+    [{ type: 'vidoe', prompt: 'p' }, 'Did you mean "video"?'],
+    [{ prompt: 'p', request: 'generated_video_inputs: {duraton_ms: 5000}' }, 'unknown field "duraton_ms" in generated_video_inputs for type video. Did you mean "duration_ms"?'],
+    [{ type: 'text_to_speech', text: 't', 'voice-id': 'bob' }, 'Input "voice-id" (sent as voice_id) must be a UUID'],
+    [{ type: 'image', prompt: 'p', 'batch-size': '12' }, 'Input "batch-size" must be between 1 and 8, got 12.'],
+    [{ type: 'audio_isolation', audio: C, prompt: 'p' }, 'Input "prompt" is not used by type audio_isolation'],
+  ])('%j', async (inputs, message) => {
+    const result = await run(inputs);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(message);
+    expect(result.stdout).not.toMatch(/\n\s+at /); // no stack trace
+    expect(server.requests).toHaveLength(0);
+  });
+  it('names an undeclared input given under with:', async () => {
+    const result = await runAction({ 'api-key': 'k', prompt: 'p' }, { env: { INPUT_VOICE_ID: VOICE } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Unexpected input "voice_id": this action has no such input. Did you mean "voice-id"?');
+  });
+  it('explains a missing key, forks and Dependabot included', async () => {
+    const result = await runAction({ prompt: 'p', 'base-url': server.baseUrl });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('No Hedra API key: set input "api-key"');
+    expect(result.stdout).toContain('forks and by Dependabot');
+    expect(server.requests).toHaveLength(0);
+  });
+  it('takes the key from HEDRA_API_KEY when the input is empty', async () => {
+    const result = await runAction({ prompt: 'p', 'base-url': server.baseUrl }, { env: { HEDRA_API_KEY: server.apiKey } });
+    expect(result.code).toBe(0);
+    onlyCreate();
+  });
+});
+
+describe('server refusals are readable', () => {
+  it('a wrong key', async () => {
+    const result = await run({ prompt: 'p', 'api-key': 'wrong-key-123' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('::error title=Hedra generation failed::Hedra refused the API key (HTTP 401, POST /generations): Invalid API key.');
+    expect(result.stdout).not.toContain('may exist'); // a definite refusal created nothing
+  });
+  it('422 from the server, field by field', async () => {
+    server.inject({ method: 'POST', path: '/generations', status: 422, body: { detail: [{ loc: ['body', 'generated_video_inputs', 'resolution'], msg: "Resolution '8K' is not offered by this model", type: 'value_error' }] } });
+    const result = await run({ prompt: 'p', resolution: '8K' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("Hedra rejected the request (HTTP 422, POST /generations):%0A- generated_video_inputs.resolution: Resolution '8K' is not offered by this model");
+  });
+  it('insufficient credits', async () => {
+    server.inject({ method: 'POST', path: '/generations', status: 402, body: { error: { type: 'INSUFFICIENT_BALANCE', message: 'Needs 60 credits; 10 available' } } });
+    const result = await run({ prompt: 'p' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Not enough Hedra credits for this generation (HTTP 402, POST /generations): INSUFFICIENT_BALANCE: Needs 60 credits; 10 available.');
+  });
+  it('a server error with a non-JSON body', async () => {
+    server.inject({ method: 'POST', path: '/generations', status: 502, body: 'upstream unavailable' });
+    const result = await run({ prompt: 'p' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Hedra answered HTTP 502 to POST /generations: upstream unavailable.');
+  });
+  it('no server at all: names the generation id to check', async () => {
+    const result = await runAction({ 'api-key': 'k', 'base-url': 'http://127.0.0.1:9/web-app/public', prompt: 'p' });
+    expect(result.code).toBe(1);
+    const id = JSON.parse(result.outputs.request).generation_id;
+    expect(result.stdout).toContain(`may exist on Hedra's side under id ${id}`);
   });
 });

@@ -34,6 +34,15 @@ export interface Job {
   batchIndex: number;
 }
 
+/** A canned answer given instead of the real one, once, to the next request that matches. */
+export interface InjectedAnswer {
+  method: string;
+  /** Path below the API prefix, e.g. /generations. */
+  path: string | RegExp;
+  status: number;
+  body: unknown;
+}
+
 export interface HedraServerOptions {
   apiKey?: string;
   timings?: Partial<Timings>;
@@ -46,6 +55,7 @@ export interface HedraServer {
   requests: RecordedRequest[];
   jobs: Map<string, Job>;
   timings: Timings;
+  inject(answer: InjectedAnswer): void;
   close(): Promise<void>;
 }
 
@@ -110,6 +120,12 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
   const timings: Timings = { queued: 50, processing: 200, finalizing: 50, ...options.timings };
   const jobs = new Map<string, Job>();
   const requests: RecordedRequest[] = [];
+  const injected: InjectedAnswer[] = [];
+
+  function takeInjected(method: string, path: string): InjectedAnswer | undefined {
+    const at = injected.findIndex((a) => a.method === method && (typeof a.path === 'string' ? a.path === path : a.path.test(path)));
+    return at < 0 ? undefined : injected.splice(at, 1)[0];
+  }
 
   function createGenerations(body: Record<string, any>): Record<string, unknown> {
     const ref = checkBody('/generations', 'post', body);
@@ -168,6 +184,8 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     if (!url.pathname.startsWith(API_PREFIX)) throw new HttpError(404, { detail: 'Not Found' });
     if (req.headers['x-api-key'] !== apiKey) throw new HttpError(401, { detail: 'Invalid API key' });
     const path = url.pathname.slice(API_PREFIX.length);
+    const canned = takeInjected(req.method ?? '', path);
+    if (canned) return [canned.status, canned.body];
     let match: RegExpExecArray | null;
     if (req.method === 'POST' && path === '/generations') {
       const answer = createGenerations(parseJson(raw, req));
@@ -211,6 +229,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     requests,
     jobs,
     timings,
+    inject: (answer) => injected.push(answer),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

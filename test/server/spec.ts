@@ -12,8 +12,8 @@ export const SPEC_PATH = new URL('../fixtures/openapi-v2.json', import.meta.url)
 export const spec: Json = JSON.parse(readFileSync(SPEC_PATH, 'utf8'));
 
 // CommonJS modules seen from ESM: the class may sit on .default.
-const Ajv2020 = ((Ajv2020Module as any).default ?? Ajv2020Module) as typeof Ajv2020Module;
-const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as typeof addFormatsModule;
+const Ajv2020 = ((Ajv2020Module as any).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
+const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as typeof addFormatsModule.default;
 
 // strict: false because the document carries OpenAPI keywords (discriminator,
 // x-mint, example) that are not JSON Schema; everything that is, is enforced.
