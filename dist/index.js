@@ -74003,7 +74003,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5590);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9019);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74012,7 +74012,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5590:
+/***/ 9019:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75417,7 +75417,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -76968,6 +76968,12 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/errors.ts
 // Two kinds of failure reach the user. An InputError is theirs to fix in the
 // workflow: it is shown as a plain message (no stack) and nothing has been sent.
@@ -76984,6 +76990,309 @@ class ApiError extends Error {
         this.status = status;
         this.body = body;
     }
+}
+/**
+ * The outcome of a generation that exists: it failed on Hedra's side, or the
+ * deadline passed. Its message already says what exists and how to resume.
+ */
+class OutcomeError extends ApiError {
+    name = 'OutcomeError';
+    constructor(message) {
+        super(message, undefined, undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/log.ts
+// All logging goes through here, so that nothing reaches the log, an error
+// message or the summary without passing redact(): the API key in any common
+// encoding is replaced, and URL query strings (presigned signatures) dropped.
+
+const secrets = new Set();
+/** The forms a key can take on its way into a log: as is, URL-, base64- and hex-encoded, JSON-escaped. */
+function encodings(value) {
+    const bytes = Buffer.from(value, 'utf8');
+    return [
+        value,
+        encodeURIComponent(value),
+        bytes.toString('base64'),
+        bytes.toString('base64').replace(/=+$/, ''),
+        bytes.toString('base64url'),
+        bytes.toString('hex'),
+        bytes.toString('hex').toUpperCase(),
+        JSON.stringify(value).slice(1, -1),
+    ];
+}
+/** Registers a secret with the runner's masker and ours. Call it before anything else runs. */
+function addSecret(value) {
+    for (const form of new Set(encodings(value))) {
+        if (form.length < 4)
+            continue;
+        secrets.add(form);
+        core_setSecret(form);
+    }
+}
+const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>?#]*)\?[^\s"'<>#]*/gi;
+function redact(text) {
+    let out = text.replace(URL_QUERY, '$1?…');
+    // Longest first, so that a form containing another is replaced whole.
+    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+        out = out.split(secret).join('***');
+    return out;
+}
+const log = {
+    info: (message) => info(redact(message)),
+    debug: (message) => core_debug(redact(message)),
+    warning: (message, title) => warning(redact(message), title ? { title } : undefined),
+    /** Fails the step: an ::error annotation and a non-zero exit code. */
+    fail: (message, title) => {
+        error(redact(message), title ? { title } : undefined);
+        process.exitCode = 1;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/media-types.ts
+// File extensions and content types, both ways: which files each media input
+// accepts and how they are labelled on upload, and what extension a
+// downloaded result gets from its content type.
+const BY_EXTENSION = {
+    png: { kind: 'image', contentType: 'image/png' },
+    jpg: { kind: 'image', contentType: 'image/jpeg' },
+    jpeg: { kind: 'image', contentType: 'image/jpeg' },
+    webp: { kind: 'image', contentType: 'image/webp' },
+    gif: { kind: 'image', contentType: 'image/gif' },
+    mp3: { kind: 'audio', contentType: 'audio/mpeg' },
+    wav: { kind: 'audio', contentType: 'audio/wav' },
+    m4a: { kind: 'audio', contentType: 'audio/mp4' },
+    aac: { kind: 'audio', contentType: 'audio/aac' },
+    ogg: { kind: 'audio', contentType: 'audio/ogg' },
+    flac: { kind: 'audio', contentType: 'audio/flac' },
+    mp4: { kind: 'video', contentType: 'video/mp4' },
+    mov: { kind: 'video', contentType: 'video/quicktime' },
+    webm: { kind: 'video', contentType: 'video/webm' },
+    mkv: { kind: 'video', contentType: 'video/x-matroska' },
+    m4v: { kind: 'video', contentType: 'video/x-m4v' },
+};
+/** The kind of asset each media input takes. */
+const INPUT_KIND = {
+    image: 'image',
+    'end-image': 'image',
+    'reference-images': 'image',
+    audio: 'audio',
+    video: 'video',
+};
+function extensionsOf(kind) {
+    return Object.keys(BY_EXTENSION).filter((ext) => BY_EXTENSION[ext].kind === kind);
+}
+/** The file's kind and content type by its extension, or undefined for an extension we do not know. */
+function fileType(fileName) {
+    const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
+    return ext === undefined ? undefined : BY_EXTENSION[ext];
+}
+const EXTENSION_OF = {
+    'image/jpeg': 'jpg',
+    'audio/mpeg': 'mp3',
+    'audio/x-wav': 'wav',
+    'audio/wave': 'wav',
+    'audio/mp4': 'm4a',
+    'video/quicktime': 'mov',
+    'video/x-matroska': 'mkv',
+};
+/** An extension for a downloaded file from its Content-Type (`video/mp4; codecs=…` → mp4); undefined when unknown. */
+function extensionFor(contentType) {
+    const type = contentType?.split(';')[0].trim().toLowerCase();
+    if (!type)
+        return undefined;
+    if (EXTENSION_OF[type])
+        return EXTENSION_OF[type];
+    const known = Object.entries(BY_EXTENSION).find(([, t]) => t.contentType === type);
+    return known?.[0];
+}
+
+;// CONCATENATED MODULE: ./src/format.ts
+// Small formatting helpers shared by the log and the job summary.
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+;// CONCATENATED MODULE: ./src/assets.ts
+// Local files given to media inputs: checked before any request is sent, then
+// uploaded as Hedra assets (a few at a time) under asset ids the action
+// reserves up front, so the request can be built and validated first.
+
+
+
+
+
+
+
+async function inspect(input, written, workspace) {
+    const path = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written);
+    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
+    const kind = INPUT_KIND[input];
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (!info) {
+        throw new InputError(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout) or an absolute path.`);
+    }
+    if (info.isDirectory())
+        throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
+    if (!info.isFile())
+        throw new InputError(`Input "${input}": ${where} is not a regular file.`);
+    const type = fileType(written);
+    if (type?.kind !== kind) {
+        throw new InputError(`Input "${input}" takes ${kind} files (${extensionsOf(kind).map((e) => `.${e}`).join(', ')}); ${where} is not one by its extension.`);
+    }
+    if (info.size === 0)
+        throw new InputError(`Input "${input}": ${where} is empty.`);
+    await (0,promises_.access)(path, external_node_fs_namespaceObject.constants.R_OK).catch(() => {
+        throw new InputError(`Input "${input}": ${where} cannot be read (permissions).`);
+    });
+    return { written, path, name: (0,external_node_path_.basename)(path), size: info.size, kind, contentType: type.contentType };
+}
+/**
+ * Checks every local file the media inputs name and reserves an asset id for
+ * each (one per distinct file); returns settings whose media refer to those ids.
+ */
+async function planUploads(settings, newId) {
+    const byPath = new Map();
+    const resolve = async (input, ref) => {
+        if (ref.kind !== 'file')
+            return ref;
+        const file = await inspect(input, ref.written, settings.workspace);
+        let upload = byPath.get(file.path);
+        if (!upload)
+            byPath.set(file.path, (upload = { ...file, inputs: [], assetId: newId() }));
+        if (!upload.inputs.includes(input))
+            upload.inputs.push(input);
+        return { kind: 'asset', id: upload.assetId };
+    };
+    const values = {};
+    for (const [input, value] of Object.entries(settings.values)) {
+        if (Array.isArray(value))
+            values[input] = await Promise.all(value.map((ref) => resolve(input, ref)));
+        else if (typeof value === 'object')
+            values[input] = await resolve(input, value);
+        else
+            values[input] = value;
+    }
+    return { settings: { ...settings, values }, uploads: [...byPath.values()] };
+}
+/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
+async function pool(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+const UPLOAD_CONCURRENCY = 3;
+/**
+ * Creates and fills an asset for every planned upload. Returns reserved id →
+ * Hedra's id for any that differ (the request is then rewritten with them).
+ */
+async function uploadAll(api, uploads, workspace) {
+    const renamed = new Map();
+    await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
+        const started = Date.now();
+        const asset = await api.createAsset(upload.name, upload.kind, upload.assetId);
+        await api.uploadAsset(asset, upload);
+        if (asset.id !== upload.assetId)
+            renamed.set(upload.assetId, asset.id);
+        upload.assetId = asset.id;
+        const shown = (0,external_node_path_.relative)(workspace, upload.path).startsWith('..') ? upload.path : (0,external_node_path_.relative)(workspace, upload.path);
+        log.info(`Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+    });
+    return renamed;
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/download.ts
+// Downloads a result from its presigned URL into place: streamed to a
+// temporary file beside the target, hashed on the way, checked against
+// Content-Length, then renamed. A failure leaves nothing at the output path.
+
+
+
+
+
+
+
+
+/**
+ * Whether `output-path` names a directory (results are named `<asset-id>.<ext>`
+ * in it) or a file: a directory when it exists as one, ends with a slash, or
+ * has no extension.
+ */
+async function outputIsDirectory(outputPath) {
+    if (/[\\/]$/.test(outputPath))
+        return true;
+    const info = await (0,promises_.stat)(outputPath).catch(() => undefined);
+    if (info)
+        return info.isDirectory();
+    return (0,external_node_path_.extname)(outputPath) === '';
+}
+/** Where item `index` of `count` goes. A file path gets `-2`, `-3`, … before its extension for later batch items. */
+function targetPath(outputPath, isDirectory, item) {
+    if (isDirectory)
+        return (0,external_node_path_.join)(outputPath, `${item.assetId}.${item.extension}`);
+    if (item.count === 1 || item.index === 0)
+        return outputPath;
+    const ext = (0,external_node_path_.extname)(outputPath);
+    return `${outputPath.slice(0, outputPath.length - ext.length)}-${item.index + 1}${ext}`;
+}
+/** The extension of the file a URL names (presigned URLs usually keep the object's name), if any. */
+function urlExtension(url) {
+    return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+}
+async function download(transport, url, place) {
+    const response = await transport.download(url);
+    const contentType = [response.headers['content-type']].flat()[0];
+    const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let bytes = 0;
+    const count = new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            hash.update(chunk);
+            bytes += chunk.length;
+            done(null, chunk);
+        },
+    });
+    try {
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, count, (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }));
+        const expected = Number([response.headers['content-length']].flat()[0]);
+        if (Number.isFinite(expected) && bytes !== expected) {
+            throw new ApiError(`The download ended after ${bytes} of ${expected} bytes.`, undefined, undefined);
+        }
+        await (0,promises_.rename)(temp, path);
+    }
+    catch (error) {
+        await (0,promises_.unlink)(temp).catch(() => undefined);
+        if (error instanceof ApiError)
+            throw error;
+        throw new ApiError(`Downloading the result failed: ${error.message}.`, undefined, undefined);
+    }
+    return { path, bytes, sha256: hash.digest('hex'), contentType };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -86531,9 +86840,31 @@ const createdGeneration = looseObject({
     id: schemas_string(),
     asset_id: schemas_string().nullish(),
     status: schemas_string().nullish(),
+    eta_sec: schemas_number().nullish(),
     batch_results: array(looseObject({ id: schemas_string().nullish(), asset_id: schemas_string().nullish() }))
         .nullish(),
 });
+const generationError = looseObject({
+    type: schemas_string().nullish(),
+    message: schemas_string().nullish(),
+    reason_code: schemas_string().nullish(),
+    param: schemas_string().nullish(),
+    credits_needed: schemas_number().nullish(),
+    credits_available: schemas_number().nullish(),
+});
+const generationStatus = looseObject({
+    id: schemas_string(),
+    asset_id: schemas_string().nullish(),
+    type: schemas_string().nullish(),
+    status: schemas_string(),
+    progress: schemas_number().nullish(),
+    error: generationError.nullish(),
+    error_message: schemas_string().nullish(),
+    url: schemas_string().nullish(),
+    download_url: schemas_string().nullish(),
+    streaming_url: schemas_string().nullish(),
+});
+const createdAsset = looseObject({ id: schemas_string(), upload_url: schemas_string().nullish() });
 function read(schema, value, operation) {
     const result = schema.safeParse(value);
     if (!result.success) {
@@ -86549,6 +86880,21 @@ class HedraApi {
     }
     async createGeneration(body) {
         return read(createdGeneration, await this.transport.json('POST', '/generations', body), 'POST /generations');
+    }
+    async status(generationId) {
+        const path = `/generations/${encodeURIComponent(generationId)}/status`;
+        return read(generationStatus, await this.transport.json('GET', path), `GET ${path}`);
+    }
+    async createAsset(name, type, reservedId) {
+        const body = { name, type, reserved_asset_id: reservedId };
+        return read(createdAsset, await this.transport.json('POST', '/assets', body), 'POST /assets');
+    }
+    /** The file's bytes for an asset: to the presigned upload_url when Hedra gave one, else as multipart. */
+    async uploadAsset(asset, file) {
+        if (asset.upload_url)
+            await this.transport.sendFile('PUT', { url: asset.upload_url }, file, 'raw');
+        else
+            await this.transport.sendFile('POST', { path: `/assets/${encodeURIComponent(asset.id)}/upload` }, file, 'multipart');
     }
 }
 
@@ -86629,63 +86975,40 @@ function apiError(status, text, operation) {
     return new ApiError(message, status, body);
 }
 
-;// CONCATENATED MODULE: ./src/log.ts
-// All logging goes through here, so that nothing reaches the log, an error
-// message or the summary without passing redact(): the API key in any common
-// encoding is replaced, and URL query strings (presigned signatures) dropped.
-
-const secrets = new Set();
-/** The forms a key can take on its way into a log: as is, URL-, base64- and hex-encoded, JSON-escaped. */
-function encodings(value) {
-    const bytes = Buffer.from(value, 'utf8');
-    return [
-        value,
-        encodeURIComponent(value),
-        bytes.toString('base64'),
-        bytes.toString('base64').replace(/=+$/, ''),
-        bytes.toString('base64url'),
-        bytes.toString('hex'),
-        bytes.toString('hex').toUpperCase(),
-        JSON.stringify(value).slice(1, -1),
-    ];
-}
-/** Registers a secret with the runner's masker and ours. Call it before anything else runs. */
-function addSecret(value) {
-    for (const form of new Set(encodings(value))) {
-        if (form.length < 4)
-            continue;
-        secrets.add(form);
-        core_setSecret(form);
-    }
-}
-const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>?#]*)\?[^\s"'<>#]*/gi;
-function redact(text) {
-    let out = text.replace(URL_QUERY, '$1?…');
-    // Longest first, so that a form containing another is replaced whole.
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length))
-        out = out.split(secret).join('***');
-    return out;
-}
-const log = {
-    info: (message) => info(redact(message)),
-    debug: (message) => core_debug(redact(message)),
-    warning: (message, title) => warning(redact(message), title ? { title } : undefined),
-    /** Fails the step: an ::error annotation and a non-zero exit code. */
-    fail: (message, title) => {
-        error(redact(message), title ? { title } : undefined);
-        process.exitCode = 1;
-    },
-};
-
 ;// CONCATENATED MODULE: ./src/http/transport.ts
-// The one module that talks HTTP to the API: it joins the base URL and the
-// path, adds the key header, applies timeouts, and turns non-2xx answers into
-// ApiErrors. Nothing else builds URLs or headers.
+// The one module that talks HTTP: it joins the base URL and the path, adds the
+// key header to API calls (and never to presigned URLs), applies timeouts,
+// streams file bodies, and turns non-2xx answers into ApiErrors. Nothing else
+// builds URLs or headers.
+
+
+
 
 
 
 
 const TIMEOUTS = { connect: 30_000, headers: 60_000, body: 60_000 };
+const CHUNK = 1024 * 1024;
+/** A target as it may appear in logs and messages: presigned URLs lose their query (the signature). */
+function transport_describe(method, target) {
+    if ('path' in target)
+        return `${method} ${target.path}`;
+    const url = new URL(target.url);
+    return `${method} ${url.origin}${url.pathname}`;
+}
+/** multipart/form-data with the file in field `file`, streamed from disk, with its length known up front. */
+function multipart(file) {
+    const boundary = `----hedra-action-${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`;
+    const safeName = file.name.replace(/["\r\n\\]/g, '_');
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    async function* body() {
+        yield head;
+        yield* (0,external_node_fs_namespaceObject.createReadStream)(file.path, { highWaterMark: CHUNK });
+        yield tail;
+    }
+    return { body: body(), length: head.length + file.size + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
+}
 class Transport {
     options;
     dispatcher;
@@ -86697,25 +87020,46 @@ class Transport {
             bodyTimeout: TIMEOUTS.body,
         });
     }
-    /** Sends a JSON request and returns the parsed JSON answer; non-2xx answers throw ApiError. */
-    async json(method, path, body) {
-        const operation = `${method} ${path}`;
+    url(target) {
+        return 'path' in target ? `${this.options.baseUrl}${target.path}` : target.url;
+    }
+    headers(target, extra) {
+        const auth = 'path' in target ? { 'x-api-key': this.options.apiKey } : {};
+        return { 'user-agent': this.options.userAgent, ...auth, ...extra };
+    }
+    /** Network failures (no HTTP answer) as ApiErrors without a status, naming the call and the host. */
+    async send(operation, target, attempt) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (error instanceof ApiError)
+                throw error;
+            const code = error.code;
+            const reason = error.message + (code && !error.message.includes(code) ? ` (${code})` : '');
+            const host = new URL(this.url(target)).host;
+            throw new ApiError(`No answer from ${host} to ${operation}: ${reason}.`, undefined, undefined);
+        }
+    }
+    async call(method, target, headers, body) {
+        const operation = transport_describe(method, target);
         log.debug(`→ ${operation}`);
-        const response = await this.send(operation, () => (0,node_modules_undici/* request */.Em)(`${this.options.baseUrl}${path}`, {
-            method,
-            dispatcher: this.dispatcher,
-            headers: {
-                'x-api-key': this.options.apiKey,
-                'user-agent': this.options.userAgent,
-                accept: 'application/json',
-                ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            body: body === undefined ? undefined : JSON.stringify(body),
-        }));
-        const text = await this.send(operation, () => response.body.text());
-        log.debug(`← ${operation}: HTTP ${response.statusCode}, ${text.length} bytes`);
-        if (response.statusCode < 200 || response.statusCode >= 300)
-            throw apiError(response.statusCode, text, operation);
+        return this.send(operation, target, async () => {
+            const response = await (0,node_modules_undici/* request */.Em)(this.url(target), {
+                method: method,
+                dispatcher: this.dispatcher,
+                headers: this.headers(target, headers),
+                body: typeof body === 'object' ? external_node_stream_.Readable.from(body, { objectMode: false }) : body,
+            });
+            log.debug(`← ${operation}: HTTP ${response.statusCode}`);
+            if (response.statusCode < 200 || response.statusCode >= 300) {
+                throw apiError(response.statusCode, await response.body.text().catch(() => ''), operation);
+            }
+            return { operation, response };
+        });
+    }
+    async readJson(operation, target, response) {
+        const text = await this.send(operation, target, () => response.body.text());
         try {
             return JSON.parse(text);
         }
@@ -86723,22 +87067,34 @@ class Transport {
             throw new ApiError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${response.statusCode}).`, response.statusCode, text);
         }
     }
-    /** Network failures (no HTTP answer) as ApiErrors without a status, naming the call and the host. */
-    async send(operation, attempt) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            const code = error.code;
-            const reason = error.message + (code && !error.message.includes(code) ? ` (${code})` : '');
-            throw new ApiError(`No answer from Hedra to ${operation} at ${new URL(this.options.baseUrl).host}: ${reason}.`, undefined, undefined);
-        }
+    /** A JSON API call; the parsed answer, or an ApiError. */
+    async json(method, path, body) {
+        const target = { path };
+        const headers = { accept: 'application/json' };
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        const { operation, response } = await this.call(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
+        return this.readJson(operation, target, response);
+    }
+    /** Sends a file as multipart field `file` (API upload) or as the raw body (a presigned PUT). */
+    async sendFile(method, target, file, as) {
+        const { body, length, contentType } = as === 'multipart'
+            ? multipart(file)
+            : { body: (0,external_node_fs_namespaceObject.createReadStream)(file.path, { highWaterMark: CHUNK }), length: file.size, contentType: file.contentType };
+        const { operation, response } = await this.call(method, target, { 'content-type': contentType, 'content-length': String(length) }, body);
+        await this.send(operation, target, () => response.body.dump());
+    }
+    /** GET of a presigned URL, without the key; the caller consumes the streamed body. */
+    async download(url) {
+        return (await this.call('GET', { url }, {})).response;
     }
     async close() {
         await this.dispatcher.close();
     }
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/parse.ts
 // Pure parsers for input values. Each takes the input's name so that its
 // error says which input is wrong, in the user's own words.
@@ -86797,7 +87153,25 @@ function parseMediaRef(input, raw) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
         throw new InputError(`Input "${input}" accepts https:// URLs only, got "${raw}".`);
     }
-    throw new InputError(`Input "${input}" must be a Hedra asset id (a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6) or an https:// URL, got "${raw}".`);
+    // Anything else is a path; whether the file is there is checked before any request (assets.ts).
+    return { kind: 'file', written: raw };
+}
+/** A multi-line list of media references (one per line: file names may hold commas). */
+function parseMediaList(input, raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .map((line) => parseMediaRef(input, line));
+}
+/** A list of generation ids to resume, one per line or comma-separated. */
+function parseIdList(input, raw) {
+    const ids = raw.split(/[\s,]+/).filter(Boolean);
+    for (const id of ids) {
+        if (!isUuid(id))
+            throw new InputError(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
+    }
+    return ids.map((id) => id.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./src/request/extra.ts
@@ -86961,6 +87335,12 @@ const INPUT_FIELDS = {
     seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
     name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
     'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
+    'reference-images': {
+        video: ['reference_image_ids'],
+        image: ['reference_image_ids'],
+        image_to_image: ['reference_image_ids'],
+        video_to_video: ['reference_image_asset_ids'],
+    },
 };
 /** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
 const MODEL_ID_FIELD = {
@@ -86996,6 +87376,8 @@ function typesUsing(input) {
 
 
 
+
+
 /** Every input action.yml declares, with the defaults it declares (a test keeps the two equal). */
 const INPUT_DEFAULTS = {
     'api-key': '',
@@ -87015,7 +87397,13 @@ const INPUT_DEFAULTS = {
     seed: '',
     name: '',
     'batch-size': '',
+    'reference-images': '',
     request: '',
+    wait: 'true',
+    timeout: '30m',
+    download: 'true',
+    'output-path': '',
+    'generation-id': '',
     'dry-run': 'false',
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
@@ -87074,6 +87462,7 @@ const PARSERS = {
     seed: (input, raw) => parseInteger(input, raw),
     name: (_, raw) => raw,
     'batch-size': (input, raw) => parseInteger(input, raw, { min: 1, max: 8 }),
+    'reference-images': parseMediaList,
 };
 async function parseInputs(env) {
     rejectUnknownInputs(env);
@@ -87084,6 +87473,10 @@ async function parseInputs(env) {
             values[input] = parse(input, raw);
     }
     const requestText = inputs_read(env, 'request');
+    const resume = inputs_read(env, 'generation-id');
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const runnerTemp = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+    const outputPath = inputs_read(env, 'output-path');
     return {
         baseUrl: parseBaseUrl(inputs_read(env, 'base-url')),
         type: parseType(inputs_read(env, 'type')),
@@ -87091,12 +87484,43 @@ async function parseInputs(env) {
         values,
         request: requestText === '' ? undefined : await parseRequestInput(requestText),
         dryRun: parseBoolean('dry-run', inputs_read(env, 'dry-run')),
+        wait: parseBoolean('wait', inputs_read(env, 'wait')),
+        timeoutMs: parseTimeout(inputs_read(env, 'timeout')),
+        download: parseBoolean('download', inputs_read(env, 'download')),
+        outputPath: outputPath === '' ? (0,external_node_path_.join)(runnerTemp, 'hedra') : (0,external_node_path_.isAbsolute)(outputPath) ? outputPath : (0,external_node_path_.join)(workspace, outputPath),
+        resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
+        workspace,
+        runnerTemp,
     };
+}
+/** `timeout` takes the same forms as `duration` (90s, 15m, 1h); at least a second, at most six hours (a job's limit). */
+function parseTimeout(raw) {
+    const ms = parseDuration('timeout', raw);
+    if (ms < 1000 || ms > 6 * 3_600_000) {
+        throw new InputError(`Input "timeout" must be between 1s and 6h, got "${raw}".`);
+    }
+    return ms;
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
 /** Every output the action sets; action.yml declares exactly these (tested). */
-const OUTPUT_NAMES = (/* unused pure expression or super */ null && (['generation-id', 'asset-id', 'generation-ids', 'asset-ids', 'request']));
+const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
+    'generation-id',
+    'asset-id',
+    'generation-ids',
+    'asset-ids',
+    'input-asset-ids',
+    'request',
+    'status',
+    'url',
+    'download-url',
+    'streaming-url',
+    'path',
+    'paths',
+    'sha256',
+    'result',
+    'results-file',
+]));
 /**
  * The ids of every item, in the order the action chose the generation ids.
  * batch_results is matched by id where the server echoes ours; otherwise it
@@ -87117,6 +87541,46 @@ function idOutputs(ids) {
         'asset-id': ids.assetIds[0] ?? '',
         'generation-ids': JSON.stringify(ids.generationIds),
         'asset-ids': JSON.stringify(ids.assetIds),
+    };
+}
+/** `error` when any item failed, else the first item's status. */
+function overallStatus(items) {
+    return items.some((item) => item.status.status === 'error') ? 'error' : (items[0]?.status.status ?? '');
+}
+function resultOutputs(items, resultsFile) {
+    const [first] = items;
+    return {
+        ...idOutputs({ generationIds: items.map((i) => i.generationId), assetIds: items.map((i) => i.status.asset_id ?? '') }),
+        status: overallStatus(items),
+        url: first.status.url ?? '',
+        'download-url': first.status.download_url ?? '',
+        'streaming-url': first.status.streaming_url ?? '',
+        path: first.file?.path ?? '',
+        paths: JSON.stringify(items.map((i) => i.file?.path ?? '')),
+        sha256: first.file?.sha256 ?? '',
+        result: JSON.stringify(first.status),
+        'results-file': resultsFile,
+    };
+}
+/** The manifest written to `results-file`: everything about every generation, where outputs stay small. */
+function manifest(items, extra) {
+    return {
+        generations: items.map(({ generationId, status, file }) => ({
+            generation_id: generationId,
+            asset_id: status.asset_id ?? null,
+            type: status.type ?? null,
+            status: status.status,
+            error: status.error ?? status.error_message ?? null,
+            url: status.url ?? null,
+            download_url: status.download_url ?? null,
+            streaming_url: status.streaming_url ?? null,
+            path: file?.path ?? null,
+            bytes: file?.bytes ?? null,
+            sha256: file?.sha256 ?? null,
+            content_type: file?.contentType ?? null,
+        })),
+        input_asset_ids: extra.inputAssetIds,
+        request: extra.request ?? null,
     };
 }
 
@@ -87426,11 +87890,19 @@ function notUsedError(input, type) {
 function mediaField(input, type, ref, path) {
     if (ref.kind === 'asset')
         return [path, ref.id];
+    if (ref.kind === 'file')
+        throw new Error(`local file of input "${input}" reached the request builder before it was given an asset id`);
     const urlField = type === 'video' && { image: 'start_keyframe_url', 'end-image': 'end_keyframe_url' }[input];
     if (!urlField) {
         throw new InputError(`Input "${input}" takes a URL only for type video (as a keyframe); for type ${type} give a Hedra asset id.`);
     }
     return [[urlField], ref.url];
+}
+/** Lists (reference-images) take asset ids only: the API has no URL field for them. */
+function listItemId(input, ref) {
+    if (ref.kind === 'url')
+        throw new InputError(`Input "${input}" takes Hedra asset ids or file paths, one per line; URLs are not accepted (got ${ref.url}).`);
+    return mediaField(input, 'image', ref, [])[1];
 }
 function checkCombinations(settings) {
     const { type, values } = settings;
@@ -87463,7 +87935,9 @@ function buildRequest(settings, newId) {
         if (path === undefined || value === undefined)
             throw notUsedError(input, type);
         let sent = value;
-        if (typeof value === 'object')
+        if (Array.isArray(value))
+            sent = value.map((ref) => listItemId(input, ref));
+        else if (typeof value === 'object')
             [path, sent] = mediaField(input, type, value, path);
         else if (input === 'duration' && type === 'text_to_sound')
             sent = Number(value) / 1000;
@@ -87491,9 +87965,179 @@ function buildRequest(settings, newId) {
     return { body, generationIds };
 }
 
+;// CONCATENATED MODULE: ./src/summary.ts
+// The job summary: what a person wants at a glance. Pure: returns Markdown.
+// It carries no secret and no presigned signature (links lose their query).
+
+
+
+const cell = (text) => text.replace(/[|<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+const code = (text) => `\`${text.replace(/`/g, "'")}\``;
+/** A link target without its query string: presigned signatures stay out of the summary. */
+function publicUrl(url) {
+    if (!url)
+        return undefined;
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+}
+function errorText(item) {
+    const e = item.status.error;
+    if (e)
+        return [e.type, e.message, e.reason_code && `reason ${e.reason_code}`].filter(Boolean).join(': ');
+    return item.status.error_message ?? '';
+}
+function renderSummary(input) {
+    const status = input.createdOnly ? 'submitted' : overallStatus(input.items);
+    const lines = [`### Hedra ${input.type ?? 'generation'}: ${status}`, ''];
+    const facts = [];
+    if (input.type)
+        facts.push(['Type', code(input.type)]);
+    if (input.model)
+        facts.push(['Model', code(input.model)]);
+    if (input.resumed)
+        facts.push(['Run', 'resumed an existing generation']);
+    facts.push(['Time', formatDuration(input.elapsedMs)]);
+    lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
+    if (input.createdOnly) {
+        lines.push('| generation | asset |', '|---|---|');
+        input.createdOnly.generationIds.forEach((id, i) => lines.push(`| ${code(id)} | ${code(input.createdOnly.assetIds[i] ?? '')} |`));
+        lines.push('', 'Not waited for (`wait: false`): pass the generation id to `generation-id` in a later step to wait for it and download it.', '');
+    }
+    else {
+        lines.push('| generation | asset | status | file | size | sha256 | result |', '|---|---|---|---|---|---|---|');
+        for (const item of input.items) {
+            const link = publicUrl(item.status.url);
+            const state = item.status.status === 'error' ? `error: ${cell(errorText(item))}` : cell(item.status.status);
+            lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? cell((0,external_node_path_.basename)(item.file.path)) : ''} | ${item.file ? formatBytes(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
+        }
+        lines.push('');
+        const previews = input.items.filter((i) => i.status.status === 'complete' && i.status.type === 'image' && publicUrl(i.status.url));
+        if (previews.length > 0) {
+            lines.push(previews.map((i) => `<img src="${publicUrl(i.status.url)}" alt="${cell(i.generationId)}" width="320">`).join(' '), '');
+        }
+    }
+    if (input.uploads.length > 0) {
+        lines.push('Uploaded inputs:', '');
+        for (const u of input.uploads)
+            lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)}) → ${code(u.assetId)}`);
+        lines.push('');
+    }
+    if (input.request !== undefined) {
+        lines.push('<details><summary>Request body</summary>', '', '```json', JSON.stringify(input.request, null, 2), '```', '', '</details>', '');
+    }
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/poll-schedule.ts
+// When to ask for a generation's status next. Pure: the waiter feeds it what
+// it has seen and sleeps for what it returns.
+//
+// The aim is to notice completion within about a second while asking far less
+// often than a fixed 5 s poll on long jobs. From the progress Hedra reports
+// (or the create answer's eta_sec) it estimates when the job will finish and
+// sleeps half of the remaining time, so polls close in on the estimate
+// geometrically and an estimate that was too late is corrected before it is
+// overshot. Without any estimate it backs off from 1 s. Never below 1 s, never
+// above 30 s.
+const MIN_DELAY_MS = 1000;
+const MAX_DELAY_MS = 30_000;
+const clamp = (ms) => Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, ms));
+/** Estimated completion time from the progress rate while processing, else from eta_sec. */
+function estimatedCompletion(state) {
+    const processing = state.history.filter((o) => o.status === 'processing' && o.progress > 0 && o.progress < 1);
+    const latest = processing.at(-1);
+    if (latest) {
+        // The rate from the earliest processing observation (or, with one, from the last time it was seen queued).
+        const first = processing.length > 1 ? processing[0] : undefined;
+        const lastQueued = state.history.filter((o) => o.at < latest.at && o.status === 'queued').at(-1);
+        const from = first ?? { at: lastQueued?.at ?? state.startedAt, progress: 0 };
+        const rate = (latest.progress - from.progress) / (latest.at - from.at);
+        if (rate > 0 && Number.isFinite(rate))
+            return latest.at + (1 - latest.progress) / rate;
+    }
+    if (state.etaSec !== undefined && state.etaSec > 0)
+        return state.startedAt + state.etaSec * 1000;
+    return undefined;
+}
+function nextPollDelay(state) {
+    const latest = state.history.at(-1);
+    if (latest && (latest.status === 'finalizing' || latest.progress >= 1)) {
+        // Done but for the last step, whose length nothing tells: back off gently from 1 s.
+        const since = state.history.find((o) => o.status === 'finalizing' || o.progress >= 1).at;
+        return Math.min(2500, clamp(0.3 * (state.now - since)));
+    }
+    const eta = estimatedCompletion(state);
+    if (eta !== undefined)
+        return clamp((eta - state.now) / 2);
+    return clamp(0.3 * (state.now - state.startedAt));
+}
+
+;// CONCATENATED MODULE: ./src/wait.ts
+
+
+const FINAL_STATUSES = ['complete', 'error'];
+const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ...FINAL_STATUSES];
+class WaitTimeout extends Error {
+    last;
+    name = 'WaitTimeout';
+    constructor(last) {
+        super('deadline reached');
+        this.last = last;
+    }
+}
+/** A log line for a status change or a progress step of 10 %, and nothing for polls that changed nothing. */
+function describeChange(id, now, before, batch) {
+    const step = (s) => Math.floor((s?.progress ?? 0) * 10);
+    if (before && before.status === now.status && step(before) === step(now))
+        return undefined;
+    const who = batch ? `Generation ${id}` : 'Generation';
+    const progress = now.status === 'processing' && now.progress != null ? ` ${Math.round(now.progress * 100)}%` : '';
+    return `${who}: ${now.status}${progress}`;
+}
+/**
+ * Polls each generation until it is complete or failed; answers in the order
+ * of `ids`. Throws WaitTimeout (with the last status of each) at the deadline.
+ */
+async function waitForGenerations(status, ids, options) {
+    const last = new Map(ids.map((id) => [id, undefined]));
+    const history = new Map(ids.map((id) => [id, []]));
+    const warned = new Set();
+    for (;;) {
+        const pending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
+        for (const id of pending) {
+            const now = await status(id);
+            const line = describeChange(id, now, last.get(id), ids.length > 1);
+            if (line)
+                log.info(line);
+            if (!KNOWN_STATUSES.includes(now.status) && !warned.has(now.status)) {
+                warned.add(now.status);
+                log.warning(`Hedra reported a status this action does not know ("${now.status}"); waiting on as if it were still running.`);
+            }
+            last.set(id, now);
+            history.get(id).push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
+        }
+        const stillPending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id).status));
+        if (stillPending.length === 0)
+            return ids.map((id) => last.get(id));
+        const now = options.clock();
+        if (now >= options.deadline)
+            throw new WaitTimeout(last);
+        const delay = Math.min(...stillPending.map((id) => nextPollDelay({ now, startedAt: options.startedAt, etaSec: options.etaSec, history: history.get(id) })));
+        await options.sleep(Math.min(delay, options.deadline - now));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-// The run, step by step: mask the key, read inputs, build and check the
-// request, create the generation, set outputs. Every failure ends here, once.
+// The run, step by step: mask the key, read inputs, check local files, build
+// and validate the request, upload, create the generation (or pick up an
+// existing one), wait, download, report. Every failure ends here, once.
+
+
+
+
+
+
+
 
 
 
@@ -87510,48 +88154,189 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, value);
 }
+async function writeSummary(input) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    await summary.addRaw(redact(renderSummary(input))).write();
+}
+/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
+function inputAssetIds(settings) {
+    const ids = {};
+    for (const [input, value] of Object.entries(settings.values)) {
+        if (Array.isArray(value))
+            ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
+        else if (typeof value === 'object' && value.kind === 'asset')
+            ids[input] = value.id;
+    }
+    return ids;
+}
+/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
+function withAssetIds(value, renamed) {
+    let json = JSON.stringify(value);
+    for (const [reserved, actual] of renamed)
+        json = json.split(reserved).join(actual);
+    return JSON.parse(json);
+}
+function generationFailure(item) {
+    const e = item.status.error;
+    if (!e)
+        return `Generation ${item.generationId} failed: ${item.status.error_message ?? 'Hedra gave no reason'}.`;
+    const details = [
+        e.reason_code && `reason ${e.reason_code}`,
+        e.param && `parameter ${e.param}`,
+        e.credits_needed != null && `${e.credits_needed} credits needed`,
+        e.credits_available != null && `${e.credits_available} available`,
+    ].filter(Boolean);
+    return `Generation ${item.generationId} failed: ${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}.`;
+}
+/** Waits for the generations, downloads what they produced, sets outputs and the summary. */
+async function finish(ctx) {
+    const { settings, generationIds } = ctx;
+    let statuses;
+    try {
+        statuses = await waitForGenerations((id) => ctx.api.status(id), generationIds, {
+            deadline: ctx.startedAt + settings.timeoutMs,
+            startedAt: Date.now(),
+            clock: Date.now,
+            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            etaSec: ctx.etaSec,
+        });
+    }
+    catch (error) {
+        if (!(error instanceof WaitTimeout))
+            throw error;
+        const states = generationIds.map((id) => {
+            const s = error.last.get(id);
+            return `${id} (${s ? `${s.status}${s.status === 'processing' && s.progress != null ? ` ${Math.round(s.progress * 100)}%` : ''}` : 'no status yet'})`;
+        });
+        const lastStatus = error.last.get(generationIds[0])?.status;
+        if (lastStatus)
+            setOutputs({ status: lastStatus });
+        throw new OutcomeError(`Gave up waiting after ${formatDuration(settings.timeoutMs)} (input "timeout"): ${states.join(', ')}. ` +
+            `The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, run this action with generation-id: ${generationIds.join(',')}`);
+    }
+    const items = statuses.map((status, i) => ({ generationId: generationIds[i], status }));
+    if (settings.download) {
+        const isDirectory = await outputIsDirectory(settings.outputPath);
+        for (const [index, item] of items.entries()) {
+            const url = item.status.download_url;
+            if (item.status.status !== 'complete')
+                continue;
+            if (!url) {
+                log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
+                continue;
+            }
+            const assetId = item.status.asset_id ?? item.generationId;
+            item.file = await download(ctx.transport, url, (extension) => targetPath(settings.outputPath, isDirectory, { index, count: items.length, assetId, extension }));
+            log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
+        }
+    }
+    const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${generationIds[0]}.json`);
+    await (0,promises_.writeFile)(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
+    setOutputs(resultOutputs(items, resultsFile));
+    await writeSummary({ ...ctx.summary, items, elapsedMs: Date.now() - ctx.startedAt });
+    const failed = items.filter((item) => item.status.status === 'error');
+    if (failed.length > 0)
+        throw new OutcomeError(failed.map(generationFailure).join('\n'));
+}
+/** `generation-id` given: create nothing, pick up what exists. */
+async function resume(settings, apiKey, startedAt, state) {
+    const ids = settings.resumeIds;
+    state.created = ids;
+    const unused = [...Object.keys(settings.values), ...(settings.model ? ['model'] : []), ...(settings.request ? ['request'] : [])];
+    if (unused.length > 0)
+        log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
+    log.info(`Resuming generation ${ids.join(', ')}.`);
+    setOutputs({ 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
+    const transport = new Transport({ baseUrl: settings.baseUrl, apiKey, userAgent: USER_AGENT });
+    try {
+        await finish({ settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
+    }
+    finally {
+        await transport.close();
+    }
+}
+async function create(parsed, apiKey, startedAt, state) {
+    // Every local file is checked before anything is sent.
+    const { settings, uploads } = await planUploads(parsed, external_node_crypto_.randomUUID);
+    let { body, generationIds } = buildRequest(settings, external_node_crypto_.randomUUID);
+    if (settings.dryRun) {
+        setOutputs({ request: JSON.stringify(body) });
+        for (const u of uploads)
+            log.info(`Would upload ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
+        log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
+        return;
+    }
+    const transport = new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey, userAgent: USER_AGENT });
+    const api = new HedraApi(transport);
+    try {
+        let finalSettings = settings;
+        if (uploads.length > 0) {
+            const renamed = await uploadAll(api, uploads, settings.workspace);
+            body = withAssetIds(body, renamed);
+            finalSettings = withAssetIds(settings, renamed);
+        }
+        setOutputs({ request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(finalSettings)) });
+        state.attempted = generationIds;
+        const created = await api.createGeneration(body);
+        const ids = createdIds(generationIds, created);
+        state.created = ids.generationIds;
+        setOutputs(idOutputs(ids));
+        log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
+        const summary = { type: settings.type, model: settings.model, resumed: false, uploads, request: body };
+        if (!settings.wait) {
+            await writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
+            return;
+        }
+        await finish({
+            settings: finalSettings,
+            api,
+            transport,
+            generationIds: ids.generationIds,
+            startedAt,
+            etaSec: created.eta_sec ?? undefined,
+            summary,
+            request: body,
+        });
+    }
+    finally {
+        await transport.close();
+    }
+}
 async function run(env = process.env) {
+    const startedAt = Date.now();
     const apiKey = readApiKey(env);
     if (apiKey)
         addSecret(apiKey);
-    // Known once chosen, so that any later failure can name what may exist on Hedra's side.
-    let pendingIds = [];
+    const state = {};
     try {
         const settings = await parseInputs(env);
         if (!apiKey && !settings.dryRun)
             throw new InputError(MISSING_KEY);
-        const { body, generationIds } = buildRequest(settings, external_node_crypto_.randomUUID);
-        const requestJson = JSON.stringify(body);
-        setOutputs({ request: requestJson });
-        if (settings.dryRun) {
-            log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
-            return;
-        }
-        const transport = new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey, userAgent: USER_AGENT });
-        try {
-            pendingIds = generationIds;
-            const created = await new HedraApi(transport).createGeneration(body);
-            const ids = createdIds(generationIds, created);
-            setOutputs(idOutputs(ids));
-            log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
-        }
-        finally {
-            await transport.close();
-        }
+        if (settings.resumeIds)
+            await resume(settings, apiKey, startedAt, state);
+        else
+            await create(settings, apiKey, startedAt, state);
     }
     catch (error) {
-        log.fail(failureMessage(error, pendingIds), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
+        log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
         if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError)) {
-            log.debug(redact(error.stack ?? String(error)));
+            log.debug(error.stack ?? String(error));
         }
     }
 }
-function failureMessage(error, pendingIds) {
+/** The error, plus what exists on Hedra's side and how to pick it up: nothing is lost. */
+function failureMessage(error, state) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof OutcomeError)
+        return message;
+    if (state.created) {
+        return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, run this action with generation-id: ${state.created.join(',')}`;
+    }
     // An HTTP answer that is an error means the create did not happen; anything
     // else (a lost connection) leaves it unknown, so name the ids to check.
-    if (pendingIds.length > 0 && !(error instanceof ApiError && error.status !== undefined)) {
-        return `${message}\nThe generation may exist on Hedra's side under id ${pendingIds.join(', ')}; check before running again.`;
+    if (state.attempted && !(error instanceof ApiError && error.status !== undefined)) {
+        return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
     }
     return message;
 }

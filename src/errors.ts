@@ -16,3 +16,14 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/**
+ * The outcome of a generation that exists: it failed on Hedra's side, or the
+ * deadline passed. Its message already says what exists and how to resume.
+ */
+export class OutcomeError extends ApiError {
+  override name = 'OutcomeError';
+  constructor(message: string) {
+    super(message, undefined, undefined);
+  }
+}

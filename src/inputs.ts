@@ -3,7 +3,17 @@
 // @actions/core does), which keeps it a pure function of `env` that tests can
 // call directly, and turns them into typed, checked Settings.
 import { InputError } from './errors.js';
-import { parseBoolean, parseDuration, parseInteger, parseMediaRef, type MediaRef } from './parse.js';
+import { isAbsolute, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import {
+  parseBoolean,
+  parseDuration,
+  parseIdList,
+  parseInteger,
+  parseMediaList,
+  parseMediaRef,
+  type MediaRef,
+} from './parse.js';
 import { parseRequestInput } from './request/extra.js';
 import { didYouMean } from './suggest.js';
 import { GENERATION_TYPES, isGenerationType, type GenerationType, type MappedInput } from './variants.js';
@@ -27,14 +37,20 @@ export const INPUT_DEFAULTS = {
   seed: '',
   name: '',
   'batch-size': '',
+  'reference-images': '',
   request: '',
+  wait: 'true',
+  timeout: '30m',
+  download: 'true',
+  'output-path': '',
+  'generation-id': '',
   'dry-run': 'false',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[];
 
-export type InputValue = string | number | MediaRef;
+export type InputValue = string | number | MediaRef | MediaRef[];
 
 export interface Settings {
   baseUrl: string;
@@ -46,6 +62,19 @@ export interface Settings {
   /** The `request` input: further body fields, merged under the typed ones. */
   request?: Record<string, unknown>;
   dryRun: boolean;
+  /** Wait for the result (and download it) instead of returning once it is created. */
+  wait: boolean;
+  /** Overall deadline of the run, in milliseconds from its start. */
+  timeoutMs: number;
+  download: boolean;
+  /** Absolute; a directory unless it names a file (see download.ts). */
+  outputPath: string;
+  /** Existing generations to wait for instead of creating one (`generation-id`). */
+  resumeIds?: string[];
+  /** GITHUB_WORKSPACE: relative media paths are resolved against it. */
+  workspace: string;
+  /** RUNNER_TEMP: where the results manifest goes. */
+  runnerTemp: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -109,6 +138,7 @@ const PARSERS: Record<MappedInput, (input: string, raw: string) => InputValue> =
   seed: (input, raw) => parseInteger(input, raw),
   name: (_, raw) => raw,
   'batch-size': (input, raw) => parseInteger(input, raw, { min: 1, max: 8 }),
+  'reference-images': parseMediaList,
 };
 
 export async function parseInputs(env: Env): Promise<Settings> {
@@ -119,6 +149,10 @@ export async function parseInputs(env: Env): Promise<Settings> {
     if (raw !== '') values[input] = parse(input, raw);
   }
   const requestText = read(env, 'request');
+  const resume = read(env, 'generation-id');
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const runnerTemp = env.RUNNER_TEMP || tmpdir();
+  const outputPath = read(env, 'output-path');
   return {
     baseUrl: parseBaseUrl(read(env, 'base-url')),
     type: parseType(read(env, 'type')),
@@ -126,5 +160,21 @@ export async function parseInputs(env: Env): Promise<Settings> {
     values,
     request: requestText === '' ? undefined : await parseRequestInput(requestText),
     dryRun: parseBoolean('dry-run', read(env, 'dry-run')),
+    wait: parseBoolean('wait', read(env, 'wait')),
+    timeoutMs: parseTimeout(read(env, 'timeout')),
+    download: parseBoolean('download', read(env, 'download')),
+    outputPath: outputPath === '' ? join(runnerTemp, 'hedra') : isAbsolute(outputPath) ? outputPath : join(workspace, outputPath),
+    resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
+    workspace,
+    runnerTemp,
   };
+}
+
+/** `timeout` takes the same forms as `duration` (90s, 15m, 1h); at least a second, at most six hours (a job's limit). */
+function parseTimeout(raw: string): number {
+  const ms = parseDuration('timeout', raw);
+  if (ms < 1000 || ms > 6 * 3_600_000) {
+    throw new InputError(`Input "timeout" must be between 1s and 6h, got "${raw}".`);
+  }
+  return ms;
 }

@@ -1,14 +1,22 @@
-// The run, step by step: mask the key, read inputs, build and check the
-// request, create the generation, set outputs. Every failure ends here, once.
+// The run, step by step: mask the key, read inputs, check local files, build
+// and validate the request, upload, create the generation (or pick up an
+// existing one), wait, download, report. Every failure ends here, once.
 import * as core from '@actions/core';
 import { randomUUID } from 'node:crypto';
-import { ApiError, InputError } from './errors.js';
-import { HedraApi } from './hedra-api.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { planUploads, uploadAll } from './assets.js';
+import { download, outputIsDirectory, targetPath } from './download.js';
+import { ApiError, InputError, OutcomeError } from './errors.js';
+import { formatDuration } from './format.js';
+import { HedraApi, type GenerationStatus } from './hedra-api.js';
 import { Transport } from './http/transport.js';
-import { parseInputs, readApiKey } from './inputs.js';
+import { parseInputs, readApiKey, type Settings } from './inputs.js';
 import { addSecret, log, redact } from './log.js';
-import { createdIds, idOutputs, type Outputs } from './outputs.js';
+import { createdIds, idOutputs, manifest, resultOutputs, type ItemResult, type Outputs } from './outputs.js';
 import { buildRequest } from './request/build.js';
+import { renderSummary, type SummaryInput } from './summary.js';
+import { WaitTimeout, waitForGenerations } from './wait.js';
 
 const USER_AGENT = 'hedra-generate-action/0.1';
 
@@ -16,50 +24,210 @@ const MISSING_KEY =
   'No Hedra API key: set input "api-key" (api-key: ${{ secrets.HEDRA_API_KEY }}) or the HEDRA_API_KEY environment variable. ' +
   'If the secret exists, note that workflows triggered from forks and by Dependabot are not given repository secrets.';
 
+/** What exists on Hedra's side so far, for failure messages: nothing may be lost. */
+interface RunState {
+  /** Ids sent in a create request whose answer has not arrived. */
+  attempted?: string[];
+  /** Ids Hedra confirmed. */
+  created?: string[];
+}
+
 function setOutputs(outputs: Outputs): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }
 
+async function writeSummary(input: SummaryInput): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(redact(renderSummary(input))).write();
+}
+
+/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
+function inputAssetIds(settings: Settings): Record<string, string | string[]> {
+  const ids: Record<string, string | string[]> = {};
+  for (const [input, value] of Object.entries(settings.values)) {
+    if (Array.isArray(value)) ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
+    else if (typeof value === 'object' && value.kind === 'asset') ids[input] = value.id;
+  }
+  return ids;
+}
+
+/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
+function withAssetIds<T>(value: T, renamed: Map<string, string>): T {
+  let json = JSON.stringify(value);
+  for (const [reserved, actual] of renamed) json = json.split(reserved).join(actual);
+  return JSON.parse(json) as T;
+}
+
+function generationFailure(item: ItemResult): string {
+  const e = item.status.error;
+  if (!e) return `Generation ${item.generationId} failed: ${item.status.error_message ?? 'Hedra gave no reason'}.`;
+  const details = [
+    e.reason_code && `reason ${e.reason_code}`,
+    e.param && `parameter ${e.param}`,
+    e.credits_needed != null && `${e.credits_needed} credits needed`,
+    e.credits_available != null && `${e.credits_available} available`,
+  ].filter(Boolean);
+  return `Generation ${item.generationId} failed: ${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}.`;
+}
+
+interface FinishContext {
+  settings: Settings;
+  api: HedraApi;
+  transport: Transport;
+  generationIds: string[];
+  startedAt: number;
+  etaSec?: number;
+  summary: Omit<SummaryInput, 'items' | 'elapsedMs'>;
+  request?: unknown;
+}
+
+/** Waits for the generations, downloads what they produced, sets outputs and the summary. */
+async function finish(ctx: FinishContext): Promise<void> {
+  const { settings, generationIds } = ctx;
+  let statuses: GenerationStatus[];
+  try {
+    statuses = await waitForGenerations((id) => ctx.api.status(id), generationIds, {
+      deadline: ctx.startedAt + settings.timeoutMs,
+      startedAt: Date.now(),
+      clock: Date.now,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      etaSec: ctx.etaSec,
+    });
+  } catch (error) {
+    if (!(error instanceof WaitTimeout)) throw error;
+    const states = generationIds.map((id) => {
+      const s = error.last.get(id);
+      return `${id} (${s ? `${s.status}${s.status === 'processing' && s.progress != null ? ` ${Math.round(s.progress * 100)}%` : ''}` : 'no status yet'})`;
+    });
+    const lastStatus = error.last.get(generationIds[0])?.status;
+    if (lastStatus) setOutputs({ status: lastStatus });
+    throw new OutcomeError(
+      `Gave up waiting after ${formatDuration(settings.timeoutMs)} (input "timeout"): ${states.join(', ')}. ` +
+        `The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, run this action with generation-id: ${generationIds.join(',')}`,
+    );
+  }
+
+  const items: ItemResult[] = statuses.map((status, i) => ({ generationId: generationIds[i], status }));
+  if (settings.download) {
+    const isDirectory = await outputIsDirectory(settings.outputPath);
+    for (const [index, item] of items.entries()) {
+      const url = item.status.download_url;
+      if (item.status.status !== 'complete') continue;
+      if (!url) {
+        log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
+        continue;
+      }
+      const assetId = item.status.asset_id ?? item.generationId;
+      item.file = await download(ctx.transport, url, (extension) =>
+        targetPath(settings.outputPath, isDirectory, { index, count: items.length, assetId, extension }),
+      );
+      log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
+    }
+  }
+
+  const resultsFile = join(settings.runnerTemp, `hedra-results-${generationIds[0]}.json`);
+  await writeFile(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
+  setOutputs(resultOutputs(items, resultsFile));
+  await writeSummary({ ...ctx.summary, items, elapsedMs: Date.now() - ctx.startedAt });
+
+  const failed = items.filter((item) => item.status.status === 'error');
+  if (failed.length > 0) throw new OutcomeError(failed.map(generationFailure).join('\n'));
+}
+
+/** `generation-id` given: create nothing, pick up what exists. */
+async function resume(settings: Settings, apiKey: string, startedAt: number, state: RunState): Promise<void> {
+  const ids = settings.resumeIds!;
+  state.created = ids;
+  const unused = [...Object.keys(settings.values), ...(settings.model ? ['model'] : []), ...(settings.request ? ['request'] : [])];
+  if (unused.length > 0) log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
+  log.info(`Resuming generation ${ids.join(', ')}.`);
+  setOutputs({ 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
+  const transport = new Transport({ baseUrl: settings.baseUrl, apiKey, userAgent: USER_AGENT });
+  try {
+    await finish({ settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
+  } finally {
+    await transport.close();
+  }
+}
+
+async function create(parsed: Settings, apiKey: string | undefined, startedAt: number, state: RunState): Promise<void> {
+  // Every local file is checked before anything is sent.
+  const { settings, uploads } = await planUploads(parsed, randomUUID);
+  let { body, generationIds } = buildRequest(settings, randomUUID);
+  if (settings.dryRun) {
+    setOutputs({ request: JSON.stringify(body) });
+    for (const u of uploads) log.info(`Would upload ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
+    log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
+    return;
+  }
+
+  const transport = new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey!, userAgent: USER_AGENT });
+  const api = new HedraApi(transport);
+  try {
+    let finalSettings = settings;
+    if (uploads.length > 0) {
+      const renamed = await uploadAll(api, uploads, settings.workspace);
+      body = withAssetIds(body, renamed);
+      finalSettings = withAssetIds(settings, renamed);
+    }
+    setOutputs({ request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(finalSettings)) });
+
+    state.attempted = generationIds;
+    const created = await api.createGeneration(body);
+    const ids = createdIds(generationIds, created);
+    state.created = ids.generationIds;
+    setOutputs(idOutputs(ids));
+    log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
+
+    const summary = { type: settings.type, model: settings.model, resumed: false, uploads, request: body };
+    if (!settings.wait) {
+      await writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
+      return;
+    }
+    await finish({
+      settings: finalSettings,
+      api,
+      transport,
+      generationIds: ids.generationIds,
+      startedAt,
+      etaSec: created.eta_sec ?? undefined,
+      summary,
+      request: body,
+    });
+  } finally {
+    await transport.close();
+  }
+}
+
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const startedAt = Date.now();
   const apiKey = readApiKey(env);
   if (apiKey) addSecret(apiKey);
-  // Known once chosen, so that any later failure can name what may exist on Hedra's side.
-  let pendingIds: string[] = [];
+  const state: RunState = {};
   try {
     const settings = await parseInputs(env);
     if (!apiKey && !settings.dryRun) throw new InputError(MISSING_KEY);
-    const { body, generationIds } = buildRequest(settings, randomUUID);
-    const requestJson = JSON.stringify(body);
-    setOutputs({ request: requestJson });
-    if (settings.dryRun) {
-      log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
-      return;
-    }
-
-    const transport = new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey!, userAgent: USER_AGENT });
-    try {
-      pendingIds = generationIds;
-      const created = await new HedraApi(transport).createGeneration(body);
-      const ids = createdIds(generationIds, created);
-      setOutputs(idOutputs(ids));
-      log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
-    } finally {
-      await transport.close();
-    }
+    if (settings.resumeIds) await resume(settings, apiKey!, startedAt, state);
+    else await create(settings, apiKey, startedAt, state);
   } catch (error) {
-    log.fail(failureMessage(error, pendingIds), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
+    log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
     if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError)) {
-      log.debug(redact(error.stack ?? String(error)));
+      log.debug(error.stack ?? String(error));
     }
   }
 }
 
-function failureMessage(error: unknown, pendingIds: string[]): string {
+/** The error, plus what exists on Hedra's side and how to pick it up: nothing is lost. */
+function failureMessage(error: unknown, state: RunState): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof OutcomeError) return message;
+  if (state.created) {
+    return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, run this action with generation-id: ${state.created.join(',')}`;
+  }
   // An HTTP answer that is an error means the create did not happen; anything
   // else (a lost connection) leaves it unknown, so name the ids to check.
-  if (pendingIds.length > 0 && !(error instanceof ApiError && error.status !== undefined)) {
-    return `${message}\nThe generation may exist on Hedra's side under id ${pendingIds.join(', ')}; check before running again.`;
+  if (state.attempted && !(error instanceof ApiError && error.status !== undefined)) {
+    return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
   }
   return message;
 }

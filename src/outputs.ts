@@ -1,8 +1,26 @@
-// The step's outputs. Pure: takes what the run produced, returns name → value.
-import type { CreatedGeneration } from './hedra-api.js';
+// The step's outputs and the results manifest. Pure: takes what the run
+// produced and returns values; main.ts writes them.
+import type { Downloaded } from './download.js';
+import type { CreatedGeneration, GenerationStatus } from './hedra-api.js';
 
 /** Every output the action sets; action.yml declares exactly these (tested). */
-export const OUTPUT_NAMES = ['generation-id', 'asset-id', 'generation-ids', 'asset-ids', 'request'] as const;
+export const OUTPUT_NAMES = [
+  'generation-id',
+  'asset-id',
+  'generation-ids',
+  'asset-ids',
+  'input-asset-ids',
+  'request',
+  'status',
+  'url',
+  'download-url',
+  'streaming-url',
+  'path',
+  'paths',
+  'sha256',
+  'result',
+  'results-file',
+] as const;
 export type Outputs = Partial<Record<(typeof OUTPUT_NAMES)[number], string>>;
 
 export interface GenerationIds {
@@ -31,5 +49,55 @@ export function idOutputs(ids: GenerationIds): Outputs {
     'asset-id': ids.assetIds[0] ?? '',
     'generation-ids': JSON.stringify(ids.generationIds),
     'asset-ids': JSON.stringify(ids.assetIds),
+  };
+}
+
+/** One generation as the run ends it. */
+export interface ItemResult {
+  generationId: string;
+  status: GenerationStatus;
+  file?: Downloaded;
+}
+
+/** `error` when any item failed, else the first item's status. */
+export function overallStatus(items: ItemResult[]): string {
+  return items.some((item) => item.status.status === 'error') ? 'error' : (items[0]?.status.status ?? '');
+}
+
+export function resultOutputs(items: ItemResult[], resultsFile: string): Outputs {
+  const [first] = items;
+  return {
+    ...idOutputs({ generationIds: items.map((i) => i.generationId), assetIds: items.map((i) => i.status.asset_id ?? '') }),
+    status: overallStatus(items),
+    url: first.status.url ?? '',
+    'download-url': first.status.download_url ?? '',
+    'streaming-url': first.status.streaming_url ?? '',
+    path: first.file?.path ?? '',
+    paths: JSON.stringify(items.map((i) => i.file?.path ?? '')),
+    sha256: first.file?.sha256 ?? '',
+    result: JSON.stringify(first.status),
+    'results-file': resultsFile,
+  };
+}
+
+/** The manifest written to `results-file`: everything about every generation, where outputs stay small. */
+export function manifest(items: ItemResult[], extra: { request?: unknown; inputAssetIds: Record<string, unknown> }) {
+  return {
+    generations: items.map(({ generationId, status, file }) => ({
+      generation_id: generationId,
+      asset_id: status.asset_id ?? null,
+      type: status.type ?? null,
+      status: status.status,
+      error: status.error ?? status.error_message ?? null,
+      url: status.url ?? null,
+      download_url: status.download_url ?? null,
+      streaming_url: status.streaming_url ?? null,
+      path: file?.path ?? null,
+      bytes: file?.bytes ?? null,
+      sha256: file?.sha256 ?? null,
+      content_type: file?.contentType ?? null,
+    })),
+    input_asset_ids: extra.inputAssetIds,
+    request: extra.request ?? null,
   };
 }

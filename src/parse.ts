@@ -45,8 +45,8 @@ export function parseDuration(input: string, raw: string): number {
   return ms;
 }
 
-/** What a media input names: an existing asset, or (video keyframes only) a public URL. */
-export type MediaRef = { kind: 'asset'; id: string } | { kind: 'url'; url: string };
+/** What a media input names: an existing asset, a public URL (video keyframes only), or a local file to upload. */
+export type MediaRef = { kind: 'asset'; id: string } | { kind: 'url'; url: string } | { kind: 'file'; written: string };
 
 export function parseMediaRef(input: string, raw: string): MediaRef {
   if (isUuid(raw)) return { kind: 'asset', id: raw.toLowerCase() };
@@ -60,7 +60,24 @@ export function parseMediaRef(input: string, raw: string): MediaRef {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
     throw new InputError(`Input "${input}" accepts https:// URLs only, got "${raw}".`);
   }
-  throw new InputError(
-    `Input "${input}" must be a Hedra asset id (a UUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6) or an https:// URL, got "${raw}".`,
-  );
+  // Anything else is a path; whether the file is there is checked before any request (assets.ts).
+  return { kind: 'file', written: raw };
+}
+
+/** A multi-line list of media references (one per line: file names may hold commas). */
+export function parseMediaList(input: string, raw: string): MediaRef[] {
+  return raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => parseMediaRef(input, line));
+}
+
+/** A list of generation ids to resume, one per line or comma-separated. */
+export function parseIdList(input: string, raw: string): string[] {
+  const ids = raw.split(/[\s,]+/).filter(Boolean);
+  for (const id of ids) {
+    if (!isUuid(id)) throw new InputError(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
+  }
+  return ids.map((id) => id.toLowerCase());
 }

@@ -41,7 +41,8 @@ export type MappedInput =
   | 'duration'
   | 'seed'
   | 'name'
-  | 'batch-size';
+  | 'batch-size'
+  | 'reference-images';
 
 const GVI = 'generated_video_inputs';
 const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] } as const;
@@ -103,6 +104,12 @@ export const INPUT_FIELDS: Record<MappedInput, Partial<Record<GenerationType, Fi
   seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
   name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
   'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
+  'reference-images': {
+    video: ['reference_image_ids'],
+    image: ['reference_image_ids'],
+    image_to_image: ['reference_image_ids'],
+    video_to_video: ['reference_image_asset_ids'],
+  },
 };
 
 /** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */

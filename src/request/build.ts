@@ -63,6 +63,7 @@ function notUsedError(input: MappedInput | 'model', type: GenerationType): Input
 /** Where a media value goes: asset ids to the table's field; https URLs only to video keyframes. */
 function mediaField(input: MappedInput, type: GenerationType, ref: MediaRef, path: FieldPath): [FieldPath, string] {
   if (ref.kind === 'asset') return [path, ref.id];
+  if (ref.kind === 'file') throw new Error(`local file of input "${input}" reached the request builder before it was given an asset id`);
   const urlField = type === 'video' && { image: 'start_keyframe_url', 'end-image': 'end_keyframe_url' }[input as string];
   if (!urlField) {
     throw new InputError(
@@ -70,6 +71,12 @@ function mediaField(input: MappedInput, type: GenerationType, ref: MediaRef, pat
     );
   }
   return [[urlField], ref.url];
+}
+
+/** Lists (reference-images) take asset ids only: the API has no URL field for them. */
+function listItemId(input: MappedInput, ref: MediaRef): string {
+  if (ref.kind === 'url') throw new InputError(`Input "${input}" takes Hedra asset ids or file paths, one per line; URLs are not accepted (got ${ref.url}).`);
+  return mediaField(input, 'image', ref, [])[1];
 }
 
 function checkCombinations(settings: Settings): void {
@@ -107,7 +114,8 @@ export function buildRequest(settings: Settings, newId: () => string): BuiltRequ
     let path = INPUT_FIELDS[input][type];
     if (path === undefined || value === undefined) throw notUsedError(input, type);
     let sent: unknown = value;
-    if (typeof value === 'object') [path, sent] = mediaField(input, type, value, path);
+    if (Array.isArray(value)) sent = value.map((ref) => listItemId(input, ref));
+    else if (typeof value === 'object') [path, sent] = mediaField(input, type, value, path);
     else if (input === 'duration' && type === 'text_to_sound') sent = Number(value) / 1000;
     setField(body, path, sent, input, sources);
   }

@@ -14,7 +14,7 @@ async function inputError(inputs: Record<string, string>, extraEnv: Record<strin
 
 describe('parseInputs', () => {
   it('applies action.yml defaults when inputs are absent', async () => {
-    const settings = await parseInputs({});
+    const settings = await parseInputs({ GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt' });
     expect(settings).toEqual({
       baseUrl: 'https://api.hedra.com/web-app/public',
       type: 'video',
@@ -22,6 +22,13 @@ describe('parseInputs', () => {
       values: {},
       request: undefined,
       dryRun: false,
+      wait: true,
+      timeoutMs: 30 * 60_000,
+      download: true,
+      outputPath: '/rt/hedra',
+      resumeIds: undefined,
+      workspace: '/ws',
+      runnerTemp: '/rt',
     });
   });
   it('trims values and drops a trailing slash from base-url', async () => {
@@ -82,13 +89,15 @@ describe('parseDuration', () => {
 });
 
 describe('parseMediaRef', () => {
+  it('takes anything else as a file path (checked before any request, in assets.ts)', () => {
+    expect(parseMediaRef('audio', 'media/voice over.mp3')).toEqual({ kind: 'file', written: 'media/voice over.mp3' });
+  });
   it('takes asset ids (normalised to lower case) and https URLs', () => {
     expect(parseMediaRef('image', '3FA85F64-5717-4562-B3FC-2C963F66AFA6')).toEqual({ kind: 'asset', id: '3fa85f64-5717-4562-b3fc-2c963f66afa6' });
     expect(parseMediaRef('image', 'https://cdn.example.com/a b.png')).toEqual({ kind: 'url', url: 'https://cdn.example.com/a%20b.png' });
   });
   it.each([
     ['http://example.com/a.png', /Input "audio" accepts https:\/\/ URLs only/],
-    ['3fa85f64-5717-4562-b3fc', /Input "audio" must be a Hedra asset id \(a UUID/],
     ['https://', /Input "audio" is not a valid URL/],
   ])('refuses %s', (raw, message) => {
     expect(() => parseMediaRef('audio', raw)).toThrow(message);

@@ -1,0 +1,104 @@
+// Local files given to media inputs: checked before any request is sent, then
+// uploaded as Hedra assets (a few at a time) under asset ids the action
+// reserves up front, so the request can be built and validated first.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative } from 'node:path';
+import { InputError } from './errors.js';
+import type { HedraApi } from './hedra-api.js';
+import type { InputValue, Settings } from './inputs.js';
+import { log } from './log.js';
+import { INPUT_KIND, extensionsOf, fileType, type AssetKind } from './media-types.js';
+import type { MediaRef } from './parse.js';
+import { formatBytes } from './format.js';
+
+export interface Upload {
+  /** The inputs that named this file (one file may serve several). */
+  inputs: string[];
+  /** As the user wrote it. */
+  written: string;
+  path: string;
+  name: string;
+  size: number;
+  kind: AssetKind;
+  contentType: string;
+  /** Reserved before upload; replaced by Hedra's if it answers with another. */
+  assetId: string;
+}
+
+async function inspect(input: string, written: string, workspace: string): Promise<Omit<Upload, 'inputs' | 'assetId'>> {
+  const path = isAbsolute(written) ? written : join(workspace, written);
+  const where = isAbsolute(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
+  const kind = INPUT_KIND[input];
+  const info = await stat(path).catch(() => undefined);
+  if (!info) {
+    throw new InputError(
+      `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout) or an absolute path.`,
+    );
+  }
+  if (info.isDirectory()) throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
+  if (!info.isFile()) throw new InputError(`Input "${input}": ${where} is not a regular file.`);
+  const type = fileType(written);
+  if (type?.kind !== kind) {
+    throw new InputError(
+      `Input "${input}" takes ${kind} files (${extensionsOf(kind).map((e) => `.${e}`).join(', ')}); ${where} is not one by its extension.`,
+    );
+  }
+  if (info.size === 0) throw new InputError(`Input "${input}": ${where} is empty.`);
+  await access(path, constants.R_OK).catch(() => {
+    throw new InputError(`Input "${input}": ${where} cannot be read (permissions).`);
+  });
+  return { written, path, name: basename(path), size: info.size, kind, contentType: type.contentType };
+}
+
+/**
+ * Checks every local file the media inputs name and reserves an asset id for
+ * each (one per distinct file); returns settings whose media refer to those ids.
+ */
+export async function planUploads(settings: Settings, newId: () => string): Promise<{ settings: Settings; uploads: Upload[] }> {
+  const byPath = new Map<string, Upload>();
+  const resolve = async (input: string, ref: MediaRef): Promise<MediaRef> => {
+    if (ref.kind !== 'file') return ref;
+    const file = await inspect(input, ref.written, settings.workspace);
+    let upload = byPath.get(file.path);
+    if (!upload) byPath.set(file.path, (upload = { ...file, inputs: [], assetId: newId() }));
+    if (!upload.inputs.includes(input)) upload.inputs.push(input);
+    return { kind: 'asset', id: upload.assetId };
+  };
+  const values: Settings['values'] = {};
+  for (const [input, value] of Object.entries(settings.values) as [keyof Settings['values'], InputValue][]) {
+    if (Array.isArray(value)) values[input] = await Promise.all(value.map((ref) => resolve(input, ref)));
+    else if (typeof value === 'object') values[input] = await resolve(input, value);
+    else values[input] = value;
+  }
+  return { settings: { ...settings, values }, uploads: [...byPath.values()] };
+}
+
+/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export const UPLOAD_CONCURRENCY = 3;
+
+/**
+ * Creates and fills an asset for every planned upload. Returns reserved id →
+ * Hedra's id for any that differ (the request is then rewritten with them).
+ */
+export async function uploadAll(api: HedraApi, uploads: Upload[], workspace: string): Promise<Map<string, string>> {
+  const renamed = new Map<string, string>();
+  await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
+    const started = Date.now();
+    const asset = await api.createAsset(upload.name, upload.kind, upload.assetId);
+    await api.uploadAsset(asset, upload);
+    if (asset.id !== upload.assetId) renamed.set(upload.assetId, asset.id);
+    upload.assetId = asset.id;
+    const shown = relative(workspace, upload.path).startsWith('..') ? upload.path : relative(workspace, upload.path);
+    log.info(`Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+  });
+  return renamed;
+}

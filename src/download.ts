@@ -1,0 +1,78 @@
+// Downloads a result from its presigned URL into place: streamed to a
+// temporary file beside the target, hashed on the way, checked against
+// Content-Length, then renamed. A failure leaves nothing at the output path.
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ApiError } from './errors.js';
+import type { Transport } from './http/transport.js';
+import { extensionFor } from './media-types.js';
+
+export interface Downloaded {
+  path: string;
+  bytes: number;
+  sha256: string;
+  contentType?: string;
+}
+
+/**
+ * Whether `output-path` names a directory (results are named `<asset-id>.<ext>`
+ * in it) or a file: a directory when it exists as one, ends with a slash, or
+ * has no extension.
+ */
+export async function outputIsDirectory(outputPath: string): Promise<boolean> {
+  if (/[\\/]$/.test(outputPath)) return true;
+  const info = await stat(outputPath).catch(() => undefined);
+  if (info) return info.isDirectory();
+  return extname(outputPath) === '';
+}
+
+/** Where item `index` of `count` goes. A file path gets `-2`, `-3`, … before its extension for later batch items. */
+export function targetPath(outputPath: string, isDirectory: boolean, item: { index: number; count: number; assetId: string; extension: string }): string {
+  if (isDirectory) return join(outputPath, `${item.assetId}.${item.extension}`);
+  if (item.count === 1 || item.index === 0) return outputPath;
+  const ext = extname(outputPath);
+  return `${outputPath.slice(0, outputPath.length - ext.length)}-${item.index + 1}${ext}`;
+}
+
+/** The extension of the file a URL names (presigned URLs usually keep the object's name), if any. */
+function urlExtension(url: string): string | undefined {
+  return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+}
+
+export async function download(
+  transport: Transport,
+  url: string,
+  place: (extension: string) => string,
+): Promise<Downloaded> {
+  const response = await transport.download(url);
+  const contentType = [response.headers['content-type']].flat()[0];
+  const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(response.body, count, createWriteStream(temp, { flags: 'wx' }));
+    const expected = Number([response.headers['content-length']].flat()[0]);
+    if (Number.isFinite(expected) && bytes !== expected) {
+      throw new ApiError(`The download ended after ${bytes} of ${expected} bytes.`, undefined, undefined);
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(`Downloading the result failed: ${(error as Error).message}.`, undefined, undefined);
+  }
+  return { path, bytes, sha256: hash.digest('hex'), contentType };
+}

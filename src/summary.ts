@@ -1,0 +1,77 @@
+// The job summary: what a person wants at a glance. Pure: returns Markdown.
+// It carries no secret and no presigned signature (links lose their query).
+import { basename } from 'node:path';
+import { formatBytes, formatDuration } from './format.js';
+import type { Upload } from './assets.js';
+import type { ItemResult } from './outputs.js';
+import { overallStatus } from './outputs.js';
+
+export interface SummaryInput {
+  type?: string;
+  model?: string;
+  /** Resumed from `generation-id` rather than created by this run. */
+  resumed: boolean;
+  /** Generation ids when the run did not wait (`wait: false`). */
+  createdOnly?: { generationIds: string[]; assetIds: string[] };
+  items: ItemResult[];
+  elapsedMs: number;
+  uploads: Upload[];
+  request?: unknown;
+}
+
+const cell = (text: string) => text.replace(/[|<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
+/** A link target without its query string: presigned signatures stay out of the summary. */
+function publicUrl(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
+function errorText(item: ItemResult): string {
+  const e = item.status.error;
+  if (e) return [e.type, e.message, e.reason_code && `reason ${e.reason_code}`].filter(Boolean).join(': ');
+  return item.status.error_message ?? '';
+}
+
+export function renderSummary(input: SummaryInput): string {
+  const status = input.createdOnly ? 'submitted' : overallStatus(input.items);
+  const lines = [`### Hedra ${input.type ?? 'generation'}: ${status}`, ''];
+  const facts: [string, string][] = [];
+  if (input.type) facts.push(['Type', code(input.type)]);
+  if (input.model) facts.push(['Model', code(input.model)]);
+  if (input.resumed) facts.push(['Run', 'resumed an existing generation']);
+  facts.push(['Time', formatDuration(input.elapsedMs)]);
+  lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
+
+  if (input.createdOnly) {
+    lines.push('| generation | asset |', '|---|---|');
+    input.createdOnly.generationIds.forEach((id, i) => lines.push(`| ${code(id)} | ${code(input.createdOnly!.assetIds[i] ?? '')} |`));
+    lines.push('', 'Not waited for (`wait: false`): pass the generation id to `generation-id` in a later step to wait for it and download it.', '');
+  } else {
+    lines.push('| generation | asset | status | file | size | sha256 | result |', '|---|---|---|---|---|---|---|');
+    for (const item of input.items) {
+      const link = publicUrl(item.status.url);
+      const state = item.status.status === 'error' ? `error: ${cell(errorText(item))}` : cell(item.status.status);
+      lines.push(
+        `| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? cell(basename(item.file.path)) : ''} | ${item.file ? formatBytes(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`,
+      );
+    }
+    lines.push('');
+    const previews = input.items.filter((i) => i.status.status === 'complete' && i.status.type === 'image' && publicUrl(i.status.url));
+    if (previews.length > 0) {
+      lines.push(previews.map((i) => `<img src="${publicUrl(i.status.url)}" alt="${cell(i.generationId)}" width="320">`).join(' '), '');
+    }
+  }
+
+  if (input.uploads.length > 0) {
+    lines.push('Uploaded inputs:', '');
+    for (const u of input.uploads) lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)}) → ${code(u.assetId)}`);
+    lines.push('');
+  }
+  if (input.request !== undefined) {
+    lines.push('<details><summary>Request body</summary>', '', '```json', JSON.stringify(input.request, null, 2), '```', '', '</details>', '');
+  }
+  return lines.join('\n');
+}

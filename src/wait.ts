@@ -1,0 +1,74 @@
+// Waits for generations to finish: polls their status on the schedule of
+// poll-schedule.ts, logs each meaningful change once, and stops at the
+// deadline. The clock and sleep are parameters so that the benchmark can run
+// this very code against simulated time.
+import type { GenerationStatus } from './hedra-api.js';
+import { log } from './log.js';
+import { nextPollDelay, type Observation } from './poll-schedule.js';
+
+export const FINAL_STATUSES = ['complete', 'error'];
+const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ...FINAL_STATUSES];
+
+export interface WaitOptions {
+  /** Absolute time on `clock` by which waiting must end. */
+  deadline: number;
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** eta_sec from the create answer. */
+  etaSec?: number;
+  /** When the generations were created (or the wait began). */
+  startedAt: number;
+}
+
+export class WaitTimeout extends Error {
+  override name = 'WaitTimeout';
+  constructor(readonly last: Map<string, GenerationStatus | undefined>) {
+    super('deadline reached');
+  }
+}
+
+/** A log line for a status change or a progress step of 10 %, and nothing for polls that changed nothing. */
+function describeChange(id: string, now: GenerationStatus, before: GenerationStatus | undefined, batch: boolean): string | undefined {
+  const step = (s: GenerationStatus | undefined) => Math.floor((s?.progress ?? 0) * 10);
+  if (before && before.status === now.status && step(before) === step(now)) return undefined;
+  const who = batch ? `Generation ${id}` : 'Generation';
+  const progress = now.status === 'processing' && now.progress != null ? ` ${Math.round(now.progress * 100)}%` : '';
+  return `${who}: ${now.status}${progress}`;
+}
+
+/**
+ * Polls each generation until it is complete or failed; answers in the order
+ * of `ids`. Throws WaitTimeout (with the last status of each) at the deadline.
+ */
+export async function waitForGenerations(
+  status: (id: string) => Promise<GenerationStatus>,
+  ids: string[],
+  options: WaitOptions,
+): Promise<GenerationStatus[]> {
+  const last = new Map<string, GenerationStatus | undefined>(ids.map((id) => [id, undefined]));
+  const history = new Map<string, Observation[]>(ids.map((id) => [id, []]));
+  const warned = new Set<string>();
+  for (;;) {
+    const pending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
+    for (const id of pending) {
+      const now = await status(id);
+      const line = describeChange(id, now, last.get(id), ids.length > 1);
+      if (line) log.info(line);
+      if (!KNOWN_STATUSES.includes(now.status) && !warned.has(now.status)) {
+        warned.add(now.status);
+        log.warning(`Hedra reported a status this action does not know ("${now.status}"); waiting on as if it were still running.`);
+      }
+      last.set(id, now);
+      history.get(id)!.push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
+    }
+    const stillPending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)!.status));
+    if (stillPending.length === 0) return ids.map((id) => last.get(id)!);
+
+    const now = options.clock();
+    if (now >= options.deadline) throw new WaitTimeout(last);
+    const delay = Math.min(
+      ...stillPending.map((id) => nextPollDelay({ now, startedAt: options.startedAt, etaSec: options.etaSec, history: history.get(id)! })),
+    );
+    await options.sleep(Math.min(delay, options.deadline - now));
+  }
+}
