@@ -179,7 +179,8 @@ async function create(parsed: Settings, apiKey: string | undefined, startedAt: n
     setOutputs(idOutputs(ids));
     log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
 
-    const summary = { type: settings.type, model: settings.model, resumed: false, uploads, request: body };
+    const model = [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string') as string | undefined;
+    const summary = { type: settings.type, model, resumed: false, uploads, request: body };
     if (!settings.wait) {
       await writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
       return;

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -24,6 +24,8 @@ export interface ActionRun {
   outputs: Record<string, string>;
   summary: string;
   dirs: { temp: string; workspace: string };
+  /** Wall time of the child process, in milliseconds. */
+  elapsedMs: number;
 }
 
 /** The runner's GITHUB_OUTPUT format: `name<<DELIM\nvalue\nDELIM` (and plain `name=value`). */
@@ -47,6 +49,8 @@ export function parseOutputFile(text: string): Record<string, string> {
 export interface RunOptions {
   /** Extra environment (HEDRA_API_KEY, RUNNER_DEBUG, ...). */
   env?: Record<string, string>;
+  /** Files to create in GITHUB_WORKSPACE first, by relative path. */
+  files?: Record<string, Buffer | string>;
   timeoutMs?: number;
 }
 
@@ -55,6 +59,10 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const temp = join(base, 'runner-temp');
   const workspace = join(base, 'workspace');
   for (const dir of [temp, workspace]) mkdirSync(dir);
+  for (const [name, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(workspace, name)), { recursive: true });
+    writeFileSync(join(workspace, name), content);
+  }
   const files = { GITHUB_OUTPUT: 'output', GITHUB_STEP_SUMMARY: 'summary', GITHUB_STATE: 'state', GITHUB_ENV: 'env', GITHUB_PATH: 'path' };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -72,6 +80,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   for (const [name, value] of Object.entries(inputs)) env[inputEnv(name)] = value;
   Object.assign(env, options.env);
 
+  const started = Date.now();
   const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -87,6 +96,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     outputs: parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8')),
     summary: existsSync(env.GITHUB_STEP_SUMMARY) ? readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8') : '',
     dirs: { temp, workspace },
+    elapsedMs: Date.now() - started,
   };
 }
 

@@ -25,3 +25,32 @@ describe('idOutputs', () => {
     });
   });
 });
+
+describe('renderSummary', () => {
+  it('links results without their query, escapes table cells, and previews images', async () => {
+    const { renderSummary } = await import('../../src/summary.ts');
+    const md = renderSummary({
+      type: 'image',
+      model: 'google/nano-banana',
+      resumed: false,
+      elapsedMs: 83_000,
+      uploads: [],
+      request: { type: 'image', text_prompt: 'a|b' },
+      items: [
+        {
+          generationId: 'g1',
+          status: { id: 'g1', asset_id: 'a1', type: 'image', status: 'complete', url: 'https://cdn.test/x.png?sig=SECRET', download_url: 'https://cdn.test/x.png?X-Amz-Signature=SECRET' },
+          file: { path: '/tmp/out/a|1.png', bytes: 2048, sha256: 'ab'.repeat(32) },
+        },
+      ],
+    });
+    expect(md).toContain('### Hedra image: complete');
+    expect(md).toContain('| Model | `google/nano-banana` |');
+    expect(md).toContain('| Time | 1m 23s |');
+    expect(md).toContain('| a&#124;1.png | 2.0 KiB |');
+    expect(md).toContain('[open](https://cdn.test/x.png)');
+    expect(md).toContain('<img src="https://cdn.test/x.png"');
+    expect(md).not.toContain('SECRET');
+    expect(md).toContain('"text_prompt": "a|b"');
+  });
+});

@@ -1,0 +1,264 @@
+// Files in, files out, through the committed bundle: local uploads, waiting,
+// downloads, batches, resume, error outcomes, deadlines and the job summary.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
+import { runAction, type RunOptions } from './run-action.ts';
+
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const VOICE = '44444444-4444-4444-8444-444444444444';
+
+let server: HedraServer;
+beforeAll(async () => {
+  server = await startHedraServer({ requireAssets: true });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+  server.behaviour.timings = { queued: 100, processing: 600, finalizing: 100 };
+  server.behaviour.videoUploadUrl = false;
+  server.behaviour.errorFor = undefined;
+});
+
+const run = (inputs: Record<string, string>, options: RunOptions = {}) =>
+  runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs }, options);
+
+const calls = (method: string, path: string | RegExp) =>
+  server.requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)));
+
+/** Every file under a directory, recursively (to prove no partial file was left anywhere). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe('a video from a local image and a local audio file', () => {
+  const image = randomBytes(300_000);
+  const audio = randomBytes(500_000);
+
+  it('uploads both, creates, waits, downloads, and reports', async () => {
+    const result = await run(
+      { prompt: 'The fox reads the release notes', image: 'media/fox.png', audio: 'media/notes.mp3', 'aspect-ratio': '16:9' },
+      { files: { 'media/fox.png': image, 'media/notes.mp3': audio } },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+
+    // Assets: created with the files' names and kinds, under the ids the action reserved, bytes identical.
+    const created = calls('POST', '/assets').map((r) => r.body as Record<string, string>);
+    expect(created.map((b) => [b.name, b.type]).sort()).toEqual([['fox.png', 'image'], ['notes.mp3', 'audio']]);
+    const inputIds = JSON.parse(result.outputs['input-asset-ids']);
+    expect(inputIds).toEqual({ image: expect.any(String), audio: expect.any(String) });
+    expect(server.assets.get(inputIds.image)?.upload).toMatchObject({ bytes: image.length, sha256: sha(image), via: 'multipart', contentType: 'image/png', filename: 'fox.png' });
+    expect(server.assets.get(inputIds.audio)?.upload).toMatchObject({ bytes: audio.length, sha256: sha(audio), contentType: 'audio/mpeg' });
+    expect(created.map((b) => b.reserved_asset_id).sort()).toEqual([inputIds.image, inputIds.audio].sort());
+
+    // The generation uses them (the server refuses assets it does not hold).
+    const [create] = calls('POST', '/generations');
+    expect(create.status).toBe(200);
+    expect(create.body).toMatchObject({ start_keyframe_id: inputIds.image, audio_id: inputIds.audio });
+    const order = server.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, ':id')}`);
+    expect(order.indexOf('POST /generations')).toBeGreaterThan(order.lastIndexOf('POST /assets/:id/upload'));
+
+    // Waited, then downloaded what the server served, byte for byte, without the key.
+    const assetId = result.outputs['asset-id'];
+    const expectedPath = join(result.dirs.temp, 'hedra', `${assetId}.mp4`);
+    expect(result.outputs.status).toBe('complete');
+    expect(result.outputs.path).toBe(expectedPath);
+    expect(JSON.parse(result.outputs.paths)).toEqual([expectedPath]);
+    const downloaded = readFileSync(expectedPath);
+    expect(sha(downloaded)).toBe(server.resultSha256(assetId));
+    expect(result.outputs.sha256).toBe(sha(downloaded));
+    const [media] = calls('GET', /^\/media\//);
+    expect(media.headers['x-api-key']).toBeUndefined();
+    expect(result.outputs['download-url']).toContain('X-Amz-Signature=');
+    expect(result.outputs.url).toBe(`${server.origin}/media/${assetId}.mp4`);
+    expect(result.outputs['streaming-url']).toBe(`${server.origin}/stream/${assetId}.m3u8`);
+    expect(JSON.parse(result.outputs.result)).toMatchObject({ id: result.outputs['generation-id'], status: 'complete' });
+    expect(filesUnder(join(result.dirs.temp, 'hedra'))).toEqual([expectedPath]);
+
+    // The manifest carries everything.
+    const manifest = JSON.parse(readFileSync(result.outputs['results-file'], 'utf8'));
+    expect(manifest.generations).toEqual([
+      expect.objectContaining({ generation_id: result.outputs['generation-id'], asset_id: assetId, status: 'complete', path: expectedPath, bytes: downloaded.length, sha256: sha(downloaded) }),
+    ]);
+    expect(manifest.input_asset_ids).toEqual(inputIds);
+
+    // Logs: the uploads, then one line per change, not per poll; presigned query never shown.
+    expect(result.stdout).toMatch(/Uploaded media\/fox.png \(293.0 KiB, image\) as asset/);
+    const progressLines = result.stdout.split('\n').filter((l) => l.startsWith('Generation: '));
+    expect(progressLines.at(-1)).toBe('Generation: complete');
+    expect(new Set(progressLines).size).toBe(progressLines.length);
+    expect(calls('GET', /\/status$/).length).toBeGreaterThanOrEqual(progressLines.length);
+    expect(result.stdout).not.toContain('X-Amz-Signature');
+
+    // The summary.
+    expect(result.summary).toContain('### Hedra video: complete');
+    expect(result.summary).toContain(`\`${result.outputs['generation-id']}\``);
+    expect(result.summary).toContain(`${assetId}.mp4`);
+    expect(result.summary).toContain(sha(downloaded));
+    expect(result.summary).toMatch(/\| 64\.0 KiB \|/);
+    expect(result.summary).toContain(`[open](${server.origin}/media/${assetId}.mp4)`);
+    expect(result.summary).toContain('<details><summary>Request body</summary>');
+    expect(result.summary).toContain('- image: fox.png (293.0 KiB)');
+    expect(result.summary).not.toContain('X-Amz-Signature');
+    expect(result.summary).not.toContain(server.apiKey);
+  });
+});
+
+describe('uploads', () => {
+  it('PUTs a video to upload_url when Hedra gives one, without the key', async () => {
+    server.behaviour.videoUploadUrl = true;
+    const video = randomBytes(1_200_000);
+    const result = await run({ type: 'video_upscale', video: 'clip.mov', resolution: '1080p' }, { files: { 'clip.mov': video } });
+    expect(result.code).toBe(0);
+    const [put] = calls('PUT', /^\/upload\//);
+    expect(put.headers['x-api-key']).toBeUndefined();
+    expect(put.headers['content-type']).toBe('video/quicktime');
+    expect(calls('POST', /\/upload$/)).toHaveLength(0);
+    const id = JSON.parse(result.outputs['input-asset-ids']).video;
+    expect(server.assets.get(id)?.upload).toMatchObject({ bytes: video.length, sha256: sha(video), via: 'put' });
+    expect(result.stdout).not.toContain('X-Amz-Signature');
+  });
+
+  it('uploads one file used twice once, and reference images as a list', async () => {
+    const a = randomBytes(1000);
+    const b = randomBytes(2000);
+    const result = await run(
+      { type: 'image_to_image', prompt: 'merge', image: 'a.png', 'reference-images': 'a.png\nrefs/b.webp' },
+      { files: { 'a.png': a, 'refs/b.webp': b } },
+    );
+    expect(result.code).toBe(0);
+    expect(calls('POST', '/assets')).toHaveLength(2);
+    const ids = JSON.parse(result.outputs['input-asset-ids']);
+    expect(ids['reference-images']).toEqual([ids.image, expect.any(String)]);
+    expect(calls('POST', '/generations')[0].body).toMatchObject({ start_keyframe_id: ids.image, reference_image_ids: ids['reference-images'] });
+  });
+
+  it.each([
+    [{ image: 'missing.png' }, {}, 'Input "image" is neither a Hedra asset id (UUID) nor an existing file: there is no file "missing.png"'],
+    [{ image: 'media' }, { 'media/x.png': 'x' }, 'Input "image": "media" (in'],
+    [{ image: 'notes.txt' }, { 'notes.txt': 'hello' }, 'Input "image" takes image files (.png, .jpg, .jpeg, .webp, .gif); "notes.txt" (in'],
+    [{ image: 'empty.png' }, { 'empty.png': '' }, 'is empty.'],
+    [{ audio: 'voice.png' }, { 'voice.png': 'x' }, 'Input "audio" takes audio files (.mp3'],
+  ])('refuses %j before any request', async (inputs, files, message) => {
+    const result = await run({ prompt: 'p', ...inputs }, { files });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(message);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('reads an absolute path too', async () => {
+    const result = await run({ type: 'audio_isolation', audio: '/dev/null' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Input "audio": "/dev/null" is not a regular file.');
+  });
+});
+
+describe('batches', () => {
+  it('waits for and downloads every item, every list in the same order', async () => {
+    const result = await run({ type: 'image', prompt: 'three mugs', 'batch-size': '3', 'output-path': 'out/mug.png' });
+    expect(result.code).toBe(0);
+    const generationIds = JSON.parse(result.outputs['generation-ids']);
+    const assetIds = JSON.parse(result.outputs['asset-ids']);
+    const paths = JSON.parse(result.outputs.paths);
+    const ws = result.dirs.workspace;
+    expect(paths).toEqual([join(ws, 'out/mug.png'), join(ws, 'out/mug-2.png'), join(ws, 'out/mug-3.png')]);
+    generationIds.forEach((id: string, i: number) => {
+      expect(server.jobs.get(id)?.assetId).toBe(assetIds[i]);
+      expect(sha(readFileSync(paths[i]))).toBe(server.resultSha256(assetIds[i]));
+    });
+    const manifest = JSON.parse(readFileSync(result.outputs['results-file'], 'utf8'));
+    expect(manifest.generations.map((g: { generation_id: string }) => g.generation_id)).toEqual(generationIds);
+    expect(result.summary.match(/<img src=/g)).toHaveLength(3);
+  });
+});
+
+describe('resume and wait: false', () => {
+  it('creates without waiting, then a later run picks the generation up by id', async () => {
+    const first = await run({ type: 'text_to_speech', text: 'Hello', 'voice-id': VOICE, wait: 'false' });
+    expect(first.code).toBe(0);
+    expect(calls('GET', /\/status$/)).toHaveLength(0);
+    expect(first.outputs).not.toHaveProperty('path');
+    expect(first.summary).toContain('### Hedra text_to_speech: submitted');
+    const id = first.outputs['generation-id'];
+
+    server.requests.length = 0;
+    const second = await run({ 'generation-id': id, prompt: 'ignored' });
+    expect(second.code).toBe(0);
+    expect(calls('POST', '/generations')).toHaveLength(0);
+    expect(second.stdout).toContain(`Resuming generation ${id}.`);
+    expect(second.stdout).toContain('::warning::Input "generation-id" is set, so nothing is created and these inputs are not used: prompt.');
+    expect(second.outputs['generation-id']).toBe(id);
+    expect(second.outputs.path).toMatch(/\.mp3$/);
+    expect(sha(readFileSync(second.outputs.path))).toBe(server.resultSha256(first.outputs['asset-id']));
+    expect(server.jobs.size).toBeGreaterThan(0);
+  });
+
+  it('says so when the generation to resume does not exist', async () => {
+    const result = await run({ 'generation-id': '99999999-9999-4999-8999-999999999999' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Hedra answered HTTP 404 to GET /generations/99999999-9999-4999-8999-999999999999/status: Generation 99999999-9999-4999-8999-999999999999 not found.');
+  });
+});
+
+describe('outcomes', () => {
+  it('fails with Hedra\'s error type, message, reason and credits', async () => {
+    server.behaviour.errorFor = () => ({ type: 'MODERATION_FAILED', message: 'The image shows a real person', reason_code: 'MODERATION_LIKENESS', credits_needed: 40, credits_available: 12 });
+    const result = await run({ type: 'image', prompt: 'a portrait' });
+    expect(result.code).toBe(1);
+    const id = result.outputs['generation-id'];
+    expect(result.stdout).toContain(`Generation ${id} failed: MODERATION_FAILED: The image shows a real person (reason MODERATION_LIKENESS; 40 credits needed; 12 available).`);
+    expect(result.outputs.status).toBe('error');
+    expect(result.outputs.path).toBe('');
+    expect(result.summary).toContain('### Hedra image: error');
+    expect(result.summary).toContain('error: MODERATION_FAILED: The image shows a real person: reason MODERATION_LIKENESS');
+    expect(existsSync(join(result.dirs.temp, 'hedra'))).toBe(false);
+  });
+
+  it('fails with a plain error_message too', async () => {
+    server.behaviour.errorFor = () => 'Provider unavailable';
+    const result = await run({ type: 'image', prompt: 'p' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`Generation ${result.outputs['generation-id']} failed: Provider unavailable.`);
+  });
+
+  it('gives up at the deadline, naming the id and how to resume', async () => {
+    server.behaviour.timings = { queued: 0, processing: 120_000, finalizing: 0 };
+    const result = await run({ prompt: 'a long one', timeout: '3s' });
+    expect(result.code).toBe(1);
+    expect(result.elapsedMs).toBeLessThan(6000);
+    const id = result.outputs['generation-id'];
+    expect(result.stdout).toMatch(new RegExp(`Gave up waiting after 3s \\(input "timeout"\\): ${id} \\(processing \\d+%25\\)`)); // % is escaped in workflow commands
+    expect(result.stdout).toContain(`run this action with generation-id: ${id}`);
+    expect(result.outputs.status).toBe('processing');
+    expect(existsSync(join(result.dirs.temp, 'hedra'))).toBe(false);
+  });
+});
+
+describe('downloads', () => {
+  it('skips the download with download: false, keeping the URLs', async () => {
+    const result = await run({ type: 'image', prompt: 'p', download: 'false' });
+    expect(result.code).toBe(0);
+    expect(calls('GET', /^\/media\//)).toHaveLength(0);
+    expect(result.outputs.status).toBe('complete');
+    expect(result.outputs.url).toMatch(/\.png$/);
+    expect(result.outputs.path).toBe('');
+    expect(existsSync(join(result.dirs.temp, 'hedra'))).toBe(false);
+  });
+
+  it('writes to a directory given as output-path, creating it', async () => {
+    const result = await run({ type: 'text_to_sound', text: 'rain', 'output-path': 'build/sounds/' });
+    expect(result.code).toBe(0);
+    expect(result.outputs.path).toBe(join(result.dirs.workspace, 'build/sounds', `${result.outputs['asset-id']}.mp3`));
+  });
+
+  it('sets no file for a result without one (a cloned voice)', async () => {
+    const result = await run({ type: 'voice_clone', audio: 'me.wav', name: 'Me' }, { files: { 'me.wav': randomBytes(5000) } });
+    expect(result.code).toBe(0);
+    expect(result.outputs.status).toBe('complete');
+    expect(result.outputs.path).toBe('');
+    expect(result.stdout).toContain('produced no downloadable file (a voice)');
+  });
+});

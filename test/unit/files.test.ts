@@ -1,0 +1,68 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planUploads } from '../../src/assets.ts';
+import { outputIsDirectory, targetPath } from '../../src/download.ts';
+import { parseInputs } from '../../src/inputs.ts';
+import { extensionFor, fileType } from '../../src/media-types.ts';
+import { envFrom, ID } from '../helpers/build.ts';
+
+describe('media types', () => {
+  it('knows files by extension, case-insensitively', () => {
+    expect(fileType('a/b/Clip.MOV')).toEqual({ kind: 'video', contentType: 'video/quicktime' });
+    expect(fileType('voice.mp3')).toEqual({ kind: 'audio', contentType: 'audio/mpeg' });
+    expect(fileType('README')).toBeUndefined();
+    expect(fileType('archive.tar.gz')).toBeUndefined();
+  });
+  it('names downloads by content type', () => {
+    expect(extensionFor('video/mp4; codecs="avc1"')).toBe('mp4');
+    expect(extensionFor('image/jpeg')).toBe('jpg');
+    expect(extensionFor('audio/mpeg')).toBe('mp3');
+    expect(extensionFor('audio/x-wav')).toBe('wav');
+    expect(extensionFor('application/octet-stream')).toBeUndefined();
+    expect(extensionFor(undefined)).toBeUndefined();
+  });
+});
+
+describe('output paths', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hedra-out-'));
+  it('tells a directory from a file', async () => {
+    expect(await outputIsDirectory(dir)).toBe(true);
+    expect(await outputIsDirectory(join(dir, 'new/'))).toBe(true);
+    expect(await outputIsDirectory(join(dir, 'new-dir'))).toBe(true);
+    expect(await outputIsDirectory(join(dir, 'video.mp4'))).toBe(false);
+  });
+  it('names files in a directory by asset id, and numbers batch items of a file path', () => {
+    const item = { index: 0, count: 1, assetId: 'a1', extension: 'mp4' };
+    expect(targetPath('/out', true, item)).toBe('/out/a1.mp4');
+    expect(targetPath('/out/v.mp4', false, item)).toBe('/out/v.mp4');
+    expect(targetPath('/out/v.mp4', false, { ...item, count: 3, index: 0 })).toBe('/out/v.mp4');
+    expect(targetPath('/out/v.mp4', false, { ...item, count: 3, index: 2 })).toBe('/out/v-3.mp4');
+  });
+});
+
+describe('planUploads', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'hedra-ws-'));
+  mkdirSync(join(ws, 'm'));
+  writeFileSync(join(ws, 'm/a.png'), 'png');
+  writeFileSync(join(ws, 'm/v.mp4'), 'mp4');
+  const plan = async (inputs: Record<string, string>) => {
+    let n = 100;
+    return planUploads(await parseInputs({ ...envFrom(inputs), GITHUB_WORKSPACE: ws }), () => ID(++n));
+  };
+
+  it('reserves one asset id per distinct file and points the inputs at it', async () => {
+    const { settings, uploads } = await plan({ image: 'm/a.png', 'end-image': join(ws, 'm/a.png'), video: 'm/v.mp4' });
+    expect(uploads.map((u) => [u.inputs, u.name, u.kind, u.contentType, u.size, u.assetId])).toEqual([
+      [['image', 'end-image'], 'a.png', 'image', 'image/png', 3, ID(101)],
+      [['video'], 'v.mp4', 'video', 'video/mp4', 3, ID(102)],
+    ]);
+    expect(settings.values).toMatchObject({ image: { kind: 'asset', id: ID(101) }, 'end-image': { kind: 'asset', id: ID(101) }, video: { kind: 'asset', id: ID(102) } });
+  });
+  it('leaves asset ids and URLs alone', async () => {
+    const { settings, uploads } = await plan({ image: 'https://x.test/a.png', audio: ID(7) });
+    expect(uploads).toEqual([]);
+    expect(settings.values.audio).toEqual({ kind: 'asset', id: ID(7) });
+  });
+});
