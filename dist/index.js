@@ -28411,11 +28411,11 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-module.exports.g6 = Agent
+__webpack_unused_export__ = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
+module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = H2CClient
 __webpack_unused_export__ = RetryHandler
@@ -74003,7 +74003,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9019);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9928);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74012,7 +74012,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9019:
+/***/ 9928:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76975,30 +76975,65 @@ var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/errors.ts
-// Two kinds of failure reach the user. An InputError is theirs to fix in the
-// workflow: it is shown as a plain message (no stack) and nothing has been sent.
-// An ApiError is Hedra's answer to a request we made.
+// The kinds of failure that reach the user. An InputError is theirs to fix in
+// the workflow: it is shown as a plain message (no stack) and nothing has been
+// sent. An ApiError is Hedra's answer to a request we made; a NetworkError is
+// the lack of a usable one. Cancelled and DeadlineReached end a run early.
 class InputError extends Error {
     name = 'InputError';
 }
 class ApiError extends Error {
     status;
     body;
+    retryAfter;
     name = 'ApiError';
-    constructor(message, status, body) {
+    constructor(message, 
+    /** The HTTP status, when the server answered. */
+    status, body, 
+    /** The Retry-After header of the answer, if any. */
+    retryAfter) {
         super(message);
         this.status = status;
         this.body = body;
+        this.retryAfter = retryAfter;
+    }
+}
+/** No usable answer: the connection failed, timed out, was cut short, or the body was garbled. */
+class NetworkError extends ApiError {
+    code;
+    name = 'NetworkError';
+    constructor(message, code) {
+        super(message, undefined, undefined);
+        this.code = code;
     }
 }
 /**
  * The outcome of a generation that exists: it failed on Hedra's side, or the
- * deadline passed. Its message already says what exists and how to resume.
+ * deadline passed while waiting. Its message already says what exists and how
+ * to resume.
  */
 class OutcomeError extends ApiError {
     name = 'OutcomeError';
     constructor(message) {
         super(message, undefined, undefined);
+    }
+}
+/** The runner asked the step to stop (SIGINT, then SIGTERM). */
+class Cancelled extends Error {
+    signal;
+    name = 'Cancelled';
+    constructor(signal) {
+        super(`Cancelled by ${signal}`);
+        this.signal = signal;
+    }
+}
+/** The overall deadline (input "timeout") passed. */
+class DeadlineReached extends Error {
+    timeoutMs;
+    name = 'DeadlineReached';
+    constructor(timeoutMs) {
+        super('deadline reached');
+        this.timeoutMs = timeoutMs;
     }
 }
 
@@ -77263,7 +77298,16 @@ function targetPath(outputPath, isDirectory, item) {
 function urlExtension(url) {
     return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
 }
+/**
+ * Downloads `url` to the path `place` chooses once the content type is known.
+ * Each attempt (retried by the policy) starts over in a fresh temporary file;
+ * only a complete, length-checked body is renamed into place.
+ */
 async function download(transport, url, place) {
+    const operation = `GET ${new URL(url).origin}${new URL(url).pathname}`;
+    return transport.retrying(operation, () => attempt(transport, url, place));
+}
+async function attempt(transport, url, place) {
     const response = await transport.download(url);
     const contentType = [response.headers['content-type']].flat()[0];
     const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
@@ -77279,18 +77323,26 @@ async function download(transport, url, place) {
         },
     });
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, count, (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, count, (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }), { signal: transport.control.signal });
         const expected = Number([response.headers['content-length']].flat()[0]);
         if (Number.isFinite(expected) && bytes !== expected) {
-            throw new ApiError(`The download ended after ${bytes} of ${expected} bytes.`, undefined, undefined);
+            throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} ended after ${bytes} of ${expected} bytes.`);
         }
         await (0,promises_.rename)(temp, path);
     }
     catch (error) {
+        response.body.destroy();
         await (0,promises_.unlink)(temp).catch(() => undefined);
-        if (error instanceof ApiError)
+        if (transport.control.signal.aborted)
+            throw transport.control.signal.reason;
+        if (error instanceof NetworkError)
             throw error;
-        throw new ApiError(`Downloading the result failed: ${error.message}.`, undefined, undefined);
+        const code = error.code;
+        // Errors of the connection are worth another attempt; errors of the disk are not.
+        if (code?.startsWith('UND_ERR') || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+            throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} broke off after ${bytes} bytes: ${error.message}.`, code);
+        }
+        throw new Error(`Writing ${path} failed: ${error.message}.`);
     }
     return { path, bytes, sha256: hash.digest('hex'), contentType };
 }
@@ -86830,76 +86882,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/hedra-api.ts
-// Hedra's endpoints, on top of the transport. Answers are read leniently:
-// the server adds fields and enum values over time, and a run must not break
-// on one it does not know; only what the action uses is checked.
-
-
-const createdGeneration = looseObject({
-    id: schemas_string(),
-    asset_id: schemas_string().nullish(),
-    status: schemas_string().nullish(),
-    eta_sec: schemas_number().nullish(),
-    batch_results: array(looseObject({ id: schemas_string().nullish(), asset_id: schemas_string().nullish() }))
-        .nullish(),
-});
-const generationError = looseObject({
-    type: schemas_string().nullish(),
-    message: schemas_string().nullish(),
-    reason_code: schemas_string().nullish(),
-    param: schemas_string().nullish(),
-    credits_needed: schemas_number().nullish(),
-    credits_available: schemas_number().nullish(),
-});
-const generationStatus = looseObject({
-    id: schemas_string(),
-    asset_id: schemas_string().nullish(),
-    type: schemas_string().nullish(),
-    status: schemas_string(),
-    progress: schemas_number().nullish(),
-    error: generationError.nullish(),
-    error_message: schemas_string().nullish(),
-    url: schemas_string().nullish(),
-    download_url: schemas_string().nullish(),
-    streaming_url: schemas_string().nullish(),
-});
-const createdAsset = looseObject({ id: schemas_string(), upload_url: schemas_string().nullish() });
-function read(schema, value, operation) {
-    const result = schema.safeParse(value);
-    if (!result.success) {
-        const problem = result.error.issues[0];
-        throw new ApiError(`Hedra's answer to ${operation} lacks what the action needs (${problem.path.join('.') || 'body'}: ${problem.message}).`, undefined, value);
-    }
-    return result.data;
-}
-class HedraApi {
-    transport;
-    constructor(transport) {
-        this.transport = transport;
-    }
-    async createGeneration(body) {
-        return read(createdGeneration, await this.transport.json('POST', '/generations', body), 'POST /generations');
-    }
-    async status(generationId) {
-        const path = `/generations/${encodeURIComponent(generationId)}/status`;
-        return read(generationStatus, await this.transport.json('GET', path), `GET ${path}`);
-    }
-    async createAsset(name, type, reservedId) {
-        const body = { name, type, reserved_asset_id: reservedId };
-        return read(createdAsset, await this.transport.json('POST', '/assets', body), 'POST /assets');
-    }
-    /** The file's bytes for an asset: to the presigned upload_url when Hedra gave one, else as multipart. */
-    async uploadAsset(asset, file) {
-        if (asset.upload_url)
-            await this.transport.sendFile('PUT', { url: asset.upload_url }, file, 'raw');
-        else
-            await this.transport.sendFile('POST', { path: `/assets/${encodeURIComponent(asset.id)}/upload` }, file, 'multipart');
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/http/api-errors.ts
 // Turns a non-2xx answer from Hedra into a message a person can act on.
 // Only 422 {detail: [...]} is documented; other codes come with bodies of
@@ -86954,8 +86936,16 @@ function mentionsCredits(body, message) {
     const errorType = isObject(body) && isObject(body.error) ? body.error.type : undefined;
     return errorType === 'INSUFFICIENT_BALANCE' || /insufficient[ _](credit|balance)|not enough credits/i.test(message);
 }
+/** Whether an answer says the id is taken: 409, or an ALREADY_EXISTS error (what a repeated create with a reserved id gets). */
+function isDuplicate(error) {
+    if (!(error instanceof ApiError) || error.status === undefined)
+        return false;
+    const body = error.body;
+    const type = isObject(body) && isObject(body.error) ? body.error.type : undefined;
+    return error.status === 409 || type === 'ALREADY_EXISTS' || /already exists/i.test(serverMessage(body));
+}
 /** `operation` names the call, e.g. "POST /generations". */
-function apiError(status, text, operation) {
+function apiError(status, text, operation, retryAfter) {
     const body = api_errors_parse(text);
     const said = serverMessage(body);
     const quoted = said ? `: ${said}` : '';
@@ -86972,14 +86962,67 @@ function apiError(status, text, operation) {
     else {
         message = `Hedra answered HTTP ${status} to ${operation}${quoted || ' with no message'}.`;
     }
-    return new ApiError(message, status, body);
+    return new ApiError(message, status, body, retryAfter);
 }
 
+;// CONCATENATED MODULE: ./src/http/retry-policy.ts
+// The one retry policy, used by every call. Pure: it says whether and when to
+// try again; the transport does the waiting.
+//
+// Retried: 408, 429 and 5xx answers, and failures with no answer at all
+// (reset, refused, timeouts). Not retried: every other 4xx, which would only
+// fail again. Delays are "full jitter" exponential backoff (a random delay up
+// to 1 s, 2 s, 4 s, … capped at 30 s), or what Retry-After asks for, unless
+// that lies past the run's deadline: then it fails at once, saying so.
+const POLICY = { baseMs: 1000, capMs: 30_000, maxAttempts: 6 };
+function isRetryable(failure) {
+    if (failure.kind === 'network')
+        return true;
+    return failure.status === 408 || failure.status === 429 || failure.status >= 500;
+}
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Full jitter: uniformly random in [0, min(cap, base · 2^attempt)). `attempt` counts from 0. */
+function backoffDelay(attempt, random) {
+    return Math.floor(random() * Math.min(POLICY.capMs, POLICY.baseMs * 2 ** attempt));
+}
+/**
+ * Whether to try again after attempt number `attempt` (from 0) failed with
+ * `failure`, given the time now and the run's deadline.
+ */
+function decide(failure, attempt, now, deadline, random = Math.random) {
+    if (!isRetryable(failure))
+        return { retry: false };
+    if (attempt + 1 >= POLICY.maxAttempts)
+        return { retry: false, why: `gave up after ${POLICY.maxAttempts} attempts` };
+    const asked = failure.kind === 'status' ? parseRetryAfter(failure.retryAfter, now) : undefined;
+    if (asked !== undefined) {
+        if (now + asked > deadline) {
+            return { retry: false, why: `Hedra asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };
+        }
+        return { retry: true, delayMs: asked };
+    }
+    const delayMs = backoffDelay(attempt, random);
+    if (now + delayMs > deadline)
+        return { retry: false, why: 'the deadline set by input "timeout" leaves no time to retry' };
+    return { retry: true, delayMs };
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/http/transport.ts
 // The one module that talks HTTP: it joins the base URL and the path, adds the
-// key header to API calls (and never to presigned URLs), applies timeouts,
-// streams file bodies, and turns non-2xx answers into ApiErrors. Nothing else
-// builds URLs or headers.
+// key header to API calls (and never to presigned URLs), goes through the
+// proxy the environment names, ties every request to the run's signal and
+// stall timeouts, retries by the one policy, streams file bodies, and turns
+// answers it cannot use into ApiErrors. Nothing else builds URLs or headers.
 
 
 
@@ -86987,7 +87030,7 @@ function apiError(status, text, operation) {
 
 
 
-const TIMEOUTS = { connect: 30_000, headers: 60_000, body: 60_000 };
+
 const CHUNK = 1024 * 1024;
 /** A target as it may appear in logs and messages: presigned URLs lose their query (the signature). */
 function transport_describe(method, target) {
@@ -87002,23 +87045,36 @@ function multipart(file) {
     const safeName = file.name.replace(/["\r\n\\]/g, '_');
     const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`);
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    async function* body() {
+    async function* parts() {
         yield head;
         yield* (0,external_node_fs_namespaceObject.createReadStream)(file.path, { highWaterMark: CHUNK });
         yield tail;
     }
-    return { body: body(), length: head.length + file.size + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
+    return { body: external_node_stream_.Readable.from(parts(), { objectMode: false }), length: head.length + file.size + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+/** How an attempt failed, in the policy's terms; undefined for failures no retry can help. */
+function failureOf(error) {
+    if (error instanceof NetworkError)
+        return { kind: 'network', code: error.code };
+    if (error instanceof ApiError && error.status !== undefined)
+        return { kind: 'status', status: error.status, retryAfter: error.retryAfter };
+    return undefined;
+}
+function describeFailure(error) {
+    if (error instanceof ApiError && error.status !== undefined)
+        return `HTTP ${error.status}`;
+    return error.message.replace(/\.$/, '');
 }
 class Transport {
     options;
     dispatcher;
+    control;
     constructor(options) {
         this.options = options;
-        this.dispatcher = new node_modules_undici/* Agent */.g6({
-            connect: { timeout: TIMEOUTS.connect },
-            headersTimeout: TIMEOUTS.headers,
-            bodyTimeout: TIMEOUTS.body,
-        });
+        this.control = options.control;
+        const stall = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured; NODE_EXTRA_CA_CERTS is Node's own.
+        this.dispatcher = new node_modules_undici/* EnvHttpProxyAgent */.J2({ connect: { timeout: Math.max(stall, 10_000) }, headersTimeout: stall, bodyTimeout: stall });
     }
     url(target) {
         return 'path' in target ? `${this.options.baseUrl}${target.path}` : target.url;
@@ -87027,69 +87083,259 @@ class Transport {
         const auth = 'path' in target ? { 'x-api-key': this.options.apiKey } : {};
         return { 'user-agent': this.options.userAgent, ...auth, ...extra };
     }
-    /** Network failures (no HTTP answer) as ApiErrors without a status, naming the call and the host. */
-    async send(operation, target, attempt) {
+    /** Failures without an HTTP answer become NetworkErrors naming the call; an abort of the run passes through as its reason. */
+    async guard(operation, target, attempt) {
         try {
             return await attempt();
         }
         catch (error) {
+            if (this.control.signal.aborted)
+                throw this.control.signal.reason;
             if (error instanceof ApiError)
                 throw error;
             const code = error.code;
             const reason = error.message + (code && !error.message.includes(code) ? ` (${code})` : '');
-            const host = new URL(this.url(target)).host;
-            throw new ApiError(`No answer from ${host} to ${operation}: ${reason}.`, undefined, undefined);
+            throw new NetworkError(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason}.`, code);
         }
     }
+    /**
+     * Runs `attempt` until it succeeds, retrying by the policy. Every attempt
+     * starts afresh (a new request, a reopened file), so a retry never sends
+     * half a body.
+     */
+    async retrying(operation, attempt) {
+        for (let n = 0;; n++) {
+            try {
+                return await attempt();
+            }
+            catch (error) {
+                if (this.control.signal.aborted)
+                    throw this.control.signal.reason;
+                const failure = failureOf(error);
+                if (!failure)
+                    throw error;
+                const decision = decide(failure, n, Date.now(), this.control.deadline);
+                if (!decision.retry) {
+                    if (decision.why && error instanceof Error)
+                        error.message = `${error.message.replace(/\.$/, '')} (${decision.why}).`;
+                    throw error;
+                }
+                log.info(`${operation}: ${describeFailure(error)}; retrying in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${POLICY.maxAttempts}).`);
+                await this.control.sleep(decision.delayMs);
+            }
+        }
+    }
+    /** One request; non-2xx answers become ApiErrors (with Retry-After). */
     async call(method, target, headers, body) {
         const operation = transport_describe(method, target);
         log.debug(`→ ${operation}`);
-        return this.send(operation, target, async () => {
+        return this.guard(operation, target, async () => {
             const response = await (0,node_modules_undici/* request */.Em)(this.url(target), {
                 method: method,
                 dispatcher: this.dispatcher,
                 headers: this.headers(target, headers),
-                body: typeof body === 'object' ? external_node_stream_.Readable.from(body, { objectMode: false }) : body,
+                body,
+                signal: this.control.signal,
             });
             log.debug(`← ${operation}: HTTP ${response.statusCode}`);
             if (response.statusCode < 200 || response.statusCode >= 300) {
-                throw apiError(response.statusCode, await response.body.text().catch(() => ''), operation);
+                const text = await response.body.text().catch(() => '');
+                const retryAfter = [response.headers['retry-after']].flat()[0];
+                throw apiError(response.statusCode, text, operation, retryAfter);
             }
             return { operation, response };
         });
     }
-    async readJson(operation, target, response) {
-        const text = await this.send(operation, target, () => response.body.text());
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new ApiError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${response.statusCode}).`, response.statusCode, text);
-        }
-    }
-    /** A JSON API call; the parsed answer, or an ApiError. */
-    async json(method, path, body) {
+    /** One JSON call, no retry: for the create request, whose retries need more care than the policy. */
+    async jsonOnce(method, path, body) {
         const target = { path };
         const headers = { accept: 'application/json' };
         if (body !== undefined)
             headers['content-type'] = 'application/json';
         const { operation, response } = await this.call(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
-        return this.readJson(operation, target, response);
+        const text = await this.guard(operation, target, () => response.body.text());
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new NetworkError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${response.statusCode}, ${text.length} bytes).`);
+        }
     }
-    /** Sends a file as multipart field `file` (API upload) or as the raw body (a presigned PUT). */
+    /** A JSON call, retried by the policy (for idempotent calls, and asset creation under a reserved id). */
+    async json(method, path, body) {
+        return this.retrying(`${method} ${path}`, () => this.jsonOnce(method, path, body));
+    }
+    /** Sends a file as multipart field `file` (API upload) or as the raw body (a presigned PUT); retried, reopening the file. */
     async sendFile(method, target, file, as) {
-        const { body, length, contentType } = as === 'multipart'
-            ? multipart(file)
-            : { body: (0,external_node_fs_namespaceObject.createReadStream)(file.path, { highWaterMark: CHUNK }), length: file.size, contentType: file.contentType };
-        const { operation, response } = await this.call(method, target, { 'content-type': contentType, 'content-length': String(length) }, body);
-        await this.send(operation, target, () => response.body.dump());
+        await this.retrying(transport_describe(method, target), async () => {
+            const { body, length, contentType } = as === 'multipart'
+                ? multipart(file)
+                : { body: (0,external_node_fs_namespaceObject.createReadStream)(file.path, { highWaterMark: CHUNK }), length: file.size, contentType: file.contentType };
+            try {
+                const { operation, response } = await this.call(method, target, { 'content-type': contentType, 'content-length': String(length) }, body);
+                await this.guard(operation, target, () => response.body.dump());
+            }
+            finally {
+                body.destroy();
+            }
+        });
     }
-    /** GET of a presigned URL, without the key; the caller consumes the streamed body. */
+    /** GET of a presigned URL, without the key; the caller consumes the streamed body (and retries via retrying()). */
     async download(url) {
         return (await this.call('GET', { url }, {})).response;
     }
     async close() {
         await this.dispatcher.close();
+    }
+    async destroy() {
+        await this.dispatcher.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/hedra-api.ts
+// Hedra's endpoints, on top of the transport. Answers are read leniently:
+// the server adds fields and enum values over time, and a run must not break
+// on one it does not know; only what the action uses is checked.
+//
+// Creating a generation is the one call that is billed, so it is never simply
+// repeated: its ids are chosen before the first attempt, and after an attempt
+// whose outcome is unknown (no answer, a timeout, a 5xx) the action asks
+// whether the generation exists before posting again with the same ids.
+
+
+
+
+
+
+const createdGeneration = looseObject({
+    id: schemas_string(),
+    asset_id: schemas_string().nullish(),
+    status: schemas_string().nullish(),
+    eta_sec: schemas_number().nullish(),
+    batch_results: array(looseObject({ id: schemas_string().nullish(), asset_id: schemas_string().nullish() }))
+        .nullish(),
+});
+const generationError = looseObject({
+    type: schemas_string().nullish(),
+    message: schemas_string().nullish(),
+    reason_code: schemas_string().nullish(),
+    param: schemas_string().nullish(),
+    credits_needed: schemas_number().nullish(),
+    credits_available: schemas_number().nullish(),
+});
+const generationStatus = looseObject({
+    id: schemas_string(),
+    asset_id: schemas_string().nullish(),
+    type: schemas_string().nullish(),
+    status: schemas_string(),
+    progress: schemas_number().nullish(),
+    error: generationError.nullish(),
+    error_message: schemas_string().nullish(),
+    url: schemas_string().nullish(),
+    download_url: schemas_string().nullish(),
+    streaming_url: schemas_string().nullish(),
+});
+const createdAsset = looseObject({ id: schemas_string(), upload_url: schemas_string().nullish() });
+function read(schema, value, operation) {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+        const problem = result.error.issues[0];
+        throw new ApiError(`Hedra's answer to ${operation} lacks what the action needs (${problem.path.join('.') || 'body'}: ${problem.message}).`, undefined, value);
+    }
+    return result.data;
+}
+/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or 4xx is a clear "no". */
+function outcomeUnknown(error) {
+    const failure = failureOf(error);
+    return failure !== undefined && (failure.kind === 'network' || failure.status === 408 || failure.status >= 500);
+}
+class HedraApi {
+    transport;
+    constructor(transport) {
+        this.transport = transport;
+    }
+    /**
+     * Creates the generation(s) under `ids`, exactly once whatever the network
+     * does: an attempt that may have worked is followed by a status check, and
+     * a generation that exists is adopted rather than created again.
+     */
+    async createGeneration(body, ids) {
+        const operation = 'POST /generations';
+        for (let attempt = 0;; attempt++) {
+            let error;
+            try {
+                return read(createdGeneration, await this.transport.jsonOnce('POST', '/generations', body), operation);
+            }
+            catch (caught) {
+                error = caught;
+            }
+            if (this.transport.control.signal.aborted)
+                throw this.transport.control.signal.reason;
+            if (isDuplicate(error))
+                return this.adopt(ids, 'Hedra already had it');
+            const failure = failureOf(error);
+            if (!failure)
+                throw error;
+            if (outcomeUnknown(error)) {
+                const existing = await this.statusIfExists(ids[0]);
+                if (existing)
+                    return this.adopt(ids, 'the answer to the create request was lost');
+            }
+            const decision = decide(failure, attempt, Date.now(), this.transport.control.deadline);
+            if (!decision.retry) {
+                if (decision.why && error instanceof Error)
+                    error.message = `${error.message.replace(/\.$/, '')} (${decision.why}).`;
+                throw error;
+            }
+            log.info(`${operation}: ${failure.kind === 'status' ? `HTTP ${failure.status}` : 'no answer'}; generation ${ids[0]} does not exist, so posting again with the same id in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${POLICY.maxAttempts}).`);
+            await this.transport.control.sleep(decision.delayMs);
+        }
+    }
+    /** The generations exist: take them as this run's, from their status. */
+    async adopt(ids, why) {
+        const statuses = [];
+        for (const id of ids)
+            statuses.push(await this.status(id));
+        log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
+        return {
+            id: ids[0],
+            asset_id: statuses[0].asset_id,
+            status: statuses[0].status,
+            batch_results: statuses.map((s) => ({ id: s.id, asset_id: s.asset_id })),
+        };
+    }
+    /** The status, or undefined when Hedra answers 404 (no such generation). */
+    async statusIfExists(generationId) {
+        try {
+            return await this.status(generationId);
+        }
+        catch (error) {
+            if (error instanceof ApiError && error.status === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    async status(generationId) {
+        const path = `/generations/${encodeURIComponent(generationId)}/status`;
+        return read(generationStatus, await this.transport.json('GET', path), `GET ${path}`);
+    }
+    /** Creates an asset under a reserved id; repeating that is harmless, and "already exists" means an earlier attempt worked. */
+    async createAsset(name, type, reservedId) {
+        try {
+            return read(createdAsset, await this.transport.json('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
+        }
+        catch (error) {
+            if (isDuplicate(error))
+                return { id: reservedId };
+            throw error;
+        }
+    }
+    /** The file's bytes for an asset: to the presigned upload_url when Hedra gave one, else as multipart. */
+    async uploadAsset(asset, file) {
+        if (asset.upload_url)
+            await this.transport.sendFile('PUT', { url: asset.upload_url }, file, 'raw');
+        else
+            await this.transport.sendFile('POST', { path: `/assets/${encodeURIComponent(asset.id)}/upload` }, file, 'multipart');
     }
 }
 
@@ -88075,6 +88321,7 @@ function nextPollDelay(state) {
 ;// CONCATENATED MODULE: ./src/wait.ts
 
 
+
 const FINAL_STATUSES = ['complete', 'error'];
 const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ...FINAL_STATUSES];
 class WaitTimeout extends Error {
@@ -88102,6 +88349,17 @@ async function waitForGenerations(status, ids, options) {
     const last = new Map(ids.map((id) => [id, undefined]));
     const history = new Map(ids.map((id) => [id, []]));
     const warned = new Set();
+    try {
+        return await pollUntilFinal(status, ids, options, last, history, warned);
+    }
+    catch (error) {
+        // The run's deadline can also strike during a poll or a sleep: the same timeout, with what was seen.
+        if (error instanceof DeadlineReached)
+            throw new WaitTimeout(last);
+        throw error;
+    }
+}
+async function pollUntilFinal(status, ids, options, last, history, warned) {
     for (;;) {
         const pending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
         for (const id of pending) {
@@ -88127,10 +88385,88 @@ async function waitForGenerations(status, ids, options) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/run-control.ts
+// One AbortSignal for the whole run: it fires at the deadline (input
+// "timeout") or when the runner cancels the step (SIGINT, then SIGTERM 7.5 s
+// later). Every request, every sleep and every stream is tied to it, so
+// nothing can outlive either.
+
+
+function createRunControl(startedAt, timeoutMs, cancel) {
+    const deadline = startedAt + timeoutMs;
+    const timer = new AbortController();
+    const handle = setTimeout(() => timer.abort(new DeadlineReached(timeoutMs)), Math.max(0, deadline - Date.now()));
+    handle.unref();
+    const signal = AbortSignal.any([cancel, timer.signal]);
+    return {
+        signal,
+        deadline,
+        async sleep(ms) {
+            try {
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+            }
+            catch {
+                throw signal.reason;
+            }
+        },
+    };
+}
+/**
+ * Turns SIGINT/SIGTERM into an abort of `controller` with a Cancelled reason.
+ * A second signal, or the run not ending within `graceMs`, exits at once
+ * (the runner kills the process 7.5 s after the first signal).
+ */
+function abortOnSignals(controller, graceMs = 5000) {
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            process.exit(1);
+        controller.abort(new Cancelled(signal));
+        setTimeout(() => process.exit(1), graceMs).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+}
+
+;// CONCATENATED MODULE: ./src/trust.ts
+// Warnings about who is spending the credits. A pull_request_target run from a
+// fork has the repository's secrets but acts on the fork's input: anyone who
+// opens a pull request can make it generate (and bill) whatever they like.
+
+/** The fork's name when this run is pull_request_target on a pull request from a fork; otherwise undefined. */
+function forkOfPullRequestTarget(eventName, event) {
+    if (eventName !== 'pull_request_target')
+        return undefined;
+    const pr = event?.pull_request;
+    const head = pr?.head?.repo;
+    if (!head)
+        return pr ? 'a deleted fork' : undefined;
+    return head.fork || head.full_name !== pr?.base?.repo?.full_name ? (head.full_name ?? 'a fork') : undefined;
+}
+function untrustedTriggerWarning(env) {
+    if (env.GITHUB_EVENT_NAME !== 'pull_request_target' || !env.GITHUB_EVENT_PATH)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const fork = forkOfPullRequestTarget(env.GITHUB_EVENT_NAME, event);
+    if (!fork)
+        return undefined;
+    return (`This run was triggered by pull_request_target for a pull request from ${fork}: it spends this repository's paid Hedra credits ` +
+        'on input that the fork controls. Require approval (an environment with reviewers) or a label before such runs, or use dry-run for pull requests.');
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The run, step by step: mask the key, read inputs, check local files, build
 // and validate the request, upload, create the generation (or pick up an
 // existing one), wait, download, report. Every failure ends here, once.
+
+
 
 
 
@@ -88191,14 +88527,16 @@ function generationFailure(item) {
 }
 /** Waits for the generations, downloads what they produced, sets outputs and the summary. */
 async function finish(ctx) {
-    const { settings, generationIds } = ctx;
+    const { settings, generationIds, state } = ctx;
+    const { control } = ctx.transport;
     let statuses;
+    state.phase = 'waiting';
     try {
         statuses = await waitForGenerations((id) => ctx.api.status(id), generationIds, {
-            deadline: ctx.startedAt + settings.timeoutMs,
+            deadline: control.deadline,
             startedAt: Date.now(),
             clock: Date.now,
-            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            sleep: (ms) => control.sleep(ms),
             etaSec: ctx.etaSec,
         });
     }
@@ -88216,6 +88554,7 @@ async function finish(ctx) {
             `The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, run this action with generation-id: ${generationIds.join(',')}`);
     }
     const items = statuses.map((status, i) => ({ generationId: generationIds[i], status }));
+    state.phase = 'downloading';
     if (settings.download) {
         const isDirectory = await outputIsDirectory(settings.outputPath);
         for (const [index, item] of items.entries()) {
@@ -88231,6 +88570,7 @@ async function finish(ctx) {
             log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
         }
     }
+    state.phase = 'reporting';
     const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${generationIds[0]}.json`);
     await (0,promises_.writeFile)(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
     setOutputs(resultOutputs(items, resultsFile));
@@ -88240,7 +88580,7 @@ async function finish(ctx) {
         throw new OutcomeError(failed.map(generationFailure).join('\n'));
 }
 /** `generation-id` given: create nothing, pick up what exists. */
-async function resume(settings, apiKey, startedAt, state) {
+async function resume(settings, transport, startedAt, state) {
     const ids = settings.resumeIds;
     state.created = ids;
     const unused = [...Object.keys(settings.values), ...(settings.model ? ['model'] : []), ...(settings.request ? ['request'] : [])];
@@ -88248,15 +88588,9 @@ async function resume(settings, apiKey, startedAt, state) {
         log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
     log.info(`Resuming generation ${ids.join(', ')}.`);
     setOutputs({ 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-    const transport = new Transport({ baseUrl: settings.baseUrl, apiKey, userAgent: USER_AGENT });
-    try {
-        await finish({ settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
-    }
-    finally {
-        await transport.close();
-    }
+    await finish({ state, settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
 }
-async function create(parsed, apiKey, startedAt, state) {
+async function create(parsed, transport, startedAt, state) {
     // Every local file is checked before anything is sent.
     const { settings, uploads } = await planUploads(parsed, external_node_crypto_.randomUUID);
     let { body, generationIds } = buildRequest(settings, external_node_crypto_.randomUUID);
@@ -88267,68 +88601,85 @@ async function create(parsed, apiKey, startedAt, state) {
         log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
         return;
     }
-    const transport = new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey, userAgent: USER_AGENT });
-    const api = new HedraApi(transport);
-    try {
-        let finalSettings = settings;
-        if (uploads.length > 0) {
-            const renamed = await uploadAll(api, uploads, settings.workspace);
-            body = withAssetIds(body, renamed);
-            finalSettings = withAssetIds(settings, renamed);
-        }
-        setOutputs({ request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(finalSettings)) });
-        state.attempted = generationIds;
-        const created = await api.createGeneration(body);
-        const ids = createdIds(generationIds, created);
-        state.created = ids.generationIds;
-        setOutputs(idOutputs(ids));
-        log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
-        const model = [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string');
-        const summary = { type: settings.type, model, resumed: false, uploads, request: body };
-        if (!settings.wait) {
-            await writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
-            return;
-        }
-        await finish({
-            settings: finalSettings,
-            api,
-            transport,
-            generationIds: ids.generationIds,
-            startedAt,
-            etaSec: created.eta_sec ?? undefined,
-            summary,
-            request: body,
-        });
+    const http = transport();
+    const api = new HedraApi(http);
+    let finalSettings = settings;
+    if (uploads.length > 0) {
+        state.phase = 'uploading';
+        const renamed = await uploadAll(api, uploads, settings.workspace);
+        body = withAssetIds(body, renamed);
+        finalSettings = withAssetIds(settings, renamed);
     }
-    finally {
-        await transport.close();
+    setOutputs({ request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(finalSettings)) });
+    state.phase = 'creating the generation';
+    state.attempted = generationIds;
+    const created = await api.createGeneration(body, generationIds);
+    const ids = createdIds(generationIds, created);
+    state.created = ids.generationIds;
+    setOutputs(idOutputs(ids));
+    log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
+    const model = [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string');
+    const summary = { type: settings.type, model, resumed: false, uploads, request: body };
+    if (!settings.wait) {
+        await writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
+        return;
     }
+    await finish({
+        state,
+        settings: finalSettings,
+        api,
+        transport: http,
+        generationIds: ids.generationIds,
+        startedAt,
+        etaSec: created.eta_sec ?? undefined,
+        summary,
+        request: body,
+    });
 }
 async function run(env = process.env) {
     const startedAt = Date.now();
     const apiKey = readApiKey(env);
     if (apiKey)
         addSecret(apiKey);
-    const state = {};
+    const cancel = new AbortController();
+    abortOnSignals(cancel);
+    const state = { phase: 'reading inputs' };
+    let http;
     try {
         const settings = await parseInputs(env);
         if (!apiKey && !settings.dryRun)
             throw new InputError(MISSING_KEY);
+        const warning = untrustedTriggerWarning(env);
+        if (warning)
+            log.warning(warning, 'Untrusted trigger');
+        const control = createRunControl(startedAt, settings.timeoutMs, cancel.signal);
+        const transport = () => (http ??= new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey, userAgent: USER_AGENT, control, timeoutMs: settings.timeoutMs }));
         if (settings.resumeIds)
-            await resume(settings, apiKey, startedAt, state);
+            await resume(settings, transport(), startedAt, state);
         else
-            await create(settings, apiKey, startedAt, state);
+            await create(settings, transport, startedAt, state);
     }
     catch (error) {
         log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
-        if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError)) {
+        if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError) && !(error instanceof Cancelled) && !(error instanceof DeadlineReached)) {
             log.debug(error.stack ?? String(error));
         }
+    }
+    finally {
+        // After a cancellation nothing is worth waiting for: drop open sockets at once.
+        if (cancel.signal.aborted)
+            await http?.destroy();
+        else
+            await http?.close();
     }
 }
 /** The error, plus what exists on Hedra's side and how to pick it up: nothing is lost. */
 function failureMessage(error, state) {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    if (error instanceof Cancelled)
+        message = `Cancelled (${error.signal}) while ${state.phase}.`;
+    if (error instanceof DeadlineReached)
+        message = `Gave up after ${formatDuration(error.timeoutMs)} (input "timeout") while ${state.phase}.`;
     if (error instanceof OutcomeError)
         return message;
     if (state.created) {

@@ -7,7 +7,7 @@ import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApiError } from './errors.js';
+import { NetworkError } from './errors.js';
 import type { Transport } from './http/transport.js';
 import { extensionFor } from './media-types.js';
 
@@ -43,11 +43,17 @@ function urlExtension(url: string): string | undefined {
   return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
 }
 
-export async function download(
-  transport: Transport,
-  url: string,
-  place: (extension: string) => string,
-): Promise<Downloaded> {
+/**
+ * Downloads `url` to the path `place` chooses once the content type is known.
+ * Each attempt (retried by the policy) starts over in a fresh temporary file;
+ * only a complete, length-checked body is renamed into place.
+ */
+export async function download(transport: Transport, url: string, place: (extension: string) => string): Promise<Downloaded> {
+  const operation = `GET ${new URL(url).origin}${new URL(url).pathname}`;
+  return transport.retrying(operation, () => attempt(transport, url, place));
+}
+
+async function attempt(transport: Transport, url: string, place: (extension: string) => string): Promise<Downloaded> {
   const response = await transport.download(url);
   const contentType = [response.headers['content-type']].flat()[0];
   const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
@@ -63,16 +69,23 @@ export async function download(
     },
   });
   try {
-    await pipeline(response.body, count, createWriteStream(temp, { flags: 'wx' }));
+    await pipeline(response.body, count, createWriteStream(temp, { flags: 'wx' }), { signal: transport.control.signal });
     const expected = Number([response.headers['content-length']].flat()[0]);
     if (Number.isFinite(expected) && bytes !== expected) {
-      throw new ApiError(`The download ended after ${bytes} of ${expected} bytes.`, undefined, undefined);
+      throw new NetworkError(`The download of ${basename(path)} ended after ${bytes} of ${expected} bytes.`);
     }
     await rename(temp, path);
   } catch (error) {
+    response.body.destroy();
     await unlink(temp).catch(() => undefined);
-    if (error instanceof ApiError) throw error;
-    throw new ApiError(`Downloading the result failed: ${(error as Error).message}.`, undefined, undefined);
+    if (transport.control.signal.aborted) throw transport.control.signal.reason;
+    if (error instanceof NetworkError) throw error;
+    const code = (error as { code?: string }).code;
+    // Errors of the connection are worth another attempt; errors of the disk are not.
+    if (code?.startsWith('UND_ERR') || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      throw new NetworkError(`The download of ${basename(path)} broke off after ${bytes} bytes: ${(error as Error).message}.`, code);
+    }
+    throw new Error(`Writing ${path} failed: ${(error as Error).message}.`);
   }
   return { path, bytes, sha256: hash.digest('hex'), contentType };
 }

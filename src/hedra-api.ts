@@ -1,9 +1,17 @@
 // Hedra's endpoints, on top of the transport. Answers are read leniently:
 // the server adds fields and enum values over time, and a run must not break
 // on one it does not know; only what the action uses is checked.
+//
+// Creating a generation is the one call that is billed, so it is never simply
+// repeated: its ids are chosen before the first attempt, and after an attempt
+// whose outcome is unknown (no answer, a timeout, a 5xx) the action asks
+// whether the generation exists before posting again with the same ids.
 import { z } from 'zod';
 import { ApiError } from './errors.js';
-import type { FileBody, Transport } from './http/transport.js';
+import { isDuplicate } from './http/api-errors.js';
+import { decide, POLICY } from './http/retry-policy.js';
+import { failureOf, type FileBody, type Transport } from './http/transport.js';
+import { log } from './log.js';
 
 const createdGeneration = z.looseObject({
   id: z.string(),
@@ -55,11 +63,70 @@ function read<T extends z.ZodType>(schema: T, value: unknown, operation: string)
   return result.data;
 }
 
+/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or 4xx is a clear "no". */
+function outcomeUnknown(error: unknown): boolean {
+  const failure = failureOf(error);
+  return failure !== undefined && (failure.kind === 'network' || failure.status === 408 || failure.status >= 500);
+}
+
 export class HedraApi {
   constructor(private readonly transport: Transport) {}
 
-  async createGeneration(body: Record<string, unknown>): Promise<CreatedGeneration> {
-    return read(createdGeneration, await this.transport.json('POST', '/generations', body), 'POST /generations');
+  /**
+   * Creates the generation(s) under `ids`, exactly once whatever the network
+   * does: an attempt that may have worked is followed by a status check, and
+   * a generation that exists is adopted rather than created again.
+   */
+  async createGeneration(body: Record<string, unknown>, ids: string[]): Promise<CreatedGeneration> {
+    const operation = 'POST /generations';
+    for (let attempt = 0; ; attempt++) {
+      let error: unknown;
+      try {
+        return read(createdGeneration, await this.transport.jsonOnce('POST', '/generations', body), operation);
+      } catch (caught) {
+        error = caught;
+      }
+      if (this.transport.control.signal.aborted) throw this.transport.control.signal.reason;
+      if (isDuplicate(error)) return this.adopt(ids, 'Hedra already had it');
+      const failure = failureOf(error);
+      if (!failure) throw error;
+      if (outcomeUnknown(error)) {
+        const existing = await this.statusIfExists(ids[0]);
+        if (existing) return this.adopt(ids, 'the answer to the create request was lost');
+      }
+      const decision = decide(failure, attempt, Date.now(), this.transport.control.deadline);
+      if (!decision.retry) {
+        if (decision.why && error instanceof Error) error.message = `${error.message.replace(/\.$/, '')} (${decision.why}).`;
+        throw error;
+      }
+      log.info(
+        `${operation}: ${failure.kind === 'status' ? `HTTP ${failure.status}` : 'no answer'}; generation ${ids[0]} does not exist, so posting again with the same id in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${POLICY.maxAttempts}).`,
+      );
+      await this.transport.control.sleep(decision.delayMs);
+    }
+  }
+
+  /** The generations exist: take them as this run's, from their status. */
+  private async adopt(ids: string[], why: string): Promise<CreatedGeneration> {
+    const statuses = [];
+    for (const id of ids) statuses.push(await this.status(id));
+    log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
+    return {
+      id: ids[0],
+      asset_id: statuses[0].asset_id,
+      status: statuses[0].status,
+      batch_results: statuses.map((s) => ({ id: s.id, asset_id: s.asset_id })),
+    };
+  }
+
+  /** The status, or undefined when Hedra answers 404 (no such generation). */
+  private async statusIfExists(generationId: string): Promise<GenerationStatus | undefined> {
+    try {
+      return await this.status(generationId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   async status(generationId: string): Promise<GenerationStatus> {
@@ -67,9 +134,14 @@ export class HedraApi {
     return read(generationStatus, await this.transport.json('GET', path), `GET ${path}`);
   }
 
+  /** Creates an asset under a reserved id; repeating that is harmless, and "already exists" means an earlier attempt worked. */
   async createAsset(name: string, type: string, reservedId: string): Promise<CreatedAsset> {
-    const body = { name, type, reserved_asset_id: reservedId };
-    return read(createdAsset, await this.transport.json('POST', '/assets', body), 'POST /assets');
+    try {
+      return read(createdAsset, await this.transport.json('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
+    } catch (error) {
+      if (isDuplicate(error)) return { id: reservedId };
+      throw error;
+    }
   }
 
   /** The file's bytes for an asset: to the presigned upload_url when Hedra gave one, else as multipart. */

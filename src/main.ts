@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planUploads, uploadAll } from './assets.js';
 import { download, outputIsDirectory, targetPath } from './download.js';
-import { ApiError, InputError, OutcomeError } from './errors.js';
+import { ApiError, Cancelled, DeadlineReached, InputError, OutcomeError } from './errors.js';
 import { formatDuration } from './format.js';
 import { HedraApi, type GenerationStatus } from './hedra-api.js';
 import { Transport } from './http/transport.js';
@@ -17,6 +17,8 @@ import { createdIds, idOutputs, manifest, resultOutputs, type ItemResult, type O
 import { buildRequest } from './request/build.js';
 import { renderSummary, type SummaryInput } from './summary.js';
 import { WaitTimeout, waitForGenerations } from './wait.js';
+import { abortOnSignals, createRunControl, type RunControl } from './run-control.js';
+import { untrustedTriggerWarning } from './trust.js';
 
 const USER_AGENT = 'hedra-generate-action/0.1';
 
@@ -24,8 +26,9 @@ const MISSING_KEY =
   'No Hedra API key: set input "api-key" (api-key: ${{ secrets.HEDRA_API_KEY }}) or the HEDRA_API_KEY environment variable. ' +
   'If the secret exists, note that workflows triggered from forks and by Dependabot are not given repository secrets.';
 
-/** What exists on Hedra's side so far, for failure messages: nothing may be lost. */
+/** Where the run is and what exists on Hedra's side so far, for failure messages: nothing may be lost. */
 interface RunState {
+  phase: 'reading inputs' | 'uploading' | 'creating the generation' | 'waiting' | 'downloading' | 'reporting';
   /** Ids sent in a create request whose answer has not arrived. */
   attempted?: string[];
   /** Ids Hedra confirmed. */
@@ -71,6 +74,7 @@ function generationFailure(item: ItemResult): string {
 }
 
 interface FinishContext {
+  state: RunState;
   settings: Settings;
   api: HedraApi;
   transport: Transport;
@@ -83,14 +87,16 @@ interface FinishContext {
 
 /** Waits for the generations, downloads what they produced, sets outputs and the summary. */
 async function finish(ctx: FinishContext): Promise<void> {
-  const { settings, generationIds } = ctx;
+  const { settings, generationIds, state } = ctx;
+  const { control } = ctx.transport;
   let statuses: GenerationStatus[];
+  state.phase = 'waiting';
   try {
     statuses = await waitForGenerations((id) => ctx.api.status(id), generationIds, {
-      deadline: ctx.startedAt + settings.timeoutMs,
+      deadline: control.deadline,
       startedAt: Date.now(),
       clock: Date.now,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: (ms) => control.sleep(ms),
       etaSec: ctx.etaSec,
     });
   } catch (error) {
@@ -108,6 +114,7 @@ async function finish(ctx: FinishContext): Promise<void> {
   }
 
   const items: ItemResult[] = statuses.map((status, i) => ({ generationId: generationIds[i], status }));
+  state.phase = 'downloading';
   if (settings.download) {
     const isDirectory = await outputIsDirectory(settings.outputPath);
     for (const [index, item] of items.entries()) {
@@ -125,6 +132,7 @@ async function finish(ctx: FinishContext): Promise<void> {
     }
   }
 
+  state.phase = 'reporting';
   const resultsFile = join(settings.runnerTemp, `hedra-results-${generationIds[0]}.json`);
   await writeFile(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
   setOutputs(resultOutputs(items, resultsFile));
@@ -135,22 +143,17 @@ async function finish(ctx: FinishContext): Promise<void> {
 }
 
 /** `generation-id` given: create nothing, pick up what exists. */
-async function resume(settings: Settings, apiKey: string, startedAt: number, state: RunState): Promise<void> {
+async function resume(settings: Settings, transport: Transport, startedAt: number, state: RunState): Promise<void> {
   const ids = settings.resumeIds!;
   state.created = ids;
   const unused = [...Object.keys(settings.values), ...(settings.model ? ['model'] : []), ...(settings.request ? ['request'] : [])];
   if (unused.length > 0) log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
   log.info(`Resuming generation ${ids.join(', ')}.`);
   setOutputs({ 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-  const transport = new Transport({ baseUrl: settings.baseUrl, apiKey, userAgent: USER_AGENT });
-  try {
-    await finish({ settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
-  } finally {
-    await transport.close();
-  }
+  await finish({ state, settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
 }
 
-async function create(parsed: Settings, apiKey: string | undefined, startedAt: number, state: RunState): Promise<void> {
+async function create(parsed: Settings, transport: () => Transport, startedAt: number, state: RunState): Promise<void> {
   // Every local file is checked before anything is sent.
   const { settings, uploads } = await planUploads(parsed, randomUUID);
   let { body, generationIds } = buildRequest(settings, randomUUID);
@@ -161,66 +164,79 @@ async function create(parsed: Settings, apiKey: string | undefined, startedAt: n
     return;
   }
 
-  const transport = new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey!, userAgent: USER_AGENT });
-  const api = new HedraApi(transport);
-  try {
-    let finalSettings = settings;
-    if (uploads.length > 0) {
-      const renamed = await uploadAll(api, uploads, settings.workspace);
-      body = withAssetIds(body, renamed);
-      finalSettings = withAssetIds(settings, renamed);
-    }
-    setOutputs({ request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(finalSettings)) });
-
-    state.attempted = generationIds;
-    const created = await api.createGeneration(body);
-    const ids = createdIds(generationIds, created);
-    state.created = ids.generationIds;
-    setOutputs(idOutputs(ids));
-    log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
-
-    const model = [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string') as string | undefined;
-    const summary = { type: settings.type, model, resumed: false, uploads, request: body };
-    if (!settings.wait) {
-      await writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
-      return;
-    }
-    await finish({
-      settings: finalSettings,
-      api,
-      transport,
-      generationIds: ids.generationIds,
-      startedAt,
-      etaSec: created.eta_sec ?? undefined,
-      summary,
-      request: body,
-    });
-  } finally {
-    await transport.close();
+  const http = transport();
+  const api = new HedraApi(http);
+  let finalSettings = settings;
+  if (uploads.length > 0) {
+    state.phase = 'uploading';
+    const renamed = await uploadAll(api, uploads, settings.workspace);
+    body = withAssetIds(body, renamed);
+    finalSettings = withAssetIds(settings, renamed);
   }
+  setOutputs({ request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(finalSettings)) });
+
+  state.phase = 'creating the generation';
+  state.attempted = generationIds;
+  const created = await api.createGeneration(body, generationIds);
+  const ids = createdIds(generationIds, created);
+  state.created = ids.generationIds;
+  setOutputs(idOutputs(ids));
+  log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
+
+  const model = [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string') as string | undefined;
+  const summary = { type: settings.type, model, resumed: false, uploads, request: body };
+  if (!settings.wait) {
+    await writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
+    return;
+  }
+  await finish({
+    state,
+    settings: finalSettings,
+    api,
+    transport: http,
+    generationIds: ids.generationIds,
+    startedAt,
+    etaSec: created.eta_sec ?? undefined,
+    summary,
+    request: body,
+  });
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const startedAt = Date.now();
   const apiKey = readApiKey(env);
   if (apiKey) addSecret(apiKey);
-  const state: RunState = {};
+  const cancel = new AbortController();
+  abortOnSignals(cancel);
+  const state: RunState = { phase: 'reading inputs' };
+  let http: Transport | undefined;
   try {
     const settings = await parseInputs(env);
     if (!apiKey && !settings.dryRun) throw new InputError(MISSING_KEY);
-    if (settings.resumeIds) await resume(settings, apiKey!, startedAt, state);
-    else await create(settings, apiKey, startedAt, state);
+    const warning = untrustedTriggerWarning(env);
+    if (warning) log.warning(warning, 'Untrusted trigger');
+    const control: RunControl = createRunControl(startedAt, settings.timeoutMs, cancel.signal);
+    const transport = () =>
+      (http ??= new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey!, userAgent: USER_AGENT, control, timeoutMs: settings.timeoutMs }));
+    if (settings.resumeIds) await resume(settings, transport(), startedAt, state);
+    else await create(settings, transport, startedAt, state);
   } catch (error) {
     log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
-    if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError)) {
+    if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError) && !(error instanceof Cancelled) && !(error instanceof DeadlineReached)) {
       log.debug(error.stack ?? String(error));
     }
+  } finally {
+    // After a cancellation nothing is worth waiting for: drop open sockets at once.
+    if (cancel.signal.aborted) await http?.destroy();
+    else await http?.close();
   }
 }
 
 /** The error, plus what exists on Hedra's side and how to pick it up: nothing is lost. */
 function failureMessage(error: unknown, state: RunState): string {
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  if (error instanceof Cancelled) message = `Cancelled (${error.signal}) while ${state.phase}.`;
+  if (error instanceof DeadlineReached) message = `Gave up after ${formatDuration(error.timeoutMs)} (input "timeout") while ${state.phase}.`;
   if (error instanceof OutcomeError) return message;
   if (state.created) {
     return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, run this action with generation-id: ${state.created.join(',')}`;

@@ -3,6 +3,7 @@
 // deadline. The clock and sleep are parameters so that the benchmark can run
 // this very code against simulated time.
 import type { GenerationStatus } from './hedra-api.js';
+import { DeadlineReached } from './errors.js';
 import { log } from './log.js';
 import { nextPollDelay, type Observation } from './poll-schedule.js';
 
@@ -48,6 +49,23 @@ export async function waitForGenerations(
   const last = new Map<string, GenerationStatus | undefined>(ids.map((id) => [id, undefined]));
   const history = new Map<string, Observation[]>(ids.map((id) => [id, []]));
   const warned = new Set<string>();
+  try {
+    return await pollUntilFinal(status, ids, options, last, history, warned);
+  } catch (error) {
+    // The run's deadline can also strike during a poll or a sleep: the same timeout, with what was seen.
+    if (error instanceof DeadlineReached) throw new WaitTimeout(last);
+    throw error;
+  }
+}
+
+async function pollUntilFinal(
+  status: (id: string) => Promise<GenerationStatus>,
+  ids: string[],
+  options: WaitOptions,
+  last: Map<string, GenerationStatus | undefined>,
+  history: Map<string, Observation[]>,
+  warned: Set<string>,
+): Promise<GenerationStatus[]> {
   for (;;) {
     const pending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
     for (const id of pending) {

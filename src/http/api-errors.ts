@@ -48,8 +48,16 @@ function mentionsCredits(body: unknown, message: string): boolean {
   return errorType === 'INSUFFICIENT_BALANCE' || /insufficient[ _](credit|balance)|not enough credits/i.test(message);
 }
 
+/** Whether an answer says the id is taken: 409, or an ALREADY_EXISTS error (what a repeated create with a reserved id gets). */
+export function isDuplicate(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.status === undefined) return false;
+  const body = error.body;
+  const type = isObject(body) && isObject(body.error) ? body.error.type : undefined;
+  return error.status === 409 || type === 'ALREADY_EXISTS' || /already exists/i.test(serverMessage(body));
+}
+
 /** `operation` names the call, e.g. "POST /generations". */
-export function apiError(status: number, text: string, operation: string): ApiError {
+export function apiError(status: number, text: string, operation: string, retryAfter?: string): ApiError {
   const body = parse(text);
   const said = serverMessage(body);
   const quoted = said ? `: ${said}` : '';
@@ -63,5 +71,5 @@ export function apiError(status: number, text: string, operation: string): ApiEr
   } else {
     message = `Hedra answered HTTP ${status} to ${operation}${quoted || ' with no message'}.`;
   }
-  return new ApiError(message, status, body);
+  return new ApiError(message, status, body, retryAfter);
 }

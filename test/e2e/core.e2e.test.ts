@@ -202,11 +202,12 @@ describe('server refusals are readable', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Not enough Hedra credits for this generation (HTTP 402, POST /generations): INSUFFICIENT_BALANCE: Needs 60 credits; 10 available.');
   });
-  it('a server error with a non-JSON body', async () => {
-    server.inject({ method: 'POST', path: '/generations', status: 502, body: 'upstream unavailable' });
+  it('another refusal, with a non-JSON body', async () => {
+    server.inject({ method: 'POST', path: '/generations', status: 400, body: 'bad request: unsupported model for this account' });
     const result = await run({ prompt: 'p' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Hedra answered HTTP 502 to POST /generations: upstream unavailable.');
+    expect(result.stdout).toContain('Hedra answered HTTP 400 to POST /generations: bad request: unsupported model for this account.');
+    expect(server.requests.filter((r) => r.path === '/generations')).toHaveLength(1); // a 4xx is not retried
   });
   it('no server at all: names the generation id to check', async () => {
     const result = await runAction({ 'api-key': 'k', 'base-url': 'http://127.0.0.1:9/web-app/public', prompt: 'p' });

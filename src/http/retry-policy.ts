@@ -1,0 +1,52 @@
+// The one retry policy, used by every call. Pure: it says whether and when to
+// try again; the transport does the waiting.
+//
+// Retried: 408, 429 and 5xx answers, and failures with no answer at all
+// (reset, refused, timeouts). Not retried: every other 4xx, which would only
+// fail again. Delays are "full jitter" exponential backoff (a random delay up
+// to 1 s, 2 s, 4 s, … capped at 30 s), or what Retry-After asks for, unless
+// that lies past the run's deadline: then it fails at once, saying so.
+
+export const POLICY = { baseMs: 1000, capMs: 30_000, maxAttempts: 6 };
+
+/** What went wrong with one attempt: an HTTP answer, or none. */
+export type Failure = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'network'; code?: string };
+
+export type Decision = { retry: true; delayMs: number } | { retry: false; why?: string };
+
+export function isRetryable(failure: Failure): boolean {
+  if (failure.kind === 'network') return true;
+  return failure.status === 408 || failure.status === 429 || failure.status >= 500;
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Full jitter: uniformly random in [0, min(cap, base · 2^attempt)). `attempt` counts from 0. */
+export function backoffDelay(attempt: number, random: () => number): number {
+  return Math.floor(random() * Math.min(POLICY.capMs, POLICY.baseMs * 2 ** attempt));
+}
+
+/**
+ * Whether to try again after attempt number `attempt` (from 0) failed with
+ * `failure`, given the time now and the run's deadline.
+ */
+export function decide(failure: Failure, attempt: number, now: number, deadline: number, random: () => number = Math.random): Decision {
+  if (!isRetryable(failure)) return { retry: false };
+  if (attempt + 1 >= POLICY.maxAttempts) return { retry: false, why: `gave up after ${POLICY.maxAttempts} attempts` };
+  const asked = failure.kind === 'status' ? parseRetryAfter(failure.retryAfter, now) : undefined;
+  if (asked !== undefined) {
+    if (now + asked > deadline) {
+      return { retry: false, why: `Hedra asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };
+    }
+    return { retry: true, delayMs: asked };
+  }
+  const delayMs = backoffDelay(attempt, random);
+  if (now + delayMs > deadline) return { retry: false, why: 'the deadline set by input "timeout" leaves no time to retry' };
+  return { retry: true, delayMs };
+}
