@@ -22,6 +22,8 @@ export interface RecordedRequest {
   /** Parsed JSON, the text, or for uploads {bytes, sha256}. */
   body: unknown;
   status: number;
+  /** The fault injected into this request, if any. */
+  fault?: Fault['kind'];
 }
 
 /** How long a job spends in each state, in milliseconds. */
@@ -56,6 +58,24 @@ export interface Job {
   /** sha256 of the bytes served for the result, once served whole. */
   servedSha256?: string;
 }
+
+/** Where a fault can be injected: one kind of request each. */
+export type Stage = 'asset-create' | 'upload' | 'create' | 'status' | 'download';
+
+/** What goes wrong with a request. */
+export type Fault =
+  /** An error answer instead of handling the request. */
+  | { kind: 'status'; status: number; retryAfter?: string; body?: unknown }
+  /** The connection is reset before the request is handled. */
+  | { kind: 'reset-before' }
+  /** The request is handled (state changes: a job is created), then the connection is reset: the answer is lost. */
+  | { kind: 'reset-after' }
+  /** The request is read and handled, and never answered. */
+  | { kind: 'hang' }
+  /** The answer is cut short: its declared length is longer than what is sent before the connection closes. */
+  | { kind: 'truncate' }
+  /** A 200 answer whose body is not JSON (the request is handled). */
+  | { kind: 'malformed' };
 
 /** A canned answer given instead of the real one, once, to the next request that matches. */
 export interface InjectedAnswer {
@@ -93,6 +113,11 @@ export interface HedraServer {
   assets: Map<string, StoredAsset>;
   behaviour: ServerBehaviour;
   inject(answer: InjectedAnswer): void;
+  /** The next `times` requests of `stage` suffer `fault`. */
+  fault(stage: Stage, fault: Fault, times?: number): void;
+  /** Faults still waiting for their request. */
+  pendingFaults(): number;
+  clearFaults(): void;
   /** The bytes a job's result consists of (deterministic per asset id), for comparing downloads. */
   resultSha256(assetId: string, bytes?: number): string;
   close(): Promise<void>;
@@ -185,6 +210,16 @@ function resultBlock(assetId: string): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A request body as recorded: parsed JSON, else text, else nothing. */
+function parseRecorded(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return raw.toString('utf8');
+  }
+}
+
 function sign(path: string): string {
   return createHash('sha256').update(`signing-secret:${path}`).digest('hex');
 }
@@ -202,7 +237,23 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
   const assets = new Map<string, StoredAsset>();
   const requests: RecordedRequest[] = [];
   const injected: InjectedAnswer[] = [];
+  const faults: { stage: Stage; fault: Fault }[] = [];
+  const hanging = new Set<ServerResponse>();
   let origin = '';
+
+  function stageOf(method: string, path: string): Stage | undefined {
+    if (method === 'POST' && path === `${API_PREFIX}/assets`) return 'asset-create';
+    if ((method === 'POST' && /\/assets\/[^/]+\/upload$/.test(path)) || (method === 'PUT' && path.startsWith('/upload/'))) return 'upload';
+    if (method === 'POST' && path === `${API_PREFIX}/generations`) return 'create';
+    if (method === 'GET' && /\/generations\/[^/]+\/status$/.test(path)) return 'status';
+    if (method === 'GET' && path.startsWith('/media/')) return 'download';
+    return undefined;
+  }
+
+  function takeFault(stage: Stage | undefined): Fault | undefined {
+    const at = faults.findIndex((f) => f.stage === stage);
+    return at < 0 ? undefined : faults.splice(at, 1)[0].fault;
+  }
 
   function takeInjected(method: string, path: string): InjectedAnswer | undefined {
     const at = injected.findIndex((a) => a.method === method && (typeof a.path === 'string' ? a.path === path : a.path.test(path)));
@@ -319,25 +370,39 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     return { ...base, status: 'complete', progress: 1, url: `${origin}${path}`, download_url: presigned(path), streaming_url: `${origin}/stream/${job.assetId}.m3u8` };
   }
 
-  function serveMedia(res: ServerResponse, url: URL): number {
+  function serveMedia(res: ServerResponse, url: URL, fault: Fault | undefined): number {
     const match = /^\/media\/([0-9a-f-]+)\.(\w+)$/.exec(url.pathname);
     const job = match && [...jobs.values()].find((j) => j.assetId === match[1]);
     if (!match || !job) throw new HttpError(404, { detail: 'Not Found' });
     if (url.searchParams.get('X-Amz-Signature') !== sign(url.pathname)) throw new HttpError(403, { detail: 'SignatureDoesNotMatch' });
     const block = resultBlock(job.assetId);
     const total = behaviour.resultBytes;
+    if (fault?.kind === 'reset-after') {
+      res.socket?.destroy();
+      return 0;
+    }
+    if (fault?.kind === 'hang') {
+      hanging.add(res);
+      return 0;
+    }
     res.writeHead(200, { 'content-type': MEDIA[PRODUCES[job.type]].contentType, 'content-length': String(total) });
     const hash = createHash('sha256');
     let sent = 0;
+    // A truncated download stops half-way and drops the connection.
+    const stopAt = fault?.kind === 'truncate' ? Math.floor(total / 2) : total;
     const pump = () => {
-      while (sent < total) {
-        const chunk = block.subarray(0, Math.min(block.length, total - sent));
+      while (sent < stopAt) {
+        const chunk = block.subarray(0, Math.min(block.length, stopAt - sent));
         sent += chunk.length;
         hash.update(chunk);
         if (!res.write(chunk)) {
           res.once('drain', pump);
           return;
         }
+      }
+      if (stopAt < total) {
+        res.socket?.destroy();
+        return;
       }
       job.servedSha256 = hash.digest('hex');
       res.end();
@@ -346,10 +411,10 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     return 200;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL, record: RecordedRequest): Promise<[number, unknown] | undefined> {
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, record: RecordedRequest, fault: Fault | undefined): Promise<[number, unknown] | undefined> {
     if (req.method === 'GET' && url.pathname.startsWith('/media/')) {
       await readBody(req);
-      record.status = serveMedia(res, url);
+      record.status = serveMedia(res, url, fault);
       return undefined;
     }
     if (req.method === 'PUT' && url.pathname.startsWith('/upload/')) {
@@ -374,7 +439,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
       return [200, answer];
     }
     const raw = await readBody(req);
-    record.body = raw.length ? (() => { try { return JSON.parse(raw.toString('utf8')); } catch { return raw.toString('utf8'); } })() : undefined;
+    record.body = parseRecorded(raw);
     const canned = takeInjected(req.method ?? '', path);
     if (canned) return [canned.status, canned.body];
     if (req.method === 'POST' && path === '/assets') {
@@ -406,9 +471,24 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
       status: 500,
     };
     requests.push(record);
+    const fault = takeFault(stageOf(record.method, url.pathname));
+    record.fault = fault?.kind;
+    if (fault?.kind === 'reset-before') {
+      record.status = 0;
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'status') {
+      const raw = await readBody(req);
+      record.body = parseRecorded(raw);
+      record.status = fault.status;
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
+      res.end(JSON.stringify(fault.body ?? { detail: `injected HTTP ${fault.status}` }));
+      return;
+    }
     let answer: unknown;
     try {
-      const result = await route(req, res, url, record);
+      const result = await route(req, res, url, record, fault);
       if (!result) return;
       [record.status, answer] = result;
     } catch (error) {
@@ -416,8 +496,29 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
       else answer = { detail: `test server fault: ${(error as Error).message}` };
       req.resume();
     }
-    res.writeHead(record.status, { 'content-type': 'application/json' });
-    res.end(typeof answer === 'string' ? answer : JSON.stringify(answer));
+    const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
+    switch (fault?.kind) {
+      case 'reset-after':
+        record.status = 0;
+        res.socket?.destroy();
+        return;
+      case 'hang':
+        record.status = 0;
+        hanging.add(res);
+        return;
+      case 'truncate':
+        res.writeHead(record.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+        res.write(text.slice(0, Math.floor(text.length / 2)));
+        res.socket?.destroy();
+        return;
+      case 'malformed':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`${text.slice(0, Math.floor(text.length / 2))}<html>`);
+        return;
+      default:
+        res.writeHead(record.status, { 'content-type': 'application/json' });
+        res.end(text);
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -432,6 +533,11 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     assets,
     behaviour,
     inject: (answer) => injected.push(answer),
+    fault: (stage, fault, times = 1) => {
+      for (let i = 0; i < times; i++) faults.push({ stage, fault });
+    },
+    pendingFaults: () => faults.length,
+    clearFaults: () => void faults.splice(0),
     resultSha256: (assetId, bytes = behaviour.resultBytes) => {
       const block = resultBlock(assetId);
       const hash = createHash('sha256');
@@ -440,6 +546,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const res of hanging) res.destroy();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

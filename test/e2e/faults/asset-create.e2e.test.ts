@@ -1,0 +1,7 @@
+import { describe } from 'vitest';
+import { simpleRetryCases } from './matrix.ts';
+
+// Asset creation is repeated under the same reserved id; when the first attempt had worked, "already exists" means adopt it.
+describe('faults while creating the asset', () => {
+  simpleRetryCases('asset-create');
+});

@@ -1,0 +1,106 @@
+// The billed call. Its ids are chosen before the first attempt; after an
+// attempt whose outcome is unknown the action asks whether the generation
+// exists, adopts it if so, and otherwise posts again with the same id.
+import { describe, expect, it } from 'vitest';
+import { FAULTS, countByStage, expectNoPartialFiles, expectRecovered, fullRun, useServer } from './matrix.ts';
+
+const ctx = useServer();
+const statusChecks404 = () => ctx.server.requests.filter((r) => r.path.endsWith('/status') && r.status === 404).length;
+const posts = () => ctx.server.requests.filter((r) => r.method === 'POST' && r.path === '/generations');
+
+describe('faults while creating the generation', () => {
+  // [fault, POSTs made, "does it exist?" checks answered 404, adopted]
+  const cases: [string, number, number, boolean][] = [
+    ['429 with Retry-After', 2, 0, false], // a clear "not now": no check needed
+    ['500', 2, 1, false],
+    ['502', 2, 1, false],
+    ['503', 2, 1, false],
+    ['504', 2, 1, false],
+    ['reset before the request is read', 2, 1, false],
+    ['reset after it was handled (answer lost)', 1, 0, true],
+    ['hang', 1, 0, true],
+    ['truncated body', 1, 0, true],
+    ['malformed JSON', 1, 0, true],
+  ];
+  it.each(cases)('create: %s', async (name, postCount, checks, adopted) => {
+    ctx.server.fault('create', FAULTS[name]);
+    const result = await fullRun(ctx.server);
+    expectRecovered(ctx.server, result);
+    expect(posts()).toHaveLength(postCount);
+    // Always the same id (a reset before the request is read leaves no body to look at).
+    expect(new Set(posts().flatMap((p) => (p.body ? [(p.body as { generation_id: string }).generation_id] : []))).size).toBe(1);
+    expect(statusChecks404()).toBe(checks);
+    expect(result.stdout.includes('exists (the answer to the create request was lost); using it')).toBe(adopted);
+    const counts = countByStage(ctx.server);
+    expect([counts['asset-create'], counts.upload, counts.download]).toEqual([1, 1, 1]);
+  });
+
+  it('create: a duplicate-id answer means adopt', async () => {
+    // The first answer is lost and the status endpoint does not see the job yet: the action posts again and is told it exists.
+    ctx.server.fault('create', FAULTS['reset after it was handled (answer lost)']);
+    ctx.server.fault('status', { kind: 'status', status: 404, body: { detail: 'Generation not found' } });
+    const result = await fullRun(ctx.server);
+    expectRecovered(ctx.server, result);
+    expect(posts().map((p) => p.status)).toEqual([0, 409]);
+    expect(result.stdout).toContain('exists (Hedra already had it); using it rather than creating another.');
+  });
+
+  it('create: a Retry-After past the deadline fails at once, creating nothing', async () => {
+    ctx.server.fault('create', { kind: 'status', status: 429, retryAfter: '120', body: { detail: 'Rate limit exceeded' } });
+    const result = await fullRun(ctx.server);
+    expect(result.code).toBe(1);
+    expect(result.elapsedMs).toBeLessThan(5000);
+    expect(result.stdout).toContain('Hedra answered HTTP 429 to POST /generations: Rate limit exceeded (Hedra asked to retry after 120s, which is past the deadline set by input "timeout").');
+    expect(posts()).toHaveLength(1);
+    expect(ctx.server.jobs.size).toBe(0);
+    expectNoPartialFiles(result);
+  });
+
+  it('create: a Retry-After given as an HTTP date is honoured', async () => {
+    ctx.server.fault('create', { kind: 'status', status: 503, retryAfter: new Date(Date.now() + 2000).toUTCString() });
+    const result = await fullRun(ctx.server);
+    expectRecovered(ctx.server, result);
+    const [first, second] = posts();
+    expect(ctx.server.requests.indexOf(second) - ctx.server.requests.indexOf(first)).toBe(2); // one existence check between
+    expect(result.stdout).toMatch(/POST \/generations: HTTP 503; generation \S+ does not exist, so posting again with the same id in [12]\.\ds/);
+  });
+
+  it('create: an outage that outlasts the retries fails clearly, with no job', async () => {
+    ctx.server.fault('create', { kind: 'status', status: 503, body: { detail: 'Service Unavailable' } }, 20);
+    const result = await fullRun(ctx.server, { timeout: '8s' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/Hedra answered HTTP 503 to POST \/generations: Service Unavailable \((gave up after 6 attempts|the deadline set by input "timeout" leaves no time to retry)\)/);
+    expect(ctx.server.jobs.size).toBe(0);
+    expect(posts().length).toBeGreaterThanOrEqual(2);
+    expectNoPartialFiles(result);
+  });
+
+  it('create: a refusal (4xx) is not retried', async () => {
+    ctx.server.fault('create', { kind: 'status', status: 403, body: { detail: 'Not allowed' } });
+    const result = await fullRun(ctx.server);
+    expect(result.code).toBe(1);
+    expect(posts()).toHaveLength(1);
+    expect(statusChecks404()).toBe(0);
+    expect(result.stdout).toContain('Hedra refused the API key (HTTP 403, POST /generations): Not allowed.');
+  });
+});
+
+describe('failures after the generation exists name it and how to resume', () => {
+  it('a refused status poll', async () => {
+    ctx.server.fault('status', { kind: 'status', status: 403, body: { detail: 'Forbidden' } });
+    const result = await fullRun(ctx.server);
+    expect(result.code).toBe(1);
+    const [id] = ctx.server.jobs.keys();
+    expect(result.outputs['generation-id']).toBe(id);
+    expect(result.stdout).toContain(`Generation ${id} exists on Hedra's side; to pick it up without paying again, run this action with generation-id: ${id}`);
+    expect(ctx.server.jobs.size).toBe(1);
+  });
+  it('a download that keeps failing', async () => {
+    ctx.server.fault('download', { kind: 'status', status: 500 }, 20);
+    const result = await fullRun(ctx.server, { timeout: '6s' });
+    expect(result.code).toBe(1);
+    const [id] = ctx.server.jobs.keys();
+    expect(result.stdout).toContain(`run this action with generation-id: ${id}`);
+    expectNoPartialFiles(result);
+  });
+});
