@@ -1,11 +1,12 @@
 // Runs the committed dist/index.js as the runner does: a child process whose
 // environment carries INPUT_<NAME> for every input (action.yml's defaults
 // applied, then the step's `with:`), and the runner's file commands.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { findSecret, visibleStdout } from './secret-scan.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const BUNDLE = join(ROOT, 'dist/index.js');
@@ -52,6 +53,8 @@ export interface RunOptions {
   /** Files to create in GITHUB_WORKSPACE first, by relative path. */
   files?: Record<string, Buffer | string>;
   timeoutMs?: number;
+  /** Called with the running child, e.g. to send it a signal at the right moment. */
+  control?: (child: ChildProcess, dirs: { temp: string; workspace: string }) => void;
 }
 
 export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
@@ -67,6 +70,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: base,
+    // Debug logging on in every run: the sentinel check below must hold for debug output too.
+    RUNNER_DEBUG: '1',
     RUNNER_TEMP: temp,
     GITHUB_WORKSPACE: workspace,
     GITHUB_ACTIONS: 'true',
@@ -86,10 +91,11 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
+  options.control?.(child, { temp, workspace });
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
-  return {
+  const result = {
     code,
     stdout,
     stderr,
@@ -98,6 +104,13 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     dirs: { temp, workspace },
     elapsedMs: Date.now() - started,
   };
+  // Every run is a sentinel check: the key given must not show up anywhere, in any encoding.
+  const key = env[inputEnv('api-key')] || env.HEDRA_API_KEY;
+  if (key && key.length >= 16) {
+    const leaks = findSecret(key, { stdout: visibleStdout(stdout), stderr }, [base]);
+    if (leaks.length > 0) throw new Error(`the API key leaked:\n${leaks.join('\n')}`);
+  }
+  return result;
 }
 
 export const inputEnv = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;

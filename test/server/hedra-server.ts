@@ -74,6 +74,8 @@ export type Fault =
   | { kind: 'hang' }
   /** The answer is cut short: its declared length is longer than what is sent before the connection closes. */
   | { kind: 'truncate' }
+  /** A download sends half its bytes, then nothing more, keeping the connection open. */
+  | { kind: 'stall' }
   /** A 200 answer whose body is not JSON (the request is handled). */
   | { kind: 'malformed' };
 
@@ -389,7 +391,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     const hash = createHash('sha256');
     let sent = 0;
     // A truncated download stops half-way and drops the connection.
-    const stopAt = fault?.kind === 'truncate' ? Math.floor(total / 2) : total;
+    const stopAt = fault?.kind === 'truncate' || fault?.kind === 'stall' ? Math.floor(total / 2) : total;
     const pump = () => {
       while (sent < stopAt) {
         const chunk = block.subarray(0, Math.min(block.length, stopAt - sent));
@@ -401,7 +403,8 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
         }
       }
       if (stopAt < total) {
-        res.socket?.destroy();
+        if (fault?.kind === 'stall') hanging.add(res);
+        else res.socket?.destroy();
         return;
       }
       job.servedSha256 = hash.digest('hex');
