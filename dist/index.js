@@ -86975,9 +86975,22 @@ function apiError(status, text, operation, retryAfter) {
 // to 1 s, 2 s, 4 s, … capped at 30 s), or what Retry-After asks for, unless
 // that lies past the run's deadline: then it fails at once, saying so.
 const POLICY = { baseMs: 1000, capMs: 30_000, maxAttempts: 6 };
+/** Failures without an answer that another attempt cannot fix: an unknown host, a certificate that is not trusted. */
+const PERMANENT_NETWORK_CODES = new Set([
+    'ENOTFOUND',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+function isCertificateProblem(code) {
+    return code !== undefined && code !== 'ENOTFOUND' && PERMANENT_NETWORK_CODES.has(code);
+}
 function isRetryable(failure) {
     if (failure.kind === 'network')
-        return true;
+        return !PERMANENT_NETWORK_CODES.has(failure.code ?? '');
     return failure.status === 408 || failure.status === 429 || failure.status >= 500;
 }
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -87095,7 +87108,10 @@ class Transport {
                 throw error;
             const code = error.code;
             const reason = error.message + (code && !error.message.includes(code) ? ` (${code})` : '');
-            throw new NetworkError(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason}.`, code);
+            const hint = isCertificateProblem(code)
+                ? ' If your network inspects TLS with its own certificate authority, point the NODE_EXTRA_CA_CERTS environment variable at its certificate (PEM).'
+                : '';
+            throw new NetworkError(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason.replace(/\.$/, '')}.${hint}`, code);
         }
     }
     /**

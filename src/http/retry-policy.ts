@@ -14,8 +14,23 @@ export type Failure = { kind: 'status'; status: number; retryAfter?: string } | 
 
 export type Decision = { retry: true; delayMs: number } | { retry: false; why?: string };
 
+/** Failures without an answer that another attempt cannot fix: an unknown host, a certificate that is not trusted. */
+const PERMANENT_NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isCertificateProblem(code: string | undefined): boolean {
+  return code !== undefined && code !== 'ENOTFOUND' && PERMANENT_NETWORK_CODES.has(code);
+}
+
 export function isRetryable(failure: Failure): boolean {
-  if (failure.kind === 'network') return true;
+  if (failure.kind === 'network') return !PERMANENT_NETWORK_CODES.has(failure.code ?? '');
   return failure.status === 408 || failure.status === 429 || failure.status >= 500;
 }
 

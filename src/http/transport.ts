@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { apiError } from './api-errors.js';
-import { decide, POLICY, type Failure } from './retry-policy.js';
+import { decide, isCertificateProblem, POLICY, type Failure } from './retry-policy.js';
 import { ApiError, NetworkError } from '../errors.js';
 import { log } from '../log.js';
 import type { RunControl } from '../run-control.js';
@@ -99,7 +99,10 @@ export class Transport {
       if (error instanceof ApiError) throw error;
       const code = (error as { code?: string }).code;
       const reason = (error as Error).message + (code && !(error as Error).message.includes(code) ? ` (${code})` : '');
-      throw new NetworkError(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason}.`, code);
+      const hint = isCertificateProblem(code)
+        ? ' If your network inspects TLS with its own certificate authority, point the NODE_EXTRA_CA_CERTS environment variable at its certificate (PEM).'
+        : '';
+      throw new NetworkError(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason.replace(/\.$/, '')}.${hint}`, code);
     }
   }
 

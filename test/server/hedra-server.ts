@@ -7,6 +7,7 @@
 // Written in erasable TypeScript so that Node runs it directly (npm run demo).
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
 import { schemaRef, spec, validate } from './spec.ts';
@@ -102,6 +103,8 @@ export interface ServerBehaviour {
 
 export interface HedraServerOptions extends Partial<ServerBehaviour> {
   apiKey?: string;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export interface HedraServer {
@@ -463,7 +466,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     throw new HttpError(404, { detail: 'Not Found' });
   }
 
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const record: RecordedRequest = {
       method: req.method ?? '',
@@ -522,10 +525,11 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
         res.writeHead(record.status, { 'content-type': 'application/json' });
         res.end(text);
     }
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${port}`;
+  origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     baseUrl: `${origin}${API_PREFIX}`,

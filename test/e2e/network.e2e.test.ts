@@ -1,0 +1,66 @@
+// The networks users run in: behind a proxy, and behind TLS inspection with
+// their own certificate authority.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
+import { startProxy, type RecordingProxy } from '../server/proxy.ts';
+import { runAction } from './run-action.ts';
+
+describe('a proxy from the environment', () => {
+  let server: HedraServer;
+  let proxy: RecordingProxy;
+  beforeAll(async () => {
+    server = await startHedraServer({ timings: { queued: 0, processing: 200, finalizing: 0 } });
+    proxy = await startProxy();
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await server.close();
+  });
+
+  it('carries every request when HTTP_PROXY is set', async () => {
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' }, { env: { HTTP_PROXY: proxy.url } });
+    expect(result.code).toBe(0);
+    const host = new URL(server.baseUrl).host;
+    expect(proxy.targets.length).toBeGreaterThan(0);
+    expect(proxy.targets.every((t) => t === host)).toBe(true);
+  });
+  it('is bypassed for hosts in NO_PROXY', async () => {
+    proxy.targets.length = 0;
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' }, { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
+    expect(result.code).toBe(0);
+    expect(proxy.targets).toEqual([]);
+  });
+});
+
+describe('a certificate authority of your own', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hedra-tls-'));
+  let server: HedraServer;
+  beforeAll(async () => {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    server = await startHedraServer({
+      tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
+      timings: { queued: 0, processing: 200, finalizing: 0 },
+    });
+  });
+  afterAll(() => server.close());
+
+  it('is trusted through NODE_EXTRA_CA_CERTS, downloads included', async () => {
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' }, { env: { NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') } });
+    expect(result.code).toBe(0);
+    expect(server.baseUrl.startsWith('https://')).toBe(true);
+    expect(result.outputs.path).toMatch(/\.png$/);
+  });
+  it('without it, fails at once (no retries) and says what to do', async () => {
+    server.requests.length = 0;
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' });
+    expect(result.code).toBe(1);
+    expect(result.elapsedMs).toBeLessThan(3000);
+    expect(result.stdout).toContain('self-signed certificate');
+    expect(result.stdout).toContain('point the NODE_EXTRA_CA_CERTS environment variable at its certificate');
+    expect(server.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { POLICY, backoffDelay, decide, isRetryable, parseRetryAfter } from '../../src/http/retry-policy.ts';
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+const later = (ms: number) => NOW + ms;
+
+describe('isRetryable', () => {
+  it.each([408, 429, 500, 502, 503, 504, 599])('retries HTTP %i', (status) => expect(isRetryable({ kind: 'status', status })).toBe(true));
+  it.each([400, 401, 402, 403, 404, 409, 422])('never retries HTTP %i', (status) => expect(isRetryable({ kind: 'status', status })).toBe(false));
+  it.each(['ECONNRESET', 'ECONNREFUSED', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'EAI_AGAIN', undefined])('retries a lost connection (%s)', (code) =>
+    expect(isRetryable({ kind: 'network', code })).toBe(true));
+  it.each(['ENOTFOUND', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED'])('does not retry what another attempt cannot fix (%s)', (code) =>
+    expect(isRetryable({ kind: 'network', code })).toBe(false));
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('7', NOW)).toBe(7000);
+    expect(parseRetryAfter(new Date(NOW + 90_000).toUTCString(), NOW)).toBe(90_000);
+    expect(parseRetryAfter(new Date(NOW - 5000).toUTCString(), NOW)).toBe(0);
+    expect(parseRetryAfter('soon', NOW)).toBeUndefined();
+    expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
+  });
+});
+
+describe('backoffDelay', () => {
+  it('is full jitter under a doubling ceiling capped at 30 s', () => {
+    expect([0, 1, 2, 3, 4, 5, 10].map((n) => backoffDelay(n, () => 0.999999))).toEqual([999, 1999, 3999, 7999, 15_999, 29_999, 29_999]);
+    expect(backoffDelay(3, () => 0)).toBe(0);
+  });
+});
+
+describe('decide', () => {
+  const half = () => 0.5;
+  it('honours Retry-After while it fits the deadline', () => {
+    expect(decide({ kind: 'status', status: 429, retryAfter: '3' }, 0, NOW, later(60_000), half)).toEqual({ retry: true, delayMs: 3000 });
+  });
+  it('fails at once when Retry-After lies past the deadline', () => {
+    expect(decide({ kind: 'status', status: 429, retryAfter: '120' }, 0, NOW, later(60_000), half)).toEqual({
+      retry: false,
+      why: 'Hedra asked to retry after 120s, which is past the deadline set by input "timeout"',
+    });
+  });
+  it('backs off otherwise, and stops after the last attempt or at the deadline', () => {
+    expect(decide({ kind: 'status', status: 503 }, 2, NOW, later(60_000), half)).toEqual({ retry: true, delayMs: 2000 });
+    expect(decide({ kind: 'status', status: 503 }, POLICY.maxAttempts - 1, NOW, later(60_000), half)).toEqual({ retry: false, why: `gave up after ${POLICY.maxAttempts} attempts` });
+    expect(decide({ kind: 'network' }, 4, NOW, later(1000), half)).toEqual({ retry: false, why: 'the deadline set by input "timeout" leaves no time to retry' });
+  });
+  it('gives no reason for a plain refusal', () => {
+    expect(decide({ kind: 'status', status: 400 }, 0, NOW, later(60_000), half)).toEqual({ retry: false });
+  });
+});
