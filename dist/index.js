@@ -87073,6 +87073,12 @@ function failureOf(error) {
         return { kind: 'status', status: error.status, retryAfter: error.retryAfter };
     return undefined;
 }
+/** The error of the last attempt, with why no further attempt was made (if there is more to say than the error). */
+function explained(error, why) {
+    if (why && error instanceof Error)
+        error.message = `${error.message.replace(/\.$/, '')} (${why}).`;
+    return error;
+}
 function describeFailure(error) {
     if (error instanceof ApiError && error.status !== undefined)
         return `HTTP ${error.status}`;
@@ -87131,11 +87137,8 @@ class Transport {
                 if (!failure)
                     throw error;
                 const decision = decide(failure, n, Date.now(), this.control.deadline);
-                if (!decision.retry) {
-                    if (decision.why && error instanceof Error)
-                        error.message = `${error.message.replace(/\.$/, '')} (${decision.why}).`;
-                    throw error;
-                }
+                if (!decision.retry)
+                    throw explained(error, decision.why);
                 log.info(`${operation}: ${describeFailure(error)}; retrying in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${POLICY.maxAttempts}).`);
                 await this.control.sleep(decision.delayMs);
             }
@@ -87298,11 +87301,8 @@ class HedraApi {
                     return this.adopt(ids, 'the answer to the create request was lost');
             }
             const decision = decide(failure, attempt, Date.now(), this.transport.control.deadline);
-            if (!decision.retry) {
-                if (decision.why && error instanceof Error)
-                    error.message = `${error.message.replace(/\.$/, '')} (${decision.why}).`;
-                throw error;
-            }
+            if (!decision.retry)
+                throw explained(error, decision.why);
             log.info(`${operation}: ${failure.kind === 'status' ? `HTTP ${failure.status}` : 'no answer'}; generation ${ids[0]} does not exist, so posting again with the same id in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${POLICY.maxAttempts}).`);
             await this.transport.control.sleep(decision.delayMs);
         }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ApiError } from './errors.js';
 import { isDuplicate } from './http/api-errors.js';
 import { decide, POLICY } from './http/retry-policy.js';
-import { failureOf, type FileBody, type Transport } from './http/transport.js';
+import { explained, failureOf, type FileBody, type Transport } from './http/transport.js';
 import { log } from './log.js';
 
 const createdGeneration = z.looseObject({
@@ -95,10 +95,7 @@ export class HedraApi {
         if (existing) return this.adopt(ids, 'the answer to the create request was lost');
       }
       const decision = decide(failure, attempt, Date.now(), this.transport.control.deadline);
-      if (!decision.retry) {
-        if (decision.why && error instanceof Error) error.message = `${error.message.replace(/\.$/, '')} (${decision.why}).`;
-        throw error;
-      }
+      if (!decision.retry) throw explained(error, decision.why);
       log.info(
         `${operation}: ${failure.kind === 'status' ? `HTTP ${failure.status}` : 'no answer'}; generation ${ids[0]} does not exist, so posting again with the same id in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${POLICY.maxAttempts}).`,
       );

@@ -65,6 +65,12 @@ export function failureOf(error: unknown): Failure | undefined {
   return undefined;
 }
 
+/** The error of the last attempt, with why no further attempt was made (if there is more to say than the error). */
+export function explained(error: unknown, why: string | undefined): unknown {
+  if (why && error instanceof Error) error.message = `${error.message.replace(/\.$/, '')} (${why}).`;
+  return error;
+}
+
 function describeFailure(error: unknown): string {
   if (error instanceof ApiError && error.status !== undefined) return `HTTP ${error.status}`;
   return (error as Error).message.replace(/\.$/, '');
@@ -120,10 +126,7 @@ export class Transport {
         const failure = failureOf(error);
         if (!failure) throw error;
         const decision = decide(failure, n, Date.now(), this.control.deadline);
-        if (!decision.retry) {
-          if (decision.why && error instanceof Error) error.message = `${error.message.replace(/\.$/, '')} (${decision.why}).`;
-          throw error;
-        }
+        if (!decision.retry) throw explained(error, decision.why);
         log.info(`${operation}: ${describeFailure(error)}; retrying in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${POLICY.maxAttempts}).`);
         await this.control.sleep(decision.delayMs);
       }
