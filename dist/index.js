@@ -87471,7 +87471,13 @@ async function parseRequestInput(text) {
             const first = doc.errors[0].message.split('\n')[0];
             throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${first}`);
         }
-        value = doc.toJS();
+        try {
+            value = doc.toJS();
+        }
+        catch (error) {
+            // Unresolved aliases and alias bombs surface only here.
+            throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${error.message}`);
+        }
     }
     if (!isMapping(value)) {
         throw new InputError(`Input "request" must be a mapping of request fields (a JSON object or YAML mapping), got ${extra_describe(value)}.`);

@@ -32,7 +32,12 @@ export async function parseRequestInput(text: string): Promise<Record<string, un
       const first = doc.errors[0].message.split('\n')[0];
       throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${first}`);
     }
-    value = doc.toJS();
+    try {
+      value = doc.toJS();
+    } catch (error) {
+      // Unresolved aliases and alias bombs surface only here.
+      throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${(error as Error).message}`);
+    }
   }
   if (!isMapping(value)) {
     throw new InputError(`Input "request" must be a mapping of request fields (a JSON object or YAML mapping), got ${describe(value)}.`);

@@ -287,6 +287,8 @@ describe('the request input', () => {
     expect(await buildError({ prompt: 'p', request: 'just words' })).toMatch(/got a string/);
     expect(await buildError({ prompt: 'p', request: '{"a": ' })).toMatch(/^Input "request" is neither a JSON object nor a YAML mapping:/);
     expect(await buildError({ prompt: 'p', request: 'seed: 1\nseed: 2' })).toMatch(/neither a JSON object nor a YAML mapping: .*[Mm]ap keys must be unique/);
+    // Found by the property tests: an alias with no anchor fails only when the document is converted.
+    expect(await buildError({ prompt: 'p', request: '*-' })).toMatch(/neither a JSON object nor a YAML mapping: Unresolved alias/);
   });
 });
 
