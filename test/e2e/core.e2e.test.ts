@@ -21,8 +21,9 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
+// These tests are about the request; waiting and downloading are media.e2e's, so they do not wait.
 const run = (inputs: Record<string, string>, env?: Record<string, string>) =>
-  runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs }, { env });
+  runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', ...inputs }, { env });
 
 /** The one POST /generations of the run, checked the way every successful create is checked. */
 function onlyCreate() {
@@ -177,7 +178,7 @@ describe('bad input fails before any request', () => {
     expect(server.requests).toHaveLength(0);
   });
   it('takes the key from HEDRA_API_KEY when the input is empty', async () => {
-    const result = await runAction({ prompt: 'p', 'base-url': server.baseUrl }, { env: { HEDRA_API_KEY: server.apiKey } });
+    const result = await runAction({ prompt: 'p', 'base-url': server.baseUrl, wait: 'false' }, { env: { HEDRA_API_KEY: server.apiKey } });
     expect(result.code).toBe(0);
     onlyCreate();
   });
