@@ -63,10 +63,14 @@ function read<T extends z.ZodType>(schema: T, value: unknown, operation: string)
   return result.data;
 }
 
+/** Failures before the request left: the connection was never made, so nothing can have been created. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or 4xx is a clear "no". */
 function outcomeUnknown(error: unknown): boolean {
   const failure = failureOf(error);
-  return failure !== undefined && (failure.kind === 'network' || failure.status === 408 || failure.status >= 500);
+  if (failure?.kind === 'network') return !NOT_SENT.has(failure.code ?? '');
+  return failure !== undefined && (failure.status === 408 || failure.status >= 500);
 }
 
 export class HedraApi {
@@ -97,7 +101,7 @@ export class HedraApi {
       const decision = decide(failure, attempt, Date.now(), this.transport.control.deadline);
       if (!decision.retry) throw explained(error, decision.why);
       log.info(
-        `${operation}: ${failure.kind === 'status' ? `HTTP ${failure.status}` : 'no answer'}; generation ${ids[0]} does not exist, so posting again with the same id in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${POLICY.maxAttempts}).`,
+        `${operation}: ${failure.kind === 'status' ? `HTTP ${failure.status}` : (error as Error).message.replace(/\.$/, '')}; generation ${ids[0]} does not exist, so posting again with the same id in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${POLICY.maxAttempts}).`,
       );
       await this.transport.control.sleep(decision.delayMs);
     }

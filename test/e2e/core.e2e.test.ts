@@ -211,7 +211,11 @@ describe('server refusals are readable', () => {
     expect(server.requests.filter((r) => r.path === '/generations')).toHaveLength(1); // a 4xx is not retried
   });
   it('no server at all: names the generation id to check', async () => {
-    const result = await runAction({ 'api-key': 'k', 'base-url': 'http://127.0.0.1:9/web-app/public', prompt: 'p' });
+    // Refused connections are retried; a short timeout keeps the test short.
+    const result = await runAction({ 'api-key': 'k', 'base-url': 'http://127.0.0.1:9/web-app/public', prompt: 'p', timeout: '3s' });
+    // A refused connection sent nothing, so there is nothing to look for before posting again.
+    expect(result.stdout).toMatch(/POST \/generations: No answer from 127.0.0.1:9 to POST \/generations: connect ECONNREFUSED 127.0.0.1:9; generation \S+ does not exist, so posting again with the same id in/);
+    expect(result.stdout).not.toContain('GET /generations/');
     expect(result.code).toBe(1);
     const id = JSON.parse(result.outputs.request).generation_id;
     expect(result.stdout).toContain(`may exist on Hedra's side under id ${id}`);
