@@ -5,9 +5,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { NetworkError } from './errors.js';
+import { LocalFileError, NetworkError } from './errors.js';
 import type { Transport } from './http/transport.js';
 import { extensionFor } from './media-types.js';
 
@@ -54,8 +54,8 @@ export async function download(transport: Transport, url: string, place: (extens
 }
 
 async function attempt(transport: Transport, url: string, place: (extension: string) => string): Promise<Downloaded> {
-  const response = await transport.download(url);
-  const contentType = [response.headers['content-type']].flat()[0];
+  const { response, watchdog } = await transport.download(url);
+  const contentType = response.headers.get('content-type') ?? undefined;
   const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
@@ -63,29 +63,30 @@ async function attempt(transport: Transport, url: string, place: (extension: str
   let bytes = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      watchdog.touch();
       hash.update(chunk);
       bytes += chunk.length;
       done(null, chunk);
     },
   });
   try {
-    await pipeline(response.body, count, createWriteStream(temp, { flags: 'wx' }), { signal: transport.control.signal });
-    const expected = Number([response.headers['content-length']].flat()[0]);
+    if (!response.body) throw new NetworkError(`The download of ${basename(path)} came with no body.`);
+    // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
+    await transport.streaming(url, () => pipeline(Readable.fromWeb(response.body as never), count, createWriteStream(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch((error) => {
+      if ((error as { syscall?: string }).syscall) throw new LocalFileError(`Writing ${path} failed: ${(error as Error).message}.`);
+      throw error;
+    }));
+    const expected = Number(response.headers.get('content-length') ?? Number.NaN);
     if (Number.isFinite(expected) && bytes !== expected) {
       throw new NetworkError(`The download of ${basename(path)} ended after ${bytes} of ${expected} bytes.`);
     }
     await rename(temp, path);
   } catch (error) {
-    response.body.destroy();
+    await response.body?.cancel().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
-    if (transport.control.signal.aborted) throw transport.control.signal.reason;
-    if (error instanceof NetworkError) throw error;
-    const code = (error as { code?: string }).code;
-    // Errors of the connection are worth another attempt; errors of the disk are not.
-    if (code?.startsWith('UND_ERR') || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
-      throw new NetworkError(`The download of ${basename(path)} broke off after ${bytes} bytes: ${(error as Error).message}.`, code);
-    }
-    throw new Error(`Writing ${path} failed: ${(error as Error).message}.`);
+    throw error;
+  } finally {
+    watchdog.stop();
   }
   return { path, bytes, sha256: hash.digest('hex'), contentType };
 }

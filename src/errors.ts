@@ -59,3 +59,8 @@ export class DeadlineReached extends Error {
     super('deadline reached');
   }
 }
+
+/** A local file could not be read or written: no retry helps, and it is not the network's fault. */
+export class LocalFileError extends Error {
+  override name = 'LocalFileError';
+}

@@ -1,7 +1,7 @@
 // All logging goes through here, so that nothing reaches the log, an error
 // message or the summary without passing redact(): the API key in any common
 // encoding is replaced, and URL query strings (presigned signatures) dropped.
-import * as core from '@actions/core';
+import { runner } from './runner.js';
 
 const secrets = new Set<string>();
 
@@ -25,7 +25,7 @@ export function addSecret(value: string): void {
   for (const form of new Set(encodings(value))) {
     if (form.length < 4) continue;
     secrets.add(form);
-    core.setSecret(form);
+    runner.setSecret(form);
   }
 }
 
@@ -39,12 +39,14 @@ export function redact(text: string): string {
 }
 
 export const log = {
-  info: (message: string) => core.info(redact(message)),
-  debug: (message: string) => core.debug(redact(message)),
-  warning: (message: string, title?: string) => core.warning(redact(message), title ? { title } : undefined),
+  info: (message: string) => runner.info(redact(message)),
+  debug: (message: string) => runner.debug(redact(message)),
+  warning: (message: string, title?: string) => runner.warning(redact(message), title),
   /** Fails the step: an ::error annotation and a non-zero exit code. */
   fail: (message: string, title?: string) => {
-    core.error(redact(message), title ? { title } : undefined);
+    runner.error(redact(message), title);
     process.exitCode = 1;
   },
+  /** The job summary, redacted like everything else. */
+  summary: (markdown: string) => runner.appendSummary(redact(markdown)),
 };

@@ -1,7 +1,6 @@
 // The run, step by step: mask the key, read inputs, check local files, build
 // and validate the request, upload, create the generation (or pick up an
 // existing one), wait, download, report. Every failure ends here, once.
-import * as core from '@actions/core';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +11,8 @@ import { formatDuration } from './format.js';
 import { HedraApi, type GenerationStatus } from './hedra-api.js';
 import { Transport } from './http/transport.js';
 import { parseInputs, readApiKey, type Settings } from './inputs.js';
-import { addSecret, log, redact } from './log.js';
+import { addSecret, log } from './log.js';
+import { runner } from './runner.js';
 import { createdIds, idOutputs, manifest, resultOutputs, type ItemResult, type Outputs } from './outputs.js';
 import { buildRequest } from './request/build.js';
 import { renderSummary, type SummaryInput } from './summary.js';
@@ -36,12 +36,11 @@ interface RunState {
 }
 
 function setOutputs(outputs: Outputs): void {
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(outputs)) runner.setOutput(name, value);
 }
 
-async function writeSummary(input: SummaryInput): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(redact(renderSummary(input))).write();
+function writeSummary(input: SummaryInput): void {
+  log.summary(renderSummary(input));
 }
 
 /** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
@@ -136,7 +135,7 @@ async function finish(ctx: FinishContext): Promise<void> {
   const resultsFile = join(settings.runnerTemp, `hedra-results-${generationIds[0]}.json`);
   await writeFile(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
   setOutputs(resultOutputs(items, resultsFile));
-  await writeSummary({ ...ctx.summary, items, elapsedMs: Date.now() - ctx.startedAt });
+  writeSummary({ ...ctx.summary, items, elapsedMs: Date.now() - ctx.startedAt });
 
   const failed = items.filter((item) => item.status.status === 'error');
   if (failed.length > 0) throw new OutcomeError(failed.map(generationFailure).join('\n'));
@@ -186,7 +185,7 @@ async function create(parsed: Settings, transport: () => Transport, startedAt: n
   const model = [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string') as string | undefined;
   const summary = { type: settings.type, model, resumed: false, uploads, request: body };
   if (!settings.wait) {
-    await writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
+    writeSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: Date.now() - startedAt });
     return;
   }
   await finish({
@@ -217,7 +216,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (warning) log.warning(warning, 'Untrusted trigger');
     const control: RunControl = createRunControl(startedAt, settings.timeoutMs, cancel.signal);
     const transport = () =>
-      (http ??= new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey!, userAgent: USER_AGENT, control, timeoutMs: settings.timeoutMs }));
+      (http ??= new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey!, userAgent: USER_AGENT, control, timeoutMs: settings.timeoutMs, env }));
     if (settings.resumeIds) await resume(settings, transport(), startedAt, state);
     else await create(settings, transport, startedAt, state);
   } catch (error) {
@@ -226,9 +225,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       log.debug(error.stack ?? String(error));
     }
   } finally {
-    // After a cancellation nothing is worth waiting for: drop open sockets at once.
-    if (cancel.signal.aborted) await http?.destroy();
-    else await http?.close();
+    await http?.close();
   }
 }
 

@@ -1,15 +1,20 @@
 // The one module that talks HTTP: it joins the base URL and the path, adds the
-// key header to API calls (and never to presigned URLs), goes through the
-// proxy the environment names, ties every request to the run's signal and
-// stall timeouts, retries by the one policy, streams file bodies, and turns
-// answers it cannot use into ApiErrors. Nothing else builds URLs or headers.
+// key header to API calls (and never to presigned URLs), ties every request to
+// the run's signal and a stall watchdog, retries by the one policy, streams
+// file bodies, and turns answers it cannot use into ApiErrors. Nothing else
+// builds URLs or headers.
+//
+// It speaks through the fetch API. Without a proxy that is Node's own fetch,
+// which Node loads from its snapshot: bundling an HTTP client of our own cost
+// every run some 40 ms of start-up (see "Performance" in the README). When the
+// environment names a proxy, undici's fetch with its EnvHttpProxyAgent is
+// loaded instead, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
 import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { apiError } from './api-errors.js';
 import { decide, isCertificateProblem, POLICY, type Failure } from './retry-policy.js';
-import { ApiError, NetworkError } from '../errors.js';
+import { ApiError, LocalFileError, NetworkError } from '../errors.js';
 import { log } from '../log.js';
 import type { RunControl } from '../run-control.js';
 
@@ -18,8 +23,10 @@ export interface TransportOptions {
   apiKey: string;
   userAgent: string;
   control: RunControl;
-  /** The whole run's time budget: per-request stall timeouts are a tenth of it, 2 s to 60 s. */
+  /** The whole run's time budget: a request that makes no progress for a tenth of it (2 s to 60 s) is given up. */
   timeoutMs: number;
+  /** Where proxy settings are read from. */
+  env: Record<string, string | undefined>;
 }
 
 /** A local file to send as a request body. */
@@ -33,6 +40,12 @@ export interface FileBody {
 /** An API path (below the base URL, sent with the key) or a presigned URL (sent without it). */
 export type Target = { path: string } | { url: string };
 
+/** An answer whose body is still to be read, with the watchdog that guards the reading. */
+export interface Answer {
+  response: Response;
+  watchdog: Watchdog;
+}
+
 const CHUNK = 1024 * 1024;
 
 /** A target as it may appear in logs and messages: presigned URLs lose their query (the signature). */
@@ -42,20 +55,61 @@ function describe(method: string, target: Target): string {
   return `${method} ${url.origin}${url.pathname}`;
 }
 
-/** multipart/form-data with the file in field `file`, streamed from disk, with its length known up front. */
-function multipart(file: FileBody): { body: Readable; length: number; contentType: string } {
+/** Aborts when touch() has not been called for `ms`: no bytes moved, no answer came. */
+class Watchdog {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout;
+  fired = false;
+
+  constructor(private readonly ms: number) {
+    this.timer = this.arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  private arm(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort(new NetworkError(`no progress for ${Math.round(this.ms / 1000)}s`, 'ETIMEDOUT'));
+    }, this.ms);
+    timer.unref();
+    return timer;
+  }
+
+  touch(): void {
+    clearTimeout(this.timer);
+    this.timer = this.arm();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** A file as a stream of chunks that keeps the watchdog fed while the server takes them. */
+function fileChunks(path: string, watchdog: Watchdog, head?: Buffer, tail?: Buffer): Readable {
+  async function* chunks() {
+    if (head) yield head;
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+      watchdog.touch();
+      yield chunk as Buffer;
+    }
+    if (tail) yield tail;
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+/** The frame of a multipart/form-data body with the file in field `file`: what goes before and after the bytes. */
+function multipartFrame(file: FileBody): { head: Buffer; tail: Buffer; length: number; contentType: string } {
   const boundary = `----hedra-action-${randomBytes(12).toString('hex')}`;
   const safeName = file.name.replace(/["\r\n\\]/g, '_');
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  async function* parts() {
-    yield head;
-    yield* createReadStream(file.path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>;
-    yield tail;
-  }
-  return { body: Readable.from(parts(), { objectMode: false }), length: head.length + file.size + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
+  return { head, tail, length: head.length + file.size + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** How an attempt failed, in the policy's terms; undefined for failures no retry can help. */
@@ -76,24 +130,32 @@ function describeFailure(error: unknown): string {
   return (error as Error).message.replace(/\.$/, '');
 }
 
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
 export class Transport {
-  private readonly dispatcher: Dispatcher;
   readonly control: RunControl;
+  private readonly stallMs: number;
+  private fetcher?: Promise<{ fetch: typeof fetch; close(): Promise<void> }>;
 
   constructor(private readonly options: TransportOptions) {
     this.control = options.control;
-    const stall = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
-    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured; NODE_EXTRA_CA_CERTS is Node's own.
-    this.dispatcher = new EnvHttpProxyAgent({ connect: { timeout: Math.max(stall, 10_000) }, headersTimeout: stall, bodyTimeout: stall });
+    this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
+  }
+
+  /** Node's fetch, or undici's with the proxy agent when the environment names a proxy (loaded only then). */
+  private getFetch() {
+    this.fetcher ??= (async () => {
+      if (!PROXY_VARIABLES.some((name) => this.options.env[name])) return { fetch: globalThis.fetch, close: async () => undefined };
+      const undici = await import('undici');
+      const dispatcher = new undici.EnvHttpProxyAgent();
+      const viaProxy = ((url: string, init: RequestInit) => undici.fetch(url, { ...init, dispatcher } as never)) as unknown as typeof fetch;
+      return { fetch: viaProxy, close: () => dispatcher.close() };
+    })();
+    return this.fetcher;
   }
 
   private url(target: Target): string {
     return 'path' in target ? `${this.options.baseUrl}${target.path}` : target.url;
-  }
-
-  private headers(target: Target, extra: Record<string, string>): Record<string, string> {
-    const auth: Record<string, string> = 'path' in target ? { 'x-api-key': this.options.apiKey } : {};
-    return { 'user-agent': this.options.userAgent, ...auth, ...extra };
   }
 
   /** Failures without an HTTP answer become NetworkErrors naming the call; an abort of the run passes through as its reason. */
@@ -102,13 +164,16 @@ export class Transport {
       return await attempt();
     } catch (error) {
       if (this.control.signal.aborted) throw this.control.signal.reason;
-      if (error instanceof ApiError) throw error;
-      const code = (error as { code?: string }).code;
-      const reason = (error as Error).message + (code && !(error as Error).message.includes(code) ? ` (${code})` : '');
+      if (error instanceof ApiError || error instanceof LocalFileError) throw error;
+      // fetch reports "fetch failed" with the socket's error as the cause.
+      const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string };
+      const code = cause.code;
+      const said = (cause.message ?? String(cause)).replace(/\.$/, '');
+      const reason = code && !said.includes(code) ? `${said} (${code})` : said;
       const hint = isCertificateProblem(code)
         ? ' If your network inspects TLS with its own certificate authority, point the NODE_EXTRA_CA_CERTS environment variable at its certificate (PEM).'
         : '';
-      throw new NetworkError(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason.replace(/\.$/, '')}.${hint}`, code);
+      throw new NetworkError(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason}.${hint}`, code);
     }
   }
 
@@ -133,26 +198,53 @@ export class Transport {
     }
   }
 
-  /** One request; non-2xx answers become ApiErrors (with Retry-After). */
-  private async call(method: string, target: Target, headers: Record<string, string>, body?: string | Readable) {
+  /**
+   * One request. A 2xx answer is returned with its body unread (the caller
+   * reads it, feeding the watchdog); anything else becomes an ApiError.
+   */
+  private async call(method: string, target: Target, headers: Record<string, string>, body?: string | ((watchdog: Watchdog) => Readable)): Promise<Answer> {
     const operation = describe(method, target);
+    const watchdog = new Watchdog(this.stallMs);
     log.debug(`→ ${operation}`);
-    return this.guard(operation, target, async () => {
-      const response = await request(this.url(target), {
-        method: method as Dispatcher.HttpMethod,
-        dispatcher: this.dispatcher,
-        headers: this.headers(target, headers),
-        body,
-        signal: this.control.signal,
+    try {
+      return await this.guard(operation, target, async () => {
+        const { fetch } = await this.getFetch();
+        const keyed = 'path' in target;
+        const response = await fetch(this.url(target), {
+          method,
+          headers: { 'user-agent': this.options.userAgent, ...(keyed ? { 'x-api-key': this.options.apiKey } : {}), ...headers },
+          body: typeof body === 'function' ? (body(watchdog) as never) : body,
+          signal: AbortSignal.any([this.control.signal, watchdog.signal]),
+          // The key must not follow a redirect to another host; presigned URLs may redirect.
+          redirect: keyed ? 'error' : 'follow',
+          duplex: 'half',
+        } as RequestInit);
+        watchdog.touch();
+        log.debug(`← ${operation}: HTTP ${response.status}`);
+        if (!response.ok) {
+          const text = await this.text({ response, watchdog }).catch(() => '');
+          throw apiError(response.status, text, operation, response.headers.get('retry-after') ?? undefined);
+        }
+        return { response, watchdog };
       });
-      log.debug(`← ${operation}: HTTP ${response.statusCode}`);
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        const text = await response.body.text().catch(() => '');
-        const retryAfter = [response.headers['retry-after']].flat()[0];
-        throw apiError(response.statusCode, text, operation, retryAfter);
+    } catch (error) {
+      watchdog.stop();
+      throw error;
+    }
+  }
+
+  /** The body of an answer as text, the watchdog fed as it arrives. */
+  private async text({ response, watchdog }: Answer): Promise<string> {
+    const chunks: Uint8Array[] = [];
+    try {
+      for await (const chunk of response.body ?? []) {
+        watchdog.touch();
+        chunks.push(chunk);
       }
-      return { operation, response };
-    });
+    } finally {
+      watchdog.stop();
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   /** One JSON call, no retry: for the create request, whose retries need more care than the policy. */
@@ -160,12 +252,13 @@ export class Transport {
     const target = { path };
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const { operation, response } = await this.call(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
-    const text = await this.guard(operation, target, () => response.body.text());
+    const answer = await this.call(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
+    const operation = describe(method, target);
+    const text = await this.guard(operation, target, () => this.text(answer));
     try {
       return JSON.parse(text);
     } catch {
-      throw new NetworkError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${response.statusCode}, ${text.length} bytes).`);
+      throw new NetworkError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${answer.response.status}, ${text.length} bytes).`);
     }
   }
 
@@ -176,30 +269,29 @@ export class Transport {
 
   /** Sends a file as multipart field `file` (API upload) or as the raw body (a presigned PUT); retried, reopening the file. */
   async sendFile(method: 'POST' | 'PUT', target: Target, file: FileBody, as: 'multipart' | 'raw'): Promise<void> {
-    await this.retrying(describe(method, target), async () => {
-      const { body, length, contentType } =
-        as === 'multipart'
-          ? multipart(file)
-          : { body: createReadStream(file.path, { highWaterMark: CHUNK }), length: file.size, contentType: file.contentType };
-      try {
-        const { operation, response } = await this.call(method, target, { 'content-type': contentType, 'content-length': String(length) }, body);
-        await this.guard(operation, target, () => response.body.dump());
-      } finally {
-        body.destroy();
-      }
+    const operation = describe(method, target);
+    await this.retrying(operation, async () => {
+      const frame = as === 'multipart' ? multipartFrame(file) : undefined;
+      const headers = {
+        'content-type': frame?.contentType ?? file.contentType,
+        'content-length': String(frame?.length ?? file.size),
+      };
+      const answer = await this.call(method, target, headers, (watchdog) => fileChunks(file.path, watchdog, frame?.head, frame?.tail));
+      await this.guard(operation, target, () => this.text(answer));
     });
   }
 
-  /** GET of a presigned URL, without the key; the caller consumes the streamed body (and retries via retrying()). */
-  async download(url: string): Promise<Dispatcher.ResponseData> {
-    return (await this.call('GET', { url }, {})).response;
+  /** GET of a presigned URL, without the key; the caller consumes the body (see download.ts, which retries). */
+  async download(url: string): Promise<Answer> {
+    return this.call('GET', { url }, {});
+  }
+
+  /** Maps errors met while streaming a download's body the way request errors are mapped. */
+  async streaming<T>(url: string, work: () => Promise<T>): Promise<T> {
+    return this.guard(describe('GET', { url }), { url }, work);
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
-  }
-
-  async destroy(): Promise<void> {
-    await this.dispatcher.destroy();
+    await (await this.fetcher)?.close();
   }
 }

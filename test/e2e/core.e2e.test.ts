@@ -1,6 +1,7 @@
 // The committed bundle, run as the runner runs it, against the validating
 // test server: every type, models, the request input, batches, dry runs and
 // the failures a user can meet.
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
 import { validate, schemaRef } from '../server/spec.ts';
@@ -211,10 +212,16 @@ describe('server refusals are readable', () => {
     expect(server.requests.filter((r) => r.path === '/generations')).toHaveLength(1); // a 4xx is not retried
   });
   it('no server at all: names the generation id to check', async () => {
-    // Refused connections are retried; a short timeout keeps the test short.
-    const result = await runAction({ 'api-key': 'k', 'base-url': 'http://127.0.0.1:9/web-app/public', prompt: 'p', timeout: '3s' });
+    // A port nothing listens on. Refused connections are retried; a short timeout keeps the test short.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const result = await runAction({ 'api-key': 'k', 'base-url': `http://127.0.0.1:${port}/web-app/public`, prompt: 'p', timeout: '3s' });
     // A refused connection sent nothing, so there is nothing to look for before posting again.
-    expect(result.stdout).toMatch(/POST \/generations: No answer from 127.0.0.1:9 to POST \/generations: connect ECONNREFUSED 127.0.0.1:9; generation \S+ does not exist, so posting again with the same id in/);
+    expect(result.stdout).toMatch(new RegExp(`POST /generations: No answer from 127.0.0.1:${port} to POST /generations: connect ECONNREFUSED 127.0.0.1:${port}; generation \\S+ does not exist, so posting again with the same id in`));
     expect(result.stdout).not.toContain('GET /generations/');
     expect(result.code).toBe(1);
     const id = JSON.parse(result.outputs.request).generation_id;
