@@ -11501,22 +11501,34 @@ function renderSummary(input) {
 const MIN_DELAY_MS = 1000;
 const MAX_DELAY_MS = 30_000;
 const clamp = (ms) => Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, ms));
-/** Estimated completion time from the progress rate while processing, else from eta_sec. */
+/** Each progress value with the time it was first seen: a value seen again says nothing new about the rate. */
+function changes(history) {
+    const out = [];
+    for (const o of history)
+        if (o.status === 'processing' && o.progress > 0 && o.progress < 1 && o.progress !== out.at(-1)?.progress)
+            out.push(o);
+    return out;
+}
+/**
+ * Estimated completion time: from the progress rate while processing and from
+ * eta_sec, the earlier of the two when both exist (an early poll costs one
+ * request; a late one costs the user's time).
+ */
 function estimatedCompletion(state) {
-    const processing = state.history.filter((o) => o.status === 'processing' && o.progress > 0 && o.progress < 1);
-    const latest = processing.at(-1);
+    const estimates = [];
+    const seen = changes(state.history);
+    const latest = seen.at(-1);
     if (latest) {
-        // The rate from the earliest processing observation (or, with one, from the last time it was seen queued).
-        const first = processing.length > 1 ? processing[0] : undefined;
+        // The rate from the first progress seen, or, with only one, from the last time the job was seen queued.
         const lastQueued = state.history.filter((o) => o.at < latest.at && o.status === 'queued').at(-1);
-        const from = first ?? { at: lastQueued?.at ?? state.startedAt, progress: 0 };
+        const from = seen.length > 1 ? seen[0] : { at: lastQueued?.at ?? state.startedAt, progress: 0 };
         const rate = (latest.progress - from.progress) / (latest.at - from.at);
         if (rate > 0 && Number.isFinite(rate))
-            return latest.at + (1 - latest.progress) / rate;
+            estimates.push(latest.at + (1 - latest.progress) / rate);
     }
     if (state.etaSec !== undefined && state.etaSec > 0)
-        return state.startedAt + state.etaSec * 1000;
-    return undefined;
+        estimates.push(state.startedAt + state.etaSec * 1000);
+    return estimates.length ? Math.min(...estimates) : undefined;
 }
 function nextPollDelay(state) {
     const latest = state.history.at(-1);
@@ -11525,9 +11537,11 @@ function nextPollDelay(state) {
         const since = state.history.find((o) => o.status === 'finalizing' || o.progress >= 1).at;
         return Math.min(2500, clamp(0.3 * (state.now - since)));
     }
+    // Early estimates can be far off (a slow start looks endless), so never sleep longer than half the time waited so far.
+    const patience = 0.5 * (state.now - state.startedAt);
     const eta = estimatedCompletion(state);
     if (eta !== undefined)
-        return clamp((eta - state.now) / 2);
+        return clamp(Math.min((eta - state.now) / 2, patience));
     return clamp(0.3 * (state.now - state.startedAt));
 }
 

@@ -22,10 +22,24 @@ describe('nextPollDelay', () => {
   it('sleeps half the estimated remaining time, within 1 s and 30 s', () => {
     const history = [obs(0, 'queued'), obs(10_000, 'processing', 0.5)];
     expect(nextPollDelay({ now: 10_000, startedAt: 0, history })).toBe(5000);
-    const slow = [obs(0, 'queued'), obs(10_000, 'processing', 0.01)];
-    expect(nextPollDelay({ now: 10_000, startedAt: 0, history: slow })).toBe(MAX_DELAY_MS);
+    const slow = [obs(0, 'queued'), obs(100_000, 'processing', 0.01)];
+    expect(nextPollDelay({ now: 100_000, startedAt: 0, history: slow })).toBe(MAX_DELAY_MS);
     const nearlyDone = [obs(0, 'queued'), obs(10_000, 'processing', 0.99)];
     expect(nextPollDelay({ now: 10_000, startedAt: 0, history: nearlyDone })).toBe(MIN_DELAY_MS);
+  });
+  it('never sleeps longer than half the time waited so far: early estimates can be far off', () => {
+    const slowStart = [obs(0, 'queued'), obs(4000, 'processing', 0.01)];
+    expect(nextPollDelay({ now: 4000, startedAt: 0, history: slowStart })).toBe(2000);
+  });
+  it('takes the earlier of the progress estimate and eta_sec', () => {
+    const history = [obs(0, 'queued'), obs(20_000, 'processing', 0.1)];
+    expect(estimatedCompletion({ now: 20_000, startedAt: 0, etaSec: 60, history })).toBe(60_000);
+    expect(estimatedCompletion({ now: 20_000, startedAt: 0, etaSec: 600, history })).toBe(200_000);
+  });
+  it('measures the rate from when each progress value was first seen', () => {
+    // Progress that moves in steps: the repeats of 0.2 must not make the job look slower.
+    const history = [obs(0, 'processing', 0.1), obs(10_000, 'processing', 0.2), obs(14_000, 'processing', 0.2), obs(18_000, 'processing', 0.2)];
+    expect(estimatedCompletion({ now: 18_000, startedAt: 0, history })).toBe(90_000);
   });
   it('polls every second once past the estimate', () => {
     const history = [obs(0, 'queued'), obs(10_000, 'processing', 0.5)];

@@ -1,0 +1,263 @@
+// npm run bench: the action against the floor, side by side in one run.
+//
+//   1. Cold start: the committed bundle creating one generation (wait: false)
+//      against a bare Node script sending the same POST with fetch.
+//   2. Upload: a large file through the action against `curl -F`.
+//   3. Download: a large result through the action against `curl -o`.
+//   4. Waiting: the real polling code on simulated job traces against a fixed
+//      5 s poll, on a simulated clock.
+//
+// The machine is shared and noisy: the two sides alternate, every figure is
+// the median of several runs with its range, and comparisons are ratios.
+// BENCH_BYTES (default 1 GiB) and BENCH_RUNS (default 15 for start-up, 3 for
+// transfers) scale it down for a quick look.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHedraServer, type HedraServer } from '../test/server/hedra-server.ts';
+import { waitForGenerations } from '../src/wait.ts';
+import type { GenerationStatus } from '../src/hedra-api.ts';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const BUNDLE = join(ROOT, 'dist/index.js');
+const BYTES = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
+const START_RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const TRANSFER_RUNS = Math.max(1, Math.min(START_RUNS, 3));
+const MiB = 1024 * 1024;
+const work = mkdtempSync(join(tmpdir(), 'hedra-bench-'));
+
+interface Measured {
+  ms: number;
+  /** Peak resident memory in KiB, from /usr/bin/time -v (when available). */
+  rssKiB?: number;
+  code: number | null;
+}
+
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs a command, timing it from spawn to exit; with `rss`, under /usr/bin/time -v for its peak memory. */
+function measure(command: string, args: string[], env: Record<string, string>, rss = false): Promise<Measured> {
+  const [cmd, argv] = rss && TIME ? [TIME, ['-v', command, ...args]] : [command, args];
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      resolve({ ms, rssKiB: peak ? Number(peak[1]) : undefined, code });
+    });
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+
+function actionEnv(server: HedraServer, inputs: Record<string, string>): Record<string, string> {
+  const out = join(work, `output-${randomBytes(4).toString('hex')}`);
+  writeFileSync(out, '');
+  const env: Record<string, string> = { GITHUB_OUTPUT: out, RUNNER_TEMP: work, GITHUB_WORKSPACE: work };
+  const all = { 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'true', download: 'true', timeout: '30m', 'dry-run': 'false', ...inputs };
+  for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return env;
+}
+
+async function alternate(runs: number, sides: (() => Promise<Measured>)[]): Promise<Measured[][]> {
+  const results: Measured[][] = sides.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [s, side] of sides.entries()) {
+      const m = await side();
+      if (m.code !== 0) throw new Error(`benchmark run failed (exit ${m.code})`);
+      results[s].push(m);
+    }
+  }
+  return results;
+}
+
+const rows: string[][] = [];
+const row = (...cells: string[]) => rows.push(cells);
+
+async function coldStart(server: HedraServer) {
+  const bare = join(work, 'bare-post.mjs');
+  writeFileSync(
+    bare,
+    `const r = await fetch(process.env.URL, { method: 'POST', headers: { 'x-api-key': process.env.KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'image', text_prompt: 'a lighthouse', generation_id: crypto.randomUUID() }) });
+    if (!r.ok) process.exit(1); await r.json();`,
+  );
+  const [action, floor] = await alternate(START_RUNS, [
+    () => measure(process.execPath, [BUNDLE], actionEnv(server, { type: 'image', prompt: 'a lighthouse', wait: 'false' })),
+    () => measure(process.execPath, [bare], { URL: `${server.baseUrl}/generations`, KEY: server.apiKey }),
+  ]);
+  const a = action.map((m) => m.ms);
+  const f = floor.map((m) => m.ms);
+  row('Cold start (create, wait: false)', `${median(a).toFixed(1)} ms (${spread(a)})`, `${median(f).toFixed(1)} ms (${spread(f)})`, `${(median(a) / median(f)).toFixed(2)}× time`, '≤ 1.5×');
+  const loaded = statSync(BUNDLE).size;
+  const all = readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(join(ROOT, 'dist', f)).size, 0);
+  row('Bundle size', `${(loaded / 1024).toFixed(0)} KiB loaded by a run (${(all / 1024).toFixed(0)} KiB in dist/)`, '', '', '');
+}
+
+/** A file of `bytes` bytes of random-looking content, written in 1 MiB blocks. */
+function bigFile(path: string, bytes: number) {
+  const block = randomBytes(MiB);
+  const fd = openSync(path, 'w');
+  for (let left = bytes; left > 0; left -= MiB) writeSync(fd, block, 0, Math.min(MiB, left));
+  closeSync(fd);
+}
+
+const mbps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
+
+async function upload(server: HedraServer) {
+  const file = join(work, 'upload.mp4');
+  bigFile(file, BYTES);
+  const newAsset = async () => {
+    const r = await fetch(`${server.baseUrl}/assets`, { method: 'POST', headers: { 'x-api-key': server.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'upload.mp4', type: 'video' }) });
+    return ((await r.json()) as { id: string }).id;
+  };
+  const [action, curl] = await alternate(TRANSFER_RUNS, [
+    () => measure(process.execPath, [BUNDLE], actionEnv(server, { type: 'video_upscale', video: file, wait: 'false' }), true),
+    async () => {
+      const id = await newAsset();
+      return measure('curl', ['-sS', '-f', '-o', '/dev/null', '-H', `x-api-key: ${server.apiKey}`, '-F', `file=@${file};type=video/mp4`, `${server.baseUrl}/assets/${id}/upload`], {});
+    },
+  ]);
+  const a = action.map((m) => mbps(BYTES, m.ms));
+  const c = curl.map((m) => mbps(BYTES, m.ms));
+  const rss = action.map((m) => (m.rssKiB ?? Number.NaN) / 1024);
+  row(`Upload ${(BYTES / MiB).toFixed(0)} MiB`, `${median(a).toFixed(0)} MiB/s (${spread(a)})`, `${median(c).toFixed(0)} MiB/s (${spread(c)})`, `${(median(a) / median(c)).toFixed(2)}× throughput`, '≥ 0.8×');
+  row('  peak RSS while uploading', `${median(rss).toFixed(0)} MiB (${spread(rss)})`, '', '', '≤ 150 MiB');
+  rmSync(file);
+}
+
+async function download(server: HedraServer) {
+  server.behaviour.resultBytes = BYTES;
+  server.behaviour.timings = { queued: 0, processing: 0, finalizing: 0 };
+  const create = await fetch(`${server.baseUrl}/generations`, {
+    method: 'POST',
+    headers: { 'x-api-key': server.apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'video', generated_video_inputs: { text_prompt: 'p' }, generation_id: crypto.randomUUID() }),
+  });
+  const { id } = (await create.json()) as { id: string };
+  const status = (await (await fetch(`${server.baseUrl}/generations/${id}/status`, { headers: { 'x-api-key': server.apiKey } })).json()) as { download_url: string };
+  const out = join(work, 'downloads');
+  const [action, curl] = await alternate(TRANSFER_RUNS, [
+    async () => {
+      rmSync(out, { recursive: true, force: true });
+      return measure(process.execPath, [BUNDLE], actionEnv(server, { 'generation-id': id, 'output-path': `${out}/` }), true);
+    },
+    () => measure('curl', ['-sS', '-f', '-o', join(work, 'curl-download.mp4'), status.download_url], {}),
+  ]);
+  const a = action.map((m) => mbps(BYTES, m.ms));
+  const c = curl.map((m) => mbps(BYTES, m.ms));
+  const rss = action.map((m) => (m.rssKiB ?? Number.NaN) / 1024);
+  row(`Download ${(BYTES / MiB).toFixed(0)} MiB`, `${median(a).toFixed(0)} MiB/s (${spread(a)})`, `${median(c).toFixed(0)} MiB/s (${spread(c)})`, `${(median(a) / median(c)).toFixed(2)}× throughput`, '≥ 0.8×');
+  row('  peak RSS while downloading', `${median(rss).toFixed(0)} MiB (${spread(rss)})`, '', '', '≤ 150 MiB');
+  rmSync(out, { recursive: true, force: true });
+  rmSync(join(work, 'curl-download.mp4'), { force: true });
+}
+
+/** A simulated job: queued, then processing along a progress curve, then finalizing; progress as Hedra would report it. */
+interface Trace {
+  name: string;
+  queuedMs: number;
+  processingMs: number;
+  finalizingMs: number;
+  curve: (x: number) => number;
+  etaSec?: number;
+}
+
+const CURVES: Record<string, (x: number) => number> = {
+  linear: (x) => x,
+  'fast start': (x) => 1 - (1 - x) ** 2,
+  'slow start': (x) => x ** 2,
+  'steps of 10%': (x) => Math.floor(x * 10) / 10,
+};
+
+function traces(): Trace[] {
+  const out: Trace[] = [];
+  // Durations that do not fall on a 5 s boundary, as real jobs do not.
+  for (const seconds of [10.6, 33.1, 61.8, 127.3, 298.9, 601.4]) {
+    for (const [curveName, curve] of Object.entries(CURVES)) {
+      for (const [queuedMs, finalizingMs] of [[0, 0], [5000, 3000]]) {
+        const processingMs = Math.round(seconds * 1000) - queuedMs - finalizingMs;
+        out.push({ name: `${seconds}s ${curveName}${queuedMs ? ' queued+finalizing' : ''}`, queuedMs, processingMs, finalizingMs, curve, etaSec: finalizingMs ? Math.round(seconds) : undefined });
+      }
+    }
+  }
+  return out;
+}
+
+function statusAt(trace: Trace, t: number): GenerationStatus {
+  const base = { id: 'g', asset_id: 'a' };
+  if (t < trace.queuedMs) return { ...base, status: 'queued', progress: 0 };
+  if (t < trace.queuedMs + trace.processingMs) return { ...base, status: 'processing', progress: Math.round(trace.curve((t - trace.queuedMs) / trace.processingMs) * 100) / 100 };
+  if (t < trace.queuedMs + trace.processingMs + trace.finalizingMs) return { ...base, status: 'finalizing', progress: 1 };
+  return { ...base, status: 'complete', progress: 1 };
+}
+
+/** The action's waiter on simulated time: when it noticed completion and how many times it asked. */
+async function adaptive(trace: Trace): Promise<{ delayMs: number; polls: number }> {
+  let now = 0;
+  let polls = 0;
+  const doneAt = trace.queuedMs + trace.processingMs + trace.finalizingMs;
+  await waitForGenerations(
+    async () => {
+      polls++;
+      return statusAt(trace, now);
+    },
+    ['g'],
+    { deadline: 3_600_000, startedAt: 0, clock: () => now, sleep: async (ms) => void (now += ms), etaSec: trace.etaSec },
+  );
+  return { delayMs: now - doneAt, polls };
+}
+
+/** The vendor sample's loop: ask, and if not done sleep 5 s and ask again (asks at 0, 5, 10, … s). */
+function fixed(trace: Trace): { delayMs: number; polls: number } {
+  const doneAt = trace.queuedMs + trace.processingMs + trace.finalizingMs;
+  const k = Math.ceil(doneAt / 5000);
+  return { delayMs: k * 5000 - doneAt, polls: k + 1 };
+}
+
+async function waiting() {
+  const all = traces();
+  const ours = [];
+  // The waiter logs each status change; the table is what matters here.
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    for (const trace of all) ours.push(await adaptive(trace));
+  } finally {
+    process.stdout.write = write;
+  }
+  const theirs = all.map(fixed);
+  if (process.env.BENCH_VERBOSE) all.forEach((t, i) => console.log(`${t.name}: ours ${(ours[i].delayMs / 1000).toFixed(2)}s/${ours[i].polls} polls, fixed ${(theirs[i].delayMs / 1000).toFixed(2)}s/${theirs[i].polls}`));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const ourDelay = mean(ours.map((r) => r.delayMs)) / 1000;
+  const theirDelay = mean(theirs.map((r) => r.delayMs)) / 1000;
+  const ourPolls = mean(ours.map((r) => r.polls));
+  const theirPolls = mean(theirs.map((r) => r.polls));
+  row(`Waiting, ${all.length} traces 10 s–10 min: mean detection delay`, `${ourDelay.toFixed(2)} s (max ${(Math.max(...ours.map((r) => r.delayMs)) / 1000).toFixed(2)})`, `${theirDelay.toFixed(2)} s`, '', '≤ 1.25 s');
+  row('  status requests per job', `${ourPolls.toFixed(1)} (max ${Math.max(...ours.map((r) => r.polls))})`, `${theirPolls.toFixed(1)}`, `${(ourPolls / theirPolls).toFixed(2)}× requests`, '≤ 1×');
+}
+
+const server = await startHedraServer({ timings: { queued: 0, processing: 0, finalizing: 0 } });
+try {
+  const only = process.argv.slice(2);
+  const want = (part: string) => only.length === 0 || only.includes(part);
+  if (want('start')) await coldStart(server);
+  if (want('upload')) await upload(server);
+  if (want('download')) await download(server);
+  if (want('wait')) await waiting();
+} finally {
+  await server.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+const header = ['measure', 'the action: median (range)', 'the floor: median (range)', 'ratio', 'target'];
+const floorNote = 'floor: bare fetch POST / curl -F / curl -o / fixed 5 s poll';
+console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\n${floorNote}; Node ${process.version}, ${START_RUNS} start-up runs, ${TRANSFER_RUNS} transfer runs, alternating sides.`);
