@@ -59,7 +59,7 @@ const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...
 function actionEnv(server: HedraServer, inputs: Record<string, string>): Record<string, string> {
   const out = join(work, `output-${randomBytes(4).toString('hex')}`);
   writeFileSync(out, '');
-  const env: Record<string, string> = { GITHUB_OUTPUT: out, RUNNER_TEMP: work, GITHUB_WORKSPACE: work };
+  const env: Record<string, string> = { GITHUB_OUTPUT: out, RUNNER_TEMP: work, GITHUB_WORKSPACE: work, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
   const all = { 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'true', download: 'true', timeout: '30m', 'dry-run': 'false', ...inputs };
   for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value;
   return env;

@@ -1,3 +1,4 @@
+import './memory.js';
 import { run } from './main.js';
 
 await run();

@@ -11,7 +11,6 @@
 // loaded instead, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
 import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { apiError } from './api-errors.js';
 import { decide, isCertificateProblem, POLICY, type Failure } from './retry-policy.js';
 import { ApiError, LocalFileError, NetworkError } from '../errors.js';
@@ -88,17 +87,14 @@ class Watchdog {
   }
 }
 
-/** A file as a stream of chunks that keeps the watchdog fed while the server takes them. */
-function fileChunks(path: string, watchdog: Watchdog, head?: Buffer, tail?: Buffer): Readable {
-  async function* chunks() {
-    if (head) yield head;
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
-      watchdog.touch();
-      yield chunk as Buffer;
-    }
-    if (tail) yield tail;
+/** A file as chunks that keep the watchdog fed while the server takes them (fetch takes async iterables as bodies). */
+async function* fileChunks(path: string, watchdog: Watchdog, head?: Buffer, tail?: Buffer): AsyncGenerator<Buffer> {
+  if (head) yield head;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+    watchdog.touch();
+    yield chunk as Buffer;
   }
-  return Readable.from(chunks(), { objectMode: false });
+  if (tail) yield tail;
 }
 
 /** The frame of a multipart/form-data body with the file in field `file`: what goes before and after the bytes. */
@@ -202,7 +198,7 @@ export class Transport {
    * One request. A 2xx answer is returned with its body unread (the caller
    * reads it, feeding the watchdog); anything else becomes an ApiError.
    */
-  private async call(method: string, target: Target, headers: Record<string, string>, body?: string | ((watchdog: Watchdog) => Readable)): Promise<Answer> {
+  private async call(method: string, target: Target, headers: Record<string, string>, body?: string | ((watchdog: Watchdog) => AsyncIterable<Buffer>)): Promise<Answer> {
     const operation = describe(method, target);
     const watchdog = new Watchdog(this.stallMs);
     log.debug(`→ ${operation}`);
