@@ -5,18 +5,16 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _memory_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9328);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7655);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3614);
 
-
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 7655:
+/***/ 3614:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -369,10 +367,47 @@ async function uploadAll(api, uploads, workspace) {
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/memory.ts
+// Memory while streaming large files. Every chunk read from a socket or a file
+// is a new buffer outside the JavaScript heap; V8 frees those only when it
+// collects the small objects that hold them, which on a fast transfer happens
+// after tens of megabytes of them have piled up. A young-generation collection
+// every few megabytes moved keeps a 1 GiB transfer's peak memory near the
+// process's resting size (see "Performance" in the README). Collecting a young
+// generation of a few megabytes takes well under a millisecond.
+
+
+const EVERY_BYTES = 16 * 1024 * 1024;
+let gc;
+function collector() {
+    if (!gc) {
+        // The documented way to reach V8's collector from code that cannot pass --expose-gc to node.
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
+        gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+    }
+    return gc;
+}
+/** Counts bytes moved and collects the young generation every EVERY_BYTES. */
+function transferMeter() {
+    let since = 0;
+    return (bytes) => {
+        since += bytes;
+        if (since >= EVERY_BYTES) {
+            since = 0;
+            collector()({ type: 'minor' });
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/download.ts
 // Downloads a result from its presigned URL into place: streamed to a
 // temporary file beside the target, hashed on the way, checked against
 // Content-Length, then renamed. A failure leaves nothing at the output path.
+
 
 
 
@@ -423,10 +458,12 @@ async function attempt(transport, url, place) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
     const hash = (0,external_node_crypto_.createHash)('sha256');
+    const meter = transferMeter();
     let bytes = 0;
     const count = new external_node_stream_.Transform({
         transform(chunk, _encoding, done) {
             watchdog.touch();
+            meter(chunk.length);
             hash.update(chunk);
             bytes += chunk.length;
             done(null, chunk);
@@ -10157,6 +10194,7 @@ function decide(failure, attempt, now, deadline, random = Math.random) {
 
 
 
+
 const CHUNK = 1024 * 1024;
 /** A target as it may appear in logs and messages: presigned URLs lose their query (the signature). */
 function transport_describe(method, target) {
@@ -10196,10 +10234,12 @@ class Watchdog {
 }
 /** A file as chunks that keep the watchdog fed while the server takes them (fetch takes async iterables as bodies). */
 async function* fileChunks(path, watchdog, head, tail) {
+    const meter = transferMeter();
     if (head)
         yield head;
     for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: CHUNK })) {
         watchdog.touch();
+        meter(chunk.length);
         yield chunk;
     }
     if (tail)
@@ -11911,23 +11951,6 @@ function failureMessage(error, state) {
     }
     return message;
 }
-
-
-/***/ }),
-
-/***/ 9328:
-/***/ (() => {
-
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: ./src/memory.ts
-// Streaming a large file allocates a chunk per read. Left to grow, the young
-// generation's semispaces reach 16 MiB each and add some 30 MiB to the peak
-// memory of a 1 GiB transfer, for no gain in speed (see "Performance" in the
-// README). Imported first by index.ts, so it applies before anything else runs.
-
-(0,external_node_v8_namespaceObject.setFlagsFromString)('--semi-space-growth-factor=1');
 
 
 /***/ }),

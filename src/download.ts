@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { LocalFileError, NetworkError } from './errors.js';
 import type { Transport } from './http/transport.js';
 import { extensionFor } from './media-types.js';
+import { transferMeter } from './memory.js';
 
 export interface Downloaded {
   path: string;
@@ -60,10 +61,12 @@ async function attempt(transport: Transport, url: string, place: (extension: str
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
   const hash = createHash('sha256');
+  const meter = transferMeter();
   let bytes = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       watchdog.touch();
+      meter(chunk.length);
       hash.update(chunk);
       bytes += chunk.length;
       done(null, chunk);

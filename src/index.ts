@@ -1,4 +1,3 @@
-import './memory.js';
 import { run } from './main.js';
 
 await run();

@@ -16,6 +16,7 @@ import { decide, isCertificateProblem, POLICY, type Failure } from './retry-poli
 import { ApiError, LocalFileError, NetworkError } from '../errors.js';
 import { log } from '../log.js';
 import type { RunControl } from '../run-control.js';
+import { transferMeter } from '../memory.js';
 
 export interface TransportOptions {
   baseUrl: string;
@@ -89,9 +90,11 @@ class Watchdog {
 
 /** A file as chunks that keep the watchdog fed while the server takes them (fetch takes async iterables as bodies). */
 async function* fileChunks(path: string, watchdog: Watchdog, head?: Buffer, tail?: Buffer): AsyncGenerator<Buffer> {
+  const meter = transferMeter();
   if (head) yield head;
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
     watchdog.touch();
+    meter((chunk as Buffer).length);
     yield chunk as Buffer;
   }
   if (tail) yield tail;
