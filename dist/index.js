@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3614);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8516);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3614:
+/***/ 8516:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -122,6 +122,16 @@ const runner = {
     debug: (message) => command('debug', message),
     warning: (message, title) => command('warning', message, { title }),
     error: (message, title) => command('error', message, { title }),
+    /** A collapsible section of the log, around `work`. */
+    async group(name, work) {
+        command('group', name);
+        try {
+            return await work();
+        }
+        finally {
+            command('endgroup', '');
+        }
+    },
     /** Asks the runner to mask a value in the log from now on. */
     setSecret: (value) => command('add-mask', value),
     /** A step output, through the GITHUB_OUTPUT file (a heredoc with a delimiter that cannot occur in the value). */
@@ -188,6 +198,8 @@ const log = {
         runner.error(redact(message), title);
         process.exitCode = 1;
     },
+    /** A collapsible section of the log. */
+    group: (name, work) => runner.group(redact(name), work),
     /** The job summary, redacted like everything else. */
     summary: (markdown) => runner.appendSummary(redact(markdown)),
 };
@@ -361,6 +373,153 @@ async function uploadAll(api, uploads, workspace) {
         log.info(`Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     });
     return renamed;
+}
+
+;// CONCATENATED MODULE: ./src/variants.ts
+// The generation types of POST /generations and, per workflow input, the body
+// field each type sends it in. This table is the one place that knows the
+// mapping: request building, "input not used by this type" errors and the
+// error messages that translate a body path back to an input all read it.
+const GENERATION_TYPES = [
+    'video',
+    'image',
+    'image_to_image',
+    'text_to_speech',
+    'text_to_sound',
+    'image_upscale',
+    'video_upscale',
+    'audio_isolation',
+    'speech_to_speech',
+    'voice_clone',
+    'video_to_video',
+    'motion_control',
+];
+function isGenerationType(value) {
+    return GENERATION_TYPES.includes(value);
+}
+const GVI = 'generated_video_inputs';
+const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] };
+function nested(prefix, leaf) {
+    const out = {};
+    for (const [type, path] of Object.entries(prefix))
+        out[type] = [...path, leaf];
+    return out;
+}
+const INPUT_FIELDS = {
+    prompt: {
+        ...nested(VIDEO_LIKE, 'text_prompt'),
+        image: ['text_prompt'],
+        image_to_image: ['text_prompt'],
+        video_to_video: ['prompt'],
+    },
+    // On video, `text` with `voice-id` becomes server-side speech (audio_generation).
+    text: { text_to_speech: ['text'], text_to_sound: ['text'], video: ['audio_generation', 'text'] },
+    'voice-id': {
+        text_to_speech: ['voice_id'],
+        speech_to_speech: ['voice_id'],
+        video: ['audio_generation', 'voice_id'],
+    },
+    // On video an https URL goes to start_keyframe_url instead (build.ts).
+    image: {
+        video: ['start_keyframe_id'],
+        image: ['start_keyframe_id'],
+        image_to_image: ['start_keyframe_id'],
+        motion_control: ['start_keyframe_id'],
+        image_upscale: ['image_id'],
+    },
+    'end-image': { video: ['end_keyframe_id'] },
+    audio: {
+        video: ['audio_id'],
+        audio_isolation: ['audio_id'],
+        speech_to_speech: ['audio_id'],
+        voice_clone: ['audio_id'],
+    },
+    video: {
+        video: ['video_id'],
+        video_upscale: ['video_id'],
+        video_to_video: ['video_id'],
+        motion_control: ['video_id'],
+    },
+    resolution: {
+        ...nested(VIDEO_LIKE, 'resolution'),
+        image: ['resolution'],
+        image_to_image: ['resolution'],
+        image_upscale: ['target_resolution'],
+        video_upscale: ['target_resolution'],
+    },
+    'aspect-ratio': {
+        ...nested(VIDEO_LIKE, 'aspect_ratio'),
+        image: ['aspect_ratio'],
+        image_to_image: ['aspect_ratio'],
+    },
+    duration: { ...nested(VIDEO_LIKE, 'duration_ms'), text_to_sound: ['duration_seconds'] },
+    seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
+    name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
+    'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
+    'reference-images': {
+        video: ['reference_image_ids'],
+        image: ['reference_image_ids'],
+        image_to_image: ['reference_image_ids'],
+        video_to_video: ['reference_image_asset_ids'],
+    },
+};
+/** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
+const MODEL_ID_FIELD = {
+    video: 'ai_model_id',
+    image: 'ai_model_id',
+    image_to_image: 'ai_model_id',
+    text_to_speech: 'model_id',
+    text_to_sound: 'ai_model_id',
+    image_upscale: 'ai_model_id',
+    video_upscale: 'ai_model_id',
+    audio_isolation: 'ai_model_id',
+    speech_to_speech: 'ai_model_id',
+    video_to_video: 'ai_model_id',
+    motion_control: 'ai_model_id',
+};
+/** Hedra Character-3, the schema's old default for video: sent when no model is chosen. */
+const DEFAULT_VIDEO_MODEL_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
+/** Types whose response carries batch_results and that accept batch_size. */
+const BATCH_TYPES = ['video', 'image', 'image_to_image'];
+/** Types that consume each input, for "input X is not used by type Y" messages. */
+function typesUsing(input) {
+    const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
+    return GENERATION_TYPES.filter((t) => table[t] !== undefined);
+}
+
+;// CONCATENATED MODULE: ./src/prompt-file.ts
+// `prompt-file`: a long prompt kept in the repository instead of in YAML. It
+// fills `prompt` for the types that take one, else `text` (speech and sound),
+// and is read before any request, like every other local file.
+
+
+
+
+const MAX_BYTES = 256 * 1024;
+/** Settings with the file's text in `prompt` or `text`; unchanged when `prompt-file` is not set. */
+async function withPromptFile(settings) {
+    const written = settings.promptFile;
+    if (written === undefined)
+        return settings;
+    const target = INPUT_FIELDS.prompt[settings.type] ? 'prompt' : INPUT_FIELDS.text[settings.type] ? 'text' : undefined;
+    if (!target)
+        throw new InputError(`Input "prompt-file" is not used by type ${settings.type}, which takes neither a prompt nor a text.`);
+    if (settings.values[target] !== undefined) {
+        throw new InputError(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
+    }
+    const path = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(settings.workspace, written);
+    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${settings.workspace})`;
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (!info)
+        throw new InputError(`Input "prompt-file": there is no file ${where}.`);
+    if (!info.isFile())
+        throw new InputError(`Input "prompt-file": ${where} is not a regular file.`);
+    if (info.size > MAX_BYTES)
+        throw new InputError(`Input "prompt-file": ${where} is ${info.size} bytes; a prompt file may have at most ${MAX_BYTES}.`);
+    const text = (await (0,promises_.readFile)(path, 'utf8')).trim();
+    if (text === '')
+        throw new InputError(`Input "prompt-file": ${where} is empty.`);
+    return { ...settings, values: { ...settings.values, [target]: text } };
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -10751,118 +10910,6 @@ function didYouMean(word, candidates) {
     return match === undefined ? '' : ` Did you mean "${match}"?`;
 }
 
-;// CONCATENATED MODULE: ./src/variants.ts
-// The generation types of POST /generations and, per workflow input, the body
-// field each type sends it in. This table is the one place that knows the
-// mapping: request building, "input not used by this type" errors and the
-// error messages that translate a body path back to an input all read it.
-const GENERATION_TYPES = [
-    'video',
-    'image',
-    'image_to_image',
-    'text_to_speech',
-    'text_to_sound',
-    'image_upscale',
-    'video_upscale',
-    'audio_isolation',
-    'speech_to_speech',
-    'voice_clone',
-    'video_to_video',
-    'motion_control',
-];
-function isGenerationType(value) {
-    return GENERATION_TYPES.includes(value);
-}
-const GVI = 'generated_video_inputs';
-const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] };
-function nested(prefix, leaf) {
-    const out = {};
-    for (const [type, path] of Object.entries(prefix))
-        out[type] = [...path, leaf];
-    return out;
-}
-const INPUT_FIELDS = {
-    prompt: {
-        ...nested(VIDEO_LIKE, 'text_prompt'),
-        image: ['text_prompt'],
-        image_to_image: ['text_prompt'],
-        video_to_video: ['prompt'],
-    },
-    // On video, `text` with `voice-id` becomes server-side speech (audio_generation).
-    text: { text_to_speech: ['text'], text_to_sound: ['text'], video: ['audio_generation', 'text'] },
-    'voice-id': {
-        text_to_speech: ['voice_id'],
-        speech_to_speech: ['voice_id'],
-        video: ['audio_generation', 'voice_id'],
-    },
-    // On video an https URL goes to start_keyframe_url instead (build.ts).
-    image: {
-        video: ['start_keyframe_id'],
-        image: ['start_keyframe_id'],
-        image_to_image: ['start_keyframe_id'],
-        motion_control: ['start_keyframe_id'],
-        image_upscale: ['image_id'],
-    },
-    'end-image': { video: ['end_keyframe_id'] },
-    audio: {
-        video: ['audio_id'],
-        audio_isolation: ['audio_id'],
-        speech_to_speech: ['audio_id'],
-        voice_clone: ['audio_id'],
-    },
-    video: {
-        video: ['video_id'],
-        video_upscale: ['video_id'],
-        video_to_video: ['video_id'],
-        motion_control: ['video_id'],
-    },
-    resolution: {
-        ...nested(VIDEO_LIKE, 'resolution'),
-        image: ['resolution'],
-        image_to_image: ['resolution'],
-        image_upscale: ['target_resolution'],
-        video_upscale: ['target_resolution'],
-    },
-    'aspect-ratio': {
-        ...nested(VIDEO_LIKE, 'aspect_ratio'),
-        image: ['aspect_ratio'],
-        image_to_image: ['aspect_ratio'],
-    },
-    duration: { ...nested(VIDEO_LIKE, 'duration_ms'), text_to_sound: ['duration_seconds'] },
-    seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
-    name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
-    'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
-    'reference-images': {
-        video: ['reference_image_ids'],
-        image: ['reference_image_ids'],
-        image_to_image: ['reference_image_ids'],
-        video_to_video: ['reference_image_asset_ids'],
-    },
-};
-/** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
-const MODEL_ID_FIELD = {
-    video: 'ai_model_id',
-    image: 'ai_model_id',
-    image_to_image: 'ai_model_id',
-    text_to_speech: 'model_id',
-    text_to_sound: 'ai_model_id',
-    image_upscale: 'ai_model_id',
-    video_upscale: 'ai_model_id',
-    audio_isolation: 'ai_model_id',
-    speech_to_speech: 'ai_model_id',
-    video_to_video: 'ai_model_id',
-    motion_control: 'ai_model_id',
-};
-/** Hedra Character-3, the schema's old default for video: sent when no model is chosen. */
-const DEFAULT_VIDEO_MODEL_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
-/** Types whose response carries batch_results and that accept batch_size. */
-const BATCH_TYPES = ['video', 'image', 'image_to_image'];
-/** Types that consume each input, for "input X is not used by type Y" messages. */
-function typesUsing(input) {
-    const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
-    return GENERATION_TYPES.filter((t) => table[t] !== undefined);
-}
-
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // The one place that reads the workflow's inputs. It reads them from the
 // environment the way the runner passes them (INPUT_<NAME>, trimmed, as
@@ -10882,6 +10929,7 @@ const INPUT_DEFAULTS = {
     type: 'video',
     model: '',
     prompt: '',
+    'prompt-file': '',
     text: '',
     'voice-id': '',
     image: '',
@@ -10986,6 +11034,7 @@ async function parseInputs(env) {
         download: parseBoolean('download', inputs_read(env, 'download')),
         outputPath: outputPath === '' ? (0,external_node_path_.join)(runnerTemp, 'hedra') : (0,external_node_path_.isAbsolute)(outputPath) ? outputPath : (0,external_node_path_.join)(workspace, outputPath),
         resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
+        promptFile: inputs_read(env, 'prompt-file') || undefined,
         workspace,
         runnerTemp,
     };
@@ -11748,6 +11797,8 @@ function untrustedTriggerWarning(env) {
 
 
 
+
+
 const USER_AGENT = 'hedra-generate-action/0.1';
 const MISSING_KEY = 'No Hedra API key: set input "api-key" (api-key: ${{ secrets.HEDRA_API_KEY }}) or the HEDRA_API_KEY environment variable. ' +
     'If the secret exists, note that workflows triggered from forks and by Dependabot are not given repository secrets.';
@@ -11795,13 +11846,13 @@ async function finish(ctx) {
     let statuses;
     state.phase = 'waiting';
     try {
-        statuses = await waitForGenerations((id) => ctx.api.status(id), generationIds, {
+        statuses = await log.group(`Waiting for generation ${generationIds.join(', ')}`, () => waitForGenerations((id) => ctx.api.status(id), generationIds, {
             deadline: control.deadline,
             startedAt: Date.now(),
             clock: Date.now,
             sleep: (ms) => control.sleep(ms),
             etaSec: ctx.etaSec,
-        });
+        }));
     }
     catch (error) {
         if (!(error instanceof WaitTimeout))
@@ -11818,20 +11869,22 @@ async function finish(ctx) {
     }
     const items = statuses.map((status, i) => ({ generationId: generationIds[i], status }));
     state.phase = 'downloading';
-    if (settings.download) {
+    if (settings.download && items.some((item) => item.status.status === 'complete')) {
         const isDirectory = await outputIsDirectory(settings.outputPath);
-        for (const [index, item] of items.entries()) {
-            const url = item.status.download_url;
-            if (item.status.status !== 'complete')
-                continue;
-            if (!url) {
-                log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
-                continue;
+        await log.group('Downloading', async () => {
+            for (const [index, item] of items.entries()) {
+                const url = item.status.download_url;
+                if (item.status.status !== 'complete')
+                    continue;
+                if (!url) {
+                    log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
+                    continue;
+                }
+                const assetId = item.status.asset_id ?? item.generationId;
+                item.file = await download(ctx.transport, url, (extension) => targetPath(settings.outputPath, isDirectory, { index, count: items.length, assetId, extension }));
+                log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
             }
-            const assetId = item.status.asset_id ?? item.generationId;
-            item.file = await download(ctx.transport, url, (extension) => targetPath(settings.outputPath, isDirectory, { index, count: items.length, assetId, extension }));
-            log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
-        }
+        });
     }
     state.phase = 'reporting';
     const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${generationIds[0]}.json`);
@@ -11846,7 +11899,12 @@ async function finish(ctx) {
 async function resume(settings, transport, startedAt, state) {
     const ids = settings.resumeIds;
     state.created = ids;
-    const unused = [...Object.keys(settings.values), ...(settings.model ? ['model'] : []), ...(settings.request ? ['request'] : [])];
+    const unused = [
+        ...Object.keys(settings.values),
+        ...(settings.model ? ['model'] : []),
+        ...(settings.request ? ['request'] : []),
+        ...(settings.promptFile ? ['prompt-file'] : []),
+    ];
     if (unused.length > 0)
         log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
     log.info(`Resuming generation ${ids.join(', ')}.`);
@@ -11855,8 +11913,13 @@ async function resume(settings, transport, startedAt, state) {
 }
 async function create(parsed, transport, startedAt, state) {
     // Every local file is checked before anything is sent.
-    const { settings, uploads } = await planUploads(parsed, external_node_crypto_.randomUUID);
+    const { settings, uploads } = await planUploads(await withPromptFile(parsed), external_node_crypto_.randomUUID);
     let { body, generationIds } = buildRequest(settings, external_node_crypto_.randomUUID);
+    const chosen = settings.model;
+    if (chosen && isUuid(chosen)) {
+        const field = ['ai_model_id', 'model_id'].find((k) => body[k] === chosen.toLowerCase()) ?? 'model id';
+        log.warning(`Input "model" is a model UUID, sent in the deprecated ${field} field. Hedra selects models by slug now (model_slug); GET /models lists them.`, 'Deprecated by the API');
+    }
     if (settings.dryRun) {
         setOutputs({ request: JSON.stringify(body) });
         for (const u of uploads)
@@ -11869,7 +11932,7 @@ async function create(parsed, transport, startedAt, state) {
     let finalSettings = settings;
     if (uploads.length > 0) {
         state.phase = 'uploading';
-        const renamed = await uploadAll(api, uploads, settings.workspace);
+        const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => uploadAll(api, uploads, settings.workspace));
         body = withAssetIds(body, renamed);
         finalSettings = withAssetIds(settings, renamed);
     }

@@ -25,6 +25,7 @@ export const INPUT_DEFAULTS = {
   type: 'video',
   model: '',
   prompt: '',
+  'prompt-file': '',
   text: '',
   'voice-id': '',
   image: '',
@@ -69,6 +70,8 @@ export interface Settings {
   download: boolean;
   /** Absolute; a directory unless it names a file (see download.ts). */
   outputPath: string;
+  /** A file whose text is the prompt (or the text, for speech and sound): read by prompt-file.ts. */
+  promptFile?: string;
   /** Existing generations to wait for instead of creating one (`generation-id`). */
   resumeIds?: string[];
   /** GITHUB_WORKSPACE: relative media paths are resolved against it. */
@@ -165,6 +168,7 @@ export async function parseInputs(env: Env): Promise<Settings> {
     download: parseBoolean('download', read(env, 'download')),
     outputPath: outputPath === '' ? join(runnerTemp, 'hedra') : isAbsolute(outputPath) ? outputPath : join(workspace, outputPath),
     resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
+    promptFile: read(env, 'prompt-file') || undefined,
     workspace,
     runnerTemp,
   };

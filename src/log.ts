@@ -47,6 +47,8 @@ export const log = {
     runner.error(redact(message), title);
     process.exitCode = 1;
   },
+  /** A collapsible section of the log. */
+  group: <T>(name: string, work: () => Promise<T>) => runner.group(redact(name), work),
   /** The job summary, redacted like everything else. */
   summary: (markdown: string) => runner.appendSummary(redact(markdown)),
 };

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planUploads, uploadAll } from './assets.js';
+import { withPromptFile } from './prompt-file.js';
 import { download, outputIsDirectory, targetPath } from './download.js';
 import { ApiError, Cancelled, DeadlineReached, InputError, OutcomeError } from './errors.js';
 import { formatDuration } from './format.js';
@@ -15,6 +16,7 @@ import { addSecret, log } from './log.js';
 import { runner } from './runner.js';
 import { createdIds, idOutputs, manifest, resultOutputs, type ItemResult, type Outputs } from './outputs.js';
 import { buildRequest } from './request/build.js';
+import { isUuid } from './parse.js';
 import { renderSummary, type SummaryInput } from './summary.js';
 import { WaitTimeout, waitForGenerations } from './wait.js';
 import { abortOnSignals, createRunControl, type RunControl } from './run-control.js';
@@ -91,13 +93,15 @@ async function finish(ctx: FinishContext): Promise<void> {
   let statuses: GenerationStatus[];
   state.phase = 'waiting';
   try {
-    statuses = await waitForGenerations((id) => ctx.api.status(id), generationIds, {
-      deadline: control.deadline,
-      startedAt: Date.now(),
-      clock: Date.now,
-      sleep: (ms) => control.sleep(ms),
-      etaSec: ctx.etaSec,
-    });
+    statuses = await log.group(`Waiting for generation ${generationIds.join(', ')}`, () =>
+      waitForGenerations((id) => ctx.api.status(id), generationIds, {
+        deadline: control.deadline,
+        startedAt: Date.now(),
+        clock: Date.now,
+        sleep: (ms) => control.sleep(ms),
+        etaSec: ctx.etaSec,
+      }),
+    );
   } catch (error) {
     if (!(error instanceof WaitTimeout)) throw error;
     const states = generationIds.map((id) => {
@@ -114,21 +118,23 @@ async function finish(ctx: FinishContext): Promise<void> {
 
   const items: ItemResult[] = statuses.map((status, i) => ({ generationId: generationIds[i], status }));
   state.phase = 'downloading';
-  if (settings.download) {
+  if (settings.download && items.some((item) => item.status.status === 'complete')) {
     const isDirectory = await outputIsDirectory(settings.outputPath);
-    for (const [index, item] of items.entries()) {
-      const url = item.status.download_url;
-      if (item.status.status !== 'complete') continue;
-      if (!url) {
-        log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
-        continue;
+    await log.group('Downloading', async () => {
+      for (const [index, item] of items.entries()) {
+        const url = item.status.download_url;
+        if (item.status.status !== 'complete') continue;
+        if (!url) {
+          log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
+          continue;
+        }
+        const assetId = item.status.asset_id ?? item.generationId;
+        item.file = await download(ctx.transport, url, (extension) =>
+          targetPath(settings.outputPath, isDirectory, { index, count: items.length, assetId, extension }),
+        );
+        log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
       }
-      const assetId = item.status.asset_id ?? item.generationId;
-      item.file = await download(ctx.transport, url, (extension) =>
-        targetPath(settings.outputPath, isDirectory, { index, count: items.length, assetId, extension }),
-      );
-      log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
-    }
+    });
   }
 
   state.phase = 'reporting';
@@ -145,7 +151,12 @@ async function finish(ctx: FinishContext): Promise<void> {
 async function resume(settings: Settings, transport: Transport, startedAt: number, state: RunState): Promise<void> {
   const ids = settings.resumeIds!;
   state.created = ids;
-  const unused = [...Object.keys(settings.values), ...(settings.model ? ['model'] : []), ...(settings.request ? ['request'] : [])];
+  const unused = [
+    ...Object.keys(settings.values),
+    ...(settings.model ? ['model'] : []),
+    ...(settings.request ? ['request'] : []),
+    ...(settings.promptFile ? ['prompt-file'] : []),
+  ];
   if (unused.length > 0) log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
   log.info(`Resuming generation ${ids.join(', ')}.`);
   setOutputs({ 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
@@ -154,8 +165,13 @@ async function resume(settings: Settings, transport: Transport, startedAt: numbe
 
 async function create(parsed: Settings, transport: () => Transport, startedAt: number, state: RunState): Promise<void> {
   // Every local file is checked before anything is sent.
-  const { settings, uploads } = await planUploads(parsed, randomUUID);
+  const { settings, uploads } = await planUploads(await withPromptFile(parsed), randomUUID);
   let { body, generationIds } = buildRequest(settings, randomUUID);
+  const chosen = settings.model;
+  if (chosen && isUuid(chosen)) {
+    const field = ['ai_model_id', 'model_id'].find((k) => body[k] === chosen.toLowerCase()) ?? 'model id';
+    log.warning(`Input "model" is a model UUID, sent in the deprecated ${field} field. Hedra selects models by slug now (model_slug); GET /models lists them.`, 'Deprecated by the API');
+  }
   if (settings.dryRun) {
     setOutputs({ request: JSON.stringify(body) });
     for (const u of uploads) log.info(`Would upload ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
@@ -168,7 +184,7 @@ async function create(parsed: Settings, transport: () => Transport, startedAt: n
   let finalSettings = settings;
   if (uploads.length > 0) {
     state.phase = 'uploading';
-    const renamed = await uploadAll(api, uploads, settings.workspace);
+    const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => uploadAll(api, uploads, settings.workspace));
     body = withAssetIds(body, renamed);
     finalSettings = withAssetIds(settings, renamed);
   }

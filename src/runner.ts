@@ -22,6 +22,15 @@ export const runner = {
   debug: (message: string) => command('debug', message),
   warning: (message: string, title?: string) => command('warning', message, { title }),
   error: (message: string, title?: string) => command('error', message, { title }),
+  /** A collapsible section of the log, around `work`. */
+  async group<T>(name: string, work: () => Promise<T>): Promise<T> {
+    command('group', name);
+    try {
+      return await work();
+    } finally {
+      command('endgroup', '');
+    }
+  },
   /** Asks the runner to mask a value in the log from now on. */
   setSecret: (value: string) => command('add-mask', value),
 

@@ -23,8 +23,8 @@ beforeEach(() => {
 });
 
 // These tests are about the request; waiting and downloading are media.e2e's, so they do not wait.
-const run = (inputs: Record<string, string>, env?: Record<string, string>) =>
-  runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', ...inputs }, { env });
+const run = (inputs: Record<string, string>, files?: Record<string, string>) =>
+  runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', ...inputs }, { files });
 
 /** The one POST /generations of the run, checked the way every successful create is checked. */
 function onlyCreate() {
@@ -228,3 +228,45 @@ describe('server refusals are readable', () => {
     expect(result.stdout).toContain(`may exist on Hedra's side under id ${id}`);
   });
 });
+
+describe('prompt-file', () => {
+  it('fills prompt from a file in the repository', async () => {
+    const long = `A long prompt\nover several lines: ${'detail '.repeat(200)}end`;
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', 'prompt-file': 'prompts/fox.txt' }, { files: { 'prompts/fox.txt': `${long}\n\n` } });
+    expect(result.code).toBe(0);
+    expect(onlyCreate().generated_video_inputs.text_prompt).toBe(long);
+  });
+  it('fills text for speech', async () => {
+    const result = await runAction(
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', type: 'text_to_speech', 'voice-id': VOICE, 'prompt-file': 'script.md' },
+      { files: { 'script.md': 'Welcome to release 2.0.' } },
+    );
+    expect(result.code).toBe(0);
+    expect(onlyCreate().text).toBe('Welcome to release 2.0.');
+  });
+  it.each([
+    [{ 'prompt-file': 'p.txt', prompt: 'p' }, { 'p.txt': 'x' }, 'Inputs "prompt-file" and "prompt" both give the prompt for type video; use one.'],
+    [{ 'prompt-file': 'missing.txt' }, {}, 'Input "prompt-file": there is no file "missing.txt"'],
+    [{ 'prompt-file': 'blank.txt' }, { 'blank.txt': '  \n' }, 'Input "prompt-file": "blank.txt" (in'],
+    [{ type: 'audio_isolation', audio: C, 'prompt-file': 'p.txt' }, { 'p.txt': 'x' }, 'Input "prompt-file" is not used by type audio_isolation'],
+  ])('refuses %j before any request', async (inputs, files, message) => {
+    const result = await run(inputs, files as Record<string, string>);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(message);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('the log', () => {
+  it('warns that a model UUID is deprecated by the API', async () => {
+    const result = await run({ type: 'image', prompt: 'p', model: '9a8b7c6d-1111-4222-8333-444455556666' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('::warning title=Deprecated by the API::Input "model" is a model UUID, sent in the deprecated ai_model_id field.');
+  });
+  it('puts phases in collapsible groups', async () => {
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/::group::Waiting for generation \S+\n[\s\S]*::endgroup::\n[\s\S]*::group::Downloading\n[\s\S]*::endgroup::/);
+  });
+});
+
