@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8516);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3333);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8516:
+/***/ 3333:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -524,6 +524,147 @@ async function withPromptFile(settings) {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/github.ts
+// Where GitHub itself is involved: attaching results to a release and
+// commenting on a pull request. Both are opt-in and need a token with one
+// permission each; @actions/github is loaded only when one of them is used,
+// and honours GITHUB_API_URL (GitHub Enterprise Server).
+
+
+
+
+
+
+async function octokitFor(token) {
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    return getOctokit(token);
+}
+function repository(env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!owner || !repo)
+        throw new InputError('GITHUB_REPOSITORY is not set: release-upload and comment work only in a workflow run.');
+    return { owner, repo };
+}
+async function github_event(env) {
+    if (!env.GITHUB_EVENT_PATH)
+        return {};
+    try {
+        return JSON.parse(await (0,promises_.readFile)(env.GITHUB_EVENT_PATH, 'utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+/** A 403/404 from GitHub as the permission it most likely lacks. */
+function permissionError(error, what, permission) {
+    const status = error.status;
+    const said = error.message;
+    if (status === 403 || status === 401) {
+        return new Error(`${what} failed: GitHub refused the token (HTTP ${status}: ${said}). The "github-token" needs ${permission}: add "permissions: ${permission}" to the job.`);
+    }
+    return new Error(`${what} failed: ${said}`);
+}
+/** Attaches every downloaded file to the release, replacing an asset of the same name (re-runs). */
+async function uploadToRelease(octokit, settings, items, env) {
+    const { owner, repo } = repository(env);
+    const files = items.flatMap((item) => (item.file ? [item.file] : []));
+    if (files.length === 0)
+        throw new InputError('Input "release-upload" has nothing to attach: no file was downloaded (is "download" false?).');
+    let release;
+    const wanted = settings.releaseUpload;
+    try {
+        if (wanted === 'event') {
+            const payload = await github_event(env);
+            if (!payload.release?.id) {
+                throw new InputError('Input "release-upload" is true, but this run was not triggered by a release event: name the release\'s tag instead (release-upload: v1.2.3).');
+            }
+            release = (await octokit.rest.repos.getRelease({ owner, repo, release_id: payload.release.id })).data;
+        }
+        else {
+            release = (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: wanted })).data;
+        }
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        if (error.status === 404)
+            throw new InputError(`Input "release-upload": there is no release with tag "${wanted}" in ${owner}/${repo}.`);
+        throw permissionError(error, 'Finding the release', 'contents: write');
+    }
+    try {
+        const existing = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id, per_page: 100 });
+        for (const file of files) {
+            const name = (0,external_node_path_.basename)(file.path);
+            const old = existing.find((asset) => asset.name === name);
+            if (old)
+                await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id });
+            await octokit.request({
+                method: 'POST',
+                url: release.upload_url,
+                name,
+                // Streamed from disk: a video need not fit in memory twice.
+                data: external_node_stream_.Readable.toWeb((0,external_node_fs_namespaceObject.createReadStream)(file.path)),
+                request: { duplex: 'half' },
+                headers: { 'content-type': file.contentType ?? 'application/octet-stream', 'content-length': file.bytes },
+            });
+            log.info(`${old ? 'Replaced' : 'Attached'} ${name} on release ${release.tag_name ?? release.id}.`);
+        }
+    }
+    catch (error) {
+        throw permissionError(error, 'Attaching to the release', 'contents: write');
+    }
+    return release.html_url ?? '';
+}
+/** The comment's hidden marker: one comment per workflow step, found again on re-runs. */
+function commentMarker(env) {
+    return `<!-- hedra-generate-action:${env.GITHUB_WORKFLOW ?? ''}:${env.GITHUB_JOB ?? ''}:${env.GITHUB_ACTION ?? ''} -->`;
+}
+async function commentOnPullRequest(octokit, summary, env) {
+    const { owner, repo } = repository(env);
+    const payload = await github_event(env);
+    const number = payload.pull_request?.number;
+    if (!number) {
+        log.warning('Input "comment" is true, but this run is not for a pull request; no comment was written.');
+        return;
+    }
+    const marker = commentMarker(env);
+    const body = `${marker}\n${summary}`;
+    try {
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+        const mine = comments.find((c) => c.body?.includes(marker));
+        if (mine)
+            await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+        else
+            await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+        log.info(`${mine ? 'Updated the' : 'Wrote a'} comment on pull request #${number}.`);
+    }
+    catch (error) {
+        throw permissionError(error, 'Commenting on the pull request', 'pull-requests: write');
+    }
+}
+/** What the GitHub inputs need, checked before any request. */
+function checkGitHubInputs(settings) {
+    const used = [settings.releaseUpload && 'release-upload', settings.comment && 'comment'].filter(Boolean);
+    if (used.length === 0)
+        return;
+    if (!settings.githubToken) {
+        throw new InputError(`Input "${used[0]}" needs "github-token" (its default, \${{ github.token }}, works when the job grants the permission).`);
+    }
+    if (settings.releaseUpload && (!settings.wait || !settings.download)) {
+        throw new InputError('Input "release-upload" attaches the downloaded files: it needs "wait" and "download" to be true.');
+    }
+}
+/** Runs the GitHub features the inputs ask for, after the results are in. */
+async function publish(settings, items, summary, env) {
+    if (!settings.githubToken || (!settings.releaseUpload && !settings.comment))
+        return;
+    const octokit = await octokitFor(settings.githubToken);
+    if (settings.releaseUpload)
+        await log.group('Attaching to the release', () => uploadToRelease(octokit, settings, items, env));
+    if (settings.comment)
+        await commentOnPullRequest(octokit, summary, env);
+}
+
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: external "node:v8"
@@ -10949,6 +11090,9 @@ const INPUT_DEFAULTS = {
     download: 'true',
     'output-path': '',
     'generation-id': '',
+    'github-token': '${{ github.token }}',
+    'release-upload': '',
+    comment: 'false',
     'dry-run': 'false',
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
@@ -11035,9 +11179,22 @@ async function parseInputs(env) {
         outputPath: outputPath === '' ? (0,external_node_path_.join)(runnerTemp, 'hedra') : (0,external_node_path_.isAbsolute)(outputPath) ? outputPath : (0,external_node_path_.join)(workspace, outputPath),
         resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
         promptFile: inputs_read(env, 'prompt-file') || undefined,
+        githubToken: readToken(inputs_read(env, 'github-token')),
+        releaseUpload: parseReleaseUpload(inputs_read(env, 'release-upload')),
+        comment: parseBoolean('comment', inputs_read(env, 'comment')),
         workspace,
         runnerTemp,
     };
+}
+/** An expression the runner did not evaluate (a run outside a workflow) is no token. */
+function readToken(raw) {
+    return raw === '' || raw.startsWith('${{') ? undefined : raw;
+}
+/** `true`: the release of the triggering event; `false` or empty: off; anything else: a tag. */
+function parseReleaseUpload(raw) {
+    if (raw === '' || ['false', 'False', 'FALSE'].includes(raw))
+        return undefined;
+    return ['true', 'True', 'TRUE'].includes(raw) ? 'event' : raw;
 }
 /** `timeout` takes the same forms as `duration` (90s, 15m, 1h); at least a second, at most six hours (a job's limit). */
 function parseTimeout(raw) {
@@ -11799,6 +11956,7 @@ function untrustedTriggerWarning(env) {
 
 
 
+
 const USER_AGENT = 'hedra-generate-action/0.1';
 const MISSING_KEY = 'No Hedra API key: set input "api-key" (api-key: ${{ secrets.HEDRA_API_KEY }}) or the HEDRA_API_KEY environment variable. ' +
     'If the secret exists, note that workflows triggered from forks and by Dependabot are not given repository secrets.';
@@ -11806,8 +11964,11 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         runner.setOutput(name, value);
 }
+/** Writes the job summary and returns its Markdown (a pull request comment reuses it). */
 function writeSummary(input) {
-    log.summary(renderSummary(input));
+    const markdown = renderSummary(input);
+    log.summary(markdown);
+    return markdown;
 }
 /** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
 function inputAssetIds(settings) {
@@ -11890,13 +12051,14 @@ async function finish(ctx) {
     const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${generationIds[0]}.json`);
     await (0,promises_.writeFile)(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
     setOutputs(resultOutputs(items, resultsFile));
-    writeSummary({ ...ctx.summary, items, elapsedMs: Date.now() - ctx.startedAt });
+    const summary = writeSummary({ ...ctx.summary, items, elapsedMs: Date.now() - ctx.startedAt });
+    await publish(settings, items, summary, ctx.env);
     const failed = items.filter((item) => item.status.status === 'error');
     if (failed.length > 0)
         throw new OutcomeError(failed.map(generationFailure).join('\n'));
 }
 /** `generation-id` given: create nothing, pick up what exists. */
-async function resume(settings, transport, startedAt, state) {
+async function resume(settings, transport, startedAt, state, env) {
     const ids = settings.resumeIds;
     state.created = ids;
     const unused = [
@@ -11909,9 +12071,9 @@ async function resume(settings, transport, startedAt, state) {
         log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
     log.info(`Resuming generation ${ids.join(', ')}.`);
     setOutputs({ 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-    await finish({ state, settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
+    await finish({ env, state, settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
 }
-async function create(parsed, transport, startedAt, state) {
+async function create(parsed, transport, startedAt, state, env) {
     // Every local file is checked before anything is sent.
     const { settings, uploads } = await planUploads(await withPromptFile(parsed), external_node_crypto_.randomUUID);
     let { body, generationIds } = buildRequest(settings, external_node_crypto_.randomUUID);
@@ -11951,6 +12113,7 @@ async function create(parsed, transport, startedAt, state) {
         return;
     }
     await finish({
+        env,
         state,
         settings: finalSettings,
         api,
@@ -11980,10 +12143,13 @@ async function run(env = process.env) {
             log.warning(warning, 'Untrusted trigger');
         const control = createRunControl(startedAt, settings.timeoutMs, cancel.signal);
         const transport = () => (http ??= new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey, userAgent: USER_AGENT, control, timeoutMs: settings.timeoutMs, env }));
+        if (settings.githubToken)
+            addSecret(settings.githubToken);
+        checkGitHubInputs(settings);
         if (settings.resumeIds)
-            await resume(settings, transport(), startedAt, state);
+            await resume(settings, transport(), startedAt, state, env);
         else
-            await create(settings, transport, startedAt, state);
+            await create(settings, transport, startedAt, state, env);
     }
     catch (error) {
         log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
@@ -12018,10 +12184,52 @@ function failureMessage(error, state) {
 
 /***/ }),
 
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
@@ -12200,10 +12408,38 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
@@ -12229,7 +12465,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -45,6 +45,9 @@ export const INPUT_DEFAULTS = {
   download: 'true',
   'output-path': '',
   'generation-id': '',
+  'github-token': '${{ github.token }}',
+  'release-upload': '',
+  comment: 'false',
   'dry-run': 'false',
 } as const;
 
@@ -70,6 +73,12 @@ export interface Settings {
   download: boolean;
   /** Absolute; a directory unless it names a file (see download.ts). */
   outputPath: string;
+  /** For release-upload and comment. */
+  githubToken?: string;
+  /** Attach the downloaded files to a release: the triggering release event's ('event'), or the one with this tag. */
+  releaseUpload?: string;
+  /** Comment the results on the pull request. */
+  comment: boolean;
   /** A file whose text is the prompt (or the text, for speech and sound): read by prompt-file.ts. */
   promptFile?: string;
   /** Existing generations to wait for instead of creating one (`generation-id`). */
@@ -169,9 +178,23 @@ export async function parseInputs(env: Env): Promise<Settings> {
     outputPath: outputPath === '' ? join(runnerTemp, 'hedra') : isAbsolute(outputPath) ? outputPath : join(workspace, outputPath),
     resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
     promptFile: read(env, 'prompt-file') || undefined,
+    githubToken: readToken(read(env, 'github-token')),
+    releaseUpload: parseReleaseUpload(read(env, 'release-upload')),
+    comment: parseBoolean('comment', read(env, 'comment')),
     workspace,
     runnerTemp,
   };
+}
+
+/** An expression the runner did not evaluate (a run outside a workflow) is no token. */
+function readToken(raw: string): string | undefined {
+  return raw === '' || raw.startsWith('${{') ? undefined : raw;
+}
+
+/** `true`: the release of the triggering event; `false` or empty: off; anything else: a tag. */
+function parseReleaseUpload(raw: string): string | undefined {
+  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return undefined;
+  return ['true', 'True', 'TRUE'].includes(raw) ? 'event' : raw;
 }
 
 /** `timeout` takes the same forms as `duration` (90s, 15m, 1h); at least a second, at most six hours (a job's limit). */

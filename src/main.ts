@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planUploads, uploadAll } from './assets.js';
 import { withPromptFile } from './prompt-file.js';
+import { checkGitHubInputs, publish } from './github.js';
 import { download, outputIsDirectory, targetPath } from './download.js';
 import { ApiError, Cancelled, DeadlineReached, InputError, OutcomeError } from './errors.js';
 import { formatDuration } from './format.js';
@@ -41,8 +42,11 @@ function setOutputs(outputs: Outputs): void {
   for (const [name, value] of Object.entries(outputs)) runner.setOutput(name, value);
 }
 
-function writeSummary(input: SummaryInput): void {
-  log.summary(renderSummary(input));
+/** Writes the job summary and returns its Markdown (a pull request comment reuses it). */
+function writeSummary(input: SummaryInput): string {
+  const markdown = renderSummary(input);
+  log.summary(markdown);
+  return markdown;
 }
 
 /** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
@@ -75,6 +79,7 @@ function generationFailure(item: ItemResult): string {
 }
 
 interface FinishContext {
+  env: Record<string, string | undefined>;
   state: RunState;
   settings: Settings;
   api: HedraApi;
@@ -141,14 +146,15 @@ async function finish(ctx: FinishContext): Promise<void> {
   const resultsFile = join(settings.runnerTemp, `hedra-results-${generationIds[0]}.json`);
   await writeFile(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
   setOutputs(resultOutputs(items, resultsFile));
-  writeSummary({ ...ctx.summary, items, elapsedMs: Date.now() - ctx.startedAt });
+  const summary = writeSummary({ ...ctx.summary, items, elapsedMs: Date.now() - ctx.startedAt });
+  await publish(settings, items, summary, ctx.env);
 
   const failed = items.filter((item) => item.status.status === 'error');
   if (failed.length > 0) throw new OutcomeError(failed.map(generationFailure).join('\n'));
 }
 
 /** `generation-id` given: create nothing, pick up what exists. */
-async function resume(settings: Settings, transport: Transport, startedAt: number, state: RunState): Promise<void> {
+async function resume(settings: Settings, transport: Transport, startedAt: number, state: RunState, env: Record<string, string | undefined>): Promise<void> {
   const ids = settings.resumeIds!;
   state.created = ids;
   const unused = [
@@ -160,10 +166,10 @@ async function resume(settings: Settings, transport: Transport, startedAt: numbe
   if (unused.length > 0) log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
   log.info(`Resuming generation ${ids.join(', ')}.`);
   setOutputs({ 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-  await finish({ state, settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
+  await finish({ env, state, settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
 }
 
-async function create(parsed: Settings, transport: () => Transport, startedAt: number, state: RunState): Promise<void> {
+async function create(parsed: Settings, transport: () => Transport, startedAt: number, state: RunState, env: Record<string, string | undefined>): Promise<void> {
   // Every local file is checked before anything is sent.
   const { settings, uploads } = await planUploads(await withPromptFile(parsed), randomUUID);
   let { body, generationIds } = buildRequest(settings, randomUUID);
@@ -205,6 +211,7 @@ async function create(parsed: Settings, transport: () => Transport, startedAt: n
     return;
   }
   await finish({
+    env,
     state,
     settings: finalSettings,
     api,
@@ -233,8 +240,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const control: RunControl = createRunControl(startedAt, settings.timeoutMs, cancel.signal);
     const transport = () =>
       (http ??= new Transport({ baseUrl: settings.baseUrl, apiKey: apiKey!, userAgent: USER_AGENT, control, timeoutMs: settings.timeoutMs, env }));
-    if (settings.resumeIds) await resume(settings, transport(), startedAt, state);
-    else await create(settings, transport, startedAt, state);
+    if (settings.githubToken) addSecret(settings.githubToken);
+    checkGitHubInputs(settings);
+    if (settings.resumeIds) await resume(settings, transport(), startedAt, state, env);
+    else await create(settings, transport, startedAt, state, env);
   } catch (error) {
     log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
     if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError) && !(error instanceof Cancelled) && !(error instanceof DeadlineReached)) {

@@ -27,6 +27,10 @@ describe('parseInputs', () => {
       download: true,
       outputPath: '/rt/hedra',
       resumeIds: undefined,
+      promptFile: undefined,
+      githubToken: undefined,
+      releaseUpload: undefined,
+      comment: false,
       workspace: '/ws',
       runnerTemp: '/rt',
     });
@@ -60,6 +64,18 @@ describe('parseInputs', () => {
   it('reads dry-run as a YAML boolean and names it when it is not one', async () => {
     expect((await parseInputs(envFrom({ 'dry-run': 'True' }))).dryRun).toBe(true);
     expect(await inputError({ 'dry-run': 'yes' })).toBe('Input "dry-run" must be true or false, got "yes".');
+  });
+});
+
+describe('GitHub inputs', () => {
+  it('reads release-upload as the event release, a tag, or off', async () => {
+    expect((await parseInputs(envFrom({ 'release-upload': 'true' }))).releaseUpload).toBe('event');
+    expect((await parseInputs(envFrom({ 'release-upload': 'v2.0.0' }))).releaseUpload).toBe('v2.0.0');
+    expect((await parseInputs(envFrom({ 'release-upload': 'false' }))).releaseUpload).toBeUndefined();
+  });
+  it('takes an unevaluated ${{ github.token }} (a run outside a workflow) as no token', async () => {
+    expect((await parseInputs(envFrom({ 'github-token': '${{ github.token }}' }))).githubToken).toBeUndefined();
+    expect((await parseInputs(envFrom({ 'github-token': 'ghs_abc' }))).githubToken).toBe('ghs_abc');
   });
 });
 
