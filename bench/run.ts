@@ -13,12 +13,12 @@
 // transfers) scale it down for a quick look.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHedraServer, type HedraServer } from '../test/server/hedra-server.ts';
-import { waitForGenerations } from '../src/wait.ts';
 import type { GenerationStatus } from '../src/hedra-api.ts';
+import { waitForGenerations } from '../src/wait.ts';
+import { type HedraServer, startHedraServer } from '../test/server/hedra-server.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const BUNDLE = join(ROOT, 'dist/index.js');
@@ -59,7 +59,12 @@ const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...
 function actionEnv(server: HedraServer, inputs: Record<string, string>): Record<string, string> {
   const out = join(work, `output-${randomBytes(4).toString('hex')}`);
   writeFileSync(out, '');
-  const env: Record<string, string> = { GITHUB_OUTPUT: out, RUNNER_TEMP: work, GITHUB_WORKSPACE: work, ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
+  const env: Record<string, string> = {
+    GITHUB_OUTPUT: out,
+    RUNNER_TEMP: work,
+    GITHUB_WORKSPACE: work,
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  };
   const all = { 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'true', download: 'true', timeout: '30m', 'dry-run': 'false', ...inputs };
   for (const [name, value] of Object.entries(all)) env[`INPUT_${name.toUpperCase()}`] = value;
   return env;
@@ -94,9 +99,17 @@ async function coldStart(server: HedraServer) {
   ]);
   const a = action.map((m) => m.ms);
   const f = floor.map((m) => m.ms);
-  row('Cold start (create, wait: false)', `${median(a).toFixed(1)} ms (${spread(a)})`, `${median(f).toFixed(1)} ms (${spread(f)})`, `${(median(a) / median(f)).toFixed(2)}× time`, '≤ 1.5×');
+  row(
+    'Cold start (create, wait: false)',
+    `${median(a).toFixed(1)} ms (${spread(a)})`,
+    `${median(f).toFixed(1)} ms (${spread(f)})`,
+    `${(median(a) / median(f)).toFixed(2)}× time`,
+    '≤ 1.5×',
+  );
   const loaded = statSync(BUNDLE).size;
-  const all = readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(join(ROOT, 'dist', f)).size, 0);
+  const all = readdirSync(join(ROOT, 'dist'))
+    .filter((f) => f.endsWith('.js'))
+    .reduce((n, f) => n + statSync(join(ROOT, 'dist', f)).size, 0);
   row('Bundle size', `${(loaded / 1024).toFixed(0)} KiB loaded by a run (${(all / 1024).toFixed(0)} KiB in dist/)`, '', '', '');
 }
 
@@ -114,20 +127,34 @@ async function upload(server: HedraServer) {
   const file = join(work, 'upload.mp4');
   bigFile(file, BYTES);
   const newAsset = async () => {
-    const r = await fetch(`${server.baseUrl}/assets`, { method: 'POST', headers: { 'x-api-key': server.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'upload.mp4', type: 'video' }) });
+    const r = await fetch(`${server.baseUrl}/assets`, {
+      method: 'POST',
+      headers: { 'x-api-key': server.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'upload.mp4', type: 'video' }),
+    });
     return ((await r.json()) as { id: string }).id;
   };
   const [action, curl] = await alternate(TRANSFER_RUNS, [
     () => measure(process.execPath, [BUNDLE], actionEnv(server, { type: 'video_upscale', video: file, wait: 'false' }), true),
     async () => {
       const id = await newAsset();
-      return measure('curl', ['-sS', '-f', '-o', '/dev/null', '-H', `x-api-key: ${server.apiKey}`, '-F', `file=@${file};type=video/mp4`, `${server.baseUrl}/assets/${id}/upload`], {});
+      return measure(
+        'curl',
+        ['-sS', '-f', '-o', '/dev/null', '-H', `x-api-key: ${server.apiKey}`, '-F', `file=@${file};type=video/mp4`, `${server.baseUrl}/assets/${id}/upload`],
+        {},
+      );
     },
   ]);
   const a = action.map((m) => mbps(BYTES, m.ms));
   const c = curl.map((m) => mbps(BYTES, m.ms));
   const rss = action.map((m) => (m.rssKiB ?? Number.NaN) / 1024);
-  row(`Upload ${(BYTES / MiB).toFixed(0)} MiB`, `${median(a).toFixed(0)} MiB/s (${spread(a)})`, `${median(c).toFixed(0)} MiB/s (${spread(c)})`, `${(median(a) / median(c)).toFixed(2)}× throughput`, '≥ 0.8×');
+  row(
+    `Upload ${(BYTES / MiB).toFixed(0)} MiB`,
+    `${median(a).toFixed(0)} MiB/s (${spread(a)})`,
+    `${median(c).toFixed(0)} MiB/s (${spread(c)})`,
+    `${(median(a) / median(c)).toFixed(2)}× throughput`,
+    '≥ 0.8×',
+  );
   row('  peak RSS while uploading', `${median(rss).toFixed(0)} MiB (${spread(rss)})`, '', '', '≤ 150 MiB');
   rmSync(file);
 }
@@ -141,7 +168,9 @@ async function download(server: HedraServer) {
     body: JSON.stringify({ type: 'video', generated_video_inputs: { text_prompt: 'p' }, generation_id: crypto.randomUUID() }),
   });
   const { id } = (await create.json()) as { id: string };
-  const status = (await (await fetch(`${server.baseUrl}/generations/${id}/status`, { headers: { 'x-api-key': server.apiKey } })).json()) as { download_url: string };
+  const status = (await (await fetch(`${server.baseUrl}/generations/${id}/status`, { headers: { 'x-api-key': server.apiKey } })).json()) as {
+    download_url: string;
+  };
   const out = join(work, 'downloads');
   const [action, curl] = await alternate(TRANSFER_RUNS, [
     async () => {
@@ -153,7 +182,13 @@ async function download(server: HedraServer) {
   const a = action.map((m) => mbps(BYTES, m.ms));
   const c = curl.map((m) => mbps(BYTES, m.ms));
   const rss = action.map((m) => (m.rssKiB ?? Number.NaN) / 1024);
-  row(`Download ${(BYTES / MiB).toFixed(0)} MiB`, `${median(a).toFixed(0)} MiB/s (${spread(a)})`, `${median(c).toFixed(0)} MiB/s (${spread(c)})`, `${(median(a) / median(c)).toFixed(2)}× throughput`, '≥ 0.8×');
+  row(
+    `Download ${(BYTES / MiB).toFixed(0)} MiB`,
+    `${median(a).toFixed(0)} MiB/s (${spread(a)})`,
+    `${median(c).toFixed(0)} MiB/s (${spread(c)})`,
+    `${(median(a) / median(c)).toFixed(2)}× throughput`,
+    '≥ 0.8×',
+  );
   row('  peak RSS while downloading', `${median(rss).toFixed(0)} MiB (${spread(rss)})`, '', '', '≤ 150 MiB');
   rmSync(out, { recursive: true, force: true });
   rmSync(join(work, 'curl-download.mp4'), { force: true });
@@ -181,9 +216,19 @@ function traces(): Trace[] {
   // Durations that do not fall on a 5 s boundary, as real jobs do not.
   for (const seconds of [10.6, 33.1, 61.8, 127.3, 298.9, 601.4]) {
     for (const [curveName, curve] of Object.entries(CURVES)) {
-      for (const [queuedMs, finalizingMs] of [[0, 0], [5000, 3000]]) {
+      for (const [queuedMs, finalizingMs] of [
+        [0, 0],
+        [5000, 3000],
+      ]) {
         const processingMs = Math.round(seconds * 1000) - queuedMs - finalizingMs;
-        out.push({ name: `${seconds}s ${curveName}${queuedMs ? ' queued+finalizing' : ''}`, queuedMs, processingMs, finalizingMs, curve, etaSec: finalizingMs ? Math.round(seconds) : undefined });
+        out.push({
+          name: `${seconds}s ${curveName}${queuedMs ? ' queued+finalizing' : ''}`,
+          queuedMs,
+          processingMs,
+          finalizingMs,
+          curve,
+          etaSec: finalizingMs ? Math.round(seconds) : undefined,
+        });
       }
     }
   }
@@ -193,7 +238,8 @@ function traces(): Trace[] {
 function statusAt(trace: Trace, t: number): GenerationStatus {
   const base = { id: 'g', asset_id: 'a' };
   if (t < trace.queuedMs) return { ...base, status: 'queued', progress: 0 };
-  if (t < trace.queuedMs + trace.processingMs) return { ...base, status: 'processing', progress: Math.round(trace.curve((t - trace.queuedMs) / trace.processingMs) * 100) / 100 };
+  if (t < trace.queuedMs + trace.processingMs)
+    return { ...base, status: 'processing', progress: Math.round(trace.curve((t - trace.queuedMs) / trace.processingMs) * 100) / 100 };
   if (t < trace.queuedMs + trace.processingMs + trace.finalizingMs) return { ...base, status: 'finalizing', progress: 1 };
   return { ...base, status: 'complete', progress: 1 };
 }
@@ -233,14 +279,31 @@ async function waiting() {
     process.stdout.write = write;
   }
   const theirs = all.map(fixed);
-  if (process.env.BENCH_VERBOSE) all.forEach((t, i) => console.log(`${t.name}: ours ${(ours[i].delayMs / 1000).toFixed(2)}s/${ours[i].polls} polls, fixed ${(theirs[i].delayMs / 1000).toFixed(2)}s/${theirs[i].polls}`));
+  if (process.env.BENCH_VERBOSE) {
+    for (const [i, t] of all.entries()) {
+      const [o, f] = [ours[i], theirs[i]];
+      console.log(`${t.name}: ours ${(o.delayMs / 1000).toFixed(2)}s/${o.polls} polls, fixed ${(f.delayMs / 1000).toFixed(2)}s/${f.polls}`);
+    }
+  }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const ourDelay = mean(ours.map((r) => r.delayMs)) / 1000;
   const theirDelay = mean(theirs.map((r) => r.delayMs)) / 1000;
   const ourPolls = mean(ours.map((r) => r.polls));
   const theirPolls = mean(theirs.map((r) => r.polls));
-  row(`Waiting, ${all.length} traces 10 s–10 min: mean detection delay`, `${ourDelay.toFixed(2)} s (max ${(Math.max(...ours.map((r) => r.delayMs)) / 1000).toFixed(2)})`, `${theirDelay.toFixed(2)} s`, '', '≤ 1.25 s');
-  row('  status requests per job', `${ourPolls.toFixed(1)} (max ${Math.max(...ours.map((r) => r.polls))})`, `${theirPolls.toFixed(1)}`, `${(ourPolls / theirPolls).toFixed(2)}× requests`, '≤ 1×');
+  row(
+    `Waiting, ${all.length} traces 10 s–10 min: mean detection delay`,
+    `${ourDelay.toFixed(2)} s (max ${(Math.max(...ours.map((r) => r.delayMs)) / 1000).toFixed(2)})`,
+    `${theirDelay.toFixed(2)} s`,
+    '',
+    '≤ 1.25 s',
+  );
+  row(
+    '  status requests per job',
+    `${ourPolls.toFixed(1)} (max ${Math.max(...ours.map((r) => r.polls))})`,
+    `${theirPolls.toFixed(1)}`,
+    `${(ourPolls / theirPolls).toFixed(2)}× requests`,
+    '≤ 1×',
+  );
 }
 
 const server = await startHedraServer({ timings: { queued: 0, processing: 0, finalizing: 0 } });

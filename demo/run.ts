@@ -4,8 +4,8 @@
 // No key, no network.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { startHedraServer } from '../test/server/hedra-server.ts';
 import { runAction } from '../test/e2e/run-action.ts';
+import { startHedraServer } from '../test/server/hedra-server.ts';
 
 const server = await startHedraServer({ requireAssets: true, timings: { queued: 500, processing: 4000, finalizing: 500 }, resultBytes: 2 * 1024 * 1024 });
 const step = {
@@ -25,7 +25,12 @@ for (const [name, value] of Object.entries(step)) console.log(`  ${name}: ${JSON
 
 const result = await runAction({ ...step, 'api-key': server.apiKey, 'base-url': server.baseUrl }, { files });
 console.log("\n--- the action's log ---");
-console.log(result.stdout.split('\n').filter((l) => l && !l.startsWith('::add-mask::') && !l.startsWith('::debug::')).join('\n'));
+console.log(
+  result.stdout
+    .split('\n')
+    .filter((l) => l && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'))
+    .join('\n'),
+);
 if (result.stderr) console.log(result.stderr);
 console.log(`--- exit code ${result.code}, ${(result.elapsedMs / 1000).toFixed(1)}s ---\n`);
 
@@ -33,7 +38,9 @@ console.log('Outputs (GITHUB_OUTPUT):');
 for (const [name, value] of Object.entries(result.outputs)) console.log(`  ${name} = ${value.length > 160 ? `${value.slice(0, 160)}…` : value}`);
 if (result.outputs.path) {
   const local = createHash('sha256').update(readFileSync(result.outputs.path)).digest('hex');
-  console.log(`\nDownloaded file ${result.outputs.path}: sha256 ${local} (${local === server.resultSha256(result.outputs['asset-id']) ? 'identical to what the server produced' : 'DIFFERENT from the server'})`);
+  console.log(
+    `\nDownloaded file ${result.outputs.path}: sha256 ${local} (${local === server.resultSha256(result.outputs['asset-id']) ? 'identical to what the server produced' : 'DIFFERENT from the server'})`,
+  );
 }
 console.log(`\nJob summary (GITHUB_STEP_SUMMARY, Markdown):\n${result.summary}`);
 

@@ -98,6 +98,28 @@ class LocalFileError extends Error {
     name = 'LocalFileError';
 }
 
+;// CONCATENATED MODULE: ./src/format.ts
+// Small formatting helpers shared by the log and the job summary.
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/runner.ts
@@ -262,28 +284,6 @@ function extensionFor(contentType) {
     return known?.[0];
 }
 
-;// CONCATENATED MODULE: ./src/format.ts
-// Small formatting helpers shared by the log and the job summary.
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-function formatDuration(ms) {
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
-
 ;// CONCATENATED MODULE: ./src/assets.ts
 // Local files given to media inputs: checked before any request is sent, then
 // uploaded as Hedra assets (a few at a time) under asset ids the action
@@ -309,7 +309,9 @@ async function inspect(input, written, workspace) {
         throw new InputError(`Input "${input}": ${where} is not a regular file.`);
     const type = fileType(written);
     if (type?.kind !== kind) {
-        throw new InputError(`Input "${input}" takes ${kind} files (${extensionsOf(kind).map((e) => `.${e}`).join(', ')}); ${where} is not one by its extension.`);
+        throw new InputError(`Input "${input}" takes ${kind} files (${extensionsOf(kind)
+            .map((e) => `.${e}`)
+            .join(', ')}); ${where} is not one by its extension.`);
     }
     if (info.size === 0)
         throw new InputError(`Input "${input}": ${where} is empty.`);
@@ -375,155 +377,138 @@ async function uploadAll(api, uploads, workspace) {
     return renamed;
 }
 
-;// CONCATENATED MODULE: ./src/variants.ts
-// The generation types of POST /generations and, per workflow input, the body
-// field each type sends it in. This table is the one place that knows the
-// mapping: request building, "input not used by this type" errors and the
-// error messages that translate a body path back to an input all read it.
-const GENERATION_TYPES = [
-    'video',
-    'image',
-    'image_to_image',
-    'text_to_speech',
-    'text_to_sound',
-    'image_upscale',
-    'video_upscale',
-    'audio_isolation',
-    'speech_to_speech',
-    'voice_clone',
-    'video_to_video',
-    'motion_control',
-];
-function isGenerationType(value) {
-    return GENERATION_TYPES.includes(value);
-}
-const GVI = 'generated_video_inputs';
-const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] };
-function nested(prefix, leaf) {
-    const out = {};
-    for (const [type, path] of Object.entries(prefix))
-        out[type] = [...path, leaf];
-    return out;
-}
-const INPUT_FIELDS = {
-    prompt: {
-        ...nested(VIDEO_LIKE, 'text_prompt'),
-        image: ['text_prompt'],
-        image_to_image: ['text_prompt'],
-        video_to_video: ['prompt'],
-    },
-    // On video, `text` with `voice-id` becomes server-side speech (audio_generation).
-    text: { text_to_speech: ['text'], text_to_sound: ['text'], video: ['audio_generation', 'text'] },
-    'voice-id': {
-        text_to_speech: ['voice_id'],
-        speech_to_speech: ['voice_id'],
-        video: ['audio_generation', 'voice_id'],
-    },
-    // On video an https URL goes to start_keyframe_url instead (build.ts).
-    image: {
-        video: ['start_keyframe_id'],
-        image: ['start_keyframe_id'],
-        image_to_image: ['start_keyframe_id'],
-        motion_control: ['start_keyframe_id'],
-        image_upscale: ['image_id'],
-    },
-    'end-image': { video: ['end_keyframe_id'] },
-    audio: {
-        video: ['audio_id'],
-        audio_isolation: ['audio_id'],
-        speech_to_speech: ['audio_id'],
-        voice_clone: ['audio_id'],
-    },
-    video: {
-        video: ['video_id'],
-        video_upscale: ['video_id'],
-        video_to_video: ['video_id'],
-        motion_control: ['video_id'],
-    },
-    resolution: {
-        ...nested(VIDEO_LIKE, 'resolution'),
-        image: ['resolution'],
-        image_to_image: ['resolution'],
-        image_upscale: ['target_resolution'],
-        video_upscale: ['target_resolution'],
-    },
-    'aspect-ratio': {
-        ...nested(VIDEO_LIKE, 'aspect_ratio'),
-        image: ['aspect_ratio'],
-        image_to_image: ['aspect_ratio'],
-    },
-    duration: { ...nested(VIDEO_LIKE, 'duration_ms'), text_to_sound: ['duration_seconds'] },
-    seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
-    name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
-    'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
-    'reference-images': {
-        video: ['reference_image_ids'],
-        image: ['reference_image_ids'],
-        image_to_image: ['reference_image_ids'],
-        video_to_video: ['reference_image_asset_ids'],
-    },
-};
-/** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
-const MODEL_ID_FIELD = {
-    video: 'ai_model_id',
-    image: 'ai_model_id',
-    image_to_image: 'ai_model_id',
-    text_to_speech: 'model_id',
-    text_to_sound: 'ai_model_id',
-    image_upscale: 'ai_model_id',
-    video_upscale: 'ai_model_id',
-    audio_isolation: 'ai_model_id',
-    speech_to_speech: 'ai_model_id',
-    video_to_video: 'ai_model_id',
-    motion_control: 'ai_model_id',
-};
-/** Hedra Character-3, the schema's old default for video: sent when no model is chosen. */
-const DEFAULT_VIDEO_MODEL_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
-/** Types whose response carries batch_results and that accept batch_size. */
-const BATCH_TYPES = ['video', 'image', 'image_to_image'];
-/** Types that consume each input, for "input X is not used by type Y" messages. */
-function typesUsing(input) {
-    const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
-    return GENERATION_TYPES.filter((t) => table[t] !== undefined);
-}
-
-;// CONCATENATED MODULE: ./src/prompt-file.ts
-// `prompt-file`: a long prompt kept in the repository instead of in YAML. It
-// fills `prompt` for the types that take one, else `text` (speech and sound),
-// and is read before any request, like every other local file.
-
-
-
-
-const MAX_BYTES = 256 * 1024;
-/** Settings with the file's text in `prompt` or `text`; unchanged when `prompt-file` is not set. */
-async function withPromptFile(settings) {
-    const written = settings.promptFile;
-    if (written === undefined)
-        return settings;
-    const target = INPUT_FIELDS.prompt[settings.type] ? 'prompt' : INPUT_FIELDS.text[settings.type] ? 'text' : undefined;
-    if (!target)
-        throw new InputError(`Input "prompt-file" is not used by type ${settings.type}, which takes neither a prompt nor a text.`);
-    if (settings.values[target] !== undefined) {
-        throw new InputError(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
-    }
-    const path = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(settings.workspace, written);
-    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${settings.workspace})`;
-    const info = await (0,promises_.stat)(path).catch(() => undefined);
-    if (!info)
-        throw new InputError(`Input "prompt-file": there is no file ${where}.`);
-    if (!info.isFile())
-        throw new InputError(`Input "prompt-file": ${where} is not a regular file.`);
-    if (info.size > MAX_BYTES)
-        throw new InputError(`Input "prompt-file": ${where} is ${info.size} bytes; a prompt file may have at most ${MAX_BYTES}.`);
-    const text = (await (0,promises_.readFile)(path, 'utf8')).trim();
-    if (text === '')
-        throw new InputError(`Input "prompt-file": ${where} is empty.`);
-    return { ...settings, values: { ...settings.values, [target]: text } };
-}
-
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+;// CONCATENATED MODULE: ./src/memory.ts
+// Memory while streaming large files. Every chunk read from a socket or a file
+// is a new buffer outside the JavaScript heap; V8 frees those only when it
+// collects the small objects that hold them, which on a fast transfer happens
+// after tens of megabytes of them have piled up. A young-generation collection
+// every few megabytes moved keeps a 1 GiB transfer's peak memory near the
+// process's resting size (see "Performance" in the README). Collecting a young
+// generation of a few megabytes takes well under a millisecond.
+
+
+const EVERY_BYTES = 16 * 1024 * 1024;
+let gc;
+function collector() {
+    if (!gc) {
+        // The documented way to reach V8's collector from code that cannot pass --expose-gc to node.
+        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
+        gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
+    }
+    return gc;
+}
+/** Counts bytes moved and collects the young generation every EVERY_BYTES. */
+function transferMeter() {
+    let since = 0;
+    return (bytes) => {
+        since += bytes;
+        if (since >= EVERY_BYTES) {
+            since = 0;
+            collector()({ type: 'minor' });
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/download.ts
+// Downloads a result from its presigned URL into place: streamed to a
+// temporary file beside the target, hashed on the way, checked against
+// Content-Length, then renamed. A failure leaves nothing at the output path.
+
+
+
+
+
+
+
+
+
+/**
+ * Whether `output-path` names a directory (results are named `<asset-id>.<ext>`
+ * in it) or a file: a directory when it exists as one, ends with a slash, or
+ * has no extension.
+ */
+async function outputIsDirectory(outputPath) {
+    if (/[\\/]$/.test(outputPath))
+        return true;
+    const info = await (0,promises_.stat)(outputPath).catch(() => undefined);
+    if (info)
+        return info.isDirectory();
+    return (0,external_node_path_.extname)(outputPath) === '';
+}
+/** Where item `index` of `count` goes. A file path gets `-2`, `-3`, … before its extension for later batch items. */
+function targetPath(outputPath, isDirectory, item) {
+    if (isDirectory)
+        return (0,external_node_path_.join)(outputPath, `${item.assetId}.${item.extension}`);
+    if (item.count === 1 || item.index === 0)
+        return outputPath;
+    const ext = (0,external_node_path_.extname)(outputPath);
+    return `${outputPath.slice(0, outputPath.length - ext.length)}-${item.index + 1}${ext}`;
+}
+/** The extension of the file a URL names (presigned URLs usually keep the object's name), if any. */
+function urlExtension(url) {
+    return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+}
+/**
+ * Downloads `url` to the path `place` chooses once the content type is known.
+ * Each attempt (retried by the policy) starts over in a fresh temporary file;
+ * only a complete, length-checked body is renamed into place.
+ */
+async function download(transport, url, place) {
+    const operation = `GET ${new URL(url).origin}${new URL(url).pathname}`;
+    return transport.retrying(operation, () => attempt(transport, url, place));
+}
+async function attempt(transport, url, place) {
+    const { response, watchdog } = await transport.download(url);
+    const contentType = response.headers.get('content-type') ?? undefined;
+    const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const meter = transferMeter();
+    let bytes = 0;
+    const count = new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            watchdog.touch();
+            meter(chunk.length);
+            hash.update(chunk);
+            bytes += chunk.length;
+            done(null, chunk);
+        },
+    });
+    try {
+        if (!response.body)
+            throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} came with no body.`);
+        // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
+        await transport.streaming(url, () => (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), count, (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch((error) => {
+            if (error.syscall)
+                throw new LocalFileError(`Writing ${path} failed: ${error.message}.`);
+            throw error;
+        }));
+        const expected = Number(response.headers.get('content-length') ?? Number.NaN);
+        if (Number.isFinite(expected) && bytes !== expected) {
+            throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} ended after ${bytes} of ${expected} bytes.`);
+        }
+        await (0,promises_.rename)(temp, path);
+    }
+    catch (error) {
+        await response.body?.cancel().catch(() => undefined);
+        await (0,promises_.unlink)(temp).catch(() => undefined);
+        throw error;
+    }
+    finally {
+        watchdog.stop();
+    }
+    return { path, bytes, sha256: hash.digest('hex'), contentType };
+}
+
 ;// CONCATENATED MODULE: ./src/github.ts
 // Where GitHub itself is involved: attaching results to a release and
 // commenting on a pull request. Both are opt-in and need a token with one
@@ -663,136 +648,6 @@ async function publish(settings, items, summary, env) {
         await log.group('Attaching to the release', () => uploadToRelease(octokit, settings, items, env));
     if (settings.comment)
         await commentOnPullRequest(octokit, summary, env);
-}
-
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-;// CONCATENATED MODULE: ./src/memory.ts
-// Memory while streaming large files. Every chunk read from a socket or a file
-// is a new buffer outside the JavaScript heap; V8 frees those only when it
-// collects the small objects that hold them, which on a fast transfer happens
-// after tens of megabytes of them have piled up. A young-generation collection
-// every few megabytes moved keeps a 1 GiB transfer's peak memory near the
-// process's resting size (see "Performance" in the README). Collecting a young
-// generation of a few megabytes takes well under a millisecond.
-
-
-const EVERY_BYTES = 16 * 1024 * 1024;
-let gc;
-function collector() {
-    if (!gc) {
-        // The documented way to reach V8's collector from code that cannot pass --expose-gc to node.
-        (0,external_node_v8_namespaceObject.setFlagsFromString)('--expose-gc');
-        gc = (0,external_node_vm_namespaceObject.runInNewContext)('gc');
-    }
-    return gc;
-}
-/** Counts bytes moved and collects the young generation every EVERY_BYTES. */
-function transferMeter() {
-    let since = 0;
-    return (bytes) => {
-        since += bytes;
-        if (since >= EVERY_BYTES) {
-            since = 0;
-            collector()({ type: 'minor' });
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/download.ts
-// Downloads a result from its presigned URL into place: streamed to a
-// temporary file beside the target, hashed on the way, checked against
-// Content-Length, then renamed. A failure leaves nothing at the output path.
-
-
-
-
-
-
-
-
-
-/**
- * Whether `output-path` names a directory (results are named `<asset-id>.<ext>`
- * in it) or a file: a directory when it exists as one, ends with a slash, or
- * has no extension.
- */
-async function outputIsDirectory(outputPath) {
-    if (/[\\/]$/.test(outputPath))
-        return true;
-    const info = await (0,promises_.stat)(outputPath).catch(() => undefined);
-    if (info)
-        return info.isDirectory();
-    return (0,external_node_path_.extname)(outputPath) === '';
-}
-/** Where item `index` of `count` goes. A file path gets `-2`, `-3`, … before its extension for later batch items. */
-function targetPath(outputPath, isDirectory, item) {
-    if (isDirectory)
-        return (0,external_node_path_.join)(outputPath, `${item.assetId}.${item.extension}`);
-    if (item.count === 1 || item.index === 0)
-        return outputPath;
-    const ext = (0,external_node_path_.extname)(outputPath);
-    return `${outputPath.slice(0, outputPath.length - ext.length)}-${item.index + 1}${ext}`;
-}
-/** The extension of the file a URL names (presigned URLs usually keep the object's name), if any. */
-function urlExtension(url) {
-    return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
-}
-/**
- * Downloads `url` to the path `place` chooses once the content type is known.
- * Each attempt (retried by the policy) starts over in a fresh temporary file;
- * only a complete, length-checked body is renamed into place.
- */
-async function download(transport, url, place) {
-    const operation = `GET ${new URL(url).origin}${new URL(url).pathname}`;
-    return transport.retrying(operation, () => attempt(transport, url, place));
-}
-async function attempt(transport, url, place) {
-    const { response, watchdog } = await transport.download(url);
-    const contentType = response.headers.get('content-type') ?? undefined;
-    const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const meter = transferMeter();
-    let bytes = 0;
-    const count = new external_node_stream_.Transform({
-        transform(chunk, _encoding, done) {
-            watchdog.touch();
-            meter(chunk.length);
-            hash.update(chunk);
-            bytes += chunk.length;
-            done(null, chunk);
-        },
-    });
-    try {
-        if (!response.body)
-            throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} came with no body.`);
-        // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
-        await transport.streaming(url, () => (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), count, (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch((error) => {
-            if (error.syscall)
-                throw new LocalFileError(`Writing ${path} failed: ${error.message}.`);
-            throw error;
-        }));
-        const expected = Number(response.headers.get('content-length') ?? Number.NaN);
-        if (Number.isFinite(expected) && bytes !== expected) {
-            throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} ended after ${bytes} of ${expected} bytes.`);
-        }
-        await (0,promises_.rename)(temp, path);
-    }
-    catch (error) {
-        await response.body?.cancel().catch(() => undefined);
-        await (0,promises_.unlink)(temp).catch(() => undefined);
-        throw error;
-    }
-    finally {
-        watchdog.stop();
-    }
-    return { path, bytes, sha256: hash.digest('hex'), contentType };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -10350,7 +10205,10 @@ function validationLines(detail) {
         if (!isObject(item))
             return String(item);
         const loc = Array.isArray(item.loc) ? item.loc.filter((part, i) => !(i === 0 && part === 'body')) : [];
-        const path = loc.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replace(/\.\[/g, '[');
+        const path = loc
+            .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
+            .join('.')
+            .replace(/\.\[/g, '[');
         const msg = typeof item.msg === 'string' ? item.msg : JSON.stringify(item);
         return path ? `${path}: ${msg}` : msg;
     });
@@ -10758,8 +10616,7 @@ const createdGeneration = looseObject({
     asset_id: schemas_string().nullish(),
     status: schemas_string().nullish(),
     eta_sec: schemas_number().nullish(),
-    batch_results: array(looseObject({ id: schemas_string().nullish(), asset_id: schemas_string().nullish() }))
-        .nullish(),
+    batch_results: array(looseObject({ id: schemas_string().nullish(), asset_id: schemas_string().nullish() })).nullish(),
 });
 const generationError = looseObject({
     type: schemas_string().nullish(),
@@ -11051,6 +10908,118 @@ function didYouMean(word, candidates) {
     return match === undefined ? '' : ` Did you mean "${match}"?`;
 }
 
+;// CONCATENATED MODULE: ./src/variants.ts
+// The generation types of POST /generations and, per workflow input, the body
+// field each type sends it in. This table is the one place that knows the
+// mapping: request building, "input not used by this type" errors and the
+// error messages that translate a body path back to an input all read it.
+const GENERATION_TYPES = [
+    'video',
+    'image',
+    'image_to_image',
+    'text_to_speech',
+    'text_to_sound',
+    'image_upscale',
+    'video_upscale',
+    'audio_isolation',
+    'speech_to_speech',
+    'voice_clone',
+    'video_to_video',
+    'motion_control',
+];
+function isGenerationType(value) {
+    return GENERATION_TYPES.includes(value);
+}
+const GVI = 'generated_video_inputs';
+const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] };
+function nested(prefix, leaf) {
+    const out = {};
+    for (const [type, path] of Object.entries(prefix))
+        out[type] = [...path, leaf];
+    return out;
+}
+const INPUT_FIELDS = {
+    prompt: {
+        ...nested(VIDEO_LIKE, 'text_prompt'),
+        image: ['text_prompt'],
+        image_to_image: ['text_prompt'],
+        video_to_video: ['prompt'],
+    },
+    // On video, `text` with `voice-id` becomes server-side speech (audio_generation).
+    text: { text_to_speech: ['text'], text_to_sound: ['text'], video: ['audio_generation', 'text'] },
+    'voice-id': {
+        text_to_speech: ['voice_id'],
+        speech_to_speech: ['voice_id'],
+        video: ['audio_generation', 'voice_id'],
+    },
+    // On video an https URL goes to start_keyframe_url instead (build.ts).
+    image: {
+        video: ['start_keyframe_id'],
+        image: ['start_keyframe_id'],
+        image_to_image: ['start_keyframe_id'],
+        motion_control: ['start_keyframe_id'],
+        image_upscale: ['image_id'],
+    },
+    'end-image': { video: ['end_keyframe_id'] },
+    audio: {
+        video: ['audio_id'],
+        audio_isolation: ['audio_id'],
+        speech_to_speech: ['audio_id'],
+        voice_clone: ['audio_id'],
+    },
+    video: {
+        video: ['video_id'],
+        video_upscale: ['video_id'],
+        video_to_video: ['video_id'],
+        motion_control: ['video_id'],
+    },
+    resolution: {
+        ...nested(VIDEO_LIKE, 'resolution'),
+        image: ['resolution'],
+        image_to_image: ['resolution'],
+        image_upscale: ['target_resolution'],
+        video_upscale: ['target_resolution'],
+    },
+    'aspect-ratio': {
+        ...nested(VIDEO_LIKE, 'aspect_ratio'),
+        image: ['aspect_ratio'],
+        image_to_image: ['aspect_ratio'],
+    },
+    duration: { ...nested(VIDEO_LIKE, 'duration_ms'), text_to_sound: ['duration_seconds'] },
+    seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
+    name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
+    'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
+    'reference-images': {
+        video: ['reference_image_ids'],
+        image: ['reference_image_ids'],
+        image_to_image: ['reference_image_ids'],
+        video_to_video: ['reference_image_asset_ids'],
+    },
+};
+/** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
+const MODEL_ID_FIELD = {
+    video: 'ai_model_id',
+    image: 'ai_model_id',
+    image_to_image: 'ai_model_id',
+    text_to_speech: 'model_id',
+    text_to_sound: 'ai_model_id',
+    image_upscale: 'ai_model_id',
+    video_upscale: 'ai_model_id',
+    audio_isolation: 'ai_model_id',
+    speech_to_speech: 'ai_model_id',
+    video_to_video: 'ai_model_id',
+    motion_control: 'ai_model_id',
+};
+/** Hedra Character-3, the schema's old default for video: sent when no model is chosen. */
+const DEFAULT_VIDEO_MODEL_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
+/** Types whose response carries batch_results and that accept batch_size. */
+const BATCH_TYPES = ['video', 'image', 'image_to_image'];
+/** Types that consume each input, for "input X is not used by type Y" messages. */
+function typesUsing(input) {
+    const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
+    return GENERATION_TYPES.filter((t) => table[t] !== undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // The one place that reads the workflow's inputs. It reads them from the
 // environment the way the runner passes them (INPUT_<NAME>, trimmed, as
@@ -11287,6 +11256,41 @@ function manifest(items, extra) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/prompt-file.ts
+// `prompt-file`: a long prompt kept in the repository instead of in YAML. It
+// fills `prompt` for the types that take one, else `text` (speech and sound),
+// and is read before any request, like every other local file.
+
+
+
+
+const MAX_BYTES = 256 * 1024;
+/** Settings with the file's text in `prompt` or `text`; unchanged when `prompt-file` is not set. */
+async function withPromptFile(settings) {
+    const written = settings.promptFile;
+    if (written === undefined)
+        return settings;
+    const target = INPUT_FIELDS.prompt[settings.type] ? 'prompt' : INPUT_FIELDS.text[settings.type] ? 'text' : undefined;
+    if (!target)
+        throw new InputError(`Input "prompt-file" is not used by type ${settings.type}, which takes neither a prompt nor a text.`);
+    if (settings.values[target] !== undefined) {
+        throw new InputError(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
+    }
+    const path = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(settings.workspace, written);
+    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${settings.workspace})`;
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
+    if (!info)
+        throw new InputError(`Input "prompt-file": there is no file ${where}.`);
+    if (!info.isFile())
+        throw new InputError(`Input "prompt-file": ${where} is not a regular file.`);
+    if (info.size > MAX_BYTES)
+        throw new InputError(`Input "prompt-file": ${where} is ${info.size} bytes; a prompt file may have at most ${MAX_BYTES}.`);
+    const text = (await (0,promises_.readFile)(path, 'utf8')).trim();
+    if (text === '')
+        throw new InputError(`Input "prompt-file": ${where} is empty.`);
+    return { ...settings, values: { ...settings.values, [target]: text } };
+}
+
 ;// CONCATENATED MODULE: ./src/request/schemas.ts
 // zod schemas of the request bodies of POST /generations, one per type,
 // written from openapi-v2.json (test/unit/schemas-vs-spec.test.ts keeps the
@@ -11299,11 +11303,47 @@ const request_schemas_uuid = () => schemas_guid();
 const schemas_url = () => url().min(1).max(2083);
 const opt = (schema) => schema.nullable().optional();
 const LANGUAGES = [
-    'Chinese', 'Chinese,Yue', 'English', 'Arabic', 'Russian', 'Spanish', 'French', 'Portuguese',
-    'German', 'Turkish', 'Dutch', 'Ukrainian', 'Vietnamese', 'Indonesian', 'Japanese', 'Italian',
-    'Korean', 'Thai', 'Polish', 'Romanian', 'Greek', 'Czech', 'Finnish', 'Hindi', 'Bulgarian',
-    'Danish', 'Hebrew', 'Malay', 'Persian', 'Slovak', 'Swedish', 'Croatian', 'Filipino', 'Hungarian',
-    'Norwegian', 'Slovenian', 'Catalan', 'Nynorsk', 'Tamil', 'Afrikaans', 'auto',
+    'Chinese',
+    'Chinese,Yue',
+    'English',
+    'Arabic',
+    'Russian',
+    'Spanish',
+    'French',
+    'Portuguese',
+    'German',
+    'Turkish',
+    'Dutch',
+    'Ukrainian',
+    'Vietnamese',
+    'Indonesian',
+    'Japanese',
+    'Italian',
+    'Korean',
+    'Thai',
+    'Polish',
+    'Romanian',
+    'Greek',
+    'Czech',
+    'Finnish',
+    'Hindi',
+    'Bulgarian',
+    'Danish',
+    'Hebrew',
+    'Malay',
+    'Persian',
+    'Slovak',
+    'Swedish',
+    'Croatian',
+    'Filipino',
+    'Hungarian',
+    'Norwegian',
+    'Slovenian',
+    'Catalan',
+    'Nynorsk',
+    'Tamil',
+    'Afrikaans',
+    'auto',
 ];
 /** Fields every variant has: ids the client may reserve and the workspace. */
 const common = {
@@ -11625,9 +11665,7 @@ function buildRequest(settings, newId) {
     const sources = new Map();
     for (const key of ACTION_OWNED) {
         if (key in extra) {
-            const hint = key === 'type'
-                ? 'Use the "type" input.'
-                : 'The action chooses generation and asset ids itself so that a retry can never bill twice.';
+            const hint = key === 'type' ? 'Use the "type" input.' : 'The action chooses generation and asset ids itself so that a retry can never bill twice.';
             throw new InputError(`Input "request" must not set "${key}". ${hint}`);
         }
     }
@@ -11668,6 +11706,50 @@ function buildRequest(settings, newId) {
     return { body, generationIds };
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/run-control.ts
+// One AbortSignal for the whole run: it fires at the deadline (input
+// "timeout") or when the runner cancels the step (SIGINT, then SIGTERM 7.5 s
+// later). Every request, every sleep and every stream is tied to it, so
+// nothing can outlive either.
+
+
+function createRunControl(startedAt, timeoutMs, cancel) {
+    const deadline = startedAt + timeoutMs;
+    const timer = new AbortController();
+    const handle = setTimeout(() => timer.abort(new DeadlineReached(timeoutMs)), Math.max(0, deadline - Date.now()));
+    handle.unref();
+    const signal = AbortSignal.any([cancel, timer.signal]);
+    return {
+        signal,
+        deadline,
+        async sleep(ms) {
+            try {
+                await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+            }
+            catch {
+                throw signal.reason;
+            }
+        },
+    };
+}
+/**
+ * Turns SIGINT/SIGTERM into an abort of `controller` with a Cancelled reason.
+ * A second signal, or the run not ending within `graceMs`, exits at once
+ * (the runner kills the process 7.5 s after the first signal).
+ */
+function abortOnSignals(controller, graceMs = 5000) {
+    const onSignal = (signal) => {
+        if (controller.signal.aborted)
+            process.exit(1);
+        controller.abort(new Cancelled(signal));
+        setTimeout(() => process.exit(1), graceMs).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+}
+
 ;// CONCATENATED MODULE: ./src/summary.ts
 // The job summary: what a person wants at a glance. Pure: returns Markdown.
 // It carries no secret and no presigned signature (links lose their query).
@@ -11703,7 +11785,8 @@ function renderSummary(input) {
     lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
     if (input.createdOnly) {
         lines.push('| generation | asset |', '|---|---|');
-        input.createdOnly.generationIds.forEach((id, i) => lines.push(`| ${code(id)} | ${code(input.createdOnly.assetIds[i] ?? '')} |`));
+        for (const [i, id] of input.createdOnly.generationIds.entries())
+            lines.push(`| ${code(id)} | ${code(input.createdOnly.assetIds[i] ?? '')} |`);
         lines.push('', 'Not waited for (`wait: false`): pass the generation id to `generation-id` in a later step to wait for it and download it.', '');
     }
     else {
@@ -11729,6 +11812,39 @@ function renderSummary(input) {
         lines.push('<details><summary>Request body</summary>', '', '```json', JSON.stringify(input.request, null, 2), '```', '', '</details>', '');
     }
     return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/trust.ts
+// Warnings about who is spending the credits. A pull_request_target run from a
+// fork has the repository's secrets but acts on the fork's input: anyone who
+// opens a pull request can make it generate (and bill) whatever they like.
+
+/** The fork's name when this run is pull_request_target on a pull request from a fork; otherwise undefined. */
+function forkOfPullRequestTarget(eventName, event) {
+    if (eventName !== 'pull_request_target')
+        return undefined;
+    const pr = event
+        ?.pull_request;
+    const head = pr?.head?.repo;
+    if (!head)
+        return pr ? 'a deleted fork' : undefined;
+    return head.fork || head.full_name !== pr?.base?.repo?.full_name ? (head.full_name ?? 'a fork') : undefined;
+}
+function untrustedTriggerWarning(env) {
+    if (env.GITHUB_EVENT_NAME !== 'pull_request_target' || !env.GITHUB_EVENT_PATH)
+        return undefined;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const fork = forkOfPullRequestTarget(env.GITHUB_EVENT_NAME, event);
+    if (!fork)
+        return undefined;
+    return (`This run was triggered by pull_request_target for a pull request from ${fork}: it spends this repository's paid Hedra credits ` +
+        'on input that the fork controls. Require approval (an environment with reviewers) or a label before such runs, or use dry-run for pull requests.');
 }
 
 ;// CONCATENATED MODULE: ./src/poll-schedule.ts
@@ -11790,6 +11906,10 @@ function nextPollDelay(state) {
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts
+// Waits for generations to finish: polls their status on the schedule of
+// poll-schedule.ts, logs each meaningful change once, and stops at the
+// deadline. The clock and sleep are parameters so that the benchmark can run
+// this very code against simulated time.
 
 
 
@@ -11854,82 +11974,6 @@ async function pollUntilFinal(status, ids, options, last, history, warned) {
         const delay = Math.min(...stillPending.map((id) => nextPollDelay({ now, startedAt: options.startedAt, etaSec: options.etaSec, history: history.get(id) })));
         await options.sleep(Math.min(delay, options.deadline - now));
     }
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/run-control.ts
-// One AbortSignal for the whole run: it fires at the deadline (input
-// "timeout") or when the runner cancels the step (SIGINT, then SIGTERM 7.5 s
-// later). Every request, every sleep and every stream is tied to it, so
-// nothing can outlive either.
-
-
-function createRunControl(startedAt, timeoutMs, cancel) {
-    const deadline = startedAt + timeoutMs;
-    const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new DeadlineReached(timeoutMs)), Math.max(0, deadline - Date.now()));
-    handle.unref();
-    const signal = AbortSignal.any([cancel, timer.signal]);
-    return {
-        signal,
-        deadline,
-        async sleep(ms) {
-            try {
-                await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-            }
-            catch {
-                throw signal.reason;
-            }
-        },
-    };
-}
-/**
- * Turns SIGINT/SIGTERM into an abort of `controller` with a Cancelled reason.
- * A second signal, or the run not ending within `graceMs`, exits at once
- * (the runner kills the process 7.5 s after the first signal).
- */
-function abortOnSignals(controller, graceMs = 5000) {
-    const onSignal = (signal) => {
-        if (controller.signal.aborted)
-            process.exit(1);
-        controller.abort(new Cancelled(signal));
-        setTimeout(() => process.exit(1), graceMs).unref();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-}
-
-;// CONCATENATED MODULE: ./src/trust.ts
-// Warnings about who is spending the credits. A pull_request_target run from a
-// fork has the repository's secrets but acts on the fork's input: anyone who
-// opens a pull request can make it generate (and bill) whatever they like.
-
-/** The fork's name when this run is pull_request_target on a pull request from a fork; otherwise undefined. */
-function forkOfPullRequestTarget(eventName, event) {
-    if (eventName !== 'pull_request_target')
-        return undefined;
-    const pr = event?.pull_request;
-    const head = pr?.head?.repo;
-    if (!head)
-        return pr ? 'a deleted fork' : undefined;
-    return head.fork || head.full_name !== pr?.base?.repo?.full_name ? (head.full_name ?? 'a fork') : undefined;
-}
-function untrustedTriggerWarning(env) {
-    if (env.GITHUB_EVENT_NAME !== 'pull_request_target' || !env.GITHUB_EVENT_PATH)
-        return undefined;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const fork = forkOfPullRequestTarget(env.GITHUB_EVENT_NAME, event);
-    if (!fork)
-        return undefined;
-    return (`This run was triggered by pull_request_target for a pull request from ${fork}: it spends this repository's paid Hedra credits ` +
-        'on input that the fork controls. Require approval (an environment with reviewers) or a label before such runs, or use dry-run for pull requests.');
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -12153,7 +12197,11 @@ async function run(env = process.env) {
     }
     catch (error) {
         log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
-        if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError) && !(error instanceof Cancelled) && !(error instanceof DeadlineReached)) {
+        if (error instanceof Error &&
+            !(error instanceof InputError) &&
+            !(error instanceof ApiError) &&
+            !(error instanceof Cancelled) &&
+            !(error instanceof DeadlineReached)) {
             log.debug(error.stack ?? String(error));
         }
     }

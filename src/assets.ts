@@ -5,12 +5,12 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { InputError } from './errors.js';
+import { formatBytes } from './format.js';
 import type { HedraApi } from './hedra-api.js';
 import type { InputValue, Settings } from './inputs.js';
 import { log } from './log.js';
-import { INPUT_KIND, extensionsOf, fileType, type AssetKind } from './media-types.js';
+import { type AssetKind, extensionsOf, fileType, INPUT_KIND } from './media-types.js';
 import type { MediaRef } from './parse.js';
-import { formatBytes } from './format.js';
 
 export interface Upload {
   /** The inputs that named this file (one file may serve several). */
@@ -41,7 +41,9 @@ async function inspect(input: string, written: string, workspace: string): Promi
   const type = fileType(written);
   if (type?.kind !== kind) {
     throw new InputError(
-      `Input "${input}" takes ${kind} files (${extensionsOf(kind).map((e) => `.${e}`).join(', ')}); ${where} is not one by its extension.`,
+      `Input "${input}" takes ${kind} files (${extensionsOf(kind)
+        .map((e) => `.${e}`)
+        .join(', ')}); ${where} is not one by its extension.`,
     );
   }
   if (info.size === 0) throw new InputError(`Input "${input}": ${where} is empty.`);
@@ -98,7 +100,9 @@ export async function uploadAll(api: HedraApi, uploads: Upload[], workspace: str
     if (asset.id !== upload.assetId) renamed.set(upload.assetId, asset.id);
     upload.assetId = asset.id;
     const shown = relative(workspace, upload.path).startsWith('..') ? upload.path : relative(workspace, upload.path);
-    log.info(`Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+    log.info(
+      `Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`,
+    );
   });
   return renamed;
 }

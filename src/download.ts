@@ -75,10 +75,14 @@ async function attempt(transport: Transport, url: string, place: (extension: str
   try {
     if (!response.body) throw new NetworkError(`The download of ${basename(path)} came with no body.`);
     // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
-    await transport.streaming(url, () => pipeline(Readable.fromWeb(response.body as never), count, createWriteStream(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch((error) => {
-      if ((error as { syscall?: string }).syscall) throw new LocalFileError(`Writing ${path} failed: ${(error as Error).message}.`);
-      throw error;
-    }));
+    await transport.streaming(url, () =>
+      pipeline(Readable.fromWeb(response.body as never), count, createWriteStream(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch(
+        (error) => {
+          if ((error as { syscall?: string }).syscall) throw new LocalFileError(`Writing ${path} failed: ${(error as Error).message}.`);
+          throw error;
+        },
+      ),
+    );
     const expected = Number(response.headers.get('content-length') ?? Number.NaN);
     if (Number.isFinite(expected) && bytes !== expected) {
       throw new NetworkError(`The download of ${basename(path)} ended after ${bytes} of ${expected} bytes.`);

@@ -38,7 +38,9 @@ function permissionError(error: unknown, what: string, permission: string): Erro
   const status = (error as { status?: number }).status;
   const said = (error as Error).message;
   if (status === 403 || status === 401) {
-    return new Error(`${what} failed: GitHub refused the token (HTTP ${status}: ${said}). The "github-token" needs ${permission}: add "permissions: ${permission}" to the job.`);
+    return new Error(
+      `${what} failed: GitHub refused the token (HTTP ${status}: ${said}). The "github-token" needs ${permission}: add "permissions: ${permission}" to the job.`,
+    );
   }
   return new Error(`${what} failed: ${said}`);
 }
@@ -54,7 +56,9 @@ async function uploadToRelease(octokit: Octokit, settings: Settings, items: Item
     if (wanted === 'event') {
       const payload = await event(env);
       if (!payload.release?.id) {
-        throw new InputError('Input "release-upload" is true, but this run was not triggered by a release event: name the release\'s tag instead (release-upload: v1.2.3).');
+        throw new InputError(
+          'Input "release-upload" is true, but this run was not triggered by a release event: name the release\'s tag instead (release-upload: v1.2.3).',
+        );
       }
       release = (await octokit.rest.repos.getRelease({ owner, repo, release_id: payload.release.id })).data;
     } else {
@@ -62,7 +66,8 @@ async function uploadToRelease(octokit: Octokit, settings: Settings, items: Item
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if ((error as { status?: number }).status === 404) throw new InputError(`Input "release-upload": there is no release with tag "${wanted}" in ${owner}/${repo}.`);
+    if ((error as { status?: number }).status === 404)
+      throw new InputError(`Input "release-upload": there is no release with tag "${wanted}" in ${owner}/${repo}.`);
     throw permissionError(error, 'Finding the release', 'contents: write');
   }
   try {

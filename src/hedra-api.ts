@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ApiError } from './errors.js';
 import { isDuplicate } from './http/api-errors.js';
 import { decide, POLICY } from './http/retry-policy.js';
-import { explained, failureOf, type FileBody, type Transport } from './http/transport.js';
+import { explained, type FileBody, failureOf, type Transport } from './http/transport.js';
 import { log } from './log.js';
 
 const createdGeneration = z.looseObject({
@@ -18,9 +18,7 @@ const createdGeneration = z.looseObject({
   asset_id: z.string().nullish(),
   status: z.string().nullish(),
   eta_sec: z.number().nullish(),
-  batch_results: z
-    .array(z.looseObject({ id: z.string().nullish(), asset_id: z.string().nullish() }))
-    .nullish(),
+  batch_results: z.array(z.looseObject({ id: z.string().nullish(), asset_id: z.string().nullish() })).nullish(),
 });
 export type CreatedGeneration = z.infer<typeof createdGeneration>;
 

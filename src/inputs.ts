@@ -2,21 +2,14 @@
 // environment the way the runner passes them (INPUT_<NAME>, trimmed, as
 // @actions/core does), which keeps it a pure function of `env` that tests can
 // call directly, and turns them into typed, checked Settings.
-import { InputError } from './errors.js';
-import { isAbsolute, join } from 'node:path';
+
 import { tmpdir } from 'node:os';
-import {
-  parseBoolean,
-  parseDuration,
-  parseIdList,
-  parseInteger,
-  parseMediaList,
-  parseMediaRef,
-  type MediaRef,
-} from './parse.js';
+import { isAbsolute, join } from 'node:path';
+import { InputError } from './errors.js';
+import { type MediaRef, parseBoolean, parseDuration, parseIdList, parseInteger, parseMediaList, parseMediaRef } from './parse.js';
 import { parseRequestInput } from './request/extra.js';
 import { didYouMean } from './suggest.js';
-import { GENERATION_TYPES, isGenerationType, type GenerationType, type MappedInput } from './variants.js';
+import { GENERATION_TYPES, type GenerationType, isGenerationType, type MappedInput } from './variants.js';
 
 /** Every input action.yml declares, with the defaults it declares (a test keeps the two equal). */
 export const INPUT_DEFAULTS = {
@@ -130,9 +123,7 @@ function parseBaseUrl(raw: string): string {
 
 function parseType(raw: string): GenerationType {
   if (isGenerationType(raw)) return raw;
-  throw new InputError(
-    `Input "type" must be one of ${GENERATION_TYPES.join(', ')}; got "${raw}".${didYouMean(raw, GENERATION_TYPES)}`,
-  );
+  throw new InputError(`Input "type" must be one of ${GENERATION_TYPES.join(', ')}; got "${raw}".${didYouMean(raw, GENERATION_TYPES)}`);
 }
 
 /** How each typed input's text becomes its value. */

@@ -5,23 +5,23 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planUploads, uploadAll } from './assets.js';
-import { withPromptFile } from './prompt-file.js';
-import { checkGitHubInputs, publish } from './github.js';
 import { download, outputIsDirectory, targetPath } from './download.js';
 import { ApiError, Cancelled, DeadlineReached, InputError, OutcomeError } from './errors.js';
 import { formatDuration } from './format.js';
-import { HedraApi, type GenerationStatus } from './hedra-api.js';
+import { checkGitHubInputs, publish } from './github.js';
+import { type GenerationStatus, HedraApi } from './hedra-api.js';
 import { Transport } from './http/transport.js';
 import { parseInputs, readApiKey, type Settings } from './inputs.js';
 import { addSecret, log } from './log.js';
-import { runner } from './runner.js';
-import { createdIds, idOutputs, manifest, resultOutputs, type ItemResult, type Outputs } from './outputs.js';
-import { buildRequest } from './request/build.js';
+import { createdIds, type ItemResult, idOutputs, manifest, type Outputs, resultOutputs } from './outputs.js';
 import { isUuid } from './parse.js';
-import { renderSummary, type SummaryInput } from './summary.js';
-import { WaitTimeout, waitForGenerations } from './wait.js';
+import { withPromptFile } from './prompt-file.js';
+import { buildRequest } from './request/build.js';
 import { abortOnSignals, createRunControl, type RunControl } from './run-control.js';
+import { runner } from './runner.js';
+import { renderSummary, type SummaryInput } from './summary.js';
 import { untrustedTriggerWarning } from './trust.js';
+import { WaitTimeout, waitForGenerations } from './wait.js';
 
 const USER_AGENT = 'hedra-generate-action/0.1';
 
@@ -169,14 +169,23 @@ async function resume(settings: Settings, transport: Transport, startedAt: numbe
   await finish({ env, state, settings, api: new HedraApi(transport), transport, generationIds: ids, startedAt, summary: { resumed: true, uploads: [] } });
 }
 
-async function create(parsed: Settings, transport: () => Transport, startedAt: number, state: RunState, env: Record<string, string | undefined>): Promise<void> {
+async function create(
+  parsed: Settings,
+  transport: () => Transport,
+  startedAt: number,
+  state: RunState,
+  env: Record<string, string | undefined>,
+): Promise<void> {
   // Every local file is checked before anything is sent.
   const { settings, uploads } = await planUploads(await withPromptFile(parsed), randomUUID);
   let { body, generationIds } = buildRequest(settings, randomUUID);
   const chosen = settings.model;
   if (chosen && isUuid(chosen)) {
     const field = ['ai_model_id', 'model_id'].find((k) => body[k] === chosen.toLowerCase()) ?? 'model id';
-    log.warning(`Input "model" is a model UUID, sent in the deprecated ${field} field. Hedra selects models by slug now (model_slug); GET /models lists them.`, 'Deprecated by the API');
+    log.warning(
+      `Input "model" is a model UUID, sent in the deprecated ${field} field. Hedra selects models by slug now (model_slug); GET /models lists them.`,
+      'Deprecated by the API',
+    );
   }
   if (settings.dryRun) {
     setOutputs({ request: JSON.stringify(body) });
@@ -246,7 +255,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     else await create(settings, transport, startedAt, state, env);
   } catch (error) {
     log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
-    if (error instanceof Error && !(error instanceof InputError) && !(error instanceof ApiError) && !(error instanceof Cancelled) && !(error instanceof DeadlineReached)) {
+    if (
+      error instanceof Error &&
+      !(error instanceof InputError) &&
+      !(error instanceof ApiError) &&
+      !(error instanceof Cancelled) &&
+      !(error instanceof DeadlineReached)
+    ) {
       log.debug(error.stack ?? String(error));
     }
   } finally {

@@ -1,8 +1,8 @@
 // The job summary: what a person wants at a glance. Pure: returns Markdown.
 // It carries no secret and no presigned signature (links lose their query).
 import { basename } from 'node:path';
-import { formatBytes, formatDuration } from './format.js';
 import type { Upload } from './assets.js';
+import { formatBytes, formatDuration } from './format.js';
 import type { ItemResult } from './outputs.js';
 import { overallStatus } from './outputs.js';
 
@@ -47,7 +47,7 @@ export function renderSummary(input: SummaryInput): string {
 
   if (input.createdOnly) {
     lines.push('| generation | asset |', '|---|---|');
-    input.createdOnly.generationIds.forEach((id, i) => lines.push(`| ${code(id)} | ${code(input.createdOnly!.assetIds[i] ?? '')} |`));
+    for (const [i, id] of input.createdOnly.generationIds.entries()) lines.push(`| ${code(id)} | ${code(input.createdOnly.assetIds[i] ?? '')} |`);
     lines.push('', 'Not waited for (`wait: false`): pass the generation id to `generation-id` in a later step to wait for it and download it.', '');
   } else {
     lines.push('| generation | asset | status | file | size | sha256 | result |', '|---|---|---|---|---|---|---|');

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 /** The fork's name when this run is pull_request_target on a pull request from a fork; otherwise undefined. */
 export function forkOfPullRequestTarget(eventName: string | undefined, event: unknown): string | undefined {
   if (eventName !== 'pull_request_target') return undefined;
-  const pr = (event as { pull_request?: { head?: { repo?: { full_name?: string; fork?: boolean } | null }; base?: { repo?: { full_name?: string } } } })?.pull_request;
+  const pr = (event as { pull_request?: { head?: { repo?: { full_name?: string; fork?: boolean } | null }; base?: { repo?: { full_name?: string } } } })
+    ?.pull_request;
   const head = pr?.head?.repo;
   if (!head) return pr ? 'a deleted fork' : undefined;
   return head.fork || head.full_name !== pr?.base?.repo?.full_name ? (head.full_name ?? 'a fork') : undefined;

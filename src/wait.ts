@@ -2,8 +2,9 @@
 // poll-schedule.ts, logs each meaningful change once, and stops at the
 // deadline. The clock and sleep are parameters so that the benchmark can run
 // this very code against simulated time.
-import type { GenerationStatus } from './hedra-api.js';
+
 import { DeadlineReached } from './errors.js';
+import type { GenerationStatus } from './hedra-api.js';
 import { log } from './log.js';
 import { nextPollDelay, type Observation } from './poll-schedule.js';
 
@@ -41,11 +42,7 @@ function describeChange(id: string, now: GenerationStatus, before: GenerationSta
  * Polls each generation until it is complete or failed; answers in the order
  * of `ids`. Throws WaitTimeout (with the last status of each) at the deadline.
  */
-export async function waitForGenerations(
-  status: (id: string) => Promise<GenerationStatus>,
-  ids: string[],
-  options: WaitOptions,
-): Promise<GenerationStatus[]> {
+export async function waitForGenerations(status: (id: string) => Promise<GenerationStatus>, ids: string[], options: WaitOptions): Promise<GenerationStatus[]> {
   const last = new Map<string, GenerationStatus | undefined>(ids.map((id) => [id, undefined]));
   const history = new Map<string, Observation[]>(ids.map((id) => [id, []]));
   const warned = new Set<string>();

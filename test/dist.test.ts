@@ -1,6 +1,6 @@
 // Users run the committed dist/, not src/: it must be what src/ builds to.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -8,7 +8,11 @@ import { ROOT } from './e2e/run-action.ts';
 
 it('dist/ is what the sources bundle to', { timeout: 120_000 }, () => {
   const out = mkdtempSync(join(tmpdir(), 'hedra-dist-'));
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--quiet'],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
   const committed = readdirSync(join(ROOT, 'dist')).sort();
   expect(readdirSync(out).sort()).toEqual(committed);
   for (const file of committed) {

@@ -19,7 +19,10 @@ function validationLines(detail: unknown[]): string[] {
   return detail.map((item) => {
     if (!isObject(item)) return String(item);
     const loc = Array.isArray(item.loc) ? item.loc.filter((part, i) => !(i === 0 && part === 'body')) : [];
-    const path = loc.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.').replace(/\.\[/g, '[');
+    const path = loc
+      .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
+      .join('.')
+      .replace(/\.\[/g, '[');
     const msg = typeof item.msg === 'string' ? item.msg : JSON.stringify(item);
     return path ? `${path}: ${msg}` : msg;
   });

@@ -9,14 +9,15 @@
 // every run some 40 ms of start-up (see "Performance" in the README). When the
 // environment names a proxy, undici's fetch with its EnvHttpProxyAgent is
 // loaded instead, which honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
-import { createReadStream } from 'node:fs';
+
 import { randomBytes } from 'node:crypto';
-import { apiError } from './api-errors.js';
-import { decide, isCertificateProblem, POLICY, type Failure } from './retry-policy.js';
+import { createReadStream } from 'node:fs';
 import { ApiError, LocalFileError, NetworkError } from '../errors.js';
 import { log } from '../log.js';
-import type { RunControl } from '../run-control.js';
 import { transferMeter } from '../memory.js';
+import type { RunControl } from '../run-control.js';
+import { apiError } from './api-errors.js';
+import { decide, type Failure, isCertificateProblem, POLICY } from './retry-policy.js';
 
 export interface TransportOptions {
   baseUrl: string;
@@ -104,9 +105,7 @@ async function* fileChunks(path: string, watchdog: Watchdog, head?: Buffer, tail
 function multipartFrame(file: FileBody): { head: Buffer; tail: Buffer; length: number; contentType: string } {
   const boundary = `----hedra-action-${randomBytes(12).toString('hex')}`;
   const safeName = file.name.replace(/["\r\n\\]/g, '_');
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
-  );
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${file.contentType}\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { head, tail, length: head.length + file.size + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
 }
@@ -201,7 +200,12 @@ export class Transport {
    * One request. A 2xx answer is returned with its body unread (the caller
    * reads it, feeding the watchdog); anything else becomes an ApiError.
    */
-  private async call(method: string, target: Target, headers: Record<string, string>, body?: string | ((watchdog: Watchdog) => AsyncIterable<Buffer>)): Promise<Answer> {
+  private async call(
+    method: string,
+    target: Target,
+    headers: Record<string, string>,
+    body?: string | ((watchdog: Watchdog) => AsyncIterable<Buffer>),
+  ): Promise<Answer> {
     const operation = describe(method, target);
     const watchdog = new Watchdog(this.stallMs);
     log.debug(`→ ${operation}`);

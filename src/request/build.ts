@@ -6,12 +6,12 @@ import { isUuid, type MediaRef } from '../parse.js';
 import {
   BATCH_TYPES,
   DEFAULT_VIDEO_MODEL_ID,
-  INPUT_FIELDS,
-  MODEL_ID_FIELD,
-  typesUsing,
   type FieldPath,
   type GenerationType,
+  INPUT_FIELDS,
   type MappedInput,
+  MODEL_ID_FIELD,
+  typesUsing,
 } from '../variants.js';
 import { validateBody } from './validate.js';
 
@@ -45,9 +45,7 @@ function setField(body: Body, path: FieldPath, value: unknown, input: string, so
   }
   const leaf = path[path.length - 1];
   if (node[leaf] !== undefined) {
-    throw new InputError(
-      `Field ${path.join('.')} is set twice: by input "${input}" and inside input "request". Set it one way only.`,
-    );
+    throw new InputError(`Field ${path.join('.')} is set twice: by input "${input}" and inside input "request". Set it one way only.`);
   }
   node[leaf] = value;
   sources.set(path.join('.'), input);
@@ -55,9 +53,7 @@ function setField(body: Body, path: FieldPath, value: unknown, input: string, so
 
 function notUsedError(input: MappedInput | 'model', type: GenerationType): InputError {
   const users = typesUsing(input);
-  return new InputError(
-    `Input "${input}" is not used by type ${type}; it is used by ${users.join(', ')}. Remove it, or choose one of those types.`,
-  );
+  return new InputError(`Input "${input}" is not used by type ${type}; it is used by ${users.join(', ')}. Remove it, or choose one of those types.`);
 }
 
 /** Where a media value goes: asset ids to the table's field; https URLs only to video keyframes. */
@@ -66,9 +62,7 @@ function mediaField(input: MappedInput, type: GenerationType, ref: MediaRef, pat
   if (ref.kind === 'file') throw new Error(`local file of input "${input}" reached the request builder before it was given an asset id`);
   const urlField = type === 'video' && { image: 'start_keyframe_url', 'end-image': 'end_keyframe_url' }[input as string];
   if (!urlField) {
-    throw new InputError(
-      `Input "${input}" takes a URL only for type video (as a keyframe); for type ${type} give a Hedra asset id.`,
-    );
+    throw new InputError(`Input "${input}" takes a URL only for type video (as a keyframe); for type ${type} give a Hedra asset id.`);
   }
   return [[urlField], ref.url];
 }
@@ -100,10 +94,7 @@ export function buildRequest(settings: Settings, newId: () => string): BuiltRequ
 
   for (const key of ACTION_OWNED) {
     if (key in extra) {
-      const hint =
-        key === 'type'
-          ? 'Use the "type" input.'
-          : 'The action chooses generation and asset ids itself so that a retry can never bill twice.';
+      const hint = key === 'type' ? 'Use the "type" input.' : 'The action chooses generation and asset ids itself so that a retry can never bill twice.';
       throw new InputError(`Input "request" must not set "${key}". ${hint}`);
     }
   }

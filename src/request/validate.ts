@@ -5,9 +5,9 @@
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
-import { INPUT_FIELDS, type GenerationType, type MappedInput } from '../variants.js';
-import { REQUEST_SCHEMAS } from './schemas.js';
+import { type GenerationType, INPUT_FIELDS, type MappedInput } from '../variants.js';
 import type { Sources } from './build.js';
+import { REQUEST_SCHEMAS } from './schemas.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -101,9 +101,7 @@ function describeIssue(type: GenerationType, issue: Issue, body: unknown, source
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? ` in ${formatPath(issue.path)}` : '';
     const known = fieldsAt(schema, issue.path);
-    return issue.keys.map(
-      (key) => `Input "request": unknown field "${key}"${where} for type ${type}.${didYouMean(key, known)}`,
-    );
+    return issue.keys.map((key) => `Input "request": unknown field "${key}"${where} for type ${type}.${didYouMean(key, known)}`);
   }
   const path = formatPath(issue.path);
   const missing = valueAt(body, issue.path) === undefined;
@@ -120,7 +118,5 @@ export function validateBody(type: GenerationType, body: unknown, sources: Sourc
   const result = REQUEST_SCHEMAS[type].safeParse(body);
   if (result.success) return;
   const problems = [...new Set(result.error.issues.flatMap((issue) => describeIssue(type, issue, body, sources)))];
-  throw new InputError(
-    problems.length === 1 ? problems[0] : `The ${type} request has ${problems.length} problems:\n- ${problems.join('\n- ')}`,
-  );
+  throw new InputError(problems.length === 1 ? problems[0] : `The ${type} request has ${problems.length} problems:\n- ${problems.join('\n- ')}`);
 }

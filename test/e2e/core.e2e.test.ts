@@ -1,10 +1,10 @@
 // The committed bundle, run as the runner runs it, against the validating
 // test server: every type, models, the request input, batches, dry runs and
 // the failures a user can meet.
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
-import { validate, schemaRef } from '../server/spec.ts';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { schemaRef, validate } from '../server/spec.ts';
 import { runAction } from './run-action.ts';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -54,8 +54,11 @@ function expectIdOutputs(outputs: Record<string, string>, body: Record<string, a
 }
 
 const TYPES: [string, Record<string, string>, Record<string, unknown>][] = [
-  ['video', { prompt: 'a fox talks', image: A, audio: C, 'aspect-ratio': '16:9', resolution: '720p', duration: '5s' },
-    { start_keyframe_id: A, audio_id: C, generated_video_inputs: { text_prompt: 'a fox talks', aspect_ratio: '16:9', resolution: '720p', duration_ms: 5000 } }],
+  [
+    'video',
+    { prompt: 'a fox talks', image: A, audio: C, 'aspect-ratio': '16:9', resolution: '720p', duration: '5s' },
+    { start_keyframe_id: A, audio_id: C, generated_video_inputs: { text_prompt: 'a fox talks', aspect_ratio: '16:9', resolution: '720p', duration_ms: 5000 } },
+  ],
   ['image', { prompt: 'a fox', 'aspect-ratio': '1:1', seed: '42' }, { text_prompt: 'a fox', aspect_ratio: '1:1', seed: 42 }],
   ['image_to_image', { prompt: 'paint it', image: A }, { text_prompt: 'paint it', start_keyframe_id: A }],
   ['text_to_speech', { text: 'Hello.', 'voice-id': VOICE }, { text: 'Hello.', voice_id: VOICE }],
@@ -111,13 +114,27 @@ describe('the request input', () => {
     expect(onlyCreate()).toMatchObject({ text: 'Hallo', language: 'German', speed: 0.9, stability: 0.3 });
   });
   it('takes YAML, nested under the typed inputs', async () => {
-    const request = ['generated_video_inputs:', '  negative_prompt: blur', '  multi_prompt:', '    - {prompt: wide, duration_ms: 4000}', '    - {prompt: close, duration_ms: 3000}', 'audio_start_ms: -500'].join('\n');
+    const request = [
+      'generated_video_inputs:',
+      '  negative_prompt: blur',
+      '  multi_prompt:',
+      '    - {prompt: wide, duration_ms: 4000}',
+      '    - {prompt: close, duration_ms: 3000}',
+      'audio_start_ms: -500',
+    ].join('\n');
     const result = await run({ prompt: 'p', audio: C, request });
     expect(result.code).toBe(0);
     expect(onlyCreate()).toMatchObject({
       audio_id: C,
       audio_start_ms: -500,
-      generated_video_inputs: { text_prompt: 'p', negative_prompt: 'blur', multi_prompt: [{ prompt: 'wide', duration_ms: 4000 }, { prompt: 'close', duration_ms: 3000 }] },
+      generated_video_inputs: {
+        text_prompt: 'p',
+        negative_prompt: 'blur',
+        multi_prompt: [
+          { prompt: 'wide', duration_ms: 4000 },
+          { prompt: 'close', duration_ms: 3000 },
+        ],
+      },
     });
   });
 });
@@ -155,7 +172,10 @@ describe('dry run', () => {
 describe('bad input fails before any request', () => {
   it.each([
     [{ type: 'vidoe', prompt: 'p' }, 'Did you mean "video"?'],
-    [{ prompt: 'p', request: 'generated_video_inputs: {duraton_ms: 5000}' }, 'unknown field "duraton_ms" in generated_video_inputs for type video. Did you mean "duration_ms"?'],
+    [
+      { prompt: 'p', request: 'generated_video_inputs: {duraton_ms: 5000}' },
+      'unknown field "duraton_ms" in generated_video_inputs for type video. Did you mean "duration_ms"?',
+    ],
     [{ type: 'text_to_speech', text: 't', 'voice-id': 'bob' }, 'Input "voice-id" (sent as voice_id) must be a UUID'],
     [{ type: 'image', prompt: 'p', 'batch-size': '12' }, 'Input "batch-size" must be between 1 and 8, got 12.'],
     [{ type: 'audio_isolation', audio: C, prompt: 'p' }, 'Input "prompt" is not used by type audio_isolation'],
@@ -193,16 +213,30 @@ describe('server refusals are readable', () => {
     expect(result.stdout).not.toContain('may exist'); // a definite refusal created nothing
   });
   it('422 from the server, field by field', async () => {
-    server.inject({ method: 'POST', path: '/generations', status: 422, body: { detail: [{ loc: ['body', 'generated_video_inputs', 'resolution'], msg: "Resolution '8K' is not offered by this model", type: 'value_error' }] } });
+    server.inject({
+      method: 'POST',
+      path: '/generations',
+      status: 422,
+      body: { detail: [{ loc: ['body', 'generated_video_inputs', 'resolution'], msg: "Resolution '8K' is not offered by this model", type: 'value_error' }] },
+    });
     const result = await run({ prompt: 'p', resolution: '8K' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("Hedra rejected the request (HTTP 422, POST /generations):%0A- generated_video_inputs.resolution: Resolution '8K' is not offered by this model");
+    expect(result.stdout).toContain(
+      "Hedra rejected the request (HTTP 422, POST /generations):%0A- generated_video_inputs.resolution: Resolution '8K' is not offered by this model",
+    );
   });
   it('insufficient credits', async () => {
-    server.inject({ method: 'POST', path: '/generations', status: 402, body: { error: { type: 'INSUFFICIENT_BALANCE', message: 'Needs 60 credits; 10 available' } } });
+    server.inject({
+      method: 'POST',
+      path: '/generations',
+      status: 402,
+      body: { error: { type: 'INSUFFICIENT_BALANCE', message: 'Needs 60 credits; 10 available' } },
+    });
     const result = await run({ prompt: 'p' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Not enough Hedra credits for this generation (HTTP 402, POST /generations): INSUFFICIENT_BALANCE: Needs 60 credits; 10 available.');
+    expect(result.stdout).toContain(
+      'Not enough Hedra credits for this generation (HTTP 402, POST /generations): INSUFFICIENT_BALANCE: Needs 60 credits; 10 available.',
+    );
   });
   it('another refusal, with a non-JSON body', async () => {
     server.inject({ method: 'POST', path: '/generations', status: 400, body: 'bad request: unsupported model for this account' });
@@ -221,7 +255,11 @@ describe('server refusals are readable', () => {
     });
     const result = await runAction({ 'api-key': 'k', 'base-url': `http://127.0.0.1:${port}/web-app/public`, prompt: 'p', timeout: '3s' });
     // A refused connection sent nothing, so there is nothing to look for before posting again.
-    expect(result.stdout).toMatch(new RegExp(`POST /generations: No answer from 127.0.0.1:${port} to POST /generations: connect ECONNREFUSED 127.0.0.1:${port}; generation \\S+ does not exist, so posting again with the same id in`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `POST /generations: No answer from 127.0.0.1:${port} to POST /generations: connect ECONNREFUSED 127.0.0.1:${port}; generation \\S+ does not exist, so posting again with the same id in`,
+      ),
+    );
     expect(result.stdout).not.toContain('GET /generations/');
     expect(result.code).toBe(1);
     const id = JSON.parse(result.outputs.request).generation_id;
@@ -232,7 +270,10 @@ describe('server refusals are readable', () => {
 describe('prompt-file', () => {
   it('fills prompt from a file in the repository', async () => {
     const long = `A long prompt\nover several lines: ${'detail '.repeat(200)}end`;
-    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', 'prompt-file': 'prompts/fox.txt' }, { files: { 'prompts/fox.txt': `${long}\n\n` } });
+    const result = await runAction(
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', 'prompt-file': 'prompts/fox.txt' },
+      { files: { 'prompts/fox.txt': `${long}\n\n` } },
+    );
     expect(result.code).toBe(0);
     expect(onlyCreate().generated_video_inputs.text_prompt).toBe(long);
   });
@@ -269,4 +310,3 @@ describe('the log', () => {
     expect(result.stdout).toMatch(/::group::Waiting for generation \S+\n[\s\S]*::endgroup::\n[\s\S]*::group::Downloading\n[\s\S]*::endgroup::/);
   });
 });
-

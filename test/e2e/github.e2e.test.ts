@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGitHubStandIn, type GitHubStandIn } from '../server/github-server.ts';
-import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
+import { type GitHubStandIn, startGitHubStandIn } from '../server/github-server.ts';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { runAction } from './run-action.ts';
 
 let hedra: HedraServer;
@@ -37,7 +37,17 @@ function eventFile(payload: unknown): string {
 const run = (inputs: Record<string, string>, event: unknown = {}, eventName = 'push') =>
   runAction(
     { 'api-key': hedra.apiKey, 'base-url': hedra.baseUrl, 'github-token': github.token, type: 'image', prompt: 'a release cover', ...inputs },
-    { env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: github.repository, GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: eventFile(event), GITHUB_WORKFLOW: 'media', GITHUB_JOB: 'cover', GITHUB_ACTION: 'hedra' } },
+    {
+      env: {
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOSITORY: github.repository,
+        GITHUB_EVENT_NAME: eventName,
+        GITHUB_EVENT_PATH: eventFile(event),
+        GITHUB_WORKFLOW: 'media',
+        GITHUB_JOB: 'cover',
+        GITHUB_ACTION: 'hedra',
+      },
+    },
   );
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

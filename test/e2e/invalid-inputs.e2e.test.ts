@@ -2,7 +2,7 @@
 // request, with a message that names the input as the workflow spells it,
 // exits non-zero, and shows no stack trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { runAction } from './run-action.ts';
 
 const A = '11111111-1111-4111-8111-111111111111';

@@ -1,11 +1,11 @@
 // Files in, files out, through the committed bundle: local uploads, waiting,
 // downloads, batches, resume, error outcomes, deadlines and the job summary.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
-import { runAction, type RunOptions } from './run-action.ts';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { type RunOptions, runAction } from './run-action.ts';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const VOICE = '44444444-4444-4444-8444-444444444444';
@@ -47,10 +47,19 @@ describe('a video from a local image and a local audio file', () => {
 
     // Assets: created with the files' names and kinds, under the ids the action reserved, bytes identical.
     const created = calls('POST', '/assets').map((r) => r.body as Record<string, string>);
-    expect(created.map((b) => [b.name, b.type]).sort()).toEqual([['fox.png', 'image'], ['notes.mp3', 'audio']]);
+    expect(created.map((b) => [b.name, b.type]).sort()).toEqual([
+      ['fox.png', 'image'],
+      ['notes.mp3', 'audio'],
+    ]);
     const inputIds = JSON.parse(result.outputs['input-asset-ids']);
     expect(inputIds).toEqual({ image: expect.any(String), audio: expect.any(String) });
-    expect(server.assets.get(inputIds.image)?.upload).toMatchObject({ bytes: image.length, sha256: sha(image), via: 'multipart', contentType: 'image/png', filename: 'fox.png' });
+    expect(server.assets.get(inputIds.image)?.upload).toMatchObject({
+      bytes: image.length,
+      sha256: sha(image),
+      via: 'multipart',
+      contentType: 'image/png',
+      filename: 'fox.png',
+    });
     expect(server.assets.get(inputIds.audio)?.upload).toMatchObject({ bytes: audio.length, sha256: sha(audio), contentType: 'audio/mpeg' });
     expect(created.map((b) => b.reserved_asset_id).sort()).toEqual([inputIds.image, inputIds.audio].sort());
 
@@ -81,7 +90,14 @@ describe('a video from a local image and a local audio file', () => {
     // The manifest carries everything.
     const manifest = JSON.parse(readFileSync(result.outputs['results-file'], 'utf8'));
     expect(manifest.generations).toEqual([
-      expect.objectContaining({ generation_id: result.outputs['generation-id'], asset_id: assetId, status: 'complete', path: expectedPath, bytes: downloaded.length, sha256: sha(downloaded) }),
+      expect.objectContaining({
+        generation_id: result.outputs['generation-id'],
+        asset_id: assetId,
+        status: 'complete',
+        path: expectedPath,
+        bytes: downloaded.length,
+        sha256: sha(downloaded),
+      }),
     ]);
     expect(manifest.input_asset_ids).toEqual(inputIds);
 
@@ -199,17 +215,27 @@ describe('resume and wait: false', () => {
   it('says so when the generation to resume does not exist', async () => {
     const result = await run({ 'generation-id': '99999999-9999-4999-8999-999999999999' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Hedra answered HTTP 404 to GET /generations/99999999-9999-4999-8999-999999999999/status: Generation 99999999-9999-4999-8999-999999999999 not found.');
+    expect(result.stdout).toContain(
+      'Hedra answered HTTP 404 to GET /generations/99999999-9999-4999-8999-999999999999/status: Generation 99999999-9999-4999-8999-999999999999 not found.',
+    );
   });
 });
 
 describe('outcomes', () => {
-  it('fails with Hedra\'s error type, message, reason and credits', async () => {
-    server.behaviour.errorFor = () => ({ type: 'MODERATION_FAILED', message: 'The image shows a real person', reason_code: 'MODERATION_LIKENESS', credits_needed: 40, credits_available: 12 });
+  it("fails with Hedra's error type, message, reason and credits", async () => {
+    server.behaviour.errorFor = () => ({
+      type: 'MODERATION_FAILED',
+      message: 'The image shows a real person',
+      reason_code: 'MODERATION_LIKENESS',
+      credits_needed: 40,
+      credits_available: 12,
+    });
     const result = await run({ type: 'image', prompt: 'a portrait' });
     expect(result.code).toBe(1);
     const id = result.outputs['generation-id'];
-    expect(result.stdout).toContain(`Generation ${id} failed: MODERATION_FAILED: The image shows a real person (reason MODERATION_LIKENESS; 40 credits needed; 12 available).`);
+    expect(result.stdout).toContain(
+      `Generation ${id} failed: MODERATION_FAILED: The image shows a real person (reason MODERATION_LIKENESS; 40 credits needed; 12 available).`,
+    );
     expect(result.outputs.status).toBe('error');
     expect(result.outputs.path).toBe('');
     expect(result.summary).toContain('### Hedra image: error');

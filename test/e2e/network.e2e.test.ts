@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
-import { startProxy, type RecordingProxy } from '../server/proxy.ts';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { type RecordingProxy, startProxy } from '../server/proxy.ts';
 import { runAction } from './run-action.ts';
 
 describe('a proxy from the environment', () => {
@@ -30,7 +30,10 @@ describe('a proxy from the environment', () => {
   });
   it('is bypassed for hosts in NO_PROXY', async () => {
     proxy.targets.length = 0;
-    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' }, { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
+    const result = await runAction(
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' },
+      { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } },
+    );
     expect(result.code).toBe(0);
     expect(proxy.targets).toEqual([]);
   });
@@ -40,7 +43,27 @@ describe('a certificate authority of your own', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hedra-tls-'));
   let server: HedraServer;
   beforeAll(async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     server = await startHedraServer({
       tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
       timings: { queued: 0, processing: 200, finalizing: 0 },
@@ -49,7 +72,10 @@ describe('a certificate authority of your own', () => {
   afterAll(() => server.close());
 
   it('is trusted through NODE_EXTRA_CA_CERTS, downloads included', async () => {
-    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' }, { env: { NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') } });
+    const result = await runAction(
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' },
+      { env: { NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') } },
+    );
     expect(result.code).toBe(0);
     expect(server.baseUrl.startsWith('https://')).toBe(true);
     expect(result.outputs.path).toMatch(/\.png$/);

@@ -1,7 +1,7 @@
 // Runs the committed dist/index.js as the runner does: a child process whose
 // environment carries INPUT_<NAME> for every input (action.yml's defaults
 // applied, then the step's `with:`), and the runner's file commands.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -2,7 +2,7 @@
 // anywhere the run could leave it (stdout, stderr, outputs, summary, state,
 // env and path files, and every file under RUNNER_TEMP and the workspace), in
 // any form a log or a file could carry it.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Base64 (and base64url) of the key at each of the three byte alignments, without the groups it shares with its neighbours. */

@@ -1,13 +1,14 @@
 // Secrets and cancellation through the bundle. (Every run of the bundle in
 // every test is also scanned for the key: see run-action.ts.)
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHedraServer, type HedraServer } from '../server/hedra-server.ts';
-import { runAction } from './run-action.ts';
-import { filesUnder } from './faults/matrix.ts';
+
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { filesUnder } from './faults/matrix.ts';
+import { runAction } from './run-action.ts';
 
 let server: HedraServer;
 beforeAll(async () => {
@@ -51,10 +52,15 @@ describe('untrusted triggers', () => {
   it('warns when pull_request_target runs for a fork', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'event-'));
     const event = join(dir, 'event.json');
-    writeFileSync(event, JSON.stringify({ pull_request: { head: { repo: { full_name: 'mallory/fork', fork: true } }, base: { repo: { full_name: 'acme/site' } } } }));
+    writeFileSync(
+      event,
+      JSON.stringify({ pull_request: { head: { repo: { full_name: 'mallory/fork', fork: true } }, base: { repo: { full_name: 'acme/site' } } } }),
+    );
     const result = await runAction(inputs({ 'dry-run': 'true' }), { env: { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: event } });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("::warning title=Untrusted trigger::This run was triggered by pull_request_target for a pull request from mallory/fork: it spends this repository's paid Hedra credits");
+    expect(result.stdout).toContain(
+      "::warning title=Untrusted trigger::This run was triggered by pull_request_target for a pull request from mallory/fork: it spends this repository's paid Hedra credits",
+    );
   });
 });
 
@@ -63,7 +69,12 @@ describe('cancellation', () => {
   // [phase, as the message says it, arrange, "in that phase now" (with a partial download on disk for the last)]
   const phases: [string, string, (s: HedraServer) => void, (s: HedraServer, temp: string) => boolean][] = [
     ['upload', 'uploading', (s) => s.fault('upload', { kind: 'hang' }), (s) => s.requests.some((r) => r.path.endsWith('/upload'))],
-    ['wait', 'waiting', (s) => (s.behaviour.timings = { queued: 0, processing: 600_000, finalizing: 0 }), (s) => s.requests.some((r) => r.path.endsWith('/status'))],
+    [
+      'wait',
+      'waiting',
+      (s) => (s.behaviour.timings = { queued: 0, processing: 600_000, finalizing: 0 }),
+      (s) => s.requests.some((r) => r.path.endsWith('/status')),
+    ],
     [
       'download',
       'downloading',

@@ -64,7 +64,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
-    if (req.headers.authorization !== `token ${state.token}` && req.headers.authorization !== `Bearer ${state.token}`) return send(401, { message: 'Bad credentials' });
+    if (req.headers.authorization !== `token ${state.token}` && req.headers.authorization !== `Bearer ${state.token}`)
+      return send(401, { message: 'Bad credentials' });
     const denied = () => send(403, { message: 'Resource not accessible by integration' });
     const base = `/repos/${state.repository}`;
     const path = url.pathname;
@@ -90,12 +91,21 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
       const r = state.releases.find((x) => x.id === Number(m![1]))!;
       const name = url.searchParams.get('name') ?? '';
       if (r.assets.some((a) => a.name === name)) return send(422, { message: 'Validation Failed', errors: [{ code: 'already_exists' }] });
-      const asset = { id: nextId++, name, size: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), content_type: String(req.headers['content-type']) };
+      const asset = {
+        id: nextId++,
+        name,
+        size: raw.length,
+        sha256: createHash('sha256').update(raw).digest('hex'),
+        content_type: String(req.headers['content-type']),
+      };
       r.assets.push(asset);
       return send(201, { id: asset.id, name, size: asset.size });
     }
     if (req.method === 'GET' && (m = new RegExp(`^${base}/issues/(\\d+)/comments$`).exec(path))) {
-      return send(200, state.comments.filter((c) => c.issue === Number(m![1])).map((c) => ({ id: c.id, body: c.body })));
+      return send(
+        200,
+        state.comments.filter((c) => c.issue === Number(m![1])).map((c) => ({ id: c.id, body: c.body })),
+      );
     }
     if (req.method === 'POST' && (m = new RegExp(`^${base}/issues/(\\d+)/comments$`).exec(path))) {
       if (state.permissions.pullRequests !== 'write') return denied();

@@ -130,9 +130,18 @@ export interface HedraServer {
 
 /** What each generation type produces (GenerationStatusResponse.type is an AssetType). */
 const PRODUCES: Record<string, string> = {
-  video: 'video', image: 'image', image_to_image: 'image', text_to_speech: 'audio', text_to_sound: 'audio',
-  image_upscale: 'image', video_upscale: 'video', audio_isolation: 'audio', speech_to_speech: 'audio',
-  voice_clone: 'voice', video_to_video: 'video', motion_control: 'video',
+  video: 'video',
+  image: 'image',
+  image_to_image: 'image',
+  text_to_speech: 'audio',
+  text_to_sound: 'audio',
+  image_upscale: 'image',
+  video_upscale: 'video',
+  audio_isolation: 'audio',
+  speech_to_speech: 'audio',
+  voice_clone: 'voice',
+  video_to_video: 'video',
+  motion_control: 'video',
 };
 const MEDIA: Record<string, { ext: string; contentType: string }> = {
   video: { ext: 'mp4', contentType: 'video/mp4' },
@@ -177,7 +186,8 @@ function parseJson(raw: Buffer, req: IncomingMessage): any {
 
 function checkBody(path: string, method: string, body: unknown): string {
   const ref = schemaRef(path, method, 'request', body);
-  if (!ref) throw new HttpError(422, detail(['body'], `Input tag ${JSON.stringify((body as any)?.type)} does not match any of the expected tags`, 'union_tag_invalid'));
+  if (!ref)
+    throw new HttpError(422, detail(['body'], `Input tag ${JSON.stringify((body as any)?.type)} does not match any of the expected tags`, 'union_tag_invalid'));
   const problems = validate(ref, body);
   if (problems) throw new HttpError(422, { detail: problems });
   return ref;
@@ -282,8 +292,10 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
   function assetAnswer(asset: StoredAsset): Record<string, unknown> {
     const url = `${origin}/assets-files/${asset.id}`;
     const inner =
-      asset.type === 'image' ? { type: 'uploaded_image', width: 512, height: 512, url }
-        : asset.type === 'audio' ? { type: 'uploaded_audio', duration_ms: 1000, url }
+      asset.type === 'image'
+        ? { type: 'uploaded_image', width: 512, height: 512, url }
+        : asset.type === 'audio'
+          ? { type: 'uploaded_audio', duration_ms: 1000, url }
           : { type: 'uploaded_video', width: 512, height: 512, duration_ms: 1000, url };
     return { id: asset.id, type: asset.type, name: asset.name, created_at: new Date().toISOString(), asset: inner };
   }
@@ -310,10 +322,11 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
       parser.on('error', (error) => reject(new HttpError(400, { detail: `multipart: ${(error as Error).message}` })));
       parser.on('close', () => {
         if (!upload) reject(new HttpError(422, detail(['body', 'file'], 'Field required', 'missing')));
-        else upload.then((u) => {
-          asset.upload = u;
-          resolve(u);
-        }, reject);
+        else
+          upload.then((u) => {
+            asset.upload = u;
+            resolve(u);
+          }, reject);
       });
       req.pipe(parser);
     });
@@ -348,7 +361,15 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     const createdAt = new Date(now).toISOString();
     const { queued, processing, finalizing } = behaviour.timings;
     const eta = Math.ceil((queued + processing + finalizing) / 1000);
-    const answer: Record<string, unknown> = { ...body, id: first.id, asset_id: first.assetId, created_at: createdAt, status: 'queued', progress: 0, eta_sec: eta };
+    const answer: Record<string, unknown> = {
+      ...body,
+      id: first.id,
+      asset_id: first.assetId,
+      created_at: createdAt,
+      status: 'queued',
+      progress: 0,
+      eta_sec: eta,
+    };
     if (spec.components.schemas[ref.split('/').pop()!.replace('Request', 'Response')]?.properties?.batch_results) {
       answer.batch_results = created.map((job) => ({ id: job.id, asset_id: job.assetId, created_at: createdAt, status: 'queued', progress: 0, eta_sec: eta }));
     }
@@ -366,13 +387,22 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     if (elapsed < queued + processing) return { ...base, status: 'processing', progress: Math.round(((elapsed - queued) / processing) * 100) / 100 };
     const failure = behaviour.errorFor?.(job);
     if (failure !== undefined) {
-      return typeof failure === 'string' ? { ...base, status: 'error', progress: 1, error_message: failure } : { ...base, status: 'error', progress: 1, error: failure };
+      return typeof failure === 'string'
+        ? { ...base, status: 'error', progress: 1, error_message: failure }
+        : { ...base, status: 'error', progress: 1, error: failure };
     }
     if (elapsed < queued + processing + finalizing) return { ...base, status: 'finalizing', progress: 1 };
     const media = MEDIA[kind];
     if (!media) return { ...base, status: 'complete', progress: 1 };
     const path = `/media/${job.assetId}.${media.ext}`;
-    return { ...base, status: 'complete', progress: 1, url: `${origin}${path}`, download_url: presigned(path), streaming_url: `${origin}/stream/${job.assetId}.m3u8` };
+    return {
+      ...base,
+      status: 'complete',
+      progress: 1,
+      url: `${origin}${path}`,
+      download_url: presigned(path),
+      streaming_url: `${origin}/stream/${job.assetId}.m3u8`,
+    };
   }
 
   function serveMedia(res: ServerResponse, url: URL, fault: Fault | undefined): number {
@@ -417,7 +447,13 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     return 200;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL, record: RecordedRequest, fault: Fault | undefined): Promise<[number, unknown] | undefined> {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    record: RecordedRequest,
+    fault: Fault | undefined,
+  ): Promise<[number, unknown] | undefined> {
     if (req.method === 'GET' && url.pathname.startsWith('/media/')) {
       await readBody(req);
       record.status = serveMedia(res, url, fault);

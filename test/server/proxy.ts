@@ -1,7 +1,7 @@
 // A forward proxy on 127.0.0.1 that records what went through it: CONNECT
 // tunnels (what undici's proxy agent uses) and absolute-form requests.
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 
 export interface RecordingProxy {
   url: string;

@@ -2,9 +2,9 @@
 // ../shared/hedra-api/openapi-v2.json, kept equal by a test), with Ajv's
 // JSON Schema 2020-12 validator: OpenAPI 3.1 schemas are that dialect.
 import { readFileSync } from 'node:fs';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { ErrorObject, ValidateFunction } from 'ajv';
 
 type Json = Record<string, any>;
 
@@ -34,9 +34,7 @@ function validator(ref: string): ValidateFunction {
 
 function jsonBody(path: string, method: string, where: 'request' | 'response'): Json {
   const op = spec.paths[path][method];
-  return where === 'request'
-    ? op.requestBody.content[Object.keys(op.requestBody.content)[0]].schema
-    : op.responses['200'].content['application/json'].schema;
+  return where === 'request' ? op.requestBody.content[Object.keys(op.requestBody.content)[0]].schema : op.responses['200'].content['application/json'].schema;
 }
 
 /** The schema $ref for a body: the discriminator's mapping where the spec has one, the plain $ref otherwise. */

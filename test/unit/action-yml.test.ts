@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderTables, withTables } from '../../scripts/readme-tables.ts';
 import { INPUT_DEFAULTS } from '../../src/inputs.ts';
 import { OUTPUT_NAMES } from '../../src/outputs.ts';
-import { ROOT, actionYml } from '../e2e/run-action.ts';
-import { renderTables, withTables } from '../../scripts/readme-tables.ts';
+import { actionYml, ROOT } from '../e2e/run-action.ts';
 
 describe('action.yml', () => {
   it('declares exactly the inputs the code reads, with the same defaults', () => {

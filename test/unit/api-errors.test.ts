@@ -5,10 +5,12 @@ const OP = 'POST /generations';
 
 describe('apiError', () => {
   it('lists 422 details as field: message lines', () => {
-    const body = { detail: [
-      { loc: ['body', 'generated_video_inputs', 'duration_ms'], msg: 'Input should be a valid integer', type: 'int_type' },
-      { loc: ['body', 'generated_video_inputs', 'multi_prompt', 0, 'prompt'], msg: 'Field required', type: 'missing' },
-    ] };
+    const body = {
+      detail: [
+        { loc: ['body', 'generated_video_inputs', 'duration_ms'], msg: 'Input should be a valid integer', type: 'int_type' },
+        { loc: ['body', 'generated_video_inputs', 'multi_prompt', 0, 'prompt'], msg: 'Field required', type: 'missing' },
+      ],
+    };
     const error = apiError(422, JSON.stringify(body), OP);
     expect(error.message).toBe(
       'Hedra rejected the request (HTTP 422, POST /generations):\n- generated_video_inputs.duration_ms: Input should be a valid integer\n- generated_video_inputs.multi_prompt[0].prompt: Field required',
@@ -22,7 +24,9 @@ describe('apiError', () => {
     expect(apiError(403, '', OP).message).toMatch(/^Hedra refused the API key \(HTTP 403, POST \/generations\)\. Check/);
   });
   it('recognises missing credits by status or by error type', () => {
-    expect(apiError(402, '{"detail":"Payment required"}', OP).message).toMatch(/^Not enough Hedra credits for this generation \(HTTP 402, POST \/generations\): Payment required\./);
+    expect(apiError(402, '{"detail":"Payment required"}', OP).message).toMatch(
+      /^Not enough Hedra credits for this generation \(HTTP 402, POST \/generations\): Payment required\./,
+    );
     const body = { error: { type: 'INSUFFICIENT_BALANCE', message: 'Needs 40 credits, 12 left', credits_needed: 40, credits_available: 12 } };
     expect(apiError(400, JSON.stringify(body), OP).message).toMatch(/^Not enough Hedra credits .*HTTP 400.*INSUFFICIENT_BALANCE: Needs 40 credits, 12 left/);
   });

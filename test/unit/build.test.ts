@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { schemaRef, validate } from '../server/spec.ts';
 import { build, buildError, ID } from '../helpers/build.ts';
+import { schemaRef, validate } from '../server/spec.ts';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
@@ -17,11 +17,30 @@ function specErrors(body: Record<string, unknown>) {
 const EVERY_INPUT: [string, Record<string, string>, Record<string, unknown>][] = [
   [
     'video',
-    { prompt: 'p', image: A, 'end-image': B, audio: C, video: A, resolution: '720p', 'aspect-ratio': '16:9', duration: '5s', seed: '7', name: 'n', 'batch-size': '1' },
     {
-      type: 'video', name: 'n', start_keyframe_id: A, end_keyframe_id: B, audio_id: C, video_id: A, batch_size: 1,
+      prompt: 'p',
+      image: A,
+      'end-image': B,
+      audio: C,
+      video: A,
+      resolution: '720p',
+      'aspect-ratio': '16:9',
+      duration: '5s',
+      seed: '7',
+      name: 'n',
+      'batch-size': '1',
+    },
+    {
+      type: 'video',
+      name: 'n',
+      start_keyframe_id: A,
+      end_keyframe_id: B,
+      audio_id: C,
+      video_id: A,
+      batch_size: 1,
       generated_video_inputs: { text_prompt: 'p', resolution: '720p', aspect_ratio: '16:9', duration_ms: 5000, seed: 7 },
-      ai_model_id: CHARACTER_3, generation_id: ID(1),
+      ai_model_id: CHARACTER_3,
+      generation_id: ID(1),
     },
   ],
   [
@@ -39,38 +58,20 @@ const EVERY_INPUT: [string, Record<string, string>, Record<string, unknown>][] =
     { text: 'hello', 'voice-id': VOICE, name: 'n' },
     { type: 'text_to_speech', text: 'hello', voice_id: VOICE, name: 'n', generation_id: ID(1) },
   ],
-  [
-    'text_to_sound',
-    { text: 'rain', duration: '2.5s' },
-    { type: 'text_to_sound', text: 'rain', duration_seconds: 2.5, generation_id: ID(1) },
-  ],
-  [
-    'image_upscale',
-    { image: A, resolution: '4K' },
-    { type: 'image_upscale', image_id: A, target_resolution: '4K', generation_id: ID(1) },
-  ],
-  [
-    'video_upscale',
-    { video: B, resolution: '1080p' },
-    { type: 'video_upscale', video_id: B, target_resolution: '1080p', generation_id: ID(1) },
-  ],
+  ['text_to_sound', { text: 'rain', duration: '2.5s' }, { type: 'text_to_sound', text: 'rain', duration_seconds: 2.5, generation_id: ID(1) }],
+  ['image_upscale', { image: A, resolution: '4K' }, { type: 'image_upscale', image_id: A, target_resolution: '4K', generation_id: ID(1) }],
+  ['video_upscale', { video: B, resolution: '1080p' }, { type: 'video_upscale', video_id: B, target_resolution: '1080p', generation_id: ID(1) }],
   ['audio_isolation', { audio: C }, { type: 'audio_isolation', audio_id: C, generation_id: ID(1) }],
-  [
-    'speech_to_speech',
-    { audio: C, 'voice-id': VOICE },
-    { type: 'speech_to_speech', audio_id: C, voice_id: VOICE, generation_id: ID(1) },
-  ],
+  ['speech_to_speech', { audio: C, 'voice-id': VOICE }, { type: 'speech_to_speech', audio_id: C, voice_id: VOICE, generation_id: ID(1) }],
   ['voice_clone', { audio: C, name: 'My voice' }, { type: 'voice_clone', audio_id: C, name: 'My voice', generation_id: ID(1) }],
-  [
-    'video_to_video',
-    { video: B, prompt: 'make it noir' },
-    { type: 'video_to_video', video_id: B, prompt: 'make it noir', generation_id: ID(1) },
-  ],
+  ['video_to_video', { video: B, prompt: 'make it noir' }, { type: 'video_to_video', video_id: B, prompt: 'make it noir', generation_id: ID(1) }],
   [
     'motion_control',
     { video: B, image: A, prompt: 'dance', resolution: '720p', 'aspect-ratio': '9:16', duration: '1.5m', seed: '1' },
     {
-      type: 'motion_control', video_id: B, start_keyframe_id: A,
+      type: 'motion_control',
+      video_id: B,
+      start_keyframe_id: A,
       generated_video_inputs: { text_prompt: 'dance', resolution: '720p', aspect_ratio: '9:16', duration_ms: 90000, seed: 1 },
       generation_id: ID(1),
     },
@@ -171,7 +172,9 @@ describe('inputs a type does not use', () => {
     expect(await buildError({ type: 'text_to_speech', text: 't', 'voice-id': VOICE, prompt: 'p' })).toBe(
       'Input "prompt" is not used by type text_to_speech; it is used by video, image, image_to_image, video_to_video, motion_control. Remove it, or choose one of those types.',
     );
-    expect(await buildError({ type: 'audio_isolation', audio: A, 'batch-size': '2' })).toMatch(/"batch-size" is not used by type audio_isolation; it is used by video, image, image_to_image/);
+    expect(await buildError({ type: 'audio_isolation', audio: A, 'batch-size': '2' })).toMatch(
+      /"batch-size" is not used by type audio_isolation; it is used by video, image, image_to_image/,
+    );
     expect(await buildError({ type: 'image', prompt: 'p', 'end-image': A })).toMatch(/"end-image" is not used by type image; it is used by video\./);
   });
 });
@@ -192,11 +195,23 @@ describe('bounds and formats', () => {
     [{ type: 'text_to_speech', text: 't', 'voice-id': VOICE, request: 'stability: -0.1' }, /field stability must be at least 0/],
     [{ type: 'text_to_speech', text: 't', 'voice-id': VOICE, request: 'language: Klingon' }, /field language must be one of "Chinese".*"auto"/],
     [{ type: 'text_to_sound', text: 't', request: 'prompt_influence: 2' }, /field prompt_influence must be at most 1/],
-    [{ prompt: 'p', request: 'generated_video_inputs: {character_orientation: side}' }, /field generated_video_inputs.character_orientation must be one of "video", "image"/],
+    [
+      { prompt: 'p', request: 'generated_video_inputs: {character_orientation: side}' },
+      /field generated_video_inputs.character_orientation must be one of "video", "image"/,
+    ],
     [{ prompt: 'p', request: 'generated_video_inputs: {shot_type: wide}' }, /field generated_video_inputs.shot_type must be "customize"/],
-    [{ prompt: 'p', request: 'generated_video_inputs: {multi_prompt: [{prompt: a, duration_ms: 2000}]}' }, /field generated_video_inputs.multi_prompt\[0\].duration_ms must be at least 3000/],
-    [{ prompt: 'p', request: 'generated_video_inputs: {multi_prompt: [{prompt: a, duration_ms: 16000}]}' }, /multi_prompt\[0\].duration_ms must be at most 15000/],
-    [{ prompt: 'p', request: 'generated_video_inputs: {bounding_box_target: [2, 0.5]}' }, /field generated_video_inputs.bounding_box_target\[0\] must be at most 1\./],
+    [
+      { prompt: 'p', request: 'generated_video_inputs: {multi_prompt: [{prompt: a, duration_ms: 2000}]}' },
+      /field generated_video_inputs.multi_prompt\[0\].duration_ms must be at least 3000/,
+    ],
+    [
+      { prompt: 'p', request: 'generated_video_inputs: {multi_prompt: [{prompt: a, duration_ms: 16000}]}' },
+      /multi_prompt\[0\].duration_ms must be at most 15000/,
+    ],
+    [
+      { prompt: 'p', request: 'generated_video_inputs: {bounding_box_target: [2, 0.5]}' },
+      /field generated_video_inputs.bounding_box_target\[0\] must be at most 1\./,
+    ],
     [{ prompt: 'p', request: 'audio_id: 5' }, /field audio_id must be a string, or must be a list\./],
     [{ prompt: 'p', request: 'generated_video_inputs: {enhance_prompt: yes}' }, /field generated_video_inputs.enhance_prompt must be true or false\./],
     [{ type: 'image', prompt: 'p', request: 'reference_image_ids: [not-a-uuid]' }, /field reference_image_ids\[0\] must be a UUID/],
@@ -209,13 +224,21 @@ describe('bounds and formats', () => {
 
   it('accepts the bounds themselves', async () => {
     for (const speed of ['0.7', '1.2']) {
-      const { body } = await build({ type: 'text_to_speech', text: 't', 'voice-id': VOICE, request: `{"speed": ${speed}, "stability": 0, "language": "Chinese,Yue"}` });
+      const { body } = await build({
+        type: 'text_to_speech',
+        text: 't',
+        'voice-id': VOICE,
+        request: `{"speed": ${speed}, "stability": 0, "language": "Chinese,Yue"}`,
+      });
       expect(specErrors(body)).toBeNull();
     }
     for (const duration of ['0.5s', '30s']) {
       expect(specErrors((await build({ type: 'text_to_sound', text: 't', duration })).body)).toBeNull();
     }
-    const shots = await build({ prompt: 'p', request: 'generated_video_inputs: {multi_prompt: [{prompt: a, duration_ms: 3000}, {prompt: b, duration_ms: 15000}], shot_type: customize}' });
+    const shots = await build({
+      prompt: 'p',
+      request: 'generated_video_inputs: {multi_prompt: [{prompt: a, duration_ms: 3000}, {prompt: b, duration_ms: 15000}], shot_type: customize}',
+    });
     expect(specErrors(shots.body)).toBeNull();
   });
 
@@ -229,7 +252,10 @@ describe('bounds and formats', () => {
 
 describe('the request input', () => {
   it('merges JSON under the typed inputs', async () => {
-    const { body } = await build({ prompt: 'p', request: '{"generated_video_inputs": {"negative_prompt": "blur", "enhance_prompt": true}, "audio_start_ms": -1000}' });
+    const { body } = await build({
+      prompt: 'p',
+      request: '{"generated_video_inputs": {"negative_prompt": "blur", "enhance_prompt": true}, "audio_start_ms": -1000}',
+    });
     expect(body.generated_video_inputs).toEqual({ text_prompt: 'p', negative_prompt: 'blur', enhance_prompt: true });
     expect(body.audio_start_ms).toBe(-1000);
     expect(specErrors(body)).toBeNull();
@@ -249,14 +275,22 @@ describe('the request input', () => {
     const { body } = await build({ prompt: 'p', request: yaml });
     expect(body.generated_video_inputs).toMatchObject({
       text_prompt: 'p',
-      multi_prompt: [{ prompt: 'wide shot', duration_ms: 4000 }, { prompt: 'close-up', duration_ms: 5000 }],
+      multi_prompt: [
+        { prompt: 'wide shot', duration_ms: 4000 },
+        { prompt: 'close-up', duration_ms: 5000 },
+      ],
       bounding_box_target: [0.5, 0.4],
     });
     expect(body.reference_image_ids).toEqual([A, B]);
     expect(specErrors(body)).toBeNull();
   });
   it('takes video_to_video elements', async () => {
-    const { body } = await build({ type: 'video_to_video', video: A, prompt: '@Element1 walks', request: `elements:\n  - frontal_image_asset_id: ${B}\n    reference_image_asset_ids: [${C}]\nkeep_audio: false` });
+    const { body } = await build({
+      type: 'video_to_video',
+      video: A,
+      prompt: '@Element1 walks',
+      request: `elements:\n  - frontal_image_asset_id: ${B}\n    reference_image_asset_ids: [${C}]\nkeep_audio: false`,
+    });
     expect(body.elements).toEqual([{ frontal_image_asset_id: B, reference_image_asset_ids: [C] }]);
     expect(specErrors(body)).toBeNull();
   });
@@ -277,13 +311,17 @@ describe('the request input', () => {
     expect(await buildError({ prompt: 'p', request: 'generated_video_inputs: {duraton_ms: 5000}' })).toBe(
       'Input "request": unknown field "duraton_ms" in generated_video_inputs for type video. Did you mean "duration_ms"?',
     );
-    expect(await buildError({ type: 'image', prompt: 'p', request: '{"negativ_prompt": "x"}' })).toMatch(/unknown field "negativ_prompt" for type image. Did you mean "negative_prompt"\?/);
+    expect(await buildError({ type: 'image', prompt: 'p', request: '{"negativ_prompt": "x"}' })).toMatch(
+      /unknown field "negativ_prompt" for type image. Did you mean "negative_prompt"\?/,
+    );
     expect(await buildError({ prompt: 'p', request: 'generated_video_inputs: {multi_prompt: [{promt: a, duration_ms: 4000}]}' })).toMatch(
       /unknown field "promt" in generated_video_inputs.multi_prompt\[0\].*Did you mean "prompt"\?/,
     );
   });
   it('rejects text that is not a mapping, with the reason', async () => {
-    expect(await buildError({ prompt: 'p', request: '[1, 2]' })).toBe('Input "request" must be a mapping of request fields (a JSON object or YAML mapping), got a list.');
+    expect(await buildError({ prompt: 'p', request: '[1, 2]' })).toBe(
+      'Input "request" must be a mapping of request fields (a JSON object or YAML mapping), got a list.',
+    );
     expect(await buildError({ prompt: 'p', request: 'just words' })).toMatch(/got a string/);
     expect(await buildError({ prompt: 'p', request: '{"a": ' })).toMatch(/^Input "request" is neither a JSON object nor a YAML mapping:/);
     expect(await buildError({ prompt: 'p', request: 'seed: 1\nseed: 2' })).toMatch(/neither a JSON object nor a YAML mapping: .*[Mm]ap keys must be unique/);

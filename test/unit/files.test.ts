@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,7 +58,11 @@ describe('planUploads', () => {
       [['image', 'end-image'], 'a.png', 'image', 'image/png', 3, ID(101)],
       [['video'], 'v.mp4', 'video', 'video/mp4', 3, ID(102)],
     ]);
-    expect(settings.values).toMatchObject({ image: { kind: 'asset', id: ID(101) }, 'end-image': { kind: 'asset', id: ID(101) }, video: { kind: 'asset', id: ID(102) } });
+    expect(settings.values).toMatchObject({
+      image: { kind: 'asset', id: ID(101) },
+      'end-image': { kind: 'asset', id: ID(101) },
+      video: { kind: 'asset', id: ID(102) },
+    });
   });
   it('leaves asset ids and URLs alone', async () => {
     const { settings, uploads } = await plan({ image: 'https://x.test/a.png', audio: ID(7) });

@@ -3,11 +3,23 @@ import { createdIds, idOutputs } from '../../src/outputs.ts';
 
 describe('createdIds', () => {
   it('orders batch results by the ids the action chose', () => {
-    const created = { id: 'g2', batch_results: [{ id: 'g2', asset_id: 'a2' }, { id: 'g1', asset_id: 'a1' }] };
+    const created = {
+      id: 'g2',
+      batch_results: [
+        { id: 'g2', asset_id: 'a2' },
+        { id: 'g1', asset_id: 'a1' },
+      ],
+    };
     expect(createdIds(['g1', 'g2'], created)).toEqual({ generationIds: ['g1', 'g2'], assetIds: ['a1', 'a2'] });
   });
   it('keeps the server order when it does not echo the ids', () => {
-    const created = { id: 'x', batch_results: [{ id: 'x', asset_id: 'a1' }, { id: null, asset_id: 'a2' }] };
+    const created = {
+      id: 'x',
+      batch_results: [
+        { id: 'x', asset_id: 'a1' },
+        { id: null, asset_id: 'a2' },
+      ],
+    };
     expect(createdIds(['g1', 'g2'], created)).toEqual({ generationIds: ['x', 'g2'], assetIds: ['a1', 'a2'] });
   });
   it('uses id and asset_id when there are no batch results', () => {
@@ -39,7 +51,14 @@ describe('renderSummary', () => {
       items: [
         {
           generationId: 'g1',
-          status: { id: 'g1', asset_id: 'a1', type: 'image', status: 'complete', url: 'https://cdn.test/x.png?sig=SECRET', download_url: 'https://cdn.test/x.png?X-Amz-Signature=SECRET' },
+          status: {
+            id: 'g1',
+            asset_id: 'a1',
+            type: 'image',
+            status: 'complete',
+            url: 'https://cdn.test/x.png?sig=SECRET',
+            download_url: 'https://cdn.test/x.png?X-Amz-Signature=SECRET',
+          },
           file: { path: '/tmp/out/a|1.png', bytes: 2048, sha256: 'ab'.repeat(32) },
         },
       ],

@@ -1,18 +1,19 @@
 // Property-based: whatever a workflow passes, the action either builds a
 // request the real API's schema accepts, or stops with a user error that
 // names an input it was given. It never crashes.
-import fc from 'fast-check';
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planUploads } from '../../src/assets.ts';
 import { InputError } from '../../src/errors.ts';
 import { INPUT_NAMES, parseInputs } from '../../src/inputs.ts';
 import { buildRequest } from '../../src/request/build.ts';
 import { GENERATION_TYPES } from '../../src/variants.ts';
-import { schemaRef, validate } from '../server/spec.ts';
 import { envFrom, ID } from '../helpers/build.ts';
+import { schemaRef, validate } from '../server/spec.ts';
 
 const workspace = mkdtempSync(join(tmpdir(), 'hedra-prop-'));
 
@@ -57,7 +58,33 @@ const VALID_BASE: Record<string, Record<string, string>> = {
 const value = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
-  fc.constantFrom('', ' ', '0', '-1', '9', '1.5', '5s', '1.5m', '10ms', '31s', 'true', 'False', 'yes', 'https://x.test/a.png', 'http://x', 'a.png', 'x.mp3', '../etc/passwd', '{', '[]', 'null', '{"seed": 1}', 'a: [1', ID(1), ID(1).toUpperCase()),
+  fc.constantFrom(
+    '',
+    ' ',
+    '0',
+    '-1',
+    '9',
+    '1.5',
+    '5s',
+    '1.5m',
+    '10ms',
+    '31s',
+    'true',
+    'False',
+    'yes',
+    'https://x.test/a.png',
+    'http://x',
+    'a.png',
+    'x.mp3',
+    '../etc/passwd',
+    '{',
+    '[]',
+    'null',
+    '{"seed": 1}',
+    'a: [1',
+    ID(1),
+    ID(1).toUpperCase(),
+  ),
   fc.integer().map(String),
   fc.double().map(String),
   fc.json(),
@@ -102,11 +129,14 @@ describe('any combination of inputs', () => {
   });
   it('names an undeclared input, whatever it is called', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.stringMatching(/^[a-z][a-z0-9_-]{0,20}$/).filter((n) => !(INPUT_NAMES as string[]).includes(n)), async (name) => {
-        const error = await prepare({ prompt: 'p' }, { [`INPUT_${name.toUpperCase()}`]: 'x' }).catch((e) => e);
-        expect(error).toBeInstanceOf(InputError);
-        expect(error.message).toContain(`Unexpected input "${name}"`);
-      }),
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z][a-z0-9_-]{0,20}$/).filter((n) => !(INPUT_NAMES as string[]).includes(n)),
+        async (name) => {
+          const error = await prepare({ prompt: 'p' }, { [`INPUT_${name.toUpperCase()}`]: 'x' }).catch((e) => e);
+          expect(error).toBeInstanceOf(InputError);
+          expect(error.message).toContain(`Unexpected input "${name}"`);
+        },
+      ),
       { numRuns: 100 },
     );
   });

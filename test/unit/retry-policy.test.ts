@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { POLICY, backoffDelay, decide, isRetryable, parseRetryAfter } from '../../src/http/retry-policy.ts';
+import { backoffDelay, decide, isRetryable, POLICY, parseRetryAfter } from '../../src/http/retry-policy.ts';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const later = (ms: number) => NOW + ms;
@@ -8,9 +8,11 @@ describe('isRetryable', () => {
   it.each([408, 429, 500, 502, 503, 504, 599])('retries HTTP %i', (status) => expect(isRetryable({ kind: 'status', status })).toBe(true));
   it.each([400, 401, 402, 403, 404, 409, 422])('never retries HTTP %i', (status) => expect(isRetryable({ kind: 'status', status })).toBe(false));
   it.each(['ECONNRESET', 'ECONNREFUSED', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'EAI_AGAIN', undefined])('retries a lost connection (%s)', (code) =>
-    expect(isRetryable({ kind: 'network', code })).toBe(true));
+    expect(isRetryable({ kind: 'network', code })).toBe(true),
+  );
   it.each(['ENOTFOUND', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED'])('does not retry what another attempt cannot fix (%s)', (code) =>
-    expect(isRetryable({ kind: 'network', code })).toBe(false));
+    expect(isRetryable({ kind: 'network', code })).toBe(false),
+  );
 });
 
 describe('parseRetryAfter', () => {
@@ -43,8 +45,14 @@ describe('decide', () => {
   });
   it('backs off otherwise, and stops after the last attempt or at the deadline', () => {
     expect(decide({ kind: 'status', status: 503 }, 2, NOW, later(60_000), half)).toEqual({ retry: true, delayMs: 2000 });
-    expect(decide({ kind: 'status', status: 503 }, POLICY.maxAttempts - 1, NOW, later(60_000), half)).toEqual({ retry: false, why: `gave up after ${POLICY.maxAttempts} attempts` });
-    expect(decide({ kind: 'network' }, 4, NOW, later(1000), half)).toEqual({ retry: false, why: 'the deadline set by input "timeout" leaves no time to retry' });
+    expect(decide({ kind: 'status', status: 503 }, POLICY.maxAttempts - 1, NOW, later(60_000), half)).toEqual({
+      retry: false,
+      why: `gave up after ${POLICY.maxAttempts} attempts`,
+    });
+    expect(decide({ kind: 'network' }, 4, NOW, later(1000), half)).toEqual({
+      retry: false,
+      why: 'the deadline set by input "timeout" leaves no time to retry',
+    });
   });
   it('gives no reason for a plain refusal', () => {
     expect(decide({ kind: 'status', status: 400 }, 0, NOW, later(60_000), half)).toEqual({ retry: false });

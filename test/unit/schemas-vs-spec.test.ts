@@ -14,7 +14,9 @@ function zodFields(schema: z.core.$ZodType): { fields: string[]; required: strin
   const shape = (schema._zod.def as any).shape as Record<string, z.core.$ZodType>;
   return {
     fields: Object.keys(shape).sort(),
-    required: Object.keys(shape).filter((k) => !['optional', 'nullable'].includes(shape[k]._zod.def.type) && shape[k]._zod.optin !== 'optional').sort(),
+    required: Object.keys(shape)
+      .filter((k) => !['optional', 'nullable'].includes(shape[k]._zod.def.type) && shape[k]._zod.optin !== 'optional')
+      .sort(),
   };
 }
 

@@ -35,7 +35,13 @@ describe('findSecret', () => {
 describe('redact', () => {
   it('replaces the key in every encoding the logger knows, and URL queries', () => {
     addSecret(KEY);
-    const text = [KEY, encodeURIComponent(KEY), Buffer.from(KEY).toString('base64'), Buffer.from(KEY).toString('hex'), 'https://cdn.test/a.mp4?X-Amz-Signature=abc&x=1'].join(' ');
+    const text = [
+      KEY,
+      encodeURIComponent(KEY),
+      Buffer.from(KEY).toString('base64'),
+      Buffer.from(KEY).toString('hex'),
+      'https://cdn.test/a.mp4?X-Amz-Signature=abc&x=1',
+    ].join(' ');
     const out = redact(text);
     expect(findSecret(KEY, { out }, [])).toEqual([]);
     expect(out).toContain('https://cdn.test/a.mp4?…');

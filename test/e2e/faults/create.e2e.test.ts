@@ -2,7 +2,7 @@
 // attempt whose outcome is unknown the action asks whether the generation
 // exists, adopts it if so, and otherwise posts again with the same id.
 import { describe, expect, it } from 'vitest';
-import { FAULTS, countByStage, expectNoPartialFiles, expectRecovered, fullRun, useServer } from './matrix.ts';
+import { countByStage, expectNoPartialFiles, expectRecovered, FAULTS, fullRun, useServer } from './matrix.ts';
 
 const ctx = useServer();
 const statusChecks404 = () => ctx.server.requests.filter((r) => r.path.endsWith('/status') && r.status === 404).length;
@@ -50,7 +50,9 @@ describe('faults while creating the generation', () => {
     const result = await fullRun(ctx.server);
     expect(result.code).toBe(1);
     expect(result.elapsedMs).toBeLessThan(5000);
-    expect(result.stdout).toContain('Hedra answered HTTP 429 to POST /generations: Rate limit exceeded (Hedra asked to retry after 120s, which is past the deadline set by input "timeout").');
+    expect(result.stdout).toContain(
+      'Hedra answered HTTP 429 to POST /generations: Rate limit exceeded (Hedra asked to retry after 120s, which is past the deadline set by input "timeout").',
+    );
     expect(posts()).toHaveLength(1);
     expect(ctx.server.jobs.size).toBe(0);
     expectNoPartialFiles(result);
@@ -69,7 +71,9 @@ describe('faults while creating the generation', () => {
     ctx.server.fault('create', { kind: 'status', status: 503, body: { detail: 'Service Unavailable' } }, 20);
     const result = await fullRun(ctx.server, { timeout: '8s' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/Hedra answered HTTP 503 to POST \/generations: Service Unavailable \((gave up after 6 attempts|the deadline set by input "timeout" leaves no time to retry)\)/);
+    expect(result.stdout).toMatch(
+      /Hedra answered HTTP 503 to POST \/generations: Service Unavailable \((gave up after 6 attempts|the deadline set by input "timeout" leaves no time to retry)\)/,
+    );
     expect(ctx.server.jobs.size).toBe(0);
     expect(posts().length).toBeGreaterThanOrEqual(2);
     expectNoPartialFiles(result);

@@ -3,10 +3,10 @@
 // case states what it expects: the step succeeds with exactly one job, the
 // requests each stage received, and no partial file anywhere.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startHedraServer, type Fault, type HedraServer, type RecordedRequest, type Stage } from '../../server/hedra-server.ts';
+import { type Fault, type HedraServer, type RecordedRequest, type Stage, startHedraServer } from '../../server/hedra-server.ts';
 import { runAction } from '../run-action.ts';
 
 export const FAULTS: Record<string, Fault> = {
