@@ -376,6 +376,24 @@ async function uploadAll(api, uploads, workspace) {
     });
     return renamed;
 }
+/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
+function inputAssetIds(settings) {
+    const ids = {};
+    for (const [input, value] of Object.entries(settings.values)) {
+        if (Array.isArray(value))
+            ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
+        else if (typeof value === 'object' && value.kind === 'asset')
+            ids[input] = value.id;
+    }
+    return ids;
+}
+/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
+function withAssetIds(value, renamed) {
+    let json = JSON.stringify(value);
+    for (const [reserved, actual] of renamed)
+        json = json.split(reserved).join(actual);
+    return JSON.parse(json);
+}
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
@@ -11255,6 +11273,19 @@ function manifest(items, extra) {
         request: extra.request ?? null,
     };
 }
+/** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
+function failureReason(status) {
+    const e = status.error;
+    if (!e)
+        return status.error_message ?? 'Hedra gave no reason';
+    const details = [
+        e.reason_code && `reason ${e.reason_code}`,
+        e.param && `parameter ${e.param}`,
+        e.credits_needed != null && `${e.credits_needed} credits needed`,
+        e.credits_available != null && `${e.credits_available} available`,
+    ].filter(Boolean);
+    return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
+}
 
 ;// CONCATENATED MODULE: ./src/prompt-file.ts
 // `prompt-file`: a long prompt kept in the repository instead of in YAML. It
@@ -11765,12 +11796,6 @@ function publicUrl(url) {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname}`;
 }
-function errorText(item) {
-    const e = item.status.error;
-    if (e)
-        return [e.type, e.message, e.reason_code && `reason ${e.reason_code}`].filter(Boolean).join(': ');
-    return item.status.error_message ?? '';
-}
 function renderSummary(input) {
     const status = input.createdOnly ? 'submitted' : overallStatus(input.items);
     const lines = [`### Hedra ${input.type ?? 'generation'}: ${status}`, ''];
@@ -11793,7 +11818,7 @@ function renderSummary(input) {
         lines.push('| generation | asset | status | file | size | sha256 | result |', '|---|---|---|---|---|---|---|');
         for (const item of input.items) {
             const link = publicUrl(item.status.url);
-            const state = item.status.status === 'error' ? `error: ${cell(errorText(item))}` : cell(item.status.status);
+            const state = item.status.status === 'error' ? `error: ${cell(failureReason(item.status))}` : cell(item.status.status);
             lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? cell((0,external_node_path_.basename)(item.file.path)) : ''} | ${item.file ? formatBytes(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
         }
         lines.push('');
@@ -12014,36 +12039,6 @@ function writeSummary(input) {
     log.summary(markdown);
     return markdown;
 }
-/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
-function inputAssetIds(settings) {
-    const ids = {};
-    for (const [input, value] of Object.entries(settings.values)) {
-        if (Array.isArray(value))
-            ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
-        else if (typeof value === 'object' && value.kind === 'asset')
-            ids[input] = value.id;
-    }
-    return ids;
-}
-/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
-function withAssetIds(value, renamed) {
-    let json = JSON.stringify(value);
-    for (const [reserved, actual] of renamed)
-        json = json.split(reserved).join(actual);
-    return JSON.parse(json);
-}
-function generationFailure(item) {
-    const e = item.status.error;
-    if (!e)
-        return `Generation ${item.generationId} failed: ${item.status.error_message ?? 'Hedra gave no reason'}.`;
-    const details = [
-        e.reason_code && `reason ${e.reason_code}`,
-        e.param && `parameter ${e.param}`,
-        e.credits_needed != null && `${e.credits_needed} credits needed`,
-        e.credits_available != null && `${e.credits_available} available`,
-    ].filter(Boolean);
-    return `Generation ${item.generationId} failed: ${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}.`;
-}
 /** Waits for the generations, downloads what they produced, sets outputs and the summary. */
 async function finish(ctx) {
     const { settings, generationIds, state } = ctx;
@@ -12099,7 +12094,7 @@ async function finish(ctx) {
     await publish(settings, items, summary, ctx.env);
     const failed = items.filter((item) => item.status.status === 'error');
     if (failed.length > 0)
-        throw new OutcomeError(failed.map(generationFailure).join('\n'));
+        throw new OutcomeError(failed.map((item) => `Generation ${item.generationId} failed: ${failureReason(item.status)}.`).join('\n'));
 }
 /** `generation-id` given: create nothing, pick up what exists. */
 async function resume(settings, transport, startedAt, state, env) {

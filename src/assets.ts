@@ -106,3 +106,20 @@ export async function uploadAll(api: HedraApi, uploads: Upload[], workspace: str
   });
   return renamed;
 }
+
+/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
+export function inputAssetIds(settings: Settings): Record<string, string | string[]> {
+  const ids: Record<string, string | string[]> = {};
+  for (const [input, value] of Object.entries(settings.values)) {
+    if (Array.isArray(value)) ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
+    else if (typeof value === 'object' && value.kind === 'asset') ids[input] = value.id;
+  }
+  return ids;
+}
+
+/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
+export function withAssetIds<T>(value: T, renamed: Map<string, string>): T {
+  let json = JSON.stringify(value);
+  for (const [reserved, actual] of renamed) json = json.split(reserved).join(actual);
+  return JSON.parse(json) as T;
+}

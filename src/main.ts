@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { planUploads, uploadAll } from './assets.js';
+import { inputAssetIds, planUploads, uploadAll, withAssetIds } from './assets.js';
 import { download, outputIsDirectory, targetPath } from './download.js';
 import { ApiError, Cancelled, DeadlineReached, InputError, OutcomeError } from './errors.js';
 import { formatDuration } from './format.js';
@@ -13,7 +13,7 @@ import { type GenerationStatus, HedraApi } from './hedra-api.js';
 import { Transport } from './http/transport.js';
 import { parseInputs, readApiKey, type Settings } from './inputs.js';
 import { addSecret, log } from './log.js';
-import { createdIds, type ItemResult, idOutputs, manifest, type Outputs, resultOutputs } from './outputs.js';
+import { createdIds, failureReason, type ItemResult, idOutputs, manifest, type Outputs, resultOutputs } from './outputs.js';
 import { isUuid } from './parse.js';
 import { withPromptFile } from './prompt-file.js';
 import { buildRequest } from './request/build.js';
@@ -47,35 +47,6 @@ function writeSummary(input: SummaryInput): string {
   const markdown = renderSummary(input);
   log.summary(markdown);
   return markdown;
-}
-
-/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
-function inputAssetIds(settings: Settings): Record<string, string | string[]> {
-  const ids: Record<string, string | string[]> = {};
-  for (const [input, value] of Object.entries(settings.values)) {
-    if (Array.isArray(value)) ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
-    else if (typeof value === 'object' && value.kind === 'asset') ids[input] = value.id;
-  }
-  return ids;
-}
-
-/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
-function withAssetIds<T>(value: T, renamed: Map<string, string>): T {
-  let json = JSON.stringify(value);
-  for (const [reserved, actual] of renamed) json = json.split(reserved).join(actual);
-  return JSON.parse(json) as T;
-}
-
-function generationFailure(item: ItemResult): string {
-  const e = item.status.error;
-  if (!e) return `Generation ${item.generationId} failed: ${item.status.error_message ?? 'Hedra gave no reason'}.`;
-  const details = [
-    e.reason_code && `reason ${e.reason_code}`,
-    e.param && `parameter ${e.param}`,
-    e.credits_needed != null && `${e.credits_needed} credits needed`,
-    e.credits_available != null && `${e.credits_available} available`,
-  ].filter(Boolean);
-  return `Generation ${item.generationId} failed: ${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}.`;
 }
 
 interface FinishContext {
@@ -150,7 +121,7 @@ async function finish(ctx: FinishContext): Promise<void> {
   await publish(settings, items, summary, ctx.env);
 
   const failed = items.filter((item) => item.status.status === 'error');
-  if (failed.length > 0) throw new OutcomeError(failed.map(generationFailure).join('\n'));
+  if (failed.length > 0) throw new OutcomeError(failed.map((item) => `Generation ${item.generationId} failed: ${failureReason(item.status)}.`).join('\n'));
 }
 
 /** `generation-id` given: create nothing, pick up what exists. */

@@ -101,3 +101,16 @@ export function manifest(items: ItemResult[], extra: { request?: unknown; inputA
     request: extra.request ?? null,
   };
 }
+
+/** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
+export function failureReason(status: GenerationStatus): string {
+  const e = status.error;
+  if (!e) return status.error_message ?? 'Hedra gave no reason';
+  const details = [
+    e.reason_code && `reason ${e.reason_code}`,
+    e.param && `parameter ${e.param}`,
+    e.credits_needed != null && `${e.credits_needed} credits needed`,
+    e.credits_available != null && `${e.credits_available} available`,
+  ].filter(Boolean);
+  return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
+}

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { Upload } from './assets.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { ItemResult } from './outputs.js';
-import { overallStatus } from './outputs.js';
+import { failureReason, overallStatus } from './outputs.js';
 
 export interface SummaryInput {
   type?: string;
@@ -29,12 +29,6 @@ function publicUrl(url: string | null | undefined): string | undefined {
   return `${parsed.origin}${parsed.pathname}`;
 }
 
-function errorText(item: ItemResult): string {
-  const e = item.status.error;
-  if (e) return [e.type, e.message, e.reason_code && `reason ${e.reason_code}`].filter(Boolean).join(': ');
-  return item.status.error_message ?? '';
-}
-
 export function renderSummary(input: SummaryInput): string {
   const status = input.createdOnly ? 'submitted' : overallStatus(input.items);
   const lines = [`### Hedra ${input.type ?? 'generation'}: ${status}`, ''];
@@ -53,7 +47,7 @@ export function renderSummary(input: SummaryInput): string {
     lines.push('| generation | asset | status | file | size | sha256 | result |', '|---|---|---|---|---|---|---|');
     for (const item of input.items) {
       const link = publicUrl(item.status.url);
-      const state = item.status.status === 'error' ? `error: ${cell(errorText(item))}` : cell(item.status.status);
+      const state = item.status.status === 'error' ? `error: ${cell(failureReason(item.status))}` : cell(item.status.status);
       lines.push(
         `| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? cell(basename(item.file.path)) : ''} | ${item.file ? formatBytes(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`,
       );

@@ -239,7 +239,7 @@ describe('outcomes', () => {
     expect(result.outputs.status).toBe('error');
     expect(result.outputs.path).toBe('');
     expect(result.summary).toContain('### Hedra image: error');
-    expect(result.summary).toContain('error: MODERATION_FAILED: The image shows a real person: reason MODERATION_LIKENESS');
+    expect(result.summary).toContain('error: MODERATION_FAILED: The image shows a real person (reason MODERATION_LIKENESS; 40 credits needed; 12 available)');
     expect(existsSync(join(result.dirs.temp, 'hedra'))).toBe(false);
   });
 
