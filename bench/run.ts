@@ -16,8 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GenerationStatus } from '../src/hedra-api.ts';
-import { waitForGenerations } from '../src/wait.ts';
+import type { GenerationStatus } from '../src/hedra/client.ts';
+import { waitForGenerations } from '../src/hedra/wait.ts';
 import { type HedraServer, startHedraServer } from '../test/server/hedra-server.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -255,7 +255,14 @@ async function adaptive(trace: Trace): Promise<{ delayMs: number; polls: number 
       return statusAt(trace, now);
     },
     ['g'],
-    { deadline: 3_600_000, startedAt: 0, clock: () => now, sleep: async (ms) => void (now += ms), etaSec: trace.etaSec },
+    {
+      deadline: 3_600_000,
+      startedAt: 0,
+      clock: () => now,
+      sleep: async (ms) => void (now += ms),
+      etaSec: trace.etaSec,
+      log: { info: () => undefined, warning: () => undefined },
+    },
   );
   return { delayMs: now - doneAt, polls };
 }

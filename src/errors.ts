@@ -1,18 +1,23 @@
-// The kinds of failure that reach the user. An InputError is theirs to fix in
-// the workflow: it is shown as a plain message (no stack) and nothing has been
-// sent. An ApiError is Hedra's answer to a request we made; a NetworkError is
-// the lack of a usable one. Cancelled and DeadlineReached end a run early.
+// The kinds of failure that reach the user, named for who failed:
+// - InputError: the workflow's inputs; theirs to fix. Shown without a stack, and nothing has been sent.
+// - HedraError: Hedra answered a request with an error status. It says the request was refused.
+// - NetworkError: no usable answer (no connection, a timeout, a cut-short or garbled body): the
+//   outcome of the request is unknown.
+// - UnexpectedAnswer: Hedra answered 2xx with a body that lacks what the action needs.
+// - GenerationFailed: a generation exists and ended badly on Hedra's side, or was not waited for
+//   to its end; the message says what exists and how to pick it up.
+// - Cancelled and DeadlineReached end a run early; LocalFileError is the disk's.
 
 export class InputError extends Error {
   override name = 'InputError';
 }
 
-export class ApiError extends Error {
-  override name = 'ApiError';
+export class HedraError extends Error {
+  override name = 'HedraError';
   constructor(
     message: string,
-    /** The HTTP status, when the server answered. */
-    readonly status: number | undefined,
+    readonly status: number,
+    /** The answer's body, parsed as JSON when it is JSON. */
     readonly body: unknown,
     /** The Retry-After header of the answer, if any. */
     readonly retryAfter?: string,
@@ -21,27 +26,29 @@ export class ApiError extends Error {
   }
 }
 
-/** No usable answer: the connection failed, timed out, was cut short, or the body was garbled. */
-export class NetworkError extends ApiError {
+export class NetworkError extends Error {
   override name = 'NetworkError';
   constructor(
     message: string,
+    /** The socket's or TLS layer's error code, when there is one (ECONNRESET, ETIMEDOUT, ...). */
     readonly code?: string,
   ) {
-    super(message, undefined, undefined);
+    super(message);
   }
 }
 
-/**
- * The outcome of a generation that exists: it failed on Hedra's side, or the
- * deadline passed while waiting. Its message already says what exists and how
- * to resume.
- */
-export class OutcomeError extends ApiError {
-  override name = 'OutcomeError';
-  constructor(message: string) {
-    super(message, undefined, undefined);
+export class UnexpectedAnswer extends Error {
+  override name = 'UnexpectedAnswer';
+  constructor(
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
   }
+}
+
+export class GenerationFailed extends Error {
+  override name = 'GenerationFailed';
 }
 
 /** The runner asked the step to stop (SIGINT, then SIGTERM). */
@@ -63,4 +70,11 @@ export class DeadlineReached extends Error {
 /** A local file could not be read or written: no retry helps, and it is not the network's fault. */
 export class LocalFileError extends Error {
   override name = 'LocalFileError';
+}
+
+/** Errors whose message is the whole story: no stack is worth showing for them. */
+export function isExpected(error: unknown): boolean {
+  return [InputError, HedraError, NetworkError, UnexpectedAnswer, GenerationFailed, Cancelled, DeadlineReached, LocalFileError].some(
+    (kind) => error instanceof kind,
+  );
 }

@@ -1,8 +1,9 @@
 // Settings → the JSON body of POST /generations. Pure: ids come from the
 // `newId` the caller passes, so tests are deterministic.
 import { InputError } from '../errors.js';
-import type { Settings } from '../inputs.js';
-import { isUuid, type MediaRef } from '../parse.js';
+import { isUuid, type MediaRef } from '../inputs/parsers.js';
+import type { Settings } from '../inputs/read-inputs.js';
+import { isObject } from '../json.js';
 import {
   BATCH_TYPES,
   DEFAULT_VIDEO_MODEL_ID,
@@ -12,7 +13,7 @@ import {
   type MappedInput,
   MODEL_ID_FIELD,
   typesUsing,
-} from '../variants.js';
+} from './types.js';
 import { validateBody } from './validate.js';
 
 export type Body = Record<string, unknown>;
@@ -25,8 +26,6 @@ export interface BuiltRequest {
   /** The generation ids chosen for this request, one per batch item. */
   generationIds: string[];
 }
-
-const isObject = (v: unknown): v is Body => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Body path (dot-joined) → the input that set it; what error messages translate back through. */
 export type Sources = Map<string, string>;
@@ -74,21 +73,21 @@ function listItemId(input: MappedInput, ref: MediaRef): string {
 }
 
 function checkCombinations(settings: Settings): void {
-  const { type, values } = settings;
+  const { type, mapped } = settings;
   if (type !== 'video') return;
-  const speech = values.text !== undefined || values['voice-id'] !== undefined;
-  if (speech && (values.text === undefined || values['voice-id'] === undefined)) {
+  const speech = mapped.text !== undefined || mapped['voice-id'] !== undefined;
+  if (speech && (mapped.text === undefined || mapped['voice-id'] === undefined)) {
     throw new InputError(
       'For type video, inputs "text" and "voice-id" go together: Hedra speaks the text with that voice (audio_generation). Set both, or give "audio" instead.',
     );
   }
-  if (speech && values.audio !== undefined) {
+  if (speech && mapped.audio !== undefined) {
     throw new InputError('For type video, give either "audio" or "text" with "voice-id", not both: each supplies the soundtrack.');
   }
 }
 
 export function buildRequest(settings: Settings, newId: () => string): BuiltRequest {
-  const { type, values, model } = settings;
+  const { type, mapped, model } = settings;
   const extra = structuredClone(settings.request ?? {});
   const sources: Sources = new Map();
 
@@ -101,7 +100,7 @@ export function buildRequest(settings: Settings, newId: () => string): BuiltRequ
   checkCombinations(settings);
   const body: Body = { type, ...extra };
 
-  for (const [input, value] of Object.entries(values) as [MappedInput, Settings['values'][MappedInput]][]) {
+  for (const [input, value] of Object.entries(mapped) as [MappedInput, Settings['mapped'][MappedInput]][]) {
     let path = INPUT_FIELDS[input][type];
     if (path === undefined || value === undefined) throw notUsedError(input, type);
     let sent: unknown = value;
@@ -130,4 +129,16 @@ export function buildRequest(settings: Settings, newId: () => string): BuiltRequ
 
   validateBody(type, body, sources);
   return { body, generationIds };
+}
+
+/** The model the body names (slug or id), for the summary. */
+export function modelOf(body: Body): string | undefined {
+  return [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string');
+}
+
+/** A warning for a model given as a UUID: it goes in a field the API has deprecated. */
+export function modelIdWarning(model: string | undefined, body: Body): string | undefined {
+  if (!model || !isUuid(model)) return undefined;
+  const field = ['ai_model_id', 'model_id'].find((k) => body[k] === model.toLowerCase()) ?? 'model id';
+  return `Input "model" is a model UUID, sent in the deprecated ${field} field. Hedra selects models by slug now (model_slug); GET /models lists them.`;
 }

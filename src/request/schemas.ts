@@ -5,7 +5,7 @@
 // silently drop it, because a silently dropped `duraton_ms` is a paid
 // generation with the wrong duration.
 import { z } from 'zod';
-import type { GenerationType } from '../variants.js';
+import type { GenerationType } from './types.js';
 
 const uuid = () => z.guid();
 const url = () => z.url().min(1).max(2083);
@@ -199,5 +199,3 @@ export const REQUEST_SCHEMAS = {
     generated_video_inputs: generatedVideoInputs,
   }),
 } satisfies Record<GenerationType, z.ZodType>;
-
-export type GenerationRequest = z.infer<(typeof REQUEST_SCHEMAS)[GenerationType]>;

@@ -2,33 +2,33 @@
 // says what is wrong in the user's terms: the input that set the field (as
 // written in the workflow), or the field inside the `request` input, with a
 // did-you-mean for unknown fields.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { didYouMean } from '../suggest.js';
-import { type GenerationType, INPUT_FIELDS, type MappedInput } from '../variants.js';
+import { didYouMean } from '../inputs/suggest.js';
 import type { Sources } from './build.js';
 import { REQUEST_SCHEMAS } from './schemas.js';
+import { type GenerationType, INPUT_FIELDS, type MappedInput } from './types.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
 
-/** Field names the schema allows at a path (for did-you-mean), walking through optional, nullable and arrays. */
-function fieldsAt(schema: z.core.$ZodType, path: Path): string[] {
-  let node: z.core.$ZodType | undefined = schema;
-  const unwrap = () => {
-    while (node && ['optional', 'nullable'].includes(node._zod.def.type)) {
-      node = (node._zod.def as unknown as { innerType: z.core.$ZodType }).innerType;
-    }
-  };
-  unwrap();
+/** The schema inside optional and nullable wrappers. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let node = schema;
+  while (node instanceof z.ZodOptional || node instanceof z.ZodNullable) node = node.unwrap() as z.ZodType;
+  return node;
+}
+
+/** Field names the schema allows at a path (for did-you-mean), walking through optional, nullable and lists. */
+function fieldsAt(schema: z.ZodType, path: Path): string[] {
+  let node: z.ZodType | undefined = unwrapped(schema);
   for (const key of path) {
+    if (typeof key === 'number') node = node instanceof z.ZodArray ? (node.element as z.ZodType) : undefined;
+    else node = node instanceof z.ZodObject ? (node.shape[key as string] as z.ZodType | undefined) : undefined;
     if (!node) return [];
-    const def = node._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
-    node = typeof key === 'number' ? def.element : def.shape?.[key as string];
-    unwrap();
+    node = unwrapped(node);
   }
-  const shape = (node?._zod.def as unknown as { shape?: Record<string, unknown> } | undefined)?.shape;
-  return shape ? Object.keys(shape) : [];
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }
 
 function formatPath(path: Path): string {

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-// Inputs as a workflow writes them → the body the action would send, through
-// the real input parser and request builder, with predictable ids.
-import { parseInputs } from '../../src/inputs.ts';
 import { buildRequest } from '../../src/request/build.ts';
 import { inputEnv } from '../e2e/run-action.ts';
+// Inputs as a workflow writes them → the body the action would send, through
+// the real input parser and request builder, with predictable ids.
+import { readInputsFrom } from '../helpers/toolkit.ts';
 
 export const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -13,7 +13,7 @@ export function envFrom(inputs: Record<string, string>): Record<string, string> 
 
 export async function build(inputs: Record<string, string>) {
   let n = 0;
-  return buildRequest(await parseInputs(envFrom(inputs)), () => ID(++n));
+  return buildRequest(await readInputsFrom(envFrom(inputs)), () => ID(++n));
 }
 
 /** The message of the error that building these inputs throws. */

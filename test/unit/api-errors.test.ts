@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiError, serverMessage } from '../../src/http/api-errors.ts';
+import { hedraError, serverMessage } from '../../src/http/answer-errors.ts';
 
 const OP = 'POST /generations';
 
-describe('apiError', () => {
+describe('hedraError', () => {
   it('lists 422 details as field: message lines', () => {
     const body = {
       detail: [
@@ -11,28 +11,28 @@ describe('apiError', () => {
         { loc: ['body', 'generated_video_inputs', 'multi_prompt', 0, 'prompt'], msg: 'Field required', type: 'missing' },
       ],
     };
-    const error = apiError(422, JSON.stringify(body), OP);
+    const error = hedraError(422, JSON.stringify(body), OP);
     expect(error.message).toBe(
       'Hedra rejected the request (HTTP 422, POST /generations):\n- generated_video_inputs.duration_ms: Input should be a valid integer\n- generated_video_inputs.multi_prompt[0].prompt: Field required',
     );
     expect(error.status).toBe(422);
   });
   it('calls 401 and 403 a key problem', () => {
-    expect(apiError(401, '{"detail":"Invalid API key"}', OP).message).toBe(
+    expect(hedraError(401, '{"detail":"Invalid API key"}', OP).message).toBe(
       'Hedra refused the API key (HTTP 401, POST /generations): Invalid API key. Check that the "api-key" input (or HEDRA_API_KEY) holds a current key of a workspace with API access.',
     );
-    expect(apiError(403, '', OP).message).toMatch(/^Hedra refused the API key \(HTTP 403, POST \/generations\)\. Check/);
+    expect(hedraError(403, '', OP).message).toMatch(/^Hedra refused the API key \(HTTP 403, POST \/generations\)\. Check/);
   });
   it('recognises missing credits by status or by error type', () => {
-    expect(apiError(402, '{"detail":"Payment required"}', OP).message).toMatch(
+    expect(hedraError(402, '{"detail":"Payment required"}', OP).message).toMatch(
       /^Not enough Hedra credits for this generation \(HTTP 402, POST \/generations\): Payment required\./,
     );
     const body = { error: { type: 'INSUFFICIENT_BALANCE', message: 'Needs 40 credits, 12 left', credits_needed: 40, credits_available: 12 } };
-    expect(apiError(400, JSON.stringify(body), OP).message).toMatch(/^Not enough Hedra credits .*HTTP 400.*INSUFFICIENT_BALANCE: Needs 40 credits, 12 left/);
+    expect(hedraError(400, JSON.stringify(body), OP).message).toMatch(/^Not enough Hedra credits .*HTTP 400.*INSUFFICIENT_BALANCE: Needs 40 credits, 12 left/);
   });
   it('shows other statuses with the server message, or says there was none', () => {
-    expect(apiError(500, '<html>Bad gateway</html>', OP).message).toBe('Hedra answered HTTP 500 to POST /generations: <html>Bad gateway</html>.');
-    expect(apiError(503, '', OP).message).toBe('Hedra answered HTTP 503 to POST /generations with no message.');
+    expect(hedraError(500, '<html>Bad gateway</html>', OP).message).toBe('Hedra answered HTTP 500 to POST /generations: <html>Bad gateway</html>.');
+    expect(hedraError(503, '', OP).message).toBe('Hedra answered HTTP 503 to POST /generations with no message.');
   });
 });
 

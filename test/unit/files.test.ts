@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planUploads } from '../../src/assets.ts';
-import { outputIsDirectory, targetPath } from '../../src/download.ts';
-import { parseInputs } from '../../src/inputs.ts';
-import { extensionFor, fileType } from '../../src/media-types.ts';
+import { planUploads } from '../../src/hedra/assets.ts';
+import { outputIsDirectory, targetPath } from '../../src/hedra/download.ts';
+import { extensionFor, fileType } from '../../src/hedra/media-types.ts';
 import { envFrom, ID } from '../helpers/build.ts';
+import { readInputsFrom } from '../helpers/toolkit.ts';
+import { tempDir } from '../setup/temp.ts';
 
 describe('media types', () => {
   it('knows files by extension, case-insensitively', () => {
@@ -26,7 +26,7 @@ describe('media types', () => {
 });
 
 describe('output paths', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hedra-out-'));
+  const dir = tempDir('hedra-out-');
   it('tells a directory from a file', async () => {
     expect(await outputIsDirectory(dir)).toBe(true);
     expect(await outputIsDirectory(join(dir, 'new/'))).toBe(true);
@@ -43,13 +43,13 @@ describe('output paths', () => {
 });
 
 describe('planUploads', () => {
-  const ws = mkdtempSync(join(tmpdir(), 'hedra-ws-'));
+  const ws = tempDir('hedra-ws-');
   mkdirSync(join(ws, 'm'));
   writeFileSync(join(ws, 'm/a.png'), 'png');
   writeFileSync(join(ws, 'm/v.mp4'), 'mp4');
   const plan = async (inputs: Record<string, string>) => {
     let n = 100;
-    return planUploads(await parseInputs({ ...envFrom(inputs), GITHUB_WORKSPACE: ws }), () => ID(++n));
+    return planUploads(await readInputsFrom({ ...envFrom(inputs), GITHUB_WORKSPACE: ws }), () => ID(++n));
   };
 
   it('reserves one asset id per distinct file and points the inputs at it', async () => {
@@ -58,7 +58,7 @@ describe('planUploads', () => {
       [['image', 'end-image'], 'a.png', 'image', 'image/png', 3, ID(101)],
       [['video'], 'v.mp4', 'video', 'video/mp4', 3, ID(102)],
     ]);
-    expect(settings.values).toMatchObject({
+    expect(settings.mapped).toMatchObject({
       image: { kind: 'asset', id: ID(101) },
       'end-image': { kind: 'asset', id: ID(101) },
       video: { kind: 'asset', id: ID(102) },
@@ -67,6 +67,6 @@ describe('planUploads', () => {
   it('leaves asset ids and URLs alone', async () => {
     const { settings, uploads } = await plan({ image: 'https://x.test/a.png', audio: ID(7) });
     expect(uploads).toEqual([]);
-    expect(settings.values.audio).toEqual({ kind: 'asset', id: ID(7) });
+    expect(settings.mapped.audio).toEqual({ kind: 'asset', id: ID(7) });
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseInputs, readApiKey } from '../../src/inputs.ts';
-import { parseDuration, parseMediaRef } from '../../src/parse.ts';
+import { parseDuration, parseMediaRef } from '../../src/inputs/parsers.ts';
+import { readApiKey } from '../../src/inputs/read-inputs.ts';
 import { envFrom } from '../helpers/build.ts';
+import { readInputsFrom, recordingToolkit } from '../helpers/toolkit.ts';
 
 async function inputError(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<string> {
-  const failure = await parseInputs({ ...envFrom(inputs), ...extraEnv }).then(
+  const failure = await readInputsFrom({ ...envFrom(inputs), ...extraEnv }).then(
     () => undefined,
     (error: Error) => error,
   );
@@ -14,12 +15,12 @@ async function inputError(inputs: Record<string, string>, extraEnv: Record<strin
 
 describe('parseInputs', () => {
   it('applies action.yml defaults when inputs are absent', async () => {
-    const settings = await parseInputs({ GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt' });
+    const settings = await readInputsFrom({ GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt' });
     expect(settings).toEqual({
       baseUrl: 'https://api.hedra.com/web-app/public',
       type: 'video',
       model: undefined,
-      values: {},
+      mapped: {},
       request: undefined,
       dryRun: false,
       wait: true,
@@ -36,9 +37,9 @@ describe('parseInputs', () => {
     });
   });
   it('trims values and drops a trailing slash from base-url', async () => {
-    const settings = await parseInputs(envFrom({ 'base-url': ' https://example.test/api/ ', prompt: '  hi  ' }));
+    const settings = await readInputsFrom(envFrom({ 'base-url': ' https://example.test/api/ ', prompt: '  hi  ' }));
     expect(settings.baseUrl).toBe('https://example.test/api');
-    expect(settings.values.prompt).toBe('hi');
+    expect(settings.mapped.prompt).toBe('hi');
   });
   it('stops on an input action.yml does not declare, with the input meant', async () => {
     expect(await inputError({}, { INPUT_VOICE_ID: 'x' })).toBe('Unexpected input "voice_id": this action has no such input. Did you mean "voice-id"?');
@@ -58,32 +59,32 @@ describe('parseInputs', () => {
     expect(await inputError({ 'base-url': value })).toMatch(message);
   });
   it('allows plain http to this machine only', async () => {
-    expect((await parseInputs(envFrom({ 'base-url': 'http://127.0.0.1:8080/x' }))).baseUrl).toBe('http://127.0.0.1:8080/x');
-    expect((await parseInputs(envFrom({ 'base-url': 'http://localhost:1' }))).baseUrl).toBe('http://localhost:1');
+    expect((await readInputsFrom(envFrom({ 'base-url': 'http://127.0.0.1:8080/x' }))).baseUrl).toBe('http://127.0.0.1:8080/x');
+    expect((await readInputsFrom(envFrom({ 'base-url': 'http://localhost:1' }))).baseUrl).toBe('http://localhost:1');
   });
   it('reads dry-run as a YAML boolean and names it when it is not one', async () => {
-    expect((await parseInputs(envFrom({ 'dry-run': 'True' }))).dryRun).toBe(true);
+    expect((await readInputsFrom(envFrom({ 'dry-run': 'True' }))).dryRun).toBe(true);
     expect(await inputError({ 'dry-run': 'yes' })).toBe('Input "dry-run" must be true or false, got "yes".');
   });
 });
 
 describe('GitHub inputs', () => {
   it('reads release-upload as the event release, a tag, or off', async () => {
-    expect((await parseInputs(envFrom({ 'release-upload': 'true' }))).releaseUpload).toBe('event');
-    expect((await parseInputs(envFrom({ 'release-upload': 'v2.0.0' }))).releaseUpload).toBe('v2.0.0');
-    expect((await parseInputs(envFrom({ 'release-upload': 'false' }))).releaseUpload).toBeUndefined();
+    expect((await readInputsFrom(envFrom({ 'release-upload': 'true' }))).releaseUpload).toBe('event');
+    expect((await readInputsFrom(envFrom({ 'release-upload': 'v2.0.0' }))).releaseUpload).toBe('v2.0.0');
+    expect((await readInputsFrom(envFrom({ 'release-upload': 'false' }))).releaseUpload).toBeUndefined();
   });
   it('takes an unevaluated ${{ github.token }} (a run outside a workflow) as no token', async () => {
-    expect((await parseInputs(envFrom({ 'github-token': '${{ github.token }}' }))).githubToken).toBeUndefined();
-    expect((await parseInputs(envFrom({ 'github-token': 'ghs_abc' }))).githubToken).toBe('ghs_abc');
+    expect((await readInputsFrom(envFrom({ 'github-token': '${{ github.token }}' }))).githubToken).toBeUndefined();
+    expect((await readInputsFrom(envFrom({ 'github-token': 'ghs_abc' }))).githubToken).toBe('ghs_abc');
   });
 });
 
 describe('readApiKey', () => {
   it('prefers the input and falls back to HEDRA_API_KEY', () => {
-    expect(readApiKey({ 'INPUT_API-KEY': ' k1 ', HEDRA_API_KEY: 'k2' })).toBe('k1');
-    expect(readApiKey({ 'INPUT_API-KEY': '', HEDRA_API_KEY: 'k2' })).toBe('k2');
-    expect(readApiKey({})).toBeUndefined();
+    expect(readApiKey(recordingToolkit({ 'INPUT_API-KEY': ' k1 ', HEDRA_API_KEY: 'k2' }), { 'INPUT_API-KEY': ' k1 ', HEDRA_API_KEY: 'k2' })).toBe('k1');
+    expect(readApiKey(recordingToolkit({ 'INPUT_API-KEY': '', HEDRA_API_KEY: 'k2' }), { 'INPUT_API-KEY': '', HEDRA_API_KEY: 'k2' })).toBe('k2');
+    expect(readApiKey(recordingToolkit({}), {})).toBeUndefined();
   });
 });
 

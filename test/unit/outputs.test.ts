@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createdIds, idOutputs } from '../../src/outputs.ts';
+import { createdIds, idOutputs } from '../../src/report/outputs.ts';
 
 describe('createdIds', () => {
   it('orders batch results by the ids the action chose', () => {
@@ -40,7 +40,7 @@ describe('idOutputs', () => {
 
 describe('renderSummary', () => {
   it('links results without their query, escapes table cells, and previews images', async () => {
-    const { renderSummary } = await import('../../src/summary.ts');
+    const { renderSummary } = await import('../../src/report/summary.ts');
     const md = renderSummary({
       type: 'image',
       model: 'google/nano-banana',

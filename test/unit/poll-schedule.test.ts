@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimatedCompletion, MAX_DELAY_MS, MIN_DELAY_MS, nextPollDelay, type Observation } from '../../src/poll-schedule.ts';
+import { estimatedCompletion, MAX_DELAY_MS, MIN_DELAY_MS, nextPollDelay, type Observation } from '../../src/hedra/poll-schedule.ts';
 
 const obs = (at: number, status: string, progress = 0): Observation => ({ at, status, progress });
 

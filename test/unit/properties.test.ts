@@ -2,25 +2,24 @@
 // request the real API's schema accepts, or stops with a user error that
 // names an input it was given. It never crashes.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planUploads } from '../../src/assets.ts';
 import { InputError } from '../../src/errors.ts';
-import { INPUT_NAMES, parseInputs } from '../../src/inputs.ts';
+import { planUploads } from '../../src/hedra/assets.ts';
+import { INPUT_NAMES } from '../../src/inputs/read-inputs.ts';
 import { buildRequest } from '../../src/request/build.ts';
-import { GENERATION_TYPES } from '../../src/variants.ts';
+import { GENERATION_TYPES } from '../../src/request/types.ts';
 import { envFrom, ID } from '../helpers/build.ts';
+import { readInputsFrom } from '../helpers/toolkit.ts';
 import { schemaRef, validate } from '../server/spec.ts';
+import { tempDir } from '../setup/temp.ts';
 
-const workspace = mkdtempSync(join(tmpdir(), 'hedra-prop-'));
+const workspace = tempDir('hedra-prop-');
 
 /** Inputs → body, as the action does it before sending anything. */
 async function prepare(inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
   let n = 0;
-  const parsed = await parseInputs({ ...envFrom(inputs), ...extraEnv, GITHUB_WORKSPACE: workspace });
+  const parsed = await readInputsFrom({ ...envFrom(inputs), ...extraEnv, GITHUB_WORKSPACE: workspace });
   const { settings } = await planUploads(parsed, () => ID(++n));
   return buildRequest(settings, () => ID(++n)).body;
 }

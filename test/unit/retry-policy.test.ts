@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, decide, isRetryable, POLICY, parseRetryAfter } from '../../src/http/retry-policy.ts';
+import { backoffDelay, decide, isRetryable, POLICY, parseRetryAfter } from '../../src/http/retry.ts';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const later = (ms: number) => NOW + ms;

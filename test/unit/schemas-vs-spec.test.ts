@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { REQUEST_SCHEMAS } from '../../src/request/schemas.ts';
-import { GENERATION_TYPES } from '../../src/variants.ts';
+import { GENERATION_TYPES } from '../../src/request/types.ts';
 import { SPEC_PATH, spec } from '../server/spec.ts';
 
 const schemas = spec.components.schemas;

@@ -1,10 +1,11 @@
 // The sentinel check must itself catch every form it claims to: otherwise a passing e2e suite proves nothing.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addSecret, redact } from '../../src/log.ts';
+import { createLog } from '../../src/action/log.ts';
 import { findSecret, visibleStdout } from '../e2e/secret-scan.ts';
+import { recordingToolkit } from '../helpers/toolkit.ts';
+import { tempDir } from '../setup/temp.ts';
 
 const KEY = 'sk_live_4f9a1c2e7b3d8e6f0a5b9c1d2e3f4a5b';
 
@@ -23,7 +24,7 @@ describe('findSecret', () => {
     expect(findSecret(KEY, { stdout: text }, [])).not.toEqual([]);
   });
   it('finds it in files under a directory', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scan-'));
+    const dir = tempDir('scan-');
     writeFileSync(join(dir, 'manifest.json'), Buffer.from(KEY).toString('base64'));
     expect(findSecret(KEY, {}, [dir])[0]).toContain('manifest.json');
   });
@@ -34,6 +35,7 @@ describe('findSecret', () => {
 
 describe('redact', () => {
   it('replaces the key in every encoding the logger knows, and URL queries', () => {
+    const { addSecret, redact } = createLog(recordingToolkit(), {});
     addSecret(KEY);
     const text = [
       KEY,

@@ -4,13 +4,14 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
-import { InputError } from './errors.js';
-import { formatBytes } from './format.js';
-import type { HedraApi } from './hedra-api.js';
-import type { InputValue, Settings } from './inputs.js';
-import { log } from './log.js';
-import { type AssetKind, extensionsOf, fileType, INPUT_KIND } from './media-types.js';
-import type { MediaRef } from './parse.js';
+import type { Log } from '../action/log.js';
+import { InputError } from '../errors.js';
+import type { MediaRef } from '../inputs/parsers.js';
+import type { InputValue, Settings } from '../inputs/read-inputs.js';
+import { formatBytes } from '../report/format.js';
+import { type AssetKind, MEDIA_INPUTS, type MediaInput } from '../request/types.js';
+import type { HedraClient } from './client.js';
+import { extensionsOf, fileType } from './media-types.js';
 
 export interface Upload {
   /** The inputs that named this file (one file may serve several). */
@@ -26,10 +27,10 @@ export interface Upload {
   assetId: string;
 }
 
-async function inspect(input: string, written: string, workspace: string): Promise<Omit<Upload, 'inputs' | 'assetId'>> {
+async function inspect(input: MediaInput, written: string, workspace: string): Promise<Omit<Upload, 'inputs' | 'assetId'>> {
   const path = isAbsolute(written) ? written : join(workspace, written);
   const where = isAbsolute(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
-  const kind = INPUT_KIND[input];
+  const kind = MEDIA_INPUTS[input].kind;
   const info = await stat(path).catch(() => undefined);
   if (!info) {
     throw new InputError(
@@ -59,7 +60,7 @@ async function inspect(input: string, written: string, workspace: string): Promi
  */
 export async function planUploads(settings: Settings, newId: () => string): Promise<{ settings: Settings; uploads: Upload[] }> {
   const byPath = new Map<string, Upload>();
-  const resolve = async (input: string, ref: MediaRef): Promise<MediaRef> => {
+  const resolve = async (input: MediaInput, ref: MediaRef): Promise<MediaRef> => {
     if (ref.kind !== 'file') return ref;
     const file = await inspect(input, ref.written, settings.workspace);
     let upload = byPath.get(file.path);
@@ -67,13 +68,13 @@ export async function planUploads(settings: Settings, newId: () => string): Prom
     if (!upload.inputs.includes(input)) upload.inputs.push(input);
     return { kind: 'asset', id: upload.assetId };
   };
-  const values: Settings['values'] = {};
-  for (const [input, value] of Object.entries(settings.values) as [keyof Settings['values'], InputValue][]) {
-    if (Array.isArray(value)) values[input] = await Promise.all(value.map((ref) => resolve(input, ref)));
-    else if (typeof value === 'object') values[input] = await resolve(input, value);
-    else values[input] = value;
+  const mapped: Settings['mapped'] = {};
+  for (const [input, value] of Object.entries(settings.mapped) as [keyof Settings['mapped'], InputValue][]) {
+    if (Array.isArray(value)) mapped[input] = await Promise.all(value.map((ref) => resolve(input as MediaInput, ref)));
+    else if (typeof value === 'object') mapped[input] = await resolve(input as MediaInput, value);
+    else mapped[input] = value;
   }
-  return { settings: { ...settings, values }, uploads: [...byPath.values()] };
+  return { settings: { ...settings, mapped }, uploads: [...byPath.values()] };
 }
 
 /** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
@@ -91,12 +92,12 @@ export const UPLOAD_CONCURRENCY = 3;
  * Creates and fills an asset for every planned upload. Returns reserved id →
  * Hedra's id for any that differ (the request is then rewritten with them).
  */
-export async function uploadAll(api: HedraApi, uploads: Upload[], workspace: string): Promise<Map<string, string>> {
+export async function uploadAll(client: HedraClient, uploads: Upload[], workspace: string, log: Log): Promise<Map<string, string>> {
   const renamed = new Map<string, string>();
   await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
     const started = Date.now();
-    const asset = await api.createAsset(upload.name, upload.kind, upload.assetId);
-    await api.uploadAsset(asset, upload);
+    const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
+    await client.uploadAsset(asset, upload);
     if (asset.id !== upload.assetId) renamed.set(upload.assetId, asset.id);
     upload.assetId = asset.id;
     const shown = relative(workspace, upload.path).startsWith('..') ? upload.path : relative(workspace, upload.path);
@@ -110,7 +111,7 @@ export async function uploadAll(api: HedraApi, uploads: Upload[], workspace: str
 /** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
 export function inputAssetIds(settings: Settings): Record<string, string | string[]> {
   const ids: Record<string, string | string[]> = {};
-  for (const [input, value] of Object.entries(settings.values)) {
+  for (const [input, value] of Object.entries(settings.mapped)) {
     if (Array.isArray(value)) ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
     else if (typeof value === 'object' && value.kind === 'asset') ids[input] = value.id;
   }

@@ -1,6 +1,6 @@
 // Pure parsers for input values. Each takes the input's name so that its
 // error says which input is wrong, in the user's own words.
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -9,9 +9,12 @@ export function isUuid(value: string): boolean {
 }
 
 /** YAML 1.2 core-schema booleans, as the runner documents for boolean inputs. */
+export const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
+export const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
+
 export function parseBoolean(input: string, raw: string): boolean {
-  if (['true', 'True', 'TRUE'].includes(raw)) return true;
-  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  if (TRUE_SPELLINGS.includes(raw)) return true;
+  if (FALSE_SPELLINGS.includes(raw)) return false;
   throw new InputError(`Input "${input}" must be true or false, got "${raw}".`);
 }
 
@@ -60,7 +63,7 @@ export function parseMediaRef(input: string, raw: string): MediaRef {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
     throw new InputError(`Input "${input}" accepts https:// URLs only, got "${raw}".`);
   }
-  // Anything else is a path; whether the file is there is checked before any request (assets.ts).
+  // Anything else is a path; whether the file is there is checked before any request (hedra/assets.ts).
   return { kind: 'file', written: raw };
 }
 

@@ -1,11 +1,14 @@
-// The one retry policy, used by every call. Pure: it says whether and when to
-// try again; the transport does the waiting.
+// The one retry policy and the one loop that applies it, used by every call.
+// The policy (decide) is pure: it says whether and when to try again.
 //
 // Retried: 408, 429 and 5xx answers, and failures with no answer at all
 // (reset, refused, timeouts). Not retried: every other 4xx, which would only
 // fail again. Delays are "full jitter" exponential backoff (a random delay up
 // to 1 s, 2 s, 4 s, … capped at 30 s), or what Retry-After asks for, unless
 // that lies past the run's deadline: then it fails at once, saying so.
+
+import type { RunControl } from '../action/run-control.js';
+import { HedraError, NetworkError } from '../errors.js';
 
 export const POLICY = { baseMs: 1000, capMs: 30_000, maxAttempts: 6 };
 
@@ -64,4 +67,63 @@ export function decide(failure: Failure, attempt: number, now: number, deadline:
   const delayMs = backoffDelay(attempt, random);
   if (now + delayMs > deadline) return { retry: false, why: 'the deadline set by input "timeout" leaves no time to retry' };
   return { retry: true, delayMs };
+}
+
+/** How an attempt failed, in the policy's terms; undefined for failures no retry can help (input, disk, answers we cannot use). */
+export function failureOf(error: unknown): Failure | undefined {
+  if (error instanceof NetworkError) return { kind: 'network', code: error.code };
+  if (error instanceof HedraError) return { kind: 'status', status: error.status, retryAfter: error.retryAfter };
+  return undefined;
+}
+
+/** The error of the last attempt, with why no further attempt was made (if there is more to say than the error). */
+function explained(error: unknown, why: string | undefined): unknown {
+  if (why && error instanceof Error) error.message = `${error.message.replace(/\.$/, '')} (${why}).`;
+  return error;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof HedraError) return `HTTP ${error.status}`;
+  return (error as Error).message.replace(/\.$/, '');
+}
+
+export interface RetryOptions<T> {
+  control: RunControl;
+  clock: () => number;
+  /** Where "retrying in ..." lines go. */
+  info: (message: string) => void;
+  /**
+   * Called after every failed attempt, before the policy: a value ends the
+   * loop with that value (e.g. the generation turned out to exist).
+   */
+  recover?: (error: unknown) => Promise<T | undefined>;
+  /** What is done next, said after the failure (default "retrying"), e.g. why posting again is safe. */
+  retryNote?: string;
+}
+
+/**
+ * Runs `attempt` until it succeeds, retrying by the policy. Every attempt
+ * starts afresh (a new request, a reopened file), so a retry never sends half
+ * a body. An abort of the run ends the loop with the abort's reason.
+ */
+export async function withRetries<T>(operation: string, attempt: () => Promise<T>, options: RetryOptions<T>): Promise<T> {
+  const { control } = options;
+  for (let n = 0; ; n++) {
+    let error: unknown;
+    try {
+      return await attempt();
+    } catch (caught) {
+      error = caught;
+    }
+    if (control.signal.aborted) throw control.signal.reason;
+    const recovered = await options.recover?.(error);
+    if (recovered !== undefined) return recovered;
+    const failure = failureOf(error);
+    if (!failure) throw error;
+    const decision = decide(failure, n, options.clock(), control.deadline);
+    if (!decision.retry) throw explained(error, decision.why);
+    const next = options.retryNote ?? 'retrying';
+    options.info(`${operation}: ${describeFailure(error)}; ${next} in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${POLICY.maxAttempts}).`);
+    await control.sleep(decision.delayMs);
+  }
 }

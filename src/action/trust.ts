@@ -1,7 +1,8 @@
 // Warnings about who is spending the credits. A pull_request_target run from a
 // fork has the repository's secrets but acts on the fork's input: anyone who
 // opens a pull request can make it generate (and bill) whatever they like.
-import { readFileSync } from 'node:fs';
+import { readEvent } from './event.js';
+import type { Env } from './toolkit.js';
 
 /** The fork's name when this run is pull_request_target on a pull request from a fork; otherwise undefined. */
 export function forkOfPullRequestTarget(eventName: string | undefined, event: unknown): string | undefined {
@@ -13,15 +14,9 @@ export function forkOfPullRequestTarget(eventName: string | undefined, event: un
   return head.fork || head.full_name !== pr?.base?.repo?.full_name ? (head.full_name ?? 'a fork') : undefined;
 }
 
-export function untrustedTriggerWarning(env: Record<string, string | undefined>): string | undefined {
-  if (env.GITHUB_EVENT_NAME !== 'pull_request_target' || !env.GITHUB_EVENT_PATH) return undefined;
-  let event: unknown;
-  try {
-    event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const fork = forkOfPullRequestTarget(env.GITHUB_EVENT_NAME, event);
+export async function untrustedTriggerWarning(env: Env): Promise<string | undefined> {
+  if (env.GITHUB_EVENT_NAME !== 'pull_request_target') return undefined;
+  const fork = forkOfPullRequestTarget(env.GITHUB_EVENT_NAME, await readEvent(env));
   if (!fork) return undefined;
   return (
     `This run was triggered by pull_request_target for a pull request from ${fork}: it spends this repository's paid Hedra credits ` +

@@ -24,25 +24,33 @@ export function isGenerationType(value: string): value is GenerationType {
   return (GENERATION_TYPES as readonly string[]).includes(value);
 }
 
+/** What a media input's files are. */
+export type AssetKind = 'image' | 'audio' | 'video';
+
+/**
+ * The media inputs: the kind of asset each takes, and whether it is a list
+ * (one per line). Parsing, the file checks before upload and the asset type
+ * of each upload all read this table.
+ */
+export const MEDIA_INPUTS = {
+  image: { kind: 'image', list: false },
+  'end-image': { kind: 'image', list: false },
+  audio: { kind: 'audio', list: false },
+  video: { kind: 'video', list: false },
+  'reference-images': { kind: 'image', list: true },
+} as const satisfies Record<string, { kind: AssetKind; list: boolean }>;
+
+export type MediaInput = keyof typeof MEDIA_INPUTS;
+
+export function isMediaInput(input: string): input is MediaInput {
+  return Object.hasOwn(MEDIA_INPUTS, input);
+}
+
 /** A path into the request body, e.g. ['generated_video_inputs', 'text_prompt']. */
 export type FieldPath = readonly string[];
 
 /** Typed inputs that map onto a body field (model, text and media have extra rules, see build.ts). */
-export type MappedInput =
-  | 'prompt'
-  | 'text'
-  | 'voice-id'
-  | 'image'
-  | 'end-image'
-  | 'audio'
-  | 'video'
-  | 'resolution'
-  | 'aspect-ratio'
-  | 'duration'
-  | 'seed'
-  | 'name'
-  | 'batch-size'
-  | 'reference-images';
+export type MappedInput = MediaInput | 'prompt' | 'text' | 'voice-id' | 'resolution' | 'aspect-ratio' | 'duration' | 'seed' | 'name' | 'batch-size';
 
 const GVI = 'generated_video_inputs';
 const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] } as const;

@@ -1,15 +1,34 @@
-// The one place that reads the workflow's inputs. It reads them from the
-// environment the way the runner passes them (INPUT_<NAME>, trimmed, as
-// @actions/core does), which keeps it a pure function of `env` that tests can
-// call directly, and turns them into typed, checked Settings.
+// The one place that reads the workflow's inputs: through the toolkit's
+// getInput (trimmed, as the runner passes them), into typed, checked Settings.
+// Nothing else reads an input.
 
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { InputError } from './errors.js';
-import { type MediaRef, parseBoolean, parseDuration, parseIdList, parseInteger, parseMediaList, parseMediaRef } from './parse.js';
-import { parseRequestInput } from './request/extra.js';
+import type { Env, Toolkit } from '../action/toolkit.js';
+import { InputError } from '../errors.js';
+import {
+  GENERATION_TYPES,
+  type GenerationType,
+  INPUT_FIELDS,
+  isGenerationType,
+  isMediaInput,
+  type MappedInput,
+  MEDIA_INPUTS,
+  type MediaInput,
+} from '../request/types.js';
+import {
+  FALSE_SPELLINGS,
+  type MediaRef,
+  parseBoolean,
+  parseDuration,
+  parseIdList,
+  parseInteger,
+  parseMediaList,
+  parseMediaRef,
+  TRUE_SPELLINGS,
+} from './parsers.js';
+import { parseRequestInput } from './request-input.js';
 import { didYouMean } from './suggest.js';
-import { GENERATION_TYPES, type GenerationType, isGenerationType, type MappedInput } from './variants.js';
 
 /** Every input action.yml declares, with the defaults it declares (a test keeps the two equal). */
 export const INPUT_DEFAULTS = {
@@ -54,8 +73,8 @@ export interface Settings {
   type: GenerationType;
   /** A model slug or a model UUID, as given. */
   model?: string;
-  /** The typed inputs that were set, keyed by input name, parsed. */
-  values: Partial<Record<MappedInput, InputValue>>;
+  /** The typed inputs that map onto body fields and were set, keyed by input name, parsed. */
+  mapped: Partial<Record<MappedInput, InputValue>>;
   /** The `request` input: further body fields, merged under the typed ones. */
   request?: Record<string, unknown>;
   dryRun: boolean;
@@ -64,7 +83,7 @@ export interface Settings {
   /** Overall deadline of the run, in milliseconds from its start. */
   timeoutMs: number;
   download: boolean;
-  /** Absolute; a directory unless it names a file (see download.ts). */
+  /** Absolute; a directory unless it names a file (see hedra/download.ts). */
   outputPath: string;
   /** For release-upload and comment. */
   githubToken?: string;
@@ -82,17 +101,22 @@ export interface Settings {
   runnerTemp: string;
 }
 
-type Env = Record<string, string | undefined>;
-
+/** The variable the runner passes an input in (what getInput reads). */
 const envName = (input: string) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
 
-function read(env: Env, input: InputName): string {
-  return (env[envName(input)] ?? INPUT_DEFAULTS[input]).trim();
+/**
+ * An input's value. The runner always passes every declared input, defaults
+ * applied; outside a runner (a local harness) a missing one takes action.yml's
+ * default, while one given empty stays empty.
+ */
+function read(toolkit: Toolkit, env: Env, input: InputName): string {
+  const value = toolkit.getInput(input);
+  return value === '' && env[envName(input)] === undefined ? INPUT_DEFAULTS[input] : value;
 }
 
 /** The key from `api-key`, else from the HEDRA_API_KEY environment variable. */
-export function readApiKey(env: Env): string | undefined {
-  return read(env, 'api-key') || env.HEDRA_API_KEY?.trim() || undefined;
+export function readApiKey(toolkit: Toolkit, env: Env): string | undefined {
+  return read(toolkit, env, 'api-key') || env.HEDRA_API_KEY?.trim() || undefined;
 }
 
 /** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
@@ -126,55 +150,74 @@ function parseType(raw: string): GenerationType {
   throw new InputError(`Input "type" must be one of ${GENERATION_TYPES.join(', ')}; got "${raw}".${didYouMean(raw, GENERATION_TYPES)}`);
 }
 
-/** How each typed input's text becomes its value. */
-const PARSERS: Record<MappedInput, (input: string, raw: string) => InputValue> = {
+/** How each typed input's text becomes its value; media inputs by the media table. */
+const PARSERS: Record<Exclude<MappedInput, MediaInput>, (input: string, raw: string) => InputValue> = {
   prompt: (_, raw) => raw,
   text: (_, raw) => raw,
   'voice-id': (_, raw) => raw,
-  image: parseMediaRef,
-  'end-image': parseMediaRef,
-  audio: parseMediaRef,
-  video: parseMediaRef,
   resolution: (_, raw) => raw,
   'aspect-ratio': (_, raw) => raw,
   duration: parseDuration,
   seed: (input, raw) => parseInteger(input, raw),
   name: (_, raw) => raw,
   'batch-size': (input, raw) => parseInteger(input, raw, { min: 1, max: 8 }),
-  'reference-images': parseMediaList,
 };
 
-export async function parseInputs(env: Env): Promise<Settings> {
+function parseMapped(input: MappedInput, raw: string): InputValue {
+  if (!isMediaInput(input)) return PARSERS[input](input, raw);
+  return MEDIA_INPUTS[input].list ? parseMediaList(input, raw) : parseMediaRef(input, raw);
+}
+
+/** In the type table's order, which is the order fields are set in and problems reported in. */
+const MAPPED_INPUTS = Object.keys(INPUT_FIELDS) as MappedInput[];
+
+/**
+ * Every input, checked and typed. `env` is where the runner's other variables
+ * are read from (GITHUB_WORKSPACE, RUNNER_TEMP) and where unknown inputs are
+ * looked for.
+ */
+export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promise<Settings> {
   rejectUnknownInputs(env);
-  const values: Settings['values'] = {};
-  for (const [input, parse] of Object.entries(PARSERS) as [MappedInput, (typeof PARSERS)[MappedInput]][]) {
-    const raw = read(env, input);
-    if (raw !== '') values[input] = parse(input, raw);
+  const get = (input: InputName) => read(toolkit, env, input);
+  const mapped: Settings['mapped'] = {};
+  for (const input of MAPPED_INPUTS) {
+    const raw = get(input);
+    if (raw !== '') mapped[input] = parseMapped(input, raw);
   }
-  const requestText = read(env, 'request');
-  const resume = read(env, 'generation-id');
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const requestText = get('request');
+  const resume = get('generation-id');
+  const workspace = env.GITHUB_WORKSPACE || cwd;
   const runnerTemp = env.RUNNER_TEMP || tmpdir();
-  const outputPath = read(env, 'output-path');
+  const outputPath = get('output-path');
   return {
-    baseUrl: parseBaseUrl(read(env, 'base-url')),
-    type: parseType(read(env, 'type')),
-    model: read(env, 'model') || undefined,
-    values,
+    baseUrl: parseBaseUrl(get('base-url')),
+    type: parseType(get('type')),
+    model: get('model') || undefined,
+    mapped,
     request: requestText === '' ? undefined : await parseRequestInput(requestText),
-    dryRun: parseBoolean('dry-run', read(env, 'dry-run')),
-    wait: parseBoolean('wait', read(env, 'wait')),
-    timeoutMs: parseTimeout(read(env, 'timeout')),
-    download: parseBoolean('download', read(env, 'download')),
+    dryRun: parseBoolean('dry-run', get('dry-run')),
+    wait: parseBoolean('wait', get('wait')),
+    timeoutMs: parseTimeout(get('timeout')),
+    download: parseBoolean('download', get('download')),
     outputPath: outputPath === '' ? join(runnerTemp, 'hedra') : isAbsolute(outputPath) ? outputPath : join(workspace, outputPath),
     resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
-    promptFile: read(env, 'prompt-file') || undefined,
-    githubToken: readToken(read(env, 'github-token')),
-    releaseUpload: parseReleaseUpload(read(env, 'release-upload')),
-    comment: parseBoolean('comment', read(env, 'comment')),
+    promptFile: get('prompt-file') || undefined,
+    githubToken: readToken(get('github-token')),
+    releaseUpload: parseReleaseUpload(get('release-upload')),
+    comment: parseBoolean('comment', get('comment')),
     workspace,
     runnerTemp,
   };
+}
+
+/** Inputs that a run picking up existing generations (`generation-id`) does not use, to warn about. */
+export function unusedWhenResuming(settings: Settings): string[] {
+  return [
+    ...Object.keys(settings.mapped),
+    ...(settings.model ? ['model'] : []),
+    ...(settings.request ? ['request'] : []),
+    ...(settings.promptFile ? ['prompt-file'] : []),
+  ];
 }
 
 /** An expression the runner did not evaluate (a run outside a workflow) is no token. */
@@ -184,8 +227,8 @@ function readToken(raw: string): string | undefined {
 
 /** `true`: the release of the triggering event; `false` or empty: off; anything else: a tag. */
 function parseReleaseUpload(raw: string): string | undefined {
-  if (raw === '' || ['false', 'False', 'FALSE'].includes(raw)) return undefined;
-  return ['true', 'True', 'TRUE'].includes(raw) ? 'event' : raw;
+  if (raw === '' || FALSE_SPELLINGS.includes(raw)) return undefined;
+  return TRUE_SPELLINGS.includes(raw) ? 'event' : raw;
 }
 
 /** `timeout` takes the same forms as `duration` (90s, 15m, 1h); at least a second, at most six hours (a job's limit). */

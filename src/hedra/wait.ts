@@ -3,9 +3,9 @@
 // deadline. The clock and sleep are parameters so that the benchmark can run
 // this very code against simulated time.
 
-import { DeadlineReached } from './errors.js';
-import type { GenerationStatus } from './hedra-api.js';
-import { log } from './log.js';
+import type { Log } from '../action/log.js';
+import { DeadlineReached } from '../errors.js';
+import type { GenerationStatus } from './client.js';
 import { nextPollDelay, type Observation } from './poll-schedule.js';
 
 export const FINAL_STATUSES = ['complete', 'error'];
@@ -20,6 +20,7 @@ export interface WaitOptions {
   etaSec?: number;
   /** When the generations were created (or the wait began). */
   startedAt: number;
+  log: Pick<Log, 'info' | 'warning'>;
 }
 
 export class WaitTimeout extends Error {
@@ -68,10 +69,10 @@ async function pollUntilFinal(
     for (const id of pending) {
       const now = await status(id);
       const line = describeChange(id, now, last.get(id), ids.length > 1);
-      if (line) log.info(line);
+      if (line) options.log.info(line);
       if (!KNOWN_STATUSES.includes(now.status) && !warned.has(now.status)) {
         warned.add(now.status);
-        log.warning(`Hedra reported a status this action does not know ("${now.status}"); waiting on as if it were still running.`);
+        options.log.warning(`Hedra reported a status this action does not know ("${now.status}"); waiting on as if it were still running.`);
       }
       last.set(id, now);
       history.get(id)!.push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });

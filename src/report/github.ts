@@ -3,13 +3,15 @@
 // permission each; @actions/github is loaded only when one of them is used,
 // and honours GITHUB_API_URL (GitHub Enterprise Server).
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { InputError } from './errors.js';
-import type { Settings } from './inputs.js';
-import { log } from './log.js';
-import type { ItemResult } from './outputs.js';
+import { readEvent } from '../action/event.js';
+import type { Log } from '../action/log.js';
+import type { Env } from '../action/toolkit.js';
+import { InputError } from '../errors.js';
+import type { ItemResult } from '../hedra/download.js';
+import type { Settings } from '../inputs/read-inputs.js';
+import { isObject } from '../json.js';
 
 type Octokit = Awaited<ReturnType<typeof octokitFor>>;
 
@@ -18,19 +20,17 @@ async function octokitFor(token: string) {
   return getOctokit(token);
 }
 
-function repository(env: Record<string, string | undefined>): { owner: string; repo: string } {
+function repository(env: Env): { owner: string; repo: string } {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo) throw new InputError('GITHUB_REPOSITORY is not set: release-upload and comment work only in a workflow run.');
   return { owner, repo };
 }
 
-async function event(env: Record<string, string | undefined>): Promise<Record<string, any>> {
-  if (!env.GITHUB_EVENT_PATH) return {};
-  try {
-    return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8'));
-  } catch {
-    return {};
-  }
+/** A numeric field of an object in the event payload (`release.id`, `pull_request.number`). */
+function numberIn(payload: Record<string, unknown>, object: string, field: string): number | undefined {
+  const value = payload[object];
+  const n = isObject(value) ? value[field] : undefined;
+  return typeof n === 'number' ? n : undefined;
 }
 
 /** A 403/404 from GitHub as the permission it most likely lacks. */
@@ -46,7 +46,7 @@ function permissionError(error: unknown, what: string, permission: string): Erro
 }
 
 /** Attaches every downloaded file to the release, replacing an asset of the same name (re-runs). */
-async function uploadToRelease(octokit: Octokit, settings: Settings, items: ItemResult[], env: Record<string, string | undefined>): Promise<string> {
+async function uploadToRelease(octokit: Octokit, settings: Settings, items: ItemResult[], env: Env, log: Log): Promise<string> {
   const { owner, repo } = repository(env);
   const files = items.flatMap((item) => (item.file ? [item.file] : []));
   if (files.length === 0) throw new InputError('Input "release-upload" has nothing to attach: no file was downloaded (is "download" false?).');
@@ -54,13 +54,13 @@ async function uploadToRelease(octokit: Octokit, settings: Settings, items: Item
   const wanted = settings.releaseUpload!;
   try {
     if (wanted === 'event') {
-      const payload = await event(env);
-      if (!payload.release?.id) {
+      const releaseId = numberIn(await readEvent(env), 'release', 'id');
+      if (releaseId === undefined) {
         throw new InputError(
           'Input "release-upload" is true, but this run was not triggered by a release event: name the release\'s tag instead (release-upload: v1.2.3).',
         );
       }
-      release = (await octokit.rest.repos.getRelease({ owner, repo, release_id: payload.release.id })).data;
+      release = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data;
     } else {
       release = (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: wanted })).data;
     }
@@ -94,14 +94,13 @@ async function uploadToRelease(octokit: Octokit, settings: Settings, items: Item
 }
 
 /** The comment's hidden marker: one comment per workflow step, found again on re-runs. */
-export function commentMarker(env: Record<string, string | undefined>): string {
+export function commentMarker(env: Env): string {
   return `<!-- hedra-generate-action:${env.GITHUB_WORKFLOW ?? ''}:${env.GITHUB_JOB ?? ''}:${env.GITHUB_ACTION ?? ''} -->`;
 }
 
-async function commentOnPullRequest(octokit: Octokit, summary: string, env: Record<string, string | undefined>): Promise<void> {
+async function commentOnPullRequest(octokit: Octokit, summary: string, env: Env, log: Log): Promise<void> {
   const { owner, repo } = repository(env);
-  const payload = await event(env);
-  const number = payload.pull_request?.number;
+  const number = numberIn(await readEvent(env), 'pull_request', 'number');
   if (!number) {
     log.warning('Input "comment" is true, but this run is not for a pull request; no comment was written.');
     return;
@@ -131,10 +130,13 @@ export function checkGitHubInputs(settings: Settings): void {
   }
 }
 
-/** Runs the GitHub features the inputs ask for, after the results are in. */
-export async function publish(settings: Settings, items: ItemResult[], summary: string, env: Record<string, string | undefined>): Promise<void> {
+/**
+ * Runs the GitHub features the inputs ask for, after the results are in.
+ * `summary` is the job summary as written, already redacted: the comment reuses it.
+ */
+export async function publish(settings: Settings, items: ItemResult[], summary: string, env: Env, log: Log): Promise<void> {
   if (!settings.githubToken || (!settings.releaseUpload && !settings.comment)) return;
   const octokit = await octokitFor(settings.githubToken);
-  if (settings.releaseUpload) await log.group('Attaching to the release', () => uploadToRelease(octokit, settings, items, env));
-  if (settings.comment) await commentOnPullRequest(octokit, summary, env);
+  if (settings.releaseUpload) await log.group('Attaching to the release', () => uploadToRelease(octokit, settings, items, env, log));
+  if (settings.comment) await commentOnPullRequest(octokit, summary, env, log);
 }

@@ -3,9 +3,9 @@
 // and is read before any request, like every other local file.
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { InputError } from './errors.js';
-import type { Settings } from './inputs.js';
-import { INPUT_FIELDS } from './variants.js';
+import { InputError } from '../errors.js';
+import { INPUT_FIELDS } from '../request/types.js';
+import type { Settings } from './read-inputs.js';
 
 const MAX_BYTES = 256 * 1024;
 
@@ -15,7 +15,7 @@ export async function withPromptFile(settings: Settings): Promise<Settings> {
   if (written === undefined) return settings;
   const target = INPUT_FIELDS.prompt[settings.type] ? 'prompt' : INPUT_FIELDS.text[settings.type] ? 'text' : undefined;
   if (!target) throw new InputError(`Input "prompt-file" is not used by type ${settings.type}, which takes neither a prompt nor a text.`);
-  if (settings.values[target] !== undefined) {
+  if (settings.mapped[target] !== undefined) {
     throw new InputError(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
   }
   const path = isAbsolute(written) ? written : join(settings.workspace, written);
@@ -26,5 +26,5 @@ export async function withPromptFile(settings: Settings): Promise<Settings> {
   if (info.size > MAX_BYTES) throw new InputError(`Input "prompt-file": ${where} is ${info.size} bytes; a prompt file may have at most ${MAX_BYTES}.`);
   const text = (await readFile(path, 'utf8')).trim();
   if (text === '') throw new InputError(`Input "prompt-file": ${where} is empty.`);
-  return { ...settings, values: { ...settings.values, [target]: text } };
+  return { ...settings, mapped: { ...settings.mapped, [target]: text } };
 }

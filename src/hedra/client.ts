@@ -3,15 +3,16 @@
 // on one it does not know; only what the action uses is checked.
 //
 // Creating a generation is the one call that is billed, so it is never simply
-// repeated: its ids are chosen before the first attempt, and after an attempt
-// whose outcome is unknown (no answer, a timeout, a 5xx) the action asks
-// whether the generation exists before posting again with the same ids.
+// repeated (docs/decisions/exactly-once-creation.md): its ids are chosen before
+// the first attempt, and after an attempt whose outcome is unknown (no answer,
+// a timeout, a 5xx) the client asks whether the generation exists before
+// posting again with the same ids.
 import { z } from 'zod';
-import { ApiError } from './errors.js';
-import { isDuplicate } from './http/api-errors.js';
-import { decide, POLICY } from './http/retry-policy.js';
-import { explained, type FileBody, failureOf, type Transport } from './http/transport.js';
-import { log } from './log.js';
+import type { Log } from '../action/log.js';
+import { HedraError, UnexpectedAnswer } from '../errors.js';
+import { isDuplicate } from '../http/answer-errors.js';
+import { failureOf, type RetryOptions, withRetries } from '../http/retry.js';
+import { describeCall, type FileBody, type Target, type Transport } from '../http/transport.js';
 
 const createdGeneration = z.looseObject({
   id: z.string(),
@@ -52,11 +53,7 @@ function read<T extends z.ZodType>(schema: T, value: unknown, operation: string)
   const result = schema.safeParse(value);
   if (!result.success) {
     const problem = result.error.issues[0];
-    throw new ApiError(
-      `Hedra's answer to ${operation} lacks what the action needs (${problem.path.join('.') || 'body'}: ${problem.message}).`,
-      undefined,
-      value,
-    );
+    throw new UnexpectedAnswer(`Hedra's answer to ${operation} lacks what the action needs (${problem.path.join('.') || 'body'}: ${problem.message}).`, value);
   }
   return result.data;
 }
@@ -64,15 +61,28 @@ function read<T extends z.ZodType>(schema: T, value: unknown, operation: string)
 /** Failures before the request left: the connection was never made, so nothing can have been created. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or 4xx is a clear "no". */
+/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or other 4xx is a clear "no". */
 function outcomeUnknown(error: unknown): boolean {
   const failure = failureOf(error);
   if (failure?.kind === 'network') return !NOT_SENT.has(failure.code ?? '');
   return failure !== undefined && (failure.status === 408 || failure.status >= 500);
 }
 
-export class HedraApi {
-  constructor(private readonly transport: Transport) {}
+export class HedraClient {
+  constructor(
+    private readonly transport: Transport,
+    private readonly log: Log,
+    private readonly clock: () => number,
+  ) {}
+
+  private retrying<T>(operation: string, attempt: () => Promise<T>, extra: Partial<RetryOptions<T>> = {}): Promise<T> {
+    return withRetries(operation, attempt, { control: this.transport.control, clock: this.clock, info: this.log.info, ...extra });
+  }
+
+  /** A JSON call that is safe to repeat (a read, or a create under a reserved id), retried by the policy. */
+  private idempotent(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    return this.retrying(`${method} ${path}`, () => this.transport.requestJson(method, path, body));
+  }
 
   /**
    * Creates the generation(s) under `ids`, exactly once whatever the network
@@ -81,35 +91,21 @@ export class HedraApi {
    */
   async createGeneration(body: Record<string, unknown>, ids: string[]): Promise<CreatedGeneration> {
     const operation = 'POST /generations';
-    for (let attempt = 0; ; attempt++) {
-      let error: unknown;
-      try {
-        return read(createdGeneration, await this.transport.jsonOnce('POST', '/generations', body), operation);
-      } catch (caught) {
-        error = caught;
-      }
-      if (this.transport.control.signal.aborted) throw this.transport.control.signal.reason;
-      if (isDuplicate(error)) return this.adopt(ids, 'Hedra already had it');
-      const failure = failureOf(error);
-      if (!failure) throw error;
-      if (outcomeUnknown(error)) {
-        const existing = await this.statusIfExists(ids[0]);
-        if (existing) return this.adopt(ids, 'the answer to the create request was lost');
-      }
-      const decision = decide(failure, attempt, Date.now(), this.transport.control.deadline);
-      if (!decision.retry) throw explained(error, decision.why);
-      log.info(
-        `${operation}: ${failure.kind === 'status' ? `HTTP ${failure.status}` : (error as Error).message.replace(/\.$/, '')}; generation ${ids[0]} does not exist, so posting again with the same id in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${attempt + 2} of ${POLICY.maxAttempts}).`,
-      );
-      await this.transport.control.sleep(decision.delayMs);
-    }
+    return this.retrying(operation, async () => read(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
+      recover: async (error) => {
+        if (isDuplicate(error)) return this.adopt(ids, 'Hedra already had it');
+        if (outcomeUnknown(error) && (await this.statusIfExists(ids[0]))) return this.adopt(ids, 'the answer to the create request was lost');
+        return undefined;
+      },
+      retryNote: `generation ${ids[0]} does not exist, so posting again with the same id`,
+    });
   }
 
   /** The generations exist: take them as this run's, from their status. */
   private async adopt(ids: string[], why: string): Promise<CreatedGeneration> {
     const statuses = [];
     for (const id of ids) statuses.push(await this.status(id));
-    log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
+    this.log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
     return {
       id: ids[0],
       asset_id: statuses[0].asset_id,
@@ -123,29 +119,31 @@ export class HedraApi {
     try {
       return await this.status(generationId);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return undefined;
+      if (error instanceof HedraError && error.status === 404) return undefined;
       throw error;
     }
   }
 
   async status(generationId: string): Promise<GenerationStatus> {
     const path = `/generations/${encodeURIComponent(generationId)}/status`;
-    return read(generationStatus, await this.transport.json('GET', path), `GET ${path}`);
+    return read(generationStatus, await this.idempotent('GET', path), `GET ${path}`);
   }
 
   /** Creates an asset under a reserved id; repeating that is harmless, and "already exists" means an earlier attempt worked. */
   async createAsset(name: string, type: string, reservedId: string): Promise<CreatedAsset> {
     try {
-      return read(createdAsset, await this.transport.json('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
+      return read(createdAsset, await this.idempotent('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
     } catch (error) {
       if (isDuplicate(error)) return { id: reservedId };
       throw error;
     }
   }
 
-  /** The file's bytes for an asset: to the presigned upload_url when Hedra gave one, else as multipart. */
+  /** The file's bytes for an asset: to the presigned upload_url when Hedra gave one, else as multipart. Retried, reopening the file. */
   async uploadAsset(asset: CreatedAsset, file: FileBody): Promise<void> {
-    if (asset.upload_url) await this.transport.sendFile('PUT', { url: asset.upload_url }, file, 'raw');
-    else await this.transport.sendFile('POST', { path: `/assets/${encodeURIComponent(asset.id)}/upload` }, file, 'multipart');
+    const [method, target, as]: ['PUT' | 'POST', Target, 'raw' | 'multipart'] = asset.upload_url
+      ? ['PUT', { url: asset.upload_url }, 'raw']
+      : ['POST', { path: `/assets/${encodeURIComponent(asset.id)}/upload` }, 'multipart'];
+    await this.retrying(describeCall(method, target), () => this.transport.sendFile(method, target, file, as));
   }
 }

@@ -1,10 +1,8 @@
 // Turns a non-2xx answer from Hedra into a message a person can act on.
 // Only 422 {detail: [...]} is documented; other codes come with bodies of
 // several shapes, so the server's own message is dug out defensively.
-import { ApiError } from '../errors.js';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { HedraError } from '../errors.js';
+import { isObject } from '../json.js';
 
 function parse(text: string): unknown {
   try {
@@ -53,14 +51,14 @@ function mentionsCredits(body: unknown, message: string): boolean {
 
 /** Whether an answer says the id is taken: 409, or an ALREADY_EXISTS error (what a repeated create with a reserved id gets). */
 export function isDuplicate(error: unknown): boolean {
-  if (!(error instanceof ApiError) || error.status === undefined) return false;
+  if (!(error instanceof HedraError)) return false;
   const body = error.body;
   const type = isObject(body) && isObject(body.error) ? body.error.type : undefined;
   return error.status === 409 || type === 'ALREADY_EXISTS' || /already exists/i.test(serverMessage(body));
 }
 
 /** `operation` names the call, e.g. "POST /generations". */
-export function apiError(status: number, text: string, operation: string, retryAfter?: string): ApiError {
+export function hedraError(status: number, text: string, operation: string, retryAfter?: string): HedraError {
   const body = parse(text);
   const said = serverMessage(body);
   const quoted = said ? `: ${said}` : '';
@@ -74,5 +72,5 @@ export function apiError(status: number, text: string, operation: string, retryA
   } else {
     message = `Hedra answered HTTP ${status} to ${operation}${quoted || ' with no message'}.`;
   }
-  return new ApiError(message, status, body, retryAfter);
+  return new HedraError(message, status, body, retryAfter);
 }

@@ -1,10 +1,12 @@
 // The job summary: what a person wants at a glance. Pure: returns Markdown.
 // It carries no secret and no presigned signature (links lose their query).
 import { basename } from 'node:path';
-import type { Upload } from './assets.js';
+import type { Upload } from '../hedra/assets.js';
+import type { ItemResult } from '../hedra/download.js';
+import { withoutQuery } from '../http/url.js';
+import { failureReason } from './failures.js';
 import { formatBytes, formatDuration } from './format.js';
-import type { ItemResult } from './outputs.js';
-import { failureReason, overallStatus } from './outputs.js';
+import { overallStatus } from './outputs.js';
 
 export interface SummaryInput {
   type?: string;
@@ -24,9 +26,7 @@ const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 /** A link target without its query string: presigned signatures stay out of the summary. */
 function publicUrl(url: string | null | undefined): string | undefined {
-  if (!url) return undefined;
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
+  return url ? withoutQuery(url) : undefined;
 }
 
 export function renderSummary(input: SummaryInput): string {

@@ -1,8 +1,7 @@
-// File extensions and content types, both ways: which files each media input
-// accepts and how they are labelled on upload, and what extension a
+// File extensions and content types, both ways: which files each kind of
+// asset accepts and how they are labelled on upload, and what extension a
 // downloaded result gets from its content type.
-
-export type AssetKind = 'image' | 'audio' | 'video';
+import type { AssetKind } from '../request/types.js';
 
 const BY_EXTENSION: Record<string, { kind: AssetKind; contentType: string }> = {
   png: { kind: 'image', contentType: 'image/png' },
@@ -21,15 +20,6 @@ const BY_EXTENSION: Record<string, { kind: AssetKind; contentType: string }> = {
   webm: { kind: 'video', contentType: 'video/webm' },
   mkv: { kind: 'video', contentType: 'video/x-matroska' },
   m4v: { kind: 'video', contentType: 'video/x-m4v' },
-};
-
-/** The kind of asset each media input takes. */
-export const INPUT_KIND: Record<string, AssetKind> = {
-  image: 'image',
-  'end-image': 'image',
-  'reference-images': 'image',
-  audio: 'audio',
-  video: 'video',
 };
 
 export function extensionsOf(kind: AssetKind): string[] {

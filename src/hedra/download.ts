@@ -7,10 +7,12 @@ import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { LocalFileError, NetworkError } from './errors.js';
-import type { Transport } from './http/transport.js';
+import type { Log } from '../action/log.js';
+import { LocalFileError, NetworkError } from '../errors.js';
+import { withRetries } from '../http/retry.js';
+import { describeCall, type Transport } from '../http/transport.js';
+import type { GenerationStatus } from './client.js';
 import { extensionFor } from './media-types.js';
-import { transferMeter } from './memory.js';
 
 export interface Downloaded {
   path: string;
@@ -44,29 +46,62 @@ function urlExtension(url: string): string | undefined {
   return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
 }
 
+export interface DownloadContext {
+  transport: Transport;
+  log: Log;
+  clock: () => number;
+}
+
 /**
  * Downloads `url` to the path `place` chooses once the content type is known.
  * Each attempt (retried by the policy) starts over in a fresh temporary file;
  * only a complete, length-checked body is renamed into place.
  */
-export async function download(transport: Transport, url: string, place: (extension: string) => string): Promise<Downloaded> {
-  const operation = `GET ${new URL(url).origin}${new URL(url).pathname}`;
-  return transport.retrying(operation, () => attempt(transport, url, place));
+export async function download(ctx: DownloadContext, url: string, place: (extension: string) => string): Promise<Downloaded> {
+  return withRetries(describeCall('GET', { url }), () => attempt(ctx.transport, url, place), {
+    control: ctx.transport.control,
+    clock: ctx.clock,
+    info: ctx.log.info,
+  });
+}
+
+/** One generation's result as the run ends it; `file` once downloaded. */
+export interface ItemResult {
+  generationId: string;
+  status: GenerationStatus;
+  file?: Downloaded;
+}
+
+/** Downloads every completed item's file to `outputPath` (in item order), setting `item.file`. */
+export async function downloadResults(ctx: DownloadContext, items: ItemResult[], outputPath: string): Promise<void> {
+  if (!items.some((item) => item.status.status === 'complete')) return;
+  const isDirectory = await outputIsDirectory(outputPath);
+  await ctx.log.group('Downloading', async () => {
+    for (const [index, item] of items.entries()) {
+      const url = item.status.download_url;
+      if (item.status.status !== 'complete') continue;
+      if (!url) {
+        ctx.log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
+        continue;
+      }
+      const assetId = item.status.asset_id ?? item.generationId;
+      item.file = await download(ctx, url, (extension) => targetPath(outputPath, isDirectory, { index, count: items.length, assetId, extension }));
+      ctx.log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
+    }
+  });
 }
 
 async function attempt(transport: Transport, url: string, place: (extension: string) => string): Promise<Downloaded> {
-  const { response, watchdog } = await transport.download(url);
+  const { response, watchdog } = await transport.openDownload(url);
   const contentType = response.headers.get('content-type') ?? undefined;
   const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
   const hash = createHash('sha256');
-  const meter = transferMeter();
   let bytes = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       watchdog.touch();
-      meter(chunk.length);
       hash.update(chunk);
       bytes += chunk.length;
       done(null, chunk);
@@ -75,7 +110,7 @@ async function attempt(transport: Transport, url: string, place: (extension: str
   try {
     if (!response.body) throw new NetworkError(`The download of ${basename(path)} came with no body.`);
     // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
-    await transport.streaming(url, () =>
+    await transport.mapNetworkErrors(describeCall('GET', { url }), { url }, () =>
       pipeline(Readable.fromWeb(response.body as never), count, createWriteStream(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch(
         (error) => {
           if ((error as { syscall?: string }).syscall) throw new LocalFileError(`Writing ${path} failed: ${(error as Error).message}.`);

@@ -2,10 +2,7 @@
 // or a YAML mapping. The YAML parser is loaded only when the text is not JSON,
 // so a run that does not need it does not pay for loading it.
 import { InputError } from '../errors.js';
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject } from '../json.js';
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
@@ -39,7 +36,7 @@ export async function parseRequestInput(text: string): Promise<Record<string, un
       throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${(error as Error).message}`);
     }
   }
-  if (!isMapping(value)) {
+  if (!isObject(value)) {
     throw new InputError(`Input "request" must be a mapping of request fields (a JSON object or YAML mapping), got ${describe(value)}.`);
   }
   return value;

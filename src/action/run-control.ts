@@ -3,7 +3,7 @@
 // later). Every request, every sleep and every stream is tied to it, so
 // nothing can outlive either.
 import { setTimeout as delay } from 'node:timers/promises';
-import { Cancelled, DeadlineReached } from './errors.js';
+import { Cancelled, DeadlineReached } from '../errors.js';
 
 export interface RunControl {
   signal: AbortSignal;

@@ -1,7 +1,7 @@
 // The step's outputs and the results manifest. Pure: takes what the run
-// produced and returns values; main.ts writes them.
-import type { Downloaded } from './download.js';
-import type { CreatedGeneration, GenerationStatus } from './hedra-api.js';
+// produced and returns values; report.ts writes them.
+import type { CreatedGeneration } from '../hedra/client.js';
+import type { ItemResult } from '../hedra/download.js';
 
 /** Every output the action sets; action.yml declares exactly these (tested). */
 export const OUTPUT_NAMES = [
@@ -52,13 +52,6 @@ export function idOutputs(ids: GenerationIds): Outputs {
   };
 }
 
-/** One generation as the run ends it. */
-export interface ItemResult {
-  generationId: string;
-  status: GenerationStatus;
-  file?: Downloaded;
-}
-
 /** `error` when any item failed, else the first item's status. */
 export function overallStatus(items: ItemResult[]): string {
   return items.some((item) => item.status.status === 'error') ? 'error' : (items[0]?.status.status ?? '');
@@ -100,17 +93,4 @@ export function manifest(items: ItemResult[], extra: { request?: unknown; inputA
     input_asset_ids: extra.inputAssetIds,
     request: extra.request ?? null,
   };
-}
-
-/** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
-export function failureReason(status: GenerationStatus): string {
-  const e = status.error;
-  if (!e) return status.error_message ?? 'Hedra gave no reason';
-  const details = [
-    e.reason_code && `reason ${e.reason_code}`,
-    e.param && `parameter ${e.param}`,
-    e.credits_needed != null && `${e.credits_needed} credits needed`,
-    e.credits_available != null && `${e.credits_available} available`,
-  ].filter(Boolean);
-  return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
 }

@@ -1,0 +1,37 @@
+// The end of a run that has results: the manifest file, the step's outputs,
+// the job summary, and what goes to GitHub (release assets, the comment).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Log } from '../action/log.js';
+import type { Env, Toolkit } from '../action/toolkit.js';
+import { inputAssetIds } from '../hedra/assets.js';
+import type { ItemResult } from '../hedra/download.js';
+import type { Settings } from '../inputs/read-inputs.js';
+import { publish } from './github.js';
+import { manifest, type Outputs, resultOutputs } from './outputs.js';
+import { renderSummary, type SummaryInput } from './summary.js';
+
+export function setOutputs(toolkit: Pick<Toolkit, 'setOutput'>, outputs: Outputs): void {
+  for (const [name, value] of Object.entries(outputs)) toolkit.setOutput(name, value);
+}
+
+export interface ResultsContext {
+  toolkit: Pick<Toolkit, 'setOutput'>;
+  log: Log;
+  env: Env;
+  settings: Settings;
+  items: ItemResult[];
+  /** The request body sent, when this run created the generations. */
+  request?: unknown;
+  /** The summary's facts besides the items. */
+  summary: Omit<SummaryInput, 'items'>;
+}
+
+export async function reportResults(ctx: ResultsContext): Promise<void> {
+  const { settings, items } = ctx;
+  const resultsFile = join(settings.runnerTemp, `hedra-results-${items[0].generationId}.json`);
+  await writeFile(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
+  setOutputs(ctx.toolkit, resultOutputs(items, resultsFile));
+  const written = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));
+  await publish(settings, items, written, ctx.env, ctx.log);
+}
