@@ -1,13 +1,13 @@
 // Users run the committed dist/, not src/: it must be what src/ builds to.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ROOT } from './e2e/run-action.ts';
+import { tempDir } from './setup/temp.ts';
 
 it('dist/ is what the sources bundle to', { timeout: 120_000 }, () => {
-  const out = mkdtempSync(join(tmpdir(), 'hedra-dist-'));
+  const out = tempDir('hedra-dist-'); // removed when the test has finished
   execFileSync(
     process.execPath,
     [join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--quiet'],

@@ -1,17 +1,17 @@
 // The GitHub features through the bundle, against a GitHub REST stand-in
 // reached through GITHUB_API_URL.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GitHubStandIn, startGitHubStandIn } from '../server/github-server.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { tempDir } from '../setup/temp.ts';
 import { runAction } from './run-action.ts';
 
 let hedra: HedraServer;
 let github: GitHubStandIn;
-const events = mkdtempSync(join(tmpdir(), 'events-'));
+const events = tempDir('events-'); // removed after this file's tests
 
 beforeAll(async () => {
   hedra = await startHedraServer({ timings: { queued: 0, processing: 200, finalizing: 0 } });

@@ -1,12 +1,12 @@
 // The networks users run in: behind a proxy, and behind TLS inspection with
 // their own certificate authority.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { type RecordingProxy, startProxy } from '../server/proxy.ts';
+import { tempDir } from '../setup/temp.ts';
 import { runAction } from './run-action.ts';
 
 describe('a proxy from the environment', () => {
@@ -40,7 +40,8 @@ describe('a proxy from the environment', () => {
 });
 
 describe('a certificate authority of your own', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hedra-tls-'));
+  // The certificate stays for NODE_EXTRA_CA_CERTS until the describe is done, then goes with the directory.
+  const dir = tempDir('hedra-tls-');
   let server: HedraServer;
   beforeAll(async () => {
     execFileSync(
@@ -62,10 +63,12 @@ describe('a certificate authority of your own', () => {
         '-addext',
         'subjectAltName=IP:127.0.0.1',
       ],
-      { stdio: 'ignore' },
+      { stdio: 'pipe' }, // openssl's progress stays out of the test output; on failure it is in the error
     );
+    const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+    rmSync(join(dir, 'key.pem')); // the server holds it in memory; no private key on disk longer than needed
     server = await startHedraServer({
-      tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
+      tls: { key, cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
       timings: { queued: 0, processing: 200, finalizing: 0 },
     });
   });

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { tempDir } from '../setup/temp.ts';
 import { findSecret, visibleStdout } from './secret-scan.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -57,8 +58,13 @@ export interface RunOptions {
   control?: (child: ChildProcess, dirs: { temp: string; workspace: string }) => void;
 }
 
+/**
+ * Runs the bundle once, in a directory of its own (HOME, RUNNER_TEMP, the workspace and the file commands). In a
+ * test, call it from the test itself: the directory is removed when the test has finished. Outside Vitest (npm run
+ * demo) it is left for the user to look at.
+ */
 export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
-  const base = mkdtempSync(join(tmpdir(), 'hedra-e2e-'));
+  const base = process.env.VITEST ? tempDir('hedra-e2e-') : mkdtempSync(join(tmpdir(), 'hedra-e2e-'));
   const temp = join(base, 'runner-temp');
   const workspace = join(base, 'workspace');
   for (const dir of [temp, workspace]) mkdirSync(dir);
@@ -70,6 +76,8 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: base,
+    // The test run's own temporary directory (test/setup/tmpdir.ts), so that anything the action left there would fail the run.
+    TMPDIR: tmpdir(),
     // Debug logging on in every run: the sentinel check below must hold for debug output too.
     RUNNER_DEBUG: '1',
     RUNNER_TEMP: temp,

@@ -2,11 +2,11 @@
 // every test is also scanned for the key: see run-action.ts.)
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { tempDir } from '../setup/temp.ts';
 import { filesUnder } from './faults/matrix.ts';
 import { runAction } from './run-action.ts';
 
@@ -50,7 +50,7 @@ describe('the key', () => {
 
 describe('untrusted triggers', () => {
   it('warns when pull_request_target runs for a fork', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'event-'));
+    const dir = tempDir('event-');
     const event = join(dir, 'event.json');
     writeFileSync(
       event,
