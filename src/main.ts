@@ -2,9 +2,11 @@
 // build and validate the request, upload, create the generation (or pick up
 // an existing one), wait, download, report. Every failure ends here, once.
 // The collaborators (the toolkit, fetch, the clock, the environment) come in
-// as parameters: index.ts passes the real ones, tests their own.
+// as parameters of runWith(): run() passes the real ones, tests their own.
+import { randomUUID } from 'node:crypto';
+import * as core from '@actions/core';
 import { createLog, type Log } from './action/log.js';
-import { createRunControl } from './action/run-control.js';
+import { abortOnSignals, createRunControl } from './action/run-control.js';
 import type { Env, Toolkit } from './action/toolkit.js';
 import { untrustedTriggerWarning } from './action/trust.js';
 import { GenerationFailed, InputError, isExpected } from './errors.js';
@@ -12,7 +14,7 @@ import { inputAssetIds, planUploads, uploadAll, withAssetIds } from './hedra/ass
 import { type GenerationStatus, HedraClient } from './hedra/client.js';
 import { downloadResults, type ItemResult } from './hedra/download.js';
 import { WaitTimeout, waitForGenerations } from './hedra/wait.js';
-import type { Fetcher } from './http/fetch.js';
+import { type Fetcher, fetcherFor } from './http/fetch.js';
 import { Transport } from './http/transport.js';
 import { withPromptFile } from './inputs/prompt-file.js';
 import { readApiKey, readInputs, type Settings, unusedWhenResuming } from './inputs/read-inputs.js';
@@ -53,8 +55,26 @@ interface Run {
   transport: () => Transport;
 }
 
-/** Runs the action; resolves to the process's exit code. */
-export async function run(deps: RunDependencies): Promise<number> {
+/**
+ * The action as the runner starts it (index.ts), or a harness such as
+ * @github/local-action: the real collaborators, and the exit code set.
+ */
+export async function run(): Promise<void> {
+  const cancel = new AbortController();
+  abortOnSignals(cancel);
+  process.exitCode = await runWith({
+    toolkit: core,
+    env: process.env,
+    cwd: process.cwd(),
+    fetcher: fetcherFor(process.env),
+    clock: Date.now,
+    cancel: cancel.signal,
+    newId: randomUUID,
+  });
+}
+
+/** Runs the action with the collaborators given; resolves to the exit code. */
+export async function runWith(deps: RunDependencies): Promise<number> {
   const { toolkit, env, clock } = deps;
   const startedAt = clock();
   const log = createLog(toolkit, env);
@@ -69,7 +89,7 @@ export async function run(deps: RunDependencies): Promise<number> {
     const warning = await untrustedTriggerWarning(env);
     if (warning) log.warning(warning, 'Untrusted trigger');
     checkGitHubInputs(settings);
-    const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel);
+    const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel, clock);
     const connect = () =>
       (transport ??= new Transport({
         baseUrl: settings.baseUrl,
@@ -105,29 +125,32 @@ async function pickUp(current: Run, ids: string[]): Promise<void> {
 
 async function create(current: Run): Promise<void> {
   const { log, state, deps } = current;
-  // Every local file is checked before anything is sent.
-  const { settings, uploads } = await planUploads(await withPromptFile(current.settings), deps.newId);
+  // Every local file is checked, and given the asset id it will have, before anything is sent.
+  let { settings, uploads } = await planUploads(await withPromptFile(current.settings), deps.newId);
   let { body, generationIds } = buildRequest(settings, deps.newId);
   const warning = modelIdWarning(settings.model, body);
   if (warning) log.warning(warning, 'Deprecated by the API');
+  const summary = { type: settings.type, model: modelOf(body), resumed: false, uploads, request: body };
   if (settings.dryRun) {
     setOutputs(deps.toolkit, { request: JSON.stringify(body) });
     for (const u of uploads) log.info(`Would upload ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
     log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
+    await log.summary(renderSummary({ ...summary, dryRun: true, items: [], elapsedMs: deps.clock() - current.startedAt }));
     return;
   }
 
   const client = new HedraClient(current.transport(), log, deps.clock);
-  let sent = settings;
   if (uploads.length > 0) {
     state.phase = 'uploading';
     const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () =>
       uploadAll(client, uploads, settings.workspace, log),
     );
+    // Hedra may answer with asset ids of its own: the request names those.
     body = withAssetIds(body, renamed);
-    sent = withAssetIds(settings, renamed);
+    settings = withAssetIds(settings, renamed);
+    summary.request = body;
   }
-  setOutputs(deps.toolkit, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(sent)) });
+  setOutputs(deps.toolkit, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
 
   state.phase = 'creating the generation';
   state.attempted = generationIds;
@@ -137,12 +160,11 @@ async function create(current: Run): Promise<void> {
   setOutputs(deps.toolkit, idOutputs(ids));
   log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
 
-  const summary = { type: settings.type, model: modelOf(body), resumed: false, uploads, request: body };
   if (!settings.wait) {
     await log.summary(renderSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.clock() - current.startedAt }));
     return;
   }
-  await collect({ ...current, settings: sent }, ids.generationIds, { etaSec: created.eta_sec ?? undefined, summary, request: body });
+  await collect({ ...current, settings }, ids.generationIds, { etaSec: created.eta_sec ?? undefined, summary, request: body });
 }
 
 interface CollectOptions {

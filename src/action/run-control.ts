@@ -13,10 +13,11 @@ export interface RunControl {
   sleep(ms: number): Promise<void>;
 }
 
-export function createRunControl(startedAt: number, timeoutMs: number, cancel: AbortSignal): RunControl {
+/** `startedAt` and the deadline are on `clock`, the run's clock. */
+export function createRunControl(startedAt: number, timeoutMs: number, cancel: AbortSignal, clock: () => number): RunControl {
   const deadline = startedAt + timeoutMs;
   const timer = new AbortController();
-  const handle = setTimeout(() => timer.abort(new DeadlineReached(timeoutMs)), Math.max(0, deadline - Date.now()));
+  const handle = setTimeout(() => timer.abort(new DeadlineReached(timeoutMs)), Math.max(0, deadline - clock()));
   handle.unref();
   const signal = AbortSignal.any([cancel, timer.signal]);
   return {

@@ -13,6 +13,8 @@ export interface SummaryInput {
   model?: string;
   /** Resumed from `generation-id` rather than created by this run. */
   resumed: boolean;
+  /** A dry run: the request was checked, nothing was sent. */
+  dryRun?: boolean;
   /** Generation ids when the run did not wait (`wait: false`). */
   createdOnly?: { generationIds: string[]; assetIds: string[] };
   items: ItemResult[];
@@ -30,7 +32,7 @@ function publicUrl(url: string | null | undefined): string | undefined {
 }
 
 export function renderSummary(input: SummaryInput): string {
-  const status = input.createdOnly ? 'submitted' : overallStatus(input.items);
+  const status = input.dryRun ? 'dry run' : input.createdOnly ? 'submitted' : overallStatus(input.items);
   const lines = [`### Hedra ${input.type ?? 'generation'}: ${status}`, ''];
   const facts: [string, string][] = [];
   if (input.type) facts.push(['Type', code(input.type)]);
@@ -39,7 +41,9 @@ export function renderSummary(input: SummaryInput): string {
   facts.push(['Time', formatDuration(input.elapsedMs)]);
   lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
 
-  if (input.createdOnly) {
+  if (input.dryRun) {
+    lines.push('The request is valid. Nothing was uploaded or sent, and no credits were spent.', '');
+  } else if (input.createdOnly) {
     lines.push('| generation | asset |', '|---|---|');
     for (const [i, id] of input.createdOnly.generationIds.entries()) lines.push(`| ${code(id)} | ${code(input.createdOnly.assetIds[i] ?? '')} |`);
     lines.push('', 'Not waited for (`wait: false`): pass the generation id to `generation-id` in a later step to wait for it and download it.', '');
@@ -60,7 +64,7 @@ export function renderSummary(input: SummaryInput): string {
   }
 
   if (input.uploads.length > 0) {
-    lines.push('Uploaded inputs:', '');
+    lines.push(input.dryRun ? 'Would upload:' : 'Uploaded inputs:', '');
     for (const u of input.uploads) lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)}) → ${code(u.assetId)}`);
     lines.push('');
   }
