@@ -28373,7 +28373,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(60884);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(61688);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 60884:
+/***/ 61688:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31485,21 +31485,35 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 // - Cancelled and DeadlineReached end a run early; LocalFileError is the disk's.
 class InputError extends Error {
     name = 'InputError';
+    /** Each problem on its own, so that problems found by different checks can be reported together. */
+    problems;
+    constructor(message, problems = [message]) {
+        super(message);
+        this.problems = problems;
+    }
+    /** Several problems as one error: the run shows all of them at once. */
+    static all(problems, what) {
+        return new InputError(problems.length === 1 ? problems[0] : `${what} ${problems.length} problems:\n- ${problems.join('\n- ')}`, problems);
+    }
 }
 class HedraError extends Error {
     status;
     body;
     retryAfter;
+    rateLimitReset;
     name = 'HedraError';
     constructor(message, status, 
     /** The answer's body, parsed as JSON when it is JSON. */
     body, 
     /** The Retry-After header of the answer, if any. */
-    retryAfter) {
+    retryAfter, 
+    /** The X-RateLimit-Reset header of the answer, if any. */
+    rateLimitReset) {
         super(message);
         this.status = status;
         this.body = body;
         this.retryAfter = retryAfter;
+        this.rateLimitReset = rateLimitReset;
     }
 }
 class NetworkError extends Error {
@@ -31646,8 +31660,8 @@ async function untrustedTriggerWarning(env) {
         'on input that the fork controls. Require approval (an environment with reviewers) or a label before such runs, or use dry-run for pull requests.');
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -31826,14 +31840,10 @@ function fileType(fileName) {
     const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
     return ext === undefined ? undefined : BY_EXTENSION[ext];
 }
+/** Content types that name a known extension other than the one the table above labels it with. */
 const EXTENSION_OF = {
-    'image/jpeg': 'jpg',
-    'audio/mpeg': 'mp3',
     'audio/x-wav': 'wav',
     'audio/wave': 'wav',
-    'audio/mp4': 'm4a',
-    'video/quicktime': 'mov',
-    'video/x-matroska': 'mkv',
 };
 /** An extension for a downloaded file from its Content-Type (`video/mp4; codecs=…` → mp4); undefined when unknown. */
 function extensionFor(contentType) {
@@ -31877,7 +31887,7 @@ async function inspect(input, written, workspace) {
     }
     if (info.size === 0)
         throw new InputError(`Input "${input}": ${where} is empty.`);
-    await (0,promises_.access)(path, external_node_fs_namespaceObject.constants.R_OK).catch(() => {
+    await (0,promises_.access)(path, external_node_fs_.constants.R_OK).catch(() => {
         throw new InputError(`Input "${input}": ${where} cannot be read (permissions).`);
     });
     return { written, path, name: (0,external_node_path_.basename)(path), size: info.size, kind, contentType: type.contentType };
@@ -31929,7 +31939,7 @@ async function uploadAll(client, uploads, workspace, log) {
     await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
         const started = Date.now();
         const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
-        await client.uploadAsset(asset, upload);
+        await client.uploadAsset(asset.id, upload);
         if (asset.id !== upload.assetId)
             renamed.set(upload.assetId, asset.id);
         upload.assetId = asset.id;
@@ -31955,6 +31965,18 @@ function withAssetIds(value, renamed) {
     for (const [reserved, actual] of renamed)
         json = json.split(reserved).join(actual);
     return JSON.parse(json);
+}
+/**
+ * The local files as the model checks see them: size, and for images the
+ * pixel size read from the file's header (no decoding); unreadable headers
+ * leave it unknown.
+ */
+async function localMedia(uploads) {
+    const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 14357)) : undefined;
+    return Promise.all(uploads.flatMap((upload) => upload.inputs.map(async (input) => {
+        const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
+        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
+    })));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -34737,9 +34759,9 @@ const $ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         return payload;
     };
 })));
-const $ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodUndefined", (inst, def) => {
+const $ZodUndefined = /*@__PURE__*/ $constructor("$ZodUndefined", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.undefined;
+    inst._zod.pattern = _undefined;
     inst._zod.values = new Set([undefined]);
     inst._zod.parse = (payload, _ctx) => {
         const input = payload.value;
@@ -34753,10 +34775,10 @@ const $ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null 
         });
         return payload;
     };
-})));
-const $ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodNull", (inst, def) => {
+});
+const $ZodNull = /*@__PURE__*/ $constructor("$ZodNull", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.null;
+    inst._zod.pattern = _null;
     inst._zod.values = new Set([null]);
     inst._zod.parse = (payload, _ctx) => {
         const input = payload.value;
@@ -34770,7 +34792,7 @@ const $ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (c
         });
         return payload;
     };
-})));
+});
 const $ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodAny", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload) => payload;
@@ -35730,13 +35752,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
+    const memo = globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isPlainObject(input)) {
+        if (!isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -35765,7 +35787,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -35779,14 +35801,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...util.prefixIssues(key, result.issues));
+                                payload.issues.push(...prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -35832,7 +35854,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -35856,7 +35878,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -35872,14 +35894,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...util.prefixIssues(key, result.issues));
+                        payload.issues.push(...prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -35899,7 +35921,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         }
         return payload;
     };
-})));
+});
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -37144,14 +37166,14 @@ function _symbol(Class, params) {
 function api_undefined(Class, params) {
     return new Class({
         type: "undefined",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
 function api_null(Class, params) {
     return new Class({
         type: "null",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -40702,22 +40724,22 @@ const ZodSymbol = /*@__PURE__*/ (/* unused pure expression or super */ null && (
 function symbol(params) {
     return core._symbol(ZodSymbol, params);
 }
-const ZodUndefined = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodUndefined", (inst, def) => {
-    core.$ZodUndefined.init(inst, def);
+const ZodUndefined = /*@__PURE__*/ $constructor("ZodUndefined", (inst, def) => {
+    $ZodUndefined.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.undefinedProcessor(inst, ctx, json, params);
-})));
+    inst._zod.processJSONSchema = (ctx, json, params) => undefinedProcessor(inst, ctx, json, params);
+});
 function schemas_undefined(params) {
-    return core._undefined(ZodUndefined, params);
+    return api_undefined(ZodUndefined, params);
 }
 
-const ZodNull = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodNull", (inst, def) => {
-    core.$ZodNull.init(inst, def);
+const ZodNull = /*@__PURE__*/ $constructor("ZodNull", (inst, def) => {
+    $ZodNull.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.nullProcessor(inst, ctx, json, params);
-})));
+    inst._zod.processJSONSchema = (ctx, json, params) => nullProcessor(inst, ctx, json, params);
+});
 function schemas_null(params) {
-    return core._null(ZodNull, params);
+    return api_null(ZodNull, params);
 }
 
 const ZodAny = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodAny", (inst, def) => {
@@ -40970,14 +40992,14 @@ function tuple(items, _paramsOrRest, _params) {
         ...normalizeParams(params),
     });
 }
-const ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodRecord", (inst, def) => {
+const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     _ensureDefaultMemoizer();
-    core.$ZodRecord.init(inst, def);
+    $ZodRecord.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.recordProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
-})));
+});
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
@@ -40985,14 +41007,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...util.normalizeParams(valueType),
+            ...normalizeParams(valueType),
         });
     }
     return new ZodRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // type alksjf = core.output<core.$ZodRecordKey>;
@@ -41492,6 +41514,185 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/hedra/catalogue.ts
+// Hedra's model catalogue (GET /models), read leniently: the checks made
+// against a model (request/model-rules.ts) need only a few of its fields, and
+// a catalogue that grows a field, sends a number as a string or garbles one
+// entry must not stop a run. A field that cannot be read counts as absent,
+// which the checks take as "no constraint": Hedra still enforces its own.
+// No HTTP here: the client fetches the answer and hands it to readCatalogue.
+
+
+/** A number, or a string that is one ("10", " 2.5 "): catalogues serialised by hand send both. */
+const num = union([
+    schemas_number(),
+    schemas_string()
+        .trim()
+        .regex(/^[-+]?(?:\d+(?:\.\d+)?|\.\d+)$/)
+        .transform(Number),
+]);
+/** A boolean, or its spelling as a string (Python's True/False included). */
+const bool = union([
+    schemas_boolean(),
+    schemas_string()
+        .trim()
+        .toLowerCase()
+        .pipe(schemas_enum(['true', 'false']))
+        .transform((v) => v === 'true'),
+]);
+/** A string; a number is taken as its decimal spelling (a duration of 5 is the option "5"). */
+const catalogue_text = union([schemas_string(), schemas_number().transform(String)]);
+/** Absent, null or unreadable: all undefined, which the checks read as "no constraint". */
+const catalogue_optional = (schema) => schema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .catch(undefined);
+/** An identifier: trimmed, and an empty one is none. */
+const identifier = catalogue_optional(catalogue_text).transform((v) => v?.trim() || undefined);
+/**
+ * A slot's count: absent or null is the spec's default (1); a value that cannot
+ * be read is `unreadable` (min_count: 1, which constrains nothing once the
+ * input is given; max_count: no bound).
+ */
+const count = (unreadable) => union([num, schemas_null(), schemas_undefined()])
+    .transform((v) => v ?? 1)
+    .catch(unreadable);
+const inputSlot = looseObject({
+    /** 'image', 'video' or 'audio' (lower-cased). */
+    type: catalogue_text.transform((v) => v.trim().toLowerCase()).catch(''),
+    /** 'start_frame', 'end_frame', 'reference', 'audio_input', 'input_video', ... (lower-cased); unknown roles are ignored. */
+    role: catalogue_text.transform((v) => v.trim().toLowerCase()).catch(''),
+    required: catalogue_optional(bool).transform((v) => v ?? false),
+    min_count: count(1),
+    max_count: count(undefined),
+    max_file_size_bytes: catalogue_optional(num),
+    min_dimension_px: catalogue_optional(num),
+    max_dimension_px: catalogue_optional(num),
+    min_duration_ms: catalogue_optional(num),
+    max_duration_ms: catalogue_optional(num),
+    max_total_duration_ms: catalogue_optional(num),
+});
+const inputMode = looseObject({
+    mode: catalogue_text.catch(''),
+    slots: array(inputSlot),
+});
+const pricing = looseObject({
+    base_cost: catalogue_optional(num),
+    credits_per_second: catalogue_optional(num),
+    modifiers: catalogue_optional(record(schemas_string(), record(schemas_string(), num))),
+});
+const priceDetails = looseObject({
+    credit_cost: catalogue_optional(num),
+    unit_scale: catalogue_optional(num),
+    billing_unit: catalogue_optional(schemas_string()),
+});
+const aiModel = looseObject({
+    /** Stable across environments: what the action sends (model_slug). */
+    slug: identifier,
+    /** Environment-specific UUID, or null for a code-backed model; being removed in favour of slug. */
+    id: identifier,
+    name: catalogue_optional(catalogue_text),
+    description: catalogue_optional(schemas_string()),
+    /** The generation type the model serves (lower-cased). */
+    type: catalogue_text.transform((v) => v.trim().toLowerCase()),
+    aspect_ratios: catalogue_optional(array(catalogue_text)),
+    /** [min, max] of width/height: when set, any ratio inside is accepted, and aspect_ratios are presets. */
+    aspect_ratio_range: catalogue_optional(tuple([num, num])),
+    resolutions: catalogue_optional(array(catalogue_text)),
+    default_resolution: catalogue_optional(catalogue_text),
+    custom_resolution: catalogue_optional(bool),
+    /** Undocumented format: parse each with parseDurationOption. */
+    durations: catalogue_optional(array(union([schemas_string(), schemas_number()]))),
+    max_duration_ms: catalogue_optional(num),
+    min_prompt_length: catalogue_optional(num),
+    max_prompt_length: catalogue_optional(num),
+    requires_start_frame: catalogue_optional(bool),
+    requires_end_frame: catalogue_optional(bool),
+    requires_audio_input: catalogue_optional(bool),
+    requires_input_video: catalogue_optional(bool),
+    requires_character_orientation: catalogue_optional(bool),
+    /** Modes of slots; null means "use the requires_* flags". text_to_video is implicit for video models. */
+    inputs: catalogue_optional(array(inputMode)),
+    eta_ms: catalogue_optional(num),
+    tags: catalogue_optional(array(schemas_string())),
+    premium: catalogue_optional(bool),
+    display_order: catalogue_optional(num),
+    pricing: catalogue_optional(pricing),
+    price_details: catalogue_optional(priceDetails),
+});
+function describeValue(value) {
+    if (value === null)
+        return 'null';
+    if (value === undefined)
+        return 'nothing';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+/**
+ * The models of a GET /models answer. Entries that lack what the checks need
+ * (a slug or an id, and a type) are dropped: a catalogue with one odd entry
+ * still serves the others.
+ */
+function readCatalogue(answer) {
+    if (!Array.isArray(answer)) {
+        throw new UnexpectedAnswer(`Hedra's answer to GET /models is not a list of models (got ${describeValue(answer)}).`, answer);
+    }
+    const models = [];
+    for (const entry of answer) {
+        const read = aiModel.safeParse(entry);
+        if (read.success && (read.data.slug || read.data.id) && read.data.type)
+            models.push(read.data);
+    }
+    return models;
+}
+/** How a model is named to the user: its slug, else its name, else its id. */
+function modelLabel(model) {
+    return model.slug ?? model.name ?? model.id ?? '';
+}
+const UNIT_MS = {
+    '': 1000, // a bare number: see parseDurationOption
+    ms: 1,
+    msec: 1,
+    millisecond: 1,
+    milliseconds: 1,
+    s: 1000,
+    sec: 1000,
+    secs: 1000,
+    second: 1000,
+    seconds: 1000,
+    m: 60_000,
+    min: 60_000,
+    mins: 60_000,
+    minute: 60_000,
+    minutes: 60_000,
+};
+/** A bare number at least this large is milliseconds: no model makes clips of 1000 seconds or more. */
+const BARE_MILLISECONDS_FROM = 1000;
+/**
+ * One entry of a model's `durations`, in milliseconds; undefined when it is no
+ * duration. The format is undocumented, so every plausible spelling is read:
+ * "5", "5s", "5.5s", "5000ms", "10 s", "1m", 5. A bare number is SECONDS,
+ * unlike the action's `duration` input: Hedra's app offers model durations in
+ * seconds ("5s", "10s"), and the catalogue gives milliseconds only in fields
+ * that say so (`max_duration_ms`). The one exception is a bare number of 1000
+ * or more ("5000"), which can only be milliseconds written in the unit of
+ * those fields: no generation lasts 1000 seconds.
+ */
+function parseDurationOption(option) {
+    let ms;
+    const bare = (value) => (value >= BARE_MILLISECONDS_FROM ? value : value * 1000);
+    if (typeof option === 'number')
+        ms = bare(option);
+    else {
+        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)$/i.exec(option.trim());
+        const unit = match ? UNIT_MS[match[2].toLowerCase()] : undefined;
+        if (match && unit !== undefined)
+            ms = match[2] === '' ? bare(Number(match[1])) : Number(match[1]) * unit;
+    }
+    return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/http/answer-errors.ts
 // Turns a non-2xx answer from Hedra into a message a person can act on.
 // Only 422 {detail: [...]} is documented; other codes come with bodies of
@@ -41545,29 +41746,79 @@ function serverMessage(body) {
         return error_message;
     return JSON.stringify(body).slice(0, 500);
 }
-function mentionsCredits(body, message) {
-    const errorType = isObject(body) && isObject(body.error) ? body.error.type : undefined;
-    return errorType === 'INSUFFICIENT_BALANCE' || /insufficient[ _](credit|balance)|not enough credits/i.test(message);
+/** Hedra's error codes (the spec's ErrorCode enum): only these are read as codes. */
+const ERROR_CODES = new Set([
+    'UNKNOWN',
+    'INVALID_ARGUMENT',
+    'NOT_FOUND',
+    'GONE',
+    'ALREADY_EXISTS',
+    'ALREADY_IN_PROGRESS',
+    'UNAUTHORIZED',
+    'PERMISSION_DENIED',
+    'INSUFFICIENT_BALANCE',
+    // The credits code before 2026-07-23; still accepted.
+    'MISSING_CREDITS',
+    'MODERATION_FAILED',
+    'FAILED_PRECONDITION',
+    'DEADLINE_EXCEEDED',
+    'RESOURCE_EXHAUSTED',
+    'UNAVAILABLE',
+    'INTERNAL',
+]);
+/**
+ * The objects an error answer may carry its code and figures in: `error`,
+ * `detail` (an object or a list, with a validation item's `ctx`), or the body itself.
+ */
+function errorObjects(body) {
+    if (!isObject(body))
+        return [];
+    const { error, detail } = body;
+    const details = (Array.isArray(detail) ? detail : [detail]).filter(isObject);
+    return [error, ...details.flatMap((item) => [item, item.ctx]), body].filter(isObject);
 }
-/** Whether an answer says the id is taken: 409, or an ALREADY_EXISTS error (what a repeated create with a reserved id gets). */
+/**
+ * Hedra's error code in an answer (`{"error": {"type": "ALREADY_EXISTS"}}`,
+ * `{"detail": {"code": ...}}`, `{"detail": [{"type": ...}]}`), or undefined.
+ * Only the documented codes count: a message's wording never does.
+ */
+function errorCode(body) {
+    for (const object of errorObjects(body)) {
+        for (const field of ['type', 'code']) {
+            const value = object[field];
+            if (typeof value === 'string' && ERROR_CODES.has(value))
+                return value;
+        }
+    }
+    return undefined;
+}
+/** Whether an answer says the id is taken: the documented code ALREADY_EXISTS, whatever the HTTP status. */
 function isDuplicate(error) {
-    if (!(error instanceof HedraError))
-        return false;
-    const body = error.body;
-    const type = isObject(body) && isObject(body.error) ? body.error.type : undefined;
-    return error.status === 409 || type === 'ALREADY_EXISTS' || /already exists/i.test(serverMessage(body));
+    return error instanceof HedraError && errorCode(error.body) === 'ALREADY_EXISTS';
+}
+/** " (40 credits needed, 12 available)" from an INSUFFICIENT_BALANCE error's figures, when given. */
+function creditFigures(body) {
+    for (const object of errorObjects(body)) {
+        const needed = object.credits_needed;
+        const available = object.credits_available;
+        const parts = [typeof needed === 'number' && `${needed} credits needed`, typeof available === 'number' && `${available} available`].filter(Boolean);
+        if (parts.length > 0)
+            return ` (${parts.join(', ')})`;
+    }
+    return '';
 }
 /** `operation` names the call, e.g. "POST /generations". */
-function hedraError(status, text, operation, retryAfter) {
+function hedraError(status, text, operation, retryAfter, rateLimitReset) {
     const body = answer_errors_parse(text);
     const said = serverMessage(body);
     const quoted = said ? `: ${said}` : '';
+    const code = errorCode(body);
     let message;
-    if (status === 422 && isObject(body) && Array.isArray(body.detail)) {
-        message = `Hedra rejected the request (HTTP 422, ${operation}):\n- ${validationLines(body.detail).join('\n- ')}`;
+    if (status === 402 || code === 'INSUFFICIENT_BALANCE' || code === 'MISSING_CREDITS') {
+        message = `Not enough Hedra credits for this generation${creditFigures(body)} (HTTP ${status}, ${operation})${quoted}. Top up the workspace's credits or choose a cheaper model or shorter duration.`;
     }
-    else if (status === 402 || mentionsCredits(body, said)) {
-        message = `Not enough Hedra credits for this generation (HTTP ${status}, ${operation})${quoted}. Top up the workspace's credits or choose a cheaper model or shorter duration.`;
+    else if (status === 422 && isObject(body) && Array.isArray(body.detail)) {
+        message = `Hedra rejected the request (HTTP 422, ${operation}):\n- ${validationLines(body.detail).join('\n- ')}`;
     }
     else if (status === 401 || status === 403) {
         message = `Hedra refused the API key (HTTP ${status}, ${operation})${quoted}. Check that the "api-key" input (or HEDRA_API_KEY) holds a current key of a workspace with API access.`;
@@ -41575,7 +41826,28 @@ function hedraError(status, text, operation, retryAfter) {
     else {
         message = `Hedra answered HTTP ${status} to ${operation}${quoted || ' with no message'}.`;
     }
-    return new HedraError(message, status, body, retryAfter);
+    return new HedraError(message, status, body, retryAfter, rateLimitReset);
+}
+/** The types Hedra's docs say its public endpoint serves; the others may need enabling for an account. */
+const GENERALLY_SERVED_TYPES = ['image', 'video', 'text_to_speech'];
+/** A 422 about the `type` field itself (not about another field of that type's body). */
+function refusesTheType(body, type) {
+    const aboutTypeField = errorObjects(body).some((o) => (Array.isArray(o.loc) && o.loc.at(-1) === 'type') || o.param === 'type');
+    const listsFields = isObject(body) && Array.isArray(body.detail);
+    return aboutTypeField || (!listsFields && serverMessage(body).includes(type));
+}
+/**
+ * A refusal of a create whose type Hedra may not have enabled for this
+ * account (403, 404, or a 422 that names the type), said as such.
+ */
+function typeRefusal(error, type) {
+    if (!(error instanceof HedraError) || GENERALLY_SERVED_TYPES.includes(type))
+        return undefined;
+    if (!(error.status === 403 || error.status === 404 || (error.status === 422 && refusesTheType(error.body, type))))
+        return undefined;
+    const said = serverMessage(error.body);
+    return new HedraError(`Hedra refused a ${type} generation (HTTP ${error.status}, POST /generations)${said ? `: ${said}` : ''}. ` +
+        `Type ${type} may not be enabled for this account: Hedra's public API serves ${GENERALLY_SERVED_TYPES.join(', ')} generally, and the other types on request.`, error.status, error.body, error.retryAfter, error.rateLimitReset);
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry.ts
@@ -41613,8 +41885,22 @@ function parseRetryAfter(value, now) {
         return undefined;
     if (/^\d+$/.test(value.trim()))
         return Number(value.trim()) * 1000;
+    // An HTTP date has a weekday name and a month name; Date.parse alone would read "1.5" or "-3" as dates.
+    if (!/[a-z]{3}/i.test(value))
+        return undefined;
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/**
+ * X-RateLimit-Reset as milliseconds from now. Its unit is undocumented: a
+ * large number is taken as epoch seconds, a small one as seconds until the reset.
+ */
+function parseRateLimitReset(value, now) {
+    const text = value?.trim() ?? '';
+    if (!/^\d+(\.\d+)?$/.test(text))
+        return undefined;
+    const n = Number(text);
+    return n > 1_000_000_000 ? Math.max(0, n * 1000 - now) : n * 1000;
 }
 /** Full jitter: uniformly random in [0, min(cap, base · 2^attempt)). `attempt` counts from 0. */
 function backoffDelay(attempt, random) {
@@ -41629,7 +41915,7 @@ function decide(failure, attempt, now, deadline, random = Math.random) {
         return { retry: false };
     if (attempt + 1 >= POLICY.maxAttempts)
         return { retry: false, why: `gave up after ${POLICY.maxAttempts} attempts` };
-    const asked = failure.kind === 'status' ? parseRetryAfter(failure.retryAfter, now) : undefined;
+    const asked = failure.kind === 'status' ? (parseRetryAfter(failure.retryAfter, now) ?? parseRateLimitReset(failure.rateLimitReset, now)) : undefined;
     if (asked !== undefined) {
         if (now + asked > deadline) {
             return { retry: false, why: `Hedra asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };
@@ -41641,12 +41927,17 @@ function decide(failure, attempt, now, deadline, random = Math.random) {
         return { retry: false, why: 'the deadline set by input "timeout" leaves no time to retry' };
     return { retry: true, delayMs };
 }
+/** Failures before the request left: the connection was never made, so the server cannot have acted on it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+function wasNeverSent(error) {
+    return error instanceof NetworkError && NOT_SENT_CODES.has(error.code ?? '');
+}
 /** How an attempt failed, in the policy's terms; undefined for failures no retry can help (input, disk, answers we cannot use). */
 function failureOf(error) {
     if (error instanceof NetworkError)
         return { kind: 'network', code: error.code };
     if (error instanceof HedraError)
-        return { kind: 'status', status: error.status, retryAfter: error.retryAfter };
+        return { kind: 'status', status: error.status, retryAfter: error.retryAfter, rateLimitReset: error.rateLimitReset };
     return undefined;
 }
 /** The error of the last attempt, with why no further attempt was made (if there is more to say than the error). */
@@ -41686,12 +41977,220 @@ async function withRetries(operation, attempt, options) {
         const decision = decide(failure, n, options.clock(), control.deadline);
         if (!decision.retry)
             throw explained(error, decision.why);
-        const next = options.retryNote ?? 'retrying';
+        const next = options.retryNote?.(error) ?? 'retrying';
         options.info(`${operation}: ${describeFailure(error)}; ${next} in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${POLICY.maxAttempts}).`);
         await control.sleep(decision.delayMs);
     }
 }
 
+;// CONCATENATED MODULE: ./src/hedra/client.ts
+// Hedra's endpoints, on top of the transport. Answers are read leniently:
+// the server adds fields and enum values over time, and a run must not break
+// on one it does not know; only what the action uses is checked.
+//
+// Creating a generation is the one call that is billed, so it is never simply
+// repeated (docs/decisions/exactly-once-creation.md): its ids are chosen before
+// the first attempt, and after an attempt whose outcome is unknown (no answer,
+// a timeout, a 5xx) the client asks whether the generation exists before
+// posting again with the same ids.
+
+
+
+
+
+const createdGeneration = looseObject({
+    id: schemas_string(),
+    asset_id: schemas_string().nullish(),
+    status: schemas_string().nullish(),
+    eta_sec: schemas_number().nullish(),
+    // An item that failed at creation has no id, a status and an error.
+    batch_results: array(looseObject({ id: schemas_string().nullish(), asset_id: schemas_string().nullish(), status: schemas_string().nullish(), error: unknown().optional() }))
+        .nullish(),
+});
+const generationError = looseObject({
+    type: schemas_string().nullish(),
+    message: schemas_string().nullish(),
+    reason_code: schemas_string().nullish(),
+    param: schemas_string().nullish(),
+    credits_needed: schemas_number().nullish(),
+    credits_available: schemas_number().nullish(),
+    // `field: message` pairs, in the rejecting side's vocabulary.
+    violations: array(record(schemas_string(), unknown())).nullish(),
+});
+const generationStatus = looseObject({
+    id: schemas_string(),
+    asset_id: schemas_string().nullish(),
+    type: schemas_string().nullish(),
+    status: schemas_string(),
+    progress: schemas_number().nullish(),
+    error: generationError.nullish(),
+    error_message: schemas_string().nullish(),
+    url: schemas_string().nullish(),
+    download_url: schemas_string().nullish(),
+    streaming_url: schemas_string().nullish(),
+});
+const createdAsset = looseObject({ id: schemas_string() });
+/** One generation of GET /generations: its asset (once complete) carries the URLs. */
+const listedGeneration = looseObject({
+    id: schemas_string(),
+    type: schemas_string().nullish(),
+    status: schemas_string(),
+    progress: schemas_number().nullish(),
+    eta_sec: schemas_number().nullish(),
+    credit_cost: schemas_number().nullish(),
+    error: generationError.nullish(),
+    error_message: schemas_string().nullish(),
+    asset: looseObject({
+        id: schemas_string().nullish(),
+        asset: looseObject({ url: schemas_string().nullish(), download_url: schemas_string().nullish(), streaming_url: schemas_string().nullish() }).nullish(),
+    })
+        .nullish(),
+});
+const generationList = looseObject({ data: array(listedGeneration) });
+/** A listed generation in the shape of a status answer. */
+function asStatus(listed) {
+    const media = listed.asset?.asset;
+    return {
+        id: listed.id,
+        asset_id: listed.asset?.id ?? undefined,
+        type: listed.type,
+        status: listed.status,
+        progress: listed.progress,
+        error: listed.error,
+        error_message: listed.error_message,
+        url: media?.url,
+        download_url: media?.download_url,
+        streaming_url: media?.streaming_url,
+    };
+}
+function read(schema, value, operation) {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+        const problem = result.error.issues[0];
+        throw new UnexpectedAnswer(`Hedra's answer to ${operation} lacks what the action needs (${problem.path.join('.') || 'body'}: ${problem.message}).`, value);
+    }
+    return result.data;
+}
+/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or other 4xx is a clear "no", and so is a request that never left. */
+function outcomeUnknown(error) {
+    const failure = failureOf(error);
+    if (failure?.kind === 'network')
+        return !wasNeverSent(error);
+    return failure !== undefined && (failure.status === 408 || failure.status >= 500);
+}
+class HedraClient {
+    transport;
+    log;
+    clock;
+    constructor(transport, log, clock) {
+        this.transport = transport;
+        this.log = log;
+        this.clock = clock;
+    }
+    retrying(operation, attempt, extra = {}) {
+        return withRetries(operation, attempt, { control: this.transport.control, clock: this.clock, info: this.log.info, ...extra });
+    }
+    /** A JSON call that is safe to repeat (a read, or a create under a reserved id), retried by the policy. */
+    idempotent(method, path, body) {
+        return this.retrying(`${method} ${path}`, () => this.transport.requestJson(method, path, body));
+    }
+    /**
+     * Creates the generation(s) under `ids`, exactly once whatever the network
+     * does: an attempt that may have worked is followed by an existence check,
+     * and a generation that exists is adopted rather than created again.
+     * `onOutcomeUnknown` hears of every attempt whose outcome is unknown.
+     */
+    async createGeneration(body, ids, onOutcomeUnknown) {
+        const operation = 'POST /generations';
+        try {
+            return await this.retrying(operation, async () => read(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
+                recover: async (error) => {
+                    if (isDuplicate(error))
+                        return this.adopt(ids, 'Hedra already had it');
+                    if (!outcomeUnknown(error))
+                        return undefined;
+                    // From here on, a later refusal does not prove that nothing was created.
+                    onOutcomeUnknown?.();
+                    return (await this.exists(ids[0])) ? this.adopt(ids, 'the answer to the create request was lost') : undefined;
+                },
+                retryNote: (error) => wasNeverSent(error)
+                    ? 'the request never left this machine, so posting again with the same id'
+                    : `generation ${ids[0]} does not exist, so posting again with the same id`,
+            });
+        }
+        catch (error) {
+            throw typeRefusal(error, String(body.type)) ?? error;
+        }
+    }
+    /** The generations exist: take them as this run's, from their status. */
+    async adopt(ids, why) {
+        const statuses = [];
+        for (const id of ids)
+            statuses.push(await this.status(id));
+        this.log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
+        return {
+            id: ids[0],
+            asset_id: statuses[0].asset_id,
+            status: statuses[0].status,
+            batch_results: statuses.map((s) => ({ id: s.id, asset_id: s.asset_id })),
+        };
+    }
+    /**
+     * Whether a generation exists, by the documented list filter: an empty
+     * list means no. (The status endpoint's answer for an unknown id is undocumented.)
+     */
+    async exists(generationId) {
+        return (await this.list([generationId])).length > 0;
+    }
+    /** The generations with these ids that Hedra has, in the shape of status answers; one request (GET /generations?ids=a,b). */
+    async list(generationIds) {
+        const path = `/generations?ids=${generationIds.map(encodeURIComponent).join(',')}&limit=${Math.max(generationIds.length, 1)}`;
+        const answer = read(generationList, await this.idempotent('GET', path), 'GET /generations');
+        const wanted = new Set(generationIds);
+        return answer.data.filter((item) => wanted.has(item.id)).map(asStatus);
+    }
+    /**
+     * The list's answers for these ids, with the status answer of each completed
+     * one whose listed asset has no download URL (the status answer carries it).
+     */
+    async listWithResults(generationIds) {
+        const listed = await this.list(generationIds);
+        return Promise.all(listed.map((item) => (item.status === 'complete' && !item.download_url ? this.status(item.id) : item)));
+    }
+    /** Hedra's model catalogue (GET /models, every type: the checks also name models of other types). */
+    async models() {
+        return readCatalogue(await this.idempotent('GET', '/models'));
+    }
+    async status(generationId) {
+        const path = `/generations/${encodeURIComponent(generationId)}/status`;
+        return read(generationStatus, await this.idempotent('GET', path), `GET ${path}`);
+    }
+    /** Creates an asset under a reserved id; repeating that is harmless, and "already exists" means an earlier attempt worked. */
+    async createAsset(name, type, reservedId) {
+        try {
+            return read(createdAsset, await this.idempotent('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
+        }
+        catch (error) {
+            if (isDuplicate(error))
+                return { id: reservedId };
+            throw error;
+        }
+    }
+    /**
+     * The file's bytes for an asset, as every vendor client sends them: multipart
+     * field `file` to POST /assets/{id}/upload (a presigned upload_url alone is
+     * not documented to complete an asset). Retried, reopening the file.
+     */
+    async uploadAsset(assetId, file) {
+        const path = `/assets/${encodeURIComponent(assetId)}/upload`;
+        await this.retrying(`POST ${path}`, () => this.transport.sendFile('POST', { path }, file, 'multipart'));
+    }
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
 // The frame of a multipart/form-data body with one file in field `file`
 // (Hedra's asset upload): what goes before and after the file's bytes, so the
@@ -41762,7 +42261,7 @@ function describeCall(method, target) {
 async function* fileChunks(path, watchdog, head, tail) {
     if (head)
         yield head;
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, { highWaterMark: CHUNK })) {
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: CHUNK })) {
         watchdog.touch();
         yield chunk;
     }
@@ -41773,6 +42272,8 @@ class Transport {
     options;
     control;
     stallMs;
+    /** When Hedra said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
+    notBefore = 0;
     constructor(options) {
         this.options = options;
         this.control = options.control;
@@ -41812,11 +42313,16 @@ class Transport {
      */
     async open(method, target, headers, body) {
         const operation = describeCall(method, target);
+        const keyed = 'path' in target;
+        const wait = this.notBefore - this.options.clock();
+        if (keyed && wait > 0) {
+            this.options.debug(`Hedra's rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
+            await this.control.sleep(wait);
+        }
         const watchdog = new Watchdog(this.stallMs);
         this.options.debug(`→ ${operation}`);
         try {
             return await this.mapNetworkErrors(operation, target, async () => {
-                const keyed = 'path' in target;
                 const response = await this.options.fetcher.fetch(this.url(target), {
                     method,
                     headers: { 'user-agent': this.options.userAgent, ...(keyed ? { 'x-api-key': this.options.apiKey } : {}), ...headers },
@@ -41828,9 +42334,13 @@ class Transport {
                 });
                 watchdog.touch();
                 this.options.debug(`← ${operation}: HTTP ${response.status}`);
+                const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
+                if (keyed && response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
+                    this.notBefore = this.options.clock() + (parseRateLimitReset(reset, this.options.clock()) ?? 0);
+                }
                 if (!response.ok) {
                     const text = await this.readText({ response, watchdog }).catch(() => '');
-                    throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined);
+                    throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
                 }
                 return { response, watchdog };
             });
@@ -41889,152 +42399,6 @@ class Transport {
     }
 }
 
-;// CONCATENATED MODULE: ./src/hedra/client.ts
-// Hedra's endpoints, on top of the transport. Answers are read leniently:
-// the server adds fields and enum values over time, and a run must not break
-// on one it does not know; only what the action uses is checked.
-//
-// Creating a generation is the one call that is billed, so it is never simply
-// repeated (docs/decisions/exactly-once-creation.md): its ids are chosen before
-// the first attempt, and after an attempt whose outcome is unknown (no answer,
-// a timeout, a 5xx) the client asks whether the generation exists before
-// posting again with the same ids.
-
-
-
-
-
-const createdGeneration = looseObject({
-    id: schemas_string(),
-    asset_id: schemas_string().nullish(),
-    status: schemas_string().nullish(),
-    eta_sec: schemas_number().nullish(),
-    batch_results: array(looseObject({ id: schemas_string().nullish(), asset_id: schemas_string().nullish() })).nullish(),
-});
-const generationError = looseObject({
-    type: schemas_string().nullish(),
-    message: schemas_string().nullish(),
-    reason_code: schemas_string().nullish(),
-    param: schemas_string().nullish(),
-    credits_needed: schemas_number().nullish(),
-    credits_available: schemas_number().nullish(),
-});
-const generationStatus = looseObject({
-    id: schemas_string(),
-    asset_id: schemas_string().nullish(),
-    type: schemas_string().nullish(),
-    status: schemas_string(),
-    progress: schemas_number().nullish(),
-    error: generationError.nullish(),
-    error_message: schemas_string().nullish(),
-    url: schemas_string().nullish(),
-    download_url: schemas_string().nullish(),
-    streaming_url: schemas_string().nullish(),
-});
-const createdAsset = looseObject({ id: schemas_string(), upload_url: schemas_string().nullish() });
-function read(schema, value, operation) {
-    const result = schema.safeParse(value);
-    if (!result.success) {
-        const problem = result.error.issues[0];
-        throw new UnexpectedAnswer(`Hedra's answer to ${operation} lacks what the action needs (${problem.path.join('.') || 'body'}: ${problem.message}).`, value);
-    }
-    return result.data;
-}
-/** Failures before the request left: the connection was never made, so nothing can have been created. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or other 4xx is a clear "no". */
-function outcomeUnknown(error) {
-    const failure = failureOf(error);
-    if (failure?.kind === 'network')
-        return !NOT_SENT.has(failure.code ?? '');
-    return failure !== undefined && (failure.status === 408 || failure.status >= 500);
-}
-class HedraClient {
-    transport;
-    log;
-    clock;
-    constructor(transport, log, clock) {
-        this.transport = transport;
-        this.log = log;
-        this.clock = clock;
-    }
-    retrying(operation, attempt, extra = {}) {
-        return withRetries(operation, attempt, { control: this.transport.control, clock: this.clock, info: this.log.info, ...extra });
-    }
-    /** A JSON call that is safe to repeat (a read, or a create under a reserved id), retried by the policy. */
-    idempotent(method, path, body) {
-        return this.retrying(`${method} ${path}`, () => this.transport.requestJson(method, path, body));
-    }
-    /**
-     * Creates the generation(s) under `ids`, exactly once whatever the network
-     * does: an attempt that may have worked is followed by a status check, and
-     * a generation that exists is adopted rather than created again.
-     */
-    async createGeneration(body, ids) {
-        const operation = 'POST /generations';
-        return this.retrying(operation, async () => read(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
-            recover: async (error) => {
-                if (isDuplicate(error))
-                    return this.adopt(ids, 'Hedra already had it');
-                if (outcomeUnknown(error) && (await this.statusIfExists(ids[0])))
-                    return this.adopt(ids, 'the answer to the create request was lost');
-                return undefined;
-            },
-            retryNote: `generation ${ids[0]} does not exist, so posting again with the same id`,
-        });
-    }
-    /** The generations exist: take them as this run's, from their status. */
-    async adopt(ids, why) {
-        const statuses = [];
-        for (const id of ids)
-            statuses.push(await this.status(id));
-        this.log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
-        return {
-            id: ids[0],
-            asset_id: statuses[0].asset_id,
-            status: statuses[0].status,
-            batch_results: statuses.map((s) => ({ id: s.id, asset_id: s.asset_id })),
-        };
-    }
-    /** The status, or undefined when Hedra answers 404 (no such generation). */
-    async statusIfExists(generationId) {
-        try {
-            return await this.status(generationId);
-        }
-        catch (error) {
-            if (error instanceof HedraError && error.status === 404)
-                return undefined;
-            throw error;
-        }
-    }
-    async status(generationId) {
-        const path = `/generations/${encodeURIComponent(generationId)}/status`;
-        return read(generationStatus, await this.idempotent('GET', path), `GET ${path}`);
-    }
-    /** Creates an asset under a reserved id; repeating that is harmless, and "already exists" means an earlier attempt worked. */
-    async createAsset(name, type, reservedId) {
-        try {
-            return read(createdAsset, await this.idempotent('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
-        }
-        catch (error) {
-            if (isDuplicate(error))
-                return { id: reservedId };
-            throw error;
-        }
-    }
-    /** The file's bytes for an asset: to the presigned upload_url when Hedra gave one, else as multipart. Retried, reopening the file. */
-    async uploadAsset(asset, file) {
-        const [method, target, as] = asset.upload_url
-            ? ['PUT', { url: asset.upload_url }, 'raw']
-            : ['POST', { path: `/assets/${encodeURIComponent(asset.id)}/upload` }, 'multipart'];
-        await this.retrying(describeCall(method, target), () => this.transport.sendFile(method, target, file, as));
-    }
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/hedra/download.ts
 // Downloads a result from its presigned URL into place: streamed to a
 // temporary file beside the target, hashed on the way, checked against
@@ -42087,25 +42451,57 @@ async function download(ctx, url, place) {
         info: ctx.log.info,
     });
 }
-/** Downloads every completed item's file to `outputPath` (in item order), setting `item.file`. */
-async function downloadResults(ctx, items, outputPath) {
-    if (!items.some((item) => item.status.status === 'complete'))
-        return;
+/** How many results download at once. */
+const DOWNLOAD_CONCURRENCY = 3;
+/**
+ * Downloads results as they complete, into `outputPath` (named by their place
+ * among `count` items), a few at a time, setting each item's `file`.
+ */
+async function downloadQueue(ctx, outputPath, count) {
     const isDirectory = await outputIsDirectory(outputPath);
-    await ctx.log.group('Downloading', async () => {
-        for (const [index, item] of items.entries()) {
+    const running = [];
+    const waiting = [];
+    let active = 0;
+    const slot = async () => {
+        if (active >= DOWNLOAD_CONCURRENCY)
+            await new Promise((resolve) => waiting.push(resolve));
+        active++;
+    };
+    const release = () => {
+        active--;
+        waiting.shift()?.();
+    };
+    return {
+        add(index, item) {
             const url = item.status.download_url;
             if (item.status.status !== 'complete')
-                continue;
+                return;
             if (!url) {
                 ctx.log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
-                continue;
+                return;
             }
             const assetId = item.status.asset_id ?? item.generationId;
-            item.file = await download(ctx, url, (extension) => targetPath(outputPath, isDirectory, { index, count: items.length, assetId, extension }));
-            ctx.log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
-        }
-    });
+            const task = (async () => {
+                await slot();
+                try {
+                    item.file = await download(ctx, url, (extension) => targetPath(outputPath, isDirectory, { index, count, assetId, extension }));
+                    ctx.log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
+                }
+                finally {
+                    release();
+                }
+            })();
+            // Kept, and reported by settle(): a failure must not go unhandled while other items are still awaited.
+            task.catch(() => undefined);
+            running.push(task);
+        },
+        async settle() {
+            const results = await Promise.allSettled(running);
+            const failed = results.find((result) => result.status === 'rejected');
+            if (failed)
+                throw failed.reason;
+        },
+    };
 }
 async function attempt(transport, url, place) {
     const { response, watchdog } = await transport.openDownload(url);
@@ -42127,7 +42523,7 @@ async function attempt(transport, url, place) {
         if (!response.body)
             throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} came with no body.`);
         // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
-        await transport.mapNetworkErrors(describeCall('GET', { url }), { url }, () => (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), count, (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch((error) => {
+        await transport.mapNetworkErrors(describeCall('GET', { url }), { url }, () => (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), count, (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch((error) => {
             if (error.syscall)
                 throw new LocalFileError(`Writing ${path} failed: ${error.message}.`);
             throw error;
@@ -42158,9 +42554,10 @@ async function attempt(transport, url, place) {
 // (or the create answer's eta_sec) it estimates when the job will finish and
 // sleeps half of the remaining time, so polls close in on the estimate
 // geometrically and an estimate that was too late is corrected before it is
-// overshot. Without any estimate it backs off from 1 s. Never below 1 s, never
+// overshot. Without any estimate it backs off from 2 s. Never below 2 s (Hedra
+// publishes no rate limits, and its own clients poll every 2 to 5 s), never
 // above 30 s.
-const MIN_DELAY_MS = 1000;
+const MIN_DELAY_MS = 2000;
 const MAX_DELAY_MS = 30_000;
 const clamp = (ms) => Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, ms));
 /** Each progress value with the time it was first seen: a value seen again says nothing new about the rate. */
@@ -42195,7 +42592,7 @@ function estimatedCompletion(state) {
 function nextPollDelay(state) {
     const latest = state.history.at(-1);
     if (latest && (latest.status === 'finalizing' || latest.progress >= 1)) {
-        // Done but for the last step, whose length nothing tells: back off gently from 1 s.
+        // Done but for the last step, whose length nothing tells: back off gently from the minimum.
         const since = state.history.find((o) => o.status === 'finalizing' || o.progress >= 1).at;
         return Math.min(2500, clamp(0.3 * (state.now - since)));
     }
@@ -42254,8 +42651,8 @@ async function waitForGenerations(status, ids, options) {
 async function pollUntilFinal(status, ids, options, last, history, warned) {
     for (;;) {
         const pending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
-        for (const id of pending) {
-            const now = await status(id);
+        for (const now of await statusesOf(pending, status, options.list)) {
+            const id = now.id;
             const line = describeChange(id, now, last.get(id), ids.length > 1);
             if (line)
                 options.log.info(line);
@@ -42265,8 +42662,10 @@ async function pollUntilFinal(status, ids, options, last, history, warned) {
             }
             last.set(id, now);
             history.get(id).push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
+            if (FINAL_STATUSES.includes(now.status))
+                options.onFinal?.(id, now);
         }
-        const stillPending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id).status));
+        const stillPending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
         if (stillPending.length === 0)
             return ids.map((id) => last.get(id));
         const now = options.clock();
@@ -42275,6 +42674,17 @@ async function pollUntilFinal(status, ids, options, last, history, warned) {
         const delay = Math.min(...stillPending.map((id) => nextPollDelay({ now, startedAt: options.startedAt, etaSec: options.etaSec, history: history.get(id) })));
         await options.sleep(Math.min(delay, options.deadline - now));
     }
+}
+/** This round's answers for the pending ids: one list request for several, else one status request each. */
+async function statusesOf(pending, status, list) {
+    if (pending.length > 1 && list) {
+        const wanted = new Set(pending);
+        return (await list(pending)).filter((answer) => wanted.has(answer.id));
+    }
+    const answers = [];
+    for (const id of pending)
+        answers.push({ ...(await status(id)), id });
+    return answers;
 }
 
 ;// CONCATENATED MODULE: ./src/http/fetch.ts
@@ -42364,7 +42774,7 @@ function parseInteger(input, raw, bounds = {}) {
     }
     return value;
 }
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const parsers_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /**
  * A duration in milliseconds: a plain number means milliseconds; a unit
  * (ms, s, m, h) may follow, with decimals (`1.5m`). The result may be
@@ -42375,7 +42785,7 @@ function parseDuration(input, raw) {
     if (!match) {
         throw new InputError(`Input "${input}" must be a duration: milliseconds as a number (5000) or a number with a unit ms, s, m or h (500ms, 5s, 1.5m), got "${raw}".`);
     }
-    const ms = Number(match[1]) * UNIT_MS[(match[2] ?? 'ms').toLowerCase()];
+    const ms = Number(match[1]) * parsers_UNIT_MS[(match[2] ?? 'ms').toLowerCase()];
     if (ms <= 0)
         throw new InputError(`Input "${input}" must be longer than zero, got "${raw}".`);
     return ms;
@@ -42445,7 +42855,7 @@ async function parseRequestInput(text) {
         // YAML 1.2 core schema: `yes`/`no` stay strings; duplicate keys are errors.
         const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
         if (doc.errors.length > 0) {
-            const first = doc.errors[0].message.split('\n')[0];
+            const first = doc.errors[0].message.split('\n')[0].replace(/:$/, '.');
             throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${first}`);
         }
         try {
@@ -42559,14 +42969,14 @@ function readApiKey(toolkit, env) {
     return read_inputs_read(toolkit, env, 'api-key') || env.HEDRA_API_KEY?.trim() || undefined;
 }
 /** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
-function rejectUnknownInputs(env) {
+function unknownInputs(env) {
     const known = new Set(INPUT_NAMES.map(envName));
-    for (const key of Object.keys(env)) {
-        if (!key.startsWith('INPUT_') || known.has(key))
-            continue;
+    return Object.keys(env)
+        .filter((key) => key.startsWith('INPUT_') && !known.has(key))
+        .map((key) => {
         const written = key.slice('INPUT_'.length).toLowerCase();
-        throw new InputError(`Unexpected input "${written}": this action has no such input.${didYouMean(written, INPUT_NAMES)}`);
-    }
+        return `Unexpected input "${written}": this action has no such input.${didYouMean(written, INPUT_NAMES)}`;
+    });
 }
 function parseBaseUrl(raw) {
     let url;
@@ -42612,41 +43022,78 @@ const MAPPED_INPUTS = Object.keys(INPUT_FIELDS);
 /**
  * Every input, checked and typed. `env` is where the runner's other variables
  * are read from (GITHUB_WORKSPACE, RUNNER_TEMP) and where unknown inputs are
- * looked for.
+ * looked for. Every input that cannot be read is reported, not just the first.
  */
 async function readInputs(toolkit, env, cwd) {
-    rejectUnknownInputs(env);
+    const problems = unknownInputs(env);
     const get = (input) => read_inputs_read(toolkit, env, input);
+    /** The parsed value, or undefined with the problem noted. */
+    const parsed = (parse) => {
+        try {
+            return parse();
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            problems.push(error.message);
+            return undefined;
+        }
+    };
+    const type = parsed(() => parseType(get('type')));
     const mapped = {};
     for (const input of MAPPED_INPUTS) {
         const raw = get(input);
-        if (raw !== '')
-            mapped[input] = parseMapped(input, raw);
+        const value = raw === '' ? undefined : parsed(() => parseMapped(input, raw));
+        if (value !== undefined)
+            mapped[input] = value;
     }
+    if (type !== undefined)
+        parsed(() => checkShortDuration(type, get('duration'), mapped.duration));
     const requestText = get('request');
     const resume = get('generation-id');
     const workspace = env.GITHUB_WORKSPACE || cwd;
     const runnerTemp = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
     const outputPath = get('output-path');
-    return {
-        baseUrl: parseBaseUrl(get('base-url')),
-        type: parseType(get('type')),
+    let request;
+    try {
+        if (requestText !== '')
+            request = await parseRequestInput(requestText);
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        problems.push(error.message);
+    }
+    const settings = {
+        baseUrl: parsed(() => parseBaseUrl(get('base-url'))),
+        type,
         model: get('model') || undefined,
         mapped,
-        request: requestText === '' ? undefined : await parseRequestInput(requestText),
-        dryRun: parseBoolean('dry-run', get('dry-run')),
-        wait: parseBoolean('wait', get('wait')),
-        timeoutMs: parseTimeout(get('timeout')),
-        download: parseBoolean('download', get('download')),
+        request,
+        dryRun: parsed(() => parseBoolean('dry-run', get('dry-run'))),
+        wait: parsed(() => parseBoolean('wait', get('wait'))),
+        timeoutMs: parsed(() => parseTimeout(get('timeout'))),
+        download: parsed(() => parseBoolean('download', get('download'))),
         outputPath: outputPath === '' ? (0,external_node_path_.join)(runnerTemp, 'hedra') : (0,external_node_path_.isAbsolute)(outputPath) ? outputPath : (0,external_node_path_.join)(workspace, outputPath),
-        resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
+        resumeIds: resume === '' ? undefined : parsed(() => parseIdList('generation-id', resume)),
         promptFile: get('prompt-file') || undefined,
         githubToken: readToken(get('github-token')),
         releaseUpload: parseReleaseUpload(get('release-upload')),
-        comment: parseBoolean('comment', get('comment')),
+        comment: parsed(() => parseBoolean('comment', get('comment'))),
         workspace,
         runnerTemp,
     };
+    if (problems.length > 0)
+        throw InputError.all(problems, 'The inputs have');
+    return settings;
+}
+/** Types whose `duration` a bare number below half a second almost certainly meant as seconds. */
+const DURATION_TYPES = ['video', 'motion_control', 'text_to_sound'];
+/** `duration: 5` is 5 milliseconds: for a video or a sound that is a mistake for 5s. */
+function checkShortDuration(type, raw, ms) {
+    if (!DURATION_TYPES.includes(type) || typeof ms !== 'number' || !/^(\d+(\.\d+)?|\.\d+)$/.test(raw) || ms >= 500)
+        return;
+    throw new InputError(`Input "duration" is ${raw} milliseconds, too short for type ${type}: a bare number is milliseconds. Did you mean "${raw}s"?`);
 }
 /** Inputs that a run picking up existing generations (`generation-id`) does not use, to warn about. */
 function unusedWhenResuming(settings) {
@@ -42681,6 +43128,7 @@ function parseTimeout(raw) {
 // Hedra's side and how to pick it up without paying again. Pure.
 
 
+
 /** How to pick up generations that exist, without paying again. */
 function resumeHint(ids) {
     return `run this action with generation-id: ${ids.join(',')}`;
@@ -42697,9 +43145,13 @@ function failureMessage(error, state) {
     if (state.created) {
         return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}`;
     }
-    // An error answer from Hedra means the create did not happen; anything else
-    // (a lost connection, an answer we could not read) leaves it unknown, so name the ids to check.
-    if (state.attempted && !(error instanceof HedraError)) {
+    // An error answer from Hedra, or a request that never left this machine,
+    // means the create did not happen; anything else (a lost connection, an
+    // answer we could not read) leaves it unknown, so name the ids to check.
+    if (state.attempted && wasNeverSent(error)) {
+        return `${message}\nThe request never left this machine: no generation was created, and nothing was billed.`;
+    }
+    if (state.attempted && (state.outcomeUnknown || !(error instanceof HedraError))) {
         return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
     }
     return message;
@@ -42714,6 +43166,15 @@ function waitTimeoutMessage(timeout, ids, timeoutMs) {
     return (`Gave up waiting after ${formatDuration(timeoutMs)} (input "timeout"): ${states.join(', ')}. ` +
         `The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`);
 }
+/** One `violations` entry as `field: message` (the spec gives them as field/message pairs). */
+function violationLine(violation) {
+    const { field, message } = violation;
+    if (typeof field === 'string' && typeof message === 'string')
+        return `${field}: ${message}`;
+    return Object.entries(violation)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ');
+}
 /** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
 function failureReason(status) {
     const e = status.error;
@@ -42722,14 +43183,26 @@ function failureReason(status) {
     const details = [
         e.reason_code && `reason ${e.reason_code}`,
         e.param && `parameter ${e.param}`,
+        ...(e.violations ?? []).map((v) => violationLine(v)),
         e.credits_needed != null && `${e.credits_needed} credits needed`,
         e.credits_available != null && `${e.credits_available} available`,
     ].filter(Boolean);
     return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
 }
-/** One line per failed item, for the step's failure. */
-function failedItemsMessage(failed) {
-    return failed.map((item) => `Generation ${item.generationId} failed: ${failureReason(item.status)}.`).join('\n');
+/** One line per failed item, for the step's failure: `items` are all the run's items, in order. */
+function failedItemsMessage(items) {
+    return items
+        .flatMap((item, index) => {
+        if (item.status.status !== 'error')
+            return [];
+        if (item.refusedAtCreation) {
+            return [
+                `Batch item ${index + 1} (requested as generation ${item.refusedAtCreation.requestedId}) was refused at creation: ${failureReason(item.status)}.`,
+            ];
+        }
+        return [`Generation ${item.generationId} failed: ${failureReason(item.status)}.`];
+    })
+        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/github.ts
@@ -42759,6 +43232,8 @@ function numberIn(payload, object, field) {
     const n = isObject(value) ? value[field] : undefined;
     return typeof n === 'number' ? n : undefined;
 }
+/** `release-upload: true` outside a release event. */
+const RELEASE_EVENT_NEEDED = (eventName) => `Input "release-upload" is true, but this run was triggered by ${eventName ? `a ${eventName} event` : 'no event'}, not a release: name the release's tag instead (release-upload: v1.2.3), or run on: release.`;
 /** A 403/404 from GitHub as the permission it most likely lacks. */
 function permissionError(error, what, permission) {
     const status = error.status;
@@ -42779,9 +43254,8 @@ async function uploadToRelease(octokit, settings, items, env, log) {
     try {
         if (wanted === 'event') {
             const releaseId = numberIn(await readEvent(env), 'release', 'id');
-            if (releaseId === undefined) {
-                throw new InputError('Input "release-upload" is true, but this run was not triggered by a release event: name the release\'s tag instead (release-upload: v1.2.3).');
-            }
+            if (releaseId === undefined)
+                throw new InputError(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
             release = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data;
         }
         else {
@@ -42807,7 +43281,7 @@ async function uploadToRelease(octokit, settings, items, env, log) {
                 url: release.upload_url,
                 name,
                 // Streamed from disk: a video need not fit in memory twice.
-                data: external_node_stream_.Readable.toWeb((0,external_node_fs_namespaceObject.createReadStream)(file.path)),
+                data: external_node_stream_.Readable.toWeb((0,external_node_fs_.createReadStream)(file.path)),
                 request: { duplex: 'half' },
                 headers: { 'content-type': file.contentType ?? 'application/octet-stream', 'content-length': file.bytes },
             });
@@ -42845,8 +43319,8 @@ async function commentOnPullRequest(octokit, summary, env, log) {
         throw permissionError(error, 'Commenting on the pull request', 'pull-requests: write');
     }
 }
-/** What the GitHub inputs need, checked before any request. */
-function checkGitHubInputs(settings) {
+/** What the GitHub inputs need from the inputs and the run's context, checked before any request. */
+async function checkGitHubInputs(settings, env) {
     const used = [settings.releaseUpload && 'release-upload', settings.comment && 'comment'].filter(Boolean);
     if (used.length === 0)
         return;
@@ -42855,6 +43329,10 @@ function checkGitHubInputs(settings) {
     }
     if (settings.releaseUpload && (!settings.wait || !settings.download)) {
         throw new InputError('Input "release-upload" attaches the downloaded files: it needs "wait" and "download" to be true.');
+    }
+    repository(env);
+    if (settings.releaseUpload === 'event' && numberIn(await readEvent(env), 'release', 'id') === undefined) {
+        throw new InputError(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
     }
 }
 /**
@@ -42872,6 +43350,7 @@ async function publish(settings, items, summary, env, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
+
 /** Every output the action sets; action.yml declares exactly these (tested). */
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'generation-id',
@@ -42890,19 +43369,39 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'result',
     'results-file',
 ]));
+/** Hedra's reason for a batch item it refused, in one line. */
+function refusalReason(error) {
+    if (typeof error === 'string')
+        return error;
+    if (isObject(error))
+        return [error.type, error.message].filter((part) => typeof part === 'string').join(': ') || JSON.stringify(error);
+    return 'Hedra gave no reason';
+}
 /**
  * The ids of every item, in the order the action chose the generation ids.
- * batch_results is matched by id where the server echoes ours; otherwise it
- * is taken in the order given.
+ * batch_results is matched by id where the server echoes ours; items it
+ * answered with other ids, or with none (refused at creation), take the
+ * remaining places in the order given. A place Hedra's answer does not cover
+ * keeps the id the action requested for it.
  */
 function createdIds(chosen, created) {
     const items = created.batch_results?.length ? created.batch_results : [{ id: created.id, asset_id: created.asset_id }];
-    const byId = new Map(items.filter((item) => item.id).map((item) => [item.id, item]));
-    const ordered = chosen.every((id) => byId.has(id)) ? chosen.map((id) => byId.get(id)) : items;
-    return {
-        generationIds: ordered.map((item, i) => item.id ?? chosen[i]),
-        assetIds: ordered.map((item) => item.asset_id ?? ''),
-    };
+    const byId = new Map(items.filter((item) => item.id && chosen.includes(item.id)).map((item) => [item.id, item]));
+    const others = items.filter((item) => !byId.has(item.id));
+    const ordered = chosen.map((id) => byId.get(id) ?? others.shift());
+    const ids = { generationIds: [], assetIds: [], failedAtCreation: [] };
+    for (const [index, item] of ordered.entries()) {
+        if (item && !item.id && (item.status === 'error' || item.error !== undefined)) {
+            ids.failedAtCreation.push({ index, requestedId: chosen[index], reason: refusalReason('error' in item ? item.error : undefined) });
+            ids.generationIds.push('');
+            ids.assetIds.push('');
+        }
+        else {
+            ids.generationIds.push(item?.id ?? chosen[index]);
+            ids.assetIds.push(item?.asset_id ?? '');
+        }
+    }
+    return ids;
 }
 function idOutputs(ids) {
     return {
@@ -43028,11 +43527,397 @@ function setOutputs(toolkit, outputs) {
 }
 async function reportResults(ctx) {
     const { settings, items } = ctx;
-    const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${items[0].generationId}.json`);
+    // Named after the first generation that exists (an item refused at creation has no id).
+    const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
+    const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${named}.json`);
     await (0,promises_.writeFile)(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
     setOutputs(ctx.toolkit, resultOutputs(items, resultsFile));
     const written = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));
     await publish(settings, items, written, ctx.env, ctx.log);
+}
+
+;// CONCATENATED MODULE: ./src/request/model-rules.ts
+// The checks Hedra's model catalogue allows before anything is paid: which
+// model `model` names (slug, UUID or name), what the body sends for it, and
+// every input checked against what that model takes. Pure: the catalogue,
+// the parsed inputs and what the caller read from local files go in; the
+// model and plain-text problems come out, every one of them, each naming the
+// workflow input as written, the model and what it allows.
+
+
+
+
+
+/** How many models a message lists before "and N more". */
+const LISTED = 8;
+const MEDIA = Object.keys(MEDIA_INPUTS);
+const quote = (s) => `"${s}"`;
+function andList(items) {
+    return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+const sameId = (a, b) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+const model_rules_fold = (s) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+/**
+ * The catalogue types whose models serve a generation type: its own, and for
+ * image_to_image and motion_control also the family they belong to (an image
+ * model that edits images, a video model that follows motion), which a
+ * catalogue may list them under. Ask GET /models for these types at least.
+ */
+function modelTypesFor(type) {
+    const family = { image_to_image: 'image', motion_control: 'video' };
+    return family[type] ? [type, family[type]] : [type];
+}
+const serves = (model, type) => (isGenerationType(type) ? modelTypesFor(type) : [type]).includes(model.type);
+/** The models of a type, in Hedra's display order (then the catalogue's). */
+function modelsOfType(catalogue, type) {
+    const rank = (m) => m.display_order ?? Number.POSITIVE_INFINITY;
+    return catalogue.filter((m) => serves(m, type)).sort((a, b) => rank(a) - rank(b));
+}
+/** "a, b, c" (at most LISTED, then "and N more"). */
+function listModels(models) {
+    const names = models.slice(0, LISTED).map(modelLabel).join(', ');
+    return models.length > LISTED ? `${names} and ${models.length - LISTED} more` : names;
+}
+function modelsFor(catalogue, type) {
+    const models = modelsOfType(catalogue, type);
+    return models.length === 0 ? `Hedra's catalogue lists no models for type ${type}` : `Models for ${type}: ${listModels(models)}`;
+}
+/** Models that `given` names, best first: by slug or id, then by name. */
+function lookUp(catalogue, given) {
+    const wanted = model_rules_fold(given);
+    const bySlugOrId = catalogue.filter((m) => (m.slug !== undefined && model_rules_fold(m.slug) === wanted) || (isUuid(given) && sameId(m.id, given)));
+    const byName = catalogue.filter((m) => m.name !== undefined && model_rules_fold(m.name) === wanted && !bySlugOrId.includes(m));
+    return [...bySlugOrId, ...byName];
+}
+/** The model a misspelling most likely meant, by slug, by the slug's last part or by name. */
+function suggestion(models, given) {
+    const byCandidate = new Map();
+    for (const m of models) {
+        for (const candidate of [m.slug, m.slug?.split('/').pop(), m.name]) {
+            if (candidate && !byCandidate.has(candidate))
+                byCandidate.set(candidate, m);
+        }
+    }
+    const match = closest(given, byCandidate.keys());
+    return match === undefined ? '' : ` Did you mean ${quote(modelLabel(byCandidate.get(match)))}?`;
+}
+/**
+ * The model that input "model" names (a slug, a model UUID in any case, or a
+ * model's name in any case), or the type's default when it is not set: for
+ * video Character-3 (when the catalogue lists it; else no model and no
+ * problem, and the caller sends its id), for image a problem (Hedra requires
+ * a model), for the other types no model.
+ */
+function chooseModel(catalogue, type, given) {
+    const wanted = given?.trim() ?? '';
+    if (wanted === '') {
+        if (type === 'video')
+            return { model: catalogue.find((m) => sameId(m.id, DEFAULT_VIDEO_MODEL_ID)), problems: [] };
+        if (type === 'image')
+            return { problems: [`Input "model" is required for type image: Hedra needs a model to make an image. ${modelsFor(catalogue, 'image')}.`] };
+        return { problems: [] };
+    }
+    if (MODEL_ID_FIELD[type] === undefined) {
+        return {
+            problems: [`Input "model" is not used by type ${type}; it is used by ${typesUsing('model').join(', ')}. Remove it, or choose one of those types.`],
+        };
+    }
+    const found = lookUp(catalogue, wanted);
+    const ofType = found.filter((m) => serves(m, type));
+    if (ofType.length > 0) {
+        const named = ofType.filter((m) => m.name !== undefined && model_rules_fold(m.name) === model_rules_fold(wanted));
+        if (ofType.length > 1 && named.length === ofType.length) {
+            return {
+                problems: [`Input "model": "${wanted}" is the name of several models for type ${type}: ${listModels(ofType)}. Give the slug of the one you mean.`],
+            };
+        }
+        return { model: ofType[0], problems: [] };
+    }
+    if (found.length > 0) {
+        const other = found[0];
+        const which = other.slug !== undefined && model_rules_fold(other.slug) !== model_rules_fold(wanted) ? `"${wanted}" (${other.slug})` : `"${wanted}"`;
+        const settable = isGenerationType(other.type);
+        const choices = modelsOfType(catalogue, type);
+        const rest = choices.length > 0
+            ? `${settable ? `set type: ${other.type}, or choose` : 'choose'} one of: ${listModels(choices)}.`
+            : `${settable ? `set type: ${other.type}; ` : ''}Hedra's catalogue lists no models for type ${type}.`;
+        return { problems: [`Input "model": ${which} is a model for type ${other.type}, not ${type}; ${rest}`] };
+    }
+    return {
+        problems: [`Input "model": no model "${wanted}" for type ${type}.${suggestion(modelsOfType(catalogue, type), wanted)} ${modelsFor(catalogue, type)}.`],
+    };
+}
+/** What can be said of input "model" when Hedra's catalogue could not be read: image needs one. */
+function problemsWithoutCatalogue(type, given) {
+    if (type !== 'image' || (given?.trim() ?? '') !== '')
+        return [];
+    return ['Input "model" is required for type image: Hedra needs a model to make an image (its catalogue, GET /models, lists them).'];
+}
+/**
+ * The model fields of the request body. A model from the catalogue goes by
+ * its slug (model_slug) when it has one, else by its id in the type's id
+ * field (ai_model_id, or model_id for text_to_speech). Without a catalogue
+ * (`model` undefined), `given` is sent as written: a UUID (lower-cased) to the
+ * id field, anything else as model_slug; nothing given for video sends
+ * Character-3's id. Types with no model field (voice_clone) get none: the
+ * caller reports a given model for them (chooseModel, or build's "not used").
+ */
+function modelFields(model, type, given) {
+    const idField = MODEL_ID_FIELD[type];
+    if (idField === undefined)
+        return {};
+    if (model?.slug)
+        return { model_slug: model.slug };
+    if (model?.id)
+        return { [idField]: model.id };
+    const wanted = given?.trim() ?? '';
+    if (wanted !== '')
+        return isUuid(wanted) ? { [idField]: wanted.toLowerCase() } : { model_slug: wanted };
+    if (type === 'video')
+        return { [idField]: DEFAULT_VIDEO_MODEL_ID };
+    return {};
+}
+/** Fields outside the type table that also supply a media input on video (build.ts's URL fields; audio_generation). */
+const OTHER_FIELDS = {
+    image: [['start_keyframe_url']],
+    'end-image': [['end_keyframe_url']],
+    audio: [['audio_generation']],
+};
+function valueAt(body, path) {
+    let node = body;
+    for (const key of path)
+        node = typeof node === 'object' && node !== null && !Array.isArray(node) ? node[key] : undefined;
+    return node;
+}
+/**
+ * The media inputs that the `request` input supplies itself, as body fields
+ * (e.g. `audio_generation` or `start_keyframe_id` on video): pass them to
+ * checkAgainstModel, which then counts them as given.
+ */
+function suppliedByRequest(type, request) {
+    if (request === undefined)
+        return [];
+    return MEDIA.filter((input) => {
+        const paths = [INPUT_FIELDS[input][type], ...(type === 'video' ? (OTHER_FIELDS[input] ?? []) : [])];
+        return paths.some((path) => {
+            const value = path && valueAt(request, path);
+            return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+        });
+    });
+}
+/** Slot roles → the input that fills them. */
+const ROLE_INPUT = {
+    start_frame: 'image',
+    end_frame: 'end-image',
+    reference: 'reference-images',
+    audio_input: 'audio',
+    input_video: 'video',
+};
+function modesOf(model, type) {
+    // Null means "no declarative inputs, use requires_*"; an empty list is read the same way, not as "no media at all".
+    if (!model.inputs?.length)
+        return undefined;
+    const modes = model.inputs.map((mode) => {
+        const slots = [];
+        for (const slot of mode.slots) {
+            const input = ROLE_INPUT[slot.role];
+            if (!input || (slot.type !== '' && slot.type !== MEDIA_INPUTS[input].kind) || slots.some((s) => s.input === input))
+                continue;
+            slots.push({ input, slot });
+        }
+        return { name: mode.mode || 'unnamed', slots };
+    });
+    // The spec makes text_to_video implicit for every video model; a model whose flags require an input says otherwise.
+    if (type === 'video' && textToVideo(model))
+        modes.push({ name: 'text_to_video', slots: [], implicit: true });
+    return modes;
+}
+const NOUNS = { image: ['image', 'images'], video: ['video', 'videos'], audio: ['audio file', 'audio files'] };
+function files(n, kind) {
+    const [one, many] = NOUNS[kind] ?? ['file', 'files'];
+    return `${n} ${n === 1 ? one : many}`;
+}
+function describeMode(mode) {
+    if (mode.implicit)
+        return `${mode.name}: a prompt alone`;
+    if (mode.slots.length === 0)
+        return `${mode.name}: no media`;
+    const slots = mode.slots.map(({ input, slot }) => {
+        const notes = [slot.required ? 'required' : 'optional'];
+        const max = slot.max_count;
+        if (max !== undefined && max > 1)
+            notes.push(slot.min_count === max ? `exactly ${max}` : `${slot.min_count ?? 1} to ${max}`);
+        else if (max === undefined && (slot.min_count ?? 1) > 1)
+            notes.push(`at least ${slot.min_count}`);
+        return `"${input}" (${notes.join(', ')})`;
+    });
+    return `${mode.name}: ${slots.join(', ')}`;
+}
+/** "12.3 MiB", with the bytes when the rounded sizes would look equal. */
+function sizes(size, max) {
+    const [a, b] = [formatBytes(size), formatBytes(max)];
+    return a === b ? [`${a} (${size} bytes)`, `${b} (${max} bytes)`] : [a, b];
+}
+function seconds(ms) {
+    return `${Number((ms / 1000).toFixed(3))}s`;
+}
+/** width/height of "16:9" (the form Hedra's aspect ratios take); undefined for anything else. */
+function ratioOf(text) {
+    const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(text);
+    const ratio = match ? Number(match[1]) / Number(match[2]) : Number.NaN;
+    return Number.isFinite(ratio) && ratio > 0 ? ratio : undefined;
+}
+const REQUIREMENTS = [
+    { flag: 'requires_start_frame', input: 'image', what: 'a start frame' },
+    { flag: 'requires_end_frame', input: 'end-image', what: 'an end frame' },
+    { flag: 'requires_audio_input', input: 'audio', what: 'a soundtrack' },
+    { flag: 'requires_input_video', input: 'video', what: 'a source video' },
+];
+/** A video model that works from a prompt alone: it requires no input of any kind. */
+function textToVideo(model) {
+    return model.type === 'video' && !REQUIREMENTS.some(({ flag }) => model[flag] === true) && model.requires_character_orientation !== true;
+}
+/**
+ * Every problem of the inputs against the model, in one list (empty when the
+ * model takes them): aspect-ratio, resolution, duration, the prompt's length,
+ * the inputs the model requires, and the media against its input modes
+ * (combination, counts, each local file's size and pixel size).
+ *
+ * `mapped` is the parsed inputs (media as files, asset ids or URLs: all count
+ * as given); `media` the local files among them with what was read of them;
+ * `supplied` the media inputs that the `request` input supplies as body
+ * fields (suppliedByRequest), which count as given but whose counts are
+ * unknown. `catalogue`, when passed, lets a prompt-only video suggest
+ * text-to-video models.
+ */
+function checkAgainstModel(model, type, mapped, media, options = {}) {
+    const { supplied = [], catalogue = [] } = options;
+    const name = quote(modelLabel(model));
+    const problems = [];
+    // Values from lists: aspect-ratio, resolution.
+    const aspect = mapped['aspect-ratio'];
+    if (typeof aspect === 'string') {
+        const presets = model.aspect_ratios ?? [];
+        const range = model.aspect_ratio_range;
+        const ratio = ratioOf(aspect);
+        if (range && range[0] <= range[1]) {
+            const inside = ratio !== undefined && ratio >= range[0] - 1e-9 && ratio <= range[1] + 1e-9;
+            if (!inside && !presets.includes(aspect)) {
+                const examples = presets.length > 0 ? ` (such as ${presets.join(', ')})` : '';
+                problems.push(`Input "aspect-ratio": model ${name} does not take "${aspect}"; it takes any width:height between ${Number(range[0].toFixed(3))} and ${Number(range[1].toFixed(3))}${examples}.`);
+            }
+        }
+        else if (presets.length > 0 && !presets.includes(aspect)) {
+            problems.push(`Input "aspect-ratio": model ${name} does not take "${aspect}"; it takes ${presets.join(', ')}.${didYouMean(aspect, presets)}`);
+        }
+    }
+    const resolution = mapped.resolution;
+    const resolutions = model.resolutions ?? [];
+    if (typeof resolution === 'string' && resolutions.length > 0 && model.custom_resolution !== true && !resolutions.includes(resolution)) {
+        problems.push(`Input "resolution": model ${name} does not take "${resolution}"; it takes ${resolutions.join(', ')}.${didYouMean(resolution, resolutions)}`);
+    }
+    // Duration: one of `durations`, and at most max_duration_ms.
+    const duration = mapped.duration;
+    if (typeof duration === 'number') {
+        const allowed = [...new Set((model.durations ?? []).map(parseDurationOption).filter((ms) => ms !== undefined))].sort((a, b) => a - b);
+        const listed = allowed.length === 0 || allowed.some((ms) => Math.abs(ms - duration) < 0.5);
+        if (!listed)
+            problems.push(`Input "duration": model ${name} does not take ${seconds(duration)}; it takes ${allowed.map(seconds).join(', ')}.`);
+        else if (model.max_duration_ms !== undefined && duration > model.max_duration_ms) {
+            problems.push(`Input "duration": model ${name} takes at most ${seconds(model.max_duration_ms)}; got ${seconds(duration)}.`);
+        }
+    }
+    // The prompt's length (the text, for types that take a text instead: speech, sound), in characters (code points).
+    const promptInput = INPUT_FIELDS.prompt[type] ? 'prompt' : INPUT_FIELDS.text[type] ? 'text' : undefined;
+    if (promptInput) {
+        const prompt = mapped[promptInput];
+        const length = typeof prompt === 'string' ? [...prompt].length : 0;
+        const { min_prompt_length: min, max_prompt_length: max } = model;
+        if (min !== undefined && min > 0 && prompt === undefined) {
+            problems.push(`Input "${promptInput}" is not set, but model ${name} needs one of at least ${min} characters.`);
+        }
+        else if (min !== undefined && length < min) {
+            problems.push(`Input "${promptInput}": model ${name} needs at least ${min} characters; it has ${length}.`);
+        }
+        else if (max !== undefined && length > max) {
+            problems.push(`Input "${promptInput}": model ${name} takes at most ${max} characters; it has ${length}.`);
+        }
+    }
+    // What is given of each media input, and how many (undefined: given through `request`, count unknown).
+    const counts = new Map();
+    for (const input of MEDIA) {
+        const value = mapped[input];
+        const n = Math.max(value === undefined ? 0 : Array.isArray(value) ? value.length : 1, media.filter((m) => m.input === input).length);
+        if (n > 0)
+            counts.set(input, n);
+        else if (supplied.includes(input))
+            counts.set(input, undefined);
+    }
+    const givenMedia = MEDIA.filter((input) => counts.has(input) && !supplied.includes(input));
+    const speech = type === 'video' && mapped.text !== undefined && mapped['voice-id'] !== undefined;
+    const present = new Set(counts.keys());
+    if (speech)
+        present.add('audio');
+    // The inputs the model requires.
+    const missing = REQUIREMENTS.filter(({ flag, input }) => model[flag] === true && !present.has(input));
+    if (missing.length > 0) {
+        const parts = missing.map(({ input, what }) => input === 'audio' && type === 'video' ? `${what} (input "audio", or "text" with "voice-id" for Hedra to speak)` : `${what} (input "${input}")`);
+        const isDefault = type === 'video' && sameId(model.id, DEFAULT_VIDEO_MODEL_ID);
+        const who = isDefault ? `${name} (${model.name ?? 'Character-3'}, used when input "model" is not set)` : name;
+        let message = `Model ${who} needs ${andList(parts)}, which ${missing.length === 1 ? 'is' : 'are'} not given.`;
+        if (type === 'video' && present.size === 0 && mapped.text === undefined && mapped['voice-id'] === undefined) {
+            const alternatives = modelsOfType(catalogue, 'video').filter((m) => m !== model && textToVideo(m));
+            message += ' To make a video from a prompt alone, set input "model" to a text-to-video model';
+            message += alternatives.length > 0 ? `: ${listModels(alternatives)}.` : ' (GET /models lists them).';
+        }
+        problems.push(message);
+        for (const { input } of missing)
+            present.add(input); // said once: the modes below take them as given
+    }
+    // The media against the model's input modes.
+    const modes = modesOf(model, type);
+    if (modes) {
+        const fitting = modes.filter((mode) => givenMedia.every((input) => mode.slots.some((s) => s.input === input)) && mode.slots.every(({ input, slot }) => !slot.required || present.has(input)));
+        if (fitting.length === 0) {
+            const given = givenMedia.length > 0 ? andList(givenMedia.map(quote)) : 'none';
+            problems.push(`The media inputs given (${given}) fit none of the input modes of model ${name}; it takes ${modes.map(describeMode).join('; or ')}.`);
+        }
+        else {
+            const perMode = fitting.map((mode) => mode.slots.flatMap(({ input, slot }) => slotProblems(name, input, slot, counts.get(input), media)));
+            problems.push(...perMode.reduce((best, next) => (next.length < best.length ? next : best)));
+        }
+    }
+    return problems;
+}
+/** The problems of what is given to one slot: the count, and each local file's size and pixel size. */
+function slotProblems(name, input, slot, count, media) {
+    const problems = [];
+    const kind = slot.type || MEDIA_INPUTS[input].kind;
+    if (count !== undefined) {
+        const min = slot.min_count ?? 1;
+        const max = slot.max_count;
+        if (count < min)
+            problems.push(`Input "${input}": model ${name} needs at least ${files(min, kind)}; got ${count}.`);
+        if (max !== undefined && count > max)
+            problems.push(`Input "${input}": model ${name} takes at most ${files(max, kind)}; got ${count}.`);
+    }
+    for (const file of media.filter((m) => m.input === input)) {
+        const maxSize = slot.max_file_size_bytes;
+        if (maxSize !== undefined && file.size > maxSize) {
+            const [size, limit] = sizes(file.size, maxSize);
+            problems.push(`Input "${input}": "${file.written}" is ${size}; model ${name} takes files of at most ${limit}.`);
+        }
+        const { min_dimension_px: minPx, max_dimension_px: maxPx } = slot;
+        const sides = [file.width, file.height].filter((px) => px !== undefined);
+        const small = minPx !== undefined && sides.some((px) => px < minPx);
+        const large = maxPx !== undefined && sides.some((px) => px > maxPx);
+        if (small || large) {
+            const bound = minPx !== undefined && maxPx !== undefined ? `between ${minPx} and ${maxPx} px` : minPx !== undefined ? `at least ${minPx} px` : `at most ${maxPx} px`;
+            const measured = file.width !== undefined && file.height !== undefined ? `${file.width}×${file.height} px` : `${sides[0]} px on one side`;
+            problems.push(`Input "${input}": "${file.written}" is ${measured}; model ${name} takes images ${bound} on each side.`);
+        }
+    }
+    return problems;
 }
 
 ;// CONCATENATED MODULE: ./src/request/schemas.ts
@@ -43098,7 +43983,7 @@ const common = {
     reserved_asset_id: opt(request_schemas_uuid()),
     reserved_asset_ids: opt(array(request_schemas_uuid())),
 };
-const modelFields = { ai_model_id: opt(request_schemas_uuid()), model_slug: opt(schemas_string()) };
+const schemas_modelFields = { ai_model_id: opt(request_schemas_uuid()), model_slug: opt(schemas_string()) };
 const schemas_name = opt(schemas_string().max(255));
 const batchSize = schemas_int().min(1).max(8).optional();
 const normalizedPoint = tuple([schemas_number().min(0).max(1), schemas_number().min(0).max(1)]);
@@ -43108,7 +43993,7 @@ const videoShot = strictObject({
 });
 const generatedVideoInputs = strictObject({
     text_prompt: schemas_string(),
-    ...modelFields,
+    ...schemas_modelFields,
     resolution: opt(schemas_string()),
     aspect_ratio: opt(schemas_string()),
     duration_ms: opt(schemas_int()),
@@ -43138,7 +44023,7 @@ const video = strictObject({
     ...common,
     type: literal('video'),
     name: schemas_name,
-    ...modelFields,
+    ...schemas_modelFields,
     start_keyframe_id: opt(request_schemas_uuid()),
     start_keyframe_url: opt(schemas_url()),
     end_keyframe_id: opt(request_schemas_uuid()),
@@ -43162,7 +44047,7 @@ const imageFields = {
     resolution: opt(schemas_string()),
     output_format: opt(schemas_string()),
     start_keyframe_id: opt(request_schemas_uuid()),
-    ...modelFields,
+    ...schemas_modelFields,
     reference_image_ids: opt(array(request_schemas_uuid())),
     batch_size: batchSize,
     enhance_prompt: schemas_boolean().optional(),
@@ -43171,7 +44056,7 @@ const imageFields = {
     guidance_scale: opt(schemas_number()),
     num_inference_steps: opt(schemas_int()),
 };
-const upscaleFields = { ...common, ...modelFields, target_resolution: opt(schemas_string()), upscale_factor: opt(schemas_number()) };
+const upscaleFields = { ...common, ...schemas_modelFields, target_resolution: opt(schemas_string()), upscale_factor: opt(schemas_number()) };
 const REQUEST_SCHEMAS = {
     video,
     image: strictObject({ type: literal('image'), ...imageFields }),
@@ -43180,7 +44065,7 @@ const REQUEST_SCHEMAS = {
     text_to_sound: strictObject({
         ...common,
         type: literal('text_to_sound'),
-        ...modelFields,
+        ...schemas_modelFields,
         text: schemas_string().min(1),
         duration_seconds: opt(schemas_number().min(0.5).max(30)),
         prompt_influence: opt(schemas_number().min(0).max(1)),
@@ -43189,19 +44074,19 @@ const REQUEST_SCHEMAS = {
     }),
     image_upscale: strictObject({ type: literal('image_upscale'), image_id: request_schemas_uuid(), ...upscaleFields }),
     video_upscale: strictObject({ type: literal('video_upscale'), video_id: request_schemas_uuid(), ...upscaleFields }),
-    audio_isolation: strictObject({ ...common, type: literal('audio_isolation'), audio_id: request_schemas_uuid(), ...modelFields }),
+    audio_isolation: strictObject({ ...common, type: literal('audio_isolation'), audio_id: request_schemas_uuid(), ...schemas_modelFields }),
     speech_to_speech: strictObject({
         ...common,
         type: literal('speech_to_speech'),
         audio_id: request_schemas_uuid(),
-        ...modelFields,
+        ...schemas_modelFields,
         voice_id: request_schemas_uuid(),
     }),
     voice_clone: strictObject({ ...common, type: literal('voice_clone'), audio_id: request_schemas_uuid(), name: schemas_string() }),
     video_to_video: strictObject({
         ...common,
         type: literal('video_to_video'),
-        ...modelFields,
+        ...schemas_modelFields,
         video_id: request_schemas_uuid(),
         prompt: schemas_string(),
         reference_image_asset_ids: opt(array(request_schemas_uuid())),
@@ -43214,7 +44099,7 @@ const REQUEST_SCHEMAS = {
     motion_control: strictObject({
         ...common,
         type: literal('motion_control'),
-        ...modelFields,
+        ...schemas_modelFields,
         video_id: request_schemas_uuid(),
         start_keyframe_id: request_schemas_uuid(),
         generated_video_inputs: generatedVideoInputs,
@@ -43255,7 +44140,7 @@ function fieldsAt(schema, path) {
 function formatPath(path) {
     return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }
-function valueAt(body, path) {
+function validate_valueAt(body, path) {
     let node = body;
     for (const key of path) {
         if (typeof node !== 'object' || node === null)
@@ -43328,7 +44213,7 @@ function describeIssue(type, issue, body, sources) {
         return issue.keys.map((key) => `Input "request": unknown field "${key}"${where} for type ${type}.${didYouMean(key, known)}`);
     }
     const path = formatPath(issue.path);
-    const missing = valueAt(body, issue.path) === undefined;
+    const missing = validate_valueAt(body, issue.path) === undefined;
     const why = expectation(issue, missing);
     const source = sources.get(issue.path.join('.'));
     if (source !== undefined)
@@ -43345,12 +44230,13 @@ function validateBody(type, body, sources) {
     if (result.success)
         return;
     const problems = [...new Set(result.error.issues.flatMap((issue) => describeIssue(type, issue, body, sources)))];
-    throw new InputError(problems.length === 1 ? problems[0] : `The ${type} request has ${problems.length} problems:\n- ${problems.join('\n- ')}`);
+    throw InputError.all(problems, `The ${type} request has`);
 }
 
 ;// CONCATENATED MODULE: ./src/request/build.ts
 // Settings → the JSON body of POST /generations. Pure: ids come from the
 // `newId` the caller passes, so tests are deterministic.
+
 
 
 
@@ -43410,7 +44296,11 @@ function checkCombinations(settings) {
         throw new InputError('For type video, give either "audio" or "text" with "voice-id", not both: each supplies the soundtrack.');
     }
 }
-function buildRequest(settings, newId) {
+/**
+ * `chosenModel` is the model's body fields (model-rules.ts modelFields): by
+ * default what the input says without a catalogue to resolve it in.
+ */
+function buildRequest(settings, newId, chosenModel = modelFields(undefined, settings.type, settings.model)) {
     const { type, mapped, model } = settings;
     const extra = structuredClone(settings.request ?? {});
     const sources = new Map();
@@ -43435,14 +44325,13 @@ function buildRequest(settings, newId) {
             sent = Number(value) / 1000;
         setField(body, path, sent, input, sources);
     }
-    if (model !== undefined) {
-        const idField = MODEL_ID_FIELD[type];
-        if (idField === undefined)
-            throw notUsedError('model', type);
-        setField(body, isUuid(model) ? [idField] : ['model_slug'], isUuid(model) ? model.toLowerCase() : model, 'model', sources);
-    }
-    else if (type === 'video' && body.model_slug == null && body.ai_model_id == null) {
-        body.ai_model_id = DEFAULT_VIDEO_MODEL_ID;
+    if (model !== undefined && MODEL_ID_FIELD[type] === undefined)
+        throw notUsedError('model', type);
+    // A model field set in `request` stands; otherwise the model chosen (or, for video, the default).
+    const requestNamesModel = ['model_slug', 'ai_model_id', 'model_id'].some((field) => body[field] != null);
+    if (model !== undefined || !requestNamesModel) {
+        for (const [field, value] of Object.entries(chosenModel))
+            setField(body, [field], value, 'model', sources);
     }
     if (isObject(body.audio_generation) && sources.has('audio_generation.text')) {
         body.audio_generation = { type: 'text_to_speech', ...body.audio_generation };
@@ -43464,7 +44353,10 @@ function modelOf(body) {
 function modelIdWarning(model, body) {
     if (!model || !isUuid(model))
         return undefined;
-    const field = ['ai_model_id', 'model_id'].find((k) => body[k] === model.toLowerCase()) ?? 'model id';
+    // Resolved in the catalogue, a UUID is sent as the model's slug: nothing deprecated is sent then.
+    const field = ['ai_model_id', 'model_id'].find((k) => body[k] === model.toLowerCase());
+    if (field === undefined)
+        return undefined;
     return `Input "model" is a model UUID, sent in the deprecated ${field} field. Hedra selects models by slug now (model_slug); GET /models lists them.`;
 }
 
@@ -43474,6 +44366,8 @@ function modelIdWarning(model, body) {
 // an existing one), wait, download, report. Every failure ends here, once.
 // The collaborators (the toolkit, fetch, the clock, the environment) come in
 // as parameters of runWith(): run() passes the real ones, tests their own.
+
+
 
 
 
@@ -43533,7 +44427,7 @@ async function runWith(deps) {
         const warning = await untrustedTriggerWarning(env);
         if (warning)
             log.warning(warning, 'Untrusted trigger');
-        checkGitHubInputs(settings);
+        await checkGitHubInputs(settings, env);
         const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel, clock);
         const connect = () => (transport ??= new Transport({
             baseUrl: settings.baseUrl,
@@ -43542,9 +44436,12 @@ async function runWith(deps) {
             control,
             timeoutMs: settings.timeoutMs,
             fetcher: deps.fetcher,
+            clock,
             debug: log.debug,
         }));
-        const current = { deps, log, settings, state, startedAt, transport: connect };
+        let client;
+        const hedra = () => (client ??= new HedraClient(connect(), log, clock));
+        const current = { deps, log, settings, state, startedAt, transport: connect, hedra, hasKey: apiKey !== undefined };
         if (settings.resumeIds)
             await pickUp(current, settings.resumeIds);
         else
@@ -43563,23 +44460,30 @@ async function runWith(deps) {
 /** `generation-id` given: create nothing, pick up what exists. */
 async function pickUp(current, ids) {
     const { log, settings, state, deps } = current;
+    // Asked by the documented list filter: the status endpoint's answer for an unknown id is undocumented.
+    const known = new Set((await current.hedra().list(ids)).map((status) => status.id));
+    const unknown = ids.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+        throw new InputError(`Input "generation-id": Hedra has no generation ${unknown.join(', ')} for this API key. Check the id (a later job gets it through job outputs), and that the key is of the same workspace.`);
+    }
     state.created = ids;
     const unused = unusedWhenResuming(settings);
     if (unused.length > 0)
         log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
     log.info(`Resuming generation ${ids.join(', ')}.`);
     setOutputs(deps.toolkit, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-    await collect(current, ids, { summary: { resumed: true, uploads: [] } });
+    await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] } });
 }
 async function create(current) {
     const { log, state, deps } = current;
     // Every local file is checked, and given the asset id it will have, before anything is sent.
     let { settings, uploads } = await planUploads(await withPromptFile(current.settings), deps.newId);
-    let { body, generationIds } = buildRequest(settings, deps.newId);
+    const model = await checkModel(current, settings, uploads);
+    let { body, generationIds } = buildReporting(model.problems, () => buildRequest(settings, deps.newId, model.fields), settings.type);
     const warning = modelIdWarning(settings.model, body);
     if (warning)
         log.warning(warning, 'Deprecated by the API');
-    const summary = { type: settings.type, model: modelOf(body), resumed: false, uploads, request: body };
+    const summary = { type: settings.type, model: model.label ?? modelOf(body), resumed: false, uploads, request: body };
     if (settings.dryRun) {
         setOutputs(deps.toolkit, { request: JSON.stringify(body) });
         for (const u of uploads)
@@ -43588,7 +44492,7 @@ async function create(current) {
         await log.summary(renderSummary({ ...summary, dryRun: true, items: [], elapsedMs: deps.clock() - current.startedAt }));
         return;
     }
-    const client = new HedraClient(current.transport(), log, deps.clock);
+    const client = current.hedra();
     if (uploads.length > 0) {
         state.phase = 'uploading';
         const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => uploadAll(client, uploads, settings.workspace, log));
@@ -43600,46 +44504,122 @@ async function create(current) {
     setOutputs(deps.toolkit, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
     state.phase = 'creating the generation';
     state.attempted = generationIds;
-    const created = await client.createGeneration(body, generationIds);
+    const created = await client.createGeneration(body, generationIds, () => {
+        state.outcomeUnknown = true;
+    });
     const ids = createdIds(generationIds, created);
-    state.created = ids.generationIds;
+    const confirmed = ids.generationIds.filter(Boolean);
+    if (confirmed.length > 0)
+        state.created = confirmed;
+    state.attempted = undefined;
     setOutputs(deps.toolkit, idOutputs(ids));
-    log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
+    if (confirmed.length > 0)
+        log.info(`Created ${settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
+    for (const refused of ids.failedAtCreation) {
+        log.warning(`Hedra refused batch item ${refused.index + 1} at creation (requested as generation ${refused.requestedId}): ${refused.reason}`);
+    }
     if (!settings.wait) {
         await log.summary(renderSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.clock() - current.startedAt }));
         return;
     }
-    await collect({ ...current, settings }, ids.generationIds, { etaSec: created.eta_sec ?? undefined, summary, request: body });
+    await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body });
+}
+/**
+ * Every check Hedra's model catalogue allows (a free GET, made whenever there
+ * is a key, dry runs included), before anything is uploaded or created: the
+ * model named (or the type's default) and each input against its rules.
+ * Without the catalogue, the schema checks alone stand.
+ */
+async function checkModel(current, settings, uploads) {
+    const { log } = current;
+    let catalogue;
+    if (!current.hasKey) {
+        log.info("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
+    }
+    else {
+        try {
+            catalogue = await current.hedra().models();
+        }
+        catch (error) {
+            // A refused key is the key's problem, not the catalogue's: nothing else would work either.
+            if (error instanceof Cancelled || error instanceof DeadlineReached || (error instanceof HedraError && error.status === 401))
+                throw error;
+            log.warning(`Could not read Hedra's model catalogue (${error.message.replace(/\.$/, '')}); the request is checked against the API schema only.`, 'Model checks skipped');
+        }
+    }
+    const choice = catalogue ? chooseModel(catalogue, settings.type, settings.model) : { problems: problemsWithoutCatalogue(settings.type, settings.model) };
+    const problems = [...choice.problems];
+    if (catalogue && choice.model) {
+        const options = { supplied: suppliedByRequest(settings.type, settings.request), catalogue };
+        problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, await localMedia(uploads), options));
+    }
+    const label = choice.model && (choice.model.name ? `${modelLabel(choice.model)} (${choice.model.name})` : modelLabel(choice.model));
+    return { fields: modelFields(choice.model, settings.type, settings.model), label, problems };
+}
+/** Builds the request; the model's problems and the request's own are reported together. */
+function buildReporting(modelProblems, build, type) {
+    let built;
+    try {
+        built = build();
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        throw InputError.all([...modelProblems, ...error.problems], `The ${type} request has`);
+    }
+    if (modelProblems.length > 0)
+        throw InputError.all(modelProblems, `The ${type} request has`);
+    return built;
 }
 /** Waits for the generations, downloads what they produced, reports it; fails if any failed. */
 async function collect(current, ids, options) {
     const { log, settings, state, deps } = current;
     const transport = current.transport();
-    const client = new HedraClient(transport, log, deps.clock);
+    const client = current.hedra();
+    // Never wait on an id Hedra did not confirm: items refused at creation are final already.
+    const confirmed = ids.generationIds.filter(Boolean);
+    const items = ids.generationIds.map((id, index) => {
+        if (id)
+            return { generationId: id, status: { id, status: 'queued' } };
+        const refused = ids.failedAtCreation.find((f) => f.index === index);
+        return {
+            generationId: '',
+            status: { id: '', status: 'error', error_message: refused?.reason ?? 'refused at creation' },
+            refusedAtCreation: { requestedId: refused?.requestedId ?? '' },
+        };
+    });
+    // Each result is downloaded as soon as it is complete, while the others are still awaited.
+    const downloads = settings.download ? await downloadQueue({ transport, log, clock: deps.clock }, settings.outputPath, items.length) : undefined;
     state.phase = 'waiting';
-    let statuses;
-    try {
-        statuses = await log.group(`Waiting for generation ${ids.join(', ')}`, () => waitForGenerations((id) => client.status(id), ids, {
-            deadline: transport.control.deadline,
-            startedAt: deps.clock(),
-            clock: deps.clock,
-            sleep: (ms) => transport.control.sleep(ms),
-            etaSec: options.etaSec,
-            log,
-        }));
+    if (confirmed.length > 0) {
+        try {
+            await log.group(`Waiting for generation ${confirmed.join(', ')}`, () => waitForGenerations((id) => client.status(id), confirmed, {
+                deadline: transport.control.deadline,
+                startedAt: deps.clock(),
+                clock: deps.clock,
+                sleep: (ms) => transport.control.sleep(ms),
+                etaSec: options.etaSec,
+                log,
+                list: (pending) => client.listWithResults(pending),
+                onFinal: (id, status) => {
+                    const index = ids.generationIds.indexOf(id);
+                    items[index].status = status;
+                    downloads?.add(index, items[index]);
+                },
+            }));
+        }
+        catch (error) {
+            if (!(error instanceof WaitTimeout))
+                throw error;
+            const lastStatus = error.last.get(confirmed[0])?.status;
+            if (lastStatus)
+                setOutputs(deps.toolkit, { status: lastStatus });
+            throw new GenerationFailed(waitTimeoutMessage(error, confirmed, settings.timeoutMs));
+        }
     }
-    catch (error) {
-        if (!(error instanceof WaitTimeout))
-            throw error;
-        const lastStatus = error.last.get(ids[0])?.status;
-        if (lastStatus)
-            setOutputs(deps.toolkit, { status: lastStatus });
-        throw new GenerationFailed(waitTimeoutMessage(error, ids, settings.timeoutMs));
-    }
-    const items = statuses.map((status, i) => ({ generationId: ids[i], status }));
     state.phase = 'downloading';
-    if (settings.download)
-        await downloadResults({ transport, log, clock: deps.clock }, items, settings.outputPath);
+    if (downloads)
+        await log.group('Downloading', () => downloads.settle());
     state.phase = 'reporting';
     await reportResults({
         toolkit: deps.toolkit,
@@ -43650,9 +44630,8 @@ async function collect(current, ids, options) {
         request: options.request,
         summary: { ...options.summary, elapsedMs: deps.clock() - current.startedAt },
     });
-    const failed = items.filter((item) => item.status.status === 'error');
-    if (failed.length > 0)
-        throw new GenerationFailed(failedItemsMessage(failed));
+    if (items.some((item) => item.status.status === 'error'))
+        throw new GenerationFailed(failedItemsMessage(items));
 }
 
 
@@ -43760,6 +44739,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 73024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

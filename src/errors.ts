@@ -10,6 +10,17 @@
 
 export class InputError extends Error {
   override name = 'InputError';
+  /** Each problem on its own, so that problems found by different checks can be reported together. */
+  readonly problems: string[];
+  constructor(message: string, problems: string[] = [message]) {
+    super(message);
+    this.problems = problems;
+  }
+
+  /** Several problems as one error: the run shows all of them at once. */
+  static all(problems: string[], what: string): InputError {
+    return new InputError(problems.length === 1 ? problems[0] : `${what} ${problems.length} problems:\n- ${problems.join('\n- ')}`, problems);
+  }
 }
 
 export class HedraError extends Error {
@@ -21,6 +32,8 @@ export class HedraError extends Error {
     readonly body: unknown,
     /** The Retry-After header of the answer, if any. */
     readonly retryAfter?: string,
+    /** The X-RateLimit-Reset header of the answer, if any. */
+    readonly rateLimitReset?: string,
   ) {
     super(message);
   }

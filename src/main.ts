@@ -9,10 +9,11 @@ import { createLog, type Log } from './action/log.js';
 import { abortOnSignals, createRunControl } from './action/run-control.js';
 import type { Env, Toolkit } from './action/toolkit.js';
 import { untrustedTriggerWarning } from './action/trust.js';
-import { GenerationFailed, InputError, isExpected } from './errors.js';
-import { inputAssetIds, planUploads, uploadAll, withAssetIds } from './hedra/assets.js';
-import { type GenerationStatus, HedraClient } from './hedra/client.js';
-import { downloadResults, type ItemResult } from './hedra/download.js';
+import { Cancelled, DeadlineReached, GenerationFailed, HedraError, InputError, isExpected } from './errors.js';
+import { inputAssetIds, localMedia, planUploads, type Upload, uploadAll, withAssetIds } from './hedra/assets.js';
+import { type Model, modelLabel } from './hedra/catalogue.js';
+import { HedraClient } from './hedra/client.js';
+import { downloadQueue, type ItemResult } from './hedra/download.js';
 import { WaitTimeout, waitForGenerations } from './hedra/wait.js';
 import { type Fetcher, fetcherFor } from './http/fetch.js';
 import { Transport } from './http/transport.js';
@@ -20,10 +21,11 @@ import { withPromptFile } from './inputs/prompt-file.js';
 import { readApiKey, readInputs, type Settings, unusedWhenResuming } from './inputs/read-inputs.js';
 import { failedItemsMessage, failureMessage, type RunState, waitTimeoutMessage } from './report/failures.js';
 import { checkGitHubInputs } from './report/github.js';
-import { createdIds, idOutputs } from './report/outputs.js';
+import { createdIds, type GenerationIds, idOutputs } from './report/outputs.js';
 import { reportResults, setOutputs } from './report/results.js';
 import { renderSummary, type SummaryInput } from './report/summary.js';
 import { buildRequest, modelIdWarning, modelOf } from './request/build.js';
+import { checkAgainstModel, chooseModel, modelFields, problemsWithoutCatalogue, suppliedByRequest } from './request/model-rules.js';
 
 const USER_AGENT = 'hedra-generate-action/1';
 
@@ -31,7 +33,7 @@ const MISSING_KEY =
   'No Hedra API key: set input "api-key" (api-key: ${{ secrets.HEDRA_API_KEY }}) or the HEDRA_API_KEY environment variable. ' +
   'If the secret exists, note that workflows triggered from forks and by Dependabot are not given repository secrets.';
 
-export interface RunDependencies {
+interface RunDependencies {
   toolkit: Toolkit;
   env: Env;
   /** Where relative paths are resolved when GITHUB_WORKSPACE is not set. */
@@ -51,8 +53,12 @@ interface Run {
   settings: Settings;
   state: RunState;
   startedAt: number;
-  /** The HTTP transport, made on first use (a dry run makes none). */
+  /** The HTTP transport, made on first use (a dry run without a key makes none). */
   transport: () => Transport;
+  /** Hedra's client over that transport, made on first use. */
+  hedra: () => HedraClient;
+  /** Whether there is an API key: without one (a dry run) nothing is asked of Hedra. */
+  hasKey: boolean;
 }
 
 /**
@@ -88,7 +94,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     if (settings.githubToken) log.addSecret(settings.githubToken);
     const warning = await untrustedTriggerWarning(env);
     if (warning) log.warning(warning, 'Untrusted trigger');
-    checkGitHubInputs(settings);
+    await checkGitHubInputs(settings, env);
     const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel, clock);
     const connect = () =>
       (transport ??= new Transport({
@@ -98,9 +104,12 @@ export async function runWith(deps: RunDependencies): Promise<number> {
         control,
         timeoutMs: settings.timeoutMs,
         fetcher: deps.fetcher,
+        clock,
         debug: log.debug,
       }));
-    const current: Run = { deps, log, settings, state, startedAt, transport: connect };
+    let client: HedraClient | undefined;
+    const hedra = () => (client ??= new HedraClient(connect(), log, clock));
+    const current: Run = { deps, log, settings, state, startedAt, transport: connect, hedra, hasKey: apiKey !== undefined };
     if (settings.resumeIds) await pickUp(current, settings.resumeIds);
     else await create(current);
   } catch (error) {
@@ -115,22 +124,31 @@ export async function runWith(deps: RunDependencies): Promise<number> {
 /** `generation-id` given: create nothing, pick up what exists. */
 async function pickUp(current: Run, ids: string[]): Promise<void> {
   const { log, settings, state, deps } = current;
+  // Asked by the documented list filter: the status endpoint's answer for an unknown id is undocumented.
+  const known = new Set((await current.hedra().list(ids)).map((status) => status.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `Input "generation-id": Hedra has no generation ${unknown.join(', ')} for this API key. Check the id (a later job gets it through job outputs), and that the key is of the same workspace.`,
+    );
+  }
   state.created = ids;
   const unused = unusedWhenResuming(settings);
   if (unused.length > 0) log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
   log.info(`Resuming generation ${ids.join(', ')}.`);
   setOutputs(deps.toolkit, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-  await collect(current, ids, { summary: { resumed: true, uploads: [] } });
+  await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] } });
 }
 
 async function create(current: Run): Promise<void> {
   const { log, state, deps } = current;
   // Every local file is checked, and given the asset id it will have, before anything is sent.
   let { settings, uploads } = await planUploads(await withPromptFile(current.settings), deps.newId);
-  let { body, generationIds } = buildRequest(settings, deps.newId);
+  const model = await checkModel(current, settings, uploads);
+  let { body, generationIds } = buildReporting(model.problems, () => buildRequest(settings, deps.newId, model.fields), settings.type);
   const warning = modelIdWarning(settings.model, body);
   if (warning) log.warning(warning, 'Deprecated by the API');
-  const summary = { type: settings.type, model: modelOf(body), resumed: false, uploads, request: body };
+  const summary = { type: settings.type, model: model.label ?? modelOf(body), resumed: false, uploads, request: body };
   if (settings.dryRun) {
     setOutputs(deps.toolkit, { request: JSON.stringify(body) });
     for (const u of uploads) log.info(`Would upload ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
@@ -139,7 +157,7 @@ async function create(current: Run): Promise<void> {
     return;
   }
 
-  const client = new HedraClient(current.transport(), log, deps.clock);
+  const client = current.hedra();
   if (uploads.length > 0) {
     state.phase = 'uploading';
     const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () =>
@@ -154,17 +172,74 @@ async function create(current: Run): Promise<void> {
 
   state.phase = 'creating the generation';
   state.attempted = generationIds;
-  const created = await client.createGeneration(body, generationIds);
+  const created = await client.createGeneration(body, generationIds, () => {
+    state.outcomeUnknown = true;
+  });
   const ids = createdIds(generationIds, created);
-  state.created = ids.generationIds;
+  const confirmed = ids.generationIds.filter(Boolean);
+  if (confirmed.length > 0) state.created = confirmed;
+  state.attempted = undefined;
   setOutputs(deps.toolkit, idOutputs(ids));
-  log.info(`Created ${settings.type} generation ${ids.generationIds.join(', ')} (asset ${ids.assetIds.join(', ')}).`);
+  if (confirmed.length > 0) log.info(`Created ${settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
+  for (const refused of ids.failedAtCreation) {
+    log.warning(`Hedra refused batch item ${refused.index + 1} at creation (requested as generation ${refused.requestedId}): ${refused.reason}`);
+  }
 
   if (!settings.wait) {
     await log.summary(renderSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.clock() - current.startedAt }));
     return;
   }
-  await collect({ ...current, settings }, ids.generationIds, { etaSec: created.eta_sec ?? undefined, summary, request: body });
+  await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body });
+}
+
+/**
+ * Every check Hedra's model catalogue allows (a free GET, made whenever there
+ * is a key, dry runs included), before anything is uploaded or created: the
+ * model named (or the type's default) and each input against its rules.
+ * Without the catalogue, the schema checks alone stand.
+ */
+async function checkModel(
+  current: Run,
+  settings: Settings,
+  uploads: Upload[],
+): Promise<{ fields: Record<string, string>; label?: string; problems: string[] }> {
+  const { log } = current;
+  let catalogue: Model[] | undefined;
+  if (!current.hasKey) {
+    log.info("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
+  } else {
+    try {
+      catalogue = await current.hedra().models();
+    } catch (error) {
+      // A refused key is the key's problem, not the catalogue's: nothing else would work either.
+      if (error instanceof Cancelled || error instanceof DeadlineReached || (error instanceof HedraError && error.status === 401)) throw error;
+      log.warning(
+        `Could not read Hedra's model catalogue (${(error as Error).message.replace(/\.$/, '')}); the request is checked against the API schema only.`,
+        'Model checks skipped',
+      );
+    }
+  }
+  const choice = catalogue ? chooseModel(catalogue, settings.type, settings.model) : { problems: problemsWithoutCatalogue(settings.type, settings.model) };
+  const problems = [...choice.problems];
+  if (catalogue && choice.model) {
+    const options = { supplied: suppliedByRequest(settings.type, settings.request), catalogue };
+    problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, await localMedia(uploads), options));
+  }
+  const label = choice.model && (choice.model.name ? `${modelLabel(choice.model)} (${choice.model.name})` : modelLabel(choice.model));
+  return { fields: modelFields(choice.model, settings.type, settings.model), label, problems };
+}
+
+/** Builds the request; the model's problems and the request's own are reported together. */
+function buildReporting<T>(modelProblems: string[], build: () => T, type: string): T {
+  let built: T;
+  try {
+    built = build();
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw InputError.all([...modelProblems, ...error.problems], `The ${type} request has`);
+  }
+  if (modelProblems.length > 0) throw InputError.all(modelProblems, `The ${type} request has`);
+  return built;
 }
 
 interface CollectOptions {
@@ -174,33 +249,52 @@ interface CollectOptions {
 }
 
 /** Waits for the generations, downloads what they produced, reports it; fails if any failed. */
-async function collect(current: Run, ids: string[], options: CollectOptions): Promise<void> {
+async function collect(current: Run, ids: GenerationIds, options: CollectOptions): Promise<void> {
   const { log, settings, state, deps } = current;
   const transport = current.transport();
-  const client = new HedraClient(transport, log, deps.clock);
+  const client = current.hedra();
+  // Never wait on an id Hedra did not confirm: items refused at creation are final already.
+  const confirmed = ids.generationIds.filter(Boolean);
+  const items: ItemResult[] = ids.generationIds.map((id, index) => {
+    if (id) return { generationId: id, status: { id, status: 'queued' } };
+    const refused = ids.failedAtCreation.find((f) => f.index === index);
+    return {
+      generationId: '',
+      status: { id: '', status: 'error', error_message: refused?.reason ?? 'refused at creation' },
+      refusedAtCreation: { requestedId: refused?.requestedId ?? '' },
+    };
+  });
+  // Each result is downloaded as soon as it is complete, while the others are still awaited.
+  const downloads = settings.download ? await downloadQueue({ transport, log, clock: deps.clock }, settings.outputPath, items.length) : undefined;
   state.phase = 'waiting';
-  let statuses: GenerationStatus[];
-  try {
-    statuses = await log.group(`Waiting for generation ${ids.join(', ')}`, () =>
-      waitForGenerations((id) => client.status(id), ids, {
-        deadline: transport.control.deadline,
-        startedAt: deps.clock(),
-        clock: deps.clock,
-        sleep: (ms) => transport.control.sleep(ms),
-        etaSec: options.etaSec,
-        log,
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof WaitTimeout)) throw error;
-    const lastStatus = error.last.get(ids[0])?.status;
-    if (lastStatus) setOutputs(deps.toolkit, { status: lastStatus });
-    throw new GenerationFailed(waitTimeoutMessage(error, ids, settings.timeoutMs));
+  if (confirmed.length > 0) {
+    try {
+      await log.group(`Waiting for generation ${confirmed.join(', ')}`, () =>
+        waitForGenerations((id) => client.status(id), confirmed, {
+          deadline: transport.control.deadline,
+          startedAt: deps.clock(),
+          clock: deps.clock,
+          sleep: (ms) => transport.control.sleep(ms),
+          etaSec: options.etaSec,
+          log,
+          list: (pending) => client.listWithResults(pending),
+          onFinal: (id, status) => {
+            const index = ids.generationIds.indexOf(id);
+            items[index].status = status;
+            downloads?.add(index, items[index]);
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof WaitTimeout)) throw error;
+      const lastStatus = error.last.get(confirmed[0])?.status;
+      if (lastStatus) setOutputs(deps.toolkit, { status: lastStatus });
+      throw new GenerationFailed(waitTimeoutMessage(error, confirmed, settings.timeoutMs));
+    }
   }
 
-  const items: ItemResult[] = statuses.map((status, i) => ({ generationId: ids[i], status }));
   state.phase = 'downloading';
-  if (settings.download) await downloadResults({ transport, log, clock: deps.clock }, items, settings.outputPath);
+  if (downloads) await log.group('Downloading', () => downloads.settle());
 
   state.phase = 'reporting';
   await reportResults({
@@ -212,6 +306,5 @@ async function collect(current: Run, ids: string[], options: CollectOptions): Pr
     request: options.request,
     summary: { ...options.summary, elapsedMs: deps.clock() - current.startedAt },
   });
-  const failed = items.filter((item) => item.status.status === 'error');
-  if (failed.length > 0) throw new GenerationFailed(failedItemsMessage(failed));
+  if (items.some((item) => item.status.status === 'error')) throw new GenerationFailed(failedItemsMessage(items));
 }

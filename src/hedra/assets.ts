@@ -9,13 +9,14 @@ import { InputError } from '../errors.js';
 import type { MediaRef } from '../inputs/parsers.js';
 import type { InputValue, Settings } from '../inputs/read-inputs.js';
 import { formatBytes } from '../report/format.js';
+import type { LocalMedia } from '../request/model-rules.js';
 import { type AssetKind, MEDIA_INPUTS, type MediaInput } from '../request/types.js';
 import type { HedraClient } from './client.js';
 import { extensionsOf, fileType } from './media-types.js';
 
 export interface Upload {
   /** The inputs that named this file (one file may serve several). */
-  inputs: string[];
+  inputs: MediaInput[];
   /** As the user wrote it. */
   written: string;
   path: string;
@@ -86,7 +87,7 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-export const UPLOAD_CONCURRENCY = 3;
+const UPLOAD_CONCURRENCY = 3;
 
 /**
  * Creates and fills an asset for every planned upload. Returns reserved id →
@@ -97,7 +98,7 @@ export async function uploadAll(client: HedraClient, uploads: Upload[], workspac
   await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
     const started = Date.now();
     const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
-    await client.uploadAsset(asset, upload);
+    await client.uploadAsset(asset.id, upload);
     if (asset.id !== upload.assetId) renamed.set(upload.assetId, asset.id);
     upload.assetId = asset.id;
     const shown = relative(workspace, upload.path).startsWith('..') ? upload.path : relative(workspace, upload.path);
@@ -123,4 +124,21 @@ export function withAssetIds<T>(value: T, renamed: Map<string, string>): T {
   let json = JSON.stringify(value);
   for (const [reserved, actual] of renamed) json = json.split(reserved).join(actual);
   return JSON.parse(json) as T;
+}
+
+/**
+ * The local files as the model checks see them: size, and for images the
+ * pixel size read from the file's header (no decoding); unreadable headers
+ * leave it unknown.
+ */
+export async function localMedia(uploads: Upload[]): Promise<LocalMedia[]> {
+  const images = uploads.some((upload) => upload.kind === 'image') ? await import('image-size/fromFile') : undefined;
+  return Promise.all(
+    uploads.flatMap((upload) =>
+      upload.inputs.map(async (input) => {
+        const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
+        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
+      }),
+    ),
+  );
 }

@@ -9,17 +9,21 @@
 // posting again with the same ids.
 import { z } from 'zod';
 import type { Log } from '../action/log.js';
-import { HedraError, UnexpectedAnswer } from '../errors.js';
-import { isDuplicate } from '../http/answer-errors.js';
-import { failureOf, type RetryOptions, withRetries } from '../http/retry.js';
-import { describeCall, type FileBody, type Target, type Transport } from '../http/transport.js';
+import { UnexpectedAnswer } from '../errors.js';
+import { isDuplicate, typeRefusal } from '../http/answer-errors.js';
+import { failureOf, type RetryOptions, wasNeverSent, withRetries } from '../http/retry.js';
+import type { FileBody, Transport } from '../http/transport.js';
+import { type Model, readCatalogue } from './catalogue.js';
 
 const createdGeneration = z.looseObject({
   id: z.string(),
   asset_id: z.string().nullish(),
   status: z.string().nullish(),
   eta_sec: z.number().nullish(),
-  batch_results: z.array(z.looseObject({ id: z.string().nullish(), asset_id: z.string().nullish() })).nullish(),
+  // An item that failed at creation has no id, a status and an error.
+  batch_results: z
+    .array(z.looseObject({ id: z.string().nullish(), asset_id: z.string().nullish(), status: z.string().nullish(), error: z.unknown().optional() }))
+    .nullish(),
 });
 export type CreatedGeneration = z.infer<typeof createdGeneration>;
 
@@ -30,6 +34,8 @@ const generationError = z.looseObject({
   param: z.string().nullish(),
   credits_needed: z.number().nullish(),
   credits_available: z.number().nullish(),
+  // `field: message` pairs, in the rejecting side's vocabulary.
+  violations: z.array(z.record(z.string(), z.unknown())).nullish(),
 });
 
 const generationStatus = z.looseObject({
@@ -46,8 +52,44 @@ const generationStatus = z.looseObject({
 });
 export type GenerationStatus = z.infer<typeof generationStatus>;
 
-const createdAsset = z.looseObject({ id: z.string(), upload_url: z.string().nullish() });
-export type CreatedAsset = z.infer<typeof createdAsset>;
+const createdAsset = z.looseObject({ id: z.string() });
+type CreatedAsset = z.infer<typeof createdAsset>;
+
+/** One generation of GET /generations: its asset (once complete) carries the URLs. */
+const listedGeneration = z.looseObject({
+  id: z.string(),
+  type: z.string().nullish(),
+  status: z.string(),
+  progress: z.number().nullish(),
+  eta_sec: z.number().nullish(),
+  credit_cost: z.number().nullish(),
+  error: generationError.nullish(),
+  error_message: z.string().nullish(),
+  asset: z
+    .looseObject({
+      id: z.string().nullish(),
+      asset: z.looseObject({ url: z.string().nullish(), download_url: z.string().nullish(), streaming_url: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
+});
+const generationList = z.looseObject({ data: z.array(listedGeneration) });
+
+/** A listed generation in the shape of a status answer. */
+function asStatus(listed: z.infer<typeof listedGeneration>): GenerationStatus {
+  const media = listed.asset?.asset;
+  return {
+    id: listed.id,
+    asset_id: listed.asset?.id ?? undefined,
+    type: listed.type,
+    status: listed.status,
+    progress: listed.progress,
+    error: listed.error,
+    error_message: listed.error_message,
+    url: media?.url,
+    download_url: media?.download_url,
+    streaming_url: media?.streaming_url,
+  };
+}
 
 function read<T extends z.ZodType>(schema: T, value: unknown, operation: string): z.infer<T> {
   const result = schema.safeParse(value);
@@ -58,13 +100,10 @@ function read<T extends z.ZodType>(schema: T, value: unknown, operation: string)
   return result.data;
 }
 
-/** Failures before the request left: the connection was never made, so nothing can have been created. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or other 4xx is a clear "no". */
+/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or other 4xx is a clear "no", and so is a request that never left. */
 function outcomeUnknown(error: unknown): boolean {
   const failure = failureOf(error);
-  if (failure?.kind === 'network') return !NOT_SENT.has(failure.code ?? '');
+  if (failure?.kind === 'network') return !wasNeverSent(error);
   return failure !== undefined && (failure.status === 408 || failure.status >= 500);
 }
 
@@ -86,19 +125,29 @@ export class HedraClient {
 
   /**
    * Creates the generation(s) under `ids`, exactly once whatever the network
-   * does: an attempt that may have worked is followed by a status check, and
-   * a generation that exists is adopted rather than created again.
+   * does: an attempt that may have worked is followed by an existence check,
+   * and a generation that exists is adopted rather than created again.
+   * `onOutcomeUnknown` hears of every attempt whose outcome is unknown.
    */
-  async createGeneration(body: Record<string, unknown>, ids: string[]): Promise<CreatedGeneration> {
+  async createGeneration(body: Record<string, unknown>, ids: string[], onOutcomeUnknown?: () => void): Promise<CreatedGeneration> {
     const operation = 'POST /generations';
-    return this.retrying(operation, async () => read(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
-      recover: async (error) => {
-        if (isDuplicate(error)) return this.adopt(ids, 'Hedra already had it');
-        if (outcomeUnknown(error) && (await this.statusIfExists(ids[0]))) return this.adopt(ids, 'the answer to the create request was lost');
-        return undefined;
-      },
-      retryNote: `generation ${ids[0]} does not exist, so posting again with the same id`,
-    });
+    try {
+      return await this.retrying(operation, async () => read(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
+        recover: async (error) => {
+          if (isDuplicate(error)) return this.adopt(ids, 'Hedra already had it');
+          if (!outcomeUnknown(error)) return undefined;
+          // From here on, a later refusal does not prove that nothing was created.
+          onOutcomeUnknown?.();
+          return (await this.exists(ids[0])) ? this.adopt(ids, 'the answer to the create request was lost') : undefined;
+        },
+        retryNote: (error) =>
+          wasNeverSent(error)
+            ? 'the request never left this machine, so posting again with the same id'
+            : `generation ${ids[0]} does not exist, so posting again with the same id`,
+      });
+    } catch (error) {
+      throw typeRefusal(error, String(body.type)) ?? error;
+    }
   }
 
   /** The generations exist: take them as this run's, from their status. */
@@ -114,14 +163,34 @@ export class HedraClient {
     };
   }
 
-  /** The status, or undefined when Hedra answers 404 (no such generation). */
-  private async statusIfExists(generationId: string): Promise<GenerationStatus | undefined> {
-    try {
-      return await this.status(generationId);
-    } catch (error) {
-      if (error instanceof HedraError && error.status === 404) return undefined;
-      throw error;
-    }
+  /**
+   * Whether a generation exists, by the documented list filter: an empty
+   * list means no. (The status endpoint's answer for an unknown id is undocumented.)
+   */
+  async exists(generationId: string): Promise<boolean> {
+    return (await this.list([generationId])).length > 0;
+  }
+
+  /** The generations with these ids that Hedra has, in the shape of status answers; one request (GET /generations?ids=a,b). */
+  async list(generationIds: string[]): Promise<GenerationStatus[]> {
+    const path = `/generations?ids=${generationIds.map(encodeURIComponent).join(',')}&limit=${Math.max(generationIds.length, 1)}`;
+    const answer = read(generationList, await this.idempotent('GET', path), 'GET /generations');
+    const wanted = new Set(generationIds);
+    return answer.data.filter((item) => wanted.has(item.id)).map(asStatus);
+  }
+
+  /**
+   * The list's answers for these ids, with the status answer of each completed
+   * one whose listed asset has no download URL (the status answer carries it).
+   */
+  async listWithResults(generationIds: string[]): Promise<GenerationStatus[]> {
+    const listed = await this.list(generationIds);
+    return Promise.all(listed.map((item) => (item.status === 'complete' && !item.download_url ? this.status(item.id) : item)));
+  }
+
+  /** Hedra's model catalogue (GET /models, every type: the checks also name models of other types). */
+  async models(): Promise<Model[]> {
+    return readCatalogue(await this.idempotent('GET', '/models'));
   }
 
   async status(generationId: string): Promise<GenerationStatus> {
@@ -139,11 +208,13 @@ export class HedraClient {
     }
   }
 
-  /** The file's bytes for an asset: to the presigned upload_url when Hedra gave one, else as multipart. Retried, reopening the file. */
-  async uploadAsset(asset: CreatedAsset, file: FileBody): Promise<void> {
-    const [method, target, as]: ['PUT' | 'POST', Target, 'raw' | 'multipart'] = asset.upload_url
-      ? ['PUT', { url: asset.upload_url }, 'raw']
-      : ['POST', { path: `/assets/${encodeURIComponent(asset.id)}/upload` }, 'multipart'];
-    await this.retrying(describeCall(method, target), () => this.transport.sendFile(method, target, file, as));
+  /**
+   * The file's bytes for an asset, as every vendor client sends them: multipart
+   * field `file` to POST /assets/{id}/upload (a presigned upload_url alone is
+   * not documented to complete an asset). Retried, reopening the file.
+   */
+  async uploadAsset(assetId: string, file: FileBody): Promise<void> {
+    const path = `/assets/${encodeURIComponent(assetId)}/upload`;
+    await this.retrying(`POST ${path}`, () => this.transport.sendFile('POST', { path }, file, 'multipart'));
   }
 }

@@ -14,7 +14,7 @@ import { describeCall, type Transport } from '../http/transport.js';
 import type { GenerationStatus } from './client.js';
 import { extensionFor } from './media-types.js';
 
-export interface Downloaded {
+interface Downloaded {
   path: string;
   bytes: number;
   sha256: string;
@@ -46,7 +46,7 @@ function urlExtension(url: string): string | undefined {
   return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
 }
 
-export interface DownloadContext {
+interface DownloadContext {
   transport: Transport;
   log: Log;
   clock: () => number;
@@ -65,30 +65,71 @@ export async function download(ctx: DownloadContext, url: string, place: (extens
   });
 }
 
-/** One generation's result as the run ends it; `file` once downloaded. */
+/** One batch item as the run ends it; `file` once downloaded. */
 export interface ItemResult {
+  /** Empty for an item Hedra refused at creation. */
   generationId: string;
   status: GenerationStatus;
   file?: Downloaded;
+  /** Set when Hedra refused this item at creation: the id the action had requested for it. */
+  refusedAtCreation?: { requestedId: string };
 }
 
-/** Downloads every completed item's file to `outputPath` (in item order), setting `item.file`. */
-export async function downloadResults(ctx: DownloadContext, items: ItemResult[], outputPath: string): Promise<void> {
-  if (!items.some((item) => item.status.status === 'complete')) return;
+/** How many results download at once. */
+const DOWNLOAD_CONCURRENCY = 3;
+
+interface DownloadQueue {
+  /** Starts downloading item `index`'s result (if it has one), at most DOWNLOAD_CONCURRENCY at a time. */
+  add(index: number, item: ItemResult): void;
+  /** Waits for every download; rejects with the first failure once all have ended. */
+  settle(): Promise<void>;
+}
+
+/**
+ * Downloads results as they complete, into `outputPath` (named by their place
+ * among `count` items), a few at a time, setting each item's `file`.
+ */
+export async function downloadQueue(ctx: DownloadContext, outputPath: string, count: number): Promise<DownloadQueue> {
   const isDirectory = await outputIsDirectory(outputPath);
-  await ctx.log.group('Downloading', async () => {
-    for (const [index, item] of items.entries()) {
+  const running: Promise<void>[] = [];
+  const waiting: (() => void)[] = [];
+  let active = 0;
+  const slot = async () => {
+    if (active >= DOWNLOAD_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+  };
+  const release = () => {
+    active--;
+    waiting.shift()?.();
+  };
+  return {
+    add(index, item) {
       const url = item.status.download_url;
-      if (item.status.status !== 'complete') continue;
+      if (item.status.status !== 'complete') return;
       if (!url) {
         ctx.log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
-        continue;
+        return;
       }
       const assetId = item.status.asset_id ?? item.generationId;
-      item.file = await download(ctx, url, (extension) => targetPath(outputPath, isDirectory, { index, count: items.length, assetId, extension }));
-      ctx.log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
-    }
-  });
+      const task = (async () => {
+        await slot();
+        try {
+          item.file = await download(ctx, url, (extension) => targetPath(outputPath, isDirectory, { index, count, assetId, extension }));
+          ctx.log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
+        } finally {
+          release();
+        }
+      })();
+      // Kept, and reported by settle(): a failure must not go unhandled while other items are still awaited.
+      task.catch(() => undefined);
+      running.push(task);
+    },
+    async settle() {
+      const results = await Promise.allSettled(running);
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
 }
 
 async function attempt(transport: Transport, url: string, place: (extension: string) => string): Promise<Downloaded> {

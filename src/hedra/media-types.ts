@@ -32,14 +32,10 @@ export function fileType(fileName: string): { kind: AssetKind; contentType: stri
   return ext === undefined ? undefined : BY_EXTENSION[ext];
 }
 
+/** Content types that name a known extension other than the one the table above labels it with. */
 const EXTENSION_OF: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'audio/mpeg': 'mp3',
   'audio/x-wav': 'wav',
   'audio/wave': 'wav',
-  'audio/mp4': 'm4a',
-  'video/quicktime': 'mov',
-  'video/x-matroska': 'mkv',
 };
 
 /** An extension for a downloaded file from its Content-Type (`video/mp4; codecs=…` → mp4); undefined when unknown. */

@@ -6,10 +6,11 @@
 // (or the create answer's eta_sec) it estimates when the job will finish and
 // sleeps half of the remaining time, so polls close in on the estimate
 // geometrically and an estimate that was too late is corrected before it is
-// overshot. Without any estimate it backs off from 1 s. Never below 1 s, never
+// overshot. Without any estimate it backs off from 2 s. Never below 2 s (Hedra
+// publishes no rate limits, and its own clients poll every 2 to 5 s), never
 // above 30 s.
 
-export const MIN_DELAY_MS = 1000;
+export const MIN_DELAY_MS = 2000;
 export const MAX_DELAY_MS = 30_000;
 
 export interface Observation {
@@ -19,7 +20,7 @@ export interface Observation {
   progress: number;
 }
 
-export interface ScheduleState {
+interface ScheduleState {
   now: number;
   /** When the job was created (or the wait began, on resume). */
   startedAt: number;
@@ -61,7 +62,7 @@ export function estimatedCompletion(state: ScheduleState): number | undefined {
 export function nextPollDelay(state: ScheduleState): number {
   const latest = state.history.at(-1);
   if (latest && (latest.status === 'finalizing' || latest.progress >= 1)) {
-    // Done but for the last step, whose length nothing tells: back off gently from 1 s.
+    // Done but for the last step, whose length nothing tells: back off gently from the minimum.
     const since = state.history.find((o) => o.status === 'finalizing' || o.progress >= 1)!.at;
     return Math.min(2500, clamp(0.3 * (state.now - since)));
   }

@@ -8,7 +8,7 @@ import { DeadlineReached } from '../errors.js';
 import type { GenerationStatus } from './client.js';
 import { nextPollDelay, type Observation } from './poll-schedule.js';
 
-export const FINAL_STATUSES = ['complete', 'error'];
+const FINAL_STATUSES = ['complete', 'error'];
 const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ...FINAL_STATUSES];
 
 export interface WaitOptions {
@@ -21,6 +21,15 @@ export interface WaitOptions {
   /** When the generations were created (or the wait began). */
   startedAt: number;
   log: Pick<Log, 'info' | 'warning'>;
+  /**
+   * The statuses of several generations in one request (GET /generations?ids=):
+   * when given, a round with more than one pending generation makes one
+   * request, not one per generation. Generations it does not return are asked
+   * again next round.
+   */
+  list?: (ids: string[]) => Promise<GenerationStatus[]>;
+  /** Called once for each generation as soon as it is complete or failed (downloads start then). */
+  onFinal?: (id: string, status: GenerationStatus) => void;
 }
 
 export class WaitTimeout extends Error {
@@ -66,8 +75,8 @@ async function pollUntilFinal(
 ): Promise<GenerationStatus[]> {
   for (;;) {
     const pending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
-    for (const id of pending) {
-      const now = await status(id);
+    for (const now of await statusesOf(pending, status, options.list)) {
+      const id = now.id;
       const line = describeChange(id, now, last.get(id), ids.length > 1);
       if (line) options.log.info(line);
       if (!KNOWN_STATUSES.includes(now.status) && !warned.has(now.status)) {
@@ -76,8 +85,9 @@ async function pollUntilFinal(
       }
       last.set(id, now);
       history.get(id)!.push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
+      if (FINAL_STATUSES.includes(now.status)) options.onFinal?.(id, now);
     }
-    const stillPending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)!.status));
+    const stillPending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
     if (stillPending.length === 0) return ids.map((id) => last.get(id)!);
 
     const now = options.clock();
@@ -87,4 +97,15 @@ async function pollUntilFinal(
     );
     await options.sleep(Math.min(delay, options.deadline - now));
   }
+}
+
+/** This round's answers for the pending ids: one list request for several, else one status request each. */
+async function statusesOf(pending: string[], status: (id: string) => Promise<GenerationStatus>, list: WaitOptions['list']): Promise<GenerationStatus[]> {
+  if (pending.length > 1 && list) {
+    const wanted = new Set(pending);
+    return (await list(pending)).filter((answer) => wanted.has(answer.id));
+  }
+  const answers: GenerationStatus[] = [];
+  for (const id of pending) answers.push({ ...(await status(id)), id });
+  return answers;
 }

@@ -44,33 +44,112 @@ export function serverMessage(body: unknown): string {
   return JSON.stringify(body).slice(0, 500);
 }
 
-function mentionsCredits(body: unknown, message: string): boolean {
-  const errorType = isObject(body) && isObject(body.error) ? body.error.type : undefined;
-  return errorType === 'INSUFFICIENT_BALANCE' || /insufficient[ _](credit|balance)|not enough credits/i.test(message);
+/** Hedra's error codes (the spec's ErrorCode enum): only these are read as codes. */
+const ERROR_CODES = new Set([
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'GONE',
+  'ALREADY_EXISTS',
+  'ALREADY_IN_PROGRESS',
+  'UNAUTHORIZED',
+  'PERMISSION_DENIED',
+  'INSUFFICIENT_BALANCE',
+  // The credits code before 2026-07-23; still accepted.
+  'MISSING_CREDITS',
+  'MODERATION_FAILED',
+  'FAILED_PRECONDITION',
+  'DEADLINE_EXCEEDED',
+  'RESOURCE_EXHAUSTED',
+  'UNAVAILABLE',
+  'INTERNAL',
+]);
+
+/**
+ * The objects an error answer may carry its code and figures in: `error`,
+ * `detail` (an object or a list, with a validation item's `ctx`), or the body itself.
+ */
+function errorObjects(body: unknown): Record<string, unknown>[] {
+  if (!isObject(body)) return [];
+  const { error, detail } = body;
+  const details = (Array.isArray(detail) ? detail : [detail]).filter(isObject);
+  return [error, ...details.flatMap((item) => [item, item.ctx]), body].filter(isObject);
 }
 
-/** Whether an answer says the id is taken: 409, or an ALREADY_EXISTS error (what a repeated create with a reserved id gets). */
+/**
+ * Hedra's error code in an answer (`{"error": {"type": "ALREADY_EXISTS"}}`,
+ * `{"detail": {"code": ...}}`, `{"detail": [{"type": ...}]}`), or undefined.
+ * Only the documented codes count: a message's wording never does.
+ */
+export function errorCode(body: unknown): string | undefined {
+  for (const object of errorObjects(body)) {
+    for (const field of ['type', 'code']) {
+      const value = object[field];
+      if (typeof value === 'string' && ERROR_CODES.has(value)) return value;
+    }
+  }
+  return undefined;
+}
+
+/** Whether an answer says the id is taken: the documented code ALREADY_EXISTS, whatever the HTTP status. */
 export function isDuplicate(error: unknown): boolean {
-  if (!(error instanceof HedraError)) return false;
-  const body = error.body;
-  const type = isObject(body) && isObject(body.error) ? body.error.type : undefined;
-  return error.status === 409 || type === 'ALREADY_EXISTS' || /already exists/i.test(serverMessage(body));
+  return error instanceof HedraError && errorCode(error.body) === 'ALREADY_EXISTS';
+}
+
+/** " (40 credits needed, 12 available)" from an INSUFFICIENT_BALANCE error's figures, when given. */
+function creditFigures(body: unknown): string {
+  for (const object of errorObjects(body)) {
+    const needed = object.credits_needed;
+    const available = object.credits_available;
+    const parts = [typeof needed === 'number' && `${needed} credits needed`, typeof available === 'number' && `${available} available`].filter(Boolean);
+    if (parts.length > 0) return ` (${parts.join(', ')})`;
+  }
+  return '';
 }
 
 /** `operation` names the call, e.g. "POST /generations". */
-export function hedraError(status: number, text: string, operation: string, retryAfter?: string): HedraError {
+export function hedraError(status: number, text: string, operation: string, retryAfter?: string, rateLimitReset?: string): HedraError {
   const body = parse(text);
   const said = serverMessage(body);
   const quoted = said ? `: ${said}` : '';
+  const code = errorCode(body);
   let message: string;
-  if (status === 422 && isObject(body) && Array.isArray(body.detail)) {
+  if (status === 402 || code === 'INSUFFICIENT_BALANCE' || code === 'MISSING_CREDITS') {
+    message = `Not enough Hedra credits for this generation${creditFigures(body)} (HTTP ${status}, ${operation})${quoted}. Top up the workspace's credits or choose a cheaper model or shorter duration.`;
+  } else if (status === 422 && isObject(body) && Array.isArray(body.detail)) {
     message = `Hedra rejected the request (HTTP 422, ${operation}):\n- ${validationLines(body.detail).join('\n- ')}`;
-  } else if (status === 402 || mentionsCredits(body, said)) {
-    message = `Not enough Hedra credits for this generation (HTTP ${status}, ${operation})${quoted}. Top up the workspace's credits or choose a cheaper model or shorter duration.`;
   } else if (status === 401 || status === 403) {
     message = `Hedra refused the API key (HTTP ${status}, ${operation})${quoted}. Check that the "api-key" input (or HEDRA_API_KEY) holds a current key of a workspace with API access.`;
   } else {
     message = `Hedra answered HTTP ${status} to ${operation}${quoted || ' with no message'}.`;
   }
-  return new HedraError(message, status, body, retryAfter);
+  return new HedraError(message, status, body, retryAfter, rateLimitReset);
+}
+
+/** The types Hedra's docs say its public endpoint serves; the others may need enabling for an account. */
+export const GENERALLY_SERVED_TYPES = ['image', 'video', 'text_to_speech'];
+
+/** A 422 about the `type` field itself (not about another field of that type's body). */
+function refusesTheType(body: unknown, type: string): boolean {
+  const aboutTypeField = errorObjects(body).some((o) => (Array.isArray(o.loc) && o.loc.at(-1) === 'type') || o.param === 'type');
+  const listsFields = isObject(body) && Array.isArray(body.detail);
+  return aboutTypeField || (!listsFields && serverMessage(body).includes(type));
+}
+
+/**
+ * A refusal of a create whose type Hedra may not have enabled for this
+ * account (403, 404, or a 422 that names the type), said as such.
+ */
+export function typeRefusal(error: unknown, type: string): HedraError | undefined {
+  if (!(error instanceof HedraError) || GENERALLY_SERVED_TYPES.includes(type)) return undefined;
+  if (!(error.status === 403 || error.status === 404 || (error.status === 422 && refusesTheType(error.body, type)))) return undefined;
+  const said = serverMessage(error.body);
+  return new HedraError(
+    `Hedra refused a ${type} generation (HTTP ${error.status}, POST /generations)${said ? `: ${said}` : ''}. ` +
+      `Type ${type} may not be enabled for this account: Hedra's public API serves ${GENERALLY_SERVED_TYPES.join(', ')} generally, and the other types on request.`,
+    error.status,
+    error.body,
+    error.retryAfter,
+    error.rateLimitReset,
+  );
 }

@@ -3,7 +3,7 @@
 // bytes themselves can be streamed from disk between the two.
 import { randomBytes } from 'node:crypto';
 
-export interface MultipartFrame {
+interface MultipartFrame {
   head: Buffer;
   tail: Buffer;
   /** Content-Length of the whole body for a file of `fileSize` bytes. */

@@ -13,9 +13,9 @@ import { HedraError, NetworkError } from '../errors.js';
 export const POLICY = { baseMs: 1000, capMs: 30_000, maxAttempts: 6 };
 
 /** What went wrong with one attempt: an HTTP answer, or none. */
-export type Failure = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'network'; code?: string };
+export type Failure = { kind: 'status'; status: number; retryAfter?: string; rateLimitReset?: string } | { kind: 'network'; code?: string };
 
-export type Decision = { retry: true; delayMs: number } | { retry: false; why?: string };
+type Decision = { retry: true; delayMs: number } | { retry: false; why?: string };
 
 /** Failures without an answer that another attempt cannot fix: an unknown host, a certificate that is not trusted. */
 const PERMANENT_NETWORK_CODES = new Set([
@@ -41,8 +41,21 @@ export function isRetryable(failure: Failure): boolean {
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  // An HTTP date has a weekday name and a month name; Date.parse alone would read "1.5" or "-3" as dates.
+  if (!/[a-z]{3}/i.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * X-RateLimit-Reset as milliseconds from now. Its unit is undocumented: a
+ * large number is taken as epoch seconds, a small one as seconds until the reset.
+ */
+export function parseRateLimitReset(value: string | undefined, now: number): number | undefined {
+  const text = value?.trim() ?? '';
+  if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
+  const n = Number(text);
+  return n > 1_000_000_000 ? Math.max(0, n * 1000 - now) : n * 1000;
 }
 
 /** Full jitter: uniformly random in [0, min(cap, base · 2^attempt)). `attempt` counts from 0. */
@@ -57,7 +70,7 @@ export function backoffDelay(attempt: number, random: () => number): number {
 export function decide(failure: Failure, attempt: number, now: number, deadline: number, random: () => number = Math.random): Decision {
   if (!isRetryable(failure)) return { retry: false };
   if (attempt + 1 >= POLICY.maxAttempts) return { retry: false, why: `gave up after ${POLICY.maxAttempts} attempts` };
-  const asked = failure.kind === 'status' ? parseRetryAfter(failure.retryAfter, now) : undefined;
+  const asked = failure.kind === 'status' ? (parseRetryAfter(failure.retryAfter, now) ?? parseRateLimitReset(failure.rateLimitReset, now)) : undefined;
   if (asked !== undefined) {
     if (now + asked > deadline) {
       return { retry: false, why: `Hedra asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };
@@ -69,10 +82,17 @@ export function decide(failure: Failure, attempt: number, now: number, deadline:
   return { retry: true, delayMs };
 }
 
+/** Failures before the request left: the connection was never made, so the server cannot have acted on it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function wasNeverSent(error: unknown): boolean {
+  return error instanceof NetworkError && NOT_SENT_CODES.has(error.code ?? '');
+}
+
 /** How an attempt failed, in the policy's terms; undefined for failures no retry can help (input, disk, answers we cannot use). */
 export function failureOf(error: unknown): Failure | undefined {
   if (error instanceof NetworkError) return { kind: 'network', code: error.code };
-  if (error instanceof HedraError) return { kind: 'status', status: error.status, retryAfter: error.retryAfter };
+  if (error instanceof HedraError) return { kind: 'status', status: error.status, retryAfter: error.retryAfter, rateLimitReset: error.rateLimitReset };
   return undefined;
 }
 
@@ -97,8 +117,8 @@ export interface RetryOptions<T> {
    * loop with that value (e.g. the generation turned out to exist).
    */
   recover?: (error: unknown) => Promise<T | undefined>;
-  /** What is done next, said after the failure (default "retrying"), e.g. why posting again is safe. */
-  retryNote?: string;
+  /** What is done next after this failure, said in the retry line (default "retrying"), e.g. why posting again is safe. */
+  retryNote?: (error: unknown) => string;
 }
 
 /**
@@ -122,7 +142,7 @@ export async function withRetries<T>(operation: string, attempt: () => Promise<T
     if (!failure) throw error;
     const decision = decide(failure, n, options.clock(), control.deadline);
     if (!decision.retry) throw explained(error, decision.why);
-    const next = options.retryNote ?? 'retrying';
+    const next = options.retryNote?.(error) ?? 'retrying';
     options.info(`${operation}: ${describeFailure(error)}; ${next} in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${POLICY.maxAttempts}).`);
     await control.sleep(decision.delayMs);
   }

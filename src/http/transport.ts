@@ -11,11 +11,11 @@ import { HedraError, LocalFileError, NetworkError } from '../errors.js';
 import { hedraError } from './answer-errors.js';
 import type { Fetcher } from './fetch.js';
 import { multipartFrame } from './multipart.js';
-import { isCertificateProblem } from './retry.js';
+import { isCertificateProblem, parseRateLimitReset } from './retry.js';
 import { withoutQuery } from './url.js';
 import { Watchdog } from './watchdog.js';
 
-export interface TransportOptions {
+interface TransportOptions {
   baseUrl: string;
   apiKey: string;
   userAgent: string;
@@ -23,6 +23,7 @@ export interface TransportOptions {
   /** The whole run's time budget: a request that makes no progress for a tenth of it (2 s to 60 s) is given up. */
   timeoutMs: number;
   fetcher: Fetcher;
+  clock: () => number;
   /** Where each request and answer line goes (debug logging). */
   debug: (message: string) => void;
 }
@@ -36,10 +37,10 @@ export interface FileBody {
 }
 
 /** An API path (below the base URL, sent with the key) or a presigned URL (sent without it). */
-export type Target = { path: string } | { url: string };
+type Target = { path: string } | { url: string };
 
 /** An answer whose body is still to be read, with the watchdog that guards the reading. */
-export interface OpenAnswer {
+interface OpenAnswer {
   response: Response;
   watchdog: Watchdog;
 }
@@ -64,6 +65,8 @@ async function* fileChunks(path: string, watchdog: Watchdog, head?: Buffer, tail
 export class Transport {
   readonly control: RunControl;
   private readonly stallMs: number;
+  /** When Hedra said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
+  private notBefore = 0;
 
   constructor(private readonly options: TransportOptions) {
     this.control = options.control;
@@ -108,11 +111,16 @@ export class Transport {
     body?: string | ((watchdog: Watchdog) => AsyncIterable<Buffer>),
   ): Promise<OpenAnswer> {
     const operation = describeCall(method, target);
+    const keyed = 'path' in target;
+    const wait = this.notBefore - this.options.clock();
+    if (keyed && wait > 0) {
+      this.options.debug(`Hedra's rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
+      await this.control.sleep(wait);
+    }
     const watchdog = new Watchdog(this.stallMs);
     this.options.debug(`→ ${operation}`);
     try {
       return await this.mapNetworkErrors(operation, target, async () => {
-        const keyed = 'path' in target;
         const response = await this.options.fetcher.fetch(this.url(target), {
           method,
           headers: { 'user-agent': this.options.userAgent, ...(keyed ? { 'x-api-key': this.options.apiKey } : {}), ...headers },
@@ -124,9 +132,13 @@ export class Transport {
         } as RequestInit);
         watchdog.touch();
         this.options.debug(`← ${operation}: HTTP ${response.status}`);
+        const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
+        if (keyed && response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
+          this.notBefore = this.options.clock() + (parseRateLimitReset(reset, this.options.clock()) ?? 0);
+        }
         if (!response.ok) {
           const text = await this.readText({ response, watchdog }).catch(() => '');
-          throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined);
+          throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
         }
         return { response, watchdog };
       });

@@ -63,7 +63,7 @@ export const INPUT_DEFAULTS = {
   'dry-run': 'false',
 } as const;
 
-export type InputName = keyof typeof INPUT_DEFAULTS;
+type InputName = keyof typeof INPUT_DEFAULTS;
 export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[];
 
 export type InputValue = string | number | MediaRef | MediaRef[];
@@ -120,13 +120,14 @@ export function readApiKey(toolkit: Toolkit, env: Env): string | undefined {
 }
 
 /** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
-function rejectUnknownInputs(env: Env): void {
+function unknownInputs(env: Env): string[] {
   const known = new Set(INPUT_NAMES.map(envName));
-  for (const key of Object.keys(env)) {
-    if (!key.startsWith('INPUT_') || known.has(key)) continue;
-    const written = key.slice('INPUT_'.length).toLowerCase();
-    throw new InputError(`Unexpected input "${written}": this action has no such input.${didYouMean(written, INPUT_NAMES)}`);
-  }
+  return Object.keys(env)
+    .filter((key) => key.startsWith('INPUT_') && !known.has(key))
+    .map((key) => {
+      const written = key.slice('INPUT_'.length).toLowerCase();
+      return `Unexpected input "${written}": this action has no such input.${didYouMean(written, INPUT_NAMES)}`;
+    });
 }
 
 function parseBaseUrl(raw: string): string {
@@ -174,40 +175,71 @@ const MAPPED_INPUTS = Object.keys(INPUT_FIELDS) as MappedInput[];
 /**
  * Every input, checked and typed. `env` is where the runner's other variables
  * are read from (GITHUB_WORKSPACE, RUNNER_TEMP) and where unknown inputs are
- * looked for.
+ * looked for. Every input that cannot be read is reported, not just the first.
  */
 export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promise<Settings> {
-  rejectUnknownInputs(env);
+  const problems = unknownInputs(env);
   const get = (input: InputName) => read(toolkit, env, input);
+  /** The parsed value, or undefined with the problem noted. */
+  const parsed = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+      return undefined;
+    }
+  };
+  const type = parsed(() => parseType(get('type')));
   const mapped: Settings['mapped'] = {};
   for (const input of MAPPED_INPUTS) {
     const raw = get(input);
-    if (raw !== '') mapped[input] = parseMapped(input, raw);
+    const value = raw === '' ? undefined : parsed(() => parseMapped(input, raw));
+    if (value !== undefined) mapped[input] = value;
   }
+  if (type !== undefined) parsed(() => checkShortDuration(type, get('duration'), mapped.duration));
   const requestText = get('request');
   const resume = get('generation-id');
   const workspace = env.GITHUB_WORKSPACE || cwd;
   const runnerTemp = env.RUNNER_TEMP || tmpdir();
   const outputPath = get('output-path');
-  return {
-    baseUrl: parseBaseUrl(get('base-url')),
-    type: parseType(get('type')),
+  let request: Record<string, unknown> | undefined;
+  try {
+    if (requestText !== '') request = await parseRequestInput(requestText);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push(error.message);
+  }
+  const settings = {
+    baseUrl: parsed(() => parseBaseUrl(get('base-url'))),
+    type,
     model: get('model') || undefined,
     mapped,
-    request: requestText === '' ? undefined : await parseRequestInput(requestText),
-    dryRun: parseBoolean('dry-run', get('dry-run')),
-    wait: parseBoolean('wait', get('wait')),
-    timeoutMs: parseTimeout(get('timeout')),
-    download: parseBoolean('download', get('download')),
+    request,
+    dryRun: parsed(() => parseBoolean('dry-run', get('dry-run'))),
+    wait: parsed(() => parseBoolean('wait', get('wait'))),
+    timeoutMs: parsed(() => parseTimeout(get('timeout'))),
+    download: parsed(() => parseBoolean('download', get('download'))),
     outputPath: outputPath === '' ? join(runnerTemp, 'hedra') : isAbsolute(outputPath) ? outputPath : join(workspace, outputPath),
-    resumeIds: resume === '' ? undefined : parseIdList('generation-id', resume),
+    resumeIds: resume === '' ? undefined : parsed(() => parseIdList('generation-id', resume)),
     promptFile: get('prompt-file') || undefined,
     githubToken: readToken(get('github-token')),
     releaseUpload: parseReleaseUpload(get('release-upload')),
-    comment: parseBoolean('comment', get('comment')),
+    comment: parsed(() => parseBoolean('comment', get('comment'))),
     workspace,
     runnerTemp,
   };
+  if (problems.length > 0) throw InputError.all(problems, 'The inputs have');
+  return settings as Settings;
+}
+
+/** Types whose `duration` a bare number below half a second almost certainly meant as seconds. */
+const DURATION_TYPES: GenerationType[] = ['video', 'motion_control', 'text_to_sound'];
+
+/** `duration: 5` is 5 milliseconds: for a video or a sound that is a mistake for 5s. */
+function checkShortDuration(type: GenerationType, raw: string, ms: InputValue | undefined): void {
+  if (!DURATION_TYPES.includes(type) || typeof ms !== 'number' || !/^(\d+(\.\d+)?|\.\d+)$/.test(raw) || ms >= 500) return;
+  throw new InputError(`Input "duration" is ${raw} milliseconds, too short for type ${type}: a bare number is milliseconds. Did you mean "${raw}s"?`);
 }
 
 /** Inputs that a run picking up existing generations (`generation-id`) does not use, to warn about. */

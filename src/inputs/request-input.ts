@@ -26,7 +26,7 @@ export async function parseRequestInput(text: string): Promise<Record<string, un
     // YAML 1.2 core schema: `yes`/`no` stay strings; duplicate keys are errors.
     const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (doc.errors.length > 0) {
-      const first = doc.errors[0].message.split('\n')[0];
+      const first = doc.errors[0].message.split('\n')[0].replace(/:$/, '.');
       throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${first}`);
     }
     try {

@@ -2,7 +2,9 @@
 // Hedra's side and how to pick it up without paying again. Pure.
 import { Cancelled, DeadlineReached, GenerationFailed, HedraError } from '../errors.js';
 import type { GenerationStatus } from '../hedra/client.js';
+import type { ItemResult } from '../hedra/download.js';
 import type { WaitTimeout } from '../hedra/wait.js';
+import { wasNeverSent } from '../http/retry.js';
 import { formatDuration } from './format.js';
 
 /** Where the run is and what exists on Hedra's side so far, for failure messages: nothing may be lost. */
@@ -12,6 +14,8 @@ export interface RunState {
   attempted?: string[];
   /** Ids Hedra confirmed. */
   created?: string[];
+  /** A create attempt's outcome was unknown: a later refusal does not prove nothing was created. */
+  outcomeUnknown?: boolean;
 }
 
 /** How to pick up generations that exist, without paying again. */
@@ -28,9 +32,13 @@ export function failureMessage(error: unknown, state: RunState): string {
   if (state.created) {
     return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}`;
   }
-  // An error answer from Hedra means the create did not happen; anything else
-  // (a lost connection, an answer we could not read) leaves it unknown, so name the ids to check.
-  if (state.attempted && !(error instanceof HedraError)) {
+  // An error answer from Hedra, or a request that never left this machine,
+  // means the create did not happen; anything else (a lost connection, an
+  // answer we could not read) leaves it unknown, so name the ids to check.
+  if (state.attempted && wasNeverSent(error)) {
+    return `${message}\nThe request never left this machine: no generation was created, and nothing was billed.`;
+  }
+  if (state.attempted && (state.outcomeUnknown || !(error instanceof HedraError))) {
     return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
   }
   return message;
@@ -49,6 +57,15 @@ export function waitTimeoutMessage(timeout: WaitTimeout, ids: string[], timeoutM
   );
 }
 
+/** One `violations` entry as `field: message` (the spec gives them as field/message pairs). */
+function violationLine(violation: Record<string, unknown>): string {
+  const { field, message } = violation;
+  if (typeof field === 'string' && typeof message === 'string') return `${field}: ${message}`;
+  return Object.entries(violation)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ');
+}
+
 /** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
 export function failureReason(status: GenerationStatus): string {
   const e = status.error;
@@ -56,13 +73,24 @@ export function failureReason(status: GenerationStatus): string {
   const details = [
     e.reason_code && `reason ${e.reason_code}`,
     e.param && `parameter ${e.param}`,
+    ...(e.violations ?? []).map((v) => violationLine(v)),
     e.credits_needed != null && `${e.credits_needed} credits needed`,
     e.credits_available != null && `${e.credits_available} available`,
   ].filter(Boolean);
   return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
 }
 
-/** One line per failed item, for the step's failure. */
-export function failedItemsMessage(failed: { generationId: string; status: GenerationStatus }[]): string {
-  return failed.map((item) => `Generation ${item.generationId} failed: ${failureReason(item.status)}.`).join('\n');
+/** One line per failed item, for the step's failure: `items` are all the run's items, in order. */
+export function failedItemsMessage(items: ItemResult[]): string {
+  return items
+    .flatMap((item, index) => {
+      if (item.status.status !== 'error') return [];
+      if (item.refusedAtCreation) {
+        return [
+          `Batch item ${index + 1} (requested as generation ${item.refusedAtCreation.requestedId}) was refused at creation: ${failureReason(item.status)}.`,
+        ];
+      }
+      return [`Generation ${item.generationId} failed: ${failureReason(item.status)}.`];
+    })
+    .join('\n');
 }

@@ -33,6 +33,10 @@ function numberIn(payload: Record<string, unknown>, object: string, field: strin
   return typeof n === 'number' ? n : undefined;
 }
 
+/** `release-upload: true` outside a release event. */
+const RELEASE_EVENT_NEEDED = (eventName: string | undefined) =>
+  `Input "release-upload" is true, but this run was triggered by ${eventName ? `a ${eventName} event` : 'no event'}, not a release: name the release's tag instead (release-upload: v1.2.3), or run on: release.`;
+
 /** A 403/404 from GitHub as the permission it most likely lacks. */
 function permissionError(error: unknown, what: string, permission: string): Error {
   const status = (error as { status?: number }).status;
@@ -55,11 +59,7 @@ async function uploadToRelease(octokit: Octokit, settings: Settings, items: Item
   try {
     if (wanted === 'event') {
       const releaseId = numberIn(await readEvent(env), 'release', 'id');
-      if (releaseId === undefined) {
-        throw new InputError(
-          'Input "release-upload" is true, but this run was not triggered by a release event: name the release\'s tag instead (release-upload: v1.2.3).',
-        );
-      }
+      if (releaseId === undefined) throw new InputError(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
       release = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data;
     } else {
       release = (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: wanted })).data;
@@ -94,7 +94,7 @@ async function uploadToRelease(octokit: Octokit, settings: Settings, items: Item
 }
 
 /** The comment's hidden marker: one comment per workflow step, found again on re-runs. */
-export function commentMarker(env: Env): string {
+function commentMarker(env: Env): string {
   return `<!-- hedra-generate-action:${env.GITHUB_WORKFLOW ?? ''}:${env.GITHUB_JOB ?? ''}:${env.GITHUB_ACTION ?? ''} -->`;
 }
 
@@ -118,8 +118,8 @@ async function commentOnPullRequest(octokit: Octokit, summary: string, env: Env,
   }
 }
 
-/** What the GitHub inputs need, checked before any request. */
-export function checkGitHubInputs(settings: Settings): void {
+/** What the GitHub inputs need from the inputs and the run's context, checked before any request. */
+export async function checkGitHubInputs(settings: Settings, env: Env): Promise<void> {
   const used = [settings.releaseUpload && 'release-upload', settings.comment && 'comment'].filter(Boolean);
   if (used.length === 0) return;
   if (!settings.githubToken) {
@@ -127,6 +127,10 @@ export function checkGitHubInputs(settings: Settings): void {
   }
   if (settings.releaseUpload && (!settings.wait || !settings.download)) {
     throw new InputError('Input "release-upload" attaches the downloaded files: it needs "wait" and "download" to be true.');
+  }
+  repository(env);
+  if (settings.releaseUpload === 'event' && numberIn(await readEvent(env), 'release', 'id') === undefined) {
+    throw new InputError(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
   }
 }
 

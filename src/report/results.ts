@@ -15,7 +15,7 @@ export function setOutputs(toolkit: Pick<Toolkit, 'setOutput'>, outputs: Outputs
   for (const [name, value] of Object.entries(outputs)) toolkit.setOutput(name, value);
 }
 
-export interface ResultsContext {
+interface ResultsContext {
   toolkit: Pick<Toolkit, 'setOutput'>;
   log: Log;
   env: Env;
@@ -29,7 +29,9 @@ export interface ResultsContext {
 
 export async function reportResults(ctx: ResultsContext): Promise<void> {
   const { settings, items } = ctx;
-  const resultsFile = join(settings.runnerTemp, `hedra-results-${items[0].generationId}.json`);
+  // Named after the first generation that exists (an item refused at creation has no id).
+  const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
+  const resultsFile = join(settings.runnerTemp, `hedra-results-${named}.json`);
   await writeFile(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
   setOutputs(ctx.toolkit, resultOutputs(items, resultsFile));
   const written = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));

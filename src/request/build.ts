@@ -4,24 +4,16 @@ import { InputError } from '../errors.js';
 import { isUuid, type MediaRef } from '../inputs/parsers.js';
 import type { Settings } from '../inputs/read-inputs.js';
 import { isObject } from '../json.js';
-import {
-  BATCH_TYPES,
-  DEFAULT_VIDEO_MODEL_ID,
-  type FieldPath,
-  type GenerationType,
-  INPUT_FIELDS,
-  type MappedInput,
-  MODEL_ID_FIELD,
-  typesUsing,
-} from './types.js';
+import { modelFields } from './model-rules.js';
+import { BATCH_TYPES, type FieldPath, type GenerationType, INPUT_FIELDS, type MappedInput, MODEL_ID_FIELD, typesUsing } from './types.js';
 import { validateBody } from './validate.js';
 
-export type Body = Record<string, unknown>;
+type Body = Record<string, unknown>;
 
 /** Fields the action fills itself: a value in `request` would break the no-double-billing guarantee. */
 const ACTION_OWNED = ['type', 'generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids'];
 
-export interface BuiltRequest {
+interface BuiltRequest {
   body: Body;
   /** The generation ids chosen for this request, one per batch item. */
   generationIds: string[];
@@ -86,7 +78,15 @@ function checkCombinations(settings: Settings): void {
   }
 }
 
-export function buildRequest(settings: Settings, newId: () => string): BuiltRequest {
+/**
+ * `chosenModel` is the model's body fields (model-rules.ts modelFields): by
+ * default what the input says without a catalogue to resolve it in.
+ */
+export function buildRequest(
+  settings: Settings,
+  newId: () => string,
+  chosenModel: Record<string, string> = modelFields(undefined, settings.type, settings.model),
+): BuiltRequest {
   const { type, mapped, model } = settings;
   const extra = structuredClone(settings.request ?? {});
   const sources: Sources = new Map();
@@ -110,12 +110,11 @@ export function buildRequest(settings: Settings, newId: () => string): BuiltRequ
     setField(body, path, sent, input, sources);
   }
 
-  if (model !== undefined) {
-    const idField = MODEL_ID_FIELD[type];
-    if (idField === undefined) throw notUsedError('model', type);
-    setField(body, isUuid(model) ? [idField] : ['model_slug'], isUuid(model) ? model.toLowerCase() : model, 'model', sources);
-  } else if (type === 'video' && body.model_slug == null && body.ai_model_id == null) {
-    body.ai_model_id = DEFAULT_VIDEO_MODEL_ID;
+  if (model !== undefined && MODEL_ID_FIELD[type] === undefined) throw notUsedError('model', type);
+  // A model field set in `request` stands; otherwise the model chosen (or, for video, the default).
+  const requestNamesModel = ['model_slug', 'ai_model_id', 'model_id'].some((field) => body[field] != null);
+  if (model !== undefined || !requestNamesModel) {
+    for (const [field, value] of Object.entries(chosenModel)) setField(body, [field], value, 'model', sources);
   }
 
   if (isObject(body.audio_generation) && sources.has('audio_generation.text')) {
@@ -139,6 +138,8 @@ export function modelOf(body: Body): string | undefined {
 /** A warning for a model given as a UUID: it goes in a field the API has deprecated. */
 export function modelIdWarning(model: string | undefined, body: Body): string | undefined {
   if (!model || !isUuid(model)) return undefined;
-  const field = ['ai_model_id', 'model_id'].find((k) => body[k] === model.toLowerCase()) ?? 'model id';
+  // Resolved in the catalogue, a UUID is sent as the model's slug: nothing deprecated is sent then.
+  const field = ['ai_model_id', 'model_id'].find((k) => body[k] === model.toLowerCase());
+  if (field === undefined) return undefined;
   return `Input "model" is a model UUID, sent in the deprecated ${field} field. Hedra selects models by slug now (model_slug); GET /models lists them.`;
 }

@@ -118,5 +118,5 @@ export function validateBody(type: GenerationType, body: unknown, sources: Sourc
   const result = REQUEST_SCHEMAS[type].safeParse(body);
   if (result.success) return;
   const problems = [...new Set(result.error.issues.flatMap((issue) => describeIssue(type, issue, body, sources)))];
-  throw new InputError(problems.length === 1 ? problems[0] : `The ${type} request has ${problems.length} problems:\n- ${problems.join('\n- ')}`);
+  throw InputError.all(problems, `The ${type} request has`);
 }

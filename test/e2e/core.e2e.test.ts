@@ -3,7 +3,7 @@
 // the failures a user can meet.
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { CATALOGUE, CHARACTER_3_DEFAULT_SLUG, CHARACTER_3_ID, type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { schemaRef, validate } from '../server/spec.ts';
 import { runAction } from './run-action.ts';
 
@@ -12,6 +12,10 @@ const B = '22222222-2222-4222-8222-222222222222';
 const C = '33333333-3333-4333-8333-333333333333';
 const VOICE = '44444444-4444-4444-8444-444444444444';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// Realistic requests (test/server/catalogue.ts): a video from a prompt alone needs a text-to-video model (the default,
+// Character-3, needs a start image and audio), and Hedra needs a model for every image.
+const TEXT_TO_VIDEO = 'kling/kling-2.5-turbo';
+const IMAGE_MODEL = 'google/nano-banana';
 
 let server: HedraServer;
 beforeAll(async () => {
@@ -20,6 +24,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
+  server.behaviour.modelsFailure = undefined;
+  server.behaviour.characterThreeSlug = CHARACTER_3_DEFAULT_SLUG;
 });
 
 // These tests are about the request; waiting and downloading are media.e2e's, so they do not wait.
@@ -36,6 +42,12 @@ function onlyCreate() {
   expect(create.headers['content-type']).toBe('application/json');
   expect(validate(schemaRef('/generations', 'post', 'request', create.body)!, create.body)).toBeNull();
   return create.body as Record<string, any>;
+}
+
+/** Bad input: nothing was uploaded or created; at most the one free read of the model catalogue (GET /models) was made. */
+function expectNothingSent() {
+  expect(server.requests.filter((r) => !(r.method === 'GET' && r.path === '/models'))).toEqual([]);
+  expect(server.requests.length).toBeLessThanOrEqual(1);
 }
 
 function expectIdOutputs(outputs: Record<string, string>, body: Record<string, any>, count = 1) {
@@ -59,7 +71,11 @@ const TYPES: [string, Record<string, string>, Record<string, unknown>][] = [
     { prompt: 'a fox talks', image: A, audio: C, 'aspect-ratio': '16:9', resolution: '720p', duration: '5s' },
     { start_keyframe_id: A, audio_id: C, generated_video_inputs: { text_prompt: 'a fox talks', aspect_ratio: '16:9', resolution: '720p', duration_ms: 5000 } },
   ],
-  ['image', { prompt: 'a fox', 'aspect-ratio': '1:1', seed: '42' }, { text_prompt: 'a fox', aspect_ratio: '1:1', seed: 42 }],
+  [
+    'image',
+    { prompt: 'a fox', model: IMAGE_MODEL, 'aspect-ratio': '1:1', seed: '42' },
+    { text_prompt: 'a fox', model_slug: IMAGE_MODEL, aspect_ratio: '1:1', seed: 42 },
+  ],
   ['image_to_image', { prompt: 'paint it', image: A }, { text_prompt: 'paint it', start_keyframe_id: A }],
   ['text_to_speech', { text: 'Hello.', 'voice-id': VOICE }, { text: 'Hello.', voice_id: VOICE }],
   ['text_to_sound', { text: 'rain on a roof', duration: '4s' }, { text: 'rain on a roof', duration_seconds: 4 }],
@@ -93,7 +109,16 @@ describe('models', () => {
     expect(body.model_slug).toBe('google/nano-banana');
     expect(body).not.toHaveProperty('ai_model_id');
   });
-  it('sends a UUID as the deprecated id field of the type', async () => {
+  it("resolves a model's UUID in the catalogue and sends its slug", async () => {
+    const id = CATALOGUE.klingTurbo.id;
+    expect(id).toMatch(UUID_RE);
+    expect((await run({ prompt: 'p', model: id as string })).code).toBe(0);
+    const body = onlyCreate();
+    expect(body.model_slug).toBe(TEXT_TO_VIDEO);
+    expect(body).not.toHaveProperty('ai_model_id');
+  });
+  it('sends a UUID as the deprecated id field of the type when the catalogue cannot be read', async () => {
+    server.behaviour.modelsFailure = 404;
     const model = '9a8b7c6d-1111-4222-8333-444455556666';
     expect((await run({ prompt: 'p', model })).code).toBe(0);
     expect(onlyCreate().ai_model_id).toBe(model);
@@ -102,8 +127,22 @@ describe('models', () => {
     expect(onlyCreate().model_id).toBe(model);
   });
   it('defaults video to Hedra Character-3', async () => {
-    expect((await run({ prompt: 'p' })).code).toBe(0);
-    expect(onlyCreate().ai_model_id).toBe('d1dd37a3-e39a-4854-a298-6510289f9cf2');
+    expect((await run({ prompt: 'p', image: A, audio: C })).code).toBe(0);
+    const body = onlyCreate();
+    expect(body.model_slug).toBe(CHARACTER_3_DEFAULT_SLUG);
+    expect(body).not.toHaveProperty('ai_model_id');
+    // Sent by its id when the catalogue lists it without a slug.
+    server.requests.length = 0;
+    server.behaviour.characterThreeSlug = null;
+    expect((await run({ prompt: 'p', image: A, audio: C })).code).toBe(0);
+    expect(onlyCreate().ai_model_id).toBe(CHARACTER_3_ID);
+    // A video from a prompt alone is refused before anything is sent, pointing at a text-to-video model.
+    server.requests.length = 0;
+    const refused = await run({ prompt: 'p' });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('(Hedra Character-3, used when input "model" is not set) needs a start frame (input "image")');
+    expect(refused.stdout).toContain(`set input "model" to a text-to-video model: ${TEXT_TO_VIDEO}`);
+    expectNothingSent();
   });
 });
 
@@ -122,9 +161,10 @@ describe('the request input', () => {
       '    - {prompt: close, duration_ms: 3000}',
       'audio_start_ms: -500',
     ].join('\n');
-    const result = await run({ prompt: 'p', audio: C, request });
+    const result = await run({ prompt: 'p', image: A, audio: C, request });
     expect(result.code).toBe(0);
     expect(onlyCreate()).toMatchObject({
+      start_keyframe_id: A,
       audio_id: C,
       audio_start_ms: -500,
       generated_video_inputs: {
@@ -141,7 +181,7 @@ describe('the request input', () => {
 
 describe('batches', () => {
   it('creates a batch of 3 with an id chosen for each item', async () => {
-    const result = await run({ type: 'image', prompt: 'three foxes', 'batch-size': '3' });
+    const result = await run({ type: 'image', prompt: 'three foxes', model: IMAGE_MODEL, 'batch-size': '3' });
     expect(result.code).toBe(0);
     const body = onlyCreate();
     expect(body.batch_size).toBe(3);
@@ -153,17 +193,18 @@ describe('batches', () => {
 
 describe('dry run', () => {
   it('validates and prints the body, sends nothing and needs no key', async () => {
-    const result = await runAction({ 'dry-run': 'true', type: 'image', prompt: 'p', 'base-url': server.baseUrl });
+    const result = await runAction({ 'dry-run': 'true', type: 'image', prompt: 'p', model: IMAGE_MODEL, 'base-url': server.baseUrl });
     expect(result.code).toBe(0);
     expect(server.requests).toHaveLength(0);
+    expect(result.stdout).toContain("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
     const body = JSON.parse(result.outputs.request);
-    expect(body).toMatchObject({ type: 'image', text_prompt: 'p' });
+    expect(body).toMatchObject({ type: 'image', text_prompt: 'p', model_slug: IMAGE_MODEL });
     expect(result.stdout).toContain('Dry run: the image request is valid; nothing was sent.');
     expect(result.stdout).toContain('"text_prompt": "p"');
     expect(result.outputs).not.toHaveProperty('generation-id');
   });
   it('still fails on invalid input', async () => {
-    const result = await runAction({ 'dry-run': 'true', type: 'image' });
+    const result = await runAction({ 'dry-run': 'true', type: 'image', model: IMAGE_MODEL });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('::error title=Invalid input::Input "prompt" is required for type image.');
   });
@@ -173,18 +214,18 @@ describe('bad input fails before any request', () => {
   it.each([
     [{ type: 'vidoe', prompt: 'p' }, 'Did you mean "video"?'],
     [
-      { prompt: 'p', request: 'generated_video_inputs: {duraton_ms: 5000}' },
+      { prompt: 'p', model: TEXT_TO_VIDEO, request: 'generated_video_inputs: {duraton_ms: 5000}' },
       'unknown field "duraton_ms" in generated_video_inputs for type video. Did you mean "duration_ms"?',
     ],
     [{ type: 'text_to_speech', text: 't', 'voice-id': 'bob' }, 'Input "voice-id" (sent as voice_id) must be a UUID'],
-    [{ type: 'image', prompt: 'p', 'batch-size': '12' }, 'Input "batch-size" must be between 1 and 8, got 12.'],
+    [{ type: 'image', prompt: 'p', model: IMAGE_MODEL, 'batch-size': '12' }, 'Input "batch-size" must be between 1 and 8, got 12.'],
     [{ type: 'audio_isolation', audio: C, prompt: 'p' }, 'Input "prompt" is not used by type audio_isolation'],
   ])('%j', async (inputs, message) => {
     const result = await run(inputs);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(message);
     expect(result.stdout).not.toMatch(/\n\s+at /); // no stack trace
-    expect(server.requests).toHaveLength(0);
+    expectNothingSent();
   });
   it('names an undeclared input given under with:', async () => {
     const result = await runAction({ 'api-key': 'k', prompt: 'p' }, { env: { INPUT_VOICE_ID: VOICE } });
@@ -199,27 +240,30 @@ describe('bad input fails before any request', () => {
     expect(server.requests).toHaveLength(0);
   });
   it('takes the key from HEDRA_API_KEY when the input is empty', async () => {
-    const result = await runAction({ prompt: 'p', 'base-url': server.baseUrl, wait: 'false' }, { env: { HEDRA_API_KEY: server.apiKey } });
+    const result = await runAction({ prompt: 'p', model: TEXT_TO_VIDEO, 'base-url': server.baseUrl, wait: 'false' }, { env: { HEDRA_API_KEY: server.apiKey } });
     expect(result.code).toBe(0);
     onlyCreate();
   });
 });
 
 describe('server refusals are readable', () => {
-  it('a wrong key', async () => {
-    const result = await run({ prompt: 'p', 'api-key': 'wrong-key-123' });
+  it('a wrong key, at the first request (the catalogue), before anything is uploaded or created', async () => {
+    const result = await run({ prompt: 'p', model: TEXT_TO_VIDEO, 'api-key': 'wrong-key-123' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('::error title=Hedra generation failed::Hedra refused the API key (HTTP 401, POST /generations): Invalid API key.');
+    expect(result.stdout).toContain('::error title=Hedra generation failed::Hedra refused the API key (HTTP 401, GET /models): Invalid API key.');
     expect(result.stdout).not.toContain('may exist'); // a definite refusal created nothing
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
   });
   it('422 from the server, field by field', async () => {
+    // The catalogue cannot be read, so the action cannot catch the resolution first: Hedra does.
+    server.behaviour.modelsFailure = 404;
     server.inject({
       method: 'POST',
       path: '/generations',
       status: 422,
       body: { detail: [{ loc: ['body', 'generated_video_inputs', 'resolution'], msg: "Resolution '8K' is not offered by this model", type: 'value_error' }] },
     });
-    const result = await run({ prompt: 'p', resolution: '8K' });
+    const result = await run({ prompt: 'p', model: TEXT_TO_VIDEO, resolution: '8K' });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       "Hedra rejected the request (HTTP 422, POST /generations):%0A- generated_video_inputs.resolution: Resolution '8K' is not offered by this model",
@@ -232,7 +276,7 @@ describe('server refusals are readable', () => {
       status: 402,
       body: { error: { type: 'INSUFFICIENT_BALANCE', message: 'Needs 60 credits; 10 available' } },
     });
-    const result = await run({ prompt: 'p' });
+    const result = await run({ prompt: 'p', model: TEXT_TO_VIDEO });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       'Not enough Hedra credits for this generation (HTTP 402, POST /generations): INSUFFICIENT_BALANCE: Needs 60 credits; 10 available.',
@@ -240,12 +284,12 @@ describe('server refusals are readable', () => {
   });
   it('another refusal, with a non-JSON body', async () => {
     server.inject({ method: 'POST', path: '/generations', status: 400, body: 'bad request: unsupported model for this account' });
-    const result = await run({ prompt: 'p' });
+    const result = await run({ prompt: 'p', model: TEXT_TO_VIDEO });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Hedra answered HTTP 400 to POST /generations: bad request: unsupported model for this account.');
     expect(server.requests.filter((r) => r.path === '/generations')).toHaveLength(1); // a 4xx is not retried
   });
-  it('no server at all: names the generation id to check', async () => {
+  it('no server at all: says that nothing was created', async () => {
     // A port nothing listens on. Refused connections are retried; a short timeout keeps the test short.
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -253,17 +297,24 @@ describe('server refusals are readable', () => {
         probe.close(() => resolve(port));
       });
     });
-    const result = await runAction({ 'api-key': 'k', 'base-url': `http://127.0.0.1:${port}/web-app/public`, prompt: 'p', timeout: '3s' });
+    const result = await runAction({
+      'api-key': 'k',
+      'base-url': `http://127.0.0.1:${port}/web-app/public`,
+      prompt: 'p',
+      model: TEXT_TO_VIDEO,
+      timeout: '3s',
+    });
     // A refused connection sent nothing, so there is nothing to look for before posting again.
     expect(result.stdout).toMatch(
       new RegExp(
-        `POST /generations: No answer from 127.0.0.1:${port} to POST /generations: connect ECONNREFUSED 127.0.0.1:${port}; generation \\S+ does not exist, so posting again with the same id in`,
+        `POST /generations: No answer from 127.0.0.1:${port} to POST /generations: connect ECONNREFUSED 127.0.0.1:${port}; the request never left this machine, so posting again with the same id in`,
       ),
     );
-    expect(result.stdout).not.toContain('GET /generations/');
+    expect(result.stdout).not.toContain('GET /generations');
     expect(result.code).toBe(1);
-    const id = JSON.parse(result.outputs.request).generation_id;
-    expect(result.stdout).toContain(`may exist on Hedra's side under id ${id}`);
+    expect(JSON.parse(result.outputs.request).generation_id).toMatch(UUID_RE);
+    expect(result.stdout).toContain('The request never left this machine: no generation was created, and nothing was billed.');
+    expect(result.stdout).not.toContain('may exist');
   });
 });
 
@@ -271,7 +322,7 @@ describe('prompt-file', () => {
   it('fills prompt from a file in the repository', async () => {
     const long = `A long prompt\nover several lines: ${'detail '.repeat(200)}end`;
     const result = await runAction(
-      { 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', 'prompt-file': 'prompts/fox.txt' },
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, wait: 'false', model: TEXT_TO_VIDEO, 'prompt-file': 'prompts/fox.txt' },
       { files: { 'prompts/fox.txt': `${long}\n\n` } },
     );
     expect(result.code).toBe(0);
@@ -300,12 +351,14 @@ describe('prompt-file', () => {
 
 describe('the log', () => {
   it('warns that a model UUID is deprecated by the API', async () => {
+    // Sent as given (in the deprecated field) only when the catalogue cannot resolve it to a slug.
+    server.behaviour.modelsFailure = 404;
     const result = await run({ type: 'image', prompt: 'p', model: '9a8b7c6d-1111-4222-8333-444455556666' });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('::warning title=Deprecated by the API::Input "model" is a model UUID, sent in the deprecated ai_model_id field.');
   });
   it('puts phases in collapsible groups', async () => {
-    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' });
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p', model: IMAGE_MODEL });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/::group::Waiting for generation \S+\n[\s\S]*::endgroup::\n[\s\S]*::group::Downloading\n[\s\S]*::endgroup::/);
   });

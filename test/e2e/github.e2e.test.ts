@@ -36,7 +36,15 @@ function eventFile(payload: unknown): string {
 
 const run = (inputs: Record<string, string>, event: unknown = {}, eventName = 'push') =>
   runAction(
-    { 'api-key': hedra.apiKey, 'base-url': hedra.baseUrl, 'github-token': github.token, type: 'image', prompt: 'a release cover', ...inputs },
+    {
+      'api-key': hedra.apiKey,
+      'base-url': hedra.baseUrl,
+      'github-token': github.token,
+      type: 'image',
+      model: 'google/nano-banana',
+      prompt: 'a release cover',
+      ...inputs,
+    },
     {
       env: {
         GITHUB_API_URL: github.url,

@@ -13,6 +13,8 @@ it('shows the outputs and writes the summary under @github/local-action', { time
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, '');
   const example = readFileSync(join(ROOT, '.env.example'), 'utf8')
+    // No key: the dry run then reads no model catalogue, so nothing leaves this machine.
+    .replace(/^INPUT_API-KEY=.*$/m, 'INPUT_API-KEY=')
     .replace(/^GITHUB_OUTPUT=.*$/m, `GITHUB_OUTPUT=${join(dir, 'output')}`)
     .replace(/^GITHUB_STEP_SUMMARY=.*$/m, `GITHUB_STEP_SUMMARY=${summary}`)
     .replace(/^RUNNER_TEMP=.*$/m, `RUNNER_TEMP=${dir}`);
@@ -23,6 +25,8 @@ it('shows the outputs and writes the summary under @github/local-action', { time
     env: { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir },
   });
   const outputs = stdout.slice(stdout.indexOf('Action Outputs'));
-  expect(outputs).toMatch(/'request'\s+│ '\{"type":"image","text_prompt":"A lighthouse at dawn, watercolour","generation_id":"[0-9a-f-]{36}"\}'/);
+  expect(outputs).toMatch(
+    /'request'\s+│ '\{"type":"image","text_prompt":"A lighthouse at dawn, watercolour","model_slug":"google\/nano-banana","generation_id":"[0-9a-f-]{36}"\}'/,
+  );
   expect(readFileSync(summary, 'utf8')).toContain('### Hedra image: dry run');
 });

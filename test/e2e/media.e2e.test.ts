@@ -9,6 +9,10 @@ import { type RunOptions, runAction } from './run-action.ts';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const VOICE = '44444444-4444-4444-8444-444444444444';
+// Realistic requests (test/server/catalogue.ts): Hedra needs a model for every image, and a video from a prompt
+// alone needs a text-to-video model (the default, Character-3, needs a start image and audio).
+const IMAGE_MODEL = 'google/nano-banana';
+const TEXT_TO_VIDEO = 'kling/kling-2.5-turbo';
 
 let server: HedraServer;
 beforeAll(async () => {
@@ -124,17 +128,33 @@ describe('a video from a local image and a local audio file', () => {
 });
 
 describe('uploads', () => {
-  it('PUTs a video to upload_url when Hedra gives one, without the key', async () => {
+  it('uploads a video by multipart even when Hedra offers upload_url, and the asset then has its media', async () => {
+    // Hedra offers a presigned upload_url for videos, but nothing documents that a PUT alone completes the asset
+    // (this server's does not): every vendor client uploads with POST /assets/{id}/upload, and so does the action.
     server.behaviour.videoUploadUrl = true;
     const video = randomBytes(1_200_000);
     const result = await run({ type: 'video_upscale', video: 'clip.mov', resolution: '1080p' }, { files: { 'clip.mov': video } });
     expect(result.code).toBe(0);
-    const [put] = calls('PUT', /^\/upload\//);
-    expect(put.headers['x-api-key']).toBeUndefined();
-    expect(put.headers['content-type']).toBe('video/quicktime');
-    expect(calls('POST', /\/upload$/)).toHaveLength(0);
+    expect(calls('PUT', /^\/upload\//)).toHaveLength(0);
     const id = JSON.parse(result.outputs['input-asset-ids']).video;
-    expect(server.assets.get(id)?.upload).toMatchObject({ bytes: video.length, sha256: sha(video), via: 'put' });
+    const uploads = calls('POST', /\/upload$/);
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0].path).toBe(`/assets/${id}/upload`);
+    expect(uploads[0].status).toBe(200);
+    expect(uploads[0].headers['x-api-key']).toBe(server.apiKey);
+    expect(uploads[0].headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(server.assets.get(id)?.upload).toMatchObject({
+      bytes: video.length,
+      sha256: sha(video),
+      via: 'multipart',
+      contentType: 'video/quicktime',
+      filename: 'clip.mov',
+    });
+    expect(server.assets.get(id)?.finalized).toBe(true);
+    const [create] = calls('POST', '/generations');
+    expect(create.status).toBe(200);
+    expect(create.body).toMatchObject({ type: 'video_upscale', video_id: id });
+    expect(result.outputs.status).toBe('complete');
     expect(result.stdout).not.toContain('X-Amz-Signature');
   });
 
@@ -174,7 +194,7 @@ describe('uploads', () => {
 
 describe('batches', () => {
   it('waits for and downloads every item, every list in the same order', async () => {
-    const result = await run({ type: 'image', prompt: 'three mugs', 'batch-size': '3', 'output-path': 'out/mug.png' });
+    const result = await run({ type: 'image', prompt: 'three mugs', model: IMAGE_MODEL, 'batch-size': '3', 'output-path': 'out/mug.png' });
     expect(result.code).toBe(0);
     const generationIds = JSON.parse(result.outputs['generation-ids']);
     const assetIds = JSON.parse(result.outputs['asset-ids']);
@@ -213,11 +233,19 @@ describe('resume and wait: false', () => {
   });
 
   it('says so when the generation to resume does not exist', async () => {
-    const result = await run({ 'generation-id': '99999999-9999-4999-8999-999999999999' });
+    const unknown = '99999999-9999-4999-8999-999999999999';
+    const result = await run({ 'generation-id': unknown });
     expect(result.code).toBe(1);
+    // Asked by the documented list filter (an empty list means no), not read from an undocumented /status answer.
     expect(result.stdout).toContain(
-      'Hedra answered HTTP 404 to GET /generations/99999999-9999-4999-8999-999999999999/status: Generation 99999999-9999-4999-8999-999999999999 not found.',
+      `::error title=Invalid input::Input "generation-id": Hedra has no generation ${unknown} for this API key. Check the id (a later job gets it through job outputs), and that the key is of the same workspace.`,
     );
+    const lists = calls('GET', '/generations');
+    expect(lists).toHaveLength(1);
+    expect(new URLSearchParams(lists[0].query).get('ids')).toBe(unknown);
+    expect(calls('GET', /\/status$/)).toHaveLength(0);
+    expect(calls('POST', /./)).toHaveLength(0);
+    expect(result.outputs).not.toHaveProperty('generation-id');
   });
 });
 
@@ -230,7 +258,7 @@ describe('outcomes', () => {
       credits_needed: 40,
       credits_available: 12,
     });
-    const result = await run({ type: 'image', prompt: 'a portrait' });
+    const result = await run({ type: 'image', prompt: 'a portrait', model: IMAGE_MODEL });
     expect(result.code).toBe(1);
     const id = result.outputs['generation-id'];
     expect(result.stdout).toContain(
@@ -245,14 +273,14 @@ describe('outcomes', () => {
 
   it('fails with a plain error_message too', async () => {
     server.behaviour.errorFor = () => 'Provider unavailable';
-    const result = await run({ type: 'image', prompt: 'p' });
+    const result = await run({ type: 'image', prompt: 'p', model: IMAGE_MODEL });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`Generation ${result.outputs['generation-id']} failed: Provider unavailable.`);
   });
 
   it('gives up at the deadline, naming the id and how to resume', async () => {
     server.behaviour.timings = { queued: 0, processing: 120_000, finalizing: 0 };
-    const result = await run({ prompt: 'a long one', timeout: '3s' });
+    const result = await run({ prompt: 'a long one', model: TEXT_TO_VIDEO, timeout: '3s' });
     expect(result.code).toBe(1);
     expect(result.elapsedMs).toBeLessThan(6000);
     const id = result.outputs['generation-id'];
@@ -265,7 +293,7 @@ describe('outcomes', () => {
 
 describe('downloads', () => {
   it('skips the download with download: false, keeping the URLs', async () => {
-    const result = await run({ type: 'image', prompt: 'p', download: 'false' });
+    const result = await run({ type: 'image', prompt: 'p', model: IMAGE_MODEL, download: 'false' });
     expect(result.code).toBe(0);
     expect(calls('GET', /^\/media\//)).toHaveLength(0);
     expect(result.outputs.status).toBe('complete');

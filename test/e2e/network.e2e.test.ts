@@ -22,7 +22,10 @@ describe('a proxy from the environment', () => {
   });
 
   it('carries every request when HTTP_PROXY is set', async () => {
-    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' }, { env: { HTTP_PROXY: proxy.url } });
+    const result = await runAction(
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', model: 'google/nano-banana', prompt: 'p' },
+      { env: { HTTP_PROXY: proxy.url } },
+    );
     expect(result.code).toBe(0);
     const host = new URL(server.baseUrl).host;
     expect(proxy.targets.length).toBeGreaterThan(0);
@@ -31,7 +34,7 @@ describe('a proxy from the environment', () => {
   it('is bypassed for hosts in NO_PROXY', async () => {
     proxy.targets.length = 0;
     const result = await runAction(
-      { 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' },
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', model: 'google/nano-banana', prompt: 'p' },
       { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } },
     );
     expect(result.code).toBe(0);
@@ -76,7 +79,7 @@ describe('a certificate authority of your own', () => {
 
   it('is trusted through NODE_EXTRA_CA_CERTS, downloads included', async () => {
     const result = await runAction(
-      { 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' },
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', model: 'google/nano-banana', prompt: 'p' },
       { env: { NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') } },
     );
     expect(result.code).toBe(0);
@@ -85,7 +88,7 @@ describe('a certificate authority of your own', () => {
   });
   it('without it, fails at once (no retries) and says what to do', async () => {
     server.requests.length = 0;
-    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', prompt: 'p' });
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'image', model: 'google/nano-banana', prompt: 'p' });
     expect(result.code).toBe(1);
     expect(result.elapsedMs).toBeLessThan(3000);
     expect(result.stdout).toContain('self-signed certificate');

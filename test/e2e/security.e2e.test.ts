@@ -22,7 +22,14 @@ beforeEach(() => {
   server.behaviour.resultBytes = 64 * 1024;
 });
 
-const inputs = (extra: Record<string, string> = {}) => ({ 'api-key': server.apiKey, 'base-url': server.baseUrl, prompt: 'p', ...extra });
+// A video from a prompt (and an image, where given) needs a text-to-video model: the default, Character-3, needs audio too.
+const inputs = (extra: Record<string, string> = {}) => ({
+  'api-key': server.apiKey,
+  'base-url': server.baseUrl,
+  prompt: 'p',
+  model: 'kling/kling-2.5-turbo',
+  ...extra,
+});
 
 describe('the key', () => {
   it('is redacted from error messages that echo it back, in any encoding', async () => {
@@ -39,7 +46,7 @@ describe('the key', () => {
     expect(lines.findIndex((l) => !l.startsWith('::add-mask::'))).toBeGreaterThan(3);
   });
   it('is never sent to presigned URLs', async () => {
-    const result = await runAction(inputs({ type: 'image' }));
+    const result = await runAction(inputs({ type: 'image', model: 'google/nano-banana' }));
     expect(result.code).toBe(0);
     const presigned = server.requests.filter((r) => r.path.startsWith('/media/'));
     expect(presigned).toHaveLength(1);

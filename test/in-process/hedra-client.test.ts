@@ -30,6 +30,7 @@ function client(baseUrl = server.baseUrl, apiKey = server.apiKey) {
     control,
     timeoutMs: 60_000,
     fetcher: { fetch: globalThis.fetch, close: async () => undefined },
+    clock: Date.now,
     debug: (line) => said.push(`debug: ${line}`),
   });
   const log = { info: (line: string) => said.push(line) } as unknown as ConstructorParameters<typeof HedraClient>[1];

@@ -52,16 +52,25 @@ const calls = (method: string, path: string | RegExp) =>
 describe('runWith', () => {
   it('uploads a local file, creates under the ids it chose, waits, downloads and reports', async () => {
     const image = Buffer.from('\x89PNG fake image bytes');
-    const result = await run({ type: 'image', prompt: 'a lighthouse', image: 'start.png' }, { files: { 'start.png': image } });
+    const result = await run(
+      { type: 'image', model: 'google/nano-banana', prompt: 'a lighthouse', 'reference-images': 'start.png' },
+      { files: { 'start.png': image } },
+    );
     expect(result.lines.filter((l) => l.startsWith('error'))).toEqual([]);
     expect(result.code).toBe(0);
     // The asset takes the first reserved id, the generation the second.
     expect(server.assets.get(ID(1))?.upload).toMatchObject({ bytes: image.length, sha256: sha(image), via: 'multipart' });
     const [create] = calls('POST', '/generations');
-    expect(create.body).toMatchObject({ type: 'image', text_prompt: 'a lighthouse', start_keyframe_id: ID(1), generation_id: ID(2) });
+    expect(create.body).toMatchObject({
+      type: 'image',
+      model_slug: 'google/nano-banana',
+      text_prompt: 'a lighthouse',
+      reference_image_ids: [ID(1)],
+      generation_id: ID(2),
+    });
     expect(calls('POST', '/generations')).toHaveLength(1);
     expect(result.outputs['generation-id']).toBe(ID(2));
-    expect(JSON.parse(result.outputs['input-asset-ids'])).toEqual({ image: ID(1) });
+    expect(JSON.parse(result.outputs['input-asset-ids'])).toEqual({ 'reference-images': [ID(1)] });
     expect(result.outputs.status).toBe('complete');
     const assetId = result.outputs['asset-id'];
     expect(sha(readFileSync(result.outputs.path))).toBe(server.resultSha256(assetId));
@@ -77,7 +86,7 @@ describe('runWith', () => {
   });
 
   it('masks the key in every encoding before it says anything, and never says it', async () => {
-    const result = await run({ type: 'image', prompt: 'a lighthouse', wait: 'false' });
+    const result = await run({ type: 'image', model: 'google/nano-banana', prompt: 'a lighthouse', wait: 'false' });
     expect(result.code).toBe(0);
     for (const form of encodings(server.apiKey)) expect(result.secrets).toContain(form);
     const said = [...result.lines, result.summary, ...Object.values(result.outputs)].join('\n');
@@ -85,10 +94,10 @@ describe('runWith', () => {
   });
 
   it('checks a dry run without sending anything, and says so in the summary', async () => {
-    const result = await run({ type: 'image', prompt: 'a lighthouse', 'dry-run': 'true', 'api-key': '' });
+    const result = await run({ type: 'image', model: 'google/nano-banana', prompt: 'a lighthouse', 'dry-run': 'true', 'api-key': '' });
     expect(result.code).toBe(0);
     expect(server.requests).toHaveLength(0);
-    expect(JSON.parse(result.outputs.request)).toEqual({ type: 'image', text_prompt: 'a lighthouse', generation_id: ID(1) });
+    expect(JSON.parse(result.outputs.request)).toEqual({ type: 'image', model_slug: 'google/nano-banana', text_prompt: 'a lighthouse', generation_id: ID(1) });
     expect(result.summary).toContain('### Hedra image: dry run');
     expect(result.summary).toContain('no credits were spent');
   });
@@ -107,7 +116,7 @@ describe('runWith', () => {
     const cancel = new AbortController();
     server.behaviour.timings = { queued: 60_000, processing: 1000, finalizing: 0 };
     try {
-      const running = run({ type: 'image', prompt: 'a lighthouse' }, { cancel: cancel.signal });
+      const running = run({ type: 'image', model: 'google/nano-banana', prompt: 'a lighthouse' }, { cancel: cancel.signal });
       await until(() => calls('GET', /\/status$/).length > 0);
       cancel.abort(new (await import('../../src/errors.ts')).Cancelled('SIGTERM'));
       const result = await running;
@@ -121,7 +130,7 @@ describe('runWith', () => {
   });
 
   it('picks up an existing generation by id and creates nothing', async () => {
-    const first = await run({ type: 'image', prompt: 'a lighthouse', wait: 'false' });
+    const first = await run({ type: 'image', model: 'google/nano-banana', prompt: 'a lighthouse', wait: 'false' });
     server.requests.length = 0;
     const second = await run({ 'generation-id': first.outputs['generation-id'], prompt: 'unused' });
     expect(second.code).toBe(0);

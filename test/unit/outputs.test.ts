@@ -10,7 +10,7 @@ describe('createdIds', () => {
         { id: 'g1', asset_id: 'a1' },
       ],
     };
-    expect(createdIds(['g1', 'g2'], created)).toEqual({ generationIds: ['g1', 'g2'], assetIds: ['a1', 'a2'] });
+    expect(createdIds(['g1', 'g2'], created)).toEqual({ generationIds: ['g1', 'g2'], assetIds: ['a1', 'a2'], failedAtCreation: [] });
   });
   it('keeps the server order when it does not echo the ids', () => {
     const created = {
@@ -20,10 +20,29 @@ describe('createdIds', () => {
         { id: null, asset_id: 'a2' },
       ],
     };
-    expect(createdIds(['g1', 'g2'], created)).toEqual({ generationIds: ['x', 'g2'], assetIds: ['a1', 'a2'] });
+    expect(createdIds(['g1', 'g2'], created)).toEqual({ generationIds: ['x', 'g2'], assetIds: ['a1', 'a2'], failedAtCreation: [] });
   });
   it('uses id and asset_id when there are no batch results', () => {
-    expect(createdIds(['g1'], { id: 'g1', asset_id: 'a1' })).toEqual({ generationIds: ['g1'], assetIds: ['a1'] });
+    expect(createdIds(['g1'], { id: 'g1', asset_id: 'a1' })).toEqual({ generationIds: ['g1'], assetIds: ['a1'], failedAtCreation: [] });
+  });
+  it('leaves an empty place for an item refused at creation, and never takes an id Hedra did not give', () => {
+    const created = {
+      id: 'g1',
+      batch_results: [
+        { id: 'g1', asset_id: 'a1' },
+        { id: null, asset_id: 'a2', status: 'error', error: 'prompt flagged' },
+        { id: 'g3', asset_id: 'a3' },
+      ],
+    };
+    expect(createdIds(['g1', 'g2', 'g3'], created)).toEqual({
+      generationIds: ['g1', '', 'g3'],
+      assetIds: ['a1', '', 'a3'],
+      failedAtCreation: [{ index: 1, requestedId: 'g2', reason: 'prompt flagged' }],
+    });
+  });
+  it('says an error object of a refused item as its type and message', () => {
+    const created = { id: 'g2', batch_results: [{ id: null, status: 'error', error: { type: 'MODERATION_FAILED', message: 'no' } }, { id: 'g2' }] };
+    expect(createdIds(['g1', 'g2'], created).failedAtCreation).toEqual([{ index: 0, requestedId: 'g1', reason: 'MODERATION_FAILED: no' }]);
   });
 });
 

@@ -45,16 +45,16 @@ describe('nextPollDelay', () => {
     const history = [obs(0, 'queued'), obs(10_000, 'processing', 0.5)];
     expect(nextPollDelay({ now: 25_000, startedAt: 0, history })).toBe(MIN_DELAY_MS);
   });
-  it('backs off from 1 s when nothing tells how long the job takes', () => {
+  it('backs off from 2 s when nothing tells how long the job takes', () => {
     const delays = [1000, 5000, 20_000, 200_000].map((now) => nextPollDelay({ now, startedAt: 0, history: [obs(now, 'queued')] }));
-    expect(delays).toEqual([1000, 1500, 6000, 30_000]);
+    expect(delays).toEqual([2000, 2000, 6000, 30_000]);
   });
   it('polls briskly, at most every 2.5 s, while finalizing', () => {
     const history = [obs(0, 'processing', 0.9), obs(5000, 'finalizing', 1)];
     expect(nextPollDelay({ now: 5000, startedAt: 0, history })).toBe(MIN_DELAY_MS);
     expect(nextPollDelay({ now: 60_000, startedAt: 0, history })).toBe(2500);
   });
-  it('never leaves the 1 s .. 30 s range', () => {
+  it('never leaves the 2 s .. 30 s range', () => {
     for (let now = 0; now < 700_000; now += 7919) {
       for (const progress of [0, 0.001, 0.3, 0.999]) {
         const d = nextPollDelay({ now, startedAt: 0, etaSec: 60, history: [obs(0, 'queued'), obs(Math.max(1, now / 2), 'processing', progress)] });

@@ -1,15 +1,32 @@
 // The billed call. Its ids are chosen before the first attempt; after an
 // attempt whose outcome is unknown the action asks whether the generation
-// exists, adopts it if so, and otherwise posts again with the same id.
+// exists (GET /generations?ids=<id>, the documented list filter: an empty list
+// means no), adopts it if so, and otherwise posts again with the same id.
 import { describe, expect, it } from 'vitest';
 import { countByStage, expectNoPartialFiles, expectRecovered, FAULTS, fullRun, useServer } from './matrix.ts';
 
 const ctx = useServer();
-const statusChecks404 = () => ctx.server.requests.filter((r) => r.path.endsWith('/status') && r.status === 404).length;
 const posts = () => ctx.server.requests.filter((r) => r.method === 'POST' && r.path === '/generations');
+/** "Does it exist?" checks: list requests, each for the one generation id of the run and answered. */
+const existenceChecks = () => {
+  const checks = ctx.server.requests.filter((r) => r.method === 'GET' && r.path === '/generations');
+  const ids = new Set(posts().flatMap((p) => (p.body ? [(p.body as { generation_id: string }).generation_id] : [])));
+  for (const check of checks) {
+    expect(ids.has(new URLSearchParams(check.query).get('ids') ?? '')).toBe(true);
+    expect(check.status).toBe(200);
+  }
+  return checks;
+};
+/** The status endpoint is only polled once the generation is known to exist: never asked about an unknown id. */
+function expectNoStatusBeforeCreated() {
+  const firstStatus = ctx.server.requests.findIndex((r) => r.path.endsWith('/status'));
+  const lastPost = ctx.server.requests.lastIndexOf(posts().at(-1)!);
+  expect(firstStatus).toBeGreaterThan(lastPost);
+  expect(ctx.server.requests.filter((r) => r.path.endsWith('/status') && r.status !== 200)).toEqual([]);
+}
 
 describe('faults while creating the generation', () => {
-  // [fault, POSTs made, "does it exist?" checks answered 404, adopted]
+  // [fault, POSTs made, "does it exist?" checks (an empty list before a second POST; the generation itself when adopted), adopted]
   const cases: [string, number, number, boolean][] = [
     ['429 with Retry-After', 2, 0, false], // a clear "not now": no check needed
     ['500', 2, 1, false],
@@ -17,10 +34,10 @@ describe('faults while creating the generation', () => {
     ['503', 2, 1, false],
     ['504', 2, 1, false],
     ['reset before the request is read', 2, 1, false],
-    ['reset after it was handled (answer lost)', 1, 0, true],
-    ['hang', 1, 0, true],
-    ['truncated body', 1, 0, true],
-    ['malformed JSON', 1, 0, true],
+    ['reset after it was handled (answer lost)', 1, 1, true],
+    ['hang', 1, 1, true],
+    ['truncated body', 1, 1, true],
+    ['malformed JSON', 1, 1, true],
   ];
   it.each(cases)('create: %s', async (name, postCount, checks, adopted) => {
     ctx.server.fault('create', FAULTS[name]);
@@ -29,19 +46,24 @@ describe('faults while creating the generation', () => {
     expect(posts()).toHaveLength(postCount);
     // Always the same id (a reset before the request is read leaves no body to look at).
     expect(new Set(posts().flatMap((p) => (p.body ? [(p.body as { generation_id: string }).generation_id] : []))).size).toBe(1);
-    expect(statusChecks404()).toBe(checks);
+    expect(existenceChecks()).toHaveLength(checks);
+    // Each check comes right after the attempt it is about.
+    for (const check of existenceChecks()) expect(posts()).toContain(ctx.server.requests[ctx.server.requests.indexOf(check) - 1]);
+    expectNoStatusBeforeCreated();
     expect(result.stdout.includes('exists (the answer to the create request was lost); using it')).toBe(adopted);
     const counts = countByStage(ctx.server);
     expect([counts['asset-create'], counts.upload, counts.download]).toEqual([1, 1, 1]);
   });
 
   it('create: a duplicate-id answer means adopt', async () => {
-    // The first answer is lost and the status endpoint does not see the job yet: the action posts again and is told it exists.
+    // The first answer is lost and the list does not show the job yet: the action posts again and is told it exists.
     ctx.server.fault('create', FAULTS['reset after it was handled (answer lost)']);
-    ctx.server.fault('status', { kind: 'status', status: 404, body: { detail: 'Generation not found' } });
+    ctx.server.inject({ method: 'GET', path: '/generations', status: 200, body: { page_info: { limit: 100, offset: 0 }, data: [] } });
     const result = await fullRun(ctx.server);
     expectRecovered(ctx.server, result);
     expect(posts().map((p) => p.status)).toEqual([0, 409]);
+    expect(existenceChecks()).toHaveLength(1);
+    expectNoStatusBeforeCreated();
     expect(result.stdout).toContain('exists (Hedra already had it); using it rather than creating another.');
   });
 
@@ -64,6 +86,7 @@ describe('faults while creating the generation', () => {
     expectRecovered(ctx.server, result);
     const [first, second] = posts();
     expect(ctx.server.requests.indexOf(second) - ctx.server.requests.indexOf(first)).toBe(2); // one existence check between
+    expect(existenceChecks()).toEqual([ctx.server.requests[ctx.server.requests.indexOf(first) + 1]]);
     // An HTTP date has whole seconds and the clock moves on while the answer travels: somewhere up to 2 s.
     expect(result.stdout).toMatch(/POST \/generations: HTTP 503; generation \S+ does not exist, so posting again with the same id in [0-2]\.\ds/);
   });
@@ -85,7 +108,7 @@ describe('faults while creating the generation', () => {
     const result = await fullRun(ctx.server);
     expect(result.code).toBe(1);
     expect(posts()).toHaveLength(1);
-    expect(statusChecks404()).toBe(0);
+    expect(existenceChecks()).toHaveLength(0);
     expect(result.stdout).toContain('Hedra refused the API key (HTTP 403, POST /generations): Not allowed.');
   });
 });

@@ -54,10 +54,21 @@ export function useServer() {
 
 export const IMAGE = randomBytes(64 * 1024);
 
-/** The full run every case makes: one local upload, one video, waited for and downloaded. */
+/**
+ * The full run every case makes: one local upload, one video, waited for and downloaded. The video is made from a
+ * prompt and a start image by a text/image-to-video model (the default, Character-3, would need audio as well).
+ */
 export function fullRun(server: HedraServer, extra: Record<string, string> = {}) {
   return runAction(
-    { 'api-key': server.apiKey, 'base-url': server.baseUrl, prompt: 'fault drill', image: 'fox.png', timeout: '20s', ...extra },
+    {
+      'api-key': server.apiKey,
+      'base-url': server.baseUrl,
+      prompt: 'fault drill',
+      model: 'kling/kling-2.5-turbo',
+      image: 'fox.png',
+      timeout: '20s',
+      ...extra,
+    },
     { files: { 'fox.png': IMAGE }, env: { RUNNER_DEBUG: '1' } },
   );
 }
@@ -108,6 +119,9 @@ export function simpleRetryCases(stage: Stage, skip: string[] = []) {
       // The faulted request was made again (a poll simply goes on); the other stages saw one request each.
       if (stage !== 'status') expect(counts[stage]).toBe(2);
       for (const other of ['asset-create', 'upload', 'create', 'download'] as const) if (other !== stage) expect(counts[other]).toBe(1);
+      // Besides, only the one free read of the model catalogue, before anything was uploaded.
+      expect(ctx.server.requests.filter((r) => STAGE_OF(r) === undefined).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
+      expect(STAGE_OF(ctx.server.requests[0])).toBeUndefined();
     });
   }
   return ctx;
