@@ -23,6 +23,11 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', NOW)).toBeUndefined();
     expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
   });
+  it('ignores numbers that are neither whole seconds nor a date, which Date.parse alone would take as one', () => {
+    expect(parseRetryAfter('1.5', NOW)).toBeUndefined();
+    expect(parseRetryAfter('-3', NOW)).toBeUndefined();
+    expect(parseRetryAfter('2026', NOW)).toBe(2_026_000);
+  });
 });
 
 describe('backoffDelay', () => {

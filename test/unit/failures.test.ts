@@ -1,0 +1,121 @@
+// What a failed run says (src/report/failures.ts): the error, what exists on
+// Hedra's side, and how to pick it up without paying again.
+import { describe, expect, it } from 'vitest';
+import { Cancelled, DeadlineReached, GenerationFailed, HedraError, NetworkError, UnexpectedAnswer } from '../../src/errors.ts';
+import type { ItemResult } from '../../src/hedra/download.ts';
+import { WaitTimeout } from '../../src/hedra/wait.ts';
+import { failedItemsMessage, failureMessage, failureReason, resumeHint, waitTimeoutMessage } from '../../src/report/failures.ts';
+
+const G1 = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+const G2 = 'bbbbcccc-dddd-4eee-8fff-aaaabbbbcccc';
+
+describe('resumeHint', () => {
+  it('names every id, comma-separated, as the input takes them', () => {
+    expect(resumeHint([G1, G2])).toBe(`run this action with generation-id: ${G1},${G2}`);
+  });
+});
+
+describe('failureMessage', () => {
+  it('is the error alone when nothing was sent', () => {
+    expect(failureMessage(new Error('Input "x" is wrong.'), { phase: 'reading inputs' })).toBe('Input "x" is wrong.');
+    expect(failureMessage('a thrown string', { phase: 'uploading' })).toBe('a thrown string');
+  });
+  it('says what was going on when the run was cancelled or ran out of time', () => {
+    expect(failureMessage(new Cancelled('SIGTERM'), { phase: 'uploading' })).toBe('Cancelled (SIGTERM) while uploading.');
+    expect(failureMessage(new DeadlineReached(90_000), { phase: 'downloading' })).toBe('Gave up after 1m 30s (input "timeout") while downloading.');
+  });
+  it('names the generations that exist and how to pick them up', () => {
+    expect(failureMessage(new DeadlineReached(60_000), { phase: 'waiting', attempted: [G1, G2], created: [G1, G2] })).toBe(
+      `Gave up after 1m 00s (input "timeout") while waiting.\nGeneration ${G1}, ${G2} exists on Hedra's side; to pick it up without paying again, run this action with generation-id: ${G1},${G2}`,
+    );
+  });
+  it('says the whole story of a failed generation as it is', () => {
+    expect(failureMessage(new GenerationFailed('Generation g failed: no.'), { phase: 'waiting', created: [G1] })).toBe('Generation g failed: no.');
+  });
+  it('names the ids to check when the outcome of the create is unknown', () => {
+    expect(failureMessage(new NetworkError('Connection reset.', 'ECONNRESET'), { phase: 'creating the generation', attempted: [G1, G2] })).toBe(
+      `Connection reset.\nThe generation may exist on Hedra's side under id ${G1}, ${G2}; check before running again (generation-id: ${G1},${G2} picks it up if it does).`,
+    );
+    expect(failureMessage(new UnexpectedAnswer('Hedra answered without an id.', {}), { phase: 'creating the generation', attempted: [G1] })).toMatch(
+      /\nThe generation may exist on Hedra's side under id /,
+    );
+  });
+  it('says nothing was billed when the create never left this machine', () => {
+    expect(failureMessage(new NetworkError('Connection refused.', 'ECONNREFUSED'), { phase: 'creating the generation', attempted: [G1] })).toBe(
+      'Connection refused.\nThe request never left this machine: no generation was created, and nothing was billed.',
+    );
+  });
+  it('adds nothing to a refusal by Hedra: the create did not happen', () => {
+    expect(failureMessage(new HedraError('Hedra answered HTTP 400.', 400, {}), { phase: 'creating the generation', attempted: [G1] })).toBe(
+      'Hedra answered HTTP 400.',
+    );
+  });
+  it('adds nothing about a connection that failed before any create', () => {
+    expect(failureMessage(new NetworkError('Connection refused.', 'ECONNREFUSED'), { phase: 'uploading' })).toBe('Connection refused.');
+  });
+});
+
+describe('waitTimeoutMessage', () => {
+  it('says what each generation was doing, that it is paid for, and how to pick it up', () => {
+    const last = new Map([
+      [G1, { id: G1, status: 'processing', progress: 0.456 }],
+      [G2, { id: G2, status: 'queued', progress: 0 }],
+    ]);
+    expect(waitTimeoutMessage(new WaitTimeout(last), [G1, G2], 1_800_000)).toBe(
+      `Gave up waiting after 30m 00s (input "timeout"): ${G1} (processing 46%), ${G2} (queued). The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, run this action with generation-id: ${G1},${G2}`,
+    );
+  });
+  it('says when a generation was never seen, or its progress is unknown', () => {
+    const last = new Map([
+      [G1, undefined],
+      [G2, { id: G2, status: 'processing', progress: null }],
+    ]);
+    expect(waitTimeoutMessage(new WaitTimeout(last), [G1, G2], 60_000)).toContain(`: ${G1} (no status yet), ${G2} (processing). `);
+  });
+});
+
+describe('failureReason', () => {
+  it('is the error message, or says there was none', () => {
+    expect(failureReason({ id: 'g', status: 'error', error_message: 'Content flagged' })).toBe('Content flagged');
+    expect(failureReason({ id: 'g', status: 'error' })).toBe('Hedra gave no reason');
+  });
+  it('puts every detail of an error object in one line', () => {
+    const error = {
+      type: 'INVALID_ARGUMENT',
+      message: 'Bad input',
+      reason_code: 'IMAGE_TOO_SMALL',
+      param: 'start_keyframe_id',
+      violations: [
+        { field: 'width', message: 'at least 256 px' },
+        { rule: 'aspect', limit: 2 },
+      ],
+      credits_needed: 0,
+      credits_available: 12,
+    };
+    expect(failureReason({ id: 'g', status: 'error', error })).toBe(
+      'INVALID_ARGUMENT: Bad input (reason IMAGE_TOO_SMALL; parameter start_keyframe_id; width: at least 256 px; rule: aspect, limit: 2; 0 credits needed; 12 available)',
+    );
+  });
+  it('leaves out what the error object lacks', () => {
+    expect(failureReason({ id: 'g', status: 'error', error: { message: 'Moderation' } })).toBe('Moderation');
+    expect(failureReason({ id: 'g', status: 'error', error: { type: 'INTERNAL', credits_needed: null } })).toBe('INTERNAL');
+    expect(failureReason({ id: 'g', status: 'error', error: { type: 'X', violations: [{ field: 'a', message: 5 }] } })).toBe('X (field: a, message: 5)');
+    expect(failureReason({ id: 'g', status: 'error', error: { type: 'X', violations: [{ field: 3, message: 'm' }] } })).toBe('X (field: 3, message: m)');
+  });
+});
+
+describe('failedItemsMessage', () => {
+  it('has a line for each failed item, in order, and none for the others', () => {
+    const items: ItemResult[] = [
+      { generationId: G1, status: { id: G1, status: 'complete' } },
+      { generationId: '', status: { id: '', status: 'error', error_message: 'prompt flagged' }, refusedAtCreation: { requestedId: G2 } },
+      { generationId: G2, status: { id: G2, status: 'error', error: { type: 'INTERNAL', message: 'boom' } } },
+    ];
+    expect(failedItemsMessage(items)).toBe(
+      `Batch item 2 (requested as generation ${G2}) was refused at creation: prompt flagged.\nGeneration ${G2} failed: INTERNAL: boom.`,
+    );
+  });
+  it('is empty when nothing failed', () => {
+    expect(failedItemsMessage([{ generationId: G1, status: { id: G1, status: 'complete' } }])).toBe('');
+  });
+});
