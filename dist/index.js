@@ -31422,16 +31422,26 @@ function encodings(value) {
         JSON.stringify(value).slice(1, -1),
     ];
 }
+/**
+ * Text that cannot start a workflow command: a line that begins with `::`
+ * (a status or message from Hedra could) gets a zero-width joiner between the
+ * colons. Annotations, debug lines and group names need none: the toolkit
+ * escapes their line breaks.
+ */
+function inert(text) {
+    return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
+}
 function createLog(toolkit, env) {
     const secrets = new Set();
     let failed = false;
-    const redact = (text) => {
-        let out = withoutQueries(text);
+    const hideSecrets = (text) => {
+        let out = text;
         // Longest first, so that a form containing another is replaced whole.
         for (const secret of [...secrets].sort((a, b) => b.length - a.length))
             out = out.split(secret).join('***');
         return out;
     };
+    const redact = (text) => hideSecrets(withoutQueries(text));
     // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
     const properties = (title) => (title ? { title } : {});
     return {
@@ -31444,7 +31454,9 @@ function createLog(toolkit, env) {
             }
         },
         redact,
-        info: (message) => toolkit.info(redact(message)),
+        hideSecrets,
+        output: (name, value) => toolkit.setOutput(name, hideSecrets(value)),
+        info: (message) => toolkit.info(inert(redact(message))),
         debug: (message) => toolkit.debug(redact(message)),
         warning: (message, title) => toolkit.warning(redact(message), properties(title)),
         // Not core.setFailed: its annotation has no title. index.ts sets the exit code from failed().
@@ -31854,6 +31866,10 @@ function extensionFor(contentType) {
         return EXTENSION_OF[type];
     const known = Object.entries(BY_EXTENSION).find(([, t]) => t.contentType === type);
     return known?.[0];
+}
+/** Whether an extension (without the dot, any case) is one of the media table's. */
+function isKnownExtension(extension) {
+    return Object.hasOwn(BY_EXTENSION, extension.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./src/hedra/assets.ts
@@ -41974,13 +41990,95 @@ async function withRetries(operation, attempt, options) {
         const failure = failureOf(error);
         if (!failure)
             throw error;
-        const decision = decide(failure, n, options.clock(), control.deadline);
+        const attempts = options.attempts ?? POLICY.maxAttempts;
+        const decision = n + 1 >= attempts ? { retry: false, why: `gave up after ${attempts} attempts` } : decide(failure, n, options.clock(), control.deadline);
         if (!decision.retry)
             throw explained(error, decision.why);
         const next = options.retryNote?.(error) ?? 'retrying';
-        options.info(`${operation}: ${describeFailure(error)}; ${next} in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${POLICY.maxAttempts}).`);
+        options.info(`${operation}: ${describeFailure(error)}; ${next} in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${attempts}).`);
         await control.sleep(decision.delayMs);
     }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parsers.ts
+// Pure parsers for input values. Each takes the input's name so that its
+// error says which input is wrong, in the user's own words.
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isUuid(value) {
+    return UUID_RE.test(value);
+}
+/** YAML 1.2 core-schema booleans, as the runner documents for boolean inputs. */
+const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
+const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
+function parseBoolean(input, raw) {
+    if (TRUE_SPELLINGS.includes(raw))
+        return true;
+    if (FALSE_SPELLINGS.includes(raw))
+        return false;
+    throw new InputError(`Input "${input}" must be true or false, got "${raw}".`);
+}
+function parseInteger(input, raw, bounds = {}) {
+    if (!/^[-+]?\d+$/.test(raw))
+        throw new InputError(`Input "${input}" must be a whole number, got "${raw}".`);
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value))
+        throw new InputError(`Input "${input}" is too large: "${raw}".`);
+    const { min, max } = bounds;
+    if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+        throw new InputError(`Input "${input}" must be between ${min} and ${max}, got ${value}.`);
+    }
+    return value;
+}
+const parsers_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * A duration in milliseconds: a plain number means milliseconds; a unit
+ * (ms, s, m, h) may follow, with decimals (`1.5m`). The result may be
+ * fractional; callers that need whole milliseconds check that themselves.
+ */
+function parseDuration(input, raw) {
+    const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/i.exec(raw);
+    if (!match) {
+        throw new InputError(`Input "${input}" must be a duration: milliseconds as a number (5000) or a number with a unit ms, s, m or h (500ms, 5s, 1.5m), got "${raw}".`);
+    }
+    const ms = Number(match[1]) * parsers_UNIT_MS[(match[2] ?? 'ms').toLowerCase()];
+    if (ms <= 0)
+        throw new InputError(`Input "${input}" must be longer than zero, got "${raw}".`);
+    return ms;
+}
+function parseMediaRef(input, raw) {
+    if (isUuid(raw))
+        return { kind: 'asset', id: raw.toLowerCase() };
+    if (/^https:\/\//i.test(raw)) {
+        try {
+            return { kind: 'url', url: new URL(raw).href };
+        }
+        catch {
+            throw new InputError(`Input "${input}" is not a valid URL: "${raw}".`);
+        }
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+        throw new InputError(`Input "${input}" accepts https:// URLs only, got "${raw}".`);
+    }
+    // Anything else is a path; whether the file is there is checked before any request (hedra/assets.ts).
+    return { kind: 'file', written: raw };
+}
+/** A multi-line list of media references (one per line: file names may hold commas). */
+function parseMediaList(input, raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .map((line) => parseMediaRef(input, line));
+}
+/** A list of generation ids to resume, one per line or comma-separated. */
+function parseIdList(input, raw) {
+    const ids = raw.split(/[\s,]+/).filter(Boolean);
+    for (const id of ids) {
+        if (!isUuid(id))
+            throw new InputError(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
+    }
+    return ids.map((id) => id.toLowerCase());
 }
 
 ;// CONCATENATED MODULE: ./src/hedra/client.ts
@@ -41998,51 +42096,79 @@ async function withRetries(operation, attempt, options) {
 
 
 
+
+/**
+ * An id from Hedra: a UUID, or the answer is refused. Ids name files and
+ * reach the log, so nothing else may pass for one (a `../` or a workflow
+ * command would).
+ */
+const hedraId = () => schemas_string().refine(isUuid, 'is not a generation or asset id (a UUID)');
+/**
+ * A result URL: absolute http(s), or taken as absent. The spec types these as
+ * plain strings; a relative or malformed one must not fail a paid result.
+ */
+const resultUrl = () => schemas_string()
+    .nullish()
+    .transform((value) => (value && /^https?:\/\//i.test(value) && URL.canParse(value) ? value : undefined))
+    .optional();
 const createdGeneration = looseObject({
-    id: schemas_string(),
-    asset_id: schemas_string().nullish(),
+    id: hedraId(),
+    asset_id: hedraId().nullish(),
     status: schemas_string().nullish(),
     eta_sec: schemas_number().nullish(),
     // An item that failed at creation has no id, a status and an error.
-    batch_results: array(looseObject({ id: schemas_string().nullish(), asset_id: schemas_string().nullish(), status: schemas_string().nullish(), error: unknown().optional() }))
+    batch_results: array(looseObject({ id: hedraId().nullish(), asset_id: hedraId().nullish(), status: schemas_string().nullish(), error: unknown().optional() }))
         .nullish(),
 });
-const generationError = looseObject({
-    type: schemas_string().nullish(),
-    message: schemas_string().nullish(),
-    reason_code: schemas_string().nullish(),
-    param: schemas_string().nullish(),
-    credits_needed: schemas_number().nullish(),
-    credits_available: schemas_number().nullish(),
+// Read leniently: a field the action only shows must never fail a paid result.
+/** A number, also when given as a numeric string; anything else is taken as absent. */
+const lenientNumber = () => unknown()
+    .transform((value) => typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined)
+    .optional();
+/** Text, also when given as a number; anything else is taken as absent. */
+const lenientText = () => unknown()
+    .transform((value) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined))
+    .optional();
+const generationErrorObject = looseObject({
+    type: lenientText(),
+    message: lenientText(),
+    reason_code: lenientText(),
+    param: lenientText(),
+    credits_needed: lenientNumber(),
+    credits_available: lenientNumber(),
     // `field: message` pairs, in the rejecting side's vocabulary.
-    violations: array(record(schemas_string(), unknown())).nullish(),
+    violations: unknown()
+        .transform((value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'object' && v !== null) : undefined))
+        .optional(),
 });
+/** The error object, or a plain string kept as its message. */
+const generationError = union([generationErrorObject, schemas_string().transform((message) => ({ message }))]);
 const generationStatus = looseObject({
-    id: schemas_string(),
-    asset_id: schemas_string().nullish(),
-    type: schemas_string().nullish(),
-    status: schemas_string(),
-    progress: schemas_number().nullish(),
+    id: hedraId(),
+    asset_id: hedraId().nullish(),
+    type: lenientText(),
+    status: union([schemas_string(), schemas_number()]).transform(String),
+    progress: lenientNumber(),
     error: generationError.nullish(),
-    error_message: schemas_string().nullish(),
-    url: schemas_string().nullish(),
-    download_url: schemas_string().nullish(),
-    streaming_url: schemas_string().nullish(),
+    error_message: lenientText(),
+    url: resultUrl(),
+    download_url: resultUrl(),
+    streaming_url: resultUrl(),
 });
-const createdAsset = looseObject({ id: schemas_string() });
+const createdAsset = looseObject({ id: hedraId() });
 /** One generation of GET /generations: its asset (once complete) carries the URLs. */
 const listedGeneration = looseObject({
-    id: schemas_string(),
-    type: schemas_string().nullish(),
-    status: schemas_string(),
-    progress: schemas_number().nullish(),
-    eta_sec: schemas_number().nullish(),
-    credit_cost: schemas_number().nullish(),
+    id: hedraId(),
+    type: lenientText(),
+    status: union([schemas_string(), schemas_number()]).transform(String),
+    progress: lenientNumber(),
+    eta_sec: lenientNumber(),
+    credit_cost: lenientNumber(),
     error: generationError.nullish(),
-    error_message: schemas_string().nullish(),
+    error_message: lenientText(),
     asset: looseObject({
-        id: schemas_string().nullish(),
-        asset: looseObject({ url: schemas_string().nullish(), download_url: schemas_string().nullish(), streaming_url: schemas_string().nullish() }).nullish(),
+        id: hedraId().nullish(),
+        asset: looseObject({ url: resultUrl(), download_url: resultUrl(), streaming_url: resultUrl() }).nullish(),
     })
         .nullish(),
 });
@@ -42157,9 +42283,13 @@ class HedraClient {
         const listed = await this.list(generationIds);
         return Promise.all(listed.map((item) => (item.status === 'complete' && !item.download_url ? this.status(item.id) : item)));
     }
-    /** Hedra's model catalogue (GET /models, every type: the checks also name models of other types). */
+    /**
+     * Hedra's model catalogue (GET /models, every type: the checks also name
+     * models of other types). The run can go on without it, so it gets three
+     * attempts, not the whole retry budget of the run's deadline.
+     */
     async models() {
-        return readCatalogue(await this.idempotent('GET', '/models'));
+        return readCatalogue(await this.retrying('GET /models', () => this.transport.requestJson('GET', '/models'), { attempts: 3 }));
     }
     async status(generationId) {
         const path = `/generations/${encodeURIComponent(generationId)}/status`;
@@ -42340,7 +42470,12 @@ class Transport {
                 }
                 if (!response.ok) {
                     const text = await this.readText({ response, watchdog }).catch(() => '');
-                    throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
+                    const error = hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
+                    // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
+                    if (!keyed && (response.status === 401 || response.status === 403)) {
+                        throw new HedraError(`The presigned URL was refused (HTTP ${response.status}, ${operation}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`, response.status, error.body);
+                    }
+                    throw error;
                 }
                 return { response, watchdog };
             });
@@ -42428,16 +42563,23 @@ async function outputIsDirectory(outputPath) {
 }
 /** Where item `index` of `count` goes. A file path gets `-2`, `-3`, … before its extension for later batch items. */
 function targetPath(outputPath, isDirectory, item) {
-    if (isDirectory)
-        return (0,external_node_path_.join)(outputPath, `${item.assetId}.${item.extension}`);
+    if (isDirectory) {
+        // join() normalises `..`. (Not path.resolve: the bundler rewrites its calls as asset references.)
+        const target = (0,external_node_path_.join)(outputPath, `${item.assetId}.${item.extension}`);
+        // Defence in depth: the asset id is a validated UUID and the extension one of the media table's.
+        if ((0,external_node_path_.dirname)(target) !== (0,external_node_path_.join)(outputPath, '.'))
+            throw new LocalFileError(`Refusing to write ${target}: it is not inside ${outputPath}.`);
+        return target;
+    }
     if (item.count === 1 || item.index === 0)
         return outputPath;
     const ext = (0,external_node_path_.extname)(outputPath);
     return `${outputPath.slice(0, outputPath.length - ext.length)}-${item.index + 1}${ext}`;
 }
-/** The extension of the file a URL names (presigned URLs usually keep the object's name), if any. */
+/** The extension of the file a URL names (presigned URLs usually keep the object's name), when it is one of the media table's. */
 function urlExtension(url) {
-    return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+    const extension = /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+    return extension !== undefined && isKnownExtension(extension) ? extension : undefined;
 }
 /**
  * Downloads `url` to the path `place` chooses once the content type is known.
@@ -42744,87 +42886,6 @@ async function withPromptFile(settings) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/inputs/parsers.ts
-// Pure parsers for input values. Each takes the input's name so that its
-// error says which input is wrong, in the user's own words.
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function isUuid(value) {
-    return UUID_RE.test(value);
-}
-/** YAML 1.2 core-schema booleans, as the runner documents for boolean inputs. */
-const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
-const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
-function parseBoolean(input, raw) {
-    if (TRUE_SPELLINGS.includes(raw))
-        return true;
-    if (FALSE_SPELLINGS.includes(raw))
-        return false;
-    throw new InputError(`Input "${input}" must be true or false, got "${raw}".`);
-}
-function parseInteger(input, raw, bounds = {}) {
-    if (!/^[-+]?\d+$/.test(raw))
-        throw new InputError(`Input "${input}" must be a whole number, got "${raw}".`);
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value))
-        throw new InputError(`Input "${input}" is too large: "${raw}".`);
-    const { min, max } = bounds;
-    if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-        throw new InputError(`Input "${input}" must be between ${min} and ${max}, got ${value}.`);
-    }
-    return value;
-}
-const parsers_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * A duration in milliseconds: a plain number means milliseconds; a unit
- * (ms, s, m, h) may follow, with decimals (`1.5m`). The result may be
- * fractional; callers that need whole milliseconds check that themselves.
- */
-function parseDuration(input, raw) {
-    const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/i.exec(raw);
-    if (!match) {
-        throw new InputError(`Input "${input}" must be a duration: milliseconds as a number (5000) or a number with a unit ms, s, m or h (500ms, 5s, 1.5m), got "${raw}".`);
-    }
-    const ms = Number(match[1]) * parsers_UNIT_MS[(match[2] ?? 'ms').toLowerCase()];
-    if (ms <= 0)
-        throw new InputError(`Input "${input}" must be longer than zero, got "${raw}".`);
-    return ms;
-}
-function parseMediaRef(input, raw) {
-    if (isUuid(raw))
-        return { kind: 'asset', id: raw.toLowerCase() };
-    if (/^https:\/\//i.test(raw)) {
-        try {
-            return { kind: 'url', url: new URL(raw).href };
-        }
-        catch {
-            throw new InputError(`Input "${input}" is not a valid URL: "${raw}".`);
-        }
-    }
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-        throw new InputError(`Input "${input}" accepts https:// URLs only, got "${raw}".`);
-    }
-    // Anything else is a path; whether the file is there is checked before any request (hedra/assets.ts).
-    return { kind: 'file', written: raw };
-}
-/** A multi-line list of media references (one per line: file names may hold commas). */
-function parseMediaList(input, raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'))
-        .map((line) => parseMediaRef(input, line));
-}
-/** A list of generation ids to resume, one per line or comma-separated. */
-function parseIdList(input, raw) {
-    const ids = raw.split(/[\s,]+/).filter(Boolean);
-    for (const id of ids) {
-        if (!isUuid(id))
-            throw new InputError(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
-    }
-    return ids.map((id) => id.toLowerCase());
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/request-input.ts
 // The `request` input: further fields of the chosen variant, as a JSON object
 // or a YAML mapping. The YAML parser is loaded only when the text is not JSON,
@@ -42986,8 +43047,14 @@ function parseBaseUrl(raw) {
     catch {
         throw new InputError(`Input "base-url" must be a URL such as ${INPUT_DEFAULTS['base-url']}, got "${raw}".`);
     }
-    // The API key travels in a header: plain http is allowed only to this machine (local test servers).
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+    if (url.username || url.password) {
+        url.username = '';
+        url.password = '';
+        throw new InputError(`Input "base-url" must not carry a user name or password (the key goes in "api-key"), got "${url.href}" with credentials.`);
+    }
+    // The API key travels in a header: plain http is allowed only to this machine (local test servers),
+    // named exactly: localhost, ::1, or an address in 127.0.0.0/8 (not a host name that starts with "127.").
+    const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
         throw new InputError(`Input "base-url" must be an https:// URL (http:// only to localhost), got "${raw}".`);
     }
@@ -43460,15 +43527,20 @@ function manifest(items, extra) {
 
 
 
-const cell = (text) => text.replace(/[|<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-const code = (text) => `\`${text.replace(/`/g, "'")}\``;
+/**
+ * Text from outside (Hedra's messages and ids, file names) as a table cell or
+ * line: no line break, and no character that Markdown or HTML would act on
+ * (a cell edge, a tag, a link or an image).
+ */
+const cell = (text) => text.replace(/[\r\n]+/g, ' ').replace(/[|<>[\]!`]/g, (c) => `&#${c.charCodeAt(0)};`);
+const code = (text) => `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
 /** A link target without its query string: presigned signatures stay out of the summary. */
 function publicUrl(url) {
     return url ? withoutQuery(url) : undefined;
 }
 function renderSummary(input) {
     const status = input.dryRun ? 'dry run' : input.createdOnly ? 'submitted' : overallStatus(input.items);
-    const lines = [`### Hedra ${input.type ?? 'generation'}: ${status}`, ''];
+    const lines = [`### Hedra ${input.type ?? 'generation'}: ${cell(status)}`, ''];
     const facts = [];
     if (input.type)
         facts.push(['Type', code(input.type)]);
@@ -43521,19 +43593,21 @@ function renderSummary(input) {
 
 
 
-function setOutputs(toolkit, outputs) {
+/** Sets the outputs, with any secret Hedra echoed hidden. */
+function setOutputs(log, outputs) {
     for (const [name, value] of Object.entries(outputs))
-        toolkit.setOutput(name, value);
+        log.output(name, value);
 }
 async function reportResults(ctx) {
     const { settings, items } = ctx;
     // Named after the first generation that exists (an item refused at creation has no id).
     const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
     const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${named}.json`);
-    await (0,promises_.writeFile)(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
-    setOutputs(ctx.toolkit, resultOutputs(items, resultsFile));
-    const written = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));
-    await publish(settings, items, written, ctx.env, ctx.log);
+    const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2);
+    await (0,promises_.writeFile)(resultsFile, ctx.log.hideSecrets(written));
+    setOutputs(ctx.log, resultOutputs(items, resultsFile));
+    const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));
+    await publish(settings, items, summary, ctx.env, ctx.log);
 }
 
 ;// CONCATENATED MODULE: ./src/request/model-rules.ts
@@ -43543,6 +43617,7 @@ async function reportResults(ctx) {
 // the parsed inputs and what the caller read from local files go in; the
 // model and plain-text problems come out, every one of them, each naming the
 // workflow input as written, the model and what it allows.
+
 
 
 
@@ -43686,7 +43761,7 @@ const OTHER_FIELDS = {
 function valueAt(body, path) {
     let node = body;
     for (const key of path)
-        node = typeof node === 'object' && node !== null && !Array.isArray(node) ? node[key] : undefined;
+        node = isObject(node) ? node[key] : undefined;
     return node;
 }
 /**
@@ -44459,7 +44534,7 @@ async function runWith(deps) {
 }
 /** `generation-id` given: create nothing, pick up what exists. */
 async function pickUp(current, ids) {
-    const { log, settings, state, deps } = current;
+    const { log, settings, state } = current;
     // Asked by the documented list filter: the status endpoint's answer for an unknown id is undocumented.
     const known = new Set((await current.hedra().list(ids)).map((status) => status.id));
     const unknown = ids.filter((id) => !known.has(id));
@@ -44471,7 +44546,7 @@ async function pickUp(current, ids) {
     if (unused.length > 0)
         log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
     log.info(`Resuming generation ${ids.join(', ')}.`);
-    setOutputs(deps.toolkit, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
+    setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
     await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] } });
 }
 async function create(current) {
@@ -44485,7 +44560,7 @@ async function create(current) {
         log.warning(warning, 'Deprecated by the API');
     const summary = { type: settings.type, model: model.label ?? modelOf(body), resumed: false, uploads, request: body };
     if (settings.dryRun) {
-        setOutputs(deps.toolkit, { request: JSON.stringify(body) });
+        setOutputs(log, { request: JSON.stringify(body) });
         for (const u of uploads)
             log.info(`Would upload ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
         log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
@@ -44501,7 +44576,7 @@ async function create(current) {
         settings = withAssetIds(settings, renamed);
         summary.request = body;
     }
-    setOutputs(deps.toolkit, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
+    setOutputs(log, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
     state.phase = 'creating the generation';
     state.attempted = generationIds;
     const created = await client.createGeneration(body, generationIds, () => {
@@ -44512,7 +44587,7 @@ async function create(current) {
     if (confirmed.length > 0)
         state.created = confirmed;
     state.attempted = undefined;
-    setOutputs(deps.toolkit, idOutputs(ids));
+    setOutputs(log, idOutputs(ids));
     if (confirmed.length > 0)
         log.info(`Created ${settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
     for (const refused of ids.failedAtCreation) {
@@ -44613,7 +44688,7 @@ async function collect(current, ids, options) {
                 throw error;
             const lastStatus = error.last.get(confirmed[0])?.status;
             if (lastStatus)
-                setOutputs(deps.toolkit, { status: lastStatus });
+                setOutputs(log, { status: lastStatus });
             throw new GenerationFailed(waitTimeoutMessage(error, confirmed, settings.timeoutMs));
         }
     }
@@ -44622,7 +44697,6 @@ async function collect(current, ids, options) {
         await log.group('Downloading', () => downloads.settle());
     state.phase = 'reporting';
     await reportResults({
-        toolkit: deps.toolkit,
         log,
         env: deps.env,
         settings,

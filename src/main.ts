@@ -123,7 +123,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
 
 /** `generation-id` given: create nothing, pick up what exists. */
 async function pickUp(current: Run, ids: string[]): Promise<void> {
-  const { log, settings, state, deps } = current;
+  const { log, settings, state } = current;
   // Asked by the documented list filter: the status endpoint's answer for an unknown id is undocumented.
   const known = new Set((await current.hedra().list(ids)).map((status) => status.id));
   const unknown = ids.filter((id) => !known.has(id));
@@ -136,7 +136,7 @@ async function pickUp(current: Run, ids: string[]): Promise<void> {
   const unused = unusedWhenResuming(settings);
   if (unused.length > 0) log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
   log.info(`Resuming generation ${ids.join(', ')}.`);
-  setOutputs(deps.toolkit, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
+  setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
   await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] } });
 }
 
@@ -150,7 +150,7 @@ async function create(current: Run): Promise<void> {
   if (warning) log.warning(warning, 'Deprecated by the API');
   const summary = { type: settings.type, model: model.label ?? modelOf(body), resumed: false, uploads, request: body };
   if (settings.dryRun) {
-    setOutputs(deps.toolkit, { request: JSON.stringify(body) });
+    setOutputs(log, { request: JSON.stringify(body) });
     for (const u of uploads) log.info(`Would upload ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
     log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
     await log.summary(renderSummary({ ...summary, dryRun: true, items: [], elapsedMs: deps.clock() - current.startedAt }));
@@ -168,7 +168,7 @@ async function create(current: Run): Promise<void> {
     settings = withAssetIds(settings, renamed);
     summary.request = body;
   }
-  setOutputs(deps.toolkit, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
+  setOutputs(log, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
 
   state.phase = 'creating the generation';
   state.attempted = generationIds;
@@ -179,7 +179,7 @@ async function create(current: Run): Promise<void> {
   const confirmed = ids.generationIds.filter(Boolean);
   if (confirmed.length > 0) state.created = confirmed;
   state.attempted = undefined;
-  setOutputs(deps.toolkit, idOutputs(ids));
+  setOutputs(log, idOutputs(ids));
   if (confirmed.length > 0) log.info(`Created ${settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
   for (const refused of ids.failedAtCreation) {
     log.warning(`Hedra refused batch item ${refused.index + 1} at creation (requested as generation ${refused.requestedId}): ${refused.reason}`);
@@ -288,7 +288,7 @@ async function collect(current: Run, ids: GenerationIds, options: CollectOptions
     } catch (error) {
       if (!(error instanceof WaitTimeout)) throw error;
       const lastStatus = error.last.get(confirmed[0])?.status;
-      if (lastStatus) setOutputs(deps.toolkit, { status: lastStatus });
+      if (lastStatus) setOutputs(log, { status: lastStatus });
       throw new GenerationFailed(waitTimeoutMessage(error, confirmed, settings.timeoutMs));
     }
   }
@@ -298,7 +298,6 @@ async function collect(current: Run, ids: GenerationIds, options: CollectOptions
 
   state.phase = 'reporting';
   await reportResults({
-    toolkit: deps.toolkit,
     log,
     env: deps.env,
     settings,

@@ -20,10 +20,24 @@ export function encodings(value: string): string[] {
   ];
 }
 
+/**
+ * Text that cannot start a workflow command: a line that begins with `::`
+ * (a status or message from Hedra could) gets a zero-width joiner between the
+ * colons. Annotations, debug lines and group names need none: the toolkit
+ * escapes their line breaks.
+ */
+export function inert(text: string): string {
+  return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
+}
+
 export interface Log {
   /** Registers a secret with the runner's masker and with redact(). Call it before anything else runs. */
   addSecret(value: string): void;
   redact(text: string): string;
+  /** Only the secrets replaced: for outputs and files, whose URLs must stay usable. */
+  hideSecrets(text: string): string;
+  /** Sets a step output, the secrets hidden. */
+  output(name: string, value: string): void;
   info(message: string): void;
   debug(message: string): void;
   warning(message: string, title?: string): void;
@@ -39,12 +53,13 @@ export interface Log {
 export function createLog(toolkit: Toolkit, env: Env): Log {
   const secrets = new Set<string>();
   let failed = false;
-  const redact = (text: string) => {
-    let out = withoutQueries(text);
+  const hideSecrets = (text: string) => {
+    let out = text;
     // Longest first, so that a form containing another is replaced whole.
     for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
     return out;
   };
+  const redact = (text: string) => hideSecrets(withoutQueries(text));
   // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
   const properties = (title: string | undefined) => (title ? { title } : {});
   return {
@@ -56,7 +71,9 @@ export function createLog(toolkit: Toolkit, env: Env): Log {
       }
     },
     redact,
-    info: (message) => toolkit.info(redact(message)),
+    hideSecrets,
+    output: (name, value) => toolkit.setOutput(name, hideSecrets(value)),
+    info: (message) => toolkit.info(inert(redact(message))),
     debug: (message) => toolkit.debug(redact(message)),
     warning: (message, title) => toolkit.warning(redact(message), properties(title)),
     // Not core.setFailed: its annotation has no title. index.ts sets the exit code from failed().

@@ -13,62 +13,102 @@ import { UnexpectedAnswer } from '../errors.js';
 import { isDuplicate, typeRefusal } from '../http/answer-errors.js';
 import { failureOf, type RetryOptions, wasNeverSent, withRetries } from '../http/retry.js';
 import type { FileBody, Transport } from '../http/transport.js';
+import { isUuid } from '../inputs/parsers.js';
 import { type Model, readCatalogue } from './catalogue.js';
 
+/**
+ * An id from Hedra: a UUID, or the answer is refused. Ids name files and
+ * reach the log, so nothing else may pass for one (a `../` or a workflow
+ * command would).
+ */
+const hedraId = () => z.string().refine(isUuid, 'is not a generation or asset id (a UUID)');
+
+/**
+ * A result URL: absolute http(s), or taken as absent. The spec types these as
+ * plain strings; a relative or malformed one must not fail a paid result.
+ */
+const resultUrl = () =>
+  z
+    .string()
+    .nullish()
+    .transform((value): string | null | undefined => (value && /^https?:\/\//i.test(value) && URL.canParse(value) ? value : undefined))
+    .optional();
+
 const createdGeneration = z.looseObject({
-  id: z.string(),
-  asset_id: z.string().nullish(),
+  id: hedraId(),
+  asset_id: hedraId().nullish(),
   status: z.string().nullish(),
   eta_sec: z.number().nullish(),
   // An item that failed at creation has no id, a status and an error.
   batch_results: z
-    .array(z.looseObject({ id: z.string().nullish(), asset_id: z.string().nullish(), status: z.string().nullish(), error: z.unknown().optional() }))
+    .array(z.looseObject({ id: hedraId().nullish(), asset_id: hedraId().nullish(), status: z.string().nullish(), error: z.unknown().optional() }))
     .nullish(),
 });
 export type CreatedGeneration = z.infer<typeof createdGeneration>;
 
-const generationError = z.looseObject({
-  type: z.string().nullish(),
-  message: z.string().nullish(),
-  reason_code: z.string().nullish(),
-  param: z.string().nullish(),
-  credits_needed: z.number().nullish(),
-  credits_available: z.number().nullish(),
+// Read leniently: a field the action only shows must never fail a paid result.
+/** A number, also when given as a numeric string; anything else is taken as absent. */
+const lenientNumber = () =>
+  z
+    .unknown()
+    .transform((value): number | null | undefined =>
+      typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined,
+    )
+    .optional();
+/** Text, also when given as a number; anything else is taken as absent. */
+const lenientText = () =>
+  z
+    .unknown()
+    .transform((value): string | null | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined))
+    .optional();
+
+const generationErrorObject = z.looseObject({
+  type: lenientText(),
+  message: lenientText(),
+  reason_code: lenientText(),
+  param: lenientText(),
+  credits_needed: lenientNumber(),
+  credits_available: lenientNumber(),
   // `field: message` pairs, in the rejecting side's vocabulary.
-  violations: z.array(z.record(z.string(), z.unknown())).nullish(),
+  violations: z
+    .unknown()
+    .transform((value) => (Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : undefined))
+    .optional(),
 });
+/** The error object, or a plain string kept as its message. */
+const generationError = z.union([generationErrorObject, z.string().transform((message): z.infer<typeof generationErrorObject> => ({ message }))]);
 
 const generationStatus = z.looseObject({
-  id: z.string(),
-  asset_id: z.string().nullish(),
-  type: z.string().nullish(),
-  status: z.string(),
-  progress: z.number().nullish(),
+  id: hedraId(),
+  asset_id: hedraId().nullish(),
+  type: lenientText(),
+  status: z.union([z.string(), z.number()]).transform(String),
+  progress: lenientNumber(),
   error: generationError.nullish(),
-  error_message: z.string().nullish(),
-  url: z.string().nullish(),
-  download_url: z.string().nullish(),
-  streaming_url: z.string().nullish(),
+  error_message: lenientText(),
+  url: resultUrl(),
+  download_url: resultUrl(),
+  streaming_url: resultUrl(),
 });
 export type GenerationStatus = z.infer<typeof generationStatus>;
 
-const createdAsset = z.looseObject({ id: z.string() });
+const createdAsset = z.looseObject({ id: hedraId() });
 type CreatedAsset = z.infer<typeof createdAsset>;
 
 /** One generation of GET /generations: its asset (once complete) carries the URLs. */
 const listedGeneration = z.looseObject({
-  id: z.string(),
-  type: z.string().nullish(),
-  status: z.string(),
-  progress: z.number().nullish(),
-  eta_sec: z.number().nullish(),
-  credit_cost: z.number().nullish(),
+  id: hedraId(),
+  type: lenientText(),
+  status: z.union([z.string(), z.number()]).transform(String),
+  progress: lenientNumber(),
+  eta_sec: lenientNumber(),
+  credit_cost: lenientNumber(),
   error: generationError.nullish(),
-  error_message: z.string().nullish(),
+  error_message: lenientText(),
   asset: z
     .looseObject({
-      id: z.string().nullish(),
-      asset: z.looseObject({ url: z.string().nullish(), download_url: z.string().nullish(), streaming_url: z.string().nullish() }).nullish(),
+      id: hedraId().nullish(),
+      asset: z.looseObject({ url: resultUrl(), download_url: resultUrl(), streaming_url: resultUrl() }).nullish(),
     })
     .nullish(),
 });
@@ -188,9 +228,13 @@ export class HedraClient {
     return Promise.all(listed.map((item) => (item.status === 'complete' && !item.download_url ? this.status(item.id) : item)));
   }
 
-  /** Hedra's model catalogue (GET /models, every type: the checks also name models of other types). */
+  /**
+   * Hedra's model catalogue (GET /models, every type: the checks also name
+   * models of other types). The run can go on without it, so it gets three
+   * attempts, not the whole retry budget of the run's deadline.
+   */
   async models(): Promise<Model[]> {
-    return readCatalogue(await this.idempotent('GET', '/models'));
+    return readCatalogue(await this.retrying('GET /models', () => this.transport.requestJson('GET', '/models'), { attempts: 3 }));
   }
 
   async status(generationId: string): Promise<GenerationStatus> {

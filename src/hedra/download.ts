@@ -12,7 +12,7 @@ import { LocalFileError, NetworkError } from '../errors.js';
 import { withRetries } from '../http/retry.js';
 import { describeCall, type Transport } from '../http/transport.js';
 import type { GenerationStatus } from './client.js';
-import { extensionFor } from './media-types.js';
+import { extensionFor, isKnownExtension } from './media-types.js';
 
 interface Downloaded {
   path: string;
@@ -35,15 +35,22 @@ export async function outputIsDirectory(outputPath: string): Promise<boolean> {
 
 /** Where item `index` of `count` goes. A file path gets `-2`, `-3`, … before its extension for later batch items. */
 export function targetPath(outputPath: string, isDirectory: boolean, item: { index: number; count: number; assetId: string; extension: string }): string {
-  if (isDirectory) return join(outputPath, `${item.assetId}.${item.extension}`);
+  if (isDirectory) {
+    // join() normalises `..`. (Not path.resolve: the bundler rewrites its calls as asset references.)
+    const target = join(outputPath, `${item.assetId}.${item.extension}`);
+    // Defence in depth: the asset id is a validated UUID and the extension one of the media table's.
+    if (dirname(target) !== join(outputPath, '.')) throw new LocalFileError(`Refusing to write ${target}: it is not inside ${outputPath}.`);
+    return target;
+  }
   if (item.count === 1 || item.index === 0) return outputPath;
   const ext = extname(outputPath);
   return `${outputPath.slice(0, outputPath.length - ext.length)}-${item.index + 1}${ext}`;
 }
 
-/** The extension of the file a URL names (presigned URLs usually keep the object's name), if any. */
+/** The extension of the file a URL names (presigned URLs usually keep the object's name), when it is one of the media table's. */
 function urlExtension(url: string): string | undefined {
-  return /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  const extension = /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  return extension !== undefined && isKnownExtension(extension) ? extension : undefined;
 }
 
 interface DownloadContext {

@@ -46,3 +46,8 @@ export function extensionFor(contentType: string | undefined): string | undefine
   const known = Object.entries(BY_EXTENSION).find(([, t]) => t.contentType === type);
   return known?.[0];
 }
+
+/** Whether an extension (without the dot, any case) is one of the media table's. */
+export function isKnownExtension(extension: string): boolean {
+  return Object.hasOwn(BY_EXTENSION, extension.toLowerCase());
+}

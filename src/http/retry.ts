@@ -117,6 +117,8 @@ export interface RetryOptions<T> {
    * loop with that value (e.g. the generation turned out to exist).
    */
   recover?: (error: unknown) => Promise<T | undefined>;
+  /** At most this many attempts (default POLICY.maxAttempts): fewer for a request the run can do without. */
+  attempts?: number;
   /** What is done next after this failure, said in the retry line (default "retrying"), e.g. why posting again is safe. */
   retryNote?: (error: unknown) => string;
 }
@@ -140,10 +142,12 @@ export async function withRetries<T>(operation: string, attempt: () => Promise<T
     if (recovered !== undefined) return recovered;
     const failure = failureOf(error);
     if (!failure) throw error;
-    const decision = decide(failure, n, options.clock(), control.deadline);
+    const attempts = options.attempts ?? POLICY.maxAttempts;
+    const decision =
+      n + 1 >= attempts ? { retry: false as const, why: `gave up after ${attempts} attempts` } : decide(failure, n, options.clock(), control.deadline);
     if (!decision.retry) throw explained(error, decision.why);
     const next = options.retryNote?.(error) ?? 'retrying';
-    options.info(`${operation}: ${describeFailure(error)}; ${next} in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${POLICY.maxAttempts}).`);
+    options.info(`${operation}: ${describeFailure(error)}; ${next} in ${(decision.delayMs / 1000).toFixed(1)}s (attempt ${n + 2} of ${attempts}).`);
     await control.sleep(decision.delayMs);
   }
 }

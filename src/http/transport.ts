@@ -138,7 +138,16 @@ export class Transport {
         }
         if (!response.ok) {
           const text = await this.readText({ response, watchdog }).catch(() => '');
-          throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
+          const error = hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
+          // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
+          if (!keyed && (response.status === 401 || response.status === 403)) {
+            throw new HedraError(
+              `The presigned URL was refused (HTTP ${response.status}, ${operation}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`,
+              response.status,
+              error.body,
+            );
+          }
+          throw error;
         }
         return { response, watchdog };
       });

@@ -137,8 +137,14 @@ function parseBaseUrl(raw: string): string {
   } catch {
     throw new InputError(`Input "base-url" must be a URL such as ${INPUT_DEFAULTS['base-url']}, got "${raw}".`);
   }
-  // The API key travels in a header: plain http is allowed only to this machine (local test servers).
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+  if (url.username || url.password) {
+    url.username = '';
+    url.password = '';
+    throw new InputError(`Input "base-url" must not carry a user name or password (the key goes in "api-key"), got "${url.href}" with credentials.`);
+  }
+  // The API key travels in a header: plain http is allowed only to this machine (local test servers),
+  // named exactly: localhost, ::1, or an address in 127.0.0.0/8 (not a host name that starts with "127.").
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new InputError(`Input "base-url" must be an https:// URL (http:// only to localhost), got "${raw}".`);
   }

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Log } from '../action/log.js';
-import type { Env, Toolkit } from '../action/toolkit.js';
+import type { Env } from '../action/toolkit.js';
 import { inputAssetIds } from '../hedra/assets.js';
 import type { ItemResult } from '../hedra/download.js';
 import type { Settings } from '../inputs/read-inputs.js';
@@ -11,12 +11,12 @@ import { publish } from './github.js';
 import { manifest, type Outputs, resultOutputs } from './outputs.js';
 import { renderSummary, type SummaryInput } from './summary.js';
 
-export function setOutputs(toolkit: Pick<Toolkit, 'setOutput'>, outputs: Outputs): void {
-  for (const [name, value] of Object.entries(outputs)) toolkit.setOutput(name, value);
+/** Sets the outputs, with any secret Hedra echoed hidden. */
+export function setOutputs(log: Pick<Log, 'output'>, outputs: Outputs): void {
+  for (const [name, value] of Object.entries(outputs)) log.output(name, value);
 }
 
 interface ResultsContext {
-  toolkit: Pick<Toolkit, 'setOutput'>;
   log: Log;
   env: Env;
   settings: Settings;
@@ -32,8 +32,9 @@ export async function reportResults(ctx: ResultsContext): Promise<void> {
   // Named after the first generation that exists (an item refused at creation has no id).
   const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
   const resultsFile = join(settings.runnerTemp, `hedra-results-${named}.json`);
-  await writeFile(resultsFile, JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2));
-  setOutputs(ctx.toolkit, resultOutputs(items, resultsFile));
-  const written = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));
-  await publish(settings, items, written, ctx.env, ctx.log);
+  const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2);
+  await writeFile(resultsFile, ctx.log.hideSecrets(written));
+  setOutputs(ctx.log, resultOutputs(items, resultsFile));
+  const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));
+  await publish(settings, items, summary, ctx.env, ctx.log);
 }

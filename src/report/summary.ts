@@ -23,8 +23,13 @@ export interface SummaryInput {
   request?: unknown;
 }
 
-const cell = (text: string) => text.replace(/[|<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+/**
+ * Text from outside (Hedra's messages and ids, file names) as a table cell or
+ * line: no line break, and no character that Markdown or HTML would act on
+ * (a cell edge, a tag, a link or an image).
+ */
+const cell = (text: string) => text.replace(/[\r\n]+/g, ' ').replace(/[|<>[\]!`]/g, (c) => `&#${c.charCodeAt(0)};`);
+const code = (text: string) => `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
 
 /** A link target without its query string: presigned signatures stay out of the summary. */
 function publicUrl(url: string | null | undefined): string | undefined {
@@ -33,7 +38,7 @@ function publicUrl(url: string | null | undefined): string | undefined {
 
 export function renderSummary(input: SummaryInput): string {
   const status = input.dryRun ? 'dry run' : input.createdOnly ? 'submitted' : overallStatus(input.items);
-  const lines = [`### Hedra ${input.type ?? 'generation'}: ${status}`, ''];
+  const lines = [`### Hedra ${input.type ?? 'generation'}: ${cell(status)}`, ''];
   const facts: [string, string][] = [];
   if (input.type) facts.push(['Type', code(input.type)]);
   if (input.model) facts.push(['Model', code(input.model)]);

@@ -8,6 +8,7 @@ import { type InputSlot, type Model, modelLabel, parseDurationOption } from '../
 import { isUuid } from '../inputs/parsers.js';
 import type { Settings } from '../inputs/read-inputs.js';
 import { closest, didYouMean } from '../inputs/suggest.js';
+import { isObject } from '../json.js';
 import { formatBytes } from '../report/format.js';
 import {
   DEFAULT_VIDEO_MODEL_ID,
@@ -186,7 +187,7 @@ const OTHER_FIELDS: Partial<Record<MediaInput, FieldPath[]>> = {
 
 function valueAt(body: Record<string, unknown>, path: FieldPath): unknown {
   let node: unknown = body;
-  for (const key of path) node = typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  for (const key of path) node = isObject(node) ? node[key] : undefined;
   return node;
 }
 

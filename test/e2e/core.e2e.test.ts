@@ -302,7 +302,8 @@ describe('server refusals are readable', () => {
       'base-url': `http://127.0.0.1:${port}/web-app/public`,
       prompt: 'p',
       model: TEXT_TO_VIDEO,
-      timeout: '3s',
+      // Room for the catalogue's three attempts and then for the create's retries.
+      timeout: '10s',
     });
     // A refused connection sent nothing, so there is nothing to look for before posting again.
     expect(result.stdout).toMatch(

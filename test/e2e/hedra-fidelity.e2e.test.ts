@@ -842,8 +842,9 @@ describe('9. the model catalogue', () => {
 
   describe('(g) the catalogue unavailable: a warning, and the schema checks alone', () => {
     // 5xx and network failures are retried; Retry-After: 0 on the first five attempts keeps the test fast, the sixth fails as named.
+    // The catalogue gets three attempts (the run can do without it): two quick 503s, then the failure named.
     const retried = (server: HedraServer, last: Fault) => {
-      server.fault('models', { kind: 'status', status: 503, retryAfter: '0' }, 5);
+      server.fault('models', { kind: 'status', status: 503, retryAfter: '0' }, 2);
       server.fault('models', last);
     };
     const forms: [string, (server: HedraServer) => void, number, string][] = [
@@ -852,13 +853,13 @@ describe('9. the model catalogue', () => {
       [
         '500 after the retries',
         (s) => {
-          s.fault('models', { kind: 'status', status: 500, retryAfter: '0' }, 5);
+          s.fault('models', { kind: 'status', status: 500, retryAfter: '0' }, 2);
           s.behaviour.modelsFailure = 500;
         },
-        6,
+        3,
         'HTTP 500 to GET /models',
       ],
-      ['a network fault after the retries', (s) => retried(s, { kind: 'reset-before' }), 6, 'to GET /models'],
+      ['a network fault after the retries', (s) => retried(s, { kind: 'reset-before' }), 3, 'to GET /models'],
     ];
     const warned = (result: ActionRun, said: string) => {
       const warning = warningsOf(result);

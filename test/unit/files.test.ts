@@ -42,6 +42,16 @@ describe('output paths', () => {
   });
 });
 
+describe('targetPath confinement', () => {
+  it('refuses a name that would leave the output directory', () => {
+    expect(() => targetPath('/out', true, { index: 0, count: 1, assetId: '../../home/user/.npmrc', extension: 'mp4' })).toThrow(/not inside \/out/);
+    expect(targetPath('/out', true, { index: 0, count: 1, assetId: '0f9c0e5e-8f5b-4c8e-9f0a-1b2c3d4e5f60', extension: 'mp4' })).toBe(
+      '/out/0f9c0e5e-8f5b-4c8e-9f0a-1b2c3d4e5f60.mp4',
+    );
+    expect(targetPath('/out/renders/', true, { index: 0, count: 1, assetId: 'a1', extension: 'png' })).toBe('/out/renders/a1.png');
+  });
+});
+
 describe('planUploads', () => {
   const ws = tempDir('hedra-ws-');
   mkdirSync(join(ws, 'm'));

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planUploads } from '../../src/hedra/assets.ts';
-import { extensionFor, extensionsOf, fileType } from '../../src/hedra/media-types.ts';
+import { extensionFor, extensionsOf, fileType, isKnownExtension } from '../../src/hedra/media-types.ts';
 import { envFrom, ID } from '../helpers/build.ts';
 import { readInputsFrom } from '../helpers/toolkit.ts';
 import { tempDir } from '../setup/temp.ts';
@@ -105,5 +105,12 @@ describe('a file of the wrong kind', () => {
       [['audio'], 'audio', 'audio/mpeg'],
       [['reference-images'], 'image', 'image/png'],
     ]);
+  });
+});
+
+describe('isKnownExtension', () => {
+  it('knows the media table, in any case, and nothing else', () => {
+    expect(['mp4', 'PNG', 'wav', 'm4v'].every(isKnownExtension)).toBe(true);
+    expect(['npmrc', 'json', 'sh', '', 'mp4/'].some(isKnownExtension)).toBe(false);
   });
 });

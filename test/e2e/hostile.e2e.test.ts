@@ -1,0 +1,139 @@
+// A hostile or compromised Hedra, through the committed bundle: what comes
+// back from the API is checked before it names a file, and the base URL is
+// held to what it may be.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { runAction } from './run-action.ts';
+
+const MODEL = 'kling/kling-2.5-turbo';
+let server: HedraServer;
+beforeAll(async () => {
+  server = await startHedraServer({ timings: { queued: 0, processing: 200, finalizing: 0 } });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+const run = (inputs: Record<string, string>) => runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, model: MODEL, prompt: 'p', ...inputs });
+
+describe('ids from Hedra', () => {
+  it.each([
+    ['asset_id', '../../workspace/package'],
+    ['asset_id', '::stop-commands::x'],
+    ['id', '../../../tmp/x'],
+  ])('a status answer whose %s is %j is refused before it names a file, and the run names the generation to resume', async (field, value) => {
+    const first = await run({ wait: 'false' });
+    expect(first.code).toBe(0);
+    const id = first.outputs['generation-id'];
+    const job = server.jobs.get(id)!;
+    server.inject({
+      method: 'GET',
+      path: new RegExp(`/generations/${id}/status$`),
+      status: 200,
+      body: {
+        id,
+        asset_id: job.assetId,
+        type: 'video',
+        status: 'complete',
+        progress: 1,
+        created_at: new Date().toISOString(),
+        download_url: `${server.origin}/media/${job.assetId}.mp4`,
+        [field]: value,
+      },
+    });
+    const result = await run({ 'generation-id': id, prompt: '', model: '' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${field}: is not a generation or asset id (a UUID)`);
+    expect(result.stdout).toContain(`run this action with generation-id: ${id}`);
+    expect(result.stdout).not.toMatch(/^::stop-commands::/m);
+    // Nothing was downloaded anywhere: the output directory holds no file.
+    const out = join(result.dirs.temp, 'hedra');
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+});
+
+/** Resumes `id` with the next status answer replaced by `fields` over a complete one. */
+async function resumeWithStatus(fields: Record<string, unknown>, inputs: Record<string, string> = {}) {
+  const first = await run({ wait: 'false' });
+  expect(first.code).toBe(0);
+  const id = first.outputs['generation-id'];
+  // The server's own complete answer (with a valid presigned download_url), with `fields` over it.
+  let complete: Record<string, unknown> = {};
+  for (let tries = 0; complete.status !== 'complete' && tries < 50; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    complete = (await (await fetch(`${server.baseUrl}/generations/${id}/status`, { headers: { 'x-api-key': server.apiKey } })).json()) as Record<
+      string,
+      unknown
+    >;
+  }
+  server.requests.length = 0;
+  server.inject({ method: 'GET', path: new RegExp(`/generations/${id}/status$`), status: 200, body: { ...complete, ...fields } });
+  return { id, result: await run({ 'generation-id': id, prompt: '', model: '', ...inputs }) };
+}
+
+describe('text from Hedra', () => {
+  it('cannot start a workflow command in the log', async () => {
+    const { result } = await resumeWithStatus({ status: '::set-output name=path::/etc/shadow', progress: 0.5 });
+    expect(result.stdout).not.toMatch(/^\s*::set-output/m);
+    expect(result.stdout).toContain('Hedra reported a status this action does not know');
+    expect(result.outputs.path ?? '').not.toBe('/etc/shadow');
+  });
+
+  it('is read leniently: a numeric-string progress, a plain-string error and a numeric status do not abort the run, and the reason is kept', async () => {
+    const { id, result } = await resumeWithStatus({ status: 'error', progress: '0.5', error: 'The prompt was refused' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`Generation ${id} failed: The prompt was refused.`);
+    expect(result.stdout).not.toContain('lacks what the action needs');
+  });
+
+  it('takes a relative or malformed url in a complete status as absent, and still reports everything', async () => {
+    const { result } = await resumeWithStatus({ url: '/media/relative.mp4', streaming_url: 'not a url' });
+    expect(result.stdout).not.toContain('::error');
+    expect(result.code).toBe(0);
+    expect(result.outputs.url).toBe('');
+    expect(result.outputs['streaming-url']).toBe('');
+    expect(result.outputs.path).toMatch(/\.mp4$/);
+    expect(result.summary).toContain('### Hedra generation: complete');
+  });
+
+  it('cannot add headings, links or images to the job summary', async () => {
+    const { result } = await resumeWithStatus({
+      status: 'error',
+      error: { type: 'INVALID_ARGUMENT', message: 'bad\n### Injected\n![x](https://tracker.example/p.gif) [click](https://evil.example) | cell' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.summary).not.toMatch(/^### Injected/m);
+    expect(result.summary).not.toContain('![x](');
+    expect(result.summary).not.toContain('[click](');
+    expect(result.summary).toContain('&#124; cell');
+  });
+
+  it('keeps an echoed key out of the outputs and the manifest, while download URLs stay usable', async () => {
+    const { result } = await resumeWithStatus({ status: 'error', error: { type: 'INVALID_ARGUMENT', message: `key ${server.apiKey} is not allowed` } });
+    expect(result.code).toBe(1);
+    expect(result.outputs.result).not.toContain(server.apiKey);
+    expect(result.outputs.result).toContain('key *** is not allowed');
+    const manifest = readFileSync(result.outputs['results-file'], 'utf8');
+    expect(manifest).not.toContain(server.apiKey);
+    expect(result.outputs['download-url']).toMatch(/X-Amz-Signature=/);
+  });
+});
+
+describe('base-url', () => {
+  it('refuses a user name and password, without printing them and before any request', async () => {
+    const url = new URL(server.baseUrl);
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': `http://alice:s3cret-pass@${url.host}${url.pathname}`, model: MODEL, prompt: 'p' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('::error title=Invalid input::Input "base-url" must not carry a user name or password');
+    expect(result.stdout).not.toContain('s3cret-pass');
+    expect(server.requests).toHaveLength(0);
+  });
+  it('allows plain http only to loopback named exactly, not to a host name that starts with 127.', async () => {
+    const result = await runAction({ 'api-key': server.apiKey, 'base-url': 'http://127.attacker.example/api', model: MODEL, prompt: 'p' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Input "base-url" must be an https:// URL (http:// only to localhost)');
+  });
+});
