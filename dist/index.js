@@ -28373,7 +28373,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(61688);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54535);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 61688:
+/***/ 54535:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31676,6 +31676,33 @@ async function untrustedTriggerWarning(env) {
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/inputs/workspace-file.ts
+// Files named by inputs come from the repository, which a pull request can
+// change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
+// read and sent. A named file is resolved to its real path, which must lie in
+// the workspace, and must be a regular file.
+
+
+
+async function workspaceFile(input, written, workspace) {
+    const named = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written);
+    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
+    const real = await (0,promises_.realpath)(named).catch(() => undefined);
+    if (real === undefined)
+        throw new InputError(`Input "${input}": there is no file ${where}.`);
+    const root = await (0,promises_.realpath)(workspace).catch(() => workspace);
+    const inside = (0,external_node_path_.relative)(root, real);
+    if (inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
+        throw new InputError(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
+    }
+    const info = await (0,promises_.stat)(real);
+    if (info.isDirectory())
+        throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
+    if (!info.isFile())
+        throw new InputError(`Input "${input}": ${where} is not a regular file.`);
+    return { path: real, size: info.size, where };
+}
+
 ;// CONCATENATED MODULE: ./src/report/format.ts
 // Small formatting helpers shared by the log and the job summary.
 function formatBytes(bytes) {
@@ -31883,30 +31910,27 @@ function isKnownExtension(extension) {
 
 
 
+
+/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
+const assets_exists = (path) => (0,promises_.lstat)(path).then(() => true, () => false);
 async function inspect(input, written, workspace) {
-    const path = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written);
-    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
     const kind = MEDIA_INPUTS[input].kind;
-    const info = await (0,promises_.stat)(path).catch(() => undefined);
-    if (!info) {
-        throw new InputError(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout) or an absolute path.`);
+    if (!(await assets_exists((0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written)))) {
+        throw new InputError(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${(0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`);
     }
-    if (info.isDirectory())
-        throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
-    if (!info.isFile())
-        throw new InputError(`Input "${input}": ${where} is not a regular file.`);
+    const { path, size, where } = await workspaceFile(input, written, workspace);
     const type = fileType(written);
     if (type?.kind !== kind) {
         throw new InputError(`Input "${input}" takes ${kind} files (${extensionsOf(kind)
             .map((e) => `.${e}`)
             .join(', ')}); ${where} is not one by its extension.`);
     }
-    if (info.size === 0)
+    if (size === 0)
         throw new InputError(`Input "${input}": ${where} is empty.`);
     await (0,promises_.access)(path, external_node_fs_.constants.R_OK).catch(() => {
         throw new InputError(`Input "${input}": ${where} cannot be read (permissions).`);
     });
-    return { written, path, name: (0,external_node_path_.basename)(path), size: info.size, kind, contentType: type.contentType };
+    return { written, path, name: (0,external_node_path_.basename)(written), size, kind, contentType: type.contentType };
 }
 /**
  * Checks every local file the media inputs name and reserves an asset id for
@@ -42869,16 +42893,21 @@ async function withPromptFile(settings) {
     if (settings.mapped[target] !== undefined) {
         throw new InputError(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
     }
-    const path = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(settings.workspace, written);
-    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${settings.workspace})`;
-    const info = await (0,promises_.stat)(path).catch(() => undefined);
-    if (!info)
-        throw new InputError(`Input "prompt-file": there is no file ${where}.`);
-    if (!info.isFile())
-        throw new InputError(`Input "prompt-file": ${where} is not a regular file.`);
-    if (info.size > MAX_BYTES)
-        throw new InputError(`Input "prompt-file": ${where} is ${info.size} bytes; a prompt file may have at most ${MAX_BYTES}.`);
-    const text = (await (0,promises_.readFile)(path, 'utf8')).trim();
+    const { path, where } = await workspaceFile('prompt-file', written, settings.workspace);
+    // The bytes actually read are capped, whatever the file claims to be.
+    const handle = await (0,promises_.open)(path, 'r');
+    let bytes;
+    try {
+        const buffer = Buffer.alloc(MAX_BYTES + 1);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        bytes = buffer.subarray(0, bytesRead);
+    }
+    finally {
+        await handle.close();
+    }
+    if (bytes.length > MAX_BYTES)
+        throw new InputError(`Input "prompt-file": ${where} is over ${MAX_BYTES} bytes; a prompt file may have at most ${MAX_BYTES}.`);
+    const text = bytes.toString('utf8').trim();
     if (text === '')
         throw new InputError(`Input "prompt-file": ${where} is empty.`);
     return { ...settings, mapped: { ...settings.mapped, [target]: text } };

@@ -2,12 +2,13 @@
 // uploaded as Hedra assets (a few at a time) under asset ids the action
 // reserves up front, so the request can be built and validated first.
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, lstat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Log } from '../action/log.js';
 import { InputError } from '../errors.js';
 import type { MediaRef } from '../inputs/parsers.js';
 import type { InputValue, Settings } from '../inputs/read-inputs.js';
+import { workspaceFile } from '../inputs/workspace-file.js';
 import { formatBytes } from '../report/format.js';
 import type { LocalMedia } from '../request/model-rules.js';
 import { type AssetKind, MEDIA_INPUTS, type MediaInput } from '../request/types.js';
@@ -28,18 +29,21 @@ export interface Upload {
   assetId: string;
 }
 
+/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
+const exists = (path: string) =>
+  lstat(path).then(
+    () => true,
+    () => false,
+  );
+
 async function inspect(input: MediaInput, written: string, workspace: string): Promise<Omit<Upload, 'inputs' | 'assetId'>> {
-  const path = isAbsolute(written) ? written : join(workspace, written);
-  const where = isAbsolute(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
   const kind = MEDIA_INPUTS[input].kind;
-  const info = await stat(path).catch(() => undefined);
-  if (!info) {
+  if (!(await exists(isAbsolute(written) ? written : join(workspace, written)))) {
     throw new InputError(
-      `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout) or an absolute path.`,
+      `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${isAbsolute(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`,
     );
   }
-  if (info.isDirectory()) throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
-  if (!info.isFile()) throw new InputError(`Input "${input}": ${where} is not a regular file.`);
+  const { path, size, where } = await workspaceFile(input, written, workspace);
   const type = fileType(written);
   if (type?.kind !== kind) {
     throw new InputError(
@@ -48,11 +52,11 @@ async function inspect(input: MediaInput, written: string, workspace: string): P
         .join(', ')}); ${where} is not one by its extension.`,
     );
   }
-  if (info.size === 0) throw new InputError(`Input "${input}": ${where} is empty.`);
+  if (size === 0) throw new InputError(`Input "${input}": ${where} is empty.`);
   await access(path, constants.R_OK).catch(() => {
     throw new InputError(`Input "${input}": ${where} cannot be read (permissions).`);
   });
-  return { written, path, name: basename(path), size: info.size, kind, contentType: type.contentType };
+  return { written, path, name: basename(written), size, kind, contentType: type.contentType };
 }
 
 /**

@@ -1,11 +1,11 @@
 // `prompt-file`: a long prompt kept in the repository instead of in YAML. It
 // fills `prompt` for the types that take one, else `text` (speech and sound),
 // and is read before any request, like every other local file.
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { INPUT_FIELDS } from '../request/types.js';
 import type { Settings } from './read-inputs.js';
+import { workspaceFile } from './workspace-file.js';
 
 const MAX_BYTES = 256 * 1024;
 
@@ -18,13 +18,19 @@ export async function withPromptFile(settings: Settings): Promise<Settings> {
   if (settings.mapped[target] !== undefined) {
     throw new InputError(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
   }
-  const path = isAbsolute(written) ? written : join(settings.workspace, written);
-  const where = isAbsolute(written) ? `"${written}"` : `"${written}" (in ${settings.workspace})`;
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new InputError(`Input "prompt-file": there is no file ${where}.`);
-  if (!info.isFile()) throw new InputError(`Input "prompt-file": ${where} is not a regular file.`);
-  if (info.size > MAX_BYTES) throw new InputError(`Input "prompt-file": ${where} is ${info.size} bytes; a prompt file may have at most ${MAX_BYTES}.`);
-  const text = (await readFile(path, 'utf8')).trim();
+  const { path, where } = await workspaceFile('prompt-file', written, settings.workspace);
+  // The bytes actually read are capped, whatever the file claims to be.
+  const handle = await open(path, 'r');
+  let bytes: Buffer;
+  try {
+    const buffer = Buffer.alloc(MAX_BYTES + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    bytes = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (bytes.length > MAX_BYTES) throw new InputError(`Input "prompt-file": ${where} is over ${MAX_BYTES} bytes; a prompt file may have at most ${MAX_BYTES}.`);
+  const text = bytes.toString('utf8').trim();
   if (text === '') throw new InputError(`Input "prompt-file": ${where} is empty.`);
   return { ...settings, mapped: { ...settings.mapped, [target]: text } };
 }

@@ -122,6 +122,45 @@ describe('text from Hedra', () => {
   });
 });
 
+describe('files a pull request can change', () => {
+  const only = (result: { stdout: string }) => result.stdout.split('\n').filter((l) => l.startsWith('::error'));
+  it.each([
+    ['a symlink to /proc/self/environ', { symlinks: { 'prompt.txt': '/proc/self/environ' } }, 'prompt.txt'],
+    ['a path out of the workspace', {}, '../../../../../../etc/hostname'],
+    ['a relative symlink that climbs out of the workspace', { symlinks: { 'prompts/p.txt': '../../../../../../../../etc/hostname' } }, 'prompts/p.txt'],
+  ])('prompt-file as %s is refused, and nothing is read or sent', async (_, files, written) => {
+    const result = await runAction(
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, model: MODEL, 'prompt-file': written },
+      { ...files, env: { SECRET_IN_ENV: 'do-not-send-this-value' } },
+    );
+    expect(result.code).toBe(1);
+    expect(only(result)[0]).toContain(`Input "prompt-file": "${written}" (in `);
+    expect(only(result)[0]).toContain('is outside the workspace');
+    expect(result.stdout).not.toContain('do-not-send-this-value');
+    expect(result.outputs.request).toBeUndefined();
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+  it('a media input that is a symlink out of the workspace is refused before any upload', async () => {
+    const result = await runAction(
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, type: 'audio_isolation', audio: 'voice.mp3' },
+      { symlinks: { 'voice.mp3': '/etc/hostname' } },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Input "audio": "voice.mp3" (in ');
+    expect(result.stdout).toContain('is outside the workspace');
+    expect(server.requests.filter((r) => r.path.startsWith('/assets'))).toHaveLength(0);
+  });
+  it('a prompt file bigger than it may be is refused by what is read, not by what stat says', async () => {
+    const result = await runAction(
+      { 'api-key': server.apiKey, 'base-url': server.baseUrl, model: MODEL, 'prompt-file': 'big.txt' },
+      { files: { 'big.txt': 'x'.repeat(300 * 1024) } },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Input "prompt-file": "big.txt" (in ');
+    expect(result.stdout).toContain(`is over ${256 * 1024} bytes`);
+  });
+});
+
 describe('base-url', () => {
   it('refuses a user name and password, without printing them and before any request', async () => {
     const url = new URL(server.baseUrl);

@@ -185,10 +185,10 @@ describe('uploads', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('reads an absolute path too', async () => {
+  it('refuses an absolute path outside the workspace', async () => {
     const result = await run({ type: 'audio_isolation', audio: '/dev/null' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Input "audio": "/dev/null" is not a regular file.');
+    expect(result.stdout).toContain('Input "audio": "/dev/null" is outside the workspace');
   });
 });
 

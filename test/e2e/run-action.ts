@@ -2,7 +2,7 @@
 // environment carries INPUT_<NAME> for every input (action.yml's defaults
 // applied, then the step's `with:`), and the runner's file commands.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -53,6 +53,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Files to create in GITHUB_WORKSPACE first, by relative path. */
   files?: Record<string, Buffer | string>;
+  /** Symbolic links to create in GITHUB_WORKSPACE, by relative path → target (what a repository can hold). */
+  symlinks?: Record<string, string>;
   timeoutMs?: number;
   /** Called with the running child, e.g. to send it a signal at the right moment. */
   control?: (child: ChildProcess, dirs: { temp: string; workspace: string }) => void;
@@ -71,6 +73,10 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   for (const [name, content] of Object.entries(options.files ?? {})) {
     mkdirSync(dirname(join(workspace, name)), { recursive: true });
     writeFileSync(join(workspace, name), content);
+  }
+  for (const [name, target] of Object.entries(options.symlinks ?? {})) {
+    mkdirSync(dirname(join(workspace, name)), { recursive: true });
+    symlinkSync(target, join(workspace, name));
   }
   const files = { GITHUB_OUTPUT: 'output', GITHUB_STEP_SUMMARY: 'summary', GITHUB_STATE: 'state', GITHUB_ENV: 'env', GITHUB_PATH: 'path' };
   const env: Record<string, string> = {
