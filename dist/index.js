@@ -42272,18 +42272,39 @@ class HedraClient {
             throw typeRefusal(error, String(body.type)) ?? error;
         }
     }
-    /** The generations exist: take them as this run's, from their status. */
+    /**
+     * The generations exist: take them as this run's, from their status. Hedra
+     * may answer a status read for a moment after the create as if the id were
+     * unknown (a lagging read): that is asked again a few times, and at worst the
+     * generation is taken on Hedra's word under the id the action chose.
+     */
     async adopt(ids, why) {
         const statuses = [];
         for (const id of ids)
-            statuses.push(await this.status(id));
+            statuses.push(await this.statusOnceVisible(id));
         this.log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
         return {
             id: ids[0],
-            asset_id: statuses[0].asset_id,
-            status: statuses[0].status,
-            batch_results: statuses.map((s) => ({ id: s.id, asset_id: s.asset_id })),
+            asset_id: statuses[0]?.asset_id,
+            status: statuses[0]?.status ?? 'queued',
+            batch_results: ids.map((id, i) => ({ id, asset_id: statuses[i]?.asset_id })),
         };
+    }
+    async statusOnceVisible(id) {
+        for (let tries = 0;; tries++) {
+            try {
+                return await this.status(id);
+            }
+            catch (error) {
+                const unknownYet = error instanceof HedraError && [400, 404, 422].includes(error.status);
+                if (!unknownYet || tries >= 4) {
+                    if (unknownYet)
+                        return undefined;
+                    throw error;
+                }
+                await this.transport.control.sleep(1000);
+            }
+        }
     }
     /**
      * Whether a generation exists, by the documented list filter: an empty
@@ -42407,6 +42428,11 @@ class Watchdog {
 
 
 const CHUNK = 1024 * 1024;
+const MiB = 1024 * 1024;
+/** The most of a JSON answer that is read: the model catalogue, the largest, is well under a megabyte. */
+const JSON_LIMIT = 8 * MiB;
+/** The most of an error answer that is read: enough for any message. */
+const ERROR_LIMIT = 64 * 1024;
 /** A call as it may appear in logs and messages: presigned URLs lose their query (the signature). */
 function describeCall(method, target) {
     return 'path' in target ? `${method} ${target.path}` : `${method} ${withoutQuery(target.url)}`;
@@ -42448,7 +42474,7 @@ class Transport {
         catch (error) {
             if (this.control.signal.aborted)
                 throw this.control.signal.reason;
-            if (error instanceof HedraError || error instanceof NetworkError || error instanceof LocalFileError)
+            if (error instanceof HedraError || error instanceof NetworkError || error instanceof LocalFileError || error instanceof UnexpectedAnswer)
                 throw error;
             // fetch reports "fetch failed" with the socket's error as the cause.
             const cause = (error.cause ?? error);
@@ -42493,7 +42519,7 @@ class Transport {
                     this.notBefore = this.options.clock() + (parseRateLimitReset(reset, this.options.clock()) ?? 0);
                 }
                 if (!response.ok) {
-                    const text = await this.readText({ response, watchdog }).catch(() => '');
+                    const text = await this.readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
                     const error = hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
                     // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
                     if (!keyed && (response.status === 401 || response.status === 403)) {
@@ -42510,11 +42536,26 @@ class Transport {
         }
     }
     /** The body of an answer as text, the watchdog fed as it arrives. */
-    async readText({ response, watchdog }) {
+    /**
+     * The body of an answer as text, the watchdog fed as it arrives, read up to
+     * `limit` bytes: past it, `over` says what to do (an error body is cut short;
+     * a JSON answer that large is no answer Hedra gives).
+     */
+    async readText({ response, watchdog }, limit, over, operation = '') {
         const chunks = [];
+        let bytes = 0;
         try {
             for await (const chunk of response.body ?? []) {
                 watchdog.touch();
+                bytes += chunk.length;
+                if (bytes > limit) {
+                    await response.body?.cancel().catch(() => undefined);
+                    if (over === 'refuse') {
+                        throw new UnexpectedAnswer(`Hedra's answer to ${operation} is over ${limit / MiB} MiB, more than any answer of the API; it was not read further.`, undefined);
+                    }
+                    chunks.push(chunk.subarray(0, chunk.length - (bytes - limit)));
+                    break;
+                }
                 chunks.push(chunk);
             }
         }
@@ -42531,7 +42572,7 @@ class Transport {
             headers['content-type'] = 'application/json';
         const answer = await this.open(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
         const operation = describeCall(method, target);
-        const text = await this.mapNetworkErrors(operation, target, () => this.readText(answer));
+        const text = await this.mapNetworkErrors(operation, target, () => this.readText(answer, JSON_LIMIT, 'refuse', operation));
         try {
             return JSON.parse(text);
         }
@@ -42547,7 +42588,7 @@ class Transport {
             'content-length': String(frame?.length ?? file.size),
         };
         const answer = await this.open(method, target, headers, (watchdog) => fileChunks(file.path, watchdog, frame?.head, frame?.tail));
-        await this.mapNetworkErrors(describeCall(method, target), target, () => this.readText(answer));
+        await this.mapNetworkErrors(describeCall(method, target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
     }
     /** Opens a GET of a presigned URL, without the key; the caller reads the body (see hedra/download.ts). */
     async openDownload(url) {
@@ -44552,6 +44593,10 @@ async function runWith(deps) {
             await create(current);
     }
     catch (error) {
+        // A generation that may exist is named in the outputs too, so a later step can pick it up.
+        if (!state.created && state.attempted && state.outcomeUnknown) {
+            setOutputs(log, { 'generation-id': state.attempted[0], 'generation-ids': JSON.stringify(state.attempted) });
+        }
         log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
         if (!isExpected(error) && error instanceof Error)
             log.debug(error.stack ?? String(error));

@@ -113,6 +113,10 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     if (settings.resumeIds) await pickUp(current, settings.resumeIds);
     else await create(current);
   } catch (error) {
+    // A generation that may exist is named in the outputs too, so a later step can pick it up.
+    if (!state.created && state.attempted && state.outcomeUnknown) {
+      setOutputs(log, { 'generation-id': state.attempted[0], 'generation-ids': JSON.stringify(state.attempted) });
+    }
     log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
     if (!isExpected(error) && error instanceof Error) log.debug(error.stack ?? String(error));
   } finally {

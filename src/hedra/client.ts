@@ -9,7 +9,7 @@
 // posting again with the same ids.
 import { z } from 'zod';
 import type { Log } from '../action/log.js';
-import { UnexpectedAnswer } from '../errors.js';
+import { HedraError, UnexpectedAnswer } from '../errors.js';
 import { isDuplicate, typeRefusal } from '../http/answer-errors.js';
 import { failureOf, type RetryOptions, wasNeverSent, withRetries } from '../http/retry.js';
 import type { FileBody, Transport } from '../http/transport.js';
@@ -190,17 +190,37 @@ export class HedraClient {
     }
   }
 
-  /** The generations exist: take them as this run's, from their status. */
+  /**
+   * The generations exist: take them as this run's, from their status. Hedra
+   * may answer a status read for a moment after the create as if the id were
+   * unknown (a lagging read): that is asked again a few times, and at worst the
+   * generation is taken on Hedra's word under the id the action chose.
+   */
   private async adopt(ids: string[], why: string): Promise<CreatedGeneration> {
-    const statuses = [];
-    for (const id of ids) statuses.push(await this.status(id));
+    const statuses: (GenerationStatus | undefined)[] = [];
+    for (const id of ids) statuses.push(await this.statusOnceVisible(id));
     this.log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
     return {
       id: ids[0],
-      asset_id: statuses[0].asset_id,
-      status: statuses[0].status,
-      batch_results: statuses.map((s) => ({ id: s.id, asset_id: s.asset_id })),
+      asset_id: statuses[0]?.asset_id,
+      status: statuses[0]?.status ?? 'queued',
+      batch_results: ids.map((id, i) => ({ id, asset_id: statuses[i]?.asset_id })),
     };
+  }
+
+  private async statusOnceVisible(id: string): Promise<GenerationStatus | undefined> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.status(id);
+      } catch (error) {
+        const unknownYet = error instanceof HedraError && [400, 404, 422].includes(error.status);
+        if (!unknownYet || tries >= 4) {
+          if (unknownYet) return undefined;
+          throw error;
+        }
+        await this.transport.control.sleep(1000);
+      }
+    }
   }
 
   /**

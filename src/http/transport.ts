@@ -7,7 +7,7 @@
 // generation, is billed and must not simply be repeated.
 import { createReadStream } from 'node:fs';
 import type { RunControl } from '../action/run-control.js';
-import { HedraError, LocalFileError, NetworkError } from '../errors.js';
+import { HedraError, LocalFileError, NetworkError, UnexpectedAnswer } from '../errors.js';
 import { hedraError } from './answer-errors.js';
 import type { Fetcher } from './fetch.js';
 import { multipartFrame } from './multipart.js';
@@ -46,6 +46,11 @@ interface OpenAnswer {
 }
 
 const CHUNK = 1024 * 1024;
+const MiB = 1024 * 1024;
+/** The most of a JSON answer that is read: the model catalogue, the largest, is well under a megabyte. */
+const JSON_LIMIT = 8 * MiB;
+/** The most of an error answer that is read: enough for any message. */
+const ERROR_LIMIT = 64 * 1024;
 
 /** A call as it may appear in logs and messages: presigned URLs lose their query (the signature). */
 export function describeCall(method: string, target: Target): string {
@@ -87,7 +92,7 @@ export class Transport {
       return await work();
     } catch (error) {
       if (this.control.signal.aborted) throw this.control.signal.reason;
-      if (error instanceof HedraError || error instanceof NetworkError || error instanceof LocalFileError) throw error;
+      if (error instanceof HedraError || error instanceof NetworkError || error instanceof LocalFileError || error instanceof UnexpectedAnswer) throw error;
       // fetch reports "fetch failed" with the socket's error as the cause.
       const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string };
       const code = cause.code;
@@ -137,7 +142,7 @@ export class Transport {
           this.notBefore = this.options.clock() + (parseRateLimitReset(reset, this.options.clock()) ?? 0);
         }
         if (!response.ok) {
-          const text = await this.readText({ response, watchdog }).catch(() => '');
+          const text = await this.readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
           const error = hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
           // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
           if (!keyed && (response.status === 401 || response.status === 403)) {
@@ -158,11 +163,29 @@ export class Transport {
   }
 
   /** The body of an answer as text, the watchdog fed as it arrives. */
-  private async readText({ response, watchdog }: OpenAnswer): Promise<string> {
+  /**
+   * The body of an answer as text, the watchdog fed as it arrives, read up to
+   * `limit` bytes: past it, `over` says what to do (an error body is cut short;
+   * a JSON answer that large is no answer Hedra gives).
+   */
+  private async readText({ response, watchdog }: OpenAnswer, limit: number, over: 'cut' | 'refuse', operation = ''): Promise<string> {
     const chunks: Uint8Array[] = [];
+    let bytes = 0;
     try {
       for await (const chunk of response.body ?? []) {
         watchdog.touch();
+        bytes += chunk.length;
+        if (bytes > limit) {
+          await response.body?.cancel().catch(() => undefined);
+          if (over === 'refuse') {
+            throw new UnexpectedAnswer(
+              `Hedra's answer to ${operation} is over ${limit / MiB} MiB, more than any answer of the API; it was not read further.`,
+              undefined,
+            );
+          }
+          chunks.push(chunk.subarray(0, chunk.length - (bytes - limit)));
+          break;
+        }
         chunks.push(chunk);
       }
     } finally {
@@ -178,7 +201,7 @@ export class Transport {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const answer = await this.open(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
     const operation = describeCall(method, target);
-    const text = await this.mapNetworkErrors(operation, target, () => this.readText(answer));
+    const text = await this.mapNetworkErrors(operation, target, () => this.readText(answer, JSON_LIMIT, 'refuse', operation));
     try {
       return JSON.parse(text);
     } catch {
@@ -194,7 +217,7 @@ export class Transport {
       'content-length': String(frame?.length ?? file.size),
     };
     const answer = await this.open(method, target, headers, (watchdog) => fileChunks(file.path, watchdog, frame?.head, frame?.tail));
-    await this.mapNetworkErrors(describeCall(method, target), target, () => this.readText(answer));
+    await this.mapNetworkErrors(describeCall(method, target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
   }
 
   /** Opens a GET of a presigned URL, without the key; the caller reads the body (see hedra/download.ts). */

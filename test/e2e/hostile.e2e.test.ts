@@ -122,6 +122,38 @@ describe('text from Hedra', () => {
   });
 });
 
+describe('after a create whose outcome is unknown', () => {
+  it('a status read that lags behind the create is asked again, and the generation is adopted', async () => {
+    server.fault('create', { kind: 'reset-after' });
+    // The first status read after the lost answer does not know the id yet.
+    server.inject({ method: 'GET', path: /\/generations\/[^/]+\/status$/, status: 404, body: { detail: 'Not Found' } });
+    const result = await run({ wait: 'false' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('exists (the answer to the create request was lost); using it rather than creating another.');
+    expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/generations')).toHaveLength(1);
+    expect(result.outputs['asset-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+  it('a failure names the generation that may exist and sets generation-id for a later step', async () => {
+    server.fault('create', { kind: 'reset-after' });
+    server.fault('list', { kind: 'status', status: 500, retryAfter: '0' }, 6);
+    const result = await run({ wait: 'false' });
+    expect(result.code).toBe(1);
+    const id = JSON.parse(result.outputs.request).generation_id;
+    expect(result.outputs['generation-id']).toBe(id);
+    expect(result.stdout).toContain(`The generation may exist on Hedra's side under id ${id}`);
+    server.clearFaults();
+  });
+});
+
+describe('answers too large to be Hedra', () => {
+  it('a model catalogue over 8 MiB is not read whole: a warning, and the run goes on', async () => {
+    server.inject({ method: 'GET', path: '/models', status: 200, body: [{ slug: 'x/'.padEnd(9 * 1024 * 1024, 'y'), name: 'n', type: 'video' }] });
+    const result = await run({ wait: 'false' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Could not read Hedra's model catalogue (Hedra's answer to GET /models is over 8 MiB");
+  });
+});
+
 describe('files a pull request can change', () => {
   const only = (result: { stdout: string }) => result.stdout.split('\n').filter((l) => l.startsWith('::error'));
   it.each([
