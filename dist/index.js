@@ -42358,7 +42358,7 @@ class HedraClient {
      */
     async uploadAsset(assetId, file) {
         const path = `/assets/${encodeURIComponent(assetId)}/upload`;
-        await this.retrying(`POST ${path}`, () => this.transport.sendFile('POST', { path }, file, 'multipart'));
+        await this.retrying(`POST ${path}`, () => this.transport.uploadFile(path, file));
     }
 }
 
@@ -42439,14 +42439,12 @@ function describeCall(method, target) {
 }
 /** A file as chunks that keep the watchdog fed while the server takes them (fetch takes async iterables as bodies). */
 async function* fileChunks(path, watchdog, head, tail) {
-    if (head)
-        yield head;
+    yield head;
     for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: CHUNK })) {
         watchdog.touch();
         yield chunk;
     }
-    if (tail)
-        yield tail;
+    yield tail;
 }
 class Transport {
     options;
@@ -42580,15 +42578,13 @@ class Transport {
             throw new NetworkError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${answer.response.status}, ${text.length} bytes).`);
         }
     }
-    /** Sends a file, once: as multipart field `file` (API upload) or as the raw body (a presigned PUT). */
-    async sendFile(method, target, file, as) {
-        const frame = as === 'multipart' ? multipartFrame(file.name, file.contentType, file.size) : undefined;
-        const headers = {
-            'content-type': frame?.contentType ?? file.contentType,
-            'content-length': String(frame?.length ?? file.size),
-        };
-        const answer = await this.open(method, target, headers, (watchdog) => fileChunks(file.path, watchdog, frame?.head, frame?.tail));
-        await this.mapNetworkErrors(describeCall(method, target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
+    /** Sends a file to an API path, once, as multipart field `file` (Hedra's asset upload), streamed from disk. */
+    async uploadFile(path, file) {
+        const target = { path };
+        const frame = multipartFrame(file.name, file.contentType, file.size);
+        const headers = { 'content-type': frame.contentType, 'content-length': String(frame.length) };
+        const answer = await this.open('POST', target, headers, (watchdog) => fileChunks(file.path, watchdog, frame.head, frame.tail));
+        await this.mapNetworkErrors(describeCall('POST', target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
     }
     /** Opens a GET of a presigned URL, without the key; the caller reads the body (see hedra/download.ts). */
     async openDownload(url) {

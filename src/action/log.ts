@@ -26,7 +26,7 @@ export function encodings(value: string): string[] {
  * colons. Annotations, debug lines and group names need none: the toolkit
  * escapes their line breaks.
  */
-export function inert(text: string): string {
+function inert(text: string): string {
   return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
 }
 

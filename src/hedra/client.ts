@@ -279,6 +279,6 @@ export class HedraClient {
    */
   async uploadAsset(assetId: string, file: FileBody): Promise<void> {
     const path = `/assets/${encodeURIComponent(assetId)}/upload`;
-    await this.retrying(`POST ${path}`, () => this.transport.sendFile('POST', { path }, file, 'multipart'));
+    await this.retrying(`POST ${path}`, () => this.transport.uploadFile(path, file));
   }
 }

@@ -58,13 +58,13 @@ export function describeCall(method: string, target: Target): string {
 }
 
 /** A file as chunks that keep the watchdog fed while the server takes them (fetch takes async iterables as bodies). */
-async function* fileChunks(path: string, watchdog: Watchdog, head?: Buffer, tail?: Buffer): AsyncGenerator<Buffer> {
-  if (head) yield head;
+async function* fileChunks(path: string, watchdog: Watchdog, head: Buffer, tail: Buffer): AsyncGenerator<Buffer> {
+  yield head;
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
     watchdog.touch();
     yield chunk as Buffer;
   }
-  if (tail) yield tail;
+  yield tail;
 }
 
 export class Transport {
@@ -209,15 +209,13 @@ export class Transport {
     }
   }
 
-  /** Sends a file, once: as multipart field `file` (API upload) or as the raw body (a presigned PUT). */
-  async sendFile(method: 'POST' | 'PUT', target: Target, file: FileBody, as: 'multipart' | 'raw'): Promise<void> {
-    const frame = as === 'multipart' ? multipartFrame(file.name, file.contentType, file.size) : undefined;
-    const headers = {
-      'content-type': frame?.contentType ?? file.contentType,
-      'content-length': String(frame?.length ?? file.size),
-    };
-    const answer = await this.open(method, target, headers, (watchdog) => fileChunks(file.path, watchdog, frame?.head, frame?.tail));
-    await this.mapNetworkErrors(describeCall(method, target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
+  /** Sends a file to an API path, once, as multipart field `file` (Hedra's asset upload), streamed from disk. */
+  async uploadFile(path: string, file: FileBody): Promise<void> {
+    const target = { path };
+    const frame = multipartFrame(file.name, file.contentType, file.size);
+    const headers = { 'content-type': frame.contentType, 'content-length': String(frame.length) };
+    const answer = await this.open('POST', target, headers, (watchdog) => fileChunks(file.path, watchdog, frame.head, frame.tail));
+    await this.mapNetworkErrors(describeCall('POST', target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
   }
 
   /** Opens a GET of a presigned URL, without the key; the caller reads the body (see hedra/download.ts). */

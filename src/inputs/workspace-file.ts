@@ -6,7 +6,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 
-export interface WorkspaceFile {
+interface WorkspaceFile {
   /** The real path (symlinks resolved). */
   path: string;
   size: number;
