@@ -28373,7 +28373,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(54535);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(53336);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 54535:
+/***/ 53336:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28759,11 +28759,11 @@ var HttpCodes;
     HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
     HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
 })(HttpCodes || (HttpCodes = {}));
-var Headers;
+var lib_Headers;
 (function (Headers) {
     Headers["Accept"] = "accept";
     Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
+})(lib_Headers || (lib_Headers = {}));
 var MediaTypes;
 (function (MediaTypes) {
     MediaTypes["ApplicationJson"] = "application/json";
@@ -28918,7 +28918,7 @@ class HttpClient {
      */
     getJson(requestUrl_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
             const res = yield this.get(requestUrl, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
         });
@@ -28926,8 +28926,8 @@ class HttpClient {
     postJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.post(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -28936,8 +28936,8 @@ class HttpClient {
     putJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.put(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -28946,8 +28946,8 @@ class HttpClient {
     patchJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.patch(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -29214,7 +29214,7 @@ class HttpClient {
     _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[lib_Headers.ContentType];
             if (headerValue) {
                 if (typeof headerValue === 'number') {
                     clientHeader = String(headerValue);
@@ -29227,7 +29227,7 @@ class HttpClient {
                 }
             }
         }
-        const additionalValue = additionalHeaders[Headers.ContentType];
+        const additionalValue = additionalHeaders[lib_Headers.ContentType];
         // Return the first non-undefined value, converting numbers or arrays to strings if necessary
         if (additionalValue !== undefined) {
             if (typeof additionalValue === 'number') {
@@ -31388,18 +31388,132 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(77030);
 ;// CONCATENATED MODULE: ./src/http/url.ts
 // Presigned URLs carry their signature in the query string: whatever leaves
 // the process shows a URL without it.
-/** `https://host/path?sig=…` → `https://host/path`. */
+//
+// They are also named by Hedra's answers, which the action does not take on
+// trust: a download URL is fetched only when it is https: (plain http: only
+// to this machine, where test servers live), and only from a public address,
+// unless base-url itself is an address of the same kind (a loopback test
+// server may hand out loopback download URLs; nothing may send the action to
+// a cloud metadata service at 169.254.169.254). The rules are pure: the
+// transport applies them to every URL it is sent to, redirects included, and
+// to every address a host name resolves to (src/http/presigned.ts).
+
+/** `https://host/path?sig=…` → `https://host/path`; a URL of another scheme shows no more than its scheme (a `data:` URL is all payload). */
 function withoutQuery(url) {
     const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
+        return `${parsed.origin}${parsed.pathname}`;
+    if (parsed.protocol === 'file:')
+        return `file://${parsed.host}${parsed.pathname}`;
+    return `${parsed.protocol}…`;
 }
 const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>?#]*)\?[^\s"'<>#]*/gi;
 /** Every URL in a text with its query replaced by `?…`. */
 function withoutQueries(text) {
     return text.replace(URL_QUERY, '$1?…');
+}
+const KIND_WORDS = {
+    loopback: 'a loopback address (this machine)',
+    private: 'a private-network address',
+    'link-local': 'a link-local address (where cloud metadata services answer)',
+    unspecified: 'an unspecified address (0.0.0.0/8 or ::)',
+};
+function ipv4Kind(a, b) {
+    if (a === 0)
+        return 'unspecified';
+    if (a === 127)
+        return 'loopback';
+    if (a === 169 && b === 254)
+        return 'link-local';
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
+        return 'private';
+    return 'public';
+}
+/** The eight 16-bit groups of a valid IPv6 address (a trailing dotted IPv4 part counts as two). */
+function ipv6Groups(address) {
+    const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+    const text = dotted
+        ? `${address.slice(0, dotted.index)}${((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16)}:${((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)}`
+        : address;
+    const [head, tail] = text.split('::');
+    const groups = (part) => (part ? part.split(':').map((group) => Number.parseInt(group, 16)) : []);
+    const left = groups(head);
+    const right = groups(tail);
+    return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+}
+function ipv6Kind(address) {
+    const g = ipv6Groups(address);
+    const zero = (from, to) => g.slice(from, to).every((group) => group === 0);
+    // ::1; `::` itself is taken below, as the IPv4-compatible 0.0.0.0.
+    if (zero(0, 7) && g[7] === 1)
+        return 'loopback';
+    if ((g[0] & 0xffc0) === 0xfe80)
+        return 'link-local';
+    // fc00::/7 unique local; fec0::/10 the site-local addresses it replaced.
+    if ((g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfec0)
+        return 'private';
+    // An IPv4 address inside: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::).
+    const embedded = zero(0, 5) && (g[5] === 0xffff || g[5] === 0);
+    if (embedded || (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)))
+        return ipv4Kind(g[6] >> 8, g[6] & 0xff);
+    if (g[0] === 0x2002)
+        return ipv4Kind(g[1] >> 8, g[1] & 0xff);
+    return 'public';
+}
+/** What an IP address (v4 dotted, or v6, with or without brackets) reaches; undefined when it is not an IP address. */
+function addressKind(address) {
+    if ((0,external_node_net_.isIPv4)(address)) {
+        const [a, b] = address.split('.').map(Number);
+        return ipv4Kind(a, b);
+    }
+    const bare = address.replace(/^\[(.*)\]$/, '$1');
+    return (0,external_node_net_.isIPv6)(bare) ? ipv6Kind(bare) : undefined;
+}
+/** What a URL's host reaches when that is known without asking DNS: an IP address, or `localhost`; undefined for other names. */
+function hostKind(hostname) {
+    return hostname.toLowerCase() === 'localhost' ? 'loopback' : addressKind(hostname);
+}
+/** The kinds of address download URLs may name besides public ones: base-url's own kind, when its host is an address (or localhost). */
+function allowedKinds(baseUrl) {
+    const kind = hostKind(new URL(baseUrl).hostname);
+    return kind && kind !== 'public' ? [kind] : [];
+}
+function kindProblem(what, kind, allowed) {
+    if (kind === 'public' || allowed.includes(kind))
+        return undefined;
+    return `${what} ${KIND_WORDS[kind]}, which is fetched from only when base-url is one too`;
+}
+/** Why `address`, an IP address that the host name `host` resolves to, may not be connected to; undefined when it may. */
+function addressProblem(host, address, allowed) {
+    return kindProblem(`${host} resolves to ${address},`, addressKind(address) ?? 'public', allowed);
+}
+/**
+ * Why a presigned URL (or a redirect on the way to one) may not be fetched;
+ * undefined when it may, as far as the URL itself tells (the addresses a
+ * host name resolves to are checked when connecting: addressProblem).
+ */
+function presignedUrlProblem(url, allowed) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return 'it is not a URL';
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return `it is a ${parsed.protocol} URL, and only https: is fetched`;
+    const kind = hostKind(parsed.hostname);
+    const problem = kind && kindProblem(`${parsed.hostname} is`, kind, allowed);
+    if (problem)
+        return problem;
+    if (parsed.protocol === 'http:' && kind !== 'loopback')
+        return 'it is plain http:, which is fetched only from this machine (127.0.0.0/8, ::1, localhost)';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/action/log.ts
@@ -31407,11 +31521,46 @@ function withoutQueries(text) {
 // an annotation, the job summary or a pull-request comment without passing
 // redact(): every registered secret in any common encoding is replaced, and
 // URL query strings (presigned signatures) are dropped.
+//
+// Two layers. The runner's own masker (core.setSecret) replaces exact strings
+// only: it is given a bounded list of exact forms (encodings()). redact() is
+// what guarantees: one regular expression, compiled when a secret is added,
+// that finds each secret with every character in any of the encodings a
+// server could echo it in (as is, %xx in either case, JSON and HTML escapes),
+// also when base64- or hex-encoded at any byte alignment, and, for secrets of
+// eight characters or more, with whitespace or line breaks between characters.
 
-/** The forms a secret can take on its way out: as is, URL-, base64- and hex-encoded, JSON-escaped. */
+/** Secrets shorter than this are matched without whitespace between characters and without base64 cores (too short to be unambiguous). */
+const LONG_SECRET = 8;
+/** Forms shorter than this are not looked for at all: they would match ordinary text. */
+const SHORTEST_FORM = 4;
+/** Every byte as %xx. */
+const percentEncoded = (bytes, upper) => [...bytes].map((b) => `%${hex2(b, upper)}`).join('');
+const hex2 = (b, upper) => {
+    const hex = b.toString(16).padStart(2, '0');
+    return upper ? hex.toUpperCase() : hex;
+};
+/**
+ * Base64 and base64url of `bytes` at each of the three byte alignments inside
+ * a longer encoded text (`user:key` in HTTP Basic, a key inside a JSON blob),
+ * each cut to the characters that depend on these bytes alone.
+ */
+function base64Cores(bytes) {
+    const out = [];
+    for (const offset of [0, 1, 2]) {
+        const padded = Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(3)]);
+        // Character i carries bits 6i to 6i+5; the secret's bits are 8·offset to 8·(offset+n).
+        const from = Math.ceil((8 * offset) / 6);
+        const to = Math.floor((8 * (offset + bytes.length)) / 6);
+        for (const encoding of ['base64', 'base64url'])
+            out.push(padded.toString(encoding).slice(from, to));
+    }
+    return out;
+}
+/** The exact forms a secret can take on its way out, as registered with the runner's masker (which matches exact strings only). */
 function encodings(value) {
     const bytes = Buffer.from(value, 'utf8');
-    return [
+    const forms = [
         value,
         encodeURIComponent(value),
         bytes.toString('base64'),
@@ -31420,7 +31569,58 @@ function encodings(value) {
         bytes.toString('hex'),
         bytes.toString('hex').toUpperCase(),
         JSON.stringify(value).slice(1, -1),
+        percentEncoded(bytes, true),
+        percentEncoded(bytes, false),
+        jsonUnicode(value),
     ];
+    if (value.length >= LONG_SECRET)
+        forms.push(...base64Cores(bytes));
+    return [...new Set(forms)].filter((form) => form.length >= SHORTEST_FORM);
+}
+/** Every UTF-16 unit as \uxxxx. */
+const jsonUnicode = (value) => [...value].map((c) => unicodeEscape(c, false)).join('');
+const unicodeEscape = (char, caseless) => Array.from({ length: char.length }, (_, i) => `\\u${anyCase(char.charCodeAt(i).toString(16).padStart(4, '0'), caseless)}`).join('');
+/** Hex digits matching either case, when `caseless`. */
+const anyCase = (hex, caseless = true) => (caseless ? hex.replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`) : hex);
+const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+const JSON_SHORT = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** One character of a secret, in any encoding it could be echoed in: as is, %xx (either case), a JSON escape, an HTML numeric entity. */
+function anyEncoding(char) {
+    const code = char.codePointAt(0) ?? 0;
+    const percent = [...Buffer.from(char, 'utf8')].map((b) => `%${anyCase(hex2(b, false))}`).join('');
+    const ways = [
+        char.replace(SYNTAX, '\\$&'),
+        percent,
+        unicodeEscape(char, true).replace(/\\u/g, '\\\\u'),
+        `&#0*${code};`,
+        `&#[xX]0*${anyCase(code.toString(16))};`,
+    ];
+    if (JSON_SHORT[char])
+        ways.push(JSON_SHORT[char].replace(SYNTAX, '\\$&'));
+    return `(?:${ways.join('|')})`;
+}
+/** Whitespace, line breaks, and their JSON and %xx escapes: what a server could put between the characters of a secret it echoes. */
+const GAP = String.raw `(?:\s|\\[nrt]|%(?:0[9aAdD]|20))*`;
+/** The pattern (source) of one form: each character in any encoding, with gaps allowed between characters when `gaps`. */
+function formPattern(form, gaps) {
+    // Whitespace in a form is a gap itself (a key pasted with a line break in it).
+    const chars = gaps ? [...form].filter((c) => !/\s/.test(c)) : [...form];
+    return chars.map(anyEncoding).join(gaps ? GAP : '');
+}
+/** The forms redact() looks for, each as a pattern source with the length of the form, for ordering the longest first. */
+function secretPatterns(value) {
+    const bytes = Buffer.from(value, 'utf8');
+    const long = value.length >= LONG_SECRET;
+    const forms = [
+        value,
+        bytes.toString('base64'),
+        bytes.toString('base64').replace(/=+$/, ''),
+        bytes.toString('base64url'),
+        bytes.toString('hex'),
+        bytes.toString('hex').toUpperCase(),
+        ...(long ? base64Cores(bytes) : []),
+    ];
+    return [...new Set(forms)].filter((form) => form.length >= SHORTEST_FORM).map((form) => ({ length: form.length, source: formPattern(form, long) }));
 }
 /**
  * Text that cannot start a workflow command: a line that begins with `::`
@@ -31433,25 +31633,27 @@ function inert(text) {
 }
 function createLog(toolkit, env) {
     const secrets = new Set();
+    const patterns = [];
+    // Every form of every secret in one expression, compiled when a secret is added, not on every line.
+    let matcher;
     let failed = false;
-    const hideSecrets = (text) => {
-        let out = text;
-        // Longest first, so that a form containing another is replaced whole.
-        for (const secret of [...secrets].sort((a, b) => b.length - a.length))
-            out = out.split(secret).join('***');
-        return out;
-    };
+    const hideSecrets = (text) => (matcher ? text.replace(matcher, '***') : text);
     const redact = (text) => hideSecrets(withoutQueries(text));
     // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
     const properties = (title) => (title ? { title } : {});
     return {
         addSecret(value) {
-            for (const form of new Set(encodings(value))) {
-                if (form.length < 4)
-                    continue;
-                secrets.add(form);
+            if (secrets.has(value))
+                return;
+            secrets.add(value);
+            for (const form of encodings(value))
                 toolkit.setSecret(form);
-            }
+            patterns.push(...secretPatterns(value));
+            if (patterns.length === 0)
+                return;
+            // Longest first: at any place, a form that contains another is replaced whole.
+            patterns.sort((a, b) => b.length - a.length);
+            matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
         },
         redact,
         hideSecrets,
@@ -42176,7 +42378,11 @@ const generationStatus = looseObject({
     error: generationError.nullish(),
     error_message: lenientText(),
     url: resultUrl(),
-    download_url: resultUrl(),
+    // Any absolute URL: one the action will not fetch (file:, data:, …) is refused by the transport, loudly, not dropped.
+    download_url: schemas_string()
+        .nullish()
+        .transform((url) => (url && URL.canParse(url) ? url : undefined))
+        .optional(),
     streaming_url: resultUrl(),
 });
 const createdAsset = looseObject({ id: hedraId() });
@@ -42366,6 +42572,9 @@ class HedraClient {
 var external_node_stream_ = __nccwpck_require__(57075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
 // The frame of a multipart/form-data body with one file in field `file`
 // (Hedra's asset upload): what goes before and after the file's bytes, so the
@@ -42377,6 +42586,115 @@ function multipartFrame(fileName, fileContentType, fileSize) {
     const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${fileContentType}\r\n\r\n`);
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     return { head, tail, length: head.length + fileSize + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(40610);
+var external_node_dns_default = /*#__PURE__*/__nccwpck_require__.n(external_node_dns_);
+;// CONCATENATED MODULE: ./src/http/presigned.ts
+// GETs of presigned URLs (results on Hedra's CDN), one request each: the
+// transport follows redirects itself (transport.ts, openDownload), checking
+// every hop with the rules of url.ts before it is sent.
+//
+// These go through undici's `request`, not `fetch`, for two reasons:
+// - `fetch` decodes a gzip (or br, deflate) body itself and hides how many
+//   bytes came over the wire; `request` hands over the body as sent, so that
+//   the download can check Content-Length (which counts the encoded bytes)
+//   and decode it under a cap on inflation (hedra/download.ts);
+// - its Agent takes a `connect.lookup`, through which every address a host
+//   name resolves to is checked at the moment of connecting: the socket goes
+//   to an address that was checked, so a name that resolves to a public
+//   address once and to 169.254.169.254 the next time (DNS rebinding) gains
+//   nothing.
+// Behind a proxy from the environment (HTTPS_PROXY, HTTP_PROXY), the proxy
+// resolves the names it is sent, out of this process's sight: there only the
+// URL's own host (an IP address, or localhost) can be checked. Hosts that
+// NO_PROXY exempts are connected to directly, and checked as without a proxy.
+//
+// undici is loaded on the first download (a run without one does not pay for
+// it; see docs/decisions/nodes-fetch.md for why it is not loaded at start).
+
+
+/** A host name resolved to an address the rules refuse: raised inside the connection attempt, before any socket is opened. */
+class RefusedAddress extends Error {
+    name = 'RefusedAddress';
+    code = 'EREFUSEDADDRESS';
+}
+/**
+ * dns.lookup, refusing a name when any address it resolves to is one the
+ * rules refuse (not just the one a connection would try first).
+ */
+function guardedLookup(allowed, lookup = (host, options, done) => external_node_dns_default().lookup(host, options, done)) {
+    return (hostname, options, callback) => {
+        lookup(hostname, { ...options, all: true }, (error, addresses) => {
+            if (error)
+                return callback(error, '');
+            const list = addresses;
+            for (const { address } of list) {
+                const problem = addressProblem(hostname, address, allowed);
+                if (problem)
+                    return callback(new RefusedAddress(problem), '');
+            }
+            if (options.all)
+                return callback(null, list);
+            if (list.length === 0)
+                return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
+            callback(null, list[0].address, list[0].family);
+        });
+    };
+}
+/** The RefusedAddress behind an error of a request (undici may pass it on as it is, or as a cause), if one is. */
+function refusedAddress(error) {
+    for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+        if (e instanceof RefusedAddress)
+            return e;
+        for (const inner of e.errors ?? [])
+            if (inner instanceof RefusedAddress)
+                return inner;
+    }
+    return undefined;
+}
+function headersOf(raw) {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(raw)) {
+        for (const one of [value ?? []].flat()) {
+            try {
+                headers.append(name, one);
+            }
+            catch {
+                // A header value fetch's Headers will not hold (a control character): not one a download needs.
+            }
+        }
+    }
+    return headers;
+}
+class PresignedClient {
+    options;
+    dispatcher;
+    constructor(options) {
+        this.options = options;
+    }
+    load() {
+        this.dispatcher ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 46752, 19)).then((undici) => {
+            const connect = { lookup: guardedLookup(this.options.allowed) };
+            const dispatcher = this.options.proxied ? new undici.EnvHttpProxyAgent({ connect }) : new undici.Agent({ connect });
+            return { request: undici.request, dispatcher };
+        });
+        return this.dispatcher;
+    }
+    /** One GET, no redirect followed, the body as sent. */
+    async get(url, headers, signal) {
+        const { request, dispatcher } = await this.load();
+        const answer = await request(url, { method: 'GET', headers, signal, dispatcher });
+        // Whoever reads the body sees its errors; one destroyed unread (a redirect's, a refused answer's) must not crash the process.
+        answer.body.on('error', () => undefined);
+        return { status: answer.statusCode, headers: headersOf(answer.headers), body: answer.body };
+    }
+    async close() {
+        // The run is over: nothing is still wanted from these connections.
+        if (this.dispatcher)
+            await (await this.dispatcher).dispatcher.destroy();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/http/watchdog.ts
@@ -42420,6 +42738,14 @@ class Watchdog {
 // builds URLs or headers. Every method makes one attempt: retrying is the
 // caller's choice (withRetries in retry.ts), because one call, creating a
 // generation, is billed and must not simply be repeated.
+//
+// Presigned URLs come from Hedra's answers and are not taken on trust: each
+// one, and each redirect on the way, is checked by the rules of url.ts before
+// it is requested (https:, or plain http: to this machine; no private,
+// loopback or link-local address unless base-url is one), and the addresses
+// their host names resolve to are checked when connecting (presigned.ts). A
+// URL the rules refuse fails at once, as Hedra's answer (UnexpectedAnswer),
+// which no retry can change.
 
 
 
@@ -42427,6 +42753,34 @@ class Watchdog {
 
 
 
+
+/** How many redirects a presigned URL may take to its file: a CDN needs one or two. */
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The error for a presigned URL (or a hop of its redirects) the rules refuse. */
+function refusedUrl(url, from, why) {
+    const shown = (u) => (URL.canParse(u) ? withoutQuery(u) : 'something that is not a URL');
+    const hop = from === undefined ? '' : ` (where ${shown(from)} redirected)`;
+    return new UnexpectedAnswer(`Hedra's answer named a download URL the action will not fetch: ${shown(url)}${hop} — ${why}.`, undefined);
+}
+/** Up to `limit` bytes of a body, as text; the rest is not read. */
+async function readCut(body, limit, watchdog) {
+    const chunks = [];
+    let bytes = 0;
+    try {
+        for await (const chunk of body) {
+            watchdog.touch();
+            chunks.push(chunk);
+            bytes += chunk.length;
+            if (bytes >= limit)
+                break;
+        }
+    }
+    finally {
+        body.destroy();
+    }
+    return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
 const CHUNK = 1024 * 1024;
 const MiB = 1024 * 1024;
 /** The most of a JSON answer that is read: the model catalogue, the largest, is well under a megabyte. */
@@ -42452,10 +42806,14 @@ class Transport {
     stallMs;
     /** When Hedra said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
     notBefore = 0;
+    /** The kinds of non-public address presigned URLs may reach: base-url's own. */
+    allowed;
+    presigned;
     constructor(options) {
         this.options = options;
         this.control = options.control;
         this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
+        this.allowed = allowedKinds(options.baseUrl);
     }
     url(target) {
         return 'path' in target ? `${this.options.baseUrl}${target.path}` : target.url;
@@ -42486,14 +42844,14 @@ class Transport {
         }
     }
     /**
-     * One request. A 2xx answer is returned with its body unread (the caller
-     * reads it, feeding the watchdog); any other status becomes a HedraError.
+     * One request to an API path, with the key. A 2xx answer is returned with
+     * its body unread (the caller reads it, feeding the watchdog); any other
+     * status becomes a HedraError.
      */
     async open(method, target, headers, body) {
         const operation = describeCall(method, target);
-        const keyed = 'path' in target;
         const wait = this.notBefore - this.options.clock();
-        if (keyed && wait > 0) {
+        if (wait > 0) {
             this.options.debug(`Hedra's rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
             await this.control.sleep(wait);
         }
@@ -42503,27 +42861,22 @@ class Transport {
             return await this.mapNetworkErrors(operation, target, async () => {
                 const response = await this.options.fetcher.fetch(this.url(target), {
                     method,
-                    headers: { 'user-agent': this.options.userAgent, ...(keyed ? { 'x-api-key': this.options.apiKey } : {}), ...headers },
+                    headers: { 'user-agent': this.options.userAgent, 'x-api-key': this.options.apiKey, ...headers },
                     body: typeof body === 'function' ? body(watchdog) : body,
                     signal: AbortSignal.any([this.control.signal, watchdog.signal]),
-                    // The key must not follow a redirect to another host; presigned URLs may redirect.
-                    redirect: keyed ? 'error' : 'follow',
+                    // The key must not follow a redirect to another host.
+                    redirect: 'error',
                     duplex: 'half',
                 });
                 watchdog.touch();
                 this.options.debug(`← ${operation}: HTTP ${response.status}`);
                 const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
-                if (keyed && response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
+                if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
                     this.notBefore = this.options.clock() + (parseRateLimitReset(reset, this.options.clock()) ?? 0);
                 }
                 if (!response.ok) {
                     const text = await this.readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
-                    const error = hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
-                    // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
-                    if (!keyed && (response.status === 401 || response.status === 403)) {
-                        throw new HedraError(`The presigned URL was refused (HTTP ${response.status}, ${operation}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`, response.status, error.body);
-                    }
-                    throw error;
+                    throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
                 }
                 return { response, watchdog };
             });
@@ -42586,12 +42939,76 @@ class Transport {
         const answer = await this.open('POST', target, headers, (watchdog) => fileChunks(file.path, watchdog, frame.head, frame.tail));
         await this.mapNetworkErrors(describeCall('POST', target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
     }
-    /** Opens a GET of a presigned URL, without the key; the caller reads the body (see hedra/download.ts). */
+    /**
+     * Opens a GET of a presigned URL, without the key, following up to
+     * MAX_REDIRECTS redirects, each checked before it is requested; the caller
+     * reads the body (see hedra/download.ts). It asks for the body unencoded
+     * (Accept-Encoding: identity), and gets it as sent whatever the answer.
+     */
     async openDownload(url) {
-        return this.open('GET', { url }, {});
+        const operation = describeCall('GET', { url });
+        let current = url;
+        let from;
+        for (let redirects = 0;; redirects++) {
+            const problem = presignedUrlProblem(current, this.allowed);
+            if (problem)
+                throw refusedUrl(current, from, problem);
+            const target = { url: current };
+            const hop = describeCall('GET', target);
+            const watchdog = new Watchdog(this.stallMs);
+            this.options.debug(`→ ${hop}`);
+            try {
+                const answer = await this.mapNetworkErrors(operation, target, async () => {
+                    try {
+                        this.presigned ??= new PresignedClient({ proxied: this.options.fetcher.proxied === true, allowed: this.allowed });
+                        return await this.presigned.get(current, { 'user-agent': this.options.userAgent, 'accept-encoding': 'identity' }, AbortSignal.any([this.control.signal, watchdog.signal]));
+                    }
+                    catch (error) {
+                        const refused = refusedAddress(error);
+                        throw refused ? refusedUrl(current, from, refused.message) : error;
+                    }
+                });
+                watchdog.touch();
+                this.options.debug(`← ${hop}: HTTP ${answer.status}`);
+                if (REDIRECTS.has(answer.status)) {
+                    answer.body.destroy();
+                    watchdog.stop();
+                    const location = answer.headers.get('location');
+                    if (location === null)
+                        throw new NetworkError(`The answer to ${hop} is a redirect (HTTP ${answer.status}) to nowhere: it has no Location.`);
+                    const next = URL.canParse(location, current) ? new URL(location, current).href : location;
+                    if (redirects >= MAX_REDIRECTS)
+                        throw refusedUrl(next, current, `it is redirect number ${redirects + 1}, and at most ${MAX_REDIRECTS} are followed`);
+                    [from, current] = [current, next];
+                    continue;
+                }
+                if (answer.status < 200 || answer.status > 299) {
+                    const text = await this.mapNetworkErrors(operation, target, () => readCut(answer.body, ERROR_LIMIT, watchdog)).catch(() => '');
+                    const error = hedraError(answer.status, text, hop, answer.headers.get('retry-after') ?? undefined);
+                    // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
+                    if (answer.status === 401 || answer.status === 403) {
+                        throw new HedraError(`The presigned URL was refused (HTTP ${answer.status}, ${hop}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`, answer.status, error.body);
+                    }
+                    throw error;
+                }
+                const { body } = answer;
+                const arrayBuffer = async () => {
+                    const chunks = [];
+                    for await (const chunk of body)
+                        chunks.push(chunk);
+                    const whole = Buffer.concat(chunks);
+                    return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length);
+                };
+                return { response: { url: current, status: answer.status, headers: answer.headers, body, arrayBuffer }, watchdog };
+            }
+            catch (error) {
+                watchdog.stop();
+                throw error;
+            }
+        }
     }
     async close() {
-        await this.options.fetcher.close();
+        await Promise.all([this.options.fetcher.close(), this.presigned?.close()]);
     }
 }
 
@@ -42599,6 +43016,16 @@ class Transport {
 // Downloads a result from its presigned URL into place: streamed to a
 // temporary file beside the target, hashed on the way, checked against
 // Content-Length, then renamed. A failure leaves nothing at the output path.
+//
+// The action asks for the file unencoded (Accept-Encoding: identity), and
+// the transport hands over the body as sent. A CDN may encode it anyway
+// (Content-Encoding: gzip, br, deflate, zstd): then the bytes are counted
+// twice, as received (what Content-Length counts) and as decoded (what is
+// written and hashed). Media is compressed already, so decoding it gains a
+// few percent at most; a body that inflates more than MAX_INFLATION times
+// the bytes received so far is a compression bomb, stopped before it fills
+// the disk. An unencoded body is never written past its Content-Length.
+
 
 
 
@@ -42706,39 +43133,80 @@ async function downloadQueue(ctx, outputPath, count) {
         },
     };
 }
+/** How many times the bytes received an encoded download may inflate to: no media comes near it. */
+const MAX_INFLATION = 20;
+/** Decoded bytes up to this are not held to MAX_INFLATION: a small file may compress well, and a MiB fills no disk. */
+const INFLATION_FLOOR = 1024 * 1024;
+/** A decoder for a Content-Encoding; undefined for none; an error for one the action cannot decode. */
+function decoderFor(encoding, name) {
+    switch (encoding) {
+        case '':
+        case 'identity':
+            return undefined;
+        case 'gzip':
+        case 'x-gzip':
+            return external_node_zlib_default().createGunzip();
+        case 'deflate':
+            return external_node_zlib_default().createInflate();
+        case 'br':
+            return external_node_zlib_default().createBrotliDecompress();
+        case 'zstd':
+            return external_node_zlib_default().createZstdDecompress();
+        default:
+            throw new UnexpectedAnswer(`The download of ${name} came encoded as "${encoding}", which the action cannot decode (it asked for no encoding).`, undefined);
+    }
+}
 async function attempt(transport, url, place) {
     const { response, watchdog } = await transport.openDownload(url);
     const contentType = response.headers.get('content-type') ?? undefined;
     const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
+    const name = (0,external_node_path_.basename)(path);
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${name}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
     const hash = (0,external_node_crypto_.createHash)('sha256');
+    // Content-Length counts the bytes as sent, encoded or not: `received` counts those, `bytes` what is written.
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    const encoding = (response.headers.get('content-encoding') ?? '').trim().toLowerCase();
+    let received = 0;
     let bytes = 0;
-    const count = new external_node_stream_.Transform({
+    const wire = new external_node_stream_.Transform({
         transform(chunk, _encoding, done) {
             watchdog.touch();
-            hash.update(chunk);
-            bytes += chunk.length;
-            done(null, chunk);
+            received += chunk.length;
+            if (received > declared)
+                done(new NetworkError(`The download of ${name} went on past the ${declared} bytes its Content-Length declared.`));
+            else
+                done(null, chunk);
         },
     });
     try {
-        if (!response.body)
-            throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} came with no body.`);
+        const decoder = decoderFor(encoding, name);
+        const decoded = new external_node_stream_.Transform({
+            transform(chunk, _encoding, done) {
+                bytes += chunk.length;
+                if (decoder && bytes > Math.max(INFLATION_FLOOR, MAX_INFLATION * received)) {
+                    done(new UnexpectedAnswer(`The download of ${name} (Content-Encoding: ${encoding}) inflated to over ${bytes} bytes from ${received} received, more than ${MAX_INFLATION} times: no media does that (a compression bomb). It was stopped, and nothing was kept.`, undefined));
+                    return;
+                }
+                hash.update(chunk);
+                done(null, chunk);
+            },
+        });
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
         // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
-        await transport.mapNetworkErrors(describeCall('GET', { url }), { url }, () => (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), count, (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch((error) => {
+        await transport.mapNetworkErrors(describeCall('GET', { url }), { url: response.url }, () => (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, wire, decoder ?? new external_node_stream_.PassThrough(), decoded, (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }), {
+            signal: transport.control.signal,
+        }).catch((error) => {
             if (error.syscall)
                 throw new LocalFileError(`Writing ${path} failed: ${error.message}.`);
             throw error;
         }));
-        const expected = Number(response.headers.get('content-length') ?? Number.NaN);
-        if (Number.isFinite(expected) && bytes !== expected) {
-            throw new NetworkError(`The download of ${(0,external_node_path_.basename)(path)} ended after ${bytes} of ${expected} bytes.`);
+        if (Number.isFinite(declared) && received !== declared) {
+            throw new NetworkError(`The download of ${name} ended after ${received} of ${declared} bytes.`);
         }
         await (0,promises_.rename)(temp, path);
     }
     catch (error) {
-        await response.body?.cancel().catch(() => undefined);
+        response.body.destroy();
         await (0,promises_.unlink)(temp).catch(() => undefined);
         throw error;
     }
@@ -42902,6 +43370,7 @@ function fetcherFor(env) {
         return { fetch: viaProxy, close: () => dispatcher.close() };
     }));
     return {
+        proxied: true,
         fetch: (async (url, init) => (await load()).fetch(url, init)),
         close: async () => {
             if (agent)
@@ -42958,6 +43427,13 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // so a run that does not need it does not pay for loading it.
 
 
+/**
+ * How deep a request may nest. Hedra's bodies need three or four levels; a
+ * value nested thousands deep only overflows the stack of the parser or of
+ * whatever walks it later, so it is refused first, without recursion.
+ */
+const MAX_REQUEST_DEPTH = 64;
+const tooDeep = () => new InputError(`Input "request" nests deeper than ${MAX_REQUEST_DEPTH} levels: a request body needs only a few (such as generated_video_inputs: {duration_ms: 5000}).`);
 function request_input_describe(value) {
     if (Array.isArray(value))
         return 'a list';
@@ -42965,7 +43441,50 @@ function request_input_describe(value) {
         return 'null';
     return `a ${typeof value}`;
 }
+/**
+ * Whether the text opens more than MAX_REQUEST_DEPTH brackets ([ and {) at once outside double-quoted strings:
+ * JSON nesting and YAML flow nesting, checked in one pass before a parser can recurse on it. (YAML block nesting
+ * costs at least a character a level and is caught by the parser's own limit or by depthOf() after parsing.)
+ */
+function bracketsTooDeep(text) {
+    let depth = 0;
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (quoted) {
+            if (c === 0x5c)
+                i++;
+            else if (c === 0x22)
+                quoted = false;
+        }
+        else if (c === 0x22)
+            quoted = true;
+        else if (c === 0x5b || c === 0x7b) {
+            if (++depth > MAX_REQUEST_DEPTH)
+                return true;
+        }
+        else if ((c === 0x5d || c === 0x7d) && depth > 0)
+            depth--;
+    }
+    return false;
+}
+/** Whether a parsed value nests lists and mappings more than MAX_REQUEST_DEPTH deep, walked with a stack of its own. */
+function nestsTooDeep(value) {
+    const pending = [[value, 0]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [item, depth] = next;
+        if (typeof item !== 'object' || item === null)
+            continue;
+        if (depth + 1 > MAX_REQUEST_DEPTH)
+            return true;
+        for (const child of Object.values(item))
+            pending.push([child, depth + 1]);
+    }
+    return false;
+}
 async function parseRequestInput(text) {
+    if (bracketsTooDeep(text))
+        throw tooDeep();
     let value;
     let parsedAsJson = false;
     if (text.startsWith('{')) {
@@ -42980,7 +43499,18 @@ async function parseRequestInput(text) {
     if (!parsedAsJson) {
         const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19));
         // YAML 1.2 core schema: `yes`/`no` stay strings; duplicate keys are errors.
-        const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+        let doc;
+        try {
+            doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+        }
+        catch (error) {
+            if (error instanceof RangeError)
+                throw tooDeep();
+            throw error;
+        }
+        // The composer's stack ran out (it reports that as RESOURCE_EXHAUSTION): block nesting (`- - - …`) too deep for it.
+        if (doc.errors.some((error) => error.code === 'RESOURCE_EXHAUSTION'))
+            throw tooDeep();
         if (doc.errors.length > 0) {
             const first = doc.errors[0].message.split('\n')[0].replace(/:$/, '.');
             throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${first}`);
@@ -42989,10 +43519,14 @@ async function parseRequestInput(text) {
             value = doc.toJS();
         }
         catch (error) {
+            if (error instanceof RangeError)
+                throw tooDeep();
             // Unresolved aliases and alias bombs surface only here.
             throw new InputError(`Input "request" is neither a JSON object nor a YAML mapping: ${error.message}`);
         }
     }
+    if (nestsTooDeep(value))
+        throw tooDeep();
     if (!isObject(value)) {
         throw new InputError(`Input "request" must be a mapping of request fields (a JSON object or YAML mapping), got ${request_input_describe(value)}.`);
     }
@@ -43095,6 +43629,25 @@ function read_inputs_read(toolkit, env, input) {
 function readApiKey(toolkit, env) {
     return read_inputs_read(toolkit, env, 'api-key') || env.HEDRA_API_KEY?.trim() || undefined;
 }
+/** What an HTTP header value cannot carry (undici's and Node's rule): anything but a tab, visible ASCII, a space and bytes 0x80–0xFF. */
+const NOT_IN_A_HEADER = /[^\t\x20-\x7e\x80-\xff]/u;
+/**
+ * The key's problem, if it cannot be sent at all: a character no HTTP header can carry (most often a line
+ * break pasted with it) would fail every request before it leaves, which would look like the network's
+ * fault. Says what kind of character, never the key nor where in it.
+ */
+function apiKeyProblems(toolkit, env) {
+    const bad = NOT_IN_A_HEADER.exec(readApiKey(toolkit, env) ?? '')?.[0];
+    if (bad === undefined)
+        return [];
+    const code = bad.codePointAt(0) ?? 0;
+    const unicode = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    const what = bad === '\n' || bad === '\r' ? 'a line break' : code < 0x80 ? `a control character (${unicode})` : `a character outside Latin-1 (${unicode})`;
+    const source = read_inputs_read(toolkit, env, 'api-key') ? 'Input "api-key"' : 'The HEDRA_API_KEY environment variable';
+    return [
+        `${source} contains ${what}, which an HTTP header cannot carry: most likely a copy-paste error. Store the key again as the secret's whole value, on one line.`,
+    ];
+}
 /** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
 function unknownInputs(env) {
     const known = new Set(INPUT_NAMES.map(envName));
@@ -43158,7 +43711,7 @@ const MAPPED_INPUTS = Object.keys(INPUT_FIELDS);
  * looked for. Every input that cannot be read is reported, not just the first.
  */
 async function readInputs(toolkit, env, cwd) {
-    const problems = unknownInputs(env);
+    const problems = [...unknownInputs(env), ...apiKeyProblems(toolkit, env)];
     const get = (input) => read_inputs_read(toolkit, env, input);
     /** The parsed value, or undefined with the problem noted. */
     const parsed = (parse) => {
@@ -43343,15 +43896,20 @@ function failedItemsMessage(items) {
 // commenting on a pull request. Both are opt-in and need a token with one
 // permission each; @actions/github is loaded only when one of them is used,
 // and honours GITHUB_API_URL (GitHub Enterprise Server).
+//
+// What can be checked at GitHub is checked before anything is created at
+// Hedra (checkGitHubInputs): a refusal after the generation would come after
+// it was paid for. Every string this module sends to GitHub (the comment's
+// body, an asset's name) passes through the run's redaction first.
 
 
 
 
 
 
-async function octokitFor(token) {
+async function octokitFor(token, env) {
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 92413));
-    return getOctokit(token);
+    return getOctokit(token, env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {});
 }
 function repository(env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -43365,16 +43923,94 @@ function numberIn(payload, object, field) {
     const n = isObject(value) ? value[field] : undefined;
     return typeof n === 'number' ? n : undefined;
 }
+const statusOf = (error) => error.status;
 /** `release-upload: true` outside a release event. */
 const RELEASE_EVENT_NEEDED = (eventName) => `Input "release-upload" is true, but this run was triggered by ${eventName ? `a ${eventName} event` : 'no event'}, not a release: name the release's tag instead (release-upload: v1.2.3), or run on: release.`;
 /** A 403/404 from GitHub as the permission it most likely lacks. */
 function permissionError(error, what, permission) {
-    const status = error.status;
+    const status = statusOf(error);
     const said = error.message;
     if (status === 403 || status === 401) {
         return new Error(`${what} failed: GitHub refused the token (HTTP ${status}: ${said}). The "github-token" needs ${permission}: add "permissions: ${permission}" to the job.`);
     }
     return new Error(`${what} failed: ${said}`);
+}
+/** The login the default GITHUB_TOKEN writes as. */
+const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
+/**
+ * Who the token writes as: the one author whose marked comment the action
+ * edits. The marker alone is public (it is in every comment the action wrote),
+ * so anyone could post it first; only a comment by the token's own identity is
+ * taken as the action's.
+ *
+ * - GET /user answers for a user's token (a classic or fine-grained personal
+ *   access token, an OAuth token) with that user's login.
+ * - An installation token (the default GITHUB_TOKEN, or a GitHub App's token
+ *   such as actions/create-github-app-token makes) has no user: GET /user
+ *   answers 403 "Resource not accessible by integration", and GET /app wants
+ *   the app's JWT. GraphQL's `viewer` answers for it with the app's bot login,
+ *   `<app-slug>[bot]` (`github-actions[bot]` for the default token): the login
+ *   the REST API shows as the author of its comments.
+ * - When GraphQL cannot be asked either (a proxy, a server without it), the
+ *   default token's `github-actions[bot]`. Only this repository's workflows
+ *   write as it, so the worst an app token meets there is a new comment on
+ *   each run; nobody else's comment is ever taken.
+ *
+ * Not "any Bot" nor "any comment with performed_via_github_app": every app
+ * installed on the repository writes as a Bot, and one that quotes what people
+ * write would carry the marker for them.
+ *
+ * A token GitHub does not accept (401) is an input error, named for the input.
+ */
+async function tokenIdentity(octokit, used) {
+    const refused = (error) => new InputError(`Input "github-token": GitHub does not accept the token (HTTP 401: ${error.message}), which "${used}" needs. Check the secret (expired or revoked?), or leave "github-token" at its default, \${{ github.token }}.`);
+    try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+    }
+    catch (error) {
+        if (statusOf(error) === 401)
+            throw refused(error);
+        if (statusOf(error) !== 403)
+            throw new Error(`Checking the "github-token" with GitHub (GET /user) failed: ${error.message}`);
+    }
+    try {
+        const answer = await octokit.graphql('query { viewer { login } }');
+        const login = answer.viewer?.login;
+        if (typeof login === 'string' && login)
+            return login;
+    }
+    catch (error) {
+        if (statusOf(error) === 401)
+            throw refused(error);
+    }
+    return DEFAULT_TOKEN_LOGIN;
+}
+/** GitHub's logins are case-insensitive. */
+const sameLogin = (a, b) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+/** The release `release-upload` names (its tag, or the release event's release); an input error when there is none. */
+async function findRelease(octokit, settings, env) {
+    const { owner, repo } = repository(env);
+    const wanted = settings.releaseUpload;
+    const releaseId = wanted === 'event' ? numberIn(await readEvent(env), 'release', 'id') : undefined;
+    if (wanted === 'event' && releaseId === undefined)
+        throw new InputError(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
+    try {
+        if (releaseId !== undefined)
+            return (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data;
+        return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: wanted })).data;
+    }
+    catch (error) {
+        const status = statusOf(error);
+        if (status === 404) {
+            throw new InputError(releaseId !== undefined
+                ? `Input "release-upload": this release event's release (id ${releaseId}) is not in ${owner}/${repo} any more, or the "github-token" cannot see it (it needs contents: write).`
+                : `Input "release-upload": there is no release with tag "${wanted}" in ${owner}/${repo}.`);
+        }
+        if (status === 401 || status === 403) {
+            throw new InputError(`Input "release-upload": GitHub refused to show the release (HTTP ${status}: ${error.message}). The "github-token" needs contents: write: add "permissions: contents: write" to the job.`);
+        }
+        throw new Error(`Finding the release for "release-upload" failed: ${error.message}`);
+    }
 }
 /** Attaches every downloaded file to the release, replacing an asset of the same name (re-runs). */
 async function uploadToRelease(octokit, settings, items, env, log) {
@@ -43382,30 +44018,12 @@ async function uploadToRelease(octokit, settings, items, env, log) {
     const files = items.flatMap((item) => (item.file ? [item.file] : []));
     if (files.length === 0)
         throw new InputError('Input "release-upload" has nothing to attach: no file was downloaded (is "download" false?).');
-    let release;
-    const wanted = settings.releaseUpload;
-    try {
-        if (wanted === 'event') {
-            const releaseId = numberIn(await readEvent(env), 'release', 'id');
-            if (releaseId === undefined)
-                throw new InputError(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
-            release = (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data;
-        }
-        else {
-            release = (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag: wanted })).data;
-        }
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            throw error;
-        if (error.status === 404)
-            throw new InputError(`Input "release-upload": there is no release with tag "${wanted}" in ${owner}/${repo}.`);
-        throw permissionError(error, 'Finding the release', 'contents: write');
-    }
+    const release = await findRelease(octokit, settings, env);
     try {
         const existing = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id, per_page: 100 });
         for (const file of files) {
-            const name = (0,external_node_path_.basename)(file.path);
+            // The name is sent to GitHub and shown on the release page: redacted like everything else that leaves the run.
+            const name = log.redact((0,external_node_path_.basename)(file.path));
             const old = existing.find((asset) => asset.name === name);
             if (old)
                 await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id });
@@ -43430,6 +44048,70 @@ async function uploadToRelease(octokit, settings, items, env, log) {
 function commentMarker(env) {
     return `<!-- hedra-generate-action:${env.GITHUB_WORKFLOW ?? ''}:${env.GITHUB_JOB ?? ''}:${env.GITHUB_ACTION ?? ''} -->`;
 }
+/** GitHub's limit on a comment's body, in characters. */
+const COMMENT_LIMIT = 65_536;
+/** How the job summary quotes the request body (summary.ts): the one part of the comment that may be shortened. */
+const REQUEST_QUOTE = '<details><summary>Request body</summary>';
+const FENCE_OPEN = '```json\n';
+const FENCE_CLOSE = '\n```\n';
+const DETAILS_CLOSE = '</details>';
+const github_count = (n) => n.toLocaleString('en-US');
+/** `text` cut to at most `length` UTF-16 units, never between the two halves of a surrogate pair. */
+function cut(text, length) {
+    const head = text.slice(0, Math.max(0, length));
+    return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
+}
+/**
+ * The comment's body: the marker and the summary, within GitHub's limit.
+ *
+ * The limit counts characters; a string's length counts UTF-16 units, never
+ * fewer, so a body that fits by length fits on GitHub. When the whole does not
+ * fit, only the quote of the request body is shortened (a long `prompt-file`
+ * is what makes it long): it keeps as much of its beginning as fits, and says
+ * that it was shortened and where the whole is. The results (ids, statuses,
+ * files, links, previews) are kept whole. Only if they alone are over the
+ * limit, the quote is left out and the rest is cut at a line, saying so.
+ */
+function commentBody(marker, summary, limit = COMMENT_LIMIT) {
+    const whole = `${marker}\n${summary}`;
+    if (whole.length <= limit)
+        return whole;
+    const start = summary.indexOf(REQUEST_QUOTE);
+    const open = start < 0 ? -1 : summary.indexOf(FENCE_OPEN, start);
+    const close = open < 0 ? -1 : summary.indexOf(FENCE_CLOSE, open + FENCE_OPEN.length);
+    const end = close < 0 ? -1 : summary.indexOf(DETAILS_CLOSE, close);
+    const tooLong = `to keep this comment within GitHub's limit of ${github_count(limit)} characters`;
+    if (end >= 0) {
+        const json = summary.slice(open + FENCE_OPEN.length, close);
+        const before = `${marker}\n${summary.slice(0, start)}`;
+        const after = summary.slice(end + DETAILS_CLOSE.length);
+        const quote = (shown) => [
+            '<details><summary>Request body (shortened)</summary>',
+            '',
+            FENCE_OPEN + shown,
+            '…',
+            '```',
+            '',
+            `The request body has ${github_count(json.length)} characters; the first ${github_count(shown.length)} are quoted here ${tooLong}. The whole body is in the job summary.`,
+            '',
+            DETAILS_CLOSE,
+        ].join('\n');
+        // The quote's own length grows with the numbers in it: measured with the longest they can be.
+        const room = limit - before.length - after.length - quote('').length - github_count(json.length).length;
+        if (room > 0)
+            return `${before}${quote(cut(json, room))}${after}`;
+        const note = `The request body (${github_count(json.length)} characters) is left out ${tooLong}; it is in the job summary.`;
+        const without = `${before}${note}${after}`;
+        if (without.length <= limit)
+            return without;
+    }
+    // The results alone are over the limit: the quote (if any) goes, and the rest is cut at a line.
+    const rest = `${marker}\n${start >= 0 ? summary.slice(0, start) : summary}`;
+    const note = `\n\n… (shortened ${tooLong}; the whole is in the job summary)`;
+    const kept = cut(rest, limit - note.length);
+    const line = kept.lastIndexOf('\n');
+    return `${line > marker.length ? kept.slice(0, line) : kept}${note}`;
+}
 async function commentOnPullRequest(octokit, summary, env, log) {
     const { owner, repo } = repository(env);
     const number = numberIn(await readEvent(env), 'pull_request', 'number');
@@ -43438,10 +44120,17 @@ async function commentOnPullRequest(octokit, summary, env, log) {
         return;
     }
     const marker = commentMarker(env);
-    const body = `${marker}\n${summary}`;
+    // The summary comes redacted; redacted again here, before the length is measured, so that this path stands on its own.
+    const body = commentBody(marker, log.redact(summary));
+    const me = await tokenIdentity(octokit, 'comment');
     try {
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
-        const mine = comments.find((c) => c.body?.includes(marker));
+        const marked = comments.filter((c) => c.body?.includes(marker));
+        const mine = marked.find((c) => sameLogin(c.user?.login, me));
+        const foreign = [...new Set(marked.filter((c) => !sameLogin(c.user?.login, me)).map((c) => c.user?.login ?? 'an unknown author'))];
+        if (foreign.length > 0) {
+            log.warning(`A comment on pull request #${number} by ${foreign.join(', ')} carries this step's marker, but this token writes as ${me}: it was left alone${mine ? '' : ', and a new comment was written'}.`, 'Comment not taken over');
+        }
         if (mine)
             await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
         else
@@ -43452,9 +44141,14 @@ async function commentOnPullRequest(octokit, summary, env, log) {
         throw permissionError(error, 'Commenting on the pull request', 'pull-requests: write');
     }
 }
-/** What the GitHub inputs need from the inputs and the run's context, checked before any request. */
+/**
+ * What the GitHub inputs need, checked before anything is uploaded or created
+ * at Hedra: first what the inputs and the event say, then, at GitHub, that the
+ * token is accepted (its identity, which the comment needs) and that the
+ * release exists. Whether the token may write is known only when it writes.
+ */
 async function checkGitHubInputs(settings, env) {
-    const used = [settings.releaseUpload && 'release-upload', settings.comment && 'comment'].filter(Boolean);
+    const used = [settings.releaseUpload && 'release-upload', settings.comment && 'comment'].filter((x) => Boolean(x));
     if (used.length === 0)
         return;
     if (!settings.githubToken) {
@@ -43464,9 +44158,18 @@ async function checkGitHubInputs(settings, env) {
         throw new InputError('Input "release-upload" attaches the downloaded files: it needs "wait" and "download" to be true.');
     }
     repository(env);
-    if (settings.releaseUpload === 'event' && numberIn(await readEvent(env), 'release', 'id') === undefined) {
+    const event = await readEvent(env);
+    if (settings.releaseUpload === 'event' && numberIn(event, 'release', 'id') === undefined) {
         throw new InputError(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
     }
+    // Outside a pull request the comment is skipped with a warning when the results are in: nothing to ask GitHub for it.
+    const commenting = settings.comment && numberIn(event, 'pull_request', 'number') !== undefined;
+    if (!settings.releaseUpload && !commenting)
+        return;
+    const octokit = await octokitFor(settings.githubToken, env);
+    await tokenIdentity(octokit, commenting ? 'comment' : 'release-upload');
+    if (settings.releaseUpload)
+        await findRelease(octokit, settings, env);
 }
 /**
  * Runs the GitHub features the inputs ask for, after the results are in.
@@ -43475,7 +44178,7 @@ async function checkGitHubInputs(settings, env) {
 async function publish(settings, items, summary, env, log) {
     if (!settings.githubToken || (!settings.releaseUpload && !settings.comment))
         return;
-    const octokit = await octokitFor(settings.githubToken);
+    const octokit = await octokitFor(settings.githubToken, env);
     if (settings.releaseUpload)
         await log.group('Attaching to the release', () => uploadToRelease(octokit, settings, items, env, log));
     if (settings.comment)
@@ -43484,6 +44187,8 @@ async function publish(settings, items, summary, env, log) {
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
+/** A URL as an output: http(s) only, else empty. */
+const webUrl = (url) => (url && /^https?:\/\//i.test(url) ? url : '');
 /** Every output the action sets; action.yml declares exactly these (tested). */
 const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'generation-id',
@@ -43554,7 +44259,8 @@ function resultOutputs(items, resultsFile) {
         ...idOutputs({ generationIds: items.map((i) => i.generationId), assetIds: items.map((i) => i.status.asset_id ?? '') }),
         status: overallStatus(items),
         url: first.status.url ?? '',
-        'download-url': first.status.download_url ?? '',
+        // Only a web URL: a later step may fetch it (the transport refuses the others; so should the output).
+        'download-url': webUrl(first.status.download_url),
         'streaming-url': first.status.streaming_url ?? '',
         path: first.file?.path ?? '',
         paths: JSON.stringify(items.map((i) => i.file?.path ?? '')),
@@ -45155,6 +45861,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -2,13 +2,50 @@
 // an annotation, the job summary or a pull-request comment without passing
 // redact(): every registered secret in any common encoding is replaced, and
 // URL query strings (presigned signatures) are dropped.
+//
+// Two layers. The runner's own masker (core.setSecret) replaces exact strings
+// only: it is given a bounded list of exact forms (encodings()). redact() is
+// what guarantees: one regular expression, compiled when a secret is added,
+// that finds each secret with every character in any of the encodings a
+// server could echo it in (as is, %xx in either case, JSON and HTML escapes),
+// also when base64- or hex-encoded at any byte alignment, and, for secrets of
+// eight characters or more, with whitespace or line breaks between characters.
 import { withoutQueries } from '../http/url.js';
 import type { Env, Toolkit } from './toolkit.js';
 
-/** The forms a secret can take on its way out: as is, URL-, base64- and hex-encoded, JSON-escaped. */
+/** Secrets shorter than this are matched without whitespace between characters and without base64 cores (too short to be unambiguous). */
+const LONG_SECRET = 8;
+/** Forms shorter than this are not looked for at all: they would match ordinary text. */
+const SHORTEST_FORM = 4;
+
+/** Every byte as %xx. */
+const percentEncoded = (bytes: Buffer, upper: boolean) => [...bytes].map((b) => `%${hex2(b, upper)}`).join('');
+const hex2 = (b: number, upper: boolean) => {
+  const hex = b.toString(16).padStart(2, '0');
+  return upper ? hex.toUpperCase() : hex;
+};
+
+/**
+ * Base64 and base64url of `bytes` at each of the three byte alignments inside
+ * a longer encoded text (`user:key` in HTTP Basic, a key inside a JSON blob),
+ * each cut to the characters that depend on these bytes alone.
+ */
+export function base64Cores(bytes: Buffer): string[] {
+  const out: string[] = [];
+  for (const offset of [0, 1, 2]) {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes, Buffer.alloc(3)]);
+    // Character i carries bits 6i to 6i+5; the secret's bits are 8·offset to 8·(offset+n).
+    const from = Math.ceil((8 * offset) / 6);
+    const to = Math.floor((8 * (offset + bytes.length)) / 6);
+    for (const encoding of ['base64', 'base64url'] as const) out.push(padded.toString(encoding).slice(from, to));
+  }
+  return out;
+}
+
+/** The exact forms a secret can take on its way out, as registered with the runner's masker (which matches exact strings only). */
 export function encodings(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
-  return [
+  const forms = [
     value,
     encodeURIComponent(value),
     bytes.toString('base64'),
@@ -17,7 +54,64 @@ export function encodings(value: string): string[] {
     bytes.toString('hex'),
     bytes.toString('hex').toUpperCase(),
     JSON.stringify(value).slice(1, -1),
+    percentEncoded(bytes, true),
+    percentEncoded(bytes, false),
+    jsonUnicode(value),
   ];
+  if (value.length >= LONG_SECRET) forms.push(...base64Cores(bytes));
+  return [...new Set(forms)].filter((form) => form.length >= SHORTEST_FORM);
+}
+
+/** Every UTF-16 unit as \uxxxx. */
+const jsonUnicode = (value: string) => [...value].map((c) => unicodeEscape(c, false)).join('');
+const unicodeEscape = (char: string, caseless: boolean) =>
+  Array.from({ length: char.length }, (_, i) => `\\u${anyCase(char.charCodeAt(i).toString(16).padStart(4, '0'), caseless)}`).join('');
+
+/** Hex digits matching either case, when `caseless`. */
+const anyCase = (hex: string, caseless = true) => (caseless ? hex.replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`) : hex);
+
+const SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+const JSON_SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One character of a secret, in any encoding it could be echoed in: as is, %xx (either case), a JSON escape, an HTML numeric entity. */
+function anyEncoding(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const percent = [...Buffer.from(char, 'utf8')].map((b) => `%${anyCase(hex2(b, false))}`).join('');
+  const ways = [
+    char.replace(SYNTAX, '\\$&'),
+    percent,
+    unicodeEscape(char, true).replace(/\\u/g, '\\\\u'),
+    `&#0*${code};`,
+    `&#[xX]0*${anyCase(code.toString(16))};`,
+  ];
+  if (JSON_SHORT[char]) ways.push(JSON_SHORT[char].replace(SYNTAX, '\\$&'));
+  return `(?:${ways.join('|')})`;
+}
+
+/** Whitespace, line breaks, and their JSON and %xx escapes: what a server could put between the characters of a secret it echoes. */
+const GAP = String.raw`(?:\s|\\[nrt]|%(?:0[9aAdD]|20))*`;
+
+/** The pattern (source) of one form: each character in any encoding, with gaps allowed between characters when `gaps`. */
+function formPattern(form: string, gaps: boolean): string {
+  // Whitespace in a form is a gap itself (a key pasted with a line break in it).
+  const chars = gaps ? [...form].filter((c) => !/\s/.test(c)) : [...form];
+  return chars.map(anyEncoding).join(gaps ? GAP : '');
+}
+
+/** The forms redact() looks for, each as a pattern source with the length of the form, for ordering the longest first. */
+function secretPatterns(value: string): { length: number; source: string }[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const long = value.length >= LONG_SECRET;
+  const forms = [
+    value,
+    bytes.toString('base64'),
+    bytes.toString('base64').replace(/=+$/, ''),
+    bytes.toString('base64url'),
+    bytes.toString('hex'),
+    bytes.toString('hex').toUpperCase(),
+    ...(long ? base64Cores(bytes) : []),
+  ];
+  return [...new Set(forms)].filter((form) => form.length >= SHORTEST_FORM).map((form) => ({ length: form.length, source: formPattern(form, long) }));
 }
 
 /**
@@ -52,23 +146,24 @@ export interface Log {
 
 export function createLog(toolkit: Toolkit, env: Env): Log {
   const secrets = new Set<string>();
+  const patterns: { length: number; source: string }[] = [];
+  // Every form of every secret in one expression, compiled when a secret is added, not on every line.
+  let matcher: RegExp | undefined;
   let failed = false;
-  const hideSecrets = (text: string) => {
-    let out = text;
-    // Longest first, so that a form containing another is replaced whole.
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
-    return out;
-  };
+  const hideSecrets = (text: string) => (matcher ? text.replace(matcher, '***') : text);
   const redact = (text: string) => hideSecrets(withoutQueries(text));
   // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
   const properties = (title: string | undefined) => (title ? { title } : {});
   return {
     addSecret(value) {
-      for (const form of new Set(encodings(value))) {
-        if (form.length < 4) continue;
-        secrets.add(form);
-        toolkit.setSecret(form);
-      }
+      if (secrets.has(value)) return;
+      secrets.add(value);
+      for (const form of encodings(value)) toolkit.setSecret(form);
+      patterns.push(...secretPatterns(value));
+      if (patterns.length === 0) return;
+      // Longest first: at any place, a form that contains another is replaced whole.
+      patterns.sort((a, b) => b.length - a.length);
+      matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
     },
     redact,
     hideSecrets,

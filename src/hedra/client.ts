@@ -87,7 +87,12 @@ const generationStatus = z.looseObject({
   error: generationError.nullish(),
   error_message: lenientText(),
   url: resultUrl(),
-  download_url: resultUrl(),
+  // Any absolute URL: one the action will not fetch (file:, data:, …) is refused by the transport, loudly, not dropped.
+  download_url: z
+    .string()
+    .nullish()
+    .transform((url): string | null | undefined => (url && URL.canParse(url) ? url : undefined))
+    .optional(),
   streaming_url: resultUrl(),
 });
 export type GenerationStatus = z.infer<typeof generationStatus>;

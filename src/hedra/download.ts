@@ -1,14 +1,24 @@
 // Downloads a result from its presigned URL into place: streamed to a
 // temporary file beside the target, hashed on the way, checked against
 // Content-Length, then renamed. A failure leaves nothing at the output path.
+//
+// The action asks for the file unencoded (Accept-Encoding: identity), and
+// the transport hands over the body as sent. A CDN may encode it anyway
+// (Content-Encoding: gzip, br, deflate, zstd): then the bytes are counted
+// twice, as received (what Content-Length counts) and as decoded (what is
+// written and hashed). Media is compressed already, so decoding it gains a
+// few percent at most; a body that inflates more than MAX_INFLATION times
+// the bytes received so far is a compression bomb, stopped before it fills
+// the disk. An unencoded body is never written past its Content-Length.
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import type { Log } from '../action/log.js';
-import { LocalFileError, NetworkError } from '../errors.js';
+import { LocalFileError, NetworkError, UnexpectedAnswer } from '../errors.js';
 import { withRetries } from '../http/retry.js';
 import { describeCall, type Transport } from '../http/transport.js';
 import type { GenerationStatus } from './client.js';
@@ -139,40 +149,88 @@ export async function downloadQueue(ctx: DownloadContext, outputPath: string, co
   };
 }
 
+/** How many times the bytes received an encoded download may inflate to: no media comes near it. */
+export const MAX_INFLATION = 20;
+/** Decoded bytes up to this are not held to MAX_INFLATION: a small file may compress well, and a MiB fills no disk. */
+const INFLATION_FLOOR = 1024 * 1024;
+
+/** A decoder for a Content-Encoding; undefined for none; an error for one the action cannot decode. */
+function decoderFor(encoding: string, name: string): Transform | undefined {
+  switch (encoding) {
+    case '':
+    case 'identity':
+      return undefined;
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    case 'zstd':
+      return zlib.createZstdDecompress();
+    default:
+      throw new UnexpectedAnswer(
+        `The download of ${name} came encoded as "${encoding}", which the action cannot decode (it asked for no encoding).`,
+        undefined,
+      );
+  }
+}
+
 async function attempt(transport: Transport, url: string, place: (extension: string) => string): Promise<Downloaded> {
   const { response, watchdog } = await transport.openDownload(url);
   const contentType = response.headers.get('content-type') ?? undefined;
   const path = place(extensionFor(contentType) ?? urlExtension(url) ?? 'bin');
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
+  const name = basename(path);
+  const temp = join(dirname(path), `.${name}.${randomBytes(6).toString('hex')}.part`);
   const hash = createHash('sha256');
+  // Content-Length counts the bytes as sent, encoded or not: `received` counts those, `bytes` what is written.
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  const encoding = (response.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  let received = 0;
   let bytes = 0;
-  const count = new Transform({
+  const wire = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       watchdog.touch();
-      hash.update(chunk);
-      bytes += chunk.length;
-      done(null, chunk);
+      received += chunk.length;
+      if (received > declared) done(new NetworkError(`The download of ${name} went on past the ${declared} bytes its Content-Length declared.`));
+      else done(null, chunk);
     },
   });
   try {
-    if (!response.body) throw new NetworkError(`The download of ${basename(path)} came with no body.`);
+    const decoder = decoderFor(encoding, name);
+    const decoded = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        if (decoder && bytes > Math.max(INFLATION_FLOOR, MAX_INFLATION * received)) {
+          done(
+            new UnexpectedAnswer(
+              `The download of ${name} (Content-Encoding: ${encoding}) inflated to over ${bytes} bytes from ${received} received, more than ${MAX_INFLATION} times: no media does that (a compression bomb). It was stopped, and nothing was kept.`,
+              undefined,
+            ),
+          );
+          return;
+        }
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    await mkdir(dirname(path), { recursive: true });
     // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
-    await transport.mapNetworkErrors(describeCall('GET', { url }), { url }, () =>
-      pipeline(Readable.fromWeb(response.body as never), count, createWriteStream(temp, { flags: 'wx' }), { signal: transport.control.signal }).catch(
-        (error) => {
-          if ((error as { syscall?: string }).syscall) throw new LocalFileError(`Writing ${path} failed: ${(error as Error).message}.`);
-          throw error;
-        },
-      ),
+    await transport.mapNetworkErrors(describeCall('GET', { url }), { url: response.url }, () =>
+      pipeline(response.body, wire, decoder ?? new PassThrough(), decoded, createWriteStream(temp, { flags: 'wx' }), {
+        signal: transport.control.signal,
+      }).catch((error) => {
+        if ((error as { syscall?: string }).syscall) throw new LocalFileError(`Writing ${path} failed: ${(error as Error).message}.`);
+        throw error;
+      }),
     );
-    const expected = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (Number.isFinite(expected) && bytes !== expected) {
-      throw new NetworkError(`The download of ${basename(path)} ended after ${bytes} of ${expected} bytes.`);
+    if (Number.isFinite(declared) && received !== declared) {
+      throw new NetworkError(`The download of ${name} ended after ${received} of ${declared} bytes.`);
     }
     await rename(temp, path);
   } catch (error) {
-    await response.body?.cancel().catch(() => undefined);
+    response.body.destroy();
     await unlink(temp).catch(() => undefined);
     throw error;
   } finally {

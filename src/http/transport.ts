@@ -5,14 +5,24 @@
 // builds URLs or headers. Every method makes one attempt: retrying is the
 // caller's choice (withRetries in retry.ts), because one call, creating a
 // generation, is billed and must not simply be repeated.
+//
+// Presigned URLs come from Hedra's answers and are not taken on trust: each
+// one, and each redirect on the way, is checked by the rules of url.ts before
+// it is requested (https:, or plain http: to this machine; no private,
+// loopback or link-local address unless base-url is one), and the addresses
+// their host names resolve to are checked when connecting (presigned.ts). A
+// URL the rules refuse fails at once, as Hedra's answer (UnexpectedAnswer),
+// which no retry can change.
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { RunControl } from '../action/run-control.js';
 import { HedraError, LocalFileError, NetworkError, UnexpectedAnswer } from '../errors.js';
 import { hedraError } from './answer-errors.js';
 import type { Fetcher } from './fetch.js';
 import { multipartFrame } from './multipart.js';
+import { PresignedClient, refusedAddress } from './presigned.js';
 import { isCertificateProblem, parseRateLimitReset } from './retry.js';
-import { withoutQuery } from './url.js';
+import { type AddressKind, allowedKinds, presignedUrlProblem, withoutQuery } from './url.js';
 import { Watchdog } from './watchdog.js';
 
 interface TransportOptions {
@@ -45,6 +55,48 @@ interface OpenAnswer {
   watchdog: Watchdog;
 }
 
+/** A presigned URL's answer (2xx), its body as sent: not decoded (see hedra/download.ts). */
+export interface DownloadAnswer {
+  response: {
+    /** The URL that answered (the last of any redirects). */
+    url: string;
+    status: number;
+    headers: Headers;
+    body: Readable;
+    /** The whole body, as sent (for tests; a download streams it). */
+    arrayBuffer(): Promise<ArrayBuffer>;
+  };
+  watchdog: Watchdog;
+}
+
+/** How many redirects a presigned URL may take to its file: a CDN needs one or two. */
+export const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** The error for a presigned URL (or a hop of its redirects) the rules refuse. */
+function refusedUrl(url: string, from: string | undefined, why: string): UnexpectedAnswer {
+  const shown = (u: string) => (URL.canParse(u) ? withoutQuery(u) : 'something that is not a URL');
+  const hop = from === undefined ? '' : ` (where ${shown(from)} redirected)`;
+  return new UnexpectedAnswer(`Hedra's answer named a download URL the action will not fetch: ${shown(url)}${hop} — ${why}.`, undefined);
+}
+
+/** Up to `limit` bytes of a body, as text; the rest is not read. */
+async function readCut(body: Readable, limit: number, watchdog: Watchdog): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  try {
+    for await (const chunk of body) {
+      watchdog.touch();
+      chunks.push(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+      if (bytes >= limit) break;
+    }
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
 const CHUNK = 1024 * 1024;
 const MiB = 1024 * 1024;
 /** The most of a JSON answer that is read: the model catalogue, the largest, is well under a megabyte. */
@@ -72,10 +124,14 @@ export class Transport {
   private readonly stallMs: number;
   /** When Hedra said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
   private notBefore = 0;
+  /** The kinds of non-public address presigned URLs may reach: base-url's own. */
+  private readonly allowed: readonly AddressKind[];
+  private presigned?: PresignedClient;
 
   constructor(private readonly options: TransportOptions) {
     this.control = options.control;
     this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
+    this.allowed = allowedKinds(options.baseUrl);
   }
 
   private url(target: Target): string {
@@ -106,19 +162,19 @@ export class Transport {
   }
 
   /**
-   * One request. A 2xx answer is returned with its body unread (the caller
-   * reads it, feeding the watchdog); any other status becomes a HedraError.
+   * One request to an API path, with the key. A 2xx answer is returned with
+   * its body unread (the caller reads it, feeding the watchdog); any other
+   * status becomes a HedraError.
    */
   private async open(
     method: string,
-    target: Target,
+    target: { path: string },
     headers: Record<string, string>,
     body?: string | ((watchdog: Watchdog) => AsyncIterable<Buffer>),
   ): Promise<OpenAnswer> {
     const operation = describeCall(method, target);
-    const keyed = 'path' in target;
     const wait = this.notBefore - this.options.clock();
-    if (keyed && wait > 0) {
+    if (wait > 0) {
       this.options.debug(`Hedra's rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
       await this.control.sleep(wait);
     }
@@ -128,31 +184,22 @@ export class Transport {
       return await this.mapNetworkErrors(operation, target, async () => {
         const response = await this.options.fetcher.fetch(this.url(target), {
           method,
-          headers: { 'user-agent': this.options.userAgent, ...(keyed ? { 'x-api-key': this.options.apiKey } : {}), ...headers },
+          headers: { 'user-agent': this.options.userAgent, 'x-api-key': this.options.apiKey, ...headers },
           body: typeof body === 'function' ? (body(watchdog) as never) : body,
           signal: AbortSignal.any([this.control.signal, watchdog.signal]),
-          // The key must not follow a redirect to another host; presigned URLs may redirect.
-          redirect: keyed ? 'error' : 'follow',
+          // The key must not follow a redirect to another host.
+          redirect: 'error',
           duplex: 'half',
         } as RequestInit);
         watchdog.touch();
         this.options.debug(`← ${operation}: HTTP ${response.status}`);
         const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
-        if (keyed && response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
+        if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
           this.notBefore = this.options.clock() + (parseRateLimitReset(reset, this.options.clock()) ?? 0);
         }
         if (!response.ok) {
           const text = await this.readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
-          const error = hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
-          // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
-          if (!keyed && (response.status === 401 || response.status === 403)) {
-            throw new HedraError(
-              `The presigned URL was refused (HTTP ${response.status}, ${operation}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`,
-              response.status,
-              error.body,
-            );
-          }
-          throw error;
+          throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
         }
         return { response, watchdog };
       });
@@ -218,12 +265,78 @@ export class Transport {
     await this.mapNetworkErrors(describeCall('POST', target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
   }
 
-  /** Opens a GET of a presigned URL, without the key; the caller reads the body (see hedra/download.ts). */
-  async openDownload(url: string): Promise<OpenAnswer> {
-    return this.open('GET', { url }, {});
+  /**
+   * Opens a GET of a presigned URL, without the key, following up to
+   * MAX_REDIRECTS redirects, each checked before it is requested; the caller
+   * reads the body (see hedra/download.ts). It asks for the body unencoded
+   * (Accept-Encoding: identity), and gets it as sent whatever the answer.
+   */
+  async openDownload(url: string): Promise<DownloadAnswer> {
+    const operation = describeCall('GET', { url });
+    let current = url;
+    let from: string | undefined;
+    for (let redirects = 0; ; redirects++) {
+      const problem = presignedUrlProblem(current, this.allowed);
+      if (problem) throw refusedUrl(current, from, problem);
+      const target = { url: current };
+      const hop = describeCall('GET', target);
+      const watchdog = new Watchdog(this.stallMs);
+      this.options.debug(`→ ${hop}`);
+      try {
+        const answer = await this.mapNetworkErrors(operation, target, async () => {
+          try {
+            this.presigned ??= new PresignedClient({ proxied: this.options.fetcher.proxied === true, allowed: this.allowed });
+            return await this.presigned.get(
+              current,
+              { 'user-agent': this.options.userAgent, 'accept-encoding': 'identity' },
+              AbortSignal.any([this.control.signal, watchdog.signal]),
+            );
+          } catch (error) {
+            const refused = refusedAddress(error);
+            throw refused ? refusedUrl(current, from, refused.message) : error;
+          }
+        });
+        watchdog.touch();
+        this.options.debug(`← ${hop}: HTTP ${answer.status}`);
+        if (REDIRECTS.has(answer.status)) {
+          answer.body.destroy();
+          watchdog.stop();
+          const location = answer.headers.get('location');
+          if (location === null) throw new NetworkError(`The answer to ${hop} is a redirect (HTTP ${answer.status}) to nowhere: it has no Location.`);
+          const next = URL.canParse(location, current) ? new URL(location, current).href : location;
+          if (redirects >= MAX_REDIRECTS) throw refusedUrl(next, current, `it is redirect number ${redirects + 1}, and at most ${MAX_REDIRECTS} are followed`);
+          [from, current] = [current, next];
+          continue;
+        }
+        if (answer.status < 200 || answer.status > 299) {
+          const text = await this.mapNetworkErrors(operation, target, () => readCut(answer.body, ERROR_LIMIT, watchdog)).catch(() => '');
+          const error = hedraError(answer.status, text, hop, answer.headers.get('retry-after') ?? undefined);
+          // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
+          if (answer.status === 401 || answer.status === 403) {
+            throw new HedraError(
+              `The presigned URL was refused (HTTP ${answer.status}, ${hop}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`,
+              answer.status,
+              error.body,
+            );
+          }
+          throw error;
+        }
+        const { body } = answer;
+        const arrayBuffer = async () => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of body) chunks.push(chunk as Buffer);
+          const whole = Buffer.concat(chunks);
+          return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length) as ArrayBuffer;
+        };
+        return { response: { url: current, status: answer.status, headers: answer.headers, body, arrayBuffer }, watchdog };
+      } catch (error) {
+        watchdog.stop();
+        throw error;
+      }
+    }
   }
 
   async close(): Promise<void> {
-    await this.options.fetcher.close();
+    await Promise.all([this.options.fetcher.close(), this.presigned?.close()]);
   }
 }

@@ -119,6 +119,26 @@ export function readApiKey(toolkit: Toolkit, env: Env): string | undefined {
   return read(toolkit, env, 'api-key') || env.HEDRA_API_KEY?.trim() || undefined;
 }
 
+/** What an HTTP header value cannot carry (undici's and Node's rule): anything but a tab, visible ASCII, a space and bytes 0x80–0xFF. */
+const NOT_IN_A_HEADER = /[^\t\x20-\x7e\x80-\xff]/u;
+
+/**
+ * The key's problem, if it cannot be sent at all: a character no HTTP header can carry (most often a line
+ * break pasted with it) would fail every request before it leaves, which would look like the network's
+ * fault. Says what kind of character, never the key nor where in it.
+ */
+export function apiKeyProblems(toolkit: Toolkit, env: Env): string[] {
+  const bad = NOT_IN_A_HEADER.exec(readApiKey(toolkit, env) ?? '')?.[0];
+  if (bad === undefined) return [];
+  const code = bad.codePointAt(0) ?? 0;
+  const unicode = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const what = bad === '\n' || bad === '\r' ? 'a line break' : code < 0x80 ? `a control character (${unicode})` : `a character outside Latin-1 (${unicode})`;
+  const source = read(toolkit, env, 'api-key') ? 'Input "api-key"' : 'The HEDRA_API_KEY environment variable';
+  return [
+    `${source} contains ${what}, which an HTTP header cannot carry: most likely a copy-paste error. Store the key again as the secret's whole value, on one line.`,
+  ];
+}
+
 /** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
 function unknownInputs(env: Env): string[] {
   const known = new Set(INPUT_NAMES.map(envName));
@@ -184,7 +204,7 @@ const MAPPED_INPUTS = Object.keys(INPUT_FIELDS) as MappedInput[];
  * looked for. Every input that cannot be read is reported, not just the first.
  */
 export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promise<Settings> {
-  const problems = unknownInputs(env);
+  const problems = [...unknownInputs(env), ...apiKeyProblems(toolkit, env)];
   const get = (input: InputName) => read(toolkit, env, input);
   /** The parsed value, or undefined with the problem noted. */
   const parsed = <T>(parse: () => T): T | undefined => {

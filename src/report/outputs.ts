@@ -4,6 +4,9 @@ import type { CreatedGeneration } from '../hedra/client.js';
 import type { ItemResult } from '../hedra/download.js';
 import { isObject } from '../json.js';
 
+/** A URL as an output: http(s) only, else empty. */
+const webUrl = (url: string | null | undefined) => (url && /^https?:\/\//i.test(url) ? url : '');
+
 /** Every output the action sets; action.yml declares exactly these (tested). */
 export const OUTPUT_NAMES = [
   'generation-id',
@@ -85,7 +88,8 @@ export function resultOutputs(items: ItemResult[], resultsFile: string): Outputs
     ...idOutputs({ generationIds: items.map((i) => i.generationId), assetIds: items.map((i) => i.status.asset_id ?? '') }),
     status: overallStatus(items),
     url: first.status.url ?? '',
-    'download-url': first.status.download_url ?? '',
+    // Only a web URL: a later step may fetch it (the transport refuses the others; so should the output).
+    'download-url': webUrl(first.status.download_url),
     'streaming-url': first.status.streaming_url ?? '',
     path: first.file?.path ?? '',
     paths: JSON.stringify(items.map((i) => i.file?.path ?? '')),

@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { completeStatusOf } from '../helpers/complete-status.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { runAction } from './run-action.ts';
 
@@ -61,14 +62,7 @@ async function resumeWithStatus(fields: Record<string, unknown>, inputs: Record<
   expect(first.code).toBe(0);
   const id = first.outputs['generation-id'];
   // The server's own complete answer (with a valid presigned download_url), with `fields` over it.
-  let complete: Record<string, unknown> = {};
-  for (let tries = 0; complete.status !== 'complete' && tries < 50; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    complete = (await (await fetch(`${server.baseUrl}/generations/${id}/status`, { headers: { 'x-api-key': server.apiKey } })).json()) as Record<
-      string,
-      unknown
-    >;
-  }
+  const complete = await completeStatusOf(server, id);
   server.requests.length = 0;
   server.inject({ method: 'GET', path: new RegExp(`/generations/${id}/status$`), status: 200, body: { ...complete, ...fields } });
   return { id, result: await run({ 'generation-id': id, prompt: '', model: '', ...inputs }) };

@@ -10,7 +10,12 @@ import { tempDir } from '../setup/temp.ts';
 import { findSecret, visibleStdout } from './secret-scan.ts';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
-export const BUNDLE = join(ROOT, 'dist/index.js');
+/**
+ * The bundle under test. HEDRA_TEST_BUNDLE points at another build, e.g. the
+ * previous commit's (`git archive HEAD dist | tar -x -C /tmp/old`), to show
+ * that a new test fails without the change it covers.
+ */
+export const BUNDLE = process.env.HEDRA_TEST_BUNDLE ?? join(ROOT, 'dist/index.js');
 
 export const actionYml = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
   inputs: Record<string, { description: string; default?: string; required?: boolean }>;

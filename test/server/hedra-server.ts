@@ -16,6 +16,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import busboy from 'busboy';
 import {
   CATALOGUE_MODELS,
@@ -46,6 +47,8 @@ export interface RecordedRequest {
   status: number;
   /** The fault injected into this request, if any. */
   fault?: Fault['kind'];
+  /** For a gzip bomb: the compressed bytes written before the answer ended or the client went away. */
+  sent?: number;
 }
 
 /** How long a job spends in each state, in milliseconds. */
@@ -126,7 +129,18 @@ export type Fault =
   /** A download sends half its bytes, then nothing more, keeping the connection open. */
   | { kind: 'stall' }
   /** A 200 answer whose body is not JSON (the request is handled). */
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  // Hostile or odd CDNs, for downloads (GET /media/…) only:
+  /** A redirect (302 unless said) to `location`, which may be anything: another host, file:, data:, a metadata service. */
+  | { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
+  /** The media sent encoded (Content-Encoding: gzip unless said, whatever Accept-Encoding asked), Content-Length counting the encoded bytes. */
+  | { kind: 'encoded'; encoding?: 'gzip' | 'br' | 'deflate' }
+  /**
+   * A gzip bomb: members of 16 MiB of zeros (about 16 KiB each, built once and
+   * repeated, so nothing large is ever held), `inflatedBytes` (1 GiB unless
+   * said) in all; with a Content-Length of the compressed bytes unless `chunked`.
+   */
+  | { kind: 'gzip-bomb'; inflatedBytes?: number; chunked?: boolean };
 
 /** A canned answer given instead of the real one, once, to the next request that matches. Not checked against the spec: say anything. */
 export interface InjectedAnswer {
@@ -451,6 +465,38 @@ function parseRecorded(raw: Buffer): unknown {
   } catch {
     return raw.toString('utf8');
   }
+}
+
+const BOMB_MEMBER_BYTES = 16 * 1024 * 1024;
+let bombMember: Buffer | undefined;
+/** One gzip member of 16 MiB of zeros, made on first use; members concatenated are one valid gzip stream. */
+function gzipBombMember(): Buffer {
+  bombMember ??= gzipSync(Buffer.alloc(BOMB_MEMBER_BYTES), { level: 9 });
+  return bombMember;
+}
+
+/** Writes `count` copies of `member`, with back-pressure, stopping when the client goes away; calls `done` with the bytes written. */
+function writeRepeated(res: ServerResponse, member: Buffer, count: number, done: (sent: number) => void): void {
+  let written = 0;
+  let sent = 0;
+  let over = false;
+  const finish = () => {
+    if (!over) done(sent);
+    over = true;
+  };
+  res.on('close', finish);
+  const pump = () => {
+    while (written < count && !res.destroyed) {
+      written++;
+      sent += member.length;
+      if (!res.write(member)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end(finish);
+  };
+  pump();
 }
 
 function sign(path: string): string {
@@ -1007,13 +1053,42 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     return { remaining, expiring: 0, used: billing.used };
   }
 
-  function serveMedia(res: ServerResponse, url: URL, fault: Fault | undefined): number {
+  function serveMedia(res: ServerResponse, url: URL, fault: Fault | undefined, record?: RecordedRequest): number {
     const match = /^\/media\/([0-9a-f-]+)\.(\w+)$/.exec(url.pathname);
     const job = match && [...jobs.values()].find((j) => j.assetId === match[1]);
     if (!match || !job) throw new HttpError(404, { detail: 'Not Found' });
     if (url.searchParams.get('X-Amz-Signature') !== sign(url.pathname)) throw new HttpError(403, { detail: 'SignatureDoesNotMatch' });
     const block = resultBlock(job.assetId);
     const total = behaviour.resultBytes;
+    const contentType = MEDIA[PRODUCES[job.type]]?.contentType ?? 'application/octet-stream';
+    if (fault?.kind === 'redirect') {
+      const status = fault.status ?? 302;
+      res.writeHead(status, { location: fault.location, 'content-length': '0' });
+      res.end();
+      return status;
+    }
+    if (fault?.kind === 'encoded') {
+      const whole = Buffer.concat(Array.from({ length: Math.ceil(total / block.length) }, () => block)).subarray(0, total);
+      const encoding = fault.encoding ?? 'gzip';
+      const body = encoding === 'br' ? brotliCompressSync(whole) : encoding === 'deflate' ? deflateSync(whole) : gzipSync(whole);
+      res.writeHead(200, { 'content-type': contentType, 'content-encoding': encoding, 'content-length': String(body.length) });
+      res.end(body);
+      job.servedSha256 = createHash('sha256').update(whole).digest('hex');
+      return 200;
+    }
+    if (fault?.kind === 'gzip-bomb') {
+      const member = gzipBombMember();
+      const count = Math.ceil((fault.inflatedBytes ?? 1024 ** 3) / BOMB_MEMBER_BYTES);
+      res.writeHead(200, {
+        'content-type': contentType,
+        'content-encoding': 'gzip',
+        ...(fault.chunked ? {} : { 'content-length': String(member.length * count) }),
+      });
+      writeRepeated(res, member, count, (sent) => {
+        if (record) record.sent = sent;
+      });
+      return 200;
+    }
     if (fault?.kind === 'reset-after') {
       res.socket?.destroy();
       return 0;
@@ -1058,7 +1133,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
   ): Promise<[number, unknown, Record<string, string>?] | undefined> {
     if (req.method === 'GET' && url.pathname.startsWith('/media/')) {
       await readBody(req);
-      record.status = serveMedia(res, url, fault);
+      record.status = serveMedia(res, url, fault, record);
       return undefined;
     }
     if (req.method === 'PUT' && url.pathname.startsWith('/upload/')) {

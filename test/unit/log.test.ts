@@ -1,7 +1,7 @@
 // Everything the run says goes through the log (src/action/log.ts): secrets in
 // every encoding and URL queries are redacted on the way out.
 import { describe, expect, it } from 'vitest';
-import { createLog, encodings } from '../../src/action/log.ts';
+import { base64Cores, createLog, encodings } from '../../src/action/log.ts';
 import type { Toolkit } from '../../src/action/toolkit.ts';
 import { recordingToolkit } from '../helpers/toolkit.ts';
 
@@ -38,8 +38,106 @@ function callsToolkit() {
 }
 
 describe('encodings', () => {
-  it('are the value as is, URL-, base64- (padded, unpadded, URL-safe), hex- (both cases) and JSON-encoded', () => {
-    expect(encodings('k?>"')).toEqual(['k?>"', 'k%3F%3E%22', 'az8+Ig==', 'az8+Ig', 'az8-Ig', '6b3f3e22', '6B3F3E22', 'k?>\\"']);
+  it('are the value as is, URL-, base64- (padded, unpadded, URL-safe), hex- (both cases), JSON-, %xx- (both cases) and \\u-encoded', () => {
+    expect(encodings('k?>"')).toEqual([
+      'k?>"',
+      'k%3F%3E%22',
+      'az8+Ig==',
+      'az8+Ig',
+      'az8-Ig',
+      '6b3f3e22',
+      '6B3F3E22',
+      'k?>\\"',
+      '%6B%3F%3E%22',
+      '%6b%3f%3e%22',
+      '\\u006b\\u003f\\u003e\\u0022',
+    ]);
+  });
+  it('add, for a secret of eight characters or more, its base64 at the other two byte alignments', () => {
+    const forms = encodings('0123456789');
+    expect(forms).toContain(Buffer.from('0123456789').toString('base64'));
+    // The key after 1 or 2 bytes (`x`, `user:`) starts inside a group of three: its encoding is another string.
+    for (const before of ['x', 'xy', 'user:']) {
+      const encoded = Buffer.from(`${before}0123456789`).toString('base64');
+      expect(forms.some((form) => form.length >= 12 && encoded.includes(form))).toBe(true);
+    }
+    expect(forms.length).toBeLessThanOrEqual(17);
+  });
+});
+
+describe('base64Cores', () => {
+  it('are the characters that depend on the secret alone, at each alignment, in base64 and base64url', () => {
+    const secret = Buffer.from([0xfb, 0xff, 0xbf, 0x01, 0x02, 0x03]);
+    const cores = base64Cores(secret);
+    expect(cores).toEqual(['+/+/AQID', '-_-_AQID', 'v/vwECA', 'v_vwECA', '7/78BAg', '7_78BAg']);
+    for (const [i, offset] of [0, 0, 1, 1, 2, 2].entries()) {
+      for (const fill of [0x00, 0xff, 0x5a]) {
+        const text = Buffer.concat([Buffer.alloc(offset, fill), secret, Buffer.alloc(2, fill)]).toString(i % 2 ? 'base64url' : 'base64');
+        expect(text).toContain(cores[i]);
+      }
+    }
+  });
+});
+
+describe('redact', () => {
+  const KEY = 'hk_7Qm2xZ9pL4vR8sT1';
+  const redactor = () => {
+    const log = createLog(recordingToolkit(), {});
+    log.addSecret(KEY);
+    return log.redact;
+  };
+  const bytes = Buffer.from(KEY);
+  const percent = (upper: boolean) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`[upper ? 'toUpperCase' : 'toLowerCase']()).join('');
+  it.each([
+    ['as is', KEY],
+    ['URL-encoded', encodeURIComponent(KEY)],
+    ['%xx, every byte, upper case', percent(true)],
+    ['%xx, every byte, lower case', percent(false)],
+    ['partly %xx-encoded, mixed case', `hk%5F7Qm2%78Z9pL4vR8sT%31`],
+    [
+      'JSON \\u escapes, either case',
+      [...KEY].map((c, i) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`[i % 2 ? 'toUpperCase' : 'toLowerCase']().replace('\\U', '\\u')).join(''),
+    ],
+    ['HTML numeric entities', [...KEY].map((c, i) => (i % 2 ? `&#${c.charCodeAt(0)};` : `&#x${c.charCodeAt(0).toString(16)};`)).join('')],
+    ['base64', bytes.toString('base64')],
+    ['base64 of key: (HTTP Basic)', Buffer.from(`${KEY}:`).toString('base64')],
+    ['base64 of :key', Buffer.from(`:${KEY}`).toString('base64')],
+    ['base64 of user:key', Buffer.from(`user:${KEY}`).toString('base64')],
+    ['base64url at offset 1', Buffer.from(`\xff${KEY}\xff`, 'latin1').toString('base64url')],
+    [
+      'base64 wrapped over lines',
+      Buffer.from(`ab${KEY}`)
+        .toString('base64')
+        .replace(/(.{8})/g, '$1\n'),
+    ],
+    ['hex', bytes.toString('hex')],
+    ['HEX, spaced as in a hex dump', bytes.toString('hex').toUpperCase().replace(/(..)/g, '$1 ')],
+    ['split by a line break', `${KEY.slice(0, 5)}\n${KEY.slice(5)}`],
+    ['split by \\r\\n and indentation', `${KEY.slice(0, 5)}\r\n    ${KEY.slice(5)}`],
+    ['split by whitespace in several places', [...KEY].join(' ')],
+    ['split by an escaped line break in JSON', JSON.stringify(`${KEY.slice(0, 12)}\n${KEY.slice(12)}`)],
+    ['split by a %0A', `${KEY.slice(0, 12)}%0A${KEY.slice(12)}`],
+  ])('replaces the key %s, leaving at most a few characters of an encoding around it', (_, form) => {
+    const out = redactor()(`before ${form} after`);
+    expect(out).toMatch(/^before \S{0,10}\*\*\*\S{0,4}\s+after$/);
+    expect(out).not.toContain(form);
+  });
+  it('looks for a short secret only as it is or encoded whole: without gaps or partial base64', () => {
+    const log = createLog(recordingToolkit(), {});
+    log.addSecret('abcd');
+    expect(log.redact('abcd %61%62%63%64 a b c d YWJjZA')).toBe('*** *** a b c d ***');
+  });
+  it('leaves text that only resembles the key', () => {
+    const near = [KEY.slice(0, -1), `${KEY.slice(0, 5)}-${KEY.slice(5)}`, KEY.replace('Q', 'q'), KEY.slice(1)].join(' ');
+    expect(redactor()(near)).toBe(near);
+  });
+  it('is fast: a megabyte of log, near misses included, in well under a second', () => {
+    const redact = redactor();
+    const line = `status processing ${KEY.slice(0, 10)} ${[...KEY.slice(0, 12)].join(' ')} %68%6B &#104; \\u0068 aGtfN1Ft\n`;
+    const text = line.repeat(Math.ceil(1_000_000 / line.length));
+    const started = performance.now();
+    expect(redact(`${text}${KEY}`)).toBe(`${text}***`);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
@@ -50,6 +148,8 @@ describe('addSecret', () => {
     expect(calls).toEqual([
       ['setSecret', 'YWJj'],
       ['setSecret', '616263'],
+      ['setSecret', '%61%62%63'],
+      ['setSecret', '\\u0061\\u0062\\u0063'],
     ]);
   });
   it('replaces every registered form, the longest first', () => {

@@ -1,7 +1,7 @@
 // The `request` input (src/inputs/request-input.ts): a JSON object or a YAML
 // mapping, and for anything else a message that says what it was.
 import { describe, expect, it } from 'vitest';
-import { parseRequestInput } from '../../src/inputs/request-input.ts';
+import { MAX_REQUEST_DEPTH, parseRequestInput } from '../../src/inputs/request-input.ts';
 
 async function refusal(text: string): Promise<string> {
   const error = await parseRequestInput(text).then(
@@ -51,5 +51,30 @@ describe('parseRequestInput', () => {
   });
   it('reads broken JSON as YAML, and says what YAML made of it', async () => {
     expect(await refusal('{"seed": 7,')).toMatch(/^Input "request" is neither a JSON object nor a YAML mapping: /);
+  });
+});
+
+describe('nesting', () => {
+  const TOO_DEEP = `Input "request" nests deeper than ${MAX_REQUEST_DEPTH} levels: a request body needs only a few (such as generated_video_inputs: {duration_ms: 5000}).`;
+  const N = 50_000;
+  it.each([
+    ['JSON, 50,000 lists deep', `{"a": ${'['.repeat(N)}${']'.repeat(N)}}`],
+    ['JSON, 50,000 objects deep', `${'{"a":'.repeat(N)}1${'}'.repeat(N)}`],
+    ['JSON, unclosed', `{"a": ${'['.repeat(N)}`],
+    ['YAML flow, 50,000 deep', `a: ${'['.repeat(N)}${']'.repeat(N)}`],
+    ['YAML flow mappings, 20,000 deep', `a: ${'{b: '.repeat(20_000)}1${'}'.repeat(20_000)}`],
+    ['YAML block sequences, 50,000 deep', `a:\n  ${'- '.repeat(N)}x`],
+    ['YAML complex keys, 50,000 deep', `${'? '.repeat(N)}x`],
+    ['YAML block sequences, 100 deep', `a:\n  ${'- '.repeat(100)}x`],
+    ['YAML block mappings, 70 deep', `${Array.from({ length: 70 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')} 1`],
+    ['JSON, one level too deep', `{"a": ${'['.repeat(MAX_REQUEST_DEPTH)}${']'.repeat(MAX_REQUEST_DEPTH)}}`],
+  ])('refuses %s with a message that names the input, without overflowing the stack', async (_, text) => {
+    expect(await refusal(text)).toBe(TOO_DEEP);
+  });
+  it(`reads a request ${MAX_REQUEST_DEPTH} levels deep, and brackets inside strings do not count`, async () => {
+    const deepest = await parseRequestInput(`{"a": ${'['.repeat(MAX_REQUEST_DEPTH - 1)}${']'.repeat(MAX_REQUEST_DEPTH - 1)}}`);
+    expect(deepest).toHaveProperty('a');
+    expect(await parseRequestInput(`{"prompt": "${'[{'.repeat(500)}\\" ]"}`)).toEqual({ prompt: `${'[{'.repeat(500)}" ]` });
+    expect(await parseRequestInput(`prompt: "${'['.repeat(500)}"`)).toEqual({ prompt: '['.repeat(500) });
   });
 });
