@@ -30,6 +30,7 @@ export default {
     'src/action/trust.ts',
     'src/json.ts',
     'src/hedra/catalogue.ts',
+    'src/credits/*.ts',
   ],
   // The sandbox needs neither the bundle nor earlier reports.
   ignorePatterns: ['dist', 'reports', 'coverage'],

@@ -28373,7 +28373,7 @@ exports.debug = debug; // for test
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(53336);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(63914);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 53336:
+/***/ 63914:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31710,6 +31710,10 @@ class InputError extends Error {
         return new InputError(problems.length === 1 ? problems[0] : `${what} ${problems.length} problems:\n- ${problems.join('\n- ')}`, problems);
     }
 }
+/** A run stopped before paying because of what it would cost: over `max-credits`, or more than the balance. */
+class SpendingRefused extends Error {
+    name = 'SpendingRefused';
+}
 class HedraError extends Error {
     status;
     body;
@@ -31775,7 +31779,7 @@ class LocalFileError extends Error {
 }
 /** Errors whose message is the whole story: no stack is worth showing for them. */
 function isExpected(error) {
-    return [InputError, HedraError, NetworkError, UnexpectedAnswer, GenerationFailed, Cancelled, DeadlineReached, LocalFileError].some((kind) => error instanceof kind);
+    return [InputError, SpendingRefused, HedraError, NetworkError, UnexpectedAnswer, GenerationFailed, Cancelled, DeadlineReached, LocalFileError].some((kind) => error instanceof kind);
 }
 
 ;// CONCATENATED MODULE: ./src/action/run-control.ts
@@ -31872,353 +31876,6 @@ async function untrustedTriggerWarning(env) {
         return undefined;
     return (`This run was triggered by pull_request_target for a pull request from ${fork}: it spends this repository's paid Hedra credits ` +
         'on input that the fork controls. Require approval (an environment with reviewers) or a label before such runs, or use dry-run for pull requests.');
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./src/inputs/workspace-file.ts
-// Files named by inputs come from the repository, which a pull request can
-// change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
-// read and sent. A named file is resolved to its real path, which must lie in
-// the workspace, and must be a regular file.
-
-
-
-async function workspaceFile(input, written, workspace) {
-    const named = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written);
-    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
-    const real = await (0,promises_.realpath)(named).catch(() => undefined);
-    if (real === undefined)
-        throw new InputError(`Input "${input}": there is no file ${where}.`);
-    const root = await (0,promises_.realpath)(workspace).catch(() => workspace);
-    const inside = (0,external_node_path_.relative)(root, real);
-    if (inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
-        throw new InputError(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
-    }
-    const info = await (0,promises_.stat)(real);
-    if (info.isDirectory())
-        throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
-    if (!info.isFile())
-        throw new InputError(`Input "${input}": ${where} is not a regular file.`);
-    return { path: real, size: info.size, where };
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-// Small formatting helpers shared by the log and the job summary.
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-function formatDuration(ms) {
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
-
-;// CONCATENATED MODULE: ./src/request/types.ts
-// The generation types of POST /generations and, per workflow input, the body
-// field each type sends it in. This table is the one place that knows the
-// mapping: request building, "input not used by this type" errors and the
-// error messages that translate a body path back to an input all read it.
-const GENERATION_TYPES = [
-    'video',
-    'image',
-    'image_to_image',
-    'text_to_speech',
-    'text_to_sound',
-    'image_upscale',
-    'video_upscale',
-    'audio_isolation',
-    'speech_to_speech',
-    'voice_clone',
-    'video_to_video',
-    'motion_control',
-];
-function isGenerationType(value) {
-    return GENERATION_TYPES.includes(value);
-}
-/**
- * The media inputs: the kind of asset each takes, and whether it is a list
- * (one per line). Parsing, the file checks before upload and the asset type
- * of each upload all read this table.
- */
-const MEDIA_INPUTS = {
-    image: { kind: 'image', list: false },
-    'end-image': { kind: 'image', list: false },
-    audio: { kind: 'audio', list: false },
-    video: { kind: 'video', list: false },
-    'reference-images': { kind: 'image', list: true },
-};
-function isMediaInput(input) {
-    return Object.hasOwn(MEDIA_INPUTS, input);
-}
-const GVI = 'generated_video_inputs';
-const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] };
-function nested(prefix, leaf) {
-    const out = {};
-    for (const [type, path] of Object.entries(prefix))
-        out[type] = [...path, leaf];
-    return out;
-}
-const INPUT_FIELDS = {
-    prompt: {
-        ...nested(VIDEO_LIKE, 'text_prompt'),
-        image: ['text_prompt'],
-        image_to_image: ['text_prompt'],
-        video_to_video: ['prompt'],
-    },
-    // On video, `text` with `voice-id` becomes server-side speech (audio_generation).
-    text: { text_to_speech: ['text'], text_to_sound: ['text'], video: ['audio_generation', 'text'] },
-    'voice-id': {
-        text_to_speech: ['voice_id'],
-        speech_to_speech: ['voice_id'],
-        video: ['audio_generation', 'voice_id'],
-    },
-    // On video an https URL goes to start_keyframe_url instead (build.ts).
-    image: {
-        video: ['start_keyframe_id'],
-        image: ['start_keyframe_id'],
-        image_to_image: ['start_keyframe_id'],
-        motion_control: ['start_keyframe_id'],
-        image_upscale: ['image_id'],
-    },
-    'end-image': { video: ['end_keyframe_id'] },
-    audio: {
-        video: ['audio_id'],
-        audio_isolation: ['audio_id'],
-        speech_to_speech: ['audio_id'],
-        voice_clone: ['audio_id'],
-    },
-    video: {
-        video: ['video_id'],
-        video_upscale: ['video_id'],
-        video_to_video: ['video_id'],
-        motion_control: ['video_id'],
-    },
-    resolution: {
-        ...nested(VIDEO_LIKE, 'resolution'),
-        image: ['resolution'],
-        image_to_image: ['resolution'],
-        image_upscale: ['target_resolution'],
-        video_upscale: ['target_resolution'],
-    },
-    'aspect-ratio': {
-        ...nested(VIDEO_LIKE, 'aspect_ratio'),
-        image: ['aspect_ratio'],
-        image_to_image: ['aspect_ratio'],
-    },
-    duration: { ...nested(VIDEO_LIKE, 'duration_ms'), text_to_sound: ['duration_seconds'] },
-    seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
-    name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
-    'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
-    'reference-images': {
-        video: ['reference_image_ids'],
-        image: ['reference_image_ids'],
-        image_to_image: ['reference_image_ids'],
-        video_to_video: ['reference_image_asset_ids'],
-    },
-};
-/** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
-const MODEL_ID_FIELD = {
-    video: 'ai_model_id',
-    image: 'ai_model_id',
-    image_to_image: 'ai_model_id',
-    text_to_speech: 'model_id',
-    text_to_sound: 'ai_model_id',
-    image_upscale: 'ai_model_id',
-    video_upscale: 'ai_model_id',
-    audio_isolation: 'ai_model_id',
-    speech_to_speech: 'ai_model_id',
-    video_to_video: 'ai_model_id',
-    motion_control: 'ai_model_id',
-};
-/** Hedra Character-3, the schema's old default for video: sent when no model is chosen. */
-const DEFAULT_VIDEO_MODEL_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
-/** Types whose response carries batch_results and that accept batch_size. */
-const BATCH_TYPES = ['video', 'image', 'image_to_image'];
-/** Types that consume each input, for "input X is not used by type Y" messages. */
-function typesUsing(input) {
-    const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
-    return GENERATION_TYPES.filter((t) => table[t] !== undefined);
-}
-
-;// CONCATENATED MODULE: ./src/hedra/media-types.ts
-const BY_EXTENSION = {
-    png: { kind: 'image', contentType: 'image/png' },
-    jpg: { kind: 'image', contentType: 'image/jpeg' },
-    jpeg: { kind: 'image', contentType: 'image/jpeg' },
-    webp: { kind: 'image', contentType: 'image/webp' },
-    gif: { kind: 'image', contentType: 'image/gif' },
-    mp3: { kind: 'audio', contentType: 'audio/mpeg' },
-    wav: { kind: 'audio', contentType: 'audio/wav' },
-    m4a: { kind: 'audio', contentType: 'audio/mp4' },
-    aac: { kind: 'audio', contentType: 'audio/aac' },
-    ogg: { kind: 'audio', contentType: 'audio/ogg' },
-    flac: { kind: 'audio', contentType: 'audio/flac' },
-    mp4: { kind: 'video', contentType: 'video/mp4' },
-    mov: { kind: 'video', contentType: 'video/quicktime' },
-    webm: { kind: 'video', contentType: 'video/webm' },
-    mkv: { kind: 'video', contentType: 'video/x-matroska' },
-    m4v: { kind: 'video', contentType: 'video/x-m4v' },
-};
-function extensionsOf(kind) {
-    return Object.keys(BY_EXTENSION).filter((ext) => BY_EXTENSION[ext].kind === kind);
-}
-/** The file's kind and content type by its extension, or undefined for an extension we do not know. */
-function fileType(fileName) {
-    const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
-    return ext === undefined ? undefined : BY_EXTENSION[ext];
-}
-/** Content types that name a known extension other than the one the table above labels it with. */
-const EXTENSION_OF = {
-    'audio/x-wav': 'wav',
-    'audio/wave': 'wav',
-};
-/** An extension for a downloaded file from its Content-Type (`video/mp4; codecs=…` → mp4); undefined when unknown. */
-function extensionFor(contentType) {
-    const type = contentType?.split(';')[0].trim().toLowerCase();
-    if (!type)
-        return undefined;
-    if (EXTENSION_OF[type])
-        return EXTENSION_OF[type];
-    const known = Object.entries(BY_EXTENSION).find(([, t]) => t.contentType === type);
-    return known?.[0];
-}
-/** Whether an extension (without the dot, any case) is one of the media table's. */
-function isKnownExtension(extension) {
-    return Object.hasOwn(BY_EXTENSION, extension.toLowerCase());
-}
-
-;// CONCATENATED MODULE: ./src/hedra/assets.ts
-// Local files given to media inputs: checked before any request is sent, then
-// uploaded as Hedra assets (a few at a time) under asset ids the action
-// reserves up front, so the request can be built and validated first.
-
-
-
-
-
-
-
-
-/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
-const assets_exists = (path) => (0,promises_.lstat)(path).then(() => true, () => false);
-async function inspect(input, written, workspace) {
-    const kind = MEDIA_INPUTS[input].kind;
-    if (!(await assets_exists((0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written)))) {
-        throw new InputError(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${(0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`);
-    }
-    const { path, size, where } = await workspaceFile(input, written, workspace);
-    const type = fileType(written);
-    if (type?.kind !== kind) {
-        throw new InputError(`Input "${input}" takes ${kind} files (${extensionsOf(kind)
-            .map((e) => `.${e}`)
-            .join(', ')}); ${where} is not one by its extension.`);
-    }
-    if (size === 0)
-        throw new InputError(`Input "${input}": ${where} is empty.`);
-    await (0,promises_.access)(path, external_node_fs_.constants.R_OK).catch(() => {
-        throw new InputError(`Input "${input}": ${where} cannot be read (permissions).`);
-    });
-    return { written, path, name: (0,external_node_path_.basename)(written), size, kind, contentType: type.contentType };
-}
-/**
- * Checks every local file the media inputs name and reserves an asset id for
- * each (one per distinct file); returns settings whose media refer to those ids.
- */
-async function planUploads(settings, newId) {
-    const byPath = new Map();
-    const resolve = async (input, ref) => {
-        if (ref.kind !== 'file')
-            return ref;
-        const file = await inspect(input, ref.written, settings.workspace);
-        let upload = byPath.get(file.path);
-        if (!upload)
-            byPath.set(file.path, (upload = { ...file, inputs: [], assetId: newId() }));
-        if (!upload.inputs.includes(input))
-            upload.inputs.push(input);
-        return { kind: 'asset', id: upload.assetId };
-    };
-    const mapped = {};
-    for (const [input, value] of Object.entries(settings.mapped)) {
-        if (Array.isArray(value))
-            mapped[input] = await Promise.all(value.map((ref) => resolve(input, ref)));
-        else if (typeof value === 'object')
-            mapped[input] = await resolve(input, value);
-        else
-            mapped[input] = value;
-    }
-    return { settings: { ...settings, mapped }, uploads: [...byPath.values()] };
-}
-/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
-async function pool(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await work(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-const UPLOAD_CONCURRENCY = 3;
-/**
- * Creates and fills an asset for every planned upload. Returns reserved id →
- * Hedra's id for any that differ (the request is then rewritten with them).
- */
-async function uploadAll(client, uploads, workspace, log) {
-    const renamed = new Map();
-    await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
-        const started = Date.now();
-        const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
-        await client.uploadAsset(asset.id, upload);
-        if (asset.id !== upload.assetId)
-            renamed.set(upload.assetId, asset.id);
-        upload.assetId = asset.id;
-        const shown = (0,external_node_path_.relative)(workspace, upload.path).startsWith('..') ? upload.path : (0,external_node_path_.relative)(workspace, upload.path);
-        log.info(`Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
-    });
-    return renamed;
-}
-/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
-function inputAssetIds(settings) {
-    const ids = {};
-    for (const [input, value] of Object.entries(settings.mapped)) {
-        if (Array.isArray(value))
-            ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
-        else if (typeof value === 'object' && value.kind === 'asset')
-            ids[input] = value.id;
-    }
-    return ids;
-}
-/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
-function withAssetIds(value, renamed) {
-    let json = JSON.stringify(value);
-    for (const [reserved, actual] of renamed)
-        json = json.split(reserved).join(actual);
-    return JSON.parse(json);
-}
-/**
- * The local files as the model checks see them: size, and for images the
- * pixel size read from the file's header (no decoding); unreadable headers
- * leave it unknown.
- */
-async function localMedia(uploads) {
-    const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 14357)) : undefined;
-    return Promise.all(uploads.flatMap((upload) => upload.inputs.map(async (input) => {
-        const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
-        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
-    })));
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -41935,6 +41592,633 @@ function parseDurationOption(option) {
     return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/credits/estimate.ts
+// What a request will cost, in credits, before it is sent: from the model's
+// `pricing` in Hedra's catalogue (the spec's schema Pricing), or where that is
+// absent from `price_details` (credit_cost per unit_scale of billing_unit).
+// Pure: the catalogue entry and the built request body in, a figure out.
+
+
+/** The objects of the body where a setting may sit: the body itself, and the nested inputs (generated_video_inputs, audio_generation). */
+function places(body) {
+    return [body, ...Object.values(body).filter(isObject)];
+}
+/** A setting of the request by its field name, wherever it sits; undefined when not set. */
+function setting(body, field) {
+    for (const place of places(body))
+        if (place[field] !== undefined && place[field] !== null)
+            return place[field];
+    return undefined;
+}
+/** The number of items the request makes: generation_ids' length, else batch_size, else 1. */
+function itemCount(body) {
+    if (Array.isArray(body.generation_ids))
+        return body.generation_ids.length;
+    return typeof body.batch_size === 'number' && body.batch_size > 1 ? body.batch_size : 1;
+}
+/**
+ * The output's length in seconds: as asked (duration_ms, duration_seconds),
+ * else the model's default (its first duration option); undefined when it
+ * follows an input (an audio track, a video) and cannot be known here.
+ */
+function seconds(model, body) {
+    const ms = setting(body, 'duration_ms');
+    if (typeof ms === 'number')
+        return { seconds: ms / 1000, from: 'as asked' };
+    const s = setting(body, 'duration_seconds');
+    if (typeof s === 'number')
+        return { seconds: s, from: 'as asked' };
+    const first = model.durations?.map(parseDurationOption).find((d) => d !== undefined);
+    if (first !== undefined)
+        return { seconds: first / 1000, from: "the model's default" };
+    return undefined;
+}
+/** How a setting's value is spelled as a modifier option: booleans and numbers as text ("false", "5"). */
+const optionOf = (value) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+/** The product of the modifiers that apply, and the ones that did. */
+function modifiers(model, body) {
+    let factor = 1;
+    const applied = [];
+    for (const [dimension, options] of Object.entries(model.pricing?.modifiers ?? {})) {
+        // The request's choice, else the model's default where the catalogue names one (resolution).
+        const given = setting(body, dimension) ?? (dimension === 'resolution' ? setting(body, 'target_resolution') : undefined);
+        const asked = optionOf(given) ?? (dimension === 'resolution' ? model.default_resolution : undefined);
+        const multiplier = asked === undefined ? undefined : options[asked];
+        if (multiplier !== undefined && multiplier !== 1) {
+            factor *= multiplier;
+            applied.push(`${dimension} ${asked} ×${multiplier}`);
+        }
+    }
+    return { factor, applied };
+}
+/** `ceil`, forgiving the float noise of products such as 6 × 1.1. */
+const ceil = (value) => Math.max(0, Math.ceil(value - 1e-9));
+/** The price of one item under `pricing`. */
+function fromPricing(model, body) {
+    const pricing = model.pricing;
+    const perSecond = pricing.credits_per_second ?? 0;
+    const base = pricing.base_cost ?? 0;
+    const length = perSecond > 0 ? seconds(model, body) : undefined;
+    const { factor, applied } = modifiers(model, body);
+    const perItem = ceil((base + perSecond * (length?.seconds ?? 0)) * factor);
+    const parts = [
+        ...(base > 0 ? [`${base} base`] : []),
+        ...(perSecond > 0 ? [length ? `${perSecond}/s × ${length.seconds}s (${length.from})` : `${perSecond}/s × the input's length`] : []),
+        ...applied,
+    ];
+    return { perItem, lowerBound: perSecond > 0 && length === undefined, basis: parts.join(', ') || 'free' };
+}
+/** The price of one item under `price_details`: credit_cost per unit_scale units. */
+function fromPriceDetails(model, body) {
+    const { credit_cost: cost, unit_scale: scale = 1, billing_unit: unit } = model.price_details ?? {};
+    if (cost === undefined || !(scale > 0) || !unit)
+        return 'the catalogue gives no pricing for it';
+    /** "6 per generation", "1 per 100 characters": the price as the catalogue gives it. */
+    const rate = (one, many) => `${cost} per ${scale === 1 ? one : `${scale} ${many}`}`;
+    switch (unit.toLowerCase()) {
+        case 'generation':
+            return { perItem: ceil(cost / scale), lowerBound: false, basis: rate('generation', 'generations') };
+        case 'character': {
+            const text = setting(body, 'text') ?? setting(body, 'text_prompt') ?? setting(body, 'prompt');
+            const characters = typeof text === 'string' ? [...text].length : 0;
+            return { perItem: ceil((characters / scale) * cost), lowerBound: false, basis: `${rate('character', 'characters')} × ${characters} characters` };
+        }
+        case 'second': {
+            const length = seconds(model, body);
+            return {
+                perItem: ceil(((length?.seconds ?? 0) / scale) * cost),
+                lowerBound: length === undefined,
+                basis: `${rate('second', 'seconds')} × ${length ? `${length.seconds}s (${length.from})` : "the input's length"}`,
+            };
+        }
+        default:
+            return `its billing unit "${unit}" is not one the action knows`;
+    }
+}
+/** The estimate for `body` under `model`; `model` undefined when the catalogue could not be read or does not list it. */
+function estimateCredits(model, body) {
+    if (!model)
+        return { known: false, reason: "Hedra's model catalogue could not be read, or does not list the model" };
+    const perItem = model.pricing && (model.pricing.base_cost !== undefined || model.pricing.credits_per_second !== undefined)
+        ? fromPricing(model, body)
+        : fromPriceDetails(model, body);
+    if (typeof perItem === 'string')
+        return { known: false, reason: `the model ${model.slug ?? model.id}: ${perItem}` };
+    const items = itemCount(body);
+    return { ...perItem, known: true, items, credits: perItem.perItem * items };
+}
+/** The estimate as one phrase: "84 credits (2 × 42: 14/s × 3s (as asked))". */
+function describeEstimate(estimate) {
+    if (!estimate.known)
+        return `unknown: ${estimate.reason}`;
+    const items = estimate.items > 1 ? `${estimate.items} × ${estimate.perItem}: ` : '';
+    const least = estimate.lowerBound ? 'at least ' : '';
+    return `${least}${estimate.credits} credit${estimate.credits === 1 ? '' : 's'} (${items}${estimate.basis})`;
+}
+
+;// CONCATENATED MODULE: ./src/credits/budget.ts
+// The two guards on spending, both before anything is uploaded or created:
+// the user's own limit (`max-credits`) and the account's balance. Pure.
+
+/**
+ * Why `max-credits` refuses the run, or undefined. A budget guard fails
+ * closed: an estimate that cannot be made, or is only a lower bound, is refused too.
+ */
+function overBudget(estimate, maxCredits) {
+    if (!estimate.known) {
+        return `Input "max-credits" is ${maxCredits}, but the cost cannot be estimated (${estimate.reason}), so the run was stopped before paying: a budget guard does not guess. Remove "max-credits" to run without it.`;
+    }
+    if (estimate.lowerBound) {
+        return `Input "max-credits" is ${maxCredits}, but the cost is only known to be ${describeEstimate(estimate)}: its length follows an input, so the run was stopped before paying. Set "duration", or remove "max-credits" for this step.`;
+    }
+    if (estimate.credits > maxCredits) {
+        return `The estimated cost, ${describeEstimate(estimate)}, is over "max-credits" (${maxCredits}); nothing was uploaded or created. Raise "max-credits", or ask for less (a shorter "duration", a lower "resolution", a smaller "batch-size").`;
+    }
+    return undefined;
+}
+/**
+ * The most the key can spend: which pool a key draws on is not in the answer,
+ * so the largest of the account's remaining credits and any pool's available
+ * ones. (A refusal here must be sure; Hedra refuses what it cannot bill anyway, at no cost.)
+ */
+function spendable(balance) {
+    return Math.max(balance.remaining, ...balance.pools.map((pool) => pool.available));
+}
+/** Why the balance refuses the run, or undefined: only when even the estimate's lower bound is more than can be spent. */
+function tooLittleBalance(estimate, balance) {
+    if (!estimate.known)
+        return undefined;
+    const available = spendable(balance);
+    if (estimate.credits <= available)
+        return undefined;
+    const where = balance.pools.length > 0 && available !== balance.remaining ? ' (the largest workspace pool)' : '';
+    return `Not enough Hedra credits: this run needs ${describeEstimate(estimate)} and ${available} are available${where}. Nothing was uploaded or created. Add credits to the account, or ask for less.`;
+}
+
+;// CONCATENATED MODULE: ./src/credits/reuse.ts
+// No second charge for inputs already generated (`reuse`): generation and
+// asset ids derived from the content of the request and the account's key, so
+// that a re-run with unchanged inputs finds what it made before instead of
+// paying for it again. Pure but for hashing.
+//
+// Ids: a content key (SHA-256 over the base URL, the type, the model as given
+// and every input, local files as their SHA-256) is turned into a UUID by an
+// HMAC under the API key, so an id is stable for one account and unguessable
+// for anyone without the key. A generation that failed is never reused: the
+// next "slot" (the key salted with an attempt number) is used instead.
+
+
+/** How many salted id sets one lookup covers: after this many failed or mismatched generations for the same inputs, fresh ids are used. */
+const SLOTS = 4;
+/** JSON with object keys sorted: equal content, equal text. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (isObject(value)) {
+        const keys = Object.keys(value)
+            .filter((key) => value[key] !== undefined)
+            .sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+/**
+ * A UUID from an HMAC of `label` under the key, laid out as a version-4 UUID
+ * (the bits are as unpredictable as random ones to anyone without the key, and
+ * every UUID parser takes the layout).
+ */
+function derivedUuid(apiKey, label) {
+    const bytes = (0,external_node_crypto_.createHmac)('sha256', apiKey).update(label).digest().subarray(0, 16);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+/** The generation ids of one slot: one per batch item. */
+function generationIdsFor(apiKey, contentKey, slot, count) {
+    return Array.from({ length: count }, (_, item) => derivedUuid(apiKey, `generation:${contentKey}:${slot}:${item}`));
+}
+/** The asset id a local file is uploaded under: the same file, the same asset, for one account and API. */
+function assetIdFor(apiKey, baseUrl, kind, fileSha256) {
+    return derivedUuid(apiKey, `asset:${baseUrl}:${kind}:${fileSha256}`);
+}
+/** Fields the action chooses per run: never part of the comparison. */
+const ID_FIELDS = new Set(['generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids']);
+/**
+ * The first field (as a dotted path) where Hedra's record of a request differs
+ * from the request this run would send; undefined when every field this run
+ * sends is there with the same value. Fields Hedra added (defaults) do not count.
+ */
+function inputDifference(found, sent, at = '') {
+    for (const [field, value] of Object.entries(sent)) {
+        if (at === '' && ID_FIELDS.has(field))
+            continue;
+        const path = at ? `${at}.${field}` : field;
+        const other = isObject(found) ? found[field] : undefined;
+        if (isObject(value) && isObject(other)) {
+            const deeper = inputDifference(other, value, path);
+            if (deeper)
+                return deeper;
+        }
+        else if (canonicalJson(value) !== canonicalJson(other))
+            return path;
+    }
+    return undefined;
+}
+/**
+ * What to do with the slots' ids given what Hedra has under them: the first
+ * slot that holds a usable generation is used, or the first empty one is
+ * created in. `sent` is the request body (its ids are ignored).
+ */
+function decideReuse(slots, found, sent) {
+    const notes = [];
+    for (const ids of slots) {
+        const items = ids.map((id) => found.get(id));
+        if (items.every((item) => item === undefined))
+            return { action: 'create', ids, notes };
+        const present = items.filter((item) => item !== undefined);
+        const named = ids.join(', ');
+        if (present.length < ids.length) {
+            notes.push(`Generation ${named} exists only in part (an item was refused at creation), so it is not reused.`);
+            continue;
+        }
+        const differs = present.map((item) => (item.input ? inputDifference(item.input, sent) : undefined)).find(Boolean);
+        if (differs) {
+            notes.push(`Generation ${named} was made from a different request (${differs} differs), so it is not reused.`);
+            continue;
+        }
+        if (present.some((item) => item.status === 'error')) {
+            notes.push(`Generation ${named}, from the same inputs, failed, so a new one is made.`);
+            continue;
+        }
+        if (present.every((item) => item.status === 'complete'))
+            return { action: 'reuse', ids, createdAt: present[0].created_at, notes };
+        return { action: 'wait', ids, notes };
+    }
+    notes.push(`The ${SLOTS} generations kept for these inputs are all failed or different; this one gets fresh ids and will not be reused later.`);
+    return { action: 'fresh', notes };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/inputs/workspace-file.ts
+// Files named by inputs come from the repository, which a pull request can
+// change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
+// read and sent. A named file is resolved to its real path, which must lie in
+// the workspace, and must be a regular file.
+
+
+
+async function workspaceFile(input, written, workspace) {
+    const named = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written);
+    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
+    const real = await (0,promises_.realpath)(named).catch(() => undefined);
+    if (real === undefined)
+        throw new InputError(`Input "${input}": there is no file ${where}.`);
+    const root = await (0,promises_.realpath)(workspace).catch(() => workspace);
+    const inside = (0,external_node_path_.relative)(root, real);
+    if (inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
+        throw new InputError(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
+    }
+    const info = await (0,promises_.stat)(real);
+    if (info.isDirectory())
+        throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
+    if (!info.isFile())
+        throw new InputError(`Input "${input}": ${where} is not a regular file.`);
+    return { path: real, size: info.size, where };
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Small formatting helpers shared by the log and the job summary.
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+;// CONCATENATED MODULE: ./src/request/types.ts
+// The generation types of POST /generations and, per workflow input, the body
+// field each type sends it in. This table is the one place that knows the
+// mapping: request building, "input not used by this type" errors and the
+// error messages that translate a body path back to an input all read it.
+const GENERATION_TYPES = [
+    'video',
+    'image',
+    'image_to_image',
+    'text_to_speech',
+    'text_to_sound',
+    'image_upscale',
+    'video_upscale',
+    'audio_isolation',
+    'speech_to_speech',
+    'voice_clone',
+    'video_to_video',
+    'motion_control',
+];
+function isGenerationType(value) {
+    return GENERATION_TYPES.includes(value);
+}
+/**
+ * The media inputs: the kind of asset each takes, and whether it is a list
+ * (one per line). Parsing, the file checks before upload and the asset type
+ * of each upload all read this table.
+ */
+const MEDIA_INPUTS = {
+    image: { kind: 'image', list: false },
+    'end-image': { kind: 'image', list: false },
+    audio: { kind: 'audio', list: false },
+    video: { kind: 'video', list: false },
+    'reference-images': { kind: 'image', list: true },
+};
+function isMediaInput(input) {
+    return Object.hasOwn(MEDIA_INPUTS, input);
+}
+const GVI = 'generated_video_inputs';
+const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] };
+function nested(prefix, leaf) {
+    const out = {};
+    for (const [type, path] of Object.entries(prefix))
+        out[type] = [...path, leaf];
+    return out;
+}
+const INPUT_FIELDS = {
+    prompt: {
+        ...nested(VIDEO_LIKE, 'text_prompt'),
+        image: ['text_prompt'],
+        image_to_image: ['text_prompt'],
+        video_to_video: ['prompt'],
+    },
+    // On video, `text` with `voice-id` becomes server-side speech (audio_generation).
+    text: { text_to_speech: ['text'], text_to_sound: ['text'], video: ['audio_generation', 'text'] },
+    'voice-id': {
+        text_to_speech: ['voice_id'],
+        speech_to_speech: ['voice_id'],
+        video: ['audio_generation', 'voice_id'],
+    },
+    // On video an https URL goes to start_keyframe_url instead (build.ts).
+    image: {
+        video: ['start_keyframe_id'],
+        image: ['start_keyframe_id'],
+        image_to_image: ['start_keyframe_id'],
+        motion_control: ['start_keyframe_id'],
+        image_upscale: ['image_id'],
+    },
+    'end-image': { video: ['end_keyframe_id'] },
+    audio: {
+        video: ['audio_id'],
+        audio_isolation: ['audio_id'],
+        speech_to_speech: ['audio_id'],
+        voice_clone: ['audio_id'],
+    },
+    video: {
+        video: ['video_id'],
+        video_upscale: ['video_id'],
+        video_to_video: ['video_id'],
+        motion_control: ['video_id'],
+    },
+    resolution: {
+        ...nested(VIDEO_LIKE, 'resolution'),
+        image: ['resolution'],
+        image_to_image: ['resolution'],
+        image_upscale: ['target_resolution'],
+        video_upscale: ['target_resolution'],
+    },
+    'aspect-ratio': {
+        ...nested(VIDEO_LIKE, 'aspect_ratio'),
+        image: ['aspect_ratio'],
+        image_to_image: ['aspect_ratio'],
+    },
+    duration: { ...nested(VIDEO_LIKE, 'duration_ms'), text_to_sound: ['duration_seconds'] },
+    seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
+    name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
+    'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
+    'reference-images': {
+        video: ['reference_image_ids'],
+        image: ['reference_image_ids'],
+        image_to_image: ['reference_image_ids'],
+        video_to_video: ['reference_image_asset_ids'],
+    },
+};
+/** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
+const MODEL_ID_FIELD = {
+    video: 'ai_model_id',
+    image: 'ai_model_id',
+    image_to_image: 'ai_model_id',
+    text_to_speech: 'model_id',
+    text_to_sound: 'ai_model_id',
+    image_upscale: 'ai_model_id',
+    video_upscale: 'ai_model_id',
+    audio_isolation: 'ai_model_id',
+    speech_to_speech: 'ai_model_id',
+    video_to_video: 'ai_model_id',
+    motion_control: 'ai_model_id',
+};
+/** Hedra Character-3, the schema's old default for video: sent when no model is chosen. */
+const DEFAULT_VIDEO_MODEL_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
+/** Types whose response carries batch_results and that accept batch_size. */
+const BATCH_TYPES = ['video', 'image', 'image_to_image'];
+/** Types that consume each input, for "input X is not used by type Y" messages. */
+function typesUsing(input) {
+    const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
+    return GENERATION_TYPES.filter((t) => table[t] !== undefined);
+}
+
+;// CONCATENATED MODULE: ./src/hedra/media-types.ts
+const BY_EXTENSION = {
+    png: { kind: 'image', contentType: 'image/png' },
+    jpg: { kind: 'image', contentType: 'image/jpeg' },
+    jpeg: { kind: 'image', contentType: 'image/jpeg' },
+    webp: { kind: 'image', contentType: 'image/webp' },
+    gif: { kind: 'image', contentType: 'image/gif' },
+    mp3: { kind: 'audio', contentType: 'audio/mpeg' },
+    wav: { kind: 'audio', contentType: 'audio/wav' },
+    m4a: { kind: 'audio', contentType: 'audio/mp4' },
+    aac: { kind: 'audio', contentType: 'audio/aac' },
+    ogg: { kind: 'audio', contentType: 'audio/ogg' },
+    flac: { kind: 'audio', contentType: 'audio/flac' },
+    mp4: { kind: 'video', contentType: 'video/mp4' },
+    mov: { kind: 'video', contentType: 'video/quicktime' },
+    webm: { kind: 'video', contentType: 'video/webm' },
+    mkv: { kind: 'video', contentType: 'video/x-matroska' },
+    m4v: { kind: 'video', contentType: 'video/x-m4v' },
+};
+function extensionsOf(kind) {
+    return Object.keys(BY_EXTENSION).filter((ext) => BY_EXTENSION[ext].kind === kind);
+}
+/** The file's kind and content type by its extension, or undefined for an extension we do not know. */
+function fileType(fileName) {
+    const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
+    return ext === undefined ? undefined : BY_EXTENSION[ext];
+}
+/** Content types that name a known extension other than the one the table above labels it with. */
+const EXTENSION_OF = {
+    'audio/x-wav': 'wav',
+    'audio/wave': 'wav',
+};
+/** An extension for a downloaded file from its Content-Type (`video/mp4; codecs=…` → mp4); undefined when unknown. */
+function extensionFor(contentType) {
+    const type = contentType?.split(';')[0].trim().toLowerCase();
+    if (!type)
+        return undefined;
+    if (EXTENSION_OF[type])
+        return EXTENSION_OF[type];
+    const known = Object.entries(BY_EXTENSION).find(([, t]) => t.contentType === type);
+    return known?.[0];
+}
+/** Whether an extension (without the dot, any case) is one of the media table's. */
+function isKnownExtension(extension) {
+    return Object.hasOwn(BY_EXTENSION, extension.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/hedra/assets.ts
+// Local files given to media inputs: checked before any request is sent, then
+// uploaded as Hedra assets (a few at a time) under asset ids the action
+// reserves up front, so the request can be built and validated first.
+
+
+
+
+
+
+
+
+
+/** The SHA-256 of a file, streamed. */
+async function fileSha256(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
+const assets_exists = (path) => (0,promises_.lstat)(path).then(() => true, () => false);
+async function inspect(input, written, workspace) {
+    const kind = MEDIA_INPUTS[input].kind;
+    if (!(await assets_exists((0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written)))) {
+        throw new InputError(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${(0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`);
+    }
+    const { path, size, where } = await workspaceFile(input, written, workspace);
+    const type = fileType(written);
+    if (type?.kind !== kind) {
+        throw new InputError(`Input "${input}" takes ${kind} files (${extensionsOf(kind)
+            .map((e) => `.${e}`)
+            .join(', ')}); ${where} is not one by its extension.`);
+    }
+    if (size === 0)
+        throw new InputError(`Input "${input}": ${where} is empty.`);
+    await (0,promises_.access)(path, external_node_fs_.constants.R_OK).catch(() => {
+        throw new InputError(`Input "${input}": ${where} cannot be read (permissions).`);
+    });
+    return { written, path, name: (0,external_node_path_.basename)(written), size, kind, contentType: type.contentType };
+}
+/**
+ * Checks every local file the media inputs name and reserves an asset id for
+ * each (one per distinct file); returns settings whose media refer to those ids.
+ */
+async function planUploads(settings, newId) {
+    const byPath = new Map();
+    const resolve = async (input, ref) => {
+        if (ref.kind !== 'file')
+            return ref;
+        const file = await inspect(input, ref.written, settings.workspace);
+        let upload = byPath.get(file.path);
+        if (!upload)
+            byPath.set(file.path, (upload = { ...file, inputs: [], assetId: newId() }));
+        if (!upload.inputs.includes(input))
+            upload.inputs.push(input);
+        return { kind: 'asset', id: upload.assetId };
+    };
+    const mapped = {};
+    for (const [input, value] of Object.entries(settings.mapped)) {
+        if (Array.isArray(value))
+            mapped[input] = await Promise.all(value.map((ref) => resolve(input, ref)));
+        else if (typeof value === 'object')
+            mapped[input] = await resolve(input, value);
+        else
+            mapped[input] = value;
+    }
+    return { settings: { ...settings, mapped }, uploads: [...byPath.values()] };
+}
+/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
+async function pool(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+const UPLOAD_CONCURRENCY = 3;
+/**
+ * Creates and fills an asset for every planned upload. Returns reserved id →
+ * Hedra's id for any that differ (the request is then rewritten with them).
+ */
+async function uploadAll(client, uploads, workspace, log) {
+    const renamed = new Map();
+    await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
+        if (upload.present) {
+            log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${upload.assetId}: not uploaded again.`);
+            return;
+        }
+        const started = Date.now();
+        const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
+        await client.uploadAsset(asset.id, upload);
+        if (asset.id !== upload.assetId)
+            renamed.set(upload.assetId, asset.id);
+        upload.assetId = asset.id;
+        const shown = (0,external_node_path_.relative)(workspace, upload.path).startsWith('..') ? upload.path : (0,external_node_path_.relative)(workspace, upload.path);
+        log.info(`Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+    });
+    return renamed;
+}
+/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
+function inputAssetIds(settings) {
+    const ids = {};
+    for (const [input, value] of Object.entries(settings.mapped)) {
+        if (Array.isArray(value))
+            ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
+        else if (typeof value === 'object' && value.kind === 'asset')
+            ids[input] = value.id;
+    }
+    return ids;
+}
+/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
+function withAssetIds(value, renamed) {
+    let json = JSON.stringify(value);
+    for (const [reserved, actual] of renamed)
+        json = json.split(reserved).join(actual);
+    return JSON.parse(json);
+}
+/**
+ * The local files as the model checks see them: size, and for images the
+ * pixel size read from the file's header (no decoding); unreadable headers
+ * leave it unknown.
+ */
+async function localMedia(uploads) {
+    const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 14357)) : undefined;
+    return Promise.all(uploads.flatMap((upload) => upload.inputs.map(async (input) => {
+        const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
+        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
+    })));
+}
+
 ;// CONCATENATED MODULE: ./src/http/answer-errors.ts
 // Turns a non-2xx answer from Hedra into a message a person can act on.
 // Only 422 {detail: [...]} is documented; other codes come with bodies of
@@ -42252,7 +42536,8 @@ function parseInteger(input, raw, bounds = {}) {
         throw new InputError(`Input "${input}" is too large: "${raw}".`);
     const { min, max } = bounds;
     if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-        throw new InputError(`Input "${input}" must be between ${min} and ${max}, got ${value}.`);
+        const range = max === undefined ? `at least ${min}` : min === undefined ? `at most ${max}` : `between ${min} and ${max}`;
+        throw new InputError(`Input "${input}" must be ${range}, got ${value}.`);
     }
     return value;
 }
@@ -42386,6 +42671,18 @@ const generationStatus = looseObject({
     streaming_url: resultUrl(),
 });
 const createdAsset = looseObject({ id: hedraId() });
+/** One asset of GET /assets: whether its media is there (an uploaded asset has a URL once its file arrived). */
+const listedAsset = looseObject({
+    id: schemas_string(),
+    asset: looseObject({ url: schemas_string().nullish() }).nullish().catch(undefined),
+});
+/** GET /billing/credits, read leniently: a figure that cannot be read counts as absent. */
+const creditBalance = looseObject({
+    remaining: lenientNumber(),
+    workspace_credit_pool: record(schemas_string(), looseObject({ available: lenientNumber() }).catch({ available: undefined }))
+        .nullish()
+        .catch(undefined),
+});
 /** One generation of GET /generations: its asset (once complete) carries the URLs. */
 const listedGeneration = looseObject({
     id: hedraId(),
@@ -42394,6 +42691,11 @@ const listedGeneration = looseObject({
     progress: lenientNumber(),
     eta_sec: lenientNumber(),
     credit_cost: lenientNumber(),
+    created_at: lenientText(),
+    // The request as Hedra keeps it: compared before a generation is reused.
+    input: unknown()
+        .transform((value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined))
+        .optional(),
     error: generationError.nullish(),
     error_message: lenientText(),
     asset: looseObject({
@@ -42407,6 +42709,9 @@ const generationList = looseObject({ data: array(listedGeneration) });
 function asStatus(listed) {
     const media = listed.asset?.asset;
     return {
+        credit_cost: listed.credit_cost ?? undefined,
+        created_at: listed.created_at ?? undefined,
+        input: listed.input,
         id: listed.id,
         asset_id: listed.asset?.id ?? undefined,
         type: listed.type,
@@ -42532,7 +42837,8 @@ class HedraClient {
      */
     async listWithResults(generationIds) {
         const listed = await this.list(generationIds);
-        return Promise.all(listed.map((item) => (item.status === 'complete' && !item.download_url ? this.status(item.id) : item)));
+        // The status answer's URLs over the list's answer, which keeps what only the list carries (credit_cost).
+        return Promise.all(listed.map(async (item) => (item.status === 'complete' && !item.download_url ? { ...item, ...(await this.status(item.id)) } : item)));
     }
     /**
      * Hedra's model catalogue (GET /models, every type: the checks also name
@@ -42541,6 +42847,23 @@ class HedraClient {
      */
     async models() {
         return readCatalogue(await this.retrying('GET /models', () => this.transport.requestJson('GET', '/models'), { attempts: 3 }));
+    }
+    /** What the account can spend (GET /billing/credits); undefined when the answer carries no figure. */
+    async balance() {
+        const answer = read(creditBalance, await this.idempotent('GET', '/billing/credits'), 'GET /billing/credits');
+        const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) => typeof pool.available === 'number' ? [{ workspace, available: pool.available }] : []);
+        if (typeof answer.remaining !== 'number' && pools.length === 0)
+            return undefined;
+        return { remaining: answer.remaining ?? 0, pools };
+    }
+    /** Which of these asset ids exist with their media (GET /assets?type=&ids=): those need no upload. */
+    async assetsWithMedia(kind, assetIds) {
+        if (assetIds.length === 0)
+            return new Set();
+        const path = `/assets?type=${encodeURIComponent(kind)}&ids=${assetIds.map(encodeURIComponent).join(',')}`;
+        const answer = read(array(listedAsset), await this.idempotent('GET', path), 'GET /assets');
+        const wanted = new Set(assetIds.map((id) => id.toLowerCase()));
+        return new Set(answer.filter((a) => wanted.has(a.id.toLowerCase()) && a.asset?.url).map((a) => a.id.toLowerCase()));
     }
     async status(generationId) {
         const path = `/generations/${encodeURIComponent(generationId)}/status`;
@@ -43611,6 +43934,8 @@ const INPUT_DEFAULTS = {
     'github-token': '${{ github.token }}',
     'release-upload': '',
     comment: 'false',
+    'max-credits': '',
+    reuse: 'true',
     'dry-run': 'false',
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
@@ -43766,6 +44091,8 @@ async function readInputs(toolkit, env, cwd) {
         githubToken: readToken(get('github-token')),
         releaseUpload: parseReleaseUpload(get('release-upload')),
         comment: parsed(() => parseBoolean('comment', get('comment'))),
+        maxCredits: get('max-credits') === '' ? undefined : parsed(() => parseInteger('max-credits', get('max-credits'), { min: 0 })),
+        reuse: parsed(() => parseBoolean('reuse', get('reuse'))),
         workspace,
         runnerTemp,
     };
@@ -44206,7 +44533,18 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'sha256',
     'result',
     'results-file',
+    'estimated-credits',
+    'credits',
+    'reused',
 ]));
+/** The spending outputs: estimated-credits, credits (once known) and reused. */
+function spendingOutputs(spending) {
+    return {
+        'estimated-credits': spending.estimated === undefined ? '' : String(spending.estimated),
+        ...(spending.charged === undefined ? {} : { credits: String(spending.charged) }),
+        reused: String(spending.reused !== undefined),
+    };
+}
 /** Hedra's reason for a batch item it refused, in one line. */
 function refusalReason(error) {
     if (typeof error === 'string')
@@ -44271,7 +44609,18 @@ function resultOutputs(items, resultsFile) {
 }
 /** The manifest written to `results-file`: everything about every generation, where outputs stay small. */
 function manifest(items, extra) {
+    const { spending } = extra;
     return {
+        ...(spending
+            ? {
+                credits: {
+                    estimated: spending.estimated ?? null,
+                    charged: spending.charged ?? null,
+                    reused: spending.reused !== undefined,
+                    reused_from: spending.reused?.createdAt ?? null,
+                },
+            }
+            : {}),
         generations: items.map(({ generationId, status, file }) => ({
             generation_id: generationId,
             asset_id: status.asset_id ?? null,
@@ -44285,6 +44634,7 @@ function manifest(items, extra) {
             bytes: file?.bytes ?? null,
             sha256: file?.sha256 ?? null,
             content_type: file?.contentType ?? null,
+            credit_cost: spending?.perItem?.get(generationId) ?? null,
         })),
         input_asset_ids: extra.inputAssetIds,
         request: extra.request ?? null,
@@ -44299,6 +44649,17 @@ function manifest(items, extra) {
 
 
 
+/** The cost line: the estimate, what was charged, or that an earlier generation was reused at no cost. */
+function costText(spending) {
+    if (spending.reused) {
+        const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
+        return `0 credits: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
+    }
+    const parts = [spending.estimateText ? `estimated ${cell(spending.estimateText)}` : 'estimate: unknown'];
+    if (spending.charged !== undefined)
+        parts.push(`charged ${spending.charged} credit${spending.charged === 1 ? '' : 's'}`);
+    return parts.join('; ');
+}
 /**
  * Text from outside (Hedra's messages and ids, file names) as a table cell or
  * line: no line break, and no character that Markdown or HTML would act on
@@ -44320,6 +44681,8 @@ function renderSummary(input) {
         facts.push(['Model', code(input.model)]);
     if (input.resumed)
         facts.push(['Run', 'resumed an existing generation']);
+    if (input.spending)
+        facts.push(['Credits', costText(input.spending)]);
     facts.push(['Time', formatDuration(input.elapsedMs)]);
     lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
     if (input.dryRun) {
@@ -44375,10 +44738,10 @@ async function reportResults(ctx) {
     // Named after the first generation that exists (an item refused at creation has no id).
     const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
     const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${named}.json`);
-    const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2);
+    const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings), spending: ctx.spending }), null, 2);
     await (0,promises_.writeFile)(resultsFile, ctx.log.hideSecrets(written));
-    setOutputs(ctx.log, resultOutputs(items, resultsFile));
-    const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));
+    setOutputs(ctx.log, { ...resultOutputs(items, resultsFile), ...(ctx.spending ? spendingOutputs(ctx.spending) : {}) });
+    const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items, spending: ctx.spending }));
     await publish(settings, items, summary, ctx.env, ctx.log);
 }
 
@@ -44605,7 +44968,7 @@ function sizes(size, max) {
     const [a, b] = [formatBytes(size), formatBytes(max)];
     return a === b ? [`${a} (${size} bytes)`, `${b} (${max} bytes)`] : [a, b];
 }
-function seconds(ms) {
+function model_rules_seconds(ms) {
     return `${Number((ms / 1000).toFixed(3))}s`;
 }
 /** width/height of "16:9" (the form Hedra's aspect ratios take); undefined for anything else. */
@@ -44669,9 +45032,9 @@ function checkAgainstModel(model, type, mapped, media, options = {}) {
         const allowed = [...new Set((model.durations ?? []).map(parseDurationOption).filter((ms) => ms !== undefined))].sort((a, b) => a - b);
         const listed = allowed.length === 0 || allowed.some((ms) => Math.abs(ms - duration) < 0.5);
         if (!listed)
-            problems.push(`Input "duration": model ${name} does not take ${seconds(duration)}; it takes ${allowed.map(seconds).join(', ')}.`);
+            problems.push(`Input "duration": model ${name} does not take ${model_rules_seconds(duration)}; it takes ${allowed.map(model_rules_seconds).join(', ')}.`);
         else if (model.max_duration_ms !== undefined && duration > model.max_duration_ms) {
-            problems.push(`Input "duration": model ${name} takes at most ${seconds(model.max_duration_ms)}; got ${seconds(duration)}.`);
+            problems.push(`Input "duration": model ${name} takes at most ${model_rules_seconds(model.max_duration_ms)}; got ${model_rules_seconds(duration)}.`);
         }
     }
     // The prompt's length (the text, for types that take a text instead: speech, sound), in characters (code points).
@@ -45192,6 +45555,20 @@ function buildRequest(settings, newId, chosenModel = modelFields(undefined, sett
     validateBody(type, body, sources);
     return { body, generationIds };
 }
+/**
+ * How many generations the inputs ask for (batch-size, else the request's
+ * batch_size, on types that batch): known before the body is built, so that
+ * ids can be derived and looked up first.
+ */
+function itemsRequested(settings) {
+    const asked = settings.mapped['batch-size'] ?? settings.request?.batch_size;
+    return BATCH_TYPES.includes(settings.type) && typeof asked === 'number' && Number.isInteger(asked) && asked > 1 && asked <= 8 ? asked : 1;
+}
+/** The body under other generation ids (as many as it has items). */
+function withGenerationIds(body, ids) {
+    const { generation_id: _one, generation_ids: _many, ...rest } = body;
+    return ids.length > 1 ? { ...rest, generation_ids: ids } : { ...rest, generation_id: ids[0] };
+}
 /** The model the body names (slug or id), for the summary. */
 function modelOf(body) {
     return [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string');
@@ -45213,6 +45590,9 @@ function modelIdWarning(model, body) {
 // an existing one), wait, download, report. Every failure ends here, once.
 // The collaborators (the toolkit, fetch, the clock, the environment) come in
 // as parameters of runWith(): run() passes the real ones, tests their own.
+
+
+
 
 
 
@@ -45288,7 +45668,7 @@ async function runWith(deps) {
         }));
         let client;
         const hedra = () => (client ??= new HedraClient(connect(), log, clock));
-        const current = { deps, log, settings, state, startedAt, transport: connect, hedra, hasKey: apiKey !== undefined };
+        const current = { deps, log, settings, state, startedAt, transport: connect, hedra, apiKey };
         if (settings.resumeIds)
             await pickUp(current, settings.resumeIds);
         else
@@ -45299,7 +45679,7 @@ async function runWith(deps) {
         if (!state.created && state.attempted && state.outcomeUnknown) {
             setOutputs(log, { 'generation-id': state.attempted[0], 'generation-ids': JSON.stringify(state.attempted) });
         }
-        log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : 'Hedra generation failed');
+        log.fail(failureMessage(error, state), error instanceof InputError ? 'Invalid input' : error instanceof SpendingRefused ? 'Not paid for' : 'Hedra generation failed');
         if (!isExpected(error) && error instanceof Error)
             log.debug(error.stack ?? String(error));
     }
@@ -45323,27 +45703,112 @@ async function pickUp(current, ids) {
         log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
     log.info(`Resuming generation ${ids.join(', ')}.`);
     setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-    await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] } });
+    await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] }, spending: {}, charged: true });
+}
+/** A read made before creating: its value, or undefined once the failure is reported (a refused key and a stop pass through). */
+function settled(work, onFailure) {
+    return work.catch((error) => {
+        if (error instanceof Cancelled || error instanceof DeadlineReached || (error instanceof HedraError && error.status === 401))
+            throw error;
+        onFailure(error);
+        return undefined;
+    });
 }
 async function create(current) {
-    const { log, state, deps } = current;
-    // Every local file is checked, and given the asset id it will have, before anything is sent.
+    const { log, state, deps, apiKey } = current;
+    const client = apiKey ? current.hedra() : undefined;
+    // Every local file is checked, and reserved an asset id, before anything is sent.
     let { settings, uploads } = await planUploads(await withPromptFile(current.settings), deps.newId);
-    const model = await checkModel(current, settings, uploads);
+    // With reuse, ids come from the content and the key (credits/reuse.ts); without it (or a key), they stay random.
+    const derive = settings.reuse && apiKey ? apiKey : undefined;
+    // The reads that need no hashing start now, so that hashing the files overlaps them.
+    const catalogueRead = client
+        ? settled(client.models(), (error) => log.warning(`Could not read Hedra's model catalogue (${error.message.replace(/\.$/, '')}); the request is checked against the API schema only.`, 'Model checks skipped'))
+        : undefined;
+    const balanceRead = client && !settings.dryRun
+        ? settled(client.balance(), (error) => log.info(`Could not read the credit balance (${error.message.replace(/\.$/, '')}); Hedra checks it when creating.`))
+        : undefined;
+    // Keep a rejection (a refused key) from going unhandled while the files are hashed.
+    catalogueRead?.catch(() => undefined);
+    balanceRead?.catch(() => undefined);
+    if (derive)
+        ({ settings, uploads } = await contentAssetIds(derive, settings, uploads));
+    const slots = derive ? reuseSlots(derive, settings) : undefined;
+    const lookup = slots && client ? client.list(slots.flat()) : undefined;
+    // Only saves uploads: when it cannot be asked, the files are uploaded (to the same derived ids).
+    const assetsLookup = derive && client
+        ? settled(uploadsPresent(client, uploads), (error) => log.info(`Could not ask Hedra which files it already has (${error.message.replace(/\.$/, '')}); uploading them.`))
+        : undefined;
+    lookup?.catch(() => undefined);
+    assetsLookup?.catch(() => undefined);
+    // All four are in flight together; awaited in this order, so a refused key is reported for the catalogue, as before.
+    const catalogue = await catalogueRead;
+    const balance = await balanceRead;
+    const found = await lookup;
+    const present = await assetsLookup;
+    if (!apiKey)
+        log.info("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
+    for (const upload of uploads)
+        upload.present = present?.has(upload.assetId.toLowerCase());
+    const model = await checkModel(settings, uploads, catalogue);
     let { body, generationIds } = buildReporting(model.problems, () => buildRequest(settings, deps.newId, model.fields), settings.type);
     const warning = modelIdWarning(settings.model, body);
     if (warning)
         log.warning(warning, 'Deprecated by the API');
-    const summary = { type: settings.type, model: model.label ?? modelOf(body), resumed: false, uploads, request: body };
+    const decision = slots && found ? decideReuse(slots, new Map(found.map((f) => [f.id, f])), body) : undefined;
+    for (const note of decision?.notes ?? [])
+        log.info(note);
+    if (decision && decision.action !== 'fresh') {
+        generationIds = decision.ids;
+        body = withGenerationIds(body, generationIds);
+    }
+    const estimate = estimateCredits(model.chosen, body);
+    const reused = decision?.action === 'reuse' || decision?.action === 'wait' ? decision : undefined;
+    const spending = {
+        estimated: reused ? 0 : estimate.known ? estimate.credits : undefined,
+        estimateText: estimate.known ? describeEstimate(estimate) : undefined,
+        reused: reused && { createdAt: reused.action === 'reuse' ? reused.createdAt : undefined, waited: reused.action === 'wait' },
+    };
+    log.info(`Estimated cost: ${describeEstimate(estimate)}.${reused ? ' Nothing to pay: an earlier generation from the same inputs is used.' : ''}`);
+    setOutputs(log, spendingOutputs(spending));
+    const summary = { type: settings.type, model: model.label ?? modelOf(body), resumed: false, uploads, request: body, spending };
+    // The guards on spending, before anything is uploaded or created (a reused generation costs nothing).
+    if (!reused && settings.maxCredits !== undefined && (apiKey || !settings.dryRun)) {
+        const refusal = overBudget(estimate, settings.maxCredits);
+        if (refusal)
+            throw new SpendingRefused(refusal);
+    }
+    const shortfall = !reused && balance ? tooLittleBalance(estimate, balance) : undefined;
+    if (shortfall)
+        throw new SpendingRefused(shortfall);
     if (settings.dryRun) {
         setOutputs(log, { request: JSON.stringify(body) });
+        if (reused)
+            log.info(`Would ${reused.action === 'reuse' ? 'reuse' : 'wait for'} generation ${reused.ids.join(', ')}, made earlier from the same inputs.`);
         for (const u of uploads)
-            log.info(`Would upload ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
+            log.info(`Would ${u.present ? 'reuse the uploaded' : 'upload'} ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
         log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
         await log.summary(renderSummary({ ...summary, dryRun: true, items: [], elapsedMs: deps.clock() - current.startedAt }));
         return;
     }
-    const client = current.hedra();
+    if (!client)
+        throw new InputError(MISSING_KEY);
+    if (reused) {
+        // Nothing is uploaded or created: the earlier generation is this run's result.
+        const ids = reused.ids;
+        state.created = ids;
+        log.info(reused.action === 'reuse'
+            ? `Reusing generation ${ids.join(', ')}${reused.createdAt ? ` (made ${reused.createdAt})` : ''}: the same inputs were generated before, so nothing is paid again. For a new take, change "seed" or set "reuse: false".`
+            : `Generation ${ids.join(', ')}, from the same inputs, is still running (another run started it): waiting for it instead of paying for another.`);
+        setOutputs(log, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
+        setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
+        if (!settings.wait) {
+            await log.summary(renderSummary({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: deps.clock() - current.startedAt }));
+            return;
+        }
+        await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary, request: body, spending, charged: false });
+        return;
+    }
     if (uploads.length > 0) {
         state.phase = 'uploading';
         const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => uploadAll(client, uploads, settings.workspace, log));
@@ -45373,31 +45838,55 @@ async function create(current) {
         await log.summary(renderSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.clock() - current.startedAt }));
         return;
     }
-    await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body });
+    await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body, spending, charged: true });
 }
 /**
- * Every check Hedra's model catalogue allows (a free GET, made whenever there
- * is a key, dry runs included), before anything is uploaded or created: the
- * model named (or the type's default) and each input against its rules.
- * Without the catalogue, the schema checks alone stand.
+ * The uploads under asset ids derived from their content (the same file, the
+ * same asset, run after run), the request's references renamed to match; files
+ * with the same content become one upload.
  */
-async function checkModel(current, settings, uploads) {
-    const { log } = current;
-    let catalogue;
-    if (!current.hasKey) {
-        log.info("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
+async function contentAssetIds(apiKey, settings, planned) {
+    const renamed = new Map();
+    const byId = new Map();
+    for (const upload of planned) {
+        const derived = assetIdFor(apiKey, settings.baseUrl, upload.kind, await fileSha256(upload.path));
+        renamed.set(upload.assetId, derived);
+        const same = byId.get(derived);
+        if (same)
+            same.inputs.push(...upload.inputs.filter((input) => !same.inputs.includes(input)));
+        else
+            byId.set(derived, { ...upload, assetId: derived });
     }
-    else {
-        try {
-            catalogue = await current.hedra().models();
-        }
-        catch (error) {
-            // A refused key is the key's problem, not the catalogue's: nothing else would work either.
-            if (error instanceof Cancelled || error instanceof DeadlineReached || (error instanceof HedraError && error.status === 401))
-                throw error;
-            log.warning(`Could not read Hedra's model catalogue (${error.message.replace(/\.$/, '')}); the request is checked against the API schema only.`, 'Model checks skipped');
-        }
-    }
+    return { settings: withAssetIds(settings, renamed), uploads: [...byId.values()] };
+}
+/** The derived generation ids of every slot for these inputs: what the lookup asks Hedra about. */
+function reuseSlots(apiKey, settings) {
+    // What makes the generation: the API, the type, the model as given and every input (files as their
+    // content-derived asset ids). The model as given, not as resolved, so the key is known before the
+    // catalogue is read; a different resolution shows in the comparison of the request before reuse.
+    const key = sha256(canonicalJson({
+        v: 1,
+        baseUrl: settings.baseUrl,
+        type: settings.type,
+        model: settings.model ?? null,
+        inputs: settings.mapped,
+        request: settings.request ?? null,
+    }));
+    const count = itemsRequested(settings);
+    return Array.from({ length: SLOTS }, (_, slot) => generationIdsFor(apiKey, key, slot, count));
+}
+/** Which planned uploads Hedra already has with their files (GET /assets, one request per kind). */
+async function uploadsPresent(client, uploads) {
+    const kinds = [...new Set(uploads.map((u) => u.kind))];
+    const found = await Promise.all(kinds.map((kind) => client.assetsWithMedia(kind, uploads.filter((u) => u.kind === kind).map((u) => u.assetId))));
+    return new Set(found.flatMap((set) => [...set]));
+}
+/**
+ * Every check Hedra's model catalogue allows, before anything is uploaded or
+ * created: the model named (or the type's default) and each input against
+ * its rules. Without the catalogue, the schema checks alone stand.
+ */
+async function checkModel(settings, uploads, catalogue) {
     const choice = catalogue ? chooseModel(catalogue, settings.type, settings.model) : { problems: problemsWithoutCatalogue(settings.type, settings.model) };
     const problems = [...choice.problems];
     if (catalogue && choice.model) {
@@ -45405,7 +45894,7 @@ async function checkModel(current, settings, uploads) {
         problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, await localMedia(uploads), options));
     }
     const label = choice.model && (choice.model.name ? `${modelLabel(choice.model)} (${choice.model.name})` : modelLabel(choice.model));
-    return { fields: modelFields(choice.model, settings.type, settings.model), label, problems };
+    return { fields: modelFields(choice.model, settings.type, settings.model), label, problems, chosen: choice.model };
 }
 /** Builds the request; the model's problems and the request's own are reported together. */
 function buildReporting(modelProblems, build, type) {
@@ -45442,6 +45931,7 @@ async function collect(current, ids, options) {
     // Each result is downloaded as soon as it is complete, while the others are still awaited.
     const downloads = settings.download ? await downloadQueue({ transport, log, clock: deps.clock }, settings.outputPath, items.length) : undefined;
     state.phase = 'waiting';
+    const costs = new Map();
     if (confirmed.length > 0) {
         try {
             await log.group(`Waiting for generation ${confirmed.join(', ')}`, () => waitForGenerations((id) => client.status(id), confirmed, {
@@ -45453,6 +45943,10 @@ async function collect(current, ids, options) {
                 log,
                 list: (pending) => client.listWithResults(pending),
                 onFinal: (id, status) => {
+                    // A final answer from the list carries what the generation cost: no need to ask again.
+                    const cost = status.credit_cost;
+                    if (typeof cost === 'number')
+                        costs.set(id, cost);
                     const index = ids.generationIds.indexOf(id);
                     items[index].status = status;
                     downloads?.add(index, items[index]);
@@ -45472,16 +45966,42 @@ async function collect(current, ids, options) {
     if (downloads)
         await log.group('Downloading', () => downloads.settle());
     state.phase = 'reporting';
+    const spending = { ...options.spending, ...(options.charged ? await chargedFor(client, confirmed, costs, log) : { charged: 0 }) };
     await reportResults({
         log,
         env: deps.env,
         settings,
         items,
         request: options.request,
-        summary: { ...options.summary, elapsedMs: deps.clock() - current.startedAt },
+        summary: { ...options.summary, spending, elapsedMs: deps.clock() - current.startedAt },
+        spending,
     });
     if (items.some((item) => item.status.status === 'error'))
         throw new GenerationFailed(failedItemsMessage(items));
+}
+/**
+ * What Hedra charged for the generations (credit_cost, from the list), once
+ * they ended: `known` holds the costs final list answers carried; the others
+ * are read in one request. A paid result never fails over it: unreadable, it is left out.
+ */
+async function chargedFor(client, ids, known, log) {
+    const perItem = new Map(known);
+    const missing = ids.filter((id) => !perItem.has(id));
+    try {
+        if (missing.length > 0) {
+            for (const g of await client.list(missing))
+                if (typeof g.credit_cost === 'number')
+                    perItem.set(g.id, g.credit_cost);
+        }
+    }
+    catch (error) {
+        if (error instanceof Cancelled || error instanceof DeadlineReached)
+            throw error;
+        log.info(`Could not read what the generations cost (${error.message.replace(/\.$/, '')}).`);
+    }
+    if (ids.some((id) => !perItem.has(id)))
+        return { perItem };
+    return { charged: ids.reduce((sum, id) => sum + (perItem.get(id) ?? 0), 0), perItem };
 }
 
 

@@ -23,6 +23,11 @@ export class InputError extends Error {
   }
 }
 
+/** A run stopped before paying because of what it would cost: over `max-credits`, or more than the balance. */
+export class SpendingRefused extends Error {
+  override name = 'SpendingRefused';
+}
+
 export class HedraError extends Error {
   override name = 'HedraError';
   constructor(
@@ -87,7 +92,7 @@ export class LocalFileError extends Error {
 
 /** Errors whose message is the whole story: no stack is worth showing for them. */
 export function isExpected(error: unknown): boolean {
-  return [InputError, HedraError, NetworkError, UnexpectedAnswer, GenerationFailed, Cancelled, DeadlineReached, LocalFileError].some(
+  return [InputError, SpendingRefused, HedraError, NetworkError, UnexpectedAnswer, GenerationFailed, Cancelled, DeadlineReached, LocalFileError].some(
     (kind) => error instanceof kind,
   );
 }

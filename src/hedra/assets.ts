@@ -1,7 +1,8 @@
 // Local files given to media inputs: checked before any request is sent, then
 // uploaded as Hedra assets (a few at a time) under asset ids the action
 // reserves up front, so the request can be built and validated first.
-import { constants } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { constants, createReadStream } from 'node:fs';
 import { access, lstat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Log } from '../action/log.js';
@@ -15,6 +16,13 @@ import { type AssetKind, MEDIA_INPUTS, type MediaInput } from '../request/types.
 import type { HedraClient } from './client.js';
 import { extensionsOf, fileType } from './media-types.js';
 
+/** The SHA-256 of a file, streamed. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 export interface Upload {
   /** The inputs that named this file (one file may serve several). */
   inputs: MediaInput[];
@@ -27,6 +35,8 @@ export interface Upload {
   contentType: string;
   /** Reserved before upload; replaced by Hedra's if it answers with another. */
   assetId: string;
+  /** Hedra already has this asset with its file (an earlier run uploaded it): no upload. */
+  present?: boolean;
 }
 
 /** Whether anything (a file, a directory, a dangling symlink) is at the path. */
@@ -100,6 +110,10 @@ const UPLOAD_CONCURRENCY = 3;
 export async function uploadAll(client: HedraClient, uploads: Upload[], workspace: string, log: Log): Promise<Map<string, string>> {
   const renamed = new Map<string, string>();
   await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
+    if (upload.present) {
+      log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${upload.assetId}: not uploaded again.`);
+      return;
+    }
     const started = Date.now();
     const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
     await client.uploadAsset(asset.id, upload);

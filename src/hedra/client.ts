@@ -9,6 +9,7 @@
 // posting again with the same ids.
 import { z } from 'zod';
 import type { Log } from '../action/log.js';
+import type { Balance } from '../credits/budget.js';
 import { HedraError, UnexpectedAnswer } from '../errors.js';
 import { isDuplicate, typeRefusal } from '../http/answer-errors.js';
 import { failureOf, type RetryOptions, wasNeverSent, withRetries } from '../http/retry.js';
@@ -98,6 +99,21 @@ const generationStatus = z.looseObject({
 export type GenerationStatus = z.infer<typeof generationStatus>;
 
 const createdAsset = z.looseObject({ id: hedraId() });
+
+/** One asset of GET /assets: whether its media is there (an uploaded asset has a URL once its file arrived). */
+const listedAsset = z.looseObject({
+  id: z.string(),
+  asset: z.looseObject({ url: z.string().nullish() }).nullish().catch(undefined),
+});
+
+/** GET /billing/credits, read leniently: a figure that cannot be read counts as absent. */
+const creditBalance = z.looseObject({
+  remaining: lenientNumber(),
+  workspace_credit_pool: z
+    .record(z.string(), z.looseObject({ available: lenientNumber() }).catch({ available: undefined }))
+    .nullish()
+    .catch(undefined),
+});
 type CreatedAsset = z.infer<typeof createdAsset>;
 
 /** One generation of GET /generations: its asset (once complete) carries the URLs. */
@@ -108,6 +124,12 @@ const listedGeneration = z.looseObject({
   progress: lenientNumber(),
   eta_sec: lenientNumber(),
   credit_cost: lenientNumber(),
+  created_at: lenientText(),
+  // The request as Hedra keeps it: compared before a generation is reused.
+  input: z
+    .unknown()
+    .transform((value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined))
+    .optional(),
   error: generationError.nullish(),
   error_message: lenientText(),
   asset: z
@@ -119,10 +141,16 @@ const listedGeneration = z.looseObject({
 });
 const generationList = z.looseObject({ data: z.array(listedGeneration) });
 
+/** A generation as the list gives it: a status answer, with what only the list carries. */
+export type ListedGeneration = GenerationStatus & { credit_cost?: number; created_at?: string; input?: Record<string, unknown> };
+
 /** A listed generation in the shape of a status answer. */
-function asStatus(listed: z.infer<typeof listedGeneration>): GenerationStatus {
+function asStatus(listed: z.infer<typeof listedGeneration>): ListedGeneration {
   const media = listed.asset?.asset;
   return {
+    credit_cost: listed.credit_cost ?? undefined,
+    created_at: listed.created_at ?? undefined,
+    input: listed.input,
     id: listed.id,
     asset_id: listed.asset?.id ?? undefined,
     type: listed.type,
@@ -237,7 +265,7 @@ export class HedraClient {
   }
 
   /** The generations with these ids that Hedra has, in the shape of status answers; one request (GET /generations?ids=a,b). */
-  async list(generationIds: string[]): Promise<GenerationStatus[]> {
+  async list(generationIds: string[]): Promise<ListedGeneration[]> {
     const path = `/generations?ids=${generationIds.map(encodeURIComponent).join(',')}&limit=${Math.max(generationIds.length, 1)}`;
     const answer = read(generationList, await this.idempotent('GET', path), 'GET /generations');
     const wanted = new Set(generationIds);
@@ -248,9 +276,10 @@ export class HedraClient {
    * The list's answers for these ids, with the status answer of each completed
    * one whose listed asset has no download URL (the status answer carries it).
    */
-  async listWithResults(generationIds: string[]): Promise<GenerationStatus[]> {
+  async listWithResults(generationIds: string[]): Promise<ListedGeneration[]> {
     const listed = await this.list(generationIds);
-    return Promise.all(listed.map((item) => (item.status === 'complete' && !item.download_url ? this.status(item.id) : item)));
+    // The status answer's URLs over the list's answer, which keeps what only the list carries (credit_cost).
+    return Promise.all(listed.map(async (item) => (item.status === 'complete' && !item.download_url ? { ...item, ...(await this.status(item.id)) } : item)));
   }
 
   /**
@@ -260,6 +289,25 @@ export class HedraClient {
    */
   async models(): Promise<Model[]> {
     return readCatalogue(await this.retrying('GET /models', () => this.transport.requestJson('GET', '/models'), { attempts: 3 }));
+  }
+
+  /** What the account can spend (GET /billing/credits); undefined when the answer carries no figure. */
+  async balance(): Promise<Balance | undefined> {
+    const answer = read(creditBalance, await this.idempotent('GET', '/billing/credits'), 'GET /billing/credits');
+    const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) =>
+      typeof pool.available === 'number' ? [{ workspace, available: pool.available }] : [],
+    );
+    if (typeof answer.remaining !== 'number' && pools.length === 0) return undefined;
+    return { remaining: answer.remaining ?? 0, pools };
+  }
+
+  /** Which of these asset ids exist with their media (GET /assets?type=&ids=): those need no upload. */
+  async assetsWithMedia(kind: string, assetIds: string[]): Promise<Set<string>> {
+    if (assetIds.length === 0) return new Set();
+    const path = `/assets?type=${encodeURIComponent(kind)}&ids=${assetIds.map(encodeURIComponent).join(',')}`;
+    const answer = read(z.array(listedAsset), await this.idempotent('GET', path), 'GET /assets');
+    const wanted = new Set(assetIds.map((id) => id.toLowerCase()));
+    return new Set(answer.filter((a) => wanted.has(a.id.toLowerCase()) && a.asset?.url).map((a) => a.id.toLowerCase()));
   }
 
   async status(generationId: string): Promise<GenerationStatus> {

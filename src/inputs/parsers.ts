@@ -24,7 +24,8 @@ export function parseInteger(input: string, raw: string, bounds: { min?: number;
   if (!Number.isSafeInteger(value)) throw new InputError(`Input "${input}" is too large: "${raw}".`);
   const { min, max } = bounds;
   if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-    throw new InputError(`Input "${input}" must be between ${min} and ${max}, got ${value}.`);
+    const range = max === undefined ? `at least ${min}` : min === undefined ? `at most ${max}` : `between ${min} and ${max}`;
+    throw new InputError(`Input "${input}" must be ${range}, got ${value}.`);
   }
   return value;
 }

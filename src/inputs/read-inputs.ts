@@ -60,6 +60,8 @@ export const INPUT_DEFAULTS = {
   'github-token': '${{ github.token }}',
   'release-upload': '',
   comment: 'false',
+  'max-credits': '',
+  reuse: 'true',
   'dry-run': 'false',
 } as const;
 
@@ -91,6 +93,10 @@ export interface Settings {
   releaseUpload?: string;
   /** Comment the results on the pull request. */
   comment: boolean;
+  /** The most credits the run may spend (`max-credits`): over it, or when the cost cannot be estimated, nothing is paid. */
+  maxCredits?: number;
+  /** Derive ids from the content, so unchanged inputs reuse what was generated before (`reuse`). */
+  reuse: boolean;
   /** A file whose text is the prompt (or the text, for speech and sound): read by prompt-file.ts. */
   promptFile?: string;
   /** Existing generations to wait for instead of creating one (`generation-id`). */
@@ -252,6 +258,8 @@ export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promi
     githubToken: readToken(get('github-token')),
     releaseUpload: parseReleaseUpload(get('release-upload')),
     comment: parsed(() => parseBoolean('comment', get('comment'))),
+    maxCredits: get('max-credits') === '' ? undefined : parsed(() => parseInteger('max-credits', get('max-credits'), { min: 0 })),
+    reuse: parsed(() => parseBoolean('reuse', get('reuse'))),
     workspace,
     runnerTemp,
   };

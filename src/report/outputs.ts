@@ -24,8 +24,34 @@ export const OUTPUT_NAMES = [
   'sha256',
   'result',
   'results-file',
+  'estimated-credits',
+  'credits',
+  'reused',
 ] as const;
 export type Outputs = Partial<Record<(typeof OUTPUT_NAMES)[number], string>>;
+
+/** What the run spent, as far as it is known: for the outputs, the summary and the manifest. */
+export interface Spending {
+  /** The estimate made before creating (0 when reusing); undefined when none could be made. */
+  estimated?: number;
+  /** How the estimate was reached, e.g. "84 credits (2 × 42: 14/s × 3s (as asked))". */
+  estimateText?: string;
+  /** What Hedra charged for the generations (its credit_cost, summed; 0 when reused); undefined until known. */
+  charged?: number;
+  /** Each generation's credit_cost, by id. */
+  perItem?: Map<string, number>;
+  /** Set when the run used a generation made earlier from the same inputs instead of creating one. */
+  reused?: { createdAt?: string; waited: boolean };
+}
+
+/** The spending outputs: estimated-credits, credits (once known) and reused. */
+export function spendingOutputs(spending: Spending): Outputs {
+  return {
+    'estimated-credits': spending.estimated === undefined ? '' : String(spending.estimated),
+    ...(spending.charged === undefined ? {} : { credits: String(spending.charged) }),
+    reused: String(spending.reused !== undefined),
+  };
+}
 
 export interface GenerationIds {
   /** One per batch item, in the order requested; an empty string for an item Hedra refused at creation. */
@@ -100,8 +126,19 @@ export function resultOutputs(items: ItemResult[], resultsFile: string): Outputs
 }
 
 /** The manifest written to `results-file`: everything about every generation, where outputs stay small. */
-export function manifest(items: ItemResult[], extra: { request?: unknown; inputAssetIds: Record<string, unknown> }) {
+export function manifest(items: ItemResult[], extra: { request?: unknown; inputAssetIds: Record<string, unknown>; spending?: Spending }) {
+  const { spending } = extra;
   return {
+    ...(spending
+      ? {
+          credits: {
+            estimated: spending.estimated ?? null,
+            charged: spending.charged ?? null,
+            reused: spending.reused !== undefined,
+            reused_from: spending.reused?.createdAt ?? null,
+          },
+        }
+      : {}),
     generations: items.map(({ generationId, status, file }) => ({
       generation_id: generationId,
       asset_id: status.asset_id ?? null,
@@ -115,6 +152,7 @@ export function manifest(items: ItemResult[], extra: { request?: unknown; inputA
       bytes: file?.bytes ?? null,
       sha256: file?.sha256 ?? null,
       content_type: file?.contentType ?? null,
+      credit_cost: spending?.perItem?.get(generationId) ?? null,
     })),
     input_asset_ids: extra.inputAssetIds,
     request: extra.request ?? null,

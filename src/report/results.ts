@@ -8,7 +8,7 @@ import { inputAssetIds } from '../hedra/assets.js';
 import type { ItemResult } from '../hedra/download.js';
 import type { Settings } from '../inputs/read-inputs.js';
 import { publish } from './github.js';
-import { manifest, type Outputs, resultOutputs } from './outputs.js';
+import { manifest, type Outputs, resultOutputs, type Spending, spendingOutputs } from './outputs.js';
 import { renderSummary, type SummaryInput } from './summary.js';
 
 /** Sets the outputs, with any secret Hedra echoed hidden. */
@@ -25,6 +25,7 @@ interface ResultsContext {
   request?: unknown;
   /** The summary's facts besides the items. */
   summary: Omit<SummaryInput, 'items'>;
+  spending?: Spending;
 }
 
 export async function reportResults(ctx: ResultsContext): Promise<void> {
@@ -32,9 +33,9 @@ export async function reportResults(ctx: ResultsContext): Promise<void> {
   // Named after the first generation that exists (an item refused at creation has no id).
   const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
   const resultsFile = join(settings.runnerTemp, `hedra-results-${named}.json`);
-  const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings) }), null, 2);
+  const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings), spending: ctx.spending }), null, 2);
   await writeFile(resultsFile, ctx.log.hideSecrets(written));
-  setOutputs(ctx.log, resultOutputs(items, resultsFile));
-  const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items }));
+  setOutputs(ctx.log, { ...resultOutputs(items, resultsFile), ...(ctx.spending ? spendingOutputs(ctx.spending) : {}) });
+  const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items, spending: ctx.spending }));
   await publish(settings, items, summary, ctx.env, ctx.log);
 }

@@ -6,7 +6,7 @@ import type { ItemResult } from '../hedra/download.js';
 import { withoutQuery } from '../http/url.js';
 import { failureReason } from './failures.js';
 import { formatBytes, formatDuration } from './format.js';
-import { overallStatus } from './outputs.js';
+import { overallStatus, type Spending } from './outputs.js';
 
 export interface SummaryInput {
   type?: string;
@@ -21,6 +21,18 @@ export interface SummaryInput {
   elapsedMs: number;
   uploads: Upload[];
   request?: unknown;
+  spending?: Spending;
+}
+
+/** The cost line: the estimate, what was charged, or that an earlier generation was reused at no cost. */
+function costText(spending: Spending): string {
+  if (spending.reused) {
+    const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
+    return `0 credits: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
+  }
+  const parts = [spending.estimateText ? `estimated ${cell(spending.estimateText)}` : 'estimate: unknown'];
+  if (spending.charged !== undefined) parts.push(`charged ${spending.charged} credit${spending.charged === 1 ? '' : 's'}`);
+  return parts.join('; ');
 }
 
 /**
@@ -43,6 +55,7 @@ export function renderSummary(input: SummaryInput): string {
   if (input.type) facts.push(['Type', code(input.type)]);
   if (input.model) facts.push(['Model', code(input.model)]);
   if (input.resumed) facts.push(['Run', 'resumed an existing generation']);
+  if (input.spending) facts.push(['Credits', costText(input.spending)]);
   facts.push(['Time', formatDuration(input.elapsedMs)]);
   lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
 

@@ -130,6 +130,22 @@ export function buildRequest(
   return { body, generationIds };
 }
 
+/**
+ * How many generations the inputs ask for (batch-size, else the request's
+ * batch_size, on types that batch): known before the body is built, so that
+ * ids can be derived and looked up first.
+ */
+export function itemsRequested(settings: Pick<Settings, 'type' | 'mapped' | 'request'>): number {
+  const asked = settings.mapped['batch-size'] ?? settings.request?.batch_size;
+  return BATCH_TYPES.includes(settings.type) && typeof asked === 'number' && Number.isInteger(asked) && asked > 1 && asked <= 8 ? asked : 1;
+}
+
+/** The body under other generation ids (as many as it has items). */
+export function withGenerationIds(body: Body, ids: string[]): Body {
+  const { generation_id: _one, generation_ids: _many, ...rest } = body;
+  return ids.length > 1 ? { ...rest, generation_ids: ids } : { ...rest, generation_id: ids[0] };
+}
+
 /** The model the body names (slug or id), for the summary. */
 export function modelOf(body: Body): string | undefined {
   return [body.model_slug, body.ai_model_id, body.model_id].find((m) => typeof m === 'string');

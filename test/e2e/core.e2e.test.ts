@@ -44,10 +44,14 @@ function onlyCreate() {
   return create.body as Record<string, any>;
 }
 
-/** Bad input: nothing was uploaded or created; at most the one free read of the model catalogue (GET /models) was made. */
+/** The free reads made together before anything is paid: the model catalogue and the credit balance. */
+const FREE_READS = ['GET /models', 'GET /billing/credits'];
+
+/** Bad input: nothing was uploaded or created; at most the free reads were made, once each. */
 function expectNothingSent() {
-  expect(server.requests.filter((r) => !(r.method === 'GET' && r.path === '/models'))).toEqual([]);
-  expect(server.requests.length).toBeLessThanOrEqual(1);
+  const made = server.requests.map((r) => `${r.method} ${r.path}`);
+  expect(made.filter((r) => !FREE_READS.includes(r))).toEqual([]);
+  expect(new Set(made).size).toBe(made.length);
 }
 
 function expectIdOutputs(outputs: Record<string, string>, body: Record<string, any>, count = 1) {
@@ -252,7 +256,8 @@ describe('server refusals are readable', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('::error title=Hedra generation failed::Hedra refused the API key (HTTP 401, GET /models): Invalid API key.');
     expect(result.stdout).not.toContain('may exist'); // a definite refusal created nothing
-    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
+    // The balance is read together with the catalogue (one round trip): refused the same way, and nothing else was asked.
+    expect(server.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /billing/credits', 'GET /models']);
   });
   it('422 from the server, field by field', async () => {
     // The catalogue cannot be read, so the action cannot catch the resolution first: Hedra does.

@@ -244,6 +244,11 @@ describe('2. existence after an unknown outcome: asked through the list filter, 
     proxy = await startAnswerLosingProxy(h.server.origin);
   });
   afterAll(() => proxy.close());
+  /** The list reads made while creating: before the first status poll (the one after the end asks what it cost). */
+  const existenceChecks = () => {
+    const firstStatus = h.server.requests.findIndex((r) => r.path.endsWith('/status'));
+    return h.calls('GET', '/generations').filter((r) => firstStatus < 0 || h.server.requests.indexOf(r) < firstStatus);
+  };
 
   /** Each way the create is handled and its answer lost; returns the base-url to run against. */
   const viaServer = (fault: Fault) => () => {
@@ -279,7 +284,7 @@ describe('2. existence after an unknown outcome: asked through the list filter, 
       expect(creates).toHaveLength(1);
       const id = (creates[0].body as Record<string, string>).generation_id;
       expect([...h.server.jobs.keys()]).toEqual([id]);
-      const lists = h.calls('GET', '/generations');
+      const lists = existenceChecks();
       expect(lists.map(listedIds)).toEqual([id]);
       expect(h.server.requests.indexOf(lists[0])).toBeGreaterThan(h.server.requests.indexOf(creates[0]));
       expect(result.stdout).toContain(`Generation ${id} exists (the answer to the create request was lost); using it rather than creating another.`);
@@ -301,7 +306,7 @@ describe('2. existence after an unknown outcome: asked through the list filter, 
       expect(second).toEqual(first);
       const id = first.generation_id;
       expect([...h.server.jobs.keys()]).toEqual([id]);
-      const lists = h.calls('GET', '/generations');
+      const lists = existenceChecks();
       expect(lists.map(listedIds)).toEqual([id]);
       const at = (r: RecordedRequest) => h.server.requests.indexOf(r);
       expect(at(creates[0])).toBeLessThan(at(lists[0]));
@@ -440,6 +445,8 @@ describe('4. credits: INSUFFICIENT_BALANCE and MISSING_CREDITS, in any status an
 
   it.each(cases)('%s with HTTP %i in the %s shape: fails before anything is paid, saying so with the figures', async (code, status, shape) => {
     Object.assign(h.server.behaviour, { creditsCode: code, creditsStatus: status, creditsShape: shape });
+    // The balance as read a moment earlier was enough (another run spent it since): Hedra's refusal is what stops this run.
+    h.server.inject({ method: 'GET', path: '/billing/credits', status: 200, body: { remaining: 100, expiring: 0, used: 0 } });
     const result = await h.run({ type: 'image', prompt: 'a lighthouse', model: CATALOGUE.imagenFour.slug, wait: 'false' });
     expect(result.code).toBe(1);
     const error = errorOf(result);
@@ -451,6 +458,12 @@ describe('4. credits: INSUFFICIENT_BALANCE and MISSING_CREDITS, in any status an
     expect(h.server.billing.used).toBe(0);
     expect(h.server.behaviour.credits).toBe(5);
     expect(result.outputs).not.toHaveProperty('generation-id');
+  });
+  it('a balance already too low is refused by the action before the create, with both figures', async () => {
+    const result = await h.run({ type: 'image', prompt: 'a lighthouse', model: CATALOGUE.imagenFour.slug, wait: 'false' });
+    expect(result.code).toBe(1);
+    expect(errorOf(result)).toContain('Not enough Hedra credits: this run needs 6 credits (6 base) and 5 are available.');
+    expect(h.calls('POST', '/generations')).toEqual([]);
   });
 });
 
@@ -616,8 +629,9 @@ describe('7. polling etiquette', () => {
       const result = await h.run({ type: 'image', prompt: 'a lighthouse', model: IMAGE_MODEL, wait: 'false' });
       expect(errorOf(result)).toBe('');
       expect(result.code).toBe(0);
-      expect(shapes(h.server.requests)).toEqual(['GET /models', 'POST /generations']);
-      const [models, create] = h.server.requests;
+      // The balance is read together with the catalogue, before its answer said the limit was used up.
+      expect(shapes(h.server.requests)).toEqual(['GET /models', 'GET /billing/credits', 'POST /generations']);
+      const [models, , create] = h.server.requests;
       expect(h.at(create) - h.at(models)).toBeGreaterThanOrEqual(1900);
     },
   );
@@ -653,7 +667,8 @@ describe('8. a type Hedra may not have enabled for the account', () => {
 
 describe('9. the model catalogue', () => {
   const h = useServer();
-  const onlyTheCatalogueWasRead = () => expect(shapes(h.server.requests)).toEqual(['GET /models']);
+  /** Nothing sent but the free reads made together: the catalogue and the balance. */
+  const onlyTheCatalogueWasRead = () => expect(shapes(h.server.requests).sort()).toEqual(['GET /billing/credits', 'GET /models']);
 
   describe('(a) an unknown model', () => {
     it.each([
@@ -911,7 +926,8 @@ describe('9. the model catalogue', () => {
       const result = await h.run({ ...inputs, prompt: 'a lighthouse', 'dry-run': 'true' });
       expect(result.code).toBe(1);
       expect(errorOf(result)).toContain(message);
-      onlyTheCatalogueWasRead();
+      // A dry run reads no balance: it pays nothing.
+      expect(shapes(h.server.requests)).toEqual(['GET /models']);
     });
 
     it('with a key, a valid request passes, reading nothing but GET /models', async () => {
@@ -919,7 +935,8 @@ describe('9. the model catalogue', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Dry run: the image request is valid; nothing was sent.');
       expect(JSON.parse(result.outputs.request).model_slug).toBe(IMAGE_MODEL);
-      onlyTheCatalogueWasRead();
+      // A dry run reads no balance: it pays nothing.
+      expect(shapes(h.server.requests)).toEqual(['GET /models']);
     });
 
     it('without a key, says the model checks were skipped and sends nothing', async () => {

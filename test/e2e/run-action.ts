@@ -63,6 +63,13 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with the running child, e.g. to send it a signal at the right moment. */
   control?: (child: ChildProcess, dirs: { temp: string; workspace: string }) => void;
+  /**
+   * Keep action.yml's `reuse: true` when the inputs do not set `reuse`. Off by
+   * default here: most tests run the same inputs against one server many times
+   * and are about something else, so each of their runs creates anew (`reuse:
+   * false`); test/e2e/credits.e2e.test.ts runs the default.
+   */
+  reuseDefault?: boolean;
 }
 
 /**
@@ -101,6 +108,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
     writeFileSync(env[name], '');
   }
   for (const [name, spec] of Object.entries(actionYml.inputs)) env[inputEnv(name)] = spec.default ?? '';
+  if (!options.reuseDefault) env[inputEnv('reuse')] = 'false';
   for (const [name, value] of Object.entries(inputs)) env[inputEnv(name)] = value;
   Object.assign(env, options.env);
 

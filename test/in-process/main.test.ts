@@ -24,11 +24,15 @@ beforeEach(() => {
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** Runs the action in-process with these inputs; files are written to a fresh workspace first. */
+/**
+ * Runs the action in-process with these inputs; files are written to a fresh
+ * workspace first. `reuse: false` unless given: these tests count the ids the
+ * run draws, which content-derived ids would not use.
+ */
 async function run(inputs: Record<string, string>, options: { files?: Record<string, Buffer>; cancel?: AbortSignal; env?: Env } = {}) {
   const base = tempDir('hedra-run-');
   const env: Env = { GITHUB_WORKSPACE: base, RUNNER_TEMP: base, GITHUB_STEP_SUMMARY: join(base, 'summary.md'), ...options.env };
-  for (const [name, value] of Object.entries({ 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs })) {
+  for (const [name, value] of Object.entries({ 'api-key': server.apiKey, 'base-url': server.baseUrl, reuse: 'false', ...inputs })) {
     env[`INPUT_${name.toUpperCase()}`] = value;
   }
   for (const [name, bytes] of Object.entries(options.files ?? {})) writeFileSync(join(base, name), bytes);

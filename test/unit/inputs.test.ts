@@ -32,6 +32,8 @@ describe('parseInputs', () => {
       githubToken: undefined,
       releaseUpload: undefined,
       comment: false,
+      maxCredits: undefined,
+      reuse: true,
       workspace: '/ws',
       runnerTemp: '/rt',
     });

@@ -88,6 +88,7 @@ describe('manifest', () => {
           bytes: 2048,
           sha256: 'ab'.repeat(32),
           content_type: 'video/mp4',
+          credit_cost: null,
         },
         {
           generation_id: 'g2',
@@ -102,6 +103,7 @@ describe('manifest', () => {
           bytes: null,
           sha256: null,
           content_type: null,
+          credit_cost: null,
         },
       ],
       input_asset_ids: { image: 'a0' },

@@ -7,9 +7,13 @@ import { countByStage, expectNoPartialFiles, expectRecovered, FAULTS, fullRun, u
 
 const ctx = useServer();
 const posts = () => ctx.server.requests.filter((r) => r.method === 'POST' && r.path === '/generations');
-/** "Does it exist?" checks: list requests, each for the one generation id of the run and answered. */
+/**
+ * "Does it exist?" checks: list requests before the first status read, each for the one generation
+ * id of the run and answered. (The list read after the end asks what the generation cost.)
+ */
 const existenceChecks = () => {
-  const checks = ctx.server.requests.filter((r) => r.method === 'GET' && r.path === '/generations');
+  const firstStatus = ctx.server.requests.findIndex((r) => r.path.endsWith('/status'));
+  const checks = ctx.server.requests.slice(0, firstStatus).filter((r) => r.method === 'GET' && r.path === '/generations');
   const ids = new Set(posts().flatMap((p) => (p.body ? [(p.body as { generation_id: string }).generation_id] : [])));
   for (const check of checks) {
     expect(ids.has(new URLSearchParams(check.query).get('ids') ?? '')).toBe(true);

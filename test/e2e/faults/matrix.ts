@@ -119,9 +119,15 @@ export function simpleRetryCases(stage: Stage, skip: string[] = []) {
       // The faulted request was made again (a poll simply goes on); the other stages saw one request each.
       if (stage !== 'status') expect(counts[stage]).toBe(2);
       for (const other of ['asset-create', 'upload', 'create', 'download'] as const) if (other !== stage) expect(counts[other]).toBe(1);
-      // Besides, only the one free read of the model catalogue, before anything was uploaded.
-      expect(ctx.server.requests.filter((r) => STAGE_OF(r) === undefined).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
-      expect(STAGE_OF(ctx.server.requests[0])).toBeUndefined();
+      // Besides, only the free reads made together before anything was uploaded (the model catalogue and the
+      // balance), and once the generation ended, the one read of what it cost (GET /generations?ids=).
+      const reads = ctx.server.requests.filter((r) => STAGE_OF(r) === undefined).map((r) => `${r.method} ${r.path}`);
+      expect(reads.slice(0, 2).sort()).toEqual(['GET /billing/credits', 'GET /models']);
+      expect(ctx.server.requests.slice(0, 2).every((r) => STAGE_OF(r) === undefined)).toBe(true);
+      expect(reads.slice(2).filter((r) => r !== 'GET /generations')).toEqual([]);
+      expect(ctx.server.requests.filter((r) => r.method === 'GET' && r.path === '/generations' && r.status === 200).at(-1)).toBe(
+        ctx.server.requests.filter((r) => r.method === 'GET' && (r.path === '/generations' || r.path.endsWith('/status'))).at(-1),
+      );
     });
   }
   return ctx;

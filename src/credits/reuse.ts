@@ -1,0 +1,123 @@
+// No second charge for inputs already generated (`reuse`): generation and
+// asset ids derived from the content of the request and the account's key, so
+// that a re-run with unchanged inputs finds what it made before instead of
+// paying for it again. Pure but for hashing.
+//
+// Ids: a content key (SHA-256 over the base URL, the type, the model as given
+// and every input, local files as their SHA-256) is turned into a UUID by an
+// HMAC under the API key, so an id is stable for one account and unguessable
+// for anyone without the key. A generation that failed is never reused: the
+// next "slot" (the key salted with an attempt number) is used instead.
+import { createHash, createHmac } from 'node:crypto';
+import { isObject } from '../json.js';
+
+/** How many salted id sets one lookup covers: after this many failed or mismatched generations for the same inputs, fresh ids are used. */
+export const SLOTS = 4;
+
+/** JSON with object keys sorted: equal content, equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    const keys = Object.keys(value)
+      .filter((key) => value[key] !== undefined)
+      .sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * A UUID from an HMAC of `label` under the key, laid out as a version-4 UUID
+ * (the bits are as unpredictable as random ones to anyone without the key, and
+ * every UUID parser takes the layout).
+ */
+export function derivedUuid(apiKey: string, label: string): string {
+  const bytes = createHmac('sha256', apiKey).update(label).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The generation ids of one slot: one per batch item. */
+export function generationIdsFor(apiKey: string, contentKey: string, slot: number, count: number): string[] {
+  return Array.from({ length: count }, (_, item) => derivedUuid(apiKey, `generation:${contentKey}:${slot}:${item}`));
+}
+
+/** The asset id a local file is uploaded under: the same file, the same asset, for one account and API. */
+export function assetIdFor(apiKey: string, baseUrl: string, kind: string, fileSha256: string): string {
+  return derivedUuid(apiKey, `asset:${baseUrl}:${kind}:${fileSha256}`);
+}
+
+/** What a lookup found under one derived id (GET /generations?ids=). */
+export interface Found {
+  id: string;
+  status: string;
+  input?: Record<string, unknown>;
+  created_at?: string;
+}
+
+/** Fields the action chooses per run: never part of the comparison. */
+const ID_FIELDS = new Set(['generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids']);
+
+/**
+ * The first field (as a dotted path) where Hedra's record of a request differs
+ * from the request this run would send; undefined when every field this run
+ * sends is there with the same value. Fields Hedra added (defaults) do not count.
+ */
+export function inputDifference(found: unknown, sent: Record<string, unknown>, at = ''): string | undefined {
+  for (const [field, value] of Object.entries(sent)) {
+    if (at === '' && ID_FIELDS.has(field)) continue;
+    const path = at ? `${at}.${field}` : field;
+    const other = isObject(found) ? found[field] : undefined;
+    if (isObject(value) && isObject(other)) {
+      const deeper = inputDifference(other, value, path);
+      if (deeper) return deeper;
+    } else if (canonicalJson(value) !== canonicalJson(other)) return path;
+  }
+  return undefined;
+}
+
+export type ReuseDecision =
+  /** Every item is complete, from the same request: download it, pay nothing. */
+  | { action: 'reuse'; ids: string[]; createdAt?: string; notes: string[] }
+  /** Every item exists and is still running (another run started it): wait for it. */
+  | { action: 'wait'; ids: string[]; notes: string[] }
+  /** Nothing under these ids yet: create under them. */
+  | { action: 'create'; ids: string[]; notes: string[] }
+  /** Every slot is taken by failed or different generations: create under fresh ids. */
+  | { action: 'fresh'; notes: string[] };
+
+/**
+ * What to do with the slots' ids given what Hedra has under them: the first
+ * slot that holds a usable generation is used, or the first empty one is
+ * created in. `sent` is the request body (its ids are ignored).
+ */
+export function decideReuse(slots: string[][], found: Map<string, Found>, sent: Record<string, unknown>): ReuseDecision {
+  const notes: string[] = [];
+  for (const ids of slots) {
+    const items = ids.map((id) => found.get(id));
+    if (items.every((item) => item === undefined)) return { action: 'create', ids, notes };
+    const present = items.filter((item): item is Found => item !== undefined);
+    const named = ids.join(', ');
+    if (present.length < ids.length) {
+      notes.push(`Generation ${named} exists only in part (an item was refused at creation), so it is not reused.`);
+      continue;
+    }
+    const differs = present.map((item) => (item.input ? inputDifference(item.input, sent) : undefined)).find(Boolean);
+    if (differs) {
+      notes.push(`Generation ${named} was made from a different request (${differs} differs), so it is not reused.`);
+      continue;
+    }
+    if (present.some((item) => item.status === 'error')) {
+      notes.push(`Generation ${named}, from the same inputs, failed, so a new one is made.`);
+      continue;
+    }
+    if (present.every((item) => item.status === 'complete')) return { action: 'reuse', ids, createdAt: present[0].created_at, notes };
+    return { action: 'wait', ids, notes };
+  }
+  notes.push(`The ${SLOTS} generations kept for these inputs are all failed or different; this one gets fresh ids and will not be reused later.`);
+  return { action: 'fresh', notes };
+}
