@@ -31599,8 +31599,8 @@ function anyEncoding(char) {
         ways.push(JSON_SHORT[char].replace(SYNTAX, '\\$&'));
     return `(?:${ways.join('|')})`;
 }
-/** Whitespace, line breaks, and their JSON and %xx escapes: what a server could put between the characters of a secret it echoes. */
-const GAP = String.raw `(?:\s|\\[nrt]|%(?:0[9aAdD]|20))*`;
+/** Whitespace, line breaks, and their JSON, %xx and HTML escapes: what a server could put between the characters of a secret it echoes. */
+const GAP = String.raw `(?:\s|\\[nrtf]|\\u00(?:0[9aAbBcCdD]|20|[aA]0)|%(?:0[9aAbBcCdD]|20)|%[cC]2%[aA]0|&#0*(?:9|1[0-3]|32|160);|&#[xX]0*(?:[9aAbBcCdD]|20|[aA]0);)*`;
 /** The pattern (source) of one form: each character in any encoding, with gaps allowed between characters when `gaps`. */
 function formPattern(form, gaps) {
     // Whitespace in a form is a gap itself (a key pasted with a line break in it).
@@ -41635,6 +41635,12 @@ function seconds(model, body) {
 }
 /** How a setting's value is spelled as a modifier option: booleans and numbers as text ("false", "5"). */
 const optionOf = (value) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+/**
+ * What an unset setting means, where the spec says: `generate_audio` left unset
+ * "preserves the legacy default (audio on)". (An unset resolution is the model's
+ * default_resolution.)
+ */
+const UNSET_MEANS = { generate_audio: 'true' };
 /** The product of the modifiers that apply, and the ones that did. */
 function modifiers(model, body) {
     let factor = 1;
@@ -41642,7 +41648,7 @@ function modifiers(model, body) {
     for (const [dimension, options] of Object.entries(model.pricing?.modifiers ?? {})) {
         // The request's choice, else the model's default where the catalogue names one (resolution).
         const given = setting(body, dimension) ?? (dimension === 'resolution' ? setting(body, 'target_resolution') : undefined);
-        const asked = optionOf(given) ?? (dimension === 'resolution' ? model.default_resolution : undefined);
+        const asked = optionOf(given) ?? (dimension === 'resolution' ? model.default_resolution : UNSET_MEANS[dimension]);
         const multiplier = asked === undefined ? undefined : options[asked];
         if (multiplier !== undefined && multiplier !== 1) {
             factor *= multiplier;
@@ -41753,164 +41759,6 @@ function tooLittleBalance(estimate, balance) {
         return undefined;
     const where = balance.pools.length > 0 && available !== balance.remaining ? ' (the largest workspace pool)' : '';
     return `Not enough Hedra credits: this run needs ${describeEstimate(estimate)} and ${available} are available${where}. Nothing was uploaded or created. Add credits to the account, or ask for less.`;
-}
-
-;// CONCATENATED MODULE: ./src/credits/reuse.ts
-// No second charge for inputs already generated (`reuse`): generation and
-// asset ids derived from the content of the request and the account's key, so
-// that a re-run with unchanged inputs finds what it made before instead of
-// paying for it again. Pure but for hashing.
-//
-// Ids: a content key (SHA-256 over the base URL, the type, the model as given
-// and every input, local files as their SHA-256) is turned into a UUID by an
-// HMAC under the API key, so an id is stable for one account and unguessable
-// for anyone without the key. A generation that failed is never reused: the
-// next "slot" (the key salted with an attempt number) is used instead.
-
-
-/** How many salted id sets one lookup covers: after this many failed or mismatched generations for the same inputs, fresh ids are used. */
-const SLOTS = 4;
-/** JSON with object keys sorted: equal content, equal text. */
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (isObject(value)) {
-        const keys = Object.keys(value)
-            .filter((key) => value[key] !== undefined)
-            .sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
-    }
-    return JSON.stringify(value) ?? 'null';
-}
-const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-/**
- * A UUID from an HMAC of `label` under the key, laid out as a version-4 UUID
- * (the bits are as unpredictable as random ones to anyone without the key, and
- * every UUID parser takes the layout).
- */
-function derivedUuid(apiKey, label) {
-    const bytes = (0,external_node_crypto_.createHmac)('sha256', apiKey).update(label).digest().subarray(0, 16);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = bytes.toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-/** The generation ids of one slot: one per batch item. */
-function generationIdsFor(apiKey, contentKey, slot, count) {
-    return Array.from({ length: count }, (_, item) => derivedUuid(apiKey, `generation:${contentKey}:${slot}:${item}`));
-}
-/** The asset id a local file is uploaded under: the same file, the same asset, for one account and API. */
-function assetIdFor(apiKey, baseUrl, kind, fileSha256) {
-    return derivedUuid(apiKey, `asset:${baseUrl}:${kind}:${fileSha256}`);
-}
-/** Fields the action chooses per run: never part of the comparison. */
-const ID_FIELDS = new Set(['generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids']);
-/**
- * The first field (as a dotted path) where Hedra's record of a request differs
- * from the request this run would send; undefined when every field this run
- * sends is there with the same value. Fields Hedra added (defaults) do not count.
- */
-function inputDifference(found, sent, at = '') {
-    for (const [field, value] of Object.entries(sent)) {
-        if (at === '' && ID_FIELDS.has(field))
-            continue;
-        const path = at ? `${at}.${field}` : field;
-        const other = isObject(found) ? found[field] : undefined;
-        if (isObject(value) && isObject(other)) {
-            const deeper = inputDifference(other, value, path);
-            if (deeper)
-                return deeper;
-        }
-        else if (canonicalJson(value) !== canonicalJson(other))
-            return path;
-    }
-    return undefined;
-}
-/**
- * What to do with the slots' ids given what Hedra has under them: the first
- * slot that holds a usable generation is used, or the first empty one is
- * created in. `sent` is the request body (its ids are ignored).
- */
-function decideReuse(slots, found, sent) {
-    const notes = [];
-    for (const ids of slots) {
-        const items = ids.map((id) => found.get(id));
-        if (items.every((item) => item === undefined))
-            return { action: 'create', ids, notes };
-        const present = items.filter((item) => item !== undefined);
-        const named = ids.join(', ');
-        if (present.length < ids.length) {
-            notes.push(`Generation ${named} exists only in part (an item was refused at creation), so it is not reused.`);
-            continue;
-        }
-        const differs = present.map((item) => (item.input ? inputDifference(item.input, sent) : undefined)).find(Boolean);
-        if (differs) {
-            notes.push(`Generation ${named} was made from a different request (${differs} differs), so it is not reused.`);
-            continue;
-        }
-        if (present.some((item) => item.status === 'error')) {
-            notes.push(`Generation ${named}, from the same inputs, failed, so a new one is made.`);
-            continue;
-        }
-        if (present.every((item) => item.status === 'complete'))
-            return { action: 'reuse', ids, createdAt: present[0].created_at, notes };
-        return { action: 'wait', ids, notes };
-    }
-    notes.push(`The ${SLOTS} generations kept for these inputs are all failed or different; this one gets fresh ids and will not be reused later.`);
-    return { action: 'fresh', notes };
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-;// CONCATENATED MODULE: ./src/inputs/workspace-file.ts
-// Files named by inputs come from the repository, which a pull request can
-// change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
-// read and sent. A named file is resolved to its real path, which must lie in
-// the workspace, and must be a regular file.
-
-
-
-async function workspaceFile(input, written, workspace) {
-    const named = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written);
-    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
-    const real = await (0,promises_.realpath)(named).catch(() => undefined);
-    if (real === undefined)
-        throw new InputError(`Input "${input}": there is no file ${where}.`);
-    const root = await (0,promises_.realpath)(workspace).catch(() => workspace);
-    const inside = (0,external_node_path_.relative)(root, real);
-    if (inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
-        throw new InputError(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
-    }
-    const info = await (0,promises_.stat)(real);
-    if (info.isDirectory())
-        throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
-    if (!info.isFile())
-        throw new InputError(`Input "${input}": ${where} is not a regular file.`);
-    return { path: real, size: info.size, where };
-}
-
-;// CONCATENATED MODULE: ./src/report/format.ts
-// Small formatting helpers shared by the log and the job summary.
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-function formatDuration(ms) {
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 ;// CONCATENATED MODULE: ./src/request/types.ts
@@ -42038,6 +41886,180 @@ const BATCH_TYPES = ['video', 'image', 'image_to_image'];
 function typesUsing(input) {
     const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
     return GENERATION_TYPES.filter((t) => table[t] !== undefined);
+}
+
+;// CONCATENATED MODULE: ./src/credits/reuse.ts
+// No second charge for inputs already generated (`reuse`): generation and
+// asset ids derived from the content of the request and the account's key, so
+// that a re-run with unchanged inputs finds what it made before instead of
+// paying for it again. Pure but for hashing.
+//
+// Ids: a content key (SHA-256 over the base URL, the type, the model as given
+// and every input, local files as their SHA-256) is turned into a UUID by an
+// HMAC under the API key, so an id is stable for one key and unguessable
+// for anyone without the key. A generation that failed is never reused: the
+// next "slot" (the key salted with an attempt number) is used instead.
+
+
+
+/** How many salted id sets one lookup covers: after this many failed or mismatched generations for the same inputs, fresh ids are used. */
+const SLOTS = 4;
+/** JSON with object keys sorted: equal content, equal text. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (isObject(value)) {
+        const keys = Object.keys(value)
+            .filter((key) => value[key] !== undefined)
+            .sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+/**
+ * A UUID from an HMAC of `label` under the key, laid out as a version-4 UUID
+ * (the bits are as unpredictable as random ones to anyone without the key, and
+ * every UUID parser takes the layout).
+ */
+function derivedUuid(apiKey, label) {
+    const bytes = (0,external_node_crypto_.createHmac)('sha256', apiKey).update(label).digest().subarray(0, 16);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+/** The generation ids of one slot: one per batch item. */
+function generationIdsFor(apiKey, contentKey, slot, count) {
+    return Array.from({ length: count }, (_, item) => derivedUuid(apiKey, `generation:${contentKey}:${slot}:${item}`));
+}
+/** The asset id a local file is uploaded under: the same file, the same asset, for one key and API. */
+function assetIdFor(apiKey, baseUrl, kind, fileSha256) {
+    return derivedUuid(apiKey, `asset:${baseUrl}:${kind}:${fileSha256}`);
+}
+/** The statuses of a generation on its way to complete or error. */
+const RUNNING = new Set(['queued', 'processing', 'finalizing']);
+/** Fields the action chooses per run: never part of the comparison. */
+const ID_FIELDS = new Set(['generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids']);
+/**
+ * The fields that name input assets (start_keyframe_id, audio_id, ...). They
+ * are not compared either: the content key already covers what they hold (a
+ * file by its SHA-256, an asset id as given), and Hedra may have stored an
+ * uploaded file under an id of its own, which the next run cannot know.
+ */
+const MEDIA_FIELDS = new Set(Object.keys(MEDIA_INPUTS).flatMap((input) => Object.values(INPUT_FIELDS[input]).map((path) => path.at(-1) ?? '')));
+/**
+ * The first field (as a dotted path) where Hedra's record of a request differs
+ * from the request this run would send; undefined when every field this run
+ * sends is there with the same value. Fields Hedra added (defaults) do not count.
+ */
+function inputDifference(found, sent, at = '') {
+    for (const [field, value] of Object.entries(sent)) {
+        if ((at === '' && ID_FIELDS.has(field)) || MEDIA_FIELDS.has(field))
+            continue;
+        const path = at ? `${at}.${field}` : field;
+        const other = isObject(found) ? found[field] : undefined;
+        if (isObject(value) && isObject(other)) {
+            const deeper = inputDifference(other, value, path);
+            if (deeper)
+                return deeper;
+        }
+        else if (canonicalJson(value) !== canonicalJson(other))
+            return path;
+    }
+    return undefined;
+}
+/**
+ * What to do with the slots' ids given what Hedra has under them: the first
+ * slot that holds a usable generation is used, or the first empty one is
+ * created in. `sent` is the request body (its ids are ignored).
+ */
+function decideReuse(slots, found, sent) {
+    const notes = [];
+    for (const ids of slots) {
+        const items = ids.map((id) => found.get(id));
+        if (items.every((item) => item === undefined))
+            return { action: 'create', ids, notes };
+        const present = items.filter((item) => item !== undefined);
+        const named = ids.join(', ');
+        if (present.length < ids.length) {
+            notes.push(`Generation ${named} exists only in part (an item was refused at creation), so it is not reused.`);
+            continue;
+        }
+        const differs = present.map((item) => (item.input ? inputDifference(item.input, sent) : undefined)).find(Boolean);
+        if (differs) {
+            notes.push(`Generation ${named} was made from a different request (${differs} differs), so it is not reused.`);
+            continue;
+        }
+        if (present.some((item) => item.status === 'error')) {
+            notes.push(`Generation ${named}, from the same inputs, failed, so a new one is made.`);
+            continue;
+        }
+        if (present.every((item) => item.status === 'complete'))
+            return { action: 'reuse', ids, createdAt: present[0].created_at, notes };
+        // Waited for only in a status known to lead to an end; one Hedra adds later (cancelled, say) might never.
+        const unknown = present.find((item) => item.status !== 'complete' && !RUNNING.has(item.status));
+        if (unknown) {
+            notes.push(`Generation ${named}, from the same inputs, is "${unknown.status}", so a new one is made.`);
+            continue;
+        }
+        return { action: 'wait', ids, notes };
+    }
+    notes.push(`The ${SLOTS} generations kept for these inputs are all failed or different; this one gets fresh ids and will not be reused later.`);
+    return { action: 'fresh', notes };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./src/inputs/workspace-file.ts
+// Files named by inputs come from the repository, which a pull request can
+// change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
+// read and sent. A named file is resolved to its real path, which must lie in
+// the workspace, and must be a regular file.
+
+
+
+async function workspaceFile(input, written, workspace) {
+    const named = (0,external_node_path_.isAbsolute)(written) ? written : (0,external_node_path_.join)(workspace, written);
+    const where = (0,external_node_path_.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
+    const real = await (0,promises_.realpath)(named).catch(() => undefined);
+    if (real === undefined)
+        throw new InputError(`Input "${input}": there is no file ${where}.`);
+    const root = await (0,promises_.realpath)(workspace).catch(() => workspace);
+    const inside = (0,external_node_path_.relative)(root, real);
+    if (inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
+        throw new InputError(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
+    }
+    const info = await (0,promises_.stat)(real);
+    if (info.isDirectory())
+        throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
+    if (!info.isFile())
+        throw new InputError(`Input "${input}": ${where} is not a regular file.`);
+    return { path: real, size: info.size, where };
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+// Small formatting helpers shared by the log and the job summary.
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
 ;// CONCATENATED MODULE: ./src/hedra/media-types.ts
@@ -42179,6 +42201,12 @@ async function uploadAll(client, uploads, workspace, log) {
         }
         const started = Date.now();
         const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
+        // The asset existed (an earlier attempt, or another run with the same file under a content-derived id):
+        // its file may be there already, and is then not sent again.
+        if (asset.existed && (await client.assetsWithMedia(upload.kind, [asset.id]).catch(() => new Set())).has(asset.id.toLowerCase())) {
+            log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${asset.id}: not uploaded again.`);
+            return;
+        }
         await client.uploadAsset(asset.id, upload);
         if (asset.id !== upload.assetId)
             renamed.set(upload.assetId, asset.id);
@@ -42679,7 +42707,7 @@ const listedAsset = looseObject({
 /** GET /billing/credits, read leniently: a figure that cannot be read counts as absent. */
 const creditBalance = looseObject({
     remaining: lenientNumber(),
-    workspace_credit_pool: record(schemas_string(), looseObject({ available: lenientNumber() }).catch({ available: undefined }))
+    workspace_credit_pool: record(schemas_string(), looseObject({ available: lenientNumber(), api_credits: lenientNumber() }).catch({ available: undefined, api_credits: undefined }))
         .nullish()
         .catch(undefined),
 });
@@ -42704,7 +42732,8 @@ const listedGeneration = looseObject({
     })
         .nullish(),
 });
-const generationList = looseObject({ data: array(listedGeneration) });
+/** The list's rows, each read only if it is one the action asked for: an odd row of another generation must not fail the run. */
+const generationList = looseObject({ data: array(unknown()) });
 /** A listed generation in the shape of a status answer. */
 function asStatus(listed) {
     const media = listed.asset?.asset;
@@ -42767,12 +42796,12 @@ class HedraClient {
             return await this.retrying(operation, async () => read(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
                 recover: async (error) => {
                     if (isDuplicate(error))
-                        return this.adopt(ids, 'Hedra already had it');
+                        return { ...(await this.adopt(ids, 'Hedra already had it')), adopted: 'already-existed' };
                     if (!outcomeUnknown(error))
                         return undefined;
                     // From here on, a later refusal does not prove that nothing was created.
                     onOutcomeUnknown?.();
-                    return (await this.exists(ids[0])) ? this.adopt(ids, 'the answer to the create request was lost') : undefined;
+                    return (await this.exists(ids[0])) ? { ...(await this.adopt(ids, 'the answer to the create request was lost')), adopted: 'answer-lost' } : undefined;
                 },
                 retryNote: (error) => wasNeverSent(error)
                     ? 'the request never left this machine, so posting again with the same id'
@@ -42829,7 +42858,8 @@ class HedraClient {
         const path = `/generations?ids=${generationIds.map(encodeURIComponent).join(',')}&limit=${Math.max(generationIds.length, 1)}`;
         const answer = read(generationList, await this.idempotent('GET', path), 'GET /generations');
         const wanted = new Set(generationIds);
-        return answer.data.filter((item) => wanted.has(item.id)).map(asStatus);
+        const asked = answer.data.filter((row) => typeof row === 'object' && row !== null && wanted.has(row.id));
+        return asked.map((row) => asStatus(read(listedGeneration, row, 'GET /generations')));
     }
     /**
      * The list's answers for these ids, with the status answer of each completed
@@ -42851,7 +42881,11 @@ class HedraClient {
     /** What the account can spend (GET /billing/credits); undefined when the answer carries no figure. */
     async balance() {
         const answer = read(creditBalance, await this.idempotent('GET', '/billing/credits'), 'GET /billing/credits');
-        const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) => typeof pool.available === 'number' ? [{ workspace, available: pool.available }] : []);
+        // A pool's API wallet (api_credits, the credit view of api_usd_micros) is spent by API use alone: it counts too.
+        const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) => {
+            const figures = [pool.available, pool.api_credits].filter((n) => typeof n === 'number');
+            return figures.length > 0 ? [{ workspace, available: Math.max(...figures) }] : [];
+        });
         if (typeof answer.remaining !== 'number' && pools.length === 0)
             return undefined;
         return { remaining: answer.remaining ?? 0, pools };
@@ -42876,7 +42910,7 @@ class HedraClient {
         }
         catch (error) {
             if (isDuplicate(error))
-                return { id: reservedId };
+                return { id: reservedId, existed: true };
             throw error;
         }
     }
@@ -44115,6 +44149,7 @@ function unusedWhenResuming(settings) {
         ...(settings.model ? ['model'] : []),
         ...(settings.request ? ['request'] : []),
         ...(settings.promptFile ? ['prompt-file'] : []),
+        ...(settings.maxCredits !== undefined ? ['max-credits'] : []),
     ];
 }
 /** An expression the runner did not evaluate (a run outside a workflow) is no token. */
@@ -44655,10 +44690,12 @@ function costText(spending) {
         const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
         return `0 credits: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
     }
-    const parts = [spending.estimateText ? `estimated ${cell(spending.estimateText)}` : 'estimate: unknown'];
+    const parts = [];
+    if (spending.estimateText)
+        parts.push(`estimated ${cell(spending.estimateText)}`);
     if (spending.charged !== undefined)
         parts.push(`charged ${spending.charged} credit${spending.charged === 1 ? '' : 's'}`);
-    return parts.join('; ');
+    return parts.join('; ') || 'unknown (no estimate could be made)';
 }
 /**
  * Text from outside (Hedra's messages and ids, file names) as a table cell or
@@ -44709,8 +44746,10 @@ function renderSummary(input) {
     }
     if (input.uploads.length > 0) {
         lines.push(input.dryRun ? 'Would upload:' : 'Uploaded inputs:', '');
-        for (const u of input.uploads)
-            lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)}) → ${code(u.assetId)}`);
+        for (const u of input.uploads) {
+            const already = u.present ? ' (already on Hedra: not uploaded again)' : '';
+            lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)}) → ${code(u.assetId)}${already}`);
+        }
         lines.push('');
     }
     if (input.request !== undefined) {
@@ -45719,6 +45758,7 @@ async function create(current) {
     const client = apiKey ? current.hedra() : undefined;
     // Every local file is checked, and reserved an asset id, before anything is sent.
     let { settings, uploads } = await planUploads(await withPromptFile(current.settings), deps.newId);
+    state.phase = 'checking the request with Hedra';
     // With reuse, ids come from the content and the key (credits/reuse.ts); without it (or a key), they stay random.
     const derive = settings.reuse && apiKey ? apiKey : undefined;
     // The reads that need no hashing start now, so that hashing the files overlaps them.
@@ -45803,6 +45843,8 @@ async function create(current) {
         setOutputs(log, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
         setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
         if (!settings.wait) {
+            spending.charged = 0;
+            setOutputs(log, spendingOutputs(spending));
             await log.summary(renderSummary({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: deps.clock() - current.startedAt }));
             return;
         }
@@ -45829,8 +45871,20 @@ async function create(current) {
         state.created = confirmed;
     state.attempted = undefined;
     setOutputs(log, idOutputs(ids));
-    if (confirmed.length > 0)
+    // With derived ids, "already exists" on a first attempt means another run with the same inputs made it
+    // (between the lookup and this create): it paid, this one waits for its result.
+    const madeByAnother = derive !== undefined && created.adopted === 'already-existed' && !state.outcomeUnknown;
+    if (madeByAnother) {
+        Object.assign(spending, { estimated: 0, reused: { waited: true } });
+        setOutputs(log, spendingOutputs(spending));
+        log.info(`Generation ${confirmed.join(', ')} was just created by another run with the same inputs: waiting for it instead of paying for another.`);
+    }
+    else if (confirmed.length > 0) {
         log.info(`Created ${settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
+    }
+    if (derive && ids.generationIds.some((id, i) => id && id !== generationIds[i])) {
+        log.warning('Hedra created the generation under ids other than the ones the action derived from the inputs: a re-run cannot find it to reuse.');
+    }
     for (const refused of ids.failedAtCreation) {
         log.warning(`Hedra refused batch item ${refused.index + 1} at creation (requested as generation ${refused.requestedId}): ${refused.reason}`);
     }
@@ -45838,7 +45892,7 @@ async function create(current) {
         await log.summary(renderSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.clock() - current.startedAt }));
         return;
     }
-    await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body, spending, charged: true });
+    await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body, spending, charged: !madeByAnother });
 }
 /**
  * The uploads under asset ids derived from their content (the same file, the

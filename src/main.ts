@@ -164,6 +164,7 @@ async function create(current: Run): Promise<void> {
   const client = apiKey ? current.hedra() : undefined;
   // Every local file is checked, and reserved an asset id, before anything is sent.
   let { settings, uploads } = await planUploads(await withPromptFile(current.settings), deps.newId);
+  state.phase = 'checking the request with Hedra';
   // With reuse, ids come from the content and the key (credits/reuse.ts); without it (or a key), they stay random.
   const derive = settings.reuse && apiKey ? apiKey : undefined;
   // The reads that need no hashing start now, so that hashing the files overlaps them.
@@ -256,6 +257,8 @@ async function create(current: Run): Promise<void> {
     setOutputs(log, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify(inputAssetIds(settings)) });
     setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
     if (!settings.wait) {
+      spending.charged = 0;
+      setOutputs(log, spendingOutputs(spending));
       await log.summary(
         renderSummary({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: deps.clock() - current.startedAt }),
       );
@@ -287,7 +290,19 @@ async function create(current: Run): Promise<void> {
   if (confirmed.length > 0) state.created = confirmed;
   state.attempted = undefined;
   setOutputs(log, idOutputs(ids));
-  if (confirmed.length > 0) log.info(`Created ${settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
+  // With derived ids, "already exists" on a first attempt means another run with the same inputs made it
+  // (between the lookup and this create): it paid, this one waits for its result.
+  const madeByAnother = derive !== undefined && created.adopted === 'already-existed' && !state.outcomeUnknown;
+  if (madeByAnother) {
+    Object.assign(spending, { estimated: 0, reused: { waited: true } });
+    setOutputs(log, spendingOutputs(spending));
+    log.info(`Generation ${confirmed.join(', ')} was just created by another run with the same inputs: waiting for it instead of paying for another.`);
+  } else if (confirmed.length > 0) {
+    log.info(`Created ${settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
+  }
+  if (derive && ids.generationIds.some((id, i) => id && id !== generationIds[i])) {
+    log.warning('Hedra created the generation under ids other than the ones the action derived from the inputs: a re-run cannot find it to reuse.');
+  }
   for (const refused of ids.failedAtCreation) {
     log.warning(`Hedra refused batch item ${refused.index + 1} at creation (requested as generation ${refused.requestedId}): ${refused.reason}`);
   }
@@ -296,7 +311,7 @@ async function create(current: Run): Promise<void> {
     await log.summary(renderSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.clock() - current.startedAt }));
     return;
   }
-  await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body, spending, charged: true });
+  await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body, spending, charged: !madeByAnother });
 }
 
 /**

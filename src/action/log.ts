@@ -88,8 +88,8 @@ function anyEncoding(char: string): string {
   return `(?:${ways.join('|')})`;
 }
 
-/** Whitespace, line breaks, and their JSON and %xx escapes: what a server could put between the characters of a secret it echoes. */
-const GAP = String.raw`(?:\s|\\[nrt]|%(?:0[9aAdD]|20))*`;
+/** Whitespace, line breaks, and their JSON, %xx and HTML escapes: what a server could put between the characters of a secret it echoes. */
+const GAP = String.raw`(?:\s|\\[nrtf]|\\u00(?:0[9aAbBcCdD]|20|[aA]0)|%(?:0[9aAbBcCdD]|20)|%[cC]2%[aA]0|&#0*(?:9|1[0-3]|32|160);|&#[xX]0*(?:[9aAbBcCdD]|20|[aA]0);)*`;
 
 /** The pattern (source) of one form: each character in any encoding, with gaps allowed between characters when `gaps`. */
 function formPattern(form: string, gaps: boolean): string {

@@ -63,6 +63,13 @@ function seconds(model: Model, body: Body): { seconds: number; from: string } | 
 /** How a setting's value is spelled as a modifier option: booleans and numbers as text ("false", "5"). */
 const optionOf = (value: unknown) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
 
+/**
+ * What an unset setting means, where the spec says: `generate_audio` left unset
+ * "preserves the legacy default (audio on)". (An unset resolution is the model's
+ * default_resolution.)
+ */
+const UNSET_MEANS: Record<string, string> = { generate_audio: 'true' };
+
 /** The product of the modifiers that apply, and the ones that did. */
 function modifiers(model: Model, body: Body): { factor: number; applied: string[] } {
   let factor = 1;
@@ -70,7 +77,7 @@ function modifiers(model: Model, body: Body): { factor: number; applied: string[
   for (const [dimension, options] of Object.entries(model.pricing?.modifiers ?? {})) {
     // The request's choice, else the model's default where the catalogue names one (resolution).
     const given = setting(body, dimension) ?? (dimension === 'resolution' ? setting(body, 'target_resolution') : undefined);
-    const asked = optionOf(given) ?? (dimension === 'resolution' ? model.default_resolution : undefined);
+    const asked = optionOf(given) ?? (dimension === 'resolution' ? model.default_resolution : UNSET_MEANS[dimension]);
     const multiplier = asked === undefined ? undefined : options[asked];
     if (multiplier !== undefined && multiplier !== 1) {
       factor *= multiplier;

@@ -5,11 +5,12 @@
 //
 // Ids: a content key (SHA-256 over the base URL, the type, the model as given
 // and every input, local files as their SHA-256) is turned into a UUID by an
-// HMAC under the API key, so an id is stable for one account and unguessable
+// HMAC under the API key, so an id is stable for one key and unguessable
 // for anyone without the key. A generation that failed is never reused: the
 // next "slot" (the key salted with an attempt number) is used instead.
 import { createHash, createHmac } from 'node:crypto';
 import { isObject } from '../json.js';
+import { INPUT_FIELDS, MEDIA_INPUTS, type MediaInput } from '../request/types.js';
 
 /** How many salted id sets one lookup covers: after this many failed or mismatched generations for the same inputs, fresh ids are used. */
 export const SLOTS = 4;
@@ -46,10 +47,13 @@ export function generationIdsFor(apiKey: string, contentKey: string, slot: numbe
   return Array.from({ length: count }, (_, item) => derivedUuid(apiKey, `generation:${contentKey}:${slot}:${item}`));
 }
 
-/** The asset id a local file is uploaded under: the same file, the same asset, for one account and API. */
+/** The asset id a local file is uploaded under: the same file, the same asset, for one key and API. */
 export function assetIdFor(apiKey: string, baseUrl: string, kind: string, fileSha256: string): string {
   return derivedUuid(apiKey, `asset:${baseUrl}:${kind}:${fileSha256}`);
 }
+
+/** The statuses of a generation on its way to complete or error. */
+const RUNNING = new Set(['queued', 'processing', 'finalizing']);
 
 /** What a lookup found under one derived id (GET /generations?ids=). */
 export interface Found {
@@ -63,13 +67,23 @@ export interface Found {
 const ID_FIELDS = new Set(['generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids']);
 
 /**
+ * The fields that name input assets (start_keyframe_id, audio_id, ...). They
+ * are not compared either: the content key already covers what they hold (a
+ * file by its SHA-256, an asset id as given), and Hedra may have stored an
+ * uploaded file under an id of its own, which the next run cannot know.
+ */
+const MEDIA_FIELDS = new Set(
+  (Object.keys(MEDIA_INPUTS) as MediaInput[]).flatMap((input) => Object.values(INPUT_FIELDS[input]).map((path) => path.at(-1) ?? '')),
+);
+
+/**
  * The first field (as a dotted path) where Hedra's record of a request differs
  * from the request this run would send; undefined when every field this run
  * sends is there with the same value. Fields Hedra added (defaults) do not count.
  */
 export function inputDifference(found: unknown, sent: Record<string, unknown>, at = ''): string | undefined {
   for (const [field, value] of Object.entries(sent)) {
-    if (at === '' && ID_FIELDS.has(field)) continue;
+    if ((at === '' && ID_FIELDS.has(field)) || MEDIA_FIELDS.has(field)) continue;
     const path = at ? `${at}.${field}` : field;
     const other = isObject(found) ? found[field] : undefined;
     if (isObject(value) && isObject(other)) {
@@ -116,6 +130,12 @@ export function decideReuse(slots: string[][], found: Map<string, Found>, sent: 
       continue;
     }
     if (present.every((item) => item.status === 'complete')) return { action: 'reuse', ids, createdAt: present[0].created_at, notes };
+    // Waited for only in a status known to lead to an end; one Hedra adds later (cancelled, say) might never.
+    const unknown = present.find((item) => item.status !== 'complete' && !RUNNING.has(item.status));
+    if (unknown) {
+      notes.push(`Generation ${named}, from the same inputs, is "${unknown.status}", so a new one is made.`);
+      continue;
+    }
     return { action: 'wait', ids, notes };
   }
   notes.push(`The ${SLOTS} generations kept for these inputs are all failed or different; this one gets fresh ids and will not be reused later.`);

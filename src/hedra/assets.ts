@@ -116,6 +116,12 @@ export async function uploadAll(client: HedraClient, uploads: Upload[], workspac
     }
     const started = Date.now();
     const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
+    // The asset existed (an earlier attempt, or another run with the same file under a content-derived id):
+    // its file may be there already, and is then not sent again.
+    if (asset.existed && (await client.assetsWithMedia(upload.kind, [asset.id]).catch(() => new Set<string>())).has(asset.id.toLowerCase())) {
+      log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${asset.id}: not uploaded again.`);
+      return;
+    }
     await client.uploadAsset(asset.id, upload);
     if (asset.id !== upload.assetId) renamed.set(upload.assetId, asset.id);
     upload.assetId = asset.id;

@@ -47,6 +47,15 @@ const createdGeneration = z.looseObject({
 });
 export type CreatedGeneration = z.infer<typeof createdGeneration>;
 
+/**
+ * How a create ended when it did not create: Hedra already had the ids (made
+ * by another run, unless an earlier attempt of this one may have made them),
+ * or this run's own attempt made them and its answer was lost.
+ */
+interface Adoption {
+  adopted?: 'already-existed' | 'answer-lost';
+}
+
 // Read leniently: a field the action only shows must never fail a paid result.
 /** A number, also when given as a numeric string; anything else is taken as absent. */
 const lenientNumber = () =>
@@ -110,7 +119,7 @@ const listedAsset = z.looseObject({
 const creditBalance = z.looseObject({
   remaining: lenientNumber(),
   workspace_credit_pool: z
-    .record(z.string(), z.looseObject({ available: lenientNumber() }).catch({ available: undefined }))
+    .record(z.string(), z.looseObject({ available: lenientNumber(), api_credits: lenientNumber() }).catch({ available: undefined, api_credits: undefined }))
     .nullish()
     .catch(undefined),
 });
@@ -139,7 +148,8 @@ const listedGeneration = z.looseObject({
     })
     .nullish(),
 });
-const generationList = z.looseObject({ data: z.array(listedGeneration) });
+/** The list's rows, each read only if it is one the action asked for: an odd row of another generation must not fail the run. */
+const generationList = z.looseObject({ data: z.array(z.unknown()) });
 
 /** A generation as the list gives it: a status answer, with what only the list carries. */
 export type ListedGeneration = GenerationStatus & { credit_cost?: number; created_at?: string; input?: Record<string, unknown> };
@@ -202,16 +212,16 @@ export class HedraClient {
    * and a generation that exists is adopted rather than created again.
    * `onOutcomeUnknown` hears of every attempt whose outcome is unknown.
    */
-  async createGeneration(body: Record<string, unknown>, ids: string[], onOutcomeUnknown?: () => void): Promise<CreatedGeneration> {
+  async createGeneration(body: Record<string, unknown>, ids: string[], onOutcomeUnknown?: () => void): Promise<CreatedGeneration & Adoption> {
     const operation = 'POST /generations';
     try {
       return await this.retrying(operation, async () => read(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
         recover: async (error) => {
-          if (isDuplicate(error)) return this.adopt(ids, 'Hedra already had it');
+          if (isDuplicate(error)) return { ...(await this.adopt(ids, 'Hedra already had it')), adopted: 'already-existed' };
           if (!outcomeUnknown(error)) return undefined;
           // From here on, a later refusal does not prove that nothing was created.
           onOutcomeUnknown?.();
-          return (await this.exists(ids[0])) ? this.adopt(ids, 'the answer to the create request was lost') : undefined;
+          return (await this.exists(ids[0])) ? { ...(await this.adopt(ids, 'the answer to the create request was lost')), adopted: 'answer-lost' } : undefined;
         },
         retryNote: (error) =>
           wasNeverSent(error)
@@ -269,7 +279,8 @@ export class HedraClient {
     const path = `/generations?ids=${generationIds.map(encodeURIComponent).join(',')}&limit=${Math.max(generationIds.length, 1)}`;
     const answer = read(generationList, await this.idempotent('GET', path), 'GET /generations');
     const wanted = new Set(generationIds);
-    return answer.data.filter((item) => wanted.has(item.id)).map(asStatus);
+    const asked = answer.data.filter((row) => typeof row === 'object' && row !== null && wanted.has((row as { id?: unknown }).id as string));
+    return asked.map((row) => asStatus(read(listedGeneration, row, 'GET /generations')));
   }
 
   /**
@@ -294,9 +305,11 @@ export class HedraClient {
   /** What the account can spend (GET /billing/credits); undefined when the answer carries no figure. */
   async balance(): Promise<Balance | undefined> {
     const answer = read(creditBalance, await this.idempotent('GET', '/billing/credits'), 'GET /billing/credits');
-    const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) =>
-      typeof pool.available === 'number' ? [{ workspace, available: pool.available }] : [],
-    );
+    // A pool's API wallet (api_credits, the credit view of api_usd_micros) is spent by API use alone: it counts too.
+    const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) => {
+      const figures = [pool.available, pool.api_credits].filter((n): n is number => typeof n === 'number');
+      return figures.length > 0 ? [{ workspace, available: Math.max(...figures) }] : [];
+    });
     if (typeof answer.remaining !== 'number' && pools.length === 0) return undefined;
     return { remaining: answer.remaining ?? 0, pools };
   }
@@ -316,11 +329,11 @@ export class HedraClient {
   }
 
   /** Creates an asset under a reserved id; repeating that is harmless, and "already exists" means an earlier attempt worked. */
-  async createAsset(name: string, type: string, reservedId: string): Promise<CreatedAsset> {
+  async createAsset(name: string, type: string, reservedId: string): Promise<CreatedAsset & { existed?: boolean }> {
     try {
       return read(createdAsset, await this.idempotent('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
     } catch (error) {
-      if (isDuplicate(error)) return { id: reservedId };
+      if (isDuplicate(error)) return { id: reservedId, existed: true };
       throw error;
     }
   }

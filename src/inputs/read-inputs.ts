@@ -283,6 +283,7 @@ export function unusedWhenResuming(settings: Settings): string[] {
     ...(settings.model ? ['model'] : []),
     ...(settings.request ? ['request'] : []),
     ...(settings.promptFile ? ['prompt-file'] : []),
+    ...(settings.maxCredits !== undefined ? ['max-credits'] : []),
   ];
 }
 

@@ -9,7 +9,7 @@ import { formatDuration } from './format.js';
 
 /** Where the run is and what exists on Hedra's side so far, for failure messages: nothing may be lost. */
 export interface RunState {
-  phase: 'reading inputs' | 'uploading' | 'creating the generation' | 'waiting' | 'downloading' | 'reporting';
+  phase: 'reading inputs' | 'checking the request with Hedra' | 'uploading' | 'creating the generation' | 'waiting' | 'downloading' | 'reporting';
   /** Ids sent in a create request whose answer has not arrived. */
   attempted?: string[];
   /** Ids Hedra confirmed. */

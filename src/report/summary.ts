@@ -30,9 +30,10 @@ function costText(spending: Spending): string {
     const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
     return `0 credits: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
   }
-  const parts = [spending.estimateText ? `estimated ${cell(spending.estimateText)}` : 'estimate: unknown'];
+  const parts: string[] = [];
+  if (spending.estimateText) parts.push(`estimated ${cell(spending.estimateText)}`);
   if (spending.charged !== undefined) parts.push(`charged ${spending.charged} credit${spending.charged === 1 ? '' : 's'}`);
-  return parts.join('; ');
+  return parts.join('; ') || 'unknown (no estimate could be made)';
 }
 
 /**
@@ -83,7 +84,10 @@ export function renderSummary(input: SummaryInput): string {
 
   if (input.uploads.length > 0) {
     lines.push(input.dryRun ? 'Would upload:' : 'Uploaded inputs:', '');
-    for (const u of input.uploads) lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)}) → ${code(u.assetId)}`);
+    for (const u of input.uploads) {
+      const already = u.present ? ' (already on Hedra: not uploaded again)' : '';
+      lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)}) → ${code(u.assetId)}${already}`);
+    }
     lines.push('');
   }
   if (input.request !== undefined) {

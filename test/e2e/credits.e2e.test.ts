@@ -144,6 +144,17 @@ describe('the balance', () => {
     expect(uploads()).toHaveLength(0);
     expect(creates()).toHaveLength(0);
   });
+  it("counts a workspace pool's API wallet (api_credits), which API use draws on", async () => {
+    server.inject({
+      method: 'GET',
+      path: '/billing/credits',
+      status: 200,
+      body: { remaining: 0, expiring: 0, used: 0, workspace_credit_pool: { w1: { used: 0, allocated: 0, available: 10, api_credits: 500 } } },
+    });
+    const result = await run({ prompt: fresh('wallet'), model: 'kling/kling-2.5-turbo' });
+    expect(result.code).toBe(0);
+    expect(creates()).toHaveLength(1);
+  });
   it('enough: runs', async () => {
     server.behaviour.credits = 70;
     const result = await run({ prompt: fresh('enough'), model: 'kling/kling-2.5-turbo' });
@@ -213,6 +224,18 @@ describe('reuse', () => {
       server.clearFaults();
     }
   });
+  it('a file Hedra already has is not sent again, also when the lookup missed it and the create said it exists', async () => {
+    const image = randomBytes(3000);
+    expect((await run(inputs(fresh('first')), { files: { 'start.png': image } })).code).toBe(0);
+    server.requests.length = 0;
+    // The lookup answers as if Hedra had no such asset (a lagging read): the create of the asset then meets ALREADY_EXISTS.
+    server.inject({ method: 'GET', path: '/assets', status: 200, body: [] });
+    const second = await run(inputs(fresh('second')), { files: { 'start.png': image } });
+    expect(second.code).toBe(0);
+    expect(made('POST', '/assets').map((r) => r.status)).not.toContain(200);
+    expect(made('POST', /\/upload$/)).toHaveLength(0);
+    expect(second.stdout).toContain('is already on Hedra as asset');
+  });
   it('a previous generation that failed is not reused: a new one is made', async () => {
     const prompt = fresh('fails once');
     // The server reads errorFor on every status read: the generations seen while armed keep failing.
@@ -258,6 +281,9 @@ describe('reuse', () => {
     const [a, b] = await Promise.all([run(inputs(prompt), { files: { 'start.png': image } }), run(inputs(prompt), { files: { 'start.png': image } })]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(server.jobs.size).toBe(jobs + 1);
+    // One paid, the other waited for its result: reported as reused, at 0 credits, whichever way the race went.
+    expect([a, b].map((r) => r.outputs.reused).sort()).toEqual(['false', 'true']);
+    expect([a, b].map((r) => r.outputs.credits).sort()).toEqual(['0', '70']);
     expect(a.outputs['generation-id']).toBe(b.outputs['generation-id']);
     expect(sha(readFileSync(a.outputs.path))).toBe(sha(readFileSync(b.outputs.path)));
   });

@@ -28,6 +28,11 @@ describe('estimateCredits', () => {
     expect(estimate.credits).toBe(75); // 10 × 5 × 1.5
     expect(estimate.basis).toContain("(the model's default)");
   });
+  it('an unset generate_audio is priced as audio on, as the spec says it means', () => {
+    const m = model({ durations: ['4s'], pricing: { base_cost: 0, credits_per_second: 10, modifiers: { generate_audio: { true: 2, false: 1 } } } });
+    expect(known(estimateCredits(m, { generated_video_inputs: {} })).credits).toBe(80);
+    expect(known(estimateCredits(m, { generated_video_inputs: { generate_audio: false } })).credits).toBe(40);
+  });
   it('rounds up, forgiving float noise', () => {
     const m = model({ pricing: { base_cost: 0, credits_per_second: 3, modifiers: { resolution: { '720p': 1.1 } } } });
     expect(known(estimateCredits(m, { generated_video_inputs: { duration_ms: 10_000, resolution: '720p' } })).credits).toBe(33);
@@ -116,6 +121,11 @@ describe('inputDifference', () => {
       inputDifference({ type: 'video', generation_id: 'other', extra: 1, generated_video_inputs: { text_prompt: 'p', duration_ms: 5000, seed: 3 } }, sent),
     ).toBeUndefined();
   });
+  it('ignores the fields naming input assets: the content key covers them, and Hedra may store a file under an id of its own', () => {
+    const withMedia = { ...sent, start_keyframe_id: 'derived', reference_image_ids: ['derived'], audio_id: 'derived' };
+    expect(inputDifference({ ...sent, start_keyframe_id: 'hedras', reference_image_ids: ['hedras'], audio_id: 'x' }, withMedia)).toBeUndefined();
+    expect(inputDifference({ ...sent, generation_id: 'x', start_keyframe_id: 'y' }, { ...withMedia, voice_id: 'v' })).toBe('voice_id');
+  });
   it('names the first field that differs, by its path', () => {
     expect(inputDifference({ type: 'video', generated_video_inputs: { text_prompt: 'q', duration_ms: 5000 } }, sent)).toBe(
       'generated_video_inputs.text_prompt',
@@ -175,6 +185,28 @@ describe('decideReuse', () => {
       'Generation s1a, s1b exists only in part (an item was refused at creation), so it is not reused.',
       'Generation s2a, s2b was made from a different request (text_prompt differs), so it is not reused.',
     ]);
+  });
+  it('a status the action does not know (one that may never end) is not waited for: the next slot', () => {
+    const decision = decideReuse(
+      slots,
+      found([
+        ['s0a', 'cancelled'],
+        ['s0b', 'complete'],
+      ]),
+      body,
+    );
+    expect(decision).toMatchObject({ action: 'create', ids: ['s1a', 's1b'] });
+    expect(decision.notes).toEqual(['Generation s0a, s0b, from the same inputs, is "cancelled", so a new one is made.']);
+    expect(
+      decideReuse(
+        slots,
+        found([
+          ['s0a', 'queued'],
+          ['s0b', 'finalizing'],
+        ]),
+        body,
+      ).action,
+    ).toBe('wait');
   });
   it('every slot taken: fresh ids', () => {
     const all = found(slots.flat().map((id) => [id, 'error'] as [string, string]));

@@ -173,3 +173,32 @@ describe('uploads', () => {
     expect(md).not.toContain('<details>');
   });
 });
+
+describe('the Credits row', () => {
+  const row = (spending: SummaryInput['spending']) =>
+    renderSummary({ ...base, spending })
+      .split('\n')
+      .find((line) => line.startsWith('| Credits |'));
+  it('is absent when nothing was said about credits', () => {
+    expect(row(undefined)).toBeUndefined();
+  });
+  it('gives the estimate and what was charged', () => {
+    expect(row({ estimated: 140, estimateText: '140 credits (14/s × 10s (as asked))', charged: 140 })).toBe(
+      '| Credits | estimated 140 credits (14/s × 10s (as asked)); charged 140 credits |',
+    );
+    expect(row({ estimated: 1, estimateText: '1 credit (1 per generation)', charged: 1 })).toBe(
+      '| Credits | estimated 1 credit (1 per generation); charged 1 credit |',
+    );
+  });
+  it('of a resumed generation, only what it was charged; with nothing known, says so', () => {
+    expect(row({ charged: 12 })).toBe('| Credits | charged 12 credits |');
+    expect(row({})).toBe('| Credits | unknown (no estimate could be made) |');
+  });
+  it('of a reused or awaited generation, 0 credits and from when, escaped as a cell', () => {
+    expect(row({ estimated: 0, charged: 0, reused: { createdAt: '2026-11-01T10:00:00Z', waited: false } })).toBe(
+      '| Credits | 0 credits: reused the generation made 2026-11-01T10:00:00Z from the same inputs |',
+    );
+    expect(row({ estimated: 0, reused: { waited: true } })).toBe('| Credits | 0 credits: waited for the generation from the same inputs |');
+    expect(row({ reused: { createdAt: 'x|<img src=y>', waited: false } })).toContain('made x&#124;&#60;img src=y&#62; from');
+  });
+});
