@@ -75,6 +75,16 @@ describe('the estimate, before paying', () => {
     expect(creates()).toHaveLength(0);
     expect(made('GET', '/billing/credits')).toHaveLength(0);
   });
+  it('the reads are not made one after another: the balance and the lookup go out while the catalogue is still unanswered', async () => {
+    // The first catalogue read is never answered (the stall watchdog gives it up after 2 s, and it is asked again).
+    server.fault('models', { kind: 'hang' });
+    const result = await run({ prompt: fresh('in parallel'), model: 'kling/kling-2.5-turbo', timeout: '20s' });
+    expect(result.code).toBe(0);
+    const at = (method: string, path: string) => server.requests.findIndex((r) => r.method === method && r.path === path);
+    const secondCatalogueRead = server.requests.findIndex((r, i) => r.path === '/models' && i > at('GET', '/models'));
+    expect(at('GET', '/billing/credits')).toBeLessThan(secondCatalogueRead);
+    expect(at('GET', '/generations')).toBeLessThan(secondCatalogueRead);
+  });
   it('the reads before creating go out together: catalogue, balance and the lookup, once each', async () => {
     const result = await run({ prompt: fresh('together'), model: 'kling/kling-2.5-turbo' });
     expect(result.code).toBe(0);
