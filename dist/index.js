@@ -42201,9 +42201,12 @@ async function uploadAll(client, uploads, workspace, log) {
         }
         const started = Date.now();
         const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
-        // The asset existed (an earlier attempt, or another run with the same file under a content-derived id):
-        // its file may be there already, and is then not sent again.
-        if (asset.existed && (await client.assetsWithMedia(upload.kind, [asset.id]).catch(() => new Set())).has(asset.id.toLowerCase())) {
+        // A content-derived id the lookup did not find, yet it exists: another run with the same file made it
+        // meanwhile, and its file may be there already, then not sent again. (With a random id, "exists" means
+        // an earlier attempt of this run made the asset, which has no file yet.)
+        if (asset.existed &&
+            upload.present === false &&
+            (await client.assetsWithMedia(upload.kind, [asset.id]).catch(() => new Set())).has(asset.id.toLowerCase())) {
             log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${asset.id}: not uploaded again.`);
             return;
         }

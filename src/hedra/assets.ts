@@ -35,7 +35,10 @@ export interface Upload {
   contentType: string;
   /** Reserved before upload; replaced by Hedra's if it answers with another. */
   assetId: string;
-  /** Hedra already has this asset with its file (an earlier run uploaded it): no upload. */
+  /**
+   * Whether Hedra already has this asset with its file, as the lookup of content-derived ids found
+   * (true: not uploaded again); undefined when not asked (random ids) or the lookup failed.
+   */
   present?: boolean;
 }
 
@@ -116,9 +119,14 @@ export async function uploadAll(client: HedraClient, uploads: Upload[], workspac
     }
     const started = Date.now();
     const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
-    // The asset existed (an earlier attempt, or another run with the same file under a content-derived id):
-    // its file may be there already, and is then not sent again.
-    if (asset.existed && (await client.assetsWithMedia(upload.kind, [asset.id]).catch(() => new Set<string>())).has(asset.id.toLowerCase())) {
+    // A content-derived id the lookup did not find, yet it exists: another run with the same file made it
+    // meanwhile, and its file may be there already, then not sent again. (With a random id, "exists" means
+    // an earlier attempt of this run made the asset, which has no file yet.)
+    if (
+      asset.existed &&
+      upload.present === false &&
+      (await client.assetsWithMedia(upload.kind, [asset.id]).catch(() => new Set<string>())).has(asset.id.toLowerCase())
+    ) {
       log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${asset.id}: not uploaded again.`);
       return;
     }
