@@ -57,6 +57,10 @@ function measure(command: string, args: string[], env: Record<string, string>, r
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+/** Times as a table cell: the median and the range. */
+const timed = (ms: number[]) => `${median(ms).toFixed(1)} ms (${spread(ms)})`;
+/** Two sides' times as a ratio of medians. */
+const ratio = (ms: number[], against: number[]) => `${(median(ms) / median(against)).toFixed(2)}× time`;
 
 function actionEnv(server: HedraServer, inputs: Record<string, string>): Record<string, string> {
   const out = join(work, `output-${randomBytes(4).toString('hex')}`);
@@ -117,20 +121,8 @@ async function coldStart(server: HedraServer) {
   const a = action.map((m) => m.ms);
   const f = floor.map((m) => m.ms);
   const g = same.map((m) => m.ms);
-  row(
-    'Cold start (create, wait: false)',
-    `${median(a).toFixed(1)} ms (${spread(a)})`,
-    `${median(f).toFixed(1)} ms (${spread(f)})`,
-    `${(median(a) / median(f)).toFixed(2)}× time`,
-    '≤ 1.8×',
-  );
-  row(
-    '  against a bare client making the same requests (3 reads together, then POST)',
-    '',
-    `${median(g).toFixed(1)} ms (${spread(g)})`,
-    `${(median(a) / median(g)).toFixed(2)}× time`,
-    '',
-  );
+  row('Cold start (create, wait: false)', timed(a), timed(f), ratio(a, f), '≤ 1.8×');
+  row('  against a bare client making the same requests (3 reads together, then POST)', '', timed(g), ratio(a, g), '');
   const loaded = statSync(BUNDLE).size;
   const all = readdirSync(join(ROOT, 'dist'))
     .filter((f) => f.endsWith('.js'))
@@ -161,13 +153,7 @@ async function rerun(server: HedraServer) {
   }
   const f = first.map((m) => m.ms);
   const a = again.map((m) => m.ms);
-  row(
-    'Unchanged re-run (reuse), against its first run',
-    `${median(a).toFixed(1)} ms (${spread(a)})`,
-    `${median(f).toFixed(1)} ms (${spread(f)})`,
-    `${(median(a) / median(f)).toFixed(2)}× time`,
-    '',
-  );
+  row('Unchanged re-run (reuse), against its first run', timed(a), timed(f), ratio(a, f), '');
   row(
     '  requests (uploads and creates on the re-run)',
     `${median(requests.again)} (${Math.max(...requests.creates)})`,

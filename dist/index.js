@@ -45588,12 +45588,8 @@ function buildRequest(settings, newId, chosenModel = modelFields(undefined, sett
     if (isObject(body.audio_generation) && sources.has('audio_generation.text')) {
         body.audio_generation = { type: 'text_to_speech', ...body.audio_generation };
     }
-    const batchSize = BATCH_TYPES.includes(type) && typeof body.batch_size === 'number' ? body.batch_size : 1;
-    const generationIds = Array.from({ length: Number.isInteger(batchSize) && batchSize > 1 && batchSize <= 8 ? batchSize : 1 }, newId);
-    if (generationIds.length > 1)
-        body.generation_ids = generationIds;
-    else
-        body.generation_id = generationIds[0];
+    const generationIds = Array.from({ length: itemsRequested(settings) }, newId);
+    Object.assign(body, idFields(generationIds));
     validateBody(type, body, sources);
     return { body, generationIds };
 }
@@ -45606,10 +45602,12 @@ function itemsRequested(settings) {
     const asked = settings.mapped['batch-size'] ?? settings.request?.batch_size;
     return BATCH_TYPES.includes(settings.type) && typeof asked === 'number' && Number.isInteger(asked) && asked > 1 && asked <= 8 ? asked : 1;
 }
+/** The body's id fields for these generation ids: generation_id for one, generation_ids for a batch. */
+const idFields = (ids) => (ids.length > 1 ? { generation_ids: ids } : { generation_id: ids[0] });
 /** The body under other generation ids (as many as it has items). */
 function withGenerationIds(body, ids) {
     const { generation_id: _one, generation_ids: _many, ...rest } = body;
-    return ids.length > 1 ? { ...rest, generation_ids: ids } : { ...rest, generation_id: ids[0] };
+    return { ...rest, ...idFields(ids) };
 }
 /** The model the body names (slug or id), for the summary. */
 function modelOf(body) {
@@ -45747,6 +45745,8 @@ async function pickUp(current, ids) {
     setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
     await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] }, spending: {}, charged: true });
 }
+/** An error's message as a clause inside a sentence of ours: without its closing full stop. */
+const said = (error) => (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
 /** A read made before creating: its value, or undefined once the failure is reported (a refused key and a stop pass through). */
 function settled(work, onFailure) {
     return work.catch((error) => {
@@ -45766,10 +45766,10 @@ async function create(current) {
     const derive = settings.reuse && apiKey ? apiKey : undefined;
     // The reads that need no hashing start now, so that hashing the files overlaps them.
     const catalogueRead = client
-        ? settled(client.models(), (error) => log.warning(`Could not read Hedra's model catalogue (${error.message.replace(/\.$/, '')}); the request is checked against the API schema only.`, 'Model checks skipped'))
+        ? settled(client.models(), (error) => log.warning(`Could not read Hedra's model catalogue (${said(error)}); the request is checked against the API schema only.`, 'Model checks skipped'))
         : undefined;
     const balanceRead = client && !settings.dryRun
-        ? settled(client.balance(), (error) => log.info(`Could not read the credit balance (${error.message.replace(/\.$/, '')}); Hedra checks it when creating.`))
+        ? settled(client.balance(), (error) => log.info(`Could not read the credit balance (${said(error)}); Hedra checks it when creating.`))
         : undefined;
     // Keep a rejection (a refused key) from going unhandled while the files are hashed.
     catalogueRead?.catch(() => undefined);
@@ -45780,7 +45780,7 @@ async function create(current) {
     const lookup = slots && client ? client.list(slots.flat()) : undefined;
     // Only saves uploads: when it cannot be asked, the files are uploaded (to the same derived ids).
     const assetsLookup = derive && client
-        ? settled(uploadsPresent(client, uploads), (error) => log.info(`Could not ask Hedra which files it already has (${error.message.replace(/\.$/, '')}); uploading them.`))
+        ? settled(uploadsPresent(client, uploads), (error) => log.info(`Could not ask Hedra which files it already has (${said(error)}); uploading them.`))
         : undefined;
     lookup?.catch(() => undefined);
     assetsLookup?.catch(() => undefined);
@@ -46054,7 +46054,7 @@ async function chargedFor(client, ids, known, log) {
     catch (error) {
         if (error instanceof Cancelled || error instanceof DeadlineReached)
             throw error;
-        log.info(`Could not read what the generations cost (${error.message.replace(/\.$/, '')}).`);
+        log.info(`Could not read what the generations cost (${said(error)}).`);
     }
     if (ids.some((id) => !perItem.has(id)))
         return { perItem };

@@ -150,6 +150,9 @@ async function pickUp(current: Run, ids: string[]): Promise<void> {
   await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] }, spending: {}, charged: true });
 }
 
+/** An error's message as a clause inside a sentence of ours: without its closing full stop. */
+const said = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+
 /** A read made before creating: its value, or undefined once the failure is reported (a refused key and a stop pass through). */
 function settled<T>(work: Promise<T>, onFailure: (error: Error) => void): Promise<T | undefined> {
   return work.catch((error) => {
@@ -170,17 +173,12 @@ async function create(current: Run): Promise<void> {
   // The reads that need no hashing start now, so that hashing the files overlaps them.
   const catalogueRead = client
     ? settled(client.models(), (error) =>
-        log.warning(
-          `Could not read Hedra's model catalogue (${error.message.replace(/\.$/, '')}); the request is checked against the API schema only.`,
-          'Model checks skipped',
-        ),
+        log.warning(`Could not read Hedra's model catalogue (${said(error)}); the request is checked against the API schema only.`, 'Model checks skipped'),
       )
     : undefined;
   const balanceRead =
     client && !settings.dryRun
-      ? settled(client.balance(), (error) =>
-          log.info(`Could not read the credit balance (${error.message.replace(/\.$/, '')}); Hedra checks it when creating.`),
-        )
+      ? settled(client.balance(), (error) => log.info(`Could not read the credit balance (${said(error)}); Hedra checks it when creating.`))
       : undefined;
   // Keep a rejection (a refused key) from going unhandled while the files are hashed.
   catalogueRead?.catch(() => undefined);
@@ -191,9 +189,7 @@ async function create(current: Run): Promise<void> {
   // Only saves uploads: when it cannot be asked, the files are uploaded (to the same derived ids).
   const assetsLookup =
     derive && client
-      ? settled(uploadsPresent(client, uploads), (error) =>
-          log.info(`Could not ask Hedra which files it already has (${error.message.replace(/\.$/, '')}); uploading them.`),
-        )
+      ? settled(uploadsPresent(client, uploads), (error) => log.info(`Could not ask Hedra which files it already has (${said(error)}); uploading them.`))
       : undefined;
   lookup?.catch(() => undefined);
   assetsLookup?.catch(() => undefined);
@@ -487,7 +483,7 @@ async function chargedFor(client: HedraClient, ids: string[], known: Map<string,
     }
   } catch (error) {
     if (error instanceof Cancelled || error instanceof DeadlineReached) throw error;
-    log.info(`Could not read what the generations cost (${(error as Error).message.replace(/\.$/, '')}).`);
+    log.info(`Could not read what the generations cost (${said(error)}).`);
   }
   if (ids.some((id) => !perItem.has(id))) return { perItem };
   return { charged: ids.reduce((sum, id) => sum + (perItem.get(id) ?? 0), 0), perItem };

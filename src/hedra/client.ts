@@ -108,6 +108,7 @@ const generationStatus = z.looseObject({
 export type GenerationStatus = z.infer<typeof generationStatus>;
 
 const createdAsset = z.looseObject({ id: hedraId() });
+type CreatedAsset = z.infer<typeof createdAsset>;
 
 /** One asset of GET /assets: whether its media is there (an uploaded asset has a URL once its file arrived). */
 const listedAsset = z.looseObject({
@@ -123,7 +124,6 @@ const creditBalance = z.looseObject({
     .nullish()
     .catch(undefined),
 });
-type CreatedAsset = z.infer<typeof createdAsset>;
 
 /** One generation of GET /generations: its asset (once complete) carries the URLs. */
 const listedGeneration = z.looseObject({

@@ -121,10 +121,8 @@ export function buildRequest(
     body.audio_generation = { type: 'text_to_speech', ...body.audio_generation };
   }
 
-  const batchSize = BATCH_TYPES.includes(type) && typeof body.batch_size === 'number' ? body.batch_size : 1;
-  const generationIds = Array.from({ length: Number.isInteger(batchSize) && batchSize > 1 && batchSize <= 8 ? batchSize : 1 }, newId);
-  if (generationIds.length > 1) body.generation_ids = generationIds;
-  else body.generation_id = generationIds[0];
+  const generationIds = Array.from({ length: itemsRequested(settings) }, newId);
+  Object.assign(body, idFields(generationIds));
 
   validateBody(type, body, sources);
   return { body, generationIds };
@@ -140,10 +138,13 @@ export function itemsRequested(settings: Pick<Settings, 'type' | 'mapped' | 'req
   return BATCH_TYPES.includes(settings.type) && typeof asked === 'number' && Number.isInteger(asked) && asked > 1 && asked <= 8 ? asked : 1;
 }
 
+/** The body's id fields for these generation ids: generation_id for one, generation_ids for a batch. */
+const idFields = (ids: string[]): Body => (ids.length > 1 ? { generation_ids: ids } : { generation_id: ids[0] });
+
 /** The body under other generation ids (as many as it has items). */
 export function withGenerationIds(body: Body, ids: string[]): Body {
   const { generation_id: _one, generation_ids: _many, ...rest } = body;
-  return ids.length > 1 ? { ...rest, generation_ids: ids } : { ...rest, generation_id: ids[0] };
+  return { ...rest, ...idFields(ids) };
 }
 
 /** The model the body names (slug or id), for the summary. */
