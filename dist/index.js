@@ -42881,9 +42881,14 @@ class HedraClient {
     async models() {
         return readCatalogue(await this.retrying('GET /models', () => this.transport.requestJson('GET', '/models'), { attempts: 3 }));
     }
-    /** What the account can spend (GET /billing/credits); undefined when the answer carries no figure. */
+    /**
+     * What the account can spend (GET /billing/credits); undefined when the answer
+     * carries no figure. Like the catalogue, the run goes on without it (Hedra checks
+     * the balance when creating), so it gets three attempts, not the run's whole retry budget.
+     */
     async balance() {
-        const answer = read(creditBalance, await this.idempotent('GET', '/billing/credits'), 'GET /billing/credits');
+        const path = '/billing/credits';
+        const answer = read(creditBalance, await this.retrying(`GET ${path}`, () => this.transport.requestJson('GET', path), { attempts: 3 }), `GET ${path}`);
         // A pool's API wallet (api_credits, the credit view of api_usd_micros) is spent by API use alone: it counts too.
         const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) => {
             const figures = [pool.available, pool.api_credits].filter((n) => typeof n === 'number');

@@ -165,6 +165,18 @@ describe('the balance', () => {
     expect(result.code).toBe(0);
     expect(creates()).toHaveLength(1);
   });
+  it('unreadable: three attempts, then the run goes on (Hedra checks the balance when creating)', async () => {
+    server.fault('credits', { kind: 'status', status: 500 }, 10);
+    try {
+      const result = await run({ prompt: fresh('no balance'), model: 'kling/kling-2.5-turbo' });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Could not read the credit balance');
+      expect(made('GET', '/billing/credits')).toHaveLength(3);
+      expect(creates()).toHaveLength(1);
+    } finally {
+      server.clearFaults();
+    }
+  });
   it('enough: runs', async () => {
     server.behaviour.credits = 70;
     const result = await run({ prompt: fresh('enough'), model: 'kling/kling-2.5-turbo' });
