@@ -63,3 +63,10 @@ describe('the spec copy in test/fixtures', () => {
     expect(readFileSync(SPEC_PATH, 'utf8')).toBe(readFileSync(shared, 'utf8'));
   });
 });
+
+describe('the v3 spec copy in test/fixtures', () => {
+  const shared = new URL('../../../shared/hedra-api/openapi-v3.json', import.meta.url);
+  it.runIf(existsSync(shared))('is identical to ../shared/hedra-api/openapi-v3.json', () => {
+    expect(readFileSync(new URL('../fixtures/openapi-v3.json', import.meta.url), 'utf8')).toBe(readFileSync(shared, 'utf8'));
+  });
+});
