@@ -8,6 +8,8 @@
 //   4. Download: a large result through the action against `curl -o`.
 //   5. Waiting: the real polling code on simulated job traces against a fixed
 //      5 s poll, on a simulated clock.
+//   6. v3: a whole v3 run followed on the job's event stream against the same
+//      run with the stream refused (the polling fallback), on the v3 test server.
 //
 // The machine is shared and noisy: the two sides alternate, every figure is
 // the median of several runs with its range, and comparisons are ratios.
@@ -21,6 +23,7 @@ import { join } from 'node:path';
 import type { GenerationStatus } from '../src/hedra/client.ts';
 import { waitForGenerations } from '../src/hedra/wait.ts';
 import { type HedraServer, startHedraServer } from '../test/server/hedra-server.ts';
+import { type HedraV3Server, startHedraV3Server } from '../test/server/hedra-v3-server.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const BUNDLE = join(ROOT, 'dist/index.js');
@@ -62,7 +65,7 @@ const timed = (ms: number[]) => `${median(ms).toFixed(1)} ms (${spread(ms)})`;
 /** Two sides' times as a ratio of medians. */
 const ratio = (ms: number[], against: number[]) => `${(median(ms) / median(against)).toFixed(2)}× time`;
 
-function actionEnv(server: HedraServer, inputs: Record<string, string>): Record<string, string> {
+function actionEnv(server: Pick<HedraServer, 'apiKey' | 'baseUrl'>, inputs: Record<string, string>): Record<string, string> {
   const out = join(work, `output-${randomBytes(4).toString('hex')}`);
   writeFileSync(out, '');
   const env: Record<string, string> = {
@@ -421,6 +424,46 @@ async function waiting() {
   row('  status requests per job', batchRequests.toFixed(1), fixedRequests.toFixed(1), `${(batchRequests / fixedRequests).toFixed(2)}× requests`, '≤ 0.7×');
 }
 
+/**
+ * A v3 job of 3.2 s, followed on its event stream (the end is pushed) against the same run with the
+ * stream refused (polled, never faster than every 2 s): the time to the downloaded file, and the
+ * requests made while waiting.
+ */
+async function v3(server: HedraV3Server) {
+  server.behaviour.timings = { queued: 200, processing: 3000 };
+  const inputs = () => ({
+    api: 'v3',
+    model: 'gpt-image-2',
+    prompt: `a lighthouse ${randomBytes(4).toString('hex')}`,
+    'aspect-ratio': '1:1',
+    resolution: '1K',
+    request: 'quality: low',
+    reuse: 'false',
+  });
+  const waits = { stream: [] as number[], polled: [] as number[] };
+  const waited = () => server.requests.filter((r) => r.path.endsWith('/status') || r.path.endsWith('/stream')).length;
+  const [streamed, polled] = await alternate(TRANSFER_RUNS + 2, [
+    async () => {
+      server.behaviour.stream = 'ok';
+      server.requests.length = 0;
+      const m = await measure(process.execPath, [BUNDLE], actionEnv(server, inputs()));
+      waits.stream.push(waited());
+      return m;
+    },
+    async () => {
+      server.behaviour.stream = 'refuse';
+      server.requests.length = 0;
+      const m = await measure(process.execPath, [BUNDLE], actionEnv(server, inputs()));
+      waits.polled.push(waited());
+      return m;
+    },
+  ]);
+  const s = streamed.map((m) => m.ms);
+  const p = polled.map((m) => m.ms);
+  row('v3, a 3.2 s job: the event stream, against polling', timed(s), timed(p), ratio(s, p), '< 1×');
+  row('  requests while waiting', `${median(waits.stream)}`, `${median(waits.polled)}`, '', '1 per job');
+}
+
 const server = await startHedraServer({ timings: { queued: 0, processing: 0, finalizing: 0 } });
 try {
   const only = process.argv.slice(2);
@@ -430,6 +473,14 @@ try {
   if (want('upload')) await upload(server);
   if (want('download')) await download(server);
   if (want('wait')) await waiting();
+  if (want('v3')) {
+    const v3Server = await startHedraV3Server();
+    try {
+      await v3(v3Server);
+    } finally {
+      await v3Server.close();
+    }
+  }
 } finally {
   await server.close();
   rmSync(work, { recursive: true, force: true });

@@ -30,6 +30,12 @@ export class SpendingRefused extends Error {
 
 export class HedraError extends Error {
   override name = 'HedraError';
+  /**
+   * Whether Hedra said another attempt can succeed (v3's `error.retryable`),
+   * when it said so with an actual boolean; undefined otherwise (v2 answers,
+   * a gateway's error page): then the status decides (see http/retry.ts).
+   */
+  readonly retryable?: boolean;
   constructor(
     message: string,
     readonly status: number,
@@ -39,9 +45,16 @@ export class HedraError extends Error {
     readonly retryAfter?: string,
     /** The X-RateLimit-Reset header of the answer, if any. */
     readonly rateLimitReset?: string,
+    options: HedraErrorOptions = {},
   ) {
     super(message);
+    if (options.retryable !== undefined) this.retryable = options.retryable;
   }
+}
+
+/** What a HedraError may carry beyond its status and headers. */
+export interface HedraErrorOptions {
+  retryable?: boolean;
 }
 
 export class NetworkError extends Error {
@@ -95,4 +108,16 @@ export function isExpected(error: unknown): boolean {
   return [InputError, SpendingRefused, HedraError, NetworkError, UnexpectedAnswer, GenerationFailed, Cancelled, DeadlineReached, LocalFileError].some(
     (kind) => error instanceof kind,
   );
+}
+
+/** An error's message as a clause inside a sentence of ours: without its closing full stop. */
+export const said = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+
+/** A read made before paying: its value, or undefined once the failure is reported (a refused key and a stop pass through). */
+export function settled<T>(work: Promise<T>, onFailure: (error: Error) => void): Promise<T | undefined> {
+  return work.catch((error) => {
+    if (error instanceof Cancelled || error instanceof DeadlineReached || (error instanceof HedraError && error.status === 401)) throw error;
+    onFailure(error as Error);
+    return undefined;
+  });
 }

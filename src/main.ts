@@ -12,7 +12,7 @@ import { untrustedTriggerWarning } from './action/trust.js';
 import { overBudget, tooLittleBalance } from './credits/budget.js';
 import { describeEstimate, estimateCredits } from './credits/estimate.js';
 import { assetIdFor, canonicalJson, decideReuse, generationIdsFor, SLOTS, sha256 } from './credits/reuse.js';
-import { Cancelled, DeadlineReached, GenerationFailed, HedraError, InputError, isExpected, SpendingRefused } from './errors.js';
+import { Cancelled, DeadlineReached, GenerationFailed, InputError, isExpected, SpendingRefused, said, settled } from './errors.js';
 import { fileSha256, inputAssetIds, localMedia, planUploads, type Upload, uploadAll, withAssetIds } from './hedra/assets.js';
 import { type Model, modelLabel } from './hedra/catalogue.js';
 import { HedraClient, type ListedGeneration } from './hedra/client.js';
@@ -103,6 +103,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
       (transport ??= new Transport({
         baseUrl: settings.baseUrl,
         apiKey: apiKey ?? '',
+        keyScheme: settings.api === 'v3' ? 'authorization-key' : 'x-api-key',
         userAgent: USER_AGENT,
         control,
         timeoutMs: settings.timeoutMs,
@@ -113,7 +114,11 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     let client: HedraClient | undefined;
     const hedra = () => (client ??= new HedraClient(connect(), log, clock));
     const current: Run = { deps, log, settings, state, startedAt, transport: connect, hedra, apiKey };
-    if (settings.resumeIds) await pickUp(current, settings.resumeIds);
+    if (settings.api === 'v3') {
+      // Loaded only by v3 runs (ncc makes it a chunk of its own), so that v2 runs start as fast as before.
+      const { runV3 } = await import('./run/v3.js');
+      await runV3({ log, settings, state, env, clock, newId: deps.newId, startedAt, transport: connect, apiKey });
+    } else if (settings.resumeIds) await pickUp(current, settings.resumeIds);
     else await create(current);
   } catch (error) {
     // A generation that may exist is named in the outputs too, so a later step can pick it up.
@@ -148,18 +153,6 @@ async function pickUp(current: Run, ids: string[]): Promise<void> {
   log.info(`Resuming generation ${ids.join(', ')}.`);
   setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
   await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] }, spending: {}, charged: true });
-}
-
-/** An error's message as a clause inside a sentence of ours: without its closing full stop. */
-const said = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
-
-/** A read made before creating: its value, or undefined once the failure is reported (a refused key and a stop pass through). */
-function settled<T>(work: Promise<T>, onFailure: (error: Error) => void): Promise<T | undefined> {
-  return work.catch((error) => {
-    if (error instanceof Cancelled || error instanceof DeadlineReached || (error instanceof HedraError && error.status === 401)) throw error;
-    onFailure(error as Error);
-    return undefined;
-  });
 }
 
 async function create(current: Run): Promise<void> {

@@ -28,7 +28,7 @@ const hedraId = () => z.string().refine(isUuid, 'is not a generation or asset id
  * A result URL: absolute http(s), or taken as absent. The spec types these as
  * plain strings; a relative or malformed one must not fail a paid result.
  */
-const resultUrl = () =>
+export const resultUrl = () =>
   z
     .string()
     .nullish()
@@ -58,7 +58,7 @@ interface Adoption {
 
 // Read leniently: a field the action only shows must never fail a paid result.
 /** A number, also when given as a numeric string; anything else is taken as absent. */
-const lenientNumber = () =>
+export const lenientNumber = () =>
   z
     .unknown()
     .transform((value): number | null | undefined =>
@@ -66,7 +66,7 @@ const lenientNumber = () =>
     )
     .optional();
 /** Text, also when given as a number; anything else is taken as absent. */
-const lenientText = () =>
+export const lenientText = () =>
   z
     .unknown()
     .transform((value): string | null | undefined => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined))
@@ -174,7 +174,7 @@ function asStatus(listed: z.infer<typeof listedGeneration>): ListedGeneration {
   };
 }
 
-function read<T extends z.ZodType>(schema: T, value: unknown, operation: string): z.infer<T> {
+export function read<T extends z.ZodType>(schema: T, value: unknown, operation: string): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const problem = result.error.issues[0];

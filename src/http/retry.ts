@@ -3,9 +3,20 @@
 //
 // Retried: 408, 429 and 5xx answers, and failures with no answer at all
 // (reset, refused, timeouts). Not retried: every other 4xx, which would only
-// fail again. Delays are "full jitter" exponential backoff (a random delay up
-// to 1 s, 2 s, 4 s, … capped at 30 s), or what Retry-After asks for, unless
-// that lies past the run's deadline: then it fails at once, saying so.
+// fail again. Hedra's own word comes first: a v3 error envelope's
+// `error.retryable`, when it is an actual boolean. `true` retries whatever
+// the status (e.g. a 409 ALREADY_IN_PROGRESS that says so); `false` stops a
+// 408 or 429 (a quota used up, not a rate) but not a 5xx: Hedra's own
+// documented 500 says `retryable: false`, the field "describes the condition,
+// not a promise", and every call the action retries is safe to repeat (reads,
+// and v3 submits under an idempotency key), while a paid run failing on one
+// passing server error would cost the user more. Without it (v2 answers, a
+// gateway's error page, an odd value) the status rule above applies. The envelope's `retry_after` stands in for a
+// missing Retry-After header (see answer-errors.ts).
+//
+// Delays are "full jitter" exponential backoff (a random delay up to 1 s,
+// 2 s, 4 s, … capped at 30 s), or what Retry-After asks for, unless that lies
+// past the run's deadline: then it fails at once, saying so.
 
 import type { RunControl } from '../action/run-control.js';
 import { HedraError, NetworkError } from '../errors.js';
@@ -13,7 +24,16 @@ import { HedraError, NetworkError } from '../errors.js';
 export const POLICY = { baseMs: 1000, capMs: 30_000, maxAttempts: 6 };
 
 /** What went wrong with one attempt: an HTTP answer, or none. */
-export type Failure = { kind: 'status'; status: number; retryAfter?: string; rateLimitReset?: string } | { kind: 'network'; code?: string };
+export type Failure =
+  | {
+      kind: 'status';
+      status: number;
+      retryAfter?: string;
+      rateLimitReset?: string;
+      /** Hedra's own word (v3 `error.retryable`), only when it gave a boolean: it overrides the status rule. */
+      retryable?: boolean;
+    }
+  | { kind: 'network'; code?: string };
 
 type Decision = { retry: true; delayMs: number } | { retry: false; why?: string };
 
@@ -32,9 +52,12 @@ export function isCertificateProblem(code: string | undefined): boolean {
   return code !== undefined && code !== 'ENOTFOUND' && PERMANENT_NETWORK_CODES.has(code);
 }
 
+/** Whether another attempt may succeed: Hedra's explicit `retryable` when given, else the status (see the header). */
 export function isRetryable(failure: Failure): boolean {
   if (failure.kind === 'network') return !PERMANENT_NETWORK_CODES.has(failure.code ?? '');
-  return failure.status === 408 || failure.status === 429 || failure.status >= 500;
+  if (failure.status >= 500) return true;
+  if (failure.retryable !== undefined) return failure.retryable;
+  return failure.status === 408 || failure.status === 429;
 }
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -92,7 +115,11 @@ export function wasNeverSent(error: unknown): boolean {
 /** How an attempt failed, in the policy's terms; undefined for failures no retry can help (input, disk, answers we cannot use). */
 export function failureOf(error: unknown): Failure | undefined {
   if (error instanceof NetworkError) return { kind: 'network', code: error.code };
-  if (error instanceof HedraError) return { kind: 'status', status: error.status, retryAfter: error.retryAfter, rateLimitReset: error.rateLimitReset };
+  if (error instanceof HedraError) {
+    const failure: Failure = { kind: 'status', status: error.status, retryAfter: error.retryAfter, rateLimitReset: error.rateLimitReset };
+    if (error.retryable !== undefined) failure.retryable = error.retryable;
+    return failure;
+  }
   return undefined;
 }
 

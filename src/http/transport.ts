@@ -28,6 +28,8 @@ import { Watchdog } from './watchdog.js';
 interface TransportOptions {
   baseUrl: string;
   apiKey: string;
+  /** How the key is sent: v2's `X-API-Key: <key>` unless said, v3's `Authorization: Key <key>`. */
+  keyScheme?: 'x-api-key' | 'authorization-key';
   userAgent: string;
   control: RunControl;
   /** The whole run's time budget: a request that makes no progress for a tenth of it (2 s to 60 s) is given up. */
@@ -134,6 +136,10 @@ export class Transport {
     this.allowed = allowedKinds(options.baseUrl);
   }
 
+  private keyHeader(): Record<string, string> {
+    return this.options.keyScheme === 'authorization-key' ? { authorization: `Key ${this.options.apiKey}` } : { 'x-api-key': this.options.apiKey };
+  }
+
   private url(target: Target): string {
     return 'path' in target ? `${this.options.baseUrl}${target.path}` : target.url;
   }
@@ -184,7 +190,7 @@ export class Transport {
       return await this.mapNetworkErrors(operation, target, async () => {
         const response = await this.options.fetcher.fetch(this.url(target), {
           method,
-          headers: { 'user-agent': this.options.userAgent, 'x-api-key': this.options.apiKey, ...headers },
+          headers: { 'user-agent': this.options.userAgent, ...this.keyHeader(), ...headers },
           body: typeof body === 'function' ? (body(watchdog) as never) : body,
           signal: AbortSignal.any([this.control.signal, watchdog.signal]),
           // The key must not follow a redirect to another host.
@@ -256,13 +262,52 @@ export class Transport {
     }
   }
 
-  /** Sends a file to an API path, once, as multipart field `file` (Hedra's asset upload), streamed from disk. */
-  async uploadFile(path: string, file: FileBody): Promise<void> {
+  /**
+   * Sends a file to an API path, once, as multipart field `file` (v2's asset upload, v3's POST /files),
+   * streamed from disk; resolves to the answer's text (v3 answers with the file's handle).
+   */
+  async uploadFile(path: string, file: FileBody): Promise<string> {
     const target = { path };
     const frame = multipartFrame(file.name, file.contentType, file.size);
-    const headers = { 'content-type': frame.contentType, 'content-length': String(frame.length) };
+    const headers = { accept: 'application/json', 'content-type': frame.contentType, 'content-length': String(frame.length) };
     const answer = await this.open('POST', target, headers, (watchdog) => fileChunks(file.path, watchdog, frame.head, frame.tail));
-    await this.mapNetworkErrors(describeCall('POST', target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
+    return this.mapNetworkErrors(describeCall('POST', target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
+  }
+
+  /**
+   * Opens a server-sent-events stream at an API path (v3's job stream). The caller reads the body, calling
+   * `touch` as anything arrives (keep-alives included): a stream silent for the stall time is given up, like
+   * any other request, and `stop` when done with it.
+   */
+  async openEventStream(path: string, lastEventId?: string): Promise<{ body: AsyncIterable<Uint8Array>; touch: () => void; stop: () => void }> {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+    const { response, watchdog } = await this.open('GET', { path }, headers);
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.toLowerCase().startsWith('text/event-stream')) {
+      await response.body?.cancel().catch(() => undefined);
+      watchdog.stop();
+      throw new UnexpectedAnswer(`Hedra answered GET ${path} with ${type || 'no content type'}, not an event stream.`, undefined);
+    }
+    const body = response.body ?? (async function* () {})();
+    return {
+      body: this.guarded(describeCall('GET', { path }), { path }, body),
+      touch: () => watchdog.touch(),
+      stop: () => {
+        watchdog.stop();
+        response.body?.cancel().catch(() => undefined);
+      },
+    };
+  }
+
+  /** A body's chunks, with a failure while reading (a reset, the watchdog) turned into a NetworkError naming the call. */
+  private async *guarded(operation: string, target: Target, body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    const iterator = body[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.mapNetworkErrors(operation, target, () => iterator.next());
+      if (next.done) return;
+      yield next.value;
+    }
   }
 
   /**

@@ -52,8 +52,14 @@ export function parseDuration(input: string, raw: string): number {
 /** What a media input names: an existing asset, a public URL (video keyframes only), or a local file to upload. */
 export type MediaRef = { kind: 'asset'; id: string } | { kind: 'url'; url: string } | { kind: 'file'; written: string };
 
+/** A v3 id: `job_<uuid>` or `asset_<uuid>`, as Hedra's v3 issues them. */
+export function isV3Id(prefix: 'job' | 'asset', raw: string): boolean {
+  return raw.startsWith(`${prefix}_`) && isUuid(raw.slice(prefix.length + 1));
+}
+
 export function parseMediaRef(input: string, raw: string): MediaRef {
   if (isUuid(raw)) return { kind: 'asset', id: raw.toLowerCase() };
+  if (isV3Id('asset', raw)) return { kind: 'asset', id: `asset_${raw.slice('asset_'.length).toLowerCase()}` };
   if (/^https:\/\//i.test(raw)) {
     try {
       return { kind: 'url', url: new URL(raw).href };
@@ -77,11 +83,15 @@ export function parseMediaList(input: string, raw: string): MediaRef[] {
     .map((line) => parseMediaRef(input, line));
 }
 
-/** A list of generation ids to resume, one per line or comma-separated. */
-export function parseIdList(input: string, raw: string): string[] {
+/** A list of generation ids (v2: UUIDs) or job ids (v3: job_<uuid>) to resume, one per line or comma-separated. */
+export function parseIdList(input: string, raw: string, api: 'v2' | 'v3' = 'v2'): string[] {
   const ids = raw.split(/[\s,]+/).filter(Boolean);
   for (const id of ids) {
-    if (!isUuid(id)) throw new InputError(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
+    if (api === 'v2' && isV3Id('job', id)) throw new InputError(`Input "${input}": "${id}" is a v3 job id; set "api: v3" to pick it up.`);
+    if (api === 'v3' && isUuid(id))
+      throw new InputError(`Input "${input}": "${id}" is a v2 generation id; set "api: v2" to pick it up (v3 job ids are job_…).`);
+    if (api === 'v2' && !isUuid(id)) throw new InputError(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
+    if (api === 'v3' && !isV3Id('job', id)) throw new InputError(`Input "${input}" must be v3 job ids (job_<uuid>), one per line; "${id}" is not one.`);
   }
-  return ids.map((id) => id.toLowerCase());
+  return ids.map((id) => (api === 'v3' ? `job_${id.slice(4).toLowerCase()}` : id.toLowerCase()));
 }

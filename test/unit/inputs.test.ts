@@ -17,8 +17,11 @@ describe('parseInputs', () => {
   it('applies action.yml defaults when inputs are absent', async () => {
     const settings = await readInputsFrom({ GITHUB_WORKSPACE: '/ws', RUNNER_TEMP: '/rt' });
     expect(settings).toEqual({
+      api: 'v2',
       baseUrl: 'https://api.hedra.com/web-app/public',
+      // action.yml's type is empty (on v3 the model decides); v2 applies video in code.
       type: 'video',
+      typeGiven: false,
       model: undefined,
       mapped: {},
       request: undefined,

@@ -96,7 +96,9 @@ describe('any single input value', () => {
       fc.asyncProperty(fc.constantFrom(...GENERATION_TYPES), value, async (type, raw) => {
         const inputs = { type, ...VALID_BASE[type], [input]: raw };
         // A value may also make the type's own inputs unusable (a prompt set twice, a type changed): those names count too.
-        return holds(inputs, [input, ...Object.keys(VALID_BASE[type]), 'type']);
+        // An empty type is action.yml's default, video on v2: then video's inputs may be named.
+        const emptyType = input === 'type' && typeof raw === 'string' && raw.trim() === '';
+        return holds(inputs, [input, ...Object.keys(VALID_BASE[type]), 'type', ...(emptyType ? ['prompt', ...Object.keys(VALID_BASE.video)] : [])]);
       }),
       { numRuns: 150 },
     );

@@ -232,8 +232,8 @@ describe('every problem at once', () => {
     );
   });
   it('takes an input given empty as empty, not as its default', async () => {
-    expect(await problem({ type: '' })).toMatch(/^Input "type" must be one of .*; got ""\.$/);
     expect(await problem({ wait: '' })).toBe('Input "wait" must be true or false, got "".');
+    expect(await problem({ api: '' })).toBe('Input "api" must be v2 or v3, got "".');
   });
 });
 

@@ -13,6 +13,20 @@ describe('isRetryable', () => {
   it.each(['ENOTFOUND', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED'])('does not retry what another attempt cannot fix (%s)', (code) =>
     expect(isRetryable({ kind: 'network', code })).toBe(false),
   );
+  it.each([400, 402, 409, 422, 408, 429, 500, 503])("retries HTTP %i when Hedra says it is retryable (v3's error.retryable)", (status) =>
+    expect(isRetryable({ kind: 'status', status, retryable: true })).toBe(true),
+  );
+  it.each([408, 429, 400, 409])('does not retry HTTP %i when Hedra says it is not retryable', (status) =>
+    expect(isRetryable({ kind: 'status', status, retryable: false })).toBe(false),
+  );
+  // Hedra's documented 500 says retryable: false; every retried call is safe to repeat, and one passing server error must not fail a paid run.
+  it.each([500, 502, 503, 504])('still retries HTTP %i when Hedra says it is not retryable', (status) =>
+    expect(isRetryable({ kind: 'status', status, retryable: false })).toBe(true),
+  );
+  it('goes by the status when Hedra says nothing', () => {
+    expect(isRetryable({ kind: 'status', status: 502, retryable: undefined })).toBe(true);
+    expect(isRetryable({ kind: 'status', status: 409, retryable: undefined })).toBe(false);
+  });
 });
 
 describe('parseRetryAfter', () => {
@@ -61,5 +75,15 @@ describe('decide', () => {
   });
   it('gives no reason for a plain refusal', () => {
     expect(decide({ kind: 'status', status: 400 }, 0, NOW, later(60_000), half)).toEqual({ retry: false });
+  });
+  it("follows Hedra's retryable, with the attempt limit, Retry-After and the deadline as for any retry", () => {
+    expect(decide({ kind: 'status', status: 409, retryable: true }, 1, NOW, later(60_000), half)).toEqual({ retry: true, delayMs: 1000 });
+    expect(decide({ kind: 'status', status: 409, retryable: true, retryAfter: '4' }, 0, NOW, later(60_000), half)).toEqual({ retry: true, delayMs: 4000 });
+    expect(decide({ kind: 'status', status: 409, retryable: true }, POLICY.maxAttempts - 1, NOW, later(60_000), half)).toEqual({
+      retry: false,
+      why: `gave up after ${POLICY.maxAttempts} attempts`,
+    });
+    expect(decide({ kind: 'status', status: 429, retryable: false, retryAfter: '1' }, 0, NOW, later(60_000), half)).toEqual({ retry: false });
+    expect(decide({ kind: 'status', status: 503, retryable: false, retryAfter: '1' }, 0, NOW, later(60_000), half)).toEqual({ retry: true, delayMs: 1000 });
   });
 });

@@ -1,0 +1,1434 @@
+export const id = 855;
+export const ids = [855];
+export const modules = {
+
+/***/ 65855:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runV3: () => (/* binding */ runV3)
+});
+
+// UNUSED EXPORTS: itemStatus, shownInput
+
+// EXTERNAL MODULE: ./src/credits/reuse.ts
+var reuse = __webpack_require__(54230);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(83916);
+// EXTERNAL MODULE: ./src/hedra/assets.ts
+var assets = __webpack_require__(70191);
+// EXTERNAL MODULE: ./src/hedra/download.ts + 1 modules
+var download = __webpack_require__(87070);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(38816);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var retry = __webpack_require__(28902);
+// EXTERNAL MODULE: ./src/inputs/parsers.ts
+var parsers = __webpack_require__(45165);
+// EXTERNAL MODULE: ./src/inputs/suggest.ts
+var suggest = __webpack_require__(47443);
+// EXTERNAL MODULE: ./src/hedra/client.ts
+var client = __webpack_require__(13065);
+;// CONCATENATED MODULE: ./src/hedra/v3/client.ts
+// Hedra's v3 endpoints, on the same transport as v2 (the key goes as
+// `Authorization: Key <key_id>:<secret>`). Answers are read leniently, like
+// v2's; ids are checked strictly, because they name files and reach the log.
+//
+// Submitting is the one billed call. It is retried by the policy like any
+// other, because every submit carries an idempotency key chosen before the
+// first attempt: Hedra replays the original answer to a repeated submit
+// instead of starting a second job (docs/decisions/v3.md).
+
+
+
+
+
+
+/** Where a person finds the models v3 offers. */
+const V3_CATALOGUE_URL = 'https://www.hedra.com/develop/models';
+const jobId = () => schemas/* string */.YjP().refine((id) => (0,parsers/* isV3Id */.v_)('job', id), 'is not a v3 job id (job_<uuid>)');
+const assetId = () => schemas/* string */.YjP().refine((id) => (0,parsers/* isV3Id */.v_)('asset', id), 'is not a v3 asset id (asset_<uuid>)');
+const modelDetail = schemas/* looseObject */._H3({
+    id: schemas/* string */.YjP(),
+    modality: (0,client/* lenientText */.t9)(),
+    name: (0,client/* lenientText */.t9)(),
+    input_schema: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()),
+});
+const modelList = schemas/* looseObject */._H3({ data: schemas/* array */.YOg(schemas/* looseObject */._H3({ id: schemas/* string */.YjP() }).catch({ id: '' })) });
+const submitAck = schemas/* looseObject */._H3({ job_id: jobId(), model: (0,client/* lenientText */.t9)(), status: (0,client/* lenientText */.t9)() });
+const jobStatus = schemas/* looseObject */._H3({
+    job_id: jobId().optional(),
+    status: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String),
+    progress: (0,client/* lenientNumber */.T3)(),
+    estimated_completion_at: (0,client/* lenientText */.t9)(),
+});
+/** The error envelope of a failed job or output, kept as Hedra wrote it (read by the reporting). */
+const envelope = schemas/* looseObject */._H3({
+    code: (0,client/* lenientText */.t9)(),
+    message: (0,client/* lenientText */.t9)(),
+    param: (0,client/* lenientText */.t9)(),
+    details: schemas/* array */.YOg(schemas/* looseObject */._H3({ field: (0,client/* lenientText */.t9)(), message: (0,client/* lenientText */.t9)() }))
+        .catch([])
+        .nullish(),
+})
+    .nullish()
+    .catch(undefined);
+const outputItem = schemas/* looseObject */._H3({
+    status: (0,client/* lenientText */.t9)(),
+    // Null once expired; when given, it must be a v3 asset id: it names the downloaded file.
+    asset_id: assetId().nullish(),
+    url: (0,client/* resultUrl */.Vm)(),
+    content_type: (0,client/* lenientText */.t9)(),
+    error: envelope,
+});
+const jobResult = schemas/* looseObject */._H3({
+    job_id: jobId(),
+    model: (0,client/* lenientText */.t9)(),
+    status: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String),
+    outputs: schemas/* array */.YOg(outputItem).nullish(),
+    error: envelope,
+    cost: (0,client/* lenientNumber */.T3)(),
+    currency: (0,client/* lenientText */.t9)(),
+});
+const fileHandle = schemas/* looseObject */._H3({
+    url: schemas/* string */.YjP().refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), 'is not an http(s) URL'),
+    content_type: (0,client/* lenientText */.t9)(),
+    expires_at: (0,client/* lenientText */.t9)(),
+});
+const estimateAnswer = schemas/* looseObject */._H3({ cost: (0,client/* lenientNumber */.T3)(), currency: (0,client/* lenientText */.t9)() });
+const balanceAnswer = schemas/* looseObject */._H3({ balance: (0,client/* lenientNumber */.T3)(), currency: (0,client/* lenientText */.t9)() });
+class HedraV3Client {
+    transport;
+    log;
+    clock;
+    constructor(transport, log, clock) {
+        this.transport = transport;
+        this.log = log;
+        this.clock = clock;
+    }
+    retrying(operation, attempt, extra = {}) {
+        return (0,retry/* withRetries */.LH)(operation, attempt, { control: this.transport.control, clock: this.clock, info: this.log.info, ...extra });
+    }
+    json(method, path, body, extra = {}) {
+        return this.retrying(`${method} ${path}`, () => this.transport.requestJson(method, path, body), extra);
+    }
+    /**
+     * The model and its input schema (GET /models/{model}). A model Hedra does not have is the user's
+     * mistake: the message suggests the closest ids of the catalogue (GET /models).
+     */
+    async model(model) {
+        const path = `/models/${encodeURIComponent(model)}`;
+        let answer;
+        try {
+            answer = await this.json('GET', path);
+        }
+        catch (error) {
+            if (error instanceof errors/* HedraError */.xT && error.status === 404)
+                throw new errors/* InputError */.dz(`${await this.unknownModel(model)}`);
+            throw error;
+        }
+        const detail = (0,client/* read */.LF)(modelDetail, answer, `GET ${path}`);
+        return { id: detail.id, modality: detail.modality ?? '', name: detail.name ?? undefined, inputSchema: detail.input_schema };
+    }
+    async unknownModel(model) {
+        const said = `Input "model": Hedra's v3 API has no model "${model}" (see ${V3_CATALOGUE_URL}).`;
+        try {
+            const ids = (0,client/* read */.LF)(modelList, await this.json('GET', '/models', undefined, { attempts: 2 }), 'GET /models')
+                .data.map((m) => m.id)
+                .filter(Boolean);
+            return `${said}${(0,suggest/* didYouMean */.a)(model, ids)}`;
+        }
+        catch {
+            return said;
+        }
+    }
+    /** What a submit of `input` would cost (POST /models/{model}/estimate); free, so retried. */
+    async estimate(model, input) {
+        const path = `/models/${encodeURIComponent(model)}/estimate`;
+        const answer = (0,client/* read */.LF)(estimateAnswer, await this.json('POST', path, { input }, { attempts: 3 }), `POST ${path}`);
+        return typeof answer.cost === 'number' ? { amount: answer.cost, currency: answer.currency ?? 'USD' } : undefined;
+    }
+    /** What the API wallet holds (GET /balance). The run can go on without it (Hedra checks at submit): three attempts. */
+    async balance() {
+        const answer = (0,client/* read */.LF)(balanceAnswer, await this.json('GET', '/balance', undefined, { attempts: 3 }), 'GET /balance');
+        return typeof answer.balance === 'number' ? { amount: answer.balance, currency: answer.currency ?? 'USD' } : undefined;
+    }
+    /** Stores a local file (POST /files, multipart field `file`): its handle, a URL valid for an hour. Free; retried, reopening the file. */
+    async uploadFile(file) {
+        return this.retrying('POST /files', async () => {
+            const text = await this.transport.uploadFile('/files', file);
+            let body;
+            try {
+                body = JSON.parse(text);
+            }
+            catch {
+                // As requestJson does: a body cut short or a proxy's page is the network's failure, and storing again is free.
+                throw new errors/* NetworkError */.Dr(`Hedra answered POST /files with a body that is not JSON (${text.length} bytes).`);
+            }
+            return (0,client/* read */.LF)(fileHandle, body, 'POST /files');
+        });
+    }
+    /**
+     * Submits one job. Retried by the policy under the same idempotency key, so an attempt whose
+     * answer was lost is answered, the next time, with the job it started.
+     */
+    async submit(model, input, idempotencyKey, onAttempt) {
+        const path = `/models/${encodeURIComponent(model)}`;
+        const body = { input, idempotency_key: idempotencyKey };
+        return this.retrying(`POST ${path}`, async () => {
+            onAttempt?.();
+            return (0,client/* read */.LF)(submitAck, await this.transport.requestJson('POST', path, body), `POST ${path}`);
+        }, { retryNote: () => 'submitting again under the same idempotency key (Hedra answers a repeat with the job it started)' });
+    }
+    async status(job) {
+        const path = `/jobs/${encodeURIComponent(job)}/status`;
+        return (0,client/* read */.LF)(jobStatus, await this.json('GET', path), `GET ${path}`);
+    }
+    async result(job) {
+        const path = `/jobs/${encodeURIComponent(job)}`;
+        const result = (0,client/* read */.LF)(jobResult, await this.json('GET', path), `GET ${path}`);
+        if (result.job_id !== job)
+            throw new errors/* UnexpectedAnswer */.M7(`Hedra answered GET ${path} with another job (${result.job_id}).`, result);
+        return result;
+    }
+    /** Opens the job's event stream (GET /jobs/{id}/stream); one attempt: the caller falls back to polling. */
+    openStream(job, lastEventId) {
+        return this.transport.openEventStream(`/jobs/${encodeURIComponent(job)}/stream`, lastEventId);
+    }
+    /** Reads a status frame of the stream as the status endpoint's answer. */
+    static statusFrame(data) {
+        try {
+            const parsed = jobStatus.safeParse(JSON.parse(data));
+            return parsed.success ? parsed.data : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
+var parse = __webpack_require__(46085);
+;// CONCATENATED MODULE: ./src/http/sse.ts
+// Reads a server-sent-events body (text/event-stream) into events, by the
+// SSE rules (WHATWG HTML, "Parsing an event stream"), with eventsource-parser:
+// lines end in CRLF, LF or CR; `:` starts a comment; `data:` lines join with
+// "\n"; a blank line ends an event; a block without `data` is no event.
+// Bytes are decoded as UTF-8 across chunk boundaries. Events are yielded as
+// they complete; a last event without its blank line is dropped when the body
+// ends. What the events mean (Hedra's `status`, `log`, `done`) is the caller's.
+
+
+/** The most characters one event (or one unfinished line) may buffer: far more than any status or log event. */
+const MAX_EVENT_CHARS = 8 * 1024 * 1024;
+/**
+ * The events of an SSE body, as they complete. `onActivity` is called for
+ * every chunk received, keep-alive comments included (for a stall watchdog).
+ * An error of the body passes through after the events before it; ending the
+ * iteration early ends the reading of the body.
+ */
+async function* readEventStream(body, onActivity) {
+    const decoder = new TextDecoder('utf-8');
+    const ready = [];
+    let lastId;
+    let overflow = false;
+    const parser = (0,parse/* createParser */.C)({
+        maxBufferSize: MAX_EVENT_CHARS,
+        // An id-only block moves the last event id too (onId comes before onEvent).
+        onId: (id) => {
+            lastId = id;
+        },
+        onEvent: (message) => {
+            ready.push({ event: message.event || 'message', data: message.data, ...(lastId !== undefined && { id: lastId }) });
+        },
+        onError: (error) => {
+            if (error.type === 'max-buffer-size-exceeded')
+                overflow = true;
+        },
+    });
+    const feed = (text) => {
+        parser.feed(text);
+        if (overflow) {
+            throw new errors/* UnexpectedAnswer */.M7(`An event of the event stream is over ${MAX_EVENT_CHARS / (1024 * 1024)} MiB, more than any event Hedra sends; it was not read further.`, undefined);
+        }
+    };
+    for await (const chunk of body) {
+        onActivity?.();
+        feed(decoder.decode(chunk, { stream: true }));
+        // Taken one at a time: the consumer may stop between events.
+        while (ready.length > 0)
+            yield ready.shift();
+    }
+    // Flush the decoder: what is left cannot end a line, so no event should follow from it.
+    feed(decoder.decode());
+    while (ready.length > 0)
+        yield ready.shift();
+}
+
+// EXTERNAL MODULE: ./src/hedra/wait.ts + 1 modules
+var wait = __webpack_require__(91839);
+;// CONCATENATED MODULE: ./src/hedra/v3/wait.ts
+
+
+
+
+/** v3's job statuses in the words the shared waiting and reporting use. */
+const AS_V2 = { IN_QUEUE: 'queued', IN_PROGRESS: 'processing', COMPLETED: 'complete', FAILED: 'error' };
+function asGenerationStatus(job, status) {
+    return { id: job, status: AS_V2[status.status] ?? status.status.toLowerCase(), progress: status.progress ?? undefined };
+}
+const isFinal = (status) => status?.status === 'COMPLETED' || status?.status === 'FAILED';
+/** The stream's last frame: `event: done`, `data: [STREAM_DONE]`. */
+const STREAM_DONE = '[STREAM_DONE]';
+/**
+ * Follows every job until it has ended; resolves with their last statuses in order. At the deadline,
+ * throws WaitTimeout with what was last seen of each.
+ */
+async function waitForJobs(jobs, options) {
+    const last = new Map(jobs.map((job) => [job, undefined]));
+    try {
+        return await Promise.all(jobs.map((job) => follow(job, options, last, jobs.length > 1)));
+    }
+    catch (error) {
+        // The run's deadline (during a stream, a poll or a sleep) or the poller's: the same timeout, with every job's view.
+        if (error instanceof errors/* DeadlineReached */.h_ || error instanceof wait/* WaitTimeout */.v)
+            throw new wait/* WaitTimeout */.v(last);
+        throw error;
+    }
+}
+/** One job: its stream, then (if needed) polling. */
+async function follow(job, options, last, batch) {
+    const who = batch ? `Job ${job}` : 'Job';
+    let seen;
+    const note = (status) => {
+        const before = last.get(job);
+        const now = asGenerationStatus(job, status);
+        const step = (s) => Math.floor((s?.progress ?? 0) * 10);
+        if (!before || before.status !== now.status || step(before) !== step(now)) {
+            const progress = now.status === 'processing' && now.progress != null ? ` ${Math.round(now.progress * 100)}%` : '';
+            options.log.info(`${who}: ${now.status}${progress}`);
+        }
+        last.set(job, now);
+        seen = status;
+    };
+    let why;
+    try {
+        why = await readStream(job, options, note);
+    }
+    catch (error) {
+        if (error instanceof errors/* Cancelled */.cJ || error instanceof errors/* DeadlineReached */.h_)
+            throw error;
+        why = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+    }
+    if (isFinal(seen)) {
+        options.onFinal(job, seen);
+        return seen;
+    }
+    options.log.info(`${who}: the event stream stopped (${why}); following the job by polling its status instead.`);
+    // The shared poller, on v3's status endpoint: it logs changes itself, from here on.
+    let final;
+    await (0,wait/* waitForGenerations */.O)(async (id) => {
+        const status = await options.client.status(id);
+        final = status;
+        last.set(job, asGenerationStatus(id, status));
+        return asGenerationStatus(id, status);
+    }, [job], {
+        deadline: options.deadline,
+        clock: options.clock,
+        sleep: options.sleep,
+        startedAt: options.clock(),
+        log: { info: (line) => options.log.info(line.replace(/^Generation/, 'Job')), warning: options.log.warning },
+    });
+    options.onFinal(job, final);
+    return final;
+}
+/**
+ * Reads the job's stream until it reports the job ended (or says it is done); resolves with why it
+ * stopped early otherwise. A refusal or a broken connection rejects.
+ */
+async function readStream(job, options, note) {
+    const stream = await options.client.openStream(job);
+    try {
+        for await (const event of readEventStream(stream.body, stream.touch)) {
+            if (event.event === 'status') {
+                const status = HedraV3Client.statusFrame(event.data);
+                if (!status) {
+                    options.log.debug(`Job ${job}: a status frame that could not be read: ${event.data.slice(0, 200)}`);
+                    continue;
+                }
+                note(status);
+                if (isFinal(status))
+                    return 'the job ended';
+            }
+            else if (event.event === 'done' || event.data.trim() === STREAM_DONE) {
+                return 'the stream said it was done before the job ended';
+            }
+            else if (event.event === 'log') {
+                options.log.debug(`Job ${job} log: ${event.data.slice(0, 500)}`);
+            }
+        }
+        return 'the stream ended before the job did';
+    }
+    finally {
+        stream.stop();
+    }
+}
+
+// EXTERNAL MODULE: ./src/http/answer-errors.ts
+var answer_errors = __webpack_require__(31010);
+// EXTERNAL MODULE: ./src/http/url.ts
+var url = __webpack_require__(6697);
+// EXTERNAL MODULE: ./src/inputs/prompt-file.ts
+var prompt_file = __webpack_require__(63838);
+// EXTERNAL MODULE: ./src/inputs/read-inputs.ts + 2 modules
+var read_inputs = __webpack_require__(56917);
+// EXTERNAL MODULE: ./src/report/failures.ts
+var failures = __webpack_require__(97999);
+// EXTERNAL MODULE: ./src/report/outputs.ts
+var outputs = __webpack_require__(65468);
+// EXTERNAL MODULE: ./src/report/results.ts
+var report_results = __webpack_require__(98940);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var report_summary = __webpack_require__(57994);
+// EXTERNAL MODULE: ./src/json.ts
+var json = __webpack_require__(8301);
+// EXTERNAL MODULE: ./src/request/types.ts
+var types = __webpack_require__(95784);
+;// CONCATENATED MODULE: ./src/request/v3-input.ts
+
+
+
+/**
+ * The v3 fields each input can go to, preferred first: the first one the model's schema has is used, so
+ * `prompt` goes to `text` only on a model without `prompt` (speech), `video` to `videos` only on a model
+ * without `source_video`. `list` fields are arrays, whatever the input gives. In the order of the inputs
+ * in types.ts, which is the order the messages list them in.
+ */
+const FIELDS = {
+    prompt: [{ field: 'prompt' }, { field: 'text' }],
+    text: [{ field: 'text' }],
+    'voice-id': [{ field: 'voice_id' }],
+    image: [{ field: 'start_image' }],
+    'end-image': [{ field: 'end_image' }],
+    audio: [{ field: 'audio' }, { field: 'audios', list: true }],
+    video: [{ field: 'source_video' }, { field: 'videos', list: true }],
+    resolution: [{ field: 'resolution' }],
+    'aspect-ratio': [{ field: 'aspect_ratio' }],
+    duration: [{ field: 'duration_ms' }],
+    seed: [{ field: 'seed' }],
+    'reference-images': [{ field: 'images', list: true }],
+};
+const FIELD_INPUTS = Object.keys(FIELDS);
+/** What a v3 model makes → the v2 `type` that names it. */
+const MODALITY_TYPES = { image: 'image', video: 'video', audio: 'text_to_speech' };
+const MODALITY_NOUNS = { image: 'images', video: 'videos', audio: 'speech' };
+const V3_TYPES = Object.values(MODALITY_TYPES);
+/** v2 types whose work a v3 model of another type does, and how. */
+const DONE_OTHERWISE = {
+    image_to_image: 'on v3, image models edit the images given in input "reference-images"',
+    video_to_video: 'on v3, video models that take input "video" transform it',
+};
+const ASSET_ID = /^asset_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function andList(items) {
+    return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+/** The model's input fields, from its schema's properties. */
+function schemaProperties(model) {
+    const properties = model.inputSchema.properties;
+    return (0,json/* isObject */.G)(properties) ? properties : {};
+}
+/** The field an input goes to for this model, if the model has one for it. */
+function targetOf(input, model) {
+    const properties = schemaProperties(model);
+    return FIELDS[input].find(({ field }) => Object.hasOwn(properties, field));
+}
+/**
+ * The workflow input that sets a field: with a model, the one the mapping sends there for that model;
+ * without, the input whose own field it is. Where several could (`prompt` and `text` both reach `text` on
+ * a speech model) the one named after the field wins.
+ */
+function inputOf(field, model) {
+    const rank = (input) => FIELDS[input].findIndex((f) => f.field === field);
+    const candidates = FIELD_INPUTS.filter((input) => rank(input) >= 0).sort((a, b) => rank(a) - rank(b));
+    return model === undefined ? candidates[0] : candidates.find((input) => targetOf(input, model)?.field === field);
+}
+/** 'input.images[1].url', '/images/1/url' or ['images', 1] → ['images', 1, 'url']. */
+function pathOf(field) {
+    const pointer = field.startsWith('/');
+    const text = pointer ? field.slice(1) : field.replace(/^input\./, '');
+    const parts = pointer ? text.split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~')) : text.split(/\.|\[(\d+)\]/).filter(Boolean);
+    return parts.map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+/** ['images', 1, 'url'] → 'images[1].url'. */
+function formatPath(path) {
+    return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+}
+/**
+ * How the user sets a field of the input: the workflow input for it ('input.aspect_ratio' or 'aspect_ratio'
+ * → 'aspect-ratio', 'images[1]' → 'reference-images'), or, for a field no input sets, `request field "quality"`.
+ */
+function workflowInputFor(field, model) {
+    const path = pathOf(field);
+    const input = typeof path[0] === 'string' ? inputOf(path[0], model) : undefined;
+    return input ?? `request field "${formatPath(path)}"`;
+}
+/** 'Input "aspect-ratio"' or 'Request field "quality"': the subject of a sentence about a field. */
+function subjectFor(field, model) {
+    const name = workflowInputFor(field, model);
+    return name.startsWith('request field ') ? `R${name.slice(1)}` : `Input "${name}"`;
+}
+/** Fields no one chooses (a single allowed value, such as num_outputs: 1): left out of the lists of what a model takes. */
+function fixed(schema) {
+    return (0,json/* isObject */.G)(schema) && ((Array.isArray(schema.enum) && schema.enum.length === 1) || Object.hasOwn(schema, 'const'));
+}
+/** "It takes: prompt, image; other fields through "request": quality." */
+function whatItTakes(model) {
+    const properties = schemaProperties(model);
+    const inputs = FIELD_INPUTS.filter((input) => {
+        const target = targetOf(input, model);
+        return target !== undefined && inputOf(target.field, model) === input;
+    });
+    const byInput = new Set(inputs.map((input) => targetOf(input, model)?.field));
+    const others = Object.keys(properties).filter((field) => !byInput.has(field) && !fixed(properties[field]));
+    const viaRequest = `fields through "request": ${others.join(', ')}`;
+    if (inputs.length === 0)
+        return others.length === 0 ? 'It takes no inputs.' : `It takes only ${viaRequest}.`;
+    return `It takes: ${inputs.join(', ')}${others.length === 0 ? '' : `; other ${viaRequest}`}.`;
+}
+/**
+ * `Model kling-v3 does not take input "audio". It takes: …`: what a model has no field for, with what it
+ * does take. `note` goes inside the first sentence, `suggestion` (a did-you-mean) after it.
+ */
+function notTakenProblem(model, what, extra = {}) {
+    return `Model ${model.id} does not take ${what}${extra.note ?? ''}.${extra.suggestion ?? ''} ${whatItTakes(model)}`;
+}
+/** Where an input that the model has no field for may have been meant to go. */
+function elsewhere(input, model) {
+    const alternative = { text: 'prompt', image: 'reference-images', 'reference-images': 'image' };
+    const what = { prompt: 'its prompt goes', 'reference-images': 'its images go', image: 'its start frame goes' };
+    const other = alternative[input];
+    return other !== undefined && targetOf(other, model) !== undefined ? ` (${what[other]} in input "${other}")` : '';
+}
+function typeProblem(type, model) {
+    const expected = MODALITY_TYPES[model.modality];
+    if (type === expected)
+        return undefined;
+    const fix = expected === undefined
+        ? `Model ${model.id} makes ${model.modality}, which no "type" names: leave "type" out.`
+        : `Model ${model.id} makes ${MODALITY_NOUNS[model.modality]}: set type: ${expected}, or leave "type" out (on v3 the model decides what is made).`;
+    if (V3_TYPES.includes(type))
+        return `Input "type" is ${type}, but ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`;
+    const none = types/* GENERATION_TYPES */.f5.filter((t) => !V3_TYPES.includes(t));
+    const how = DONE_OTHERWISE[type] === undefined ? '' : ` (${DONE_OTHERWISE[type]})`;
+    return `Input "type" is ${type}, which Hedra's v3 API has no models for${how}: it has models only for types ${andList(V3_TYPES)}, none for ${andList(none)}. ${fix}`;
+}
+/** The media reference as a v3 media object; files and v3 assets are noted as slots, the rest as problems. */
+function mediaValue(input, ref, path, fileUrl, plan) {
+    if (ref.kind === 'url') {
+        plan.problems.push(`Input "${input}": "${ref.url}" is a URL; v3 accepts only files it stored itself (POST /files) or its own asset ids (asset_…): commit the file to the repository, or download it in an earlier step, and give its path.`);
+        // Kept in the input as it would go, so that the schema check does not also call the field missing.
+        return { source: 'url', url: ref.url };
+    }
+    // The v2 parser reads `asset_<uuid>` as a path (it is no UUID): on v3 it is an asset id.
+    if (ref.kind === 'file' && !ASSET_ID.test(ref.written)) {
+        plan.media.push({ input, written: ref.written, path, kind: 'file' });
+        return { source: 'url', url: fileUrl(ref.written) };
+    }
+    const assetId = ref.kind === 'asset' ? ref.id : ref.written;
+    if ((0,parsers/* isUuid */.O1)(assetId)) {
+        plan.problems.push(`Input "${input}": "${assetId}" is a v2 asset id; v3 takes files (a path in the repository) or asset ids of earlier v3 outputs (asset_…).`);
+    }
+    else {
+        plan.media.push({ input, written: assetId, path, kind: 'asset' });
+    }
+    return { source: 'asset', asset_id: assetId };
+}
+/** The value a typed input sends; media problems are noted in the plan. */
+function fieldValue(input, value, target, fileUrl, plan) {
+    if ((0,types/* isMediaInput */.P$)(input)) {
+        const refs = Array.isArray(value) ? value : [value];
+        const items = refs.map((ref, i) => mediaValue(input, ref, target.list ? [target.field, i] : [target.field], fileUrl, plan));
+        return target.list ? items : items[0];
+    }
+    // duration_ms is an integer; `duration` may be written finer than a millisecond (0.0015s), which no model can tell apart.
+    if (input === 'duration' && typeof value === 'number')
+        return Math.round(value);
+    return value;
+}
+/**
+ * The model's `input` from the workflow's inputs: `request` first, then every typed input in its field,
+ * media as v3 media objects (a local file as {source: "url", url: fileUrl(written)}: the caller passes a
+ * placeholder URL before the upload and the file's URL after it), with every problem noted, never thrown.
+ * Fields of `request` are passed on unchecked: the schema check (v3-schema.ts) says which the model does
+ * not take.
+ */
+function mapV3Input(inputs, model, fileUrl) {
+    const plan = { input: {}, media: [], problems: [] };
+    if (inputs.type !== undefined) {
+        const problem = typeProblem(inputs.type, model);
+        if (problem !== undefined)
+            plan.problems.push(problem);
+    }
+    const properties = schemaProperties(model);
+    for (const [field, value] of Object.entries(inputs.request ?? {})) {
+        if (field === 'input' && (0,json/* isObject */.G)(value) && !Object.hasOwn(properties, 'input')) {
+            const example = Object.keys(value)[0] ?? 'prompt';
+            plan.problems.push(`Input "request" wraps its fields in "input": on v3, "request" holds the model's input fields directly, e.g. request: '{"${example}": …}' instead of '{"input": {"${example}": …}}'.`);
+            continue;
+        }
+        plan.input[field] = value;
+    }
+    // Typed inputs are set after `request`: a typed input wins over a request field of the same name, as on v2.
+    const setBy = new Map();
+    for (const input of FIELD_INPUTS) {
+        const value = inputs.mapped[input];
+        if (value === undefined)
+            continue;
+        const target = targetOf(input, model);
+        if (target === undefined) {
+            plan.problems.push(notTakenProblem(model, `input "${input}"`, { note: elsewhere(input, model) }));
+            continue;
+        }
+        const earlier = setBy.get(target.field);
+        if (earlier !== undefined) {
+            plan.problems.push(`Inputs "${earlier}" and "${input}" both go to field "${target.field}" of model ${model.id}: give only one of them.`);
+            continue;
+        }
+        setBy.set(target.field, input);
+        plan.input[target.field] = fieldValue(input, value, target, fileUrl, plan);
+    }
+    if (inputs.mapped.name !== undefined) {
+        plan.problems.push('Input "name" has no counterpart on Hedra\'s v3 API (its jobs have no name): remove it.');
+    }
+    // `batch-size` is not a field: the caller submits that many jobs (every v3 model makes one output per job).
+    return plan;
+}
+
+;// CONCATENATED MODULE: ./src/request/v3-schema.ts
+
+
+
+
+/**
+ * What a CommonJS module exports, seen through a dynamic import: Node puts module.exports on `default`,
+ * and Ajv and ajv-formats also set module.exports.default to the same thing, so a bundle may hand over
+ * either level. The first function down the chain is it.
+ */
+function exported(namespace) {
+    let value = namespace;
+    while (typeof value !== 'function' && value?.default !== undefined)
+        value = value.default;
+    return value;
+}
+let compiler;
+/** One Ajv for the run, built on first use: a dynamic import, so that v2 runs never load it (ncc makes it a chunk of its own). */
+function loadCompiler() {
+    compiler ??= (async () => {
+        const [ajvModule, formatsModule] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(210)]).then(__webpack_require__.t.bind(__webpack_require__, 52210, 23)), Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(196)]).then(__webpack_require__.t.bind(__webpack_require__, 82815, 23))]);
+        const Ajv2020 = exported(ajvModule);
+        const addFormats = exported(formatsModule);
+        // strict: false because Hedra's schemas carry keywords that are not JSON Schema (discriminator,
+        // media_type, role, max_file_size_bytes…): Ajv ignores those, this file reads them itself.
+        const ajv = new Ajv2020({ strict: false, allErrors: true });
+        addFormats(ajv);
+        return ajv;
+    })();
+    return compiler;
+}
+/** Compiled validators by schema object: a run checks the same model's schema once per job. */
+const validators = new WeakMap();
+async function validatorFor(model) {
+    const cached = validators.get(model.inputSchema);
+    if (cached)
+        return cached;
+    const ajv = await loadCompiler();
+    // The dialect is 2020-12 (the schemas come from an OpenAPI 3.1 document), whatever `$schema` says.
+    const { $schema: _dialect, ...schema } = model.inputSchema;
+    let validate;
+    try {
+        validate = ajv.compile(schema);
+    }
+    catch (error) {
+        throw new errors/* UnexpectedAnswer */.M7(`Hedra's input schema for model ${model.id} (GET /models/${model.id}) cannot be used to check the inputs: ${error.message}`, model.inputSchema);
+    }
+    validators.set(model.inputSchema, validate);
+    return validate;
+}
+/** Ajv's instancePath ('/images/1') as a path. */
+function v3_schema_pathOf(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+/** The schema at a schemaPath ('#/anyOf/2'), or undefined. */
+function schemaAt(root, schemaPath) {
+    let node = root;
+    for (const part of v3_schema_pathOf(schemaPath.replace(/^#/, '')))
+        node = (0,json/* isObject */.G)(node) || Array.isArray(node) ? node[part] : undefined;
+    return node;
+}
+function valueAt(input, path) {
+    let node = input;
+    for (const key of path)
+        node = (0,json/* isObject */.G)(node) || Array.isArray(node) ? node[key] : undefined;
+    return node;
+}
+function orList(items) {
+    return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+/** Durations travel as duration_ms and are written as `5s` in the workflow, so they are shown that way. */
+const isDuration = (path) => path[0] === 'duration_ms' && path.length === 1;
+function seconds(ms) {
+    return `${Number((ms / 1000).toFixed(3))}s`;
+}
+/** An allowed value or bound as the workflow writes it. */
+function shown(value, path) {
+    if (typeof value === 'number' && isDuration(path))
+        return seconds(value);
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+/** A value that was given, for "got …": strings quoted (and cut short), durations as seconds. */
+function given(value, path) {
+    if (typeof value === 'number' && isDuration(path))
+        return `"${seconds(value)}"`;
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    return JSON.stringify(value) ?? String(value);
+}
+/** "one of a, b", "from 0 to 1", "at most 600s": what a field allows, or ''. */
+function allowed(schema, path) {
+    if (!(0,json/* isObject */.G)(schema))
+        return '';
+    if (Array.isArray(schema.enum))
+        return `one of ${schema.enum.map((v) => shown(v, path)).join(', ')}`;
+    const { minimum: min, maximum: max } = schema;
+    if (typeof min === 'number' && typeof max === 'number')
+        return `from ${shown(min, path)} to ${shown(max, path)}`;
+    if (typeof max === 'number')
+        return `at most ${shown(max, path)}`;
+    if (typeof min === 'number')
+        return `at least ${shown(min, path)}`;
+    return '';
+}
+/** A value to show in a `request` example: the default, else a middle choice, else something of the right type. */
+function example(schema) {
+    if (!(0,json/* isObject */.G)(schema))
+        return '…';
+    if (Object.hasOwn(schema, 'default'))
+        return schema.default;
+    if (Array.isArray(schema.enum) && schema.enum.length > 0)
+        return schema.enum[Math.floor((schema.enum.length - 1) / 2)];
+    if (schema.type === 'boolean')
+        return true;
+    if (schema.type === 'integer' || schema.type === 'number')
+        return typeof schema.minimum === 'number' ? schema.minimum : 1;
+    return '…';
+}
+const KINDS = {
+    integer: 'a whole number',
+    number: 'a number',
+    string: 'text',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'a mapping',
+    null: 'null',
+};
+const MEDIA_NOUNS = {
+    image: ['image', 'images'],
+    video: ['video', 'videos'],
+    audio: ['audio file', 'audio files'],
+};
+const FILE_KINDS = { image: 'an image', video: 'a video', audio: 'audio' };
+/** The schema of a top-level field, and of its items when it is a list of media. */
+function fieldSchema(model, field) {
+    const schema = typeof field === 'string' ? schemaProperties(model)[field] : undefined;
+    return (0,json/* isObject */.G)(schema) ? schema : undefined;
+}
+/** The media_type of the field at a path (on the list for lists of media). */
+function mediaTypeAt(model, path) {
+    const schema = fieldSchema(model, path[0]);
+    const items = schema?.items;
+    const mediaType = schema?.media_type ?? ((0,json/* isObject */.G)(items) ? items.media_type : undefined);
+    return typeof mediaType === 'string' ? mediaType : undefined;
+}
+/** 'Input "reference-images"', with where inside it when the error is deeper than the field; or 'Request field "quality"'. */
+function subject(path, model) {
+    const where = formatPath(path);
+    const who = subjectFor(where, model);
+    return path.length > 1 && who.startsWith('Input ') ? `${who} (${where})` : who;
+}
+function needs(field, model) {
+    const name = workflowInputFor(field, model);
+    const schema = fieldSchema(model, field);
+    const values = allowed(schema, [field]);
+    if (name.startsWith('request field ')) {
+        const sample = `{"${field}": ${JSON.stringify(example(schema))}}`;
+        return `Model ${model.id} needs ${name}${values ? ` (${values})` : ''}: set it in input "request", e.g. request: '${sample}'.`;
+    }
+    const note = field === 'voice_id' ? `a voice_… id; GET /models/${model.id}/voices lists them` : values;
+    return `Model ${model.id} needs input "${name}"${note ? ` (${note})` : ''}.`;
+}
+/** Nothing but white space and the separators 0x1C–0x1F: what Hedra's prompt pattern `[^\s\x1C-\x1F]` (Python's \s) refuses. */
+function blank(text) {
+    return [...text].every((ch) => ch.trim() === '' || (ch.charCodeAt(0) >= 0x1c && ch.charCodeAt(0) <= 0x1f));
+}
+/** One Ajv error (outside any anyOf/oneOf) as a problem; `named: false` leaves out "for model …" (for a part of a sentence that names it). */
+function describe(error, input, model, named = true) {
+    const path = v3_schema_pathOf(error.instancePath);
+    const value = valueAt(input, path);
+    const who = subject(path, model);
+    const forModel = named ? ` for model ${model.id}` : '';
+    const params = error.params;
+    switch (error.keyword) {
+        case 'required':
+            if (path.length === 0)
+                return needs(params.missingProperty, model);
+            return `${who} needs field "${params.missingProperty}"${forModel}.`;
+        case 'additionalProperties':
+            if (path.length === 0)
+                return notTakenField(params.additionalProperty, model);
+            return `${who} has a field "${params.additionalProperty}" that model ${model.id} does not take.`;
+        case 'false schema':
+            if (path.length === 1)
+                return notTakenField(String(path[0]), model);
+            return `${who} is not taken by model ${model.id}.`;
+        case 'enum':
+        case 'const': {
+            const values = error.keyword === 'enum' ? params.allowedValues : [params.allowedValue];
+            const list = values.map((v) => shown(v, path));
+            const rule = values.length === 1 ? `must be ${list[0]}` : `must be one of ${list.join(', ')}`;
+            return `${who} ${rule}${forModel}; got ${given(value, path)}.${suggestion(value, values, path)}`;
+        }
+        case 'type': {
+            const types = String(params.type).split(',');
+            return `${who} must be ${orList(types.map((t) => KINDS[t] ?? t))}${forModel}; got ${given(value, path)}.`;
+        }
+        case 'maximum':
+        case 'exclusiveMaximum':
+        case 'minimum':
+        case 'exclusiveMinimum': {
+            const words = { maximum: 'at most', exclusiveMaximum: 'less than', minimum: 'at least', exclusiveMinimum: 'more than' }[error.keyword];
+            return `${who} must be ${words} ${shown(params.limit, path)}${forModel}; got ${given(value, path)}.`;
+        }
+        case 'maxLength':
+        case 'minLength': {
+            const length = typeof value === 'string' ? [...value].length : 0;
+            if (error.keyword === 'minLength' && params.limit <= 1)
+                return `${who} must not be empty${forModel}.`;
+            const bound = error.keyword === 'maxLength' ? 'at most' : 'at least';
+            return `${who} must have ${bound} ${params.limit} characters${forModel}; got ${length}.`;
+        }
+        case 'maxItems':
+        case 'minItems': {
+            const [one, many] = MEDIA_NOUNS[mediaTypeAt(model, path) ?? ''] ?? ['item', 'items'];
+            const count = Array.isArray(value) ? value.length : 0;
+            const bound = error.keyword === 'maxItems' ? 'takes at most' : 'needs at least';
+            return `${who} ${bound} ${params.limit} ${params.limit === 1 ? one : many}${forModel}; got ${count}.`;
+        }
+        case 'pattern':
+            if (typeof value === 'string' && blank(value))
+                return `${who} must not be blank${forModel}.`;
+            return `${who} must match the pattern ${params.pattern}${forModel}; got ${given(value, path)}.`;
+        case 'format':
+            return `${who} must be ${params.format === 'uri' ? 'an absolute URL' : `in ${params.format} format`}${forModel}; got ${given(value, path)}.`;
+        default:
+            return `${who} ${error.message ?? 'is not valid'}${forModel}.`;
+    }
+}
+/** Did-you-mean among allowed values: a near spelling, or for a bare number of milliseconds the seconds it was meant as. */
+function suggestion(value, values, path) {
+    if (isDuration(path) && typeof value === 'number' && values.includes(value * 1000)) {
+        return ` Did you mean "${seconds(value * 1000)}"? A bare number is milliseconds.`;
+    }
+    if (typeof value !== 'string')
+        return '';
+    return (0,suggest/* didYouMean */.a)(value, values.filter((v) => typeof v === 'string'));
+}
+/** A field outside the schema: it came through `request` (the mapping sends typed inputs only where the model has a field). */
+function notTakenField(field, model) {
+    return notTakenProblem(model, `request field "${field}"`, { suggestion: (0,suggest/* didYouMean */.a)(field, Object.keys(schemaProperties(model))) });
+}
+/** The top-level field an error is about. */
+function fieldOf(error) {
+    if (error.instancePath === '' && error.keyword === 'required')
+        return error.params.missingProperty;
+    if (error.instancePath === '' && error.keyword === 'additionalProperties')
+        return error.params.additionalProperty;
+    const first = v3_schema_pathOf(error.instancePath)[0];
+    return typeof first === 'string' ? first : undefined;
+}
+const isCombinator = (error) => error.keyword === 'anyOf' || error.keyword === 'oneOf';
+/** 'set input "resolution" to 1080p or 4K': what one failed condition of a combination asks for, lower case. */
+function fix(error, branch, model, input) {
+    const field = fieldOf(error) ?? '';
+    const path = v3_schema_pathOf(error.instancePath);
+    const name = workflowInputFor(field, model);
+    const label = name.startsWith('request field ') ? name : `input "${name}"`;
+    const params = error.params;
+    if (error.keyword === 'required' && path.length === 0) {
+        const restricted = (0,json/* isObject */.G)(branch) && (0,json/* isObject */.G)(branch.properties) ? branch.properties[field] : undefined;
+        const verb = mediaTypeAt(model, [field]) ? 'give' : 'set';
+        if ((0,json/* isObject */.G)(restricted) && Array.isArray(restricted.enum))
+            return `${verb} ${label} to ${orList(restricted.enum.map((v) => shown(v, [field])))}`;
+        const values = allowed(fieldSchema(model, field), [field]);
+        return `${verb} ${label}${values ? ` (${values})` : ''}`;
+    }
+    if (error.keyword === 'false schema' && path.length === 1)
+        return `remove ${label}`;
+    if ((error.keyword === 'enum' || error.keyword === 'const') && path.length === 1) {
+        const values = error.keyword === 'enum' ? params.allowedValues : [params.allowedValue];
+        return `set ${label} to ${orList(values.map((v) => shown(v, path)))}`;
+    }
+    const sentence = describe(error, input, model, false).replace(/\.$/, '');
+    return `${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}`;
+}
+/**
+ * A failed anyOf/oneOf at the top of the schema: the combinations of fields a model takes (with a start
+ * frame or without, quality pro with 1080p or 4K…), said as what to change, from the combinations that
+ * need the fewest changes (or both, when there are two). Conditions on fields already reported on their
+ * own (a missing required field, a value outside the field's list) are left out: when they explain the
+ * failure, nothing more is said.
+ */
+function describeCombination(combinator, errors, reported, input, model) {
+    if (combinator.keyword === 'oneOf' && Array.isArray(combinator.params.passingSchemas)) {
+        return `The inputs given fit more than one of the combinations model ${model.id} takes, and its schema asks for exactly one.`;
+    }
+    const branches = schemaAt(model.inputSchema, combinator.schemaPath);
+    if (!Array.isArray(branches))
+        return undefined;
+    const fixes = branches.map(() => new Map());
+    const prefix = `${combinator.schemaPath}/`;
+    for (const error of errors) {
+        if (!error.schemaPath.startsWith(prefix) || isCombinator(error))
+            continue;
+        const index = Number(error.schemaPath.slice(prefix.length).split('/')[0]);
+        const field = fieldOf(error);
+        if (field !== undefined && reported.has(field))
+            continue;
+        fixes[index]?.set(field ?? error.schemaPath, fix(error, branches[index], model, input));
+    }
+    if (fixes.some((branch) => branch.size === 0))
+        return undefined;
+    // The ways that change least; of two combinations both (the one that changes least may drop what was meant).
+    const fewest = Math.min(...fixes.map((branch) => branch.size));
+    const chosen = fixes.filter((branch) => branch.size === fewest || fixes.length <= 2).sort((a, b) => a.size - b.size);
+    const ways = [...new Set(chosen.map((branch) => together([...branch.values()])))];
+    const what = ways.length === 1 ? ways[0] : `either ${ways.join(', or ')}`;
+    return `The inputs given fit none of the combinations model ${model.id} takes: ${what}.`;
+}
+/** The changes of one way, the removals as one: 'remove input "seed" and request field "negative_prompt"'. */
+function together(fixes) {
+    const removed = fixes.filter((f) => f.startsWith('remove ')).map((f) => f.slice('remove '.length));
+    const rest = fixes.filter((f) => !f.startsWith('remove '));
+    return v3_schema_andList([...(removed.length > 0 ? [`remove ${v3_schema_andList(removed)}`] : []), ...rest]);
+}
+function v3_schema_andList(items) {
+    return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+/** A field's value matches none of the forms it may take: for media, the two forms of a media object. */
+function describeForms(combinator, input, model) {
+    const path = v3_schema_pathOf(combinator.instancePath);
+    const value = valueAt(input, path);
+    const branches = schemaAt(model.inputSchema, combinator.schemaPath);
+    const forms = (Array.isArray(branches) ? branches : []).map((branch) => {
+        const source = (0,json/* isObject */.G)(branch) && (0,json/* isObject */.G)(branch.properties) && (0,json/* isObject */.G)(branch.properties.source) ? branch.properties.source.enum : undefined;
+        if (Array.isArray(source) && source[0] === 'url')
+            return '{"source": "url", "url": …}';
+        if (Array.isArray(source) && source[0] === 'asset')
+            return '{"source": "asset", "asset_id": "asset_…"}';
+        if ((0,json/* isObject */.G)(branch) && Array.isArray(branch.enum))
+            return `one of ${branch.enum.map((v) => shown(v, path)).join(', ')}`;
+        if ((0,json/* isObject */.G)(branch) && typeof branch.type === 'string')
+            return KINDS[branch.type] ?? branch.type;
+        return undefined;
+    });
+    const known = forms.filter((form) => form !== undefined);
+    const rule = known.length === forms.length && known.length > 0 ? `must be ${orList(known)}` : 'has none of the forms it may take';
+    return `${subject(path, model)} ${rule} for model ${model.id}; got ${given(value, path)}.`;
+}
+/** Ajv's errors as problems: those of each field on their own, each failed combination as one sentence. */
+function describeErrors(errors, input, model) {
+    const combinators = errors.filter(isCombinator);
+    const inside = (error) => combinators.some((c) => c !== error && error.schemaPath.startsWith(`${c.schemaPath}/`));
+    const plain = errors.filter((error) => !isCombinator(error) && !inside(error));
+    const outermost = combinators.filter((c) => !inside(c));
+    const reported = new Set(plain.map(fieldOf).filter((field) => field !== undefined));
+    // Missing fields first: they read as the first thing to fix.
+    const order = (error) => (error.keyword === 'required' ? 0 : error.keyword === 'additionalProperties' ? 1 : 2);
+    const problems = [...plain].sort((a, b) => order(a) - order(b)).map((error) => describe(error, input, model));
+    for (const combinator of outermost) {
+        const problem = combinator.instancePath === '' ? describeCombination(combinator, errors, reported, input, model) : describeForms(combinator, input, model);
+        if (problem !== undefined)
+            problems.push(problem);
+    }
+    return problems;
+}
+/** "10.5 MB", with the bytes when the two sizes compared would look equal. */
+function megabytes(size, max) {
+    const mb = (bytes) => `${Number((bytes / 1e6).toFixed(1))} MB`;
+    return mb(size) === mb(max) ? [`${mb(size)} (${size} bytes)`, `${mb(max)} (${max} bytes)`] : [mb(size), mb(max)];
+}
+/** Each local file against its field: the kind of media it takes, and the largest file. */
+function fileProblems(model, files) {
+    const problems = [];
+    for (const file of files) {
+        const schema = fieldSchema(model, file.path[0]);
+        if (schema === undefined)
+            continue;
+        const mediaType = mediaTypeAt(model, file.path);
+        if (mediaType !== undefined && file.kind !== mediaType) {
+            const article = mediaType === 'audio' ? 'an audio' : mediaType === 'image' ? 'an image' : `a ${mediaType}`;
+            const is = FILE_KINDS[file.kind] ?? `of kind ${file.kind}`;
+            problems.push(`Input "${file.input}" must be ${article} file for model ${model.id}; "${file.written}" is ${is}.`);
+        }
+        const items = schema.items;
+        const max = schema.max_file_size_bytes ?? ((0,json/* isObject */.G)(items) ? items.max_file_size_bytes : undefined);
+        if (typeof max === 'number' && file.bytes > max) {
+            const [size, limit] = megabytes(file.bytes, max);
+            problems.push(`Input "${file.input}": "${file.written}" is ${size}; model ${model.id} takes files of at most ${limit}.`);
+        }
+    }
+    return problems;
+}
+/**
+ * The problems of `input` against the model's input schema, in the workflow's words (empty when it
+ * passes), and of each local file against its field. Media URLs in `input` must be absolute URLs (the
+ * schema's `format: uri`): pass placeholders such as https://files.invalid/1 before the upload.
+ * Throws UnexpectedAnswer only when Hedra's schema itself cannot be compiled.
+ */
+async function checkV3Input(input, model, localFiles = []) {
+    const validate = await validatorFor(model);
+    const problems = validate(input) ? [] : describeErrors(validate.errors ?? [], input, model);
+    problems.push(...fileProblems(model, localFiles));
+    return [...new Set(problems)];
+}
+
+;// CONCATENATED MODULE: ./src/run/v3.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Where a person adds funds to the v3 wallet. */
+const FUNDING_URL = 'https://www.hedra.com/develop/billing';
+/**
+ * The input as it may be shown (the `request` output, the summary, the manifest): a stored file's handle
+ * without its query, whose signature lets anyone read the file for an hour.
+ */
+function shownInput(input) {
+    const strip = (value) => {
+        if (Array.isArray(value))
+            return value.map(strip);
+        if (typeof value !== 'object' || value === null)
+            return value;
+        const object = value;
+        if (object.source === 'url' && typeof object.url === 'string')
+            return { ...object, url: (0,url/* withoutQuery */.j$)(object.url) };
+        return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, strip(v)]));
+    };
+    return { input: strip(input) };
+}
+/** How a local file is named in the request before it is stored: a valid URL that says what will go there. */
+const pendingUrl = (written) => `https://pending-upload.invalid/${encodeURIComponent(written)}`;
+async function runV3(run) {
+    if (run.settings.resumeIds)
+        await pickUp(run, run.settings.resumeIds);
+    else
+        await create(run);
+}
+/** `generation-id: job_…`: nothing is submitted; the jobs are followed and their outputs downloaded. */
+async function pickUp(run, jobs) {
+    const { log, settings, state } = run;
+    const client = clientFor(run);
+    for (const job of jobs) {
+        try {
+            await client.status(job);
+        }
+        catch (error) {
+            if (error instanceof errors/* HedraError */.xT && error.status === 404) {
+                throw new errors/* InputError */.dz(`Input "generation-id": Hedra has no job ${job} for this API key. Check the id, and that the key is of the same workspace.`);
+            }
+            throw error;
+        }
+    }
+    state.created = jobs;
+    const unused = (0,read_inputs/* unusedWhenResuming */.lZ)(settings);
+    if (unused.length > 0)
+        log.warning(`Input "generation-id" is set, so nothing is submitted and these inputs are not used: ${unused.join(', ')}.`);
+    log.info(`Resuming job ${jobs.join(', ')}.`);
+    (0,report_results/* setOutputs */.n)(log, { 'generation-id': jobs[0], 'generation-ids': JSON.stringify(jobs) });
+    await collect(run, client, jobs, { summary: { resumed: true, uploads: [] }, spending: { currency: 'USD' } });
+}
+function clientFor(run) {
+    return new HedraV3Client(run.transport(), run.log, run.clock);
+}
+/** The local files, checked (as on v2), and which file each written path names. */
+async function localFiles(settings, newId) {
+    const planned = await (0,assets/* planUploads */.K)(settings, newId);
+    const byToken = new Map(planned.uploads.map((upload) => [upload.assetId, upload]));
+    // planUploads put a reserved id where each file was: the same places in both settings pair each written path with its file.
+    const byWritten = new Map();
+    for (const [input, value] of Object.entries(settings.mapped)) {
+        const given = [value].flat();
+        const tokens = [planned.settings.mapped[input]].flat();
+        given.forEach((ref, i) => {
+            const token = tokens[i];
+            if (ref?.kind === 'file' && token?.kind === 'asset') {
+                const upload = byToken.get(token.id);
+                if (upload)
+                    byWritten.set(ref.written, upload);
+            }
+        });
+    }
+    return { uploads: planned.uploads, byWritten };
+}
+/** How many jobs: `batch-size` (every v3 model makes one output per job). */
+const jobCount = (settings) => (typeof settings.mapped['batch-size'] === 'number' ? settings.mapped['batch-size'] : 1);
+async function create(run) {
+    const { log, state, apiKey } = run;
+    const settings = await (0,prompt_file/* withPromptFile */.f)(run.settings);
+    const model = settings.model;
+    const { uploads, byWritten } = await localFiles(settings, run.newId);
+    const inputs = { model, type: settings.typeGiven ? settings.type : undefined, mapped: settings.mapped, request: settings.request };
+    state.phase = 'checking the request with Hedra';
+    if (!apiKey) {
+        // The model's schema is Hedra's to give (GET /models/{model} needs a key): only the inputs were read.
+        log.info(`Dry run without an API key: the inputs were read, but checking them against model ${model}'s input schema needs a key; nothing was sent.`);
+        await log.summary((0,report_summary/* renderSummary */.B)({
+            type: settings.typeGiven ? settings.type : undefined,
+            model,
+            resumed: false,
+            dryRun: true,
+            uploads,
+            items: [],
+            elapsedMs: run.clock() - run.startedAt,
+        }));
+        return;
+    }
+    const client = clientFor(run);
+    const balanceRead = settings.dryRun
+        ? undefined
+        : (0,errors/* settled */.gu)(client.balance(), (error) => log.info(`Could not read the API wallet's balance (${(0,errors/* said */.ag)(error)}); Hedra checks it when submitting.`));
+    balanceRead?.catch(() => undefined);
+    const detail = await client.model(model);
+    // Checked with files as placeholders; the same mapping is made again with their handles once stored.
+    const checked = mapV3Input(inputs, detail, pendingUrl);
+    const localChecks = checked.media.flatMap((slot) => {
+        const upload = slot.kind === 'file' ? byWritten.get(slot.written) : undefined;
+        return upload ? [{ input: slot.input, written: slot.written, kind: upload.kind, bytes: upload.size, path: slot.path }] : [];
+    });
+    const problems = [...checked.problems, ...(checked.problems.length === 0 ? await checkV3Input(checked.input, detail, localChecks) : [])];
+    if (problems.length > 0)
+        throw errors/* InputError */.dz.all(problems, `The request for model ${detail.id} has`);
+    const used = uploads.filter((upload) => checked.media.some((slot) => slot.kind === 'file' && byWritten.get(slot.written) === upload));
+    const count = jobCount(settings);
+    const label = detail.name ? `${detail.id} (${detail.name})` : detail.id;
+    const summary = {
+        type: detail.modality,
+        model: label,
+        resumed: false,
+        uploads: used.map((upload) => ({ ...upload, assetId: '' })),
+        request: { input: checked.input },
+    };
+    if (settings.dryRun) {
+        // Without stored files there is no request to price: the estimate is made only for a request without local files.
+        const estimate = used.length === 0 ? await (0,errors/* settled */.gu)(client.estimate(detail.id, checked.input), () => undefined) : undefined;
+        const spending = spendingFor(estimate, count);
+        if (spending.estimateText)
+            log.info(`Estimated cost: ${spending.estimateText}.`);
+        else if (used.length > 0)
+            log.info('Not estimated: the estimate prices the stored files, and a dry run stores none.');
+        (0,report_results/* setOutputs */.n)(log, { ...(0,outputs/* spendingOutputs */.Ne)(spending), request: JSON.stringify({ input: checked.input }) });
+        for (const u of used)
+            log.info(`Would store ${u.written} (${u.inputs.join(', ')}) with POST /files.`);
+        log.info(`Dry run: the request for model ${detail.id} is valid${count > 1 ? ` (${count} jobs)` : ''}; nothing was submitted.\n${JSON.stringify({ input: checked.input }, null, 2)}`);
+        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, dryRun: true, spending, items: [], elapsedMs: run.clock() - run.startedAt }));
+        return;
+    }
+    // The idempotency keys: from the content (files by their SHA-256) and the key with `reuse`, so a re-run
+    // of the same inputs is answered with the job it started; random otherwise (still one job per retry).
+    const keysFor = settings.reuse ? await derivedKeys(apiKey, settings, inputs, detail, byWritten, count) : undefined;
+    const keys = keysFor ? keysFor(0) : Array.from({ length: count }, run.newId);
+    // Files are stored (free, and allowed on an empty wallet) before the estimate, which prices the real request.
+    let handles = await store(run, client, used);
+    let plan = withHandles(inputs, detail, byWritten, handles);
+    const estimate = await (0,errors/* settled */.gu)(client.estimate(detail.id, plan.input), (error) => log.warning(`Could not get an estimate from Hedra (${(0,errors/* said */.ag)(error)}).`, 'No estimate'));
+    const balance = await balanceRead;
+    const spending = spendingFor(estimate, count);
+    log.info(`Estimated cost: ${spending.estimateText ?? 'unknown'}.`);
+    (0,report_results/* setOutputs */.n)(log, (0,outputs/* spendingOutputs */.Ne)(spending));
+    guardSpending(settings, spending, balance);
+    state.phase = 'creating the generation';
+    let jobs;
+    try {
+        jobs = await submitAll(run, client, detail, plan.input, keys);
+    }
+    catch (error) {
+        if (!expiredHandle(error))
+            throw error;
+        // A handle lapsed between storing and submitting (they last an hour): store the files again, once.
+        log.info('Hedra said a stored file had expired; storing the files again and submitting with the fresh handles.');
+        state.phase = 'uploading';
+        handles = await store(run, client, used);
+        plan = withHandles(inputs, detail, byWritten, handles);
+        state.phase = 'creating the generation';
+        jobs = await submitAll(run, client, detail, plan.input, keys);
+    }
+    const reused = keysFor ? await replaced(run, client, detail, plan.input, keysFor, jobs) : new Set();
+    if (reused.size === jobs.length) {
+        Object.assign(spending, { estimated: 0, reused: { waited: false } });
+        (0,report_results/* setOutputs */.n)(log, (0,outputs/* spendingOutputs */.Ne)(spending));
+    }
+    const shown = shownInput(plan.input);
+    (0,report_results/* setOutputs */.n)(log, { request: JSON.stringify(shown), 'generation-id': jobs[0], 'generation-ids': JSON.stringify(jobs) });
+    const fresh = jobs.filter((_, i) => !reused.has(i));
+    if (fresh.length > 0)
+        log.info(`Submitted ${detail.id} job ${fresh.join(', ')}.`);
+    summary.request = shown;
+    if (!settings.wait) {
+        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, spending, createdOnly: { generationIds: jobs, assetIds: [] }, items: [], elapsedMs: run.clock() - run.startedAt }));
+        return;
+    }
+    await collect(run, client, jobs, {
+        summary,
+        spending,
+        modality: detail.modality,
+        request: shown,
+        paidEarlier: new Set(jobs.filter((_, i) => reused.has(i))),
+    });
+}
+/** The mapping with the stored files' handles in place of their paths. */
+function withHandles(inputs, model, byWritten, handles) {
+    return mapV3Input(inputs, model, (written) => {
+        const upload = byWritten.get(written);
+        const handle = upload && handles.get(upload);
+        if (!handle)
+            throw new Error(`no stored file for ${written}`);
+        return handle.url;
+    });
+}
+/**
+ * The keys of each slot, one per job, derived like reuse's ids (credits/reuse.ts) from everything that
+ * makes the request (files by their SHA-256, not by their handles, which change with every upload).
+ */
+async function derivedKeys(apiKey, settings, inputs, model, byWritten, count) {
+    const hashes = new Map();
+    for (const [written, upload] of byWritten)
+        hashes.set(written, await (0,assets/* fileSha256 */.sN)(upload.path));
+    const content = mapV3Input(inputs, model, (written) => `sha256:${hashes.get(written)}`).input;
+    const key = (0,reuse/* sha256 */.sc)((0,reuse/* canonicalJson */.dj)({ v: 1, api: 'v3', baseUrl: settings.baseUrl, model: model.id, input: content }));
+    return (slot) => (0,reuse/* generationIdsFor */.sS)(apiKey, key, slot, count);
+}
+/**
+ * Hedra answers a repeated idempotency key with the job it started, whatever became of it. A job already
+ * ended when first looked at, right after submitting, was made by an earlier run: a completed one is this
+ * run's result at no cost; a failed one (refunded) would fail every re-run, so that item is submitted again
+ * under the next slot's key, as reuse skips a failed generation on v2. Returns the items reused; `jobs` is
+ * updated in place.
+ */
+async function replaced(run, client, model, input, keysFor, jobs) {
+    const reused = new Set();
+    await Promise.all(jobs.map(async (first, item) => {
+        let job = first;
+        for (let slot = 1;; slot++) {
+            const status = (await client.status(job)).status;
+            if (status === 'COMPLETED') {
+                reused.add(item);
+                run.log.info(`Job ${job} was made earlier from the same inputs (Hedra answered the same idempotency key with it): nothing is paid again. For a new take, change "seed" or set "reuse: false".`);
+                break;
+            }
+            if (status !== 'FAILED' || slot >= reuse/* SLOTS */._f)
+                break;
+            run.log.info(`Job ${job}, made earlier from the same inputs, had failed: submitting again under a new key.`);
+            job = (await client.submit(model.id, input, keysFor(slot)[item])).job_id;
+        }
+        jobs[item] = job;
+    }));
+    if (jobs.length > 0)
+        run.state.created = [...jobs];
+    return reused;
+}
+/** Stores each local file with POST /files, a few at a time. */
+async function store(run, client, uploads) {
+    const handles = new Map();
+    if (uploads.length === 0)
+        return handles;
+    run.state.phase = 'uploading';
+    await run.log.group(`Storing ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, async () => {
+        await Promise.all(uploads.map(async (upload) => {
+            const started = run.clock();
+            const handle = await client.uploadFile(upload);
+            handles.set(upload, handle);
+            run.log.info(`Stored ${upload.written} (${upload.inputs.join(', ')}, ${handle.content_type ?? upload.contentType}) in ${((run.clock() - started) / 1000).toFixed(1)}s; the handle is valid until ${handle.expires_at ?? 'an hour from now'}.`);
+        }));
+    });
+    return handles;
+}
+/** Whether a submit was refused because a stored file's handle had lapsed (reason `expired`). */
+function expiredHandle(error) {
+    if (!(error instanceof errors/* HedraError */.xT) || error.status !== 400)
+        return false;
+    return (0,answer_errors/* v3Envelope */.Uw)(error.body)?.details.some((detail) => detail.reason === 'expired') ?? false;
+}
+/** Submits one job per key, together; a refusal names the workflow's inputs. Every job that exists is recorded first. */
+async function submitAll(run, client, model, input, keys) {
+    const attempts = await Promise.allSettled(keys.map((key) => client.submit(model.id, input, key)));
+    const jobs = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value.job_id] : []));
+    if (jobs.length > 0)
+        run.state.created = jobs;
+    const failed = attempts.find((attempt) => attempt.status === 'rejected');
+    if (!failed)
+        return jobs;
+    const error = failed.reason;
+    if (expiredHandle(error) && jobs.length === 0)
+        throw error;
+    if (error instanceof errors/* HedraError */.xT && error.status === 400 && (0,answer_errors/* v3Envelope */.Uw)(error.body)?.details.length) {
+        const lines = (0,answer_errors/* v3DetailLines */.oO)(error.body, (field) => subjectFor(field, model));
+        throw new errors/* HedraError */.xT(`Hedra refused the request for model ${model.id} (HTTP 400):\n- ${lines.join('\n- ')}`, error.status, error.body);
+    }
+    if (!(error instanceof errors/* HedraError */.xT) || error.status >= 500) {
+        // The outcome of a lost answer is unknown: the same key replays whatever Hedra made of it.
+        const note = run.settings.reuse
+            ? 'A submit may have reached Hedra: running this workflow again with the same inputs sends the same idempotency key, and Hedra answers with that job instead of starting another.'
+            : 'A submit may have reached Hedra: check its dashboard before running again (with "reuse: false", a re-run starts a new job).';
+        if (error instanceof Error)
+            error.message = `${error.message}\n${note}`;
+    }
+    throw error;
+}
+/** The estimate for `count` jobs, in the wallet's currency. */
+function spendingFor(estimate, count) {
+    if (!estimate)
+        return { currency: 'USD' };
+    const total = Math.round(estimate.amount * count * 10_000) / 10_000;
+    const each = count > 1 ? ` (${count} × ${(0,outputs/* formatCost */.BD)(estimate.amount, estimate.currency)})` : '';
+    return { currency: estimate.currency, estimated: total, estimateText: `${(0,outputs/* formatCost */.BD)(total, estimate.currency)}${each}, from POST /models/{model}/estimate` };
+}
+/** `max-credits` (in US dollars on v3) and the wallet, before anything is paid. */
+function guardSpending(settings, spending, balance) {
+    if (settings.maxCredits !== undefined) {
+        if (spending.estimated === undefined) {
+            throw new errors/* SpendingRefused */.zO(`Input "max-credits" (${(0,outputs/* formatCost */.BD)(settings.maxCredits, 'USD')}: US dollars on v3) is set, but Hedra gave no estimate for this request, so the guard refuses rather than guess. Nothing was submitted.`);
+        }
+        if (spending.estimated > settings.maxCredits) {
+            throw new errors/* SpendingRefused */.zO(`The estimated cost, ${spending.estimateText}, is over input "max-credits" (${(0,outputs/* formatCost */.BD)(settings.maxCredits, spending.currency)}: on v3 the budget is in US dollars, the API wallet's unit). Nothing was submitted.`);
+        }
+    }
+    if (balance && spending.estimated !== undefined && spending.estimated > balance.amount) {
+        throw new errors/* SpendingRefused */.zO(`The API wallet holds ${(0,outputs/* formatCost */.BD)(balance.amount, balance.currency)}, less than this run's estimated ${(0,outputs/* formatCost */.BD)(spending.estimated, spending.currency)}. Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio). Nothing was submitted.`);
+    }
+}
+/** Follows the jobs, fetches and downloads each output as its job ends, reports; fails if any job failed. */
+async function collect(run, client, jobs, options) {
+    const { log, settings, state } = run;
+    const transport = run.transport();
+    const items = jobs.map((job) => ({ generationId: job, status: { id: job, status: 'queued' } }));
+    const downloads = settings.download ? await (0,download/* downloadQueue */.wb)({ transport, log, clock: run.clock }, settings.outputPath, items.length) : undefined;
+    const costs = new Map();
+    const results = [];
+    state.phase = 'waiting';
+    try {
+        await log.group(`Waiting for job ${jobs.join(', ')}`, () => waitForJobs(jobs, {
+            client,
+            log,
+            deadline: transport.control.deadline,
+            clock: run.clock,
+            sleep: (ms) => transport.control.sleep(ms),
+            onFinal: (job, status) => {
+                const index = jobs.indexOf(job);
+                const read = client.result(job).then((result) => {
+                    if (typeof result.cost === 'number')
+                        costs.set(job, result.cost);
+                    items[index].status = itemStatus(job, status, result, options.modality);
+                    downloads?.add(index, items[index]);
+                });
+                read.catch(() => undefined);
+                results.push(read);
+            },
+        }));
+        await Promise.all(results);
+    }
+    catch (error) {
+        if (!(error instanceof wait/* WaitTimeout */.v))
+            throw error;
+        throw new errors/* GenerationFailed */.qj((0,failures/* waitTimeoutMessage */.U4)(error, jobs, settings.timeoutMs));
+    }
+    state.phase = 'downloading';
+    if (downloads)
+        await log.group('Downloading', () => downloads.settle());
+    state.phase = 'reporting';
+    const paid = jobs.filter((job) => !options.paidEarlier?.has(job));
+    const charged = paid.every((job) => costs.has(job)) ? paid.reduce((sum, job) => sum + (costs.get(job) ?? 0), 0) : undefined;
+    const spending = { ...options.spending, charged: charged === undefined ? undefined : Math.round(charged * 10_000) / 10_000, perItem: costs };
+    await (0,report_results/* reportResults */.z)({
+        log,
+        env: run.env,
+        settings,
+        items,
+        request: options.request,
+        summary: { ...options.summary, spending, elapsedMs: run.clock() - run.startedAt },
+        spending,
+    });
+    if (items.some((item) => item.status.status === 'error'))
+        throw new errors/* GenerationFailed */.qj((0,failures/* failedItemsMessage */.pf)(items));
+}
+/** How long Hedra keeps a v3 job's media. */
+const RETENTION = '48 hours';
+/** A finished job as the shared downloads and reporting see a generation: its one output, or why there is none. */
+function itemStatus(job, status, result, modality) {
+    const type = modality ?? undefined;
+    if (status.status === 'FAILED' || result.status === 'FAILED') {
+        const error = result.error;
+        if (!error)
+            return { id: job, type, status: 'error', error_message: 'Hedra gave no reason' };
+        return {
+            id: job,
+            type,
+            status: 'error',
+            error: {
+                type: error.code ?? undefined,
+                message: error.message ?? undefined,
+                param: error.param ?? undefined,
+                violations: (error.details ?? []).map((d) => ({ field: d.field, message: d.message })),
+            },
+        };
+    }
+    const output = result.outputs?.[0];
+    if (!output)
+        return { id: job, type, status: 'error', error_message: 'the job completed without an output' };
+    if (output.status === 'EXPIRED' || (!output.url && !output.asset_id)) {
+        return {
+            id: job,
+            type,
+            status: 'error',
+            error_message: `its output has expired: Hedra keeps v3 results for ${RETENTION}, so it can no longer be downloaded. Run again to make a new one (with "reuse: false", or a different seed)`,
+        };
+    }
+    if (output.status === 'FAILED') {
+        return { id: job, type, status: 'error', error: { type: output.error?.code ?? undefined, message: output.error?.message ?? 'the output failed' } };
+    }
+    return { id: job, type, status: 'complete', asset_id: output.asset_id ?? undefined, url: output.url, download_url: output.url };
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,158 @@
+// v3: faults while following the job. The run reads the job's event stream;
+// when the stream is refused, breaks, ends early or falls silent, it polls the
+// status instead (never more often than every 2 s), and a fault on a poll is
+// retried like any other read. The deadline during the stream names the job to resume.
+import { describe, expect, it } from 'vitest';
+import type { V3Behaviour, V3RecordedRequest } from '../../server/hedra-v3-server.ts';
+import {
+  API_FAULTS,
+  errorLines,
+  expectCounts,
+  expectNoPartialFiles,
+  expectPollsSpaced,
+  expectRecovered,
+  FALLBACK,
+  fullRun,
+  requestsOf,
+  retryCases,
+  stageOf,
+  useV3Server,
+  V3_FAULTS,
+} from './v3-matrix.ts';
+
+const ctx = useV3Server();
+const index = (r: V3RecordedRequest | undefined) => (r ? ctx.server.requests.indexOf(r) : -1);
+
+/** Why a stream whose connection was cut was given up. */
+const NO_ANSWER = /^No answer from 127\.0\.0\.1:\d+ to GET \/jobs\/job_\S+\/stream: /;
+
+/** A silent stream is given up after the stall time (a tenth of "timeout" 20s, at least 2 s): not before, and not much after. */
+function expectGivenUpAfterStall(stream: V3RecordedRequest, firstPoll: V3RecordedRequest) {
+  expect(ctx.at(firstPoll) - ctx.at(stream)).toBeGreaterThanOrEqual(1998);
+  expect(ctx.at(firstPoll) - ctx.at(stream)).toBeLessThan(4000);
+}
+
+/** A run that followed its job by polling after one stream connection: polls after the stream, spaced, the result after them. */
+function expectPolled(result: Awaited<ReturnType<typeof fullRun>>, minPolls: number) {
+  const { server } = ctx;
+  expectRecovered(server, result);
+  // One stream request (counted below), opened at most once (a refused or reset one never opens).
+  expect(server.stats.streamConnections).toBeLessThanOrEqual(1);
+  const polls = requestsOf(server, 'status');
+  expect(polls.length).toBeGreaterThanOrEqual(minPolls);
+  expectCounts(server, { status: polls.length });
+  const [stream] = requestsOf(server, 'stream');
+  expect(index(polls[0])).toBeGreaterThan(index(stream));
+  expect(index(requestsOf(server, 'result')[0])).toBeGreaterThan(index(polls.at(-1)));
+  expect(polls.every((p) => p.status === 200)).toBe(true);
+  expectPollsSpaced(ctx);
+  return { polls, stream, why: FALLBACK.exec(result.stdout)?.[1] };
+}
+
+describe('v3: faults while polling the status (the stream refused)', () => {
+  // A job done at once: one poll, and the faulted one before it.
+  const refused = (server: typeof ctx.server) => {
+    server.behaviour.stream = 'refuse';
+    server.behaviour.timings = { queued: 0, processing: 0 };
+  };
+  retryCases(ctx, 'status', API_FAULTS, {
+    setup: refused,
+    changes: { status: 1 },
+    fallback: /^Hedra answered HTTP 404 to GET \/jobs\/job_\S+\/stream: NOT_FOUND/,
+  });
+
+  it('status: a 429 with Retry-After is honoured before the next poll', async () => {
+    const { server } = ctx;
+    refused(server);
+    // Only the header asks for 3 s: the envelope has no retry_after, and the rate-limit headers say go ahead.
+    const error = { code: 'RESOURCE_EXHAUSTED', message: 'Request rate limit exceeded.', retryable: true };
+    const rateLimit = { resetInSeconds: 0, reset: 'delta' as const, remaining: 5 };
+    server.fault('status', { kind: 'status', status: 429, retryAfter: '3', body: { error, trace_id: '0123456789abcdef0123456789abcdef' }, rateLimit });
+    const result = await fullRun(server);
+    expectRecovered(server, result);
+    expectCounts(server, { status: 2 });
+    const [faulted, next] = requestsOf(server, 'status');
+    expect(faulted.status).toBe(429);
+    expect(ctx.at(next) - ctx.at(faulted)).toBeGreaterThanOrEqual(2998);
+    expect(ctx.at(next) - ctx.at(faulted)).toBeLessThan(4500);
+    expect(result.stdout).toMatch(/^GET \/jobs\/job_[0-9a-f-]+\/status: HTTP 429; retrying in 3\.0s \(attempt 2 of 6\)\.$/m);
+  });
+});
+
+describe('v3: faults on the event stream: the run polls instead', () => {
+  it.each(API_FAULTS)('stream: %s', async (name) => {
+    const { server } = ctx;
+    // Long enough that polling (not the stream) sees the job end, after at least two polls.
+    const slow = name === 'hang' || name.startsWith('429');
+    server.behaviour.timings = { queued: 0, processing: slow ? 3000 : 1500 };
+    server.fault('stream', V3_FAULTS[name]);
+    const result = await fullRun(server);
+    const { polls, stream, why } = expectPolled(result, 2);
+    const fault = V3_FAULTS[name];
+    expect(why).toMatch(
+      fault.kind === 'status'
+        ? new RegExp(`^Hedra answered HTTP ${fault.status} to GET /jobs/job_\\S+/stream: `)
+        : fault.kind === 'hang'
+          ? /^no progress for 2s$/
+          : fault.kind === 'malformed'
+            ? /^the stream ended before the job did$/ // the frame that could not be read is passed over
+            : NO_ANSWER,
+    );
+    if (fault.kind === 'hang') expectGivenUpAfterStall(stream, polls[0]);
+    expect(server.requests.filter((r) => r.fault).map(stageOf)).toEqual(['stream']);
+    // The stream is opened once: no retry of it, no reconnection.
+    expect(result.stdout).not.toMatch(/stream: .*retrying/);
+  });
+});
+
+describe('v3: streams that fail in their own ways: the run polls instead', () => {
+  const cases: [string, Partial<V3Behaviour>, number, RegExp][] = [
+    ['breaks mid-job (after 2 frames)', { stream: { breakAfter: 2 } }, 200, NO_ANSWER],
+    ['hangs after the first frame', { stream: 'hang' }, 200, /^no progress for 2s$/],
+    ['refused with 404', { stream: 'refuse', streamRefuseStatus: 404 }, 404, /^Hedra answered HTTP 404 to GET \/jobs\/job_\S+\/stream: NOT_FOUND: Not found/],
+    ['refused with 405', { stream: 'refuse', streamRefuseStatus: 405 }, 405, /^Hedra answered HTTP 405 to GET \/jobs\/job_\S+\/stream: Method Not Allowed$/],
+    ['refused with 501', { stream: 'refuse', streamRefuseStatus: 501 }, 501, /^Hedra answered HTTP 501 to GET \/jobs\/job_\S+\/stream: UNKNOWN: /],
+    [
+      'answered with JSON (200), not an event stream',
+      { stream: 'refuse', streamRefuseStatus: 200 },
+      200,
+      /^Hedra answered GET \/jobs\/job_\S+\/stream with application\/json, not an event stream$/,
+    ],
+    ['ends without the done frame', { stream: 'end-without-done' }, 200, /^the stream ended before the job did$/],
+  ];
+  it.each(cases)('a stream that %s', async (_name, behaviour, status, reason) => {
+    const { server } = ctx;
+    Object.assign(server.behaviour, behaviour);
+    const hang = behaviour.stream === 'hang';
+    server.behaviour.timings = { queued: 0, processing: hang ? 3000 : 1500 };
+    const result = await fullRun(server);
+    const { polls, stream, why } = expectPolled(result, 2);
+    expect(server.stats.streamConnections).toBe(1);
+    expect(stream.status).toBe(status);
+    expect(why).toMatch(reason);
+    if (hang) expectGivenUpAfterStall(stream, polls[0]);
+  });
+});
+
+describe('v3: the deadline during the stream', () => {
+  it('gives up waiting, names the job and how to resume, and writes nothing', async () => {
+    const { server } = ctx;
+    server.behaviour.timings = { queued: 0, processing: 10_000 };
+    const result = await fullRun(server, { timeout: '3s' });
+    expect(result.code).toBe(1);
+    expect(server.jobs.size).toBe(1);
+    const [job] = server.jobs.values();
+    expect(server.ledger).toEqual([{ jobId: job.id, amount: job.price }]);
+    const [line, ...more] = errorLines(result);
+    expect(more).toEqual([]);
+    expect(line).toMatch(new RegExp(`Gave up waiting after 3s \\(input "timeout"\\): ${job.id} \\(processing \\d+%25\\)\\.`));
+    expect(line).toContain(`run this action with generation-id: ${job.id}`);
+    expect(result.outputs['generation-id']).toBe(job.id);
+    expect(result.outputs.path ?? '').toBe('');
+    // It was the stream that was open when the time ran out: no polling, no result, no download.
+    expectCounts(server, { result: 0, download: 0 });
+    expect(result.stdout).not.toMatch(FALLBACK);
+    expect(result.elapsedMs).toBeLessThan(6000);
+    expectNoPartialFiles(result);
+  });
+});
