@@ -23,10 +23,10 @@ var assets = __webpack_require__(70191);
 var download = __webpack_require__(87070);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(38816);
+// EXTERNAL MODULE: ./src/http/answer-errors.ts
+var answer_errors = __webpack_require__(31010);
 // EXTERNAL MODULE: ./src/http/retry.ts
 var retry = __webpack_require__(28902);
-// EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __webpack_require__(45165);
 // EXTERNAL MODULE: ./src/inputs/suggest.ts
 var suggest = __webpack_require__(47443);
 // EXTERNAL MODULE: ./src/hedra/client.ts
@@ -48,8 +48,14 @@ var client = __webpack_require__(13065);
 
 /** Where a person finds the models v3 offers. */
 const V3_CATALOGUE_URL = 'https://www.hedra.com/develop/models';
-const jobId = () => schemas/* string */.YjP().refine((id) => (0,parsers/* isV3Id */.v_)('job', id), 'is not a v3 job id (job_<uuid>)');
-const assetId = () => schemas/* string */.YjP().refine((id) => (0,parsers/* isV3Id */.v_)('asset', id), 'is not a v3 asset id (asset_<uuid>)');
+/**
+ * A v3 id from Hedra: "server-issued, and opaque" (documented as `job_<uuid>`, `asset_<uuid>`). Anything
+ * safe to name a file and to log passes (its prefix, then letters, digits and dashes), so that a billed
+ * job is never refused over the form of its id; anything else (a `../`, a line break) is refused.
+ */
+const SAFE_ID = { job: /^job_[A-Za-z0-9-]{1,100}$/, asset: /^asset_[A-Za-z0-9-]{1,100}$/ };
+const jobId = () => schemas/* string */.YjP().regex(SAFE_ID.job, 'is not a v3 job id (job_…)');
+const assetId = () => schemas/* string */.YjP().regex(SAFE_ID.asset, 'is not a v3 asset id (asset_…)');
 const modelDetail = schemas/* looseObject */._H3({
     id: schemas/* string */.YjP(),
     modality: (0,client/* lenientText */.t9)(),
@@ -63,6 +69,12 @@ const jobStatus = schemas/* looseObject */._H3({
     status: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String),
     progress: (0,client/* lenientNumber */.T3)(),
     estimated_completion_at: (0,client/* lenientText */.t9)(),
+});
+/** With `logs_after=start`: the job's lifecycle events from the first (`queued`, when it was submitted). */
+const jobStatusWithLogs = jobStatus.extend({
+    logs: schemas/* array */.YOg(schemas/* looseObject */._H3({ timestamp: (0,client/* lenientText */.t9)() }).catch({ timestamp: undefined }))
+        .nullish()
+        .catch(undefined),
 });
 /** The error envelope of a failed job or output, kept as Hedra wrote it (read by the reporting). */
 const envelope = schemas/* looseObject */._H3({
@@ -125,6 +137,9 @@ class HedraV3Client {
             answer = await this.json('GET', path);
         }
         catch (error) {
+            // A retired model is the user's to change (its message names the successor), whatever the status says it with.
+            if (error instanceof errors/* HedraError */.xT && (0,answer_errors/* v3Envelope */.Uw)(error.body)?.code === 'GONE')
+                throw new errors/* InputError */.dz(error.message);
             if (error instanceof errors/* HedraError */.xT && error.status === 404)
                 throw new errors/* InputError */.dz(`${await this.unknownModel(model)}`);
             throw error;
@@ -185,6 +200,17 @@ class HedraV3Client {
     async status(job) {
         const path = `/jobs/${encodeURIComponent(job)}/status`;
         return (0,client/* read */.LF)(jobStatus, await this.json('GET', path), `GET ${path}`);
+    }
+    /**
+     * The job's status and when Hedra says it was submitted (its first lifecycle event, read with
+     * `logs_after=start`; undefined when Hedra gives none): how a job an earlier run made is told apart.
+     */
+    async statusAndStart(job) {
+        const path = `/jobs/${encodeURIComponent(job)}/status?logs_after=start`;
+        const answer = (0,client/* read */.LF)(jobStatusWithLogs, await this.json('GET', path), `GET ${path}`);
+        const first = answer.logs?.[0]?.timestamp;
+        const at = first ? Date.parse(first) : Number.NaN;
+        return { status: answer, submittedAt: Number.isNaN(at) ? undefined : at };
     }
     async result(job) {
         const path = `/jobs/${encodeURIComponent(job)}`;
@@ -283,13 +309,18 @@ const isFinal = (status) => status?.status === 'COMPLETED' || status?.status ===
 /** The stream's last frame: `event: done`, `data: [STREAM_DONE]`. */
 const STREAM_DONE = '[STREAM_DONE]';
 /**
- * Follows every job until it has ended; resolves with their last statuses in order. At the deadline,
- * throws WaitTimeout with what was last seen of each.
+ * Follows every job until it has ended; resolves with their last statuses in order (undefined for a job
+ * that could not be followed: see onLost). At the deadline, throws WaitTimeout with what was last seen of each.
  */
 async function waitForJobs(jobs, options) {
     const last = new Map(jobs.map((job) => [job, undefined]));
     try {
-        return await Promise.all(jobs.map((job) => follow(job, options, last, jobs.length > 1)));
+        return await Promise.all(jobs.map((job) => follow(job, options, last, jobs.length > 1).catch((error) => {
+            if (error instanceof errors/* Cancelled */.cJ || error instanceof errors/* DeadlineReached */.h_ || error instanceof wait/* WaitTimeout */.v)
+                throw error;
+            options.onLost(job, error);
+            return undefined;
+        })));
     }
     catch (error) {
         // The run's deadline (during a stream, a poll or a sleep) or the poller's: the same timeout, with every job's view.
@@ -339,7 +370,7 @@ async function follow(job, options, last, batch) {
         clock: options.clock,
         sleep: options.sleep,
         startedAt: options.clock(),
-        log: { info: (line) => options.log.info(line.replace(/^Generation/, 'Job')), warning: options.log.warning },
+        log: { info: (line) => options.log.info(line.replace(/^Generation/, who)), warning: options.log.warning },
     });
     options.onFinal(job, final);
     return final;
@@ -376,8 +407,6 @@ async function readStream(job, options, note) {
     }
 }
 
-// EXTERNAL MODULE: ./src/http/answer-errors.ts
-var answer_errors = __webpack_require__(31010);
 // EXTERNAL MODULE: ./src/http/url.ts
 var url = __webpack_require__(6697);
 // EXTERNAL MODULE: ./src/inputs/prompt-file.ts
@@ -392,6 +421,8 @@ var outputs = __webpack_require__(65468);
 var report_results = __webpack_require__(98940);
 // EXTERNAL MODULE: ./src/report/summary.ts
 var report_summary = __webpack_require__(57994);
+// EXTERNAL MODULE: ./src/inputs/parsers.ts
+var parsers = __webpack_require__(45165);
 // EXTERNAL MODULE: ./src/json.ts
 var json = __webpack_require__(8301);
 // EXTERNAL MODULE: ./src/request/types.ts
@@ -1135,7 +1166,8 @@ async function create(run) {
         const upload = slot.kind === 'file' ? byWritten.get(slot.written) : undefined;
         return upload ? [{ input: slot.input, written: slot.written, kind: upload.kind, bytes: upload.size, path: slot.path }] : [];
     });
-    const problems = [...checked.problems, ...(checked.problems.length === 0 ? await checkV3Input(checked.input, detail, localChecks) : [])];
+    // Both, all at once: the mapping leaves out what it reported, so the schema check does not say it again.
+    const problems = [...new Set([...checked.problems, ...(await checkV3Input(checked.input, detail, localChecks))])];
     if (problems.length > 0)
         throw errors/* InputError */.dz.all(problems, `The request for model ${detail.id} has`);
     const used = uploads.filter((upload) => checked.media.some((slot) => slot.kind === 'file' && byWritten.get(slot.written) === upload));
@@ -1163,10 +1195,6 @@ async function create(run) {
         await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, dryRun: true, spending, items: [], elapsedMs: run.clock() - run.startedAt }));
         return;
     }
-    // The idempotency keys: from the content (files by their SHA-256) and the key with `reuse`, so a re-run
-    // of the same inputs is answered with the job it started; random otherwise (still one job per retry).
-    const keysFor = settings.reuse ? await derivedKeys(apiKey, settings, inputs, detail, byWritten, count) : undefined;
-    const keys = keysFor ? keysFor(0) : Array.from({ length: count }, run.newId);
     // Files are stored (free, and allowed on an empty wallet) before the estimate, which prices the real request.
     let handles = await store(run, client, used);
     let plan = withHandles(inputs, detail, byWritten, handles);
@@ -1176,43 +1204,51 @@ async function create(run) {
     log.info(`Estimated cost: ${spending.estimateText ?? 'unknown'}.`);
     (0,report_results/* setOutputs */.n)(log, (0,outputs/* spendingOutputs */.Ne)(spending));
     guardSpending(settings, spending, balance);
+    // The idempotency keys: with `reuse`, derived from the request and the API key, so that a re-run of the
+    // same request is answered with the job it started; random otherwise (a retry still gets its own job).
+    // Hedra ties a key to the exact request, whose stored files' handles change with every upload: with
+    // local files a re-run is a new request, and the keys only protect this run's retries.
+    const keysFor = settings.reuse ? derivedKeys(apiKey, settings, detail, plan.input) : undefined;
+    if (keysFor && used.length > 0)
+        log.info('With local files, a re-run stores them again under new handles, so it makes a new job (reuse covers requests without local files on v3).');
     state.phase = 'creating the generation';
-    let jobs;
-    try {
-        jobs = await submitAll(run, client, detail, plan.input, keys);
-    }
-    catch (error) {
-        if (!expiredHandle(error))
-            throw error;
-        // A handle lapsed between storing and submitting (they last an hour): store the files again, once.
+    const submittedAt = run.clock();
+    const jobs = new Array(count).fill(undefined);
+    let refused = await submitEach(run, client, detail, plan.input, keysFor ? keysFor(0) : Array.from({ length: count }, run.newId), jobs);
+    if (refused.size > 0 && used.length > 0 && [...refused.values()].every(expiredHandle)) {
+        // A handle lapsed between storing and submitting (they last an hour): store the files again, once, and
+        // submit the refused items (the refusal made no job) with the fresh handles.
         log.info('Hedra said a stored file had expired; storing the files again and submitting with the fresh handles.');
-        state.phase = 'uploading';
         handles = await store(run, client, used);
         plan = withHandles(inputs, detail, byWritten, handles);
         state.phase = 'creating the generation';
-        jobs = await submitAll(run, client, detail, plan.input, keys);
+        const keys = settings.reuse ? derivedKeys(apiKey, settings, detail, plan.input)(0) : Array.from({ length: count }, run.newId);
+        refused = await submitEach(run, client, detail, plan.input, keys, jobs, [...refused.keys()]);
     }
-    const reused = keysFor ? await replaced(run, client, detail, plan.input, keysFor, jobs) : new Set();
-    if (reused.size === jobs.length) {
+    if (refused.size > 0)
+        throw submitFailure(run, detail, [...refused.values()][0]);
+    const submitted = jobs;
+    const reused = keysFor && used.length === 0 ? await replaced(run, client, detail, plan.input, keysFor, submitted, submittedAt) : new Set();
+    if (reused.size === submitted.length) {
         Object.assign(spending, { estimated: 0, reused: { waited: false } });
         (0,report_results/* setOutputs */.n)(log, (0,outputs/* spendingOutputs */.Ne)(spending));
     }
     const shown = shownInput(plan.input);
-    (0,report_results/* setOutputs */.n)(log, { request: JSON.stringify(shown), 'generation-id': jobs[0], 'generation-ids': JSON.stringify(jobs) });
-    const fresh = jobs.filter((_, i) => !reused.has(i));
+    (0,report_results/* setOutputs */.n)(log, { request: JSON.stringify(shown), 'generation-id': submitted[0], 'generation-ids': JSON.stringify(submitted) });
+    const fresh = submitted.filter((_, i) => !reused.has(i));
     if (fresh.length > 0)
         log.info(`Submitted ${detail.id} job ${fresh.join(', ')}.`);
     summary.request = shown;
     if (!settings.wait) {
-        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, spending, createdOnly: { generationIds: jobs, assetIds: [] }, items: [], elapsedMs: run.clock() - run.startedAt }));
+        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, spending, createdOnly: { generationIds: submitted, assetIds: [] }, items: [], elapsedMs: run.clock() - run.startedAt }));
         return;
     }
-    await collect(run, client, jobs, {
+    await collect(run, client, submitted, {
         summary,
         spending,
         modality: detail.modality,
         request: shown,
-        paidEarlier: new Set(jobs.filter((_, i) => reused.has(i))),
+        paidEarlier: new Set(submitted.filter((_, i) => reused.has(i))),
     });
 }
 /** The mapping with the stored files' handles in place of their paths. */
@@ -1226,60 +1262,74 @@ function withHandles(inputs, model, byWritten, handles) {
     });
 }
 /**
- * The keys of each slot, one per job, derived like reuse's ids (credits/reuse.ts) from everything that
- * makes the request (files by their SHA-256, not by their handles, which change with every upload).
+ * The keys of each slot, one per job, derived like reuse's ids (credits/reuse.ts): an HMAC under the API key
+ * of everything that makes the request (the base URL, the model and the input as sent).
  */
-async function derivedKeys(apiKey, settings, inputs, model, byWritten, count) {
-    const hashes = new Map();
-    for (const [written, upload] of byWritten)
-        hashes.set(written, await (0,assets/* fileSha256 */.sN)(upload.path));
-    const content = mapV3Input(inputs, model, (written) => `sha256:${hashes.get(written)}`).input;
-    const key = (0,reuse/* sha256 */.sc)((0,reuse/* canonicalJson */.dj)({ v: 1, api: 'v3', baseUrl: settings.baseUrl, model: model.id, input: content }));
-    return (slot) => (0,reuse/* generationIdsFor */.sS)(apiKey, key, slot, count);
+function derivedKeys(apiKey, settings, model, input) {
+    const key = (0,reuse/* sha256 */.sc)((0,reuse/* canonicalJson */.dj)({ v: 1, api: 'v3', baseUrl: settings.baseUrl, model: model.id, input }));
+    return (slot) => (0,reuse/* generationIdsFor */.sS)(apiKey, key, slot, jobCount(settings));
 }
+/** How much older than this run's first submit a job must be to count as an earlier run's: far more than clocks drift apart. */
+const EARLIER_BY_MS = 60_000;
 /**
- * Hedra answers a repeated idempotency key with the job it started, whatever became of it. A job already
- * ended when first looked at, right after submitting, was made by an earlier run: a completed one is this
- * run's result at no cost; a failed one (refunded) would fail every re-run, so that item is submitted again
- * under the next slot's key, as reuse skips a failed generation on v2. Returns the items reused; `jobs` is
- * updated in place.
+ * Hedra answers a repeated idempotency key with the job it started, whatever became of it. A job Hedra
+ * says was submitted well before this run's first submit (its first lifecycle event) was made by an
+ * earlier run: completed with its output still kept, or still running, it is this run's result at no
+ * cost; failed (refunded) or expired, it would fail every re-run, so that item is submitted again under
+ * the next slot's key, and after the last slot under a random one, as reuse skips a failed generation on
+ * v2. A job this run made is never submitted again. Returns the items reused; `jobs` is updated in place,
+ * each new job recorded as soon as it exists.
  */
-async function replaced(run, client, model, input, keysFor, jobs) {
+async function replaced(run, client, model, input, keysFor, jobs, submittedAt) {
     const reused = new Set();
-    await Promise.all(jobs.map(async (first, item) => {
-        let job = first;
+    await Promise.all(jobs.map(async (_, item) => {
         for (let slot = 1;; slot++) {
-            const status = (await client.status(job)).status;
-            if (status === 'COMPLETED') {
+            const job = jobs[item];
+            const { status, submittedAt: madeAt } = await client.statusAndStart(job);
+            if (madeAt === undefined || madeAt > submittedAt - EARLIER_BY_MS)
+                return;
+            const why = await unusable(client, job, status.status);
+            if (why === undefined) {
                 reused.add(item);
-                run.log.info(`Job ${job} was made earlier from the same inputs (Hedra answered the same idempotency key with it): nothing is paid again. For a new take, change "seed" or set "reuse: false".`);
-                break;
+                run.log.info(status.status === 'COMPLETED'
+                    ? `Job ${job} was made earlier from the same request (Hedra answered the same idempotency key with it): nothing is paid again. For a new take, change "seed" or set "reuse: false".`
+                    : `Job ${job}, from the same request, is still running (an earlier run started it): waiting for it instead of paying for another.`);
+                return;
             }
-            if (status !== 'FAILED' || slot >= reuse/* SLOTS */._f)
-                break;
-            run.log.info(`Job ${job}, made earlier from the same inputs, had failed: submitting again under a new key.`);
-            job = (await client.submit(model.id, input, keysFor(slot)[item])).job_id;
+            const fresh = slot >= reuse/* SLOTS */._f;
+            run.log.info(`Job ${job}, made earlier from the same request, ${why}: submitting again under a new key${fresh ? ' (a random one: the derived ones are used up)' : ''}.`);
+            const key = fresh ? run.newId() : keysFor(slot)[item];
+            jobs[item] = (await client.submit(model.id, input, key)).job_id;
+            run.state.created = [...jobs];
+            if (fresh)
+                return;
         }
-        jobs[item] = job;
     }));
-    if (jobs.length > 0)
-        run.state.created = [...jobs];
     return reused;
 }
+/** Why an earlier run's job cannot be this run's result (failed, or its output expired), or undefined when it can. */
+async function unusable(client, job, status) {
+    if (status === 'FAILED')
+        return 'had failed';
+    if (status !== 'COMPLETED')
+        return undefined;
+    const output = (await client.result(job)).outputs?.[0];
+    return output && output.status !== 'EXPIRED' && output.url ? undefined : `has no output left (Hedra keeps results for ${RETENTION})`;
+}
+/** How many files are stored at once. */
+const STORE_CONCURRENCY = 3;
 /** Stores each local file with POST /files, a few at a time. */
 async function store(run, client, uploads) {
     const handles = new Map();
     if (uploads.length === 0)
         return handles;
     run.state.phase = 'uploading';
-    await run.log.group(`Storing ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, async () => {
-        await Promise.all(uploads.map(async (upload) => {
-            const started = run.clock();
-            const handle = await client.uploadFile(upload);
-            handles.set(upload, handle);
-            run.log.info(`Stored ${upload.written} (${upload.inputs.join(', ')}, ${handle.content_type ?? upload.contentType}) in ${((run.clock() - started) / 1000).toFixed(1)}s; the handle is valid until ${handle.expires_at ?? 'an hour from now'}.`);
-        }));
-    });
+    await run.log.group(`Storing ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => (0,assets/* pool */.dz)(uploads, STORE_CONCURRENCY, async (upload) => {
+        const started = run.clock();
+        const handle = await client.uploadFile(upload);
+        handles.set(upload, handle);
+        run.log.info(`Stored ${upload.written} (${upload.inputs.join(', ')}, ${handle.content_type ?? upload.contentType}) in ${((run.clock() - started) / 1000).toFixed(1)}s; the handle is valid until ${handle.expires_at ?? 'an hour from now'}.`);
+    }));
     return handles;
 }
 /** Whether a submit was refused because a stored file's handle had lapsed (reason `expired`). */
@@ -1288,21 +1338,31 @@ function expiredHandle(error) {
         return false;
     return (0,answer_errors/* v3Envelope */.Uw)(error.body)?.details.some((detail) => detail.reason === 'expired') ?? false;
 }
-/** Submits one job per key, together; a refusal names the workflow's inputs. Every job that exists is recorded first. */
-async function submitAll(run, client, model, input, keys) {
-    const attempts = await Promise.allSettled(keys.map((key) => client.submit(model.id, input, key)));
-    const jobs = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value.job_id] : []));
-    if (jobs.length > 0)
-        run.state.created = jobs;
-    const failed = attempts.find((attempt) => attempt.status === 'rejected');
-    if (!failed)
-        return jobs;
-    const error = failed.reason;
-    if (expiredHandle(error) && jobs.length === 0)
-        throw error;
+/**
+ * Submits the items (all unless said), together, one key each, filling `jobs`; every job that exists is
+ * recorded at once. Resolves to the refusals, by item.
+ */
+async function submitEach(run, client, model, input, keys, jobs, items = keys.map((_, i) => i)) {
+    const refused = new Map();
+    await Promise.all(items.map(async (item) => {
+        try {
+            jobs[item] = (await client.submit(model.id, input, keys[item])).job_id;
+            run.state.created = jobs.filter((job) => job !== undefined);
+        }
+        catch (error) {
+            refused.set(item, error);
+        }
+    }));
+    return refused;
+}
+/** A refused submit as the user reads it: field problems in the workflow's words, an unknown outcome with what to do. */
+function submitFailure(run, model, error) {
     if (error instanceof errors/* HedraError */.xT && error.status === 400 && (0,answer_errors/* v3Envelope */.Uw)(error.body)?.details.length) {
         const lines = (0,answer_errors/* v3DetailLines */.oO)(error.body, (field) => subjectFor(field, model));
-        throw new errors/* HedraError */.xT(`Hedra refused the request for model ${model.id} (HTTP 400):\n- ${lines.join('\n- ')}`, error.status, error.body);
+        return new errors/* HedraError */.xT(`Hedra refused the request for model ${model.id} (HTTP 400):\n- ${lines.join('\n- ')}`, error.status, error.body);
+    }
+    if (error instanceof errors/* HedraError */.xT && (0,answer_errors/* v3Envelope */.Uw)(error.body)?.code === 'ALREADY_EXISTS') {
+        return new errors/* HedraError */.xT(`${error.message}\nHedra already has a job under this idempotency key, for a request that differs. Set "reuse: false" for a new job, or pick up a job you know with generation-id: job_….`, error.status, error.body);
     }
     if (!(error instanceof errors/* HedraError */.xT) || error.status >= 500) {
         // The outcome of a lost answer is unknown: the same key replays whatever Hedra made of it.
@@ -1312,7 +1372,7 @@ async function submitAll(run, client, model, input, keys) {
         if (error instanceof Error)
             error.message = `${error.message}\n${note}`;
     }
-    throw error;
+    return error;
 }
 /** The estimate for `count` jobs, in the wallet's currency. */
 function spendingFor(estimate, count) {
@@ -1322,6 +1382,8 @@ function spendingFor(estimate, count) {
     const each = count > 1 ? ` (${count} × ${(0,outputs/* formatCost */.BD)(estimate.amount, estimate.currency)})` : '';
     return { currency: estimate.currency, estimated: total, estimateText: `${(0,outputs/* formatCost */.BD)(total, estimate.currency)}${each}, from POST /models/{model}/estimate` };
 }
+/** What a refusal adds: it is made before submitting, when an earlier run's job (free to reuse) cannot be known yet. */
+const PICK_UP_HINT = 'To download a job already paid for, pick it up with generation-id: job_… (no guard applies).';
 /** `max-credits` (in US dollars on v3) and the wallet, before anything is paid. */
 function guardSpending(settings, spending, balance) {
     if (settings.maxCredits !== undefined) {
@@ -1329,11 +1391,11 @@ function guardSpending(settings, spending, balance) {
             throw new errors/* SpendingRefused */.zO(`Input "max-credits" (${(0,outputs/* formatCost */.BD)(settings.maxCredits, 'USD')}: US dollars on v3) is set, but Hedra gave no estimate for this request, so the guard refuses rather than guess. Nothing was submitted.`);
         }
         if (spending.estimated > settings.maxCredits) {
-            throw new errors/* SpendingRefused */.zO(`The estimated cost, ${spending.estimateText}, is over input "max-credits" (${(0,outputs/* formatCost */.BD)(settings.maxCredits, spending.currency)}: on v3 the budget is in US dollars, the API wallet's unit). Nothing was submitted.`);
+            throw new errors/* SpendingRefused */.zO(`The estimated cost, ${spending.estimateText}, is over input "max-credits" (${(0,outputs/* formatCost */.BD)(settings.maxCredits, spending.currency)}: on v3 the budget is in US dollars, the API wallet's unit). Nothing was submitted. ${PICK_UP_HINT}`);
         }
     }
     if (balance && spending.estimated !== undefined && spending.estimated > balance.amount) {
-        throw new errors/* SpendingRefused */.zO(`The API wallet holds ${(0,outputs/* formatCost */.BD)(balance.amount, balance.currency)}, less than this run's estimated ${(0,outputs/* formatCost */.BD)(spending.estimated, spending.currency)}. Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio). Nothing was submitted.`);
+        throw new errors/* SpendingRefused */.zO(`The API wallet holds ${(0,outputs/* formatCost */.BD)(balance.amount, balance.currency)}, less than this run's estimated ${(0,outputs/* formatCost */.BD)(spending.estimated, spending.currency)}. Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio). Nothing was submitted. ${PICK_UP_HINT}`);
     }
 }
 /** Follows the jobs, fetches and downloads each output as its job ends, reports; fails if any job failed. */
@@ -1354,14 +1416,21 @@ async function collect(run, client, jobs, options) {
             sleep: (ms) => transport.control.sleep(ms),
             onFinal: (job, status) => {
                 const index = jobs.indexOf(job);
-                const read = client.result(job).then((result) => {
+                const read = finalResult(client, job, (ms) => transport.control.sleep(ms)).then((result) => {
                     if (typeof result.cost === 'number')
                         costs.set(job, result.cost);
                     items[index].status = itemStatus(job, status, result, options.modality);
                     downloads?.add(index, items[index]);
+                }, (error) => {
+                    if (error instanceof errors/* Cancelled */.cJ || error instanceof errors/* DeadlineReached */.h_)
+                        throw error;
+                    items[index].status = lost(job, `its result could not be read (${(0,errors/* said */.ag)(error)})`);
                 });
-                read.catch(() => undefined);
                 results.push(read);
+            },
+            // One job that cannot be followed does not stop the others: their results are paid for.
+            onLost: (job, error) => {
+                items[jobs.indexOf(job)].status = lost(job, `it could not be followed (${(0,errors/* said */.ag)(error)})`);
             },
         }));
         await Promise.all(results);
@@ -1389,6 +1458,27 @@ async function collect(run, client, jobs, options) {
     });
     if (items.some((item) => item.status.status === 'error'))
         throw new errors/* GenerationFailed */.qj((0,failures/* failedItemsMessage */.pf)(items));
+}
+/** An item whose job may still end well, but this run could not see it: how to pick it up. */
+function lost(job, why) {
+    return {
+        id: job,
+        status: 'error',
+        error_message: `${why}; it may still complete on Hedra's side: to pick it up without paying again, run this action with generation-id: ${job}`,
+    };
+}
+/**
+ * The job's result once it has ended. Hedra's stream is fed apart from the result's store, so a result
+ * read right as the stream says "completed" may lag: it is read again, a few times, a second apart.
+ */
+async function finalResult(client, job, sleep) {
+    for (let attempt = 1;; attempt++) {
+        const result = await client.result(job);
+        const ended = result.status === 'FAILED' || (result.status === 'COMPLETED' && (result.outputs?.length ?? 0) > 0);
+        if (ended || attempt >= 4)
+            return result;
+        await sleep(1000);
+    }
 }
 /** How long Hedra keeps a v3 job's media. */
 const RETENTION = '48 hours';
@@ -1425,7 +1515,8 @@ function itemStatus(job, status, result, modality) {
     if (output.status === 'FAILED') {
         return { id: job, type, status: 'error', error: { type: output.error?.code ?? undefined, message: output.error?.message ?? 'the output failed' } };
     }
-    return { id: job, type, status: 'complete', asset_id: output.asset_id ?? undefined, url: output.url, download_url: output.url };
+    // v3 has only the presigned URL (v2's `url` is a plain one): it goes to `download-url`, and `url` stays empty.
+    return { id: job, type, status: 'complete', asset_id: output.asset_id ?? undefined, download_url: output.url };
 }
 
 

@@ -28677,6 +28677,7 @@ function settled(work, onFailure) {
 /* harmony export */   K: () => (/* binding */ planUploads),
 /* harmony export */   W_: () => (/* binding */ localMedia),
 /* harmony export */   dl: () => (/* binding */ uploadAll),
+/* harmony export */   dz: () => (/* binding */ pool),
 /* harmony export */   sN: () => (/* binding */ fileSha256),
 /* harmony export */   vc: () => (/* binding */ withAssetIds),
 /* harmony export */   xI: () => (/* binding */ inputAssetIds)
@@ -30776,11 +30777,17 @@ class Transport {
     /** A body's chunks, with a failure while reading (a reset, the watchdog) turned into a NetworkError naming the call. */
     async *guarded(operation, target, body) {
         const iterator = body[Symbol.asyncIterator]();
-        for (;;) {
-            const next = await this.mapNetworkErrors(operation, target, () => iterator.next());
-            if (next.done)
-                return;
-            yield next.value;
+        try {
+            for (;;) {
+                const next = await this.mapNetworkErrors(operation, target, () => iterator.next());
+                if (next.done)
+                    return;
+                yield next.value;
+            }
+        }
+        finally {
+            // Reading stopped early (the job ended, or a failure): release the body, which closes the connection.
+            await iterator.return?.().catch(() => undefined);
         }
     }
     /**
@@ -31024,10 +31031,10 @@ __webpack_async_result__();
 /* harmony export */   cG: () => (/* binding */ parseInteger),
 /* harmony export */   ew: () => (/* binding */ parseMediaList),
 /* harmony export */   hG: () => (/* binding */ parseIdList),
-/* harmony export */   v_: () => (/* binding */ isV3Id),
 /* harmony export */   x: () => (/* binding */ parseMediaRef),
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
+/* unused harmony export isV3Id */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
 // Pure parsers for input values. Each takes the input's name so that its
 // error says which input is wrong, in the user's own words.

@@ -96,7 +96,7 @@ export async function planUploads(settings: Settings, newId: () => string): Prom
 }
 
 /** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]);

@@ -303,10 +303,15 @@ export class Transport {
   /** A body's chunks, with a failure while reading (a reset, the watchdog) turned into a NetworkError naming the call. */
   private async *guarded(operation: string, target: Target, body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     const iterator = body[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await this.mapNetworkErrors(operation, target, () => iterator.next());
-      if (next.done) return;
-      yield next.value;
+    try {
+      for (;;) {
+        const next = await this.mapNetworkErrors(operation, target, () => iterator.next());
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      // Reading stopped early (the job ended, or a failure): release the body, which closes the connection.
+      await iterator.return?.().catch(() => undefined);
     }
   }
 

@@ -8,8 +8,8 @@
 import type { Log } from '../action/log.js';
 import type { Env } from '../action/toolkit.js';
 import { canonicalJson, generationIdsFor, SLOTS, sha256 } from '../credits/reuse.js';
-import { GenerationFailed, HedraError, InputError, SpendingRefused, said, settled } from '../errors.js';
-import { fileSha256, planUploads, type Upload } from '../hedra/assets.js';
+import { Cancelled, DeadlineReached, GenerationFailed, HedraError, InputError, SpendingRefused, said, settled } from '../errors.js';
+import { planUploads, pool, type Upload } from '../hedra/assets.js';
 import type { GenerationStatus } from '../hedra/client.js';
 import { downloadQueue, type ItemResult } from '../hedra/download.js';
 import { type FileHandle, HedraV3Client, type Money, type V3ModelDetail, type V3Result, type V3Status } from '../hedra/v3/client.js';
@@ -154,7 +154,8 @@ async function create(run: V3Run): Promise<void> {
     const upload = slot.kind === 'file' ? byWritten.get(slot.written) : undefined;
     return upload ? [{ input: slot.input, written: slot.written, kind: upload.kind, bytes: upload.size, path: slot.path }] : [];
   });
-  const problems = [...checked.problems, ...(checked.problems.length === 0 ? await checkV3Input(checked.input, detail, localChecks) : [])];
+  // Both, all at once: the mapping leaves out what it reported, so the schema check does not say it again.
+  const problems = [...new Set([...checked.problems, ...(await checkV3Input(checked.input, detail, localChecks))])];
   if (problems.length > 0) throw InputError.all(problems, `The request for model ${detail.id} has`);
   const used = uploads.filter((upload) => checked.media.some((slot) => slot.kind === 'file' && byWritten.get(slot.written) === upload));
   const count = jobCount(settings);
@@ -182,11 +183,6 @@ async function create(run: V3Run): Promise<void> {
     return;
   }
 
-  // The idempotency keys: from the content (files by their SHA-256) and the key with `reuse`, so a re-run
-  // of the same inputs is answered with the job it started; random otherwise (still one job per retry).
-  const keysFor = settings.reuse ? await derivedKeys(apiKey, settings, inputs, detail, byWritten, count) : undefined;
-  const keys = keysFor ? keysFor(0) : Array.from({ length: count }, run.newId);
-
   // Files are stored (free, and allowed on an empty wallet) before the estimate, which prices the real request.
   let handles = await store(run, client, used);
   let plan = withHandles(inputs, detail, byWritten, handles);
@@ -199,43 +195,52 @@ async function create(run: V3Run): Promise<void> {
   setOutputs(log, spendingOutputs(spending));
   guardSpending(settings, spending, balance);
 
+  // The idempotency keys: with `reuse`, derived from the request and the API key, so that a re-run of the
+  // same request is answered with the job it started; random otherwise (a retry still gets its own job).
+  // Hedra ties a key to the exact request, whose stored files' handles change with every upload: with
+  // local files a re-run is a new request, and the keys only protect this run's retries.
+  const keysFor = settings.reuse ? derivedKeys(apiKey, settings, detail, plan.input) : undefined;
+  if (keysFor && used.length > 0)
+    log.info('With local files, a re-run stores them again under new handles, so it makes a new job (reuse covers requests without local files on v3).');
   state.phase = 'creating the generation';
-  let jobs: string[];
-  try {
-    jobs = await submitAll(run, client, detail, plan.input, keys);
-  } catch (error) {
-    if (!expiredHandle(error)) throw error;
-    // A handle lapsed between storing and submitting (they last an hour): store the files again, once.
+  const submittedAt = run.clock();
+  const jobs: (string | undefined)[] = new Array(count).fill(undefined);
+  let refused = await submitEach(run, client, detail, plan.input, keysFor ? keysFor(0) : Array.from({ length: count }, run.newId), jobs);
+  if (refused.size > 0 && used.length > 0 && [...refused.values()].every(expiredHandle)) {
+    // A handle lapsed between storing and submitting (they last an hour): store the files again, once, and
+    // submit the refused items (the refusal made no job) with the fresh handles.
     log.info('Hedra said a stored file had expired; storing the files again and submitting with the fresh handles.');
-    state.phase = 'uploading';
     handles = await store(run, client, used);
     plan = withHandles(inputs, detail, byWritten, handles);
     state.phase = 'creating the generation';
-    jobs = await submitAll(run, client, detail, plan.input, keys);
+    const keys = settings.reuse ? derivedKeys(apiKey, settings, detail, plan.input)(0) : Array.from({ length: count }, run.newId);
+    refused = await submitEach(run, client, detail, plan.input, keys, jobs, [...refused.keys()]);
   }
-  const reused = keysFor ? await replaced(run, client, detail, plan.input, keysFor, jobs) : new Set<number>();
-  if (reused.size === jobs.length) {
+  if (refused.size > 0) throw submitFailure(run, detail, [...refused.values()][0]);
+  const submitted = jobs as string[];
+  const reused = keysFor && used.length === 0 ? await replaced(run, client, detail, plan.input, keysFor, submitted, submittedAt) : new Set<number>();
+  if (reused.size === submitted.length) {
     Object.assign(spending, { estimated: 0, reused: { waited: false } });
     setOutputs(log, spendingOutputs(spending));
   }
   const shown = shownInput(plan.input);
-  setOutputs(log, { request: JSON.stringify(shown), 'generation-id': jobs[0], 'generation-ids': JSON.stringify(jobs) });
-  const fresh = jobs.filter((_, i) => !reused.has(i));
+  setOutputs(log, { request: JSON.stringify(shown), 'generation-id': submitted[0], 'generation-ids': JSON.stringify(submitted) });
+  const fresh = submitted.filter((_, i) => !reused.has(i));
   if (fresh.length > 0) log.info(`Submitted ${detail.id} job ${fresh.join(', ')}.`);
   summary.request = shown;
 
   if (!settings.wait) {
     await log.summary(
-      renderSummary({ ...summary, spending, createdOnly: { generationIds: jobs, assetIds: [] }, items: [], elapsedMs: run.clock() - run.startedAt }),
+      renderSummary({ ...summary, spending, createdOnly: { generationIds: submitted, assetIds: [] }, items: [], elapsedMs: run.clock() - run.startedAt }),
     );
     return;
   }
-  await collect(run, client, jobs, {
+  await collect(run, client, submitted, {
     summary,
     spending,
     modality: detail.modality,
     request: shown,
-    paidEarlier: new Set(jobs.filter((_, i) => reused.has(i))),
+    paidEarlier: new Set(submitted.filter((_, i) => reused.has(i))),
   });
 }
 
@@ -250,30 +255,25 @@ function withHandles(inputs: V3Inputs, model: V3ModelDetail, byWritten: Map<stri
 }
 
 /**
- * The keys of each slot, one per job, derived like reuse's ids (credits/reuse.ts) from everything that
- * makes the request (files by their SHA-256, not by their handles, which change with every upload).
+ * The keys of each slot, one per job, derived like reuse's ids (credits/reuse.ts): an HMAC under the API key
+ * of everything that makes the request (the base URL, the model and the input as sent).
  */
-async function derivedKeys(
-  apiKey: string,
-  settings: Settings,
-  inputs: V3Inputs,
-  model: V3ModelDetail,
-  byWritten: Map<string, Upload>,
-  count: number,
-): Promise<(slot: number) => string[]> {
-  const hashes = new Map<string, string>();
-  for (const [written, upload] of byWritten) hashes.set(written, await fileSha256(upload.path));
-  const content = mapV3Input(inputs, model, (written) => `sha256:${hashes.get(written)}`).input;
-  const key = sha256(canonicalJson({ v: 1, api: 'v3', baseUrl: settings.baseUrl, model: model.id, input: content }));
-  return (slot) => generationIdsFor(apiKey, key, slot, count);
+function derivedKeys(apiKey: string, settings: Settings, model: V3ModelDetail, input: Record<string, unknown>): (slot: number) => string[] {
+  const key = sha256(canonicalJson({ v: 1, api: 'v3', baseUrl: settings.baseUrl, model: model.id, input }));
+  return (slot) => generationIdsFor(apiKey, key, slot, jobCount(settings));
 }
 
+/** How much older than this run's first submit a job must be to count as an earlier run's: far more than clocks drift apart. */
+const EARLIER_BY_MS = 60_000;
+
 /**
- * Hedra answers a repeated idempotency key with the job it started, whatever became of it. A job already
- * ended when first looked at, right after submitting, was made by an earlier run: a completed one is this
- * run's result at no cost; a failed one (refunded) would fail every re-run, so that item is submitted again
- * under the next slot's key, as reuse skips a failed generation on v2. Returns the items reused; `jobs` is
- * updated in place.
+ * Hedra answers a repeated idempotency key with the job it started, whatever became of it. A job Hedra
+ * says was submitted well before this run's first submit (its first lifecycle event) was made by an
+ * earlier run: completed with its output still kept, or still running, it is this run's result at no
+ * cost; failed (refunded) or expired, it would fail every re-run, so that item is submitted again under
+ * the next slot's key, and after the last slot under a random one, as reuse skips a failed generation on
+ * v2. A job this run made is never submitted again. Returns the items reused; `jobs` is updated in place,
+ * each new job recorded as soon as it exists.
  */
 async function replaced(
   run: V3Run,
@@ -282,48 +282,65 @@ async function replaced(
   input: Record<string, unknown>,
   keysFor: (slot: number) => string[],
   jobs: string[],
+  submittedAt: number,
 ): Promise<Set<number>> {
   const reused = new Set<number>();
   await Promise.all(
-    jobs.map(async (first, item) => {
-      let job = first;
+    jobs.map(async (_, item) => {
       for (let slot = 1; ; slot++) {
-        const status = (await client.status(job)).status;
-        if (status === 'COMPLETED') {
+        const job = jobs[item];
+        const { status, submittedAt: madeAt } = await client.statusAndStart(job);
+        if (madeAt === undefined || madeAt > submittedAt - EARLIER_BY_MS) return;
+        const why = await unusable(client, job, status.status);
+        if (why === undefined) {
           reused.add(item);
           run.log.info(
-            `Job ${job} was made earlier from the same inputs (Hedra answered the same idempotency key with it): nothing is paid again. For a new take, change "seed" or set "reuse: false".`,
+            status.status === 'COMPLETED'
+              ? `Job ${job} was made earlier from the same request (Hedra answered the same idempotency key with it): nothing is paid again. For a new take, change "seed" or set "reuse: false".`
+              : `Job ${job}, from the same request, is still running (an earlier run started it): waiting for it instead of paying for another.`,
           );
-          break;
+          return;
         }
-        if (status !== 'FAILED' || slot >= SLOTS) break;
-        run.log.info(`Job ${job}, made earlier from the same inputs, had failed: submitting again under a new key.`);
-        job = (await client.submit(model.id, input, keysFor(slot)[item])).job_id;
+        const fresh = slot >= SLOTS;
+        run.log.info(
+          `Job ${job}, made earlier from the same request, ${why}: submitting again under a new key${fresh ? ' (a random one: the derived ones are used up)' : ''}.`,
+        );
+        const key = fresh ? run.newId() : keysFor(slot)[item];
+        jobs[item] = (await client.submit(model.id, input, key)).job_id;
+        run.state.created = [...jobs];
+        if (fresh) return;
       }
-      jobs[item] = job;
     }),
   );
-  if (jobs.length > 0) run.state.created = [...jobs];
   return reused;
 }
+
+/** Why an earlier run's job cannot be this run's result (failed, or its output expired), or undefined when it can. */
+async function unusable(client: HedraV3Client, job: string, status: string): Promise<string | undefined> {
+  if (status === 'FAILED') return 'had failed';
+  if (status !== 'COMPLETED') return undefined;
+  const output = (await client.result(job)).outputs?.[0];
+  return output && output.status !== 'EXPIRED' && output.url ? undefined : `has no output left (Hedra keeps results for ${RETENTION})`;
+}
+
+/** How many files are stored at once. */
+const STORE_CONCURRENCY = 3;
 
 /** Stores each local file with POST /files, a few at a time. */
 async function store(run: V3Run, client: HedraV3Client, uploads: Upload[]): Promise<Map<Upload, FileHandle>> {
   const handles = new Map<Upload, FileHandle>();
   if (uploads.length === 0) return handles;
   run.state.phase = 'uploading';
-  await run.log.group(`Storing ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, async () => {
-    await Promise.all(
-      uploads.map(async (upload) => {
-        const started = run.clock();
-        const handle = await client.uploadFile(upload);
-        handles.set(upload, handle);
-        run.log.info(
-          `Stored ${upload.written} (${upload.inputs.join(', ')}, ${handle.content_type ?? upload.contentType}) in ${((run.clock() - started) / 1000).toFixed(1)}s; the handle is valid until ${handle.expires_at ?? 'an hour from now'}.`,
-        );
-      }),
-    );
-  });
+  await run.log.group(`Storing ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () =>
+    pool(uploads, STORE_CONCURRENCY, async (upload) => {
+      const started = run.clock();
+      const handle = await client.uploadFile(upload);
+      handles.set(upload, handle);
+      run.log.info(
+        `Stored ${upload.written} (${upload.inputs.join(', ')}, ${handle.content_type ?? upload.contentType}) in ${((run.clock() - started) / 1000).toFixed(1)}s; the handle is valid until ${handle.expires_at ?? 'an hour from now'}.`,
+      );
+    }),
+  );
   return handles;
 }
 
@@ -333,18 +350,45 @@ function expiredHandle(error: unknown): boolean {
   return v3Envelope(error.body)?.details.some((detail) => detail.reason === 'expired') ?? false;
 }
 
-/** Submits one job per key, together; a refusal names the workflow's inputs. Every job that exists is recorded first. */
-async function submitAll(run: V3Run, client: HedraV3Client, model: V3ModelDetail, input: Record<string, unknown>, keys: string[]): Promise<string[]> {
-  const attempts = await Promise.allSettled(keys.map((key) => client.submit(model.id, input, key)));
-  const jobs = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value.job_id] : []));
-  if (jobs.length > 0) run.state.created = jobs;
-  const failed = attempts.find((attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected');
-  if (!failed) return jobs;
-  const error = failed.reason;
-  if (expiredHandle(error) && jobs.length === 0) throw error;
+/**
+ * Submits the items (all unless said), together, one key each, filling `jobs`; every job that exists is
+ * recorded at once. Resolves to the refusals, by item.
+ */
+async function submitEach(
+  run: V3Run,
+  client: HedraV3Client,
+  model: V3ModelDetail,
+  input: Record<string, unknown>,
+  keys: string[],
+  jobs: (string | undefined)[],
+  items: number[] = keys.map((_, i) => i),
+): Promise<Map<number, unknown>> {
+  const refused = new Map<number, unknown>();
+  await Promise.all(
+    items.map(async (item) => {
+      try {
+        jobs[item] = (await client.submit(model.id, input, keys[item])).job_id;
+        run.state.created = jobs.filter((job): job is string => job !== undefined);
+      } catch (error) {
+        refused.set(item, error);
+      }
+    }),
+  );
+  return refused;
+}
+
+/** A refused submit as the user reads it: field problems in the workflow's words, an unknown outcome with what to do. */
+function submitFailure(run: V3Run, model: V3ModelDetail, error: unknown): unknown {
   if (error instanceof HedraError && error.status === 400 && v3Envelope(error.body)?.details.length) {
     const lines = v3DetailLines(error.body, (field) => subjectFor(field, model));
-    throw new HedraError(`Hedra refused the request for model ${model.id} (HTTP 400):\n- ${lines.join('\n- ')}`, error.status, error.body);
+    return new HedraError(`Hedra refused the request for model ${model.id} (HTTP 400):\n- ${lines.join('\n- ')}`, error.status, error.body);
+  }
+  if (error instanceof HedraError && v3Envelope(error.body)?.code === 'ALREADY_EXISTS') {
+    return new HedraError(
+      `${error.message}\nHedra already has a job under this idempotency key, for a request that differs. Set "reuse: false" for a new job, or pick up a job you know with generation-id: job_….`,
+      error.status,
+      error.body,
+    );
   }
   if (!(error instanceof HedraError) || error.status >= 500) {
     // The outcome of a lost answer is unknown: the same key replays whatever Hedra made of it.
@@ -353,7 +397,7 @@ async function submitAll(run: V3Run, client: HedraV3Client, model: V3ModelDetail
       : 'A submit may have reached Hedra: check its dashboard before running again (with "reuse: false", a re-run starts a new job).';
     if (error instanceof Error) error.message = `${error.message}\n${note}`;
   }
-  throw error;
+  return error;
 }
 
 /** The estimate for `count` jobs, in the wallet's currency. */
@@ -363,6 +407,9 @@ function spendingFor(estimate: Money | undefined, count: number): Spending {
   const each = count > 1 ? ` (${count} × ${formatCost(estimate.amount, estimate.currency)})` : '';
   return { currency: estimate.currency, estimated: total, estimateText: `${formatCost(total, estimate.currency)}${each}, from POST /models/{model}/estimate` };
 }
+
+/** What a refusal adds: it is made before submitting, when an earlier run's job (free to reuse) cannot be known yet. */
+const PICK_UP_HINT = 'To download a job already paid for, pick it up with generation-id: job_… (no guard applies).';
 
 /** `max-credits` (in US dollars on v3) and the wallet, before anything is paid. */
 function guardSpending(settings: Settings, spending: Spending, balance: Money | undefined): void {
@@ -374,13 +421,13 @@ function guardSpending(settings: Settings, spending: Spending, balance: Money | 
     }
     if (spending.estimated > settings.maxCredits) {
       throw new SpendingRefused(
-        `The estimated cost, ${spending.estimateText}, is over input "max-credits" (${formatCost(settings.maxCredits, spending.currency)}: on v3 the budget is in US dollars, the API wallet's unit). Nothing was submitted.`,
+        `The estimated cost, ${spending.estimateText}, is over input "max-credits" (${formatCost(settings.maxCredits, spending.currency)}: on v3 the budget is in US dollars, the API wallet's unit). Nothing was submitted. ${PICK_UP_HINT}`,
       );
     }
   }
   if (balance && spending.estimated !== undefined && spending.estimated > balance.amount) {
     throw new SpendingRefused(
-      `The API wallet holds ${formatCost(balance.amount, balance.currency)}, less than this run's estimated ${formatCost(spending.estimated, spending.currency)}. Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio). Nothing was submitted.`,
+      `The API wallet holds ${formatCost(balance.amount, balance.currency)}, less than this run's estimated ${formatCost(spending.estimated, spending.currency)}. Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio). Nothing was submitted. ${PICK_UP_HINT}`,
     );
   }
 }
@@ -413,13 +460,22 @@ async function collect(run: V3Run, client: HedraV3Client, jobs: string[], option
         sleep: (ms) => transport.control.sleep(ms),
         onFinal: (job, status) => {
           const index = jobs.indexOf(job);
-          const read = client.result(job).then((result) => {
-            if (typeof result.cost === 'number') costs.set(job, result.cost);
-            items[index].status = itemStatus(job, status, result, options.modality);
-            downloads?.add(index, items[index]);
-          });
-          read.catch(() => undefined);
+          const read = finalResult(client, job, (ms) => transport.control.sleep(ms)).then(
+            (result) => {
+              if (typeof result.cost === 'number') costs.set(job, result.cost);
+              items[index].status = itemStatus(job, status, result, options.modality);
+              downloads?.add(index, items[index]);
+            },
+            (error) => {
+              if (error instanceof Cancelled || error instanceof DeadlineReached) throw error;
+              items[index].status = lost(job, `its result could not be read (${said(error)})`);
+            },
+          );
           results.push(read);
+        },
+        // One job that cannot be followed does not stop the others: their results are paid for.
+        onLost: (job, error) => {
+          items[jobs.indexOf(job)].status = lost(job, `it could not be followed (${said(error)})`);
         },
       }),
     );
@@ -445,6 +501,28 @@ async function collect(run: V3Run, client: HedraV3Client, jobs: string[], option
     spending,
   });
   if (items.some((item) => item.status.status === 'error')) throw new GenerationFailed(failedItemsMessage(items));
+}
+
+/** An item whose job may still end well, but this run could not see it: how to pick it up. */
+function lost(job: string, why: string): GenerationStatus {
+  return {
+    id: job,
+    status: 'error',
+    error_message: `${why}; it may still complete on Hedra's side: to pick it up without paying again, run this action with generation-id: ${job}`,
+  };
+}
+
+/**
+ * The job's result once it has ended. Hedra's stream is fed apart from the result's store, so a result
+ * read right as the stream says "completed" may lag: it is read again, a few times, a second apart.
+ */
+async function finalResult(client: HedraV3Client, job: string, sleep: (ms: number) => Promise<void>): Promise<V3Result> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await client.result(job);
+    const ended = result.status === 'FAILED' || (result.status === 'COMPLETED' && (result.outputs?.length ?? 0) > 0);
+    if (ended || attempt >= 4) return result;
+    await sleep(1000);
+  }
 }
 
 /** How long Hedra keeps a v3 job's media. */
@@ -481,5 +559,6 @@ export function itemStatus(job: string, status: V3Status, result: V3Result, moda
   if (output.status === 'FAILED') {
     return { id: job, type, status: 'error', error: { type: output.error?.code ?? undefined, message: output.error?.message ?? 'the output failed' } };
   }
-  return { id: job, type, status: 'complete', asset_id: output.asset_id ?? undefined, url: output.url, download_url: output.url };
+  // v3 has only the presigned URL (v2's `url` is a plain one): it goes to `download-url`, and `url` stays empty.
+  return { id: job, type, status: 'complete', asset_id: output.asset_id ?? undefined, download_url: output.url };
 }

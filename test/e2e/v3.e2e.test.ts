@@ -167,6 +167,8 @@ describe('v3 end to end', () => {
     const inputs = { model: 'gpt-image-2', prompt: fresh('once only'), 'aspect-ratio': '1:1', resolution: '1K', request: 'quality: low' };
     const first = await run(inputs, { reuseDefault: true });
     const spent = server.ledger.length;
+    // Made by an earlier run: Hedra says it was submitted well before this run's submit.
+    server.ageJob(first.outputs['generation-id'], 120_000);
     const second = await run(inputs, { reuseDefault: true });
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(second.outputs['generation-id']).toBe(first.outputs['generation-id']);
@@ -177,7 +179,7 @@ describe('v3 end to end', () => {
     expect(readFileSync(second.outputs.path)).toEqual(readFileSync(first.outputs.path));
     expect(first.outputs.reused).toBe('false');
     expect([second.outputs.reused, second.outputs.credits, second.outputs['estimated-credits']]).toEqual(['true', '0', '0']);
-    expect(second.stdout).toContain('was made earlier from the same inputs (Hedra answered the same idempotency key with it): nothing is paid again.');
+    expect(second.stdout).toContain('was made earlier from the same request (Hedra answered the same idempotency key with it): nothing is paid again.');
     // With reuse off, the same inputs start a new job.
     const third = await run({ ...inputs, reuse: 'false' });
     expect(third.outputs['generation-id']).not.toBe(first.outputs['generation-id']);
@@ -190,18 +192,116 @@ describe('v3 end to end', () => {
     const failed = await run(inputs, { reuseDefault: true });
     expect(failed.code).toBe(1);
     server.behaviour.failFor = undefined;
+    server.ageJob(failed.outputs['generation-id'], 120_000);
     const retried = await run(inputs, { reuseDefault: true });
     expect(retried.code).toBe(0);
     expect(retried.stdout).toContain(
-      `Job ${failed.outputs['generation-id']}, made earlier from the same inputs, had failed: submitting again under a new key.`,
+      `Job ${failed.outputs['generation-id']}, made earlier from the same request, had failed: submitting again under a new key.`,
     );
     expect(retried.outputs['generation-id']).not.toBe(failed.outputs['generation-id']);
     const [k0, k0again, k1] = submits('gpt-image-2').map((p) => (p.body as { idempotency_key: string }).idempotency_key);
     expect(k0again).toBe(k0);
     expect(k1).not.toBe(k0);
+    server.ageJob(retried.outputs['generation-id'], 120_000);
     const third = await run(inputs, { reuseDefault: true });
     expect(third.outputs['generation-id']).toBe(retried.outputs['generation-id']);
     expect(third.outputs.reused).toBe('true');
+  });
+
+  it("never takes this run's own fast job for an earlier one: not claimed as reused, and a fast failure not submitted again", async () => {
+    server.behaviour.timings = { queued: 0, processing: 0 };
+    const done = await run(
+      { model: 'gpt-image-2', prompt: fresh('instant'), 'aspect-ratio': '1:1', resolution: '1K', request: 'quality: low' },
+      { reuseDefault: true },
+    );
+    expect([done.code, done.outputs.reused, done.outputs.credits]).toEqual([0, 'false', '0.04']);
+    server.behaviour.failFor = () => ({ code: 'MODERATION_FAILED', message: 'Image failed moderation.', retryable: false });
+    const before = submits('gpt-image-2').length;
+    const refused = await run(
+      { model: 'gpt-image-2', prompt: fresh('instant refusal'), 'aspect-ratio': '1:1', resolution: '1K', request: 'quality: low' },
+      { reuseDefault: true },
+    );
+    expect(refused.code).toBe(1);
+    expect(submits('gpt-image-2').length - before).toBe(1);
+  });
+
+  it('after four failed jobs for the same request, submits under a random key rather than replaying a failure', async () => {
+    const inputs = { model: 'gpt-image-2', prompt: fresh('always down'), 'aspect-ratio': '1:1', resolution: '1K', request: 'quality: low' };
+    server.behaviour.failFor = () => ({ code: 'UNAVAILABLE', message: 'The provider is down.', retryable: true });
+    for (let i = 0; i < 4; i++) {
+      const failed = await run(inputs, { reuseDefault: true });
+      expect(failed.code).toBe(1);
+      server.ageJob(failed.outputs['generation-id'], 120_000);
+    }
+    server.behaviour.failFor = undefined;
+    const fifth = await run(inputs, { reuseDefault: true });
+    expect(fifth.code).toBe(0);
+    expect(fifth.stdout).toContain('submitting again under a new key (a random one: the derived ones are used up)');
+    const keys = submits('gpt-image-2').map((p) => (p.body as { idempotency_key: string }).idempotency_key);
+    // Four derived keys (one per slot), then one random key.
+    expect(new Set(keys).size).toBe(5);
+  });
+
+  it("submits again when an earlier run's job has no output left (past the 48 h retention)", async () => {
+    const inputs = { model: 'gpt-image-2', prompt: fresh('long ago'), 'aspect-ratio': '1:1', resolution: '1K', request: 'quality: low' };
+    const first = await run(inputs, { reuseDefault: true });
+    server.ageJob(first.outputs['generation-id'], 120_000);
+    server.expireOutputs(first.outputs['generation-id']);
+    const again = await run(inputs, { reuseDefault: true });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      `Job ${first.outputs['generation-id']}, made earlier from the same request, has no output left (Hedra keeps results for 48 hours)`,
+    );
+    expect(again.outputs['generation-id']).not.toBe(first.outputs['generation-id']);
+    expect(again.outputs.reused).toBe('false');
+  });
+
+  it('with a local file, a re-run makes a new job rather than reusing a key Hedra tied to other handles', async () => {
+    const image = png();
+    const inputs = { ...KLING, prompt: fresh('file re-run'), image: 'fox.png' };
+    const first = await run(inputs, { reuseDefault: true, files: { 'fox.png': image } });
+    const second = await run(inputs, { reuseDefault: true, files: { 'fox.png': image } });
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(second.outputs['generation-id']).not.toBe(first.outputs['generation-id']);
+    expect(second.stdout).toContain('With local files, a re-run stores them again under new handles, so it makes a new job');
+  });
+
+  it('stores again and resubmits only the item refused as expired, in a batch', async () => {
+    server.inject({
+      method: 'POST',
+      path: '/models/kling-v3',
+      status: 400,
+      body: envelope('INVALID_ARGUMENT', 'input.start_image: the POST /v3/files url expired.', {
+        details: [{ field: 'input.start_image', message: 'input.start_image: the POST /v3/files url expired', reason: 'expired' }],
+      }),
+    });
+    const result = await run({ ...KLING, prompt: fresh('batch expiry'), image: 'fox.png', 'batch-size': '2' }, { files: { 'fox.png': png() } });
+    expect(result.code).toBe(0);
+    expect(made('POST', '/files')).toHaveLength(2);
+    expect(submits('kling-v3')).toHaveLength(3);
+    expect(JSON.parse(result.outputs['generation-ids'])).toHaveLength(2);
+  });
+
+  it('when one job of a batch cannot be followed, the others are still downloaded, and the lost one is named with how to pick it up', async () => {
+    server.behaviour.stream = 'refuse';
+    server.fault('status', { kind: 'status', status: 404, body: envelope('NOT_FOUND', 'Job not found.') });
+    const result = await run({
+      model: 'gpt-image-2',
+      prompt: fresh('half lost'),
+      'aspect-ratio': '1:1',
+      resolution: '1K',
+      request: 'quality: low',
+      'batch-size': '2',
+    });
+    expect(result.code).toBe(1);
+    const ids = JSON.parse(result.outputs['generation-ids']) as string[];
+    const paths = JSON.parse(result.outputs.paths) as string[];
+    expect(paths.filter(Boolean)).toHaveLength(1);
+    const lostJob = ids[paths.indexOf('')];
+    expect(result.stdout).toContain(`Generation ${lostJob} failed: it could not be followed (`);
+    expect(result.stdout).toContain(
+      `it may still complete on Hedra's side: to pick it up without paying again, run this action with generation-id: ${lostJob}`,
+    );
   });
 
   it('refuses before submitting when the wallet holds less than the estimate, with the funding link', async () => {
@@ -310,12 +410,16 @@ describe('v3 end to end', () => {
     expect(expired.outputs.path ?? '').toBe('');
   });
 
-  it('says which model replaces a retired one', async () => {
+  it.each([410, 404] as const)('says which model replaces a retired one (GONE at HTTP %i), as an input error', async (status) => {
     server.behaviour.retired = { 'kling-v3': 'kling-o3' };
+    server.behaviour.goneStatus = status;
     const result = await run({ ...KLING, prompt: 'p' });
+    server.behaviour.goneStatus = 410;
     expect(result.code).toBe(1);
+    expect(result.stdout).toContain('::error title=Invalid input::');
+    expect(result.stdout).not.toContain('Did you mean');
     expect(result.stdout).toContain(
-      'Model "kling-v3" is retired (HTTP 410, GET /models/kling-v3). Hedra names its successor: "kling-o3" — set input "model" to kling-o3',
+      `Model "kling-v3" is retired (HTTP ${status}, GET /models/kling-v3). Hedra names its successor: "kling-o3" — set input "model" to kling-o3`,
     );
     expect(made('POST', /.*/)).toEqual([]);
   });

@@ -212,6 +212,8 @@ export interface HedraV3Server {
   expireFiles(): void;
   /** The outputs of one job (or of all) expire now, as after the 48 h retention. */
   expireOutputs(jobId?: string): void;
+  /** Moves a job's whole life `ms` into the past, as if an earlier run had submitted it that long ago. */
+  ageJob(jobId: string, ms: number): void;
   /** The deterministic USD price this server charges. */
   priceOf(model: string, input: Record<string, unknown>): number;
   /** The voices a model lists (speech models; others none). */
@@ -1508,6 +1510,11 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     expireOutputs: (jobId) => {
       const now = Date.now();
       for (const job of jobId === undefined ? jobs.values() : [findJob(jobId)]) job.outputsExpiredAt = now;
+    },
+    ageJob: (jobId, ms) => {
+      const job = findJob(jobId);
+      job.createdAt -= ms;
+      timelines.delete(job);
     },
     priceOf,
     voices: voicesOf,

@@ -9,17 +9,23 @@
 import { z } from 'zod';
 import type { Log } from '../../action/log.js';
 import { HedraError, InputError, NetworkError, UnexpectedAnswer } from '../../errors.js';
+import { v3Envelope } from '../../http/answer-errors.js';
 import { type RetryOptions, withRetries } from '../../http/retry.js';
 import type { FileBody, Transport } from '../../http/transport.js';
-import { isV3Id } from '../../inputs/parsers.js';
 import { didYouMean } from '../../inputs/suggest.js';
 import { lenientNumber, lenientText, read, resultUrl } from '../client.js';
 
 /** Where a person finds the models v3 offers. */
 export const V3_CATALOGUE_URL = 'https://www.hedra.com/develop/models';
 
-const jobId = () => z.string().refine((id) => isV3Id('job', id), 'is not a v3 job id (job_<uuid>)');
-const assetId = () => z.string().refine((id) => isV3Id('asset', id), 'is not a v3 asset id (asset_<uuid>)');
+/**
+ * A v3 id from Hedra: "server-issued, and opaque" (documented as `job_<uuid>`, `asset_<uuid>`). Anything
+ * safe to name a file and to log passes (its prefix, then letters, digits and dashes), so that a billed
+ * job is never refused over the form of its id; anything else (a `../`, a line break) is refused.
+ */
+const SAFE_ID = { job: /^job_[A-Za-z0-9-]{1,100}$/, asset: /^asset_[A-Za-z0-9-]{1,100}$/ };
+const jobId = () => z.string().regex(SAFE_ID.job, 'is not a v3 job id (job_…)');
+const assetId = () => z.string().regex(SAFE_ID.asset, 'is not a v3 asset id (asset_…)');
 
 const modelDetail = z.looseObject({
   id: z.string(),
@@ -44,6 +50,13 @@ const jobStatus = z.looseObject({
   status: z.union([z.string(), z.number()]).transform(String),
   progress: lenientNumber(),
   estimated_completion_at: lenientText(),
+});
+/** With `logs_after=start`: the job's lifecycle events from the first (`queued`, when it was submitted). */
+const jobStatusWithLogs = jobStatus.extend({
+  logs: z
+    .array(z.looseObject({ timestamp: lenientText() }).catch({ timestamp: undefined }))
+    .nullish()
+    .catch(undefined),
 });
 export type V3Status = z.infer<typeof jobStatus>;
 
@@ -124,6 +137,8 @@ export class HedraV3Client {
     try {
       answer = await this.json('GET', path);
     } catch (error) {
+      // A retired model is the user's to change (its message names the successor), whatever the status says it with.
+      if (error instanceof HedraError && v3Envelope(error.body)?.code === 'GONE') throw new InputError(error.message);
       if (error instanceof HedraError && error.status === 404) throw new InputError(`${await this.unknownModel(model)}`);
       throw error;
     }
@@ -191,6 +206,18 @@ export class HedraV3Client {
   async status(job: string): Promise<V3Status> {
     const path = `/jobs/${encodeURIComponent(job)}/status`;
     return read(jobStatus, await this.json('GET', path), `GET ${path}`);
+  }
+
+  /**
+   * The job's status and when Hedra says it was submitted (its first lifecycle event, read with
+   * `logs_after=start`; undefined when Hedra gives none): how a job an earlier run made is told apart.
+   */
+  async statusAndStart(job: string): Promise<{ status: V3Status; submittedAt?: number }> {
+    const path = `/jobs/${encodeURIComponent(job)}/status?logs_after=start`;
+    const answer = read(jobStatusWithLogs, await this.json('GET', path), `GET ${path}`);
+    const first = answer.logs?.[0]?.timestamp;
+    const at = first ? Date.parse(first) : Number.NaN;
+    return { status: answer, submittedAt: Number.isNaN(at) ? undefined : at };
   }
 
   async result(job: string): Promise<V3Result> {

@@ -30,16 +30,26 @@ export interface JobWaitOptions {
   sleep: (ms: number) => Promise<void>;
   /** Called once per job as soon as it has ended (its result is fetched then). */
   onFinal: (job: string, status: V3Status) => void;
+  /** Called for a job that could not be followed to its end (its stream and then its polls failed); the others go on. */
+  onLost: (job: string, error: unknown) => void;
 }
 
 /**
- * Follows every job until it has ended; resolves with their last statuses in order. At the deadline,
- * throws WaitTimeout with what was last seen of each.
+ * Follows every job until it has ended; resolves with their last statuses in order (undefined for a job
+ * that could not be followed: see onLost). At the deadline, throws WaitTimeout with what was last seen of each.
  */
-export async function waitForJobs(jobs: string[], options: JobWaitOptions): Promise<V3Status[]> {
+export async function waitForJobs(jobs: string[], options: JobWaitOptions): Promise<(V3Status | undefined)[]> {
   const last = new Map<string, GenerationStatus | undefined>(jobs.map((job) => [job, undefined]));
   try {
-    return await Promise.all(jobs.map((job) => follow(job, options, last, jobs.length > 1)));
+    return await Promise.all(
+      jobs.map((job) =>
+        follow(job, options, last, jobs.length > 1).catch((error) => {
+          if (error instanceof Cancelled || error instanceof DeadlineReached || error instanceof WaitTimeout) throw error;
+          options.onLost(job, error);
+          return undefined;
+        }),
+      ),
+    );
   } catch (error) {
     // The run's deadline (during a stream, a poll or a sleep) or the poller's: the same timeout, with every job's view.
     if (error instanceof DeadlineReached || error instanceof WaitTimeout) throw new WaitTimeout(last);
@@ -91,7 +101,7 @@ async function follow(job: string, options: JobWaitOptions, last: Map<string, Ge
       clock: options.clock,
       sleep: options.sleep,
       startedAt: options.clock(),
-      log: { info: (line) => options.log.info(line.replace(/^Generation/, 'Job')), warning: options.log.warning },
+      log: { info: (line) => options.log.info(line.replace(/^Generation/, who)), warning: options.log.warning },
     },
   );
   options.onFinal(job, final as V3Status);
