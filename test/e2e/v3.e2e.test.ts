@@ -448,6 +448,16 @@ describe('v3 end to end', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it("reads the result again when it lags behind the stream's 'completed'", async () => {
+    server.behaviour.resultLagMs = 1200;
+    const result = await run({ model: 'gpt-image-2', prompt: fresh('lagging'), 'aspect-ratio': '1:1', resolution: '1K', request: 'quality: low' });
+    server.behaviour.resultLagMs = 0;
+    expect(result.code).toBe(0);
+    const job = result.outputs['generation-id'];
+    expect(made('GET', `/jobs/${job}`).length).toBeGreaterThanOrEqual(2);
+    expect(sha(readFileSync(result.outputs.path))).toBe(server.resultSha256(job));
+  });
+
   it('a dry run checks against the model, estimates, and submits nothing', async () => {
     const result = await run({ ...KLING, prompt: fresh('dry'), 'dry-run': 'true' });
     expect(result.code).toBe(0);

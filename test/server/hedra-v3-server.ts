@@ -104,6 +104,11 @@ export interface V3Behaviour {
   extraKeys: string[];
   /** X-RateLimit-Reset on 429s: an epoch second (what the v3 document says), or seconds until the reset. */
   rateLimitReset: 'epoch' | 'delta';
+  /**
+   * How far GET /jobs/{id} lags behind the status and the stream (undocumented; the document says status
+   * frames are built apart from the database): the result shows the job as it was this long ago.
+   */
+  resultLagMs: number;
 }
 
 export interface V3ServerOptions extends Partial<V3Behaviour> {
@@ -567,6 +572,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     unknownVoice: options.unknownVoice ?? 'refuse',
     extraKeys: options.extraKeys ?? [],
     rateLimitReset: options.rateLimitReset ?? 'epoch',
+    resultLagMs: options.resultLagMs ?? 0,
   };
   const jobs = new Map<string, V3Job>();
   const jobsByAsset = new Map<string, V3Job>();
@@ -1026,7 +1032,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   }
 
   function jobResult(job: V3Job): Answer {
-    const state = stateAt(job, Date.now());
+    const state = stateAt(job, Date.now() - behaviour.resultLagMs);
     const props = v3Model(job.model)?.input.properties ?? {};
     const body: Record<string, unknown> = {
       job_id: job.id,
