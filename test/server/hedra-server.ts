@@ -16,7 +16,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import busboy from 'busboy';
 import {
   CATALOGUE_MODELS,
@@ -29,10 +28,12 @@ import {
   namedModel,
   pricedModel,
 } from './catalogue.ts';
+import { type Fault, faultBox, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
 import { type FastApiError, schemaRef, spec, validate } from './spec.ts';
 
 export type { CatalogueModel } from './catalogue.ts';
 export { CATALOGUE, CATALOGUE_MODELS, CHARACTER_3_DEFAULT_SLUG, CHARACTER_3_ID, itemPrice, priceOf } from './catalogue.ts';
+export type { Fault, InjectedAnswer, RateLimit } from './faults.ts';
 
 export const API_PREFIX = '/web-app/public';
 
@@ -103,55 +104,6 @@ export type Stage = 'asset-create' | 'upload' | 'create' | 'status' | 'download'
  */
 export type ReadStage = 'models' | 'list' | 'assets-list' | 'credits';
 export type FaultStage = Stage | ReadStage;
-
-/** Rate-limit headers for a 429: X-RateLimit-Remaining (0 unless said), X-RateLimit-Reset, X-RateLimit-Limit. */
-export interface RateLimit {
-  /** When the window resets, in seconds from the answer. */
-  resetInSeconds: number;
-  /** X-RateLimit-Reset as an epoch second or as seconds from now (undocumented for v2); behaviour.rateLimitReset unless given. */
-  reset?: 'epoch' | 'delta';
-  remaining?: number;
-  limit?: number;
-}
-
-/** What goes wrong with a request. */
-export type Fault =
-  /** An error answer instead of handling the request, with Retry-After, rate-limit headers and any other headers asked for. */
-  | { kind: 'status'; status: number; retryAfter?: string; body?: unknown; headers?: Record<string, string>; rateLimit?: RateLimit }
-  /** The connection is reset before the request is handled. */
-  | { kind: 'reset-before' }
-  /** The request is handled (state changes: a job is created), then the connection is reset: the answer is lost. */
-  | { kind: 'reset-after' }
-  /** The request is read and handled, and never answered. */
-  | { kind: 'hang' }
-  /** The answer is cut short: its declared length is longer than what is sent before the connection closes. */
-  | { kind: 'truncate' }
-  /** A download sends half its bytes, then nothing more, keeping the connection open. */
-  | { kind: 'stall' }
-  /** A 200 answer whose body is not JSON (the request is handled). */
-  | { kind: 'malformed' }
-  // Hostile or odd CDNs, for downloads (GET /media/…) only:
-  /** A redirect (302 unless said) to `location`, which may be anything: another host, file:, data:, a metadata service. */
-  | { kind: 'redirect'; location: string; status?: 301 | 302 | 303 | 307 | 308 }
-  /** The media sent encoded (Content-Encoding: gzip unless said, whatever Accept-Encoding asked), Content-Length counting the encoded bytes. */
-  | { kind: 'encoded'; encoding?: 'gzip' | 'br' | 'deflate' }
-  /**
-   * A gzip bomb: members of 16 MiB of zeros (about 16 KiB each, built once and
-   * repeated, so nothing large is ever held), `inflatedBytes` (1 GiB unless
-   * said) in all; with a Content-Length of the compressed bytes unless `chunked`.
-   */
-  | { kind: 'gzip-bomb'; inflatedBytes?: number; chunked?: boolean };
-
-/** A canned answer given instead of the real one, once, to the next request that matches. Not checked against the spec: say anything. */
-export interface InjectedAnswer {
-  method: string;
-  /** Path below the API prefix, e.g. /generations. */
-  path: string | RegExp;
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-  rateLimit?: RateLimit;
-}
 
 /**
  * How an error answer of the server's own is written, where Hedra documents
@@ -366,15 +318,6 @@ export function rateLimited(options: { resetInSeconds: number; reset?: 'epoch' |
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function parseJson(raw: Buffer, req: IncomingMessage): any {
   if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
     throw new HttpError(422, detail(['body'], 'Input should be a valid dictionary', 'model_attributes_type'));
@@ -457,48 +400,6 @@ function resultBlock(assetId: string): Buffer {
   return Buffer.concat(parts);
 }
 
-/** A request body as recorded: parsed JSON, else text, else nothing. */
-function parseRecorded(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return raw.toString('utf8');
-  }
-}
-
-const BOMB_MEMBER_BYTES = 16 * 1024 * 1024;
-let bombMember: Buffer | undefined;
-/** One gzip member of 16 MiB of zeros, made on first use; members concatenated are one valid gzip stream. */
-function gzipBombMember(): Buffer {
-  bombMember ??= gzipSync(Buffer.alloc(BOMB_MEMBER_BYTES), { level: 9 });
-  return bombMember;
-}
-
-/** Writes `count` copies of `member`, with back-pressure, stopping when the client goes away; calls `done` with the bytes written. */
-function writeRepeated(res: ServerResponse, member: Buffer, count: number, done: (sent: number) => void): void {
-  let written = 0;
-  let sent = 0;
-  let over = false;
-  const finish = () => {
-    if (!over) done(sent);
-    over = true;
-  };
-  res.on('close', finish);
-  const pump = () => {
-    while (written < count && !res.destroyed) {
-      written++;
-      sent += member.length;
-      if (!res.write(member)) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-    if (!res.destroyed) res.end(finish);
-  };
-  pump();
-}
-
 function sign(path: string): string {
   return createHash('sha256').update(`signing-secret:${path}`).digest('hex');
 }
@@ -544,9 +445,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
   const billing = { used: 0 };
   const ownFaults: string[] = [];
   const requests: RecordedRequest[] = [];
-  const injected: InjectedAnswer[] = [];
-  const faults: { stage: FaultStage; fault: Fault }[] = [];
-  const hanging = new Set<ServerResponse>();
+  const box = faultBox<FaultStage>({ rateLimitReset: () => behaviour.rateLimitReset });
   let origin = '';
 
   function stageOf(method: string, path: string): FaultStage | undefined {
@@ -560,27 +459,6 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     if (method === 'GET' && path === `${API_PREFIX}/assets`) return 'assets-list';
     if (method === 'GET' && path === `${API_PREFIX}/billing/credits`) return 'credits';
     return undefined;
-  }
-
-  function takeFault(stage: FaultStage | undefined): Fault | undefined {
-    const at = faults.findIndex((f) => f.stage === stage);
-    return at < 0 ? undefined : faults.splice(at, 1)[0].fault;
-  }
-
-  function takeInjected(method: string, path: string): InjectedAnswer | undefined {
-    const at = injected.findIndex((a) => a.method === method && (typeof a.path === 'string' ? a.path === path : a.path.test(path)));
-    return at < 0 ? undefined : injected.splice(at, 1)[0];
-  }
-
-  function rateLimitHeaders(limit: RateLimit | undefined): Record<string, string> {
-    if (!limit) return {};
-    const form = limit.reset ?? behaviour.rateLimitReset;
-    const reset = form === 'epoch' ? Math.ceil(Date.now() / 1000) + limit.resetInSeconds : limit.resetInSeconds;
-    return {
-      'x-ratelimit-remaining': String(limit.remaining ?? 0),
-      'x-ratelimit-reset': String(reset),
-      ...(limit.limit !== undefined ? { 'x-ratelimit-limit': String(limit.limit) } : {}),
-    };
   }
 
   function presigned(path: string): string {
@@ -1053,75 +931,28 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     return { remaining, expiring: 0, used: billing.used };
   }
 
-  function serveMedia(res: ServerResponse, url: URL, fault: Fault | undefined, record?: RecordedRequest): number {
+  function serveMedia(res: ServerResponse, url: URL, fault: Fault | undefined, record: RecordedRequest): number {
     const match = /^\/media\/([0-9a-f-]+)\.(\w+)$/.exec(url.pathname);
     const job = match && [...jobs.values()].find((j) => j.assetId === match[1]);
     if (!match || !job) throw new HttpError(404, { detail: 'Not Found' });
     if (url.searchParams.get('X-Amz-Signature') !== sign(url.pathname)) throw new HttpError(403, { detail: 'SignatureDoesNotMatch' });
     const block = resultBlock(job.assetId);
     const total = behaviour.resultBytes;
-    const contentType = MEDIA[PRODUCES[job.type]]?.contentType ?? 'application/octet-stream';
-    if (fault?.kind === 'redirect') {
-      const status = fault.status ?? 302;
-      res.writeHead(status, { location: fault.location, 'content-length': '0' });
-      res.end();
-      return status;
-    }
-    if (fault?.kind === 'encoded') {
-      const whole = Buffer.concat(Array.from({ length: Math.ceil(total / block.length) }, () => block)).subarray(0, total);
-      const encoding = fault.encoding ?? 'gzip';
-      const body = encoding === 'br' ? brotliCompressSync(whole) : encoding === 'deflate' ? deflateSync(whole) : gzipSync(whole);
-      res.writeHead(200, { 'content-type': contentType, 'content-encoding': encoding, 'content-length': String(body.length) });
-      res.end(body);
-      job.servedSha256 = createHash('sha256').update(whole).digest('hex');
-      return 200;
-    }
-    if (fault?.kind === 'gzip-bomb') {
-      const member = gzipBombMember();
-      const count = Math.ceil((fault.inflatedBytes ?? 1024 ** 3) / BOMB_MEMBER_BYTES);
-      res.writeHead(200, {
-        'content-type': contentType,
-        'content-encoding': 'gzip',
-        ...(fault.chunked ? {} : { 'content-length': String(member.length * count) }),
-      });
-      writeRepeated(res, member, count, (sent) => {
-        if (record) record.sent = sent;
-      });
-      return 200;
-    }
-    if (fault?.kind === 'reset-after') {
-      res.socket?.destroy();
-      return 0;
-    }
-    if (fault?.kind === 'hang') {
-      hanging.add(res);
-      return 0;
-    }
-    res.writeHead(200, { 'content-type': MEDIA[PRODUCES[job.type]].contentType, 'content-length': String(total) });
-    const hash = createHash('sha256');
-    let sent = 0;
-    // A truncated download stops half-way and drops the connection.
-    const stopAt = fault?.kind === 'truncate' || fault?.kind === 'stall' ? Math.floor(total / 2) : total;
-    const pump = () => {
-      while (sent < stopAt) {
-        const chunk = block.subarray(0, Math.min(block.length, stopAt - sent));
-        sent += chunk.length;
-        hash.update(chunk);
-        if (!res.write(chunk)) {
-          res.once('drain', pump);
-          return;
-        }
-      }
-      if (stopAt < total) {
-        if (fault?.kind === 'stall') hanging.add(res);
-        else res.socket?.destroy();
-        return;
-      }
-      job.servedSha256 = hash.digest('hex');
-      res.end();
-    };
-    pump();
-    return 200;
+    const chunks = () => Array.from({ length: Math.ceil(total / block.length) }, (_, i) => block.subarray(0, Math.min(block.length, total - i * block.length)));
+    return box.serveDownload(
+      res,
+      record,
+      fault,
+      {
+        contentType: MEDIA[PRODUCES[job.type]]?.contentType ?? 'application/octet-stream',
+        total,
+        plain: () => Buffer.concat(chunks()),
+        served: (sha256) => {
+          job.servedSha256 = sha256;
+        },
+      },
+      chunks,
+    );
   }
 
   async function route(
@@ -1161,8 +992,8 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     }
     const raw = await readBody(req);
     record.body = parseRecorded(raw);
-    const canned = takeInjected(req.method ?? '', path);
-    if (canned) return [canned.status, canned.body, { ...rateLimitHeaders(canned.rateLimit), ...canned.headers }];
+    const canned = box.canned(req.method ?? '', path);
+    if (canned) return [canned.status, canned.body, canned.headers];
     const query = url.searchParams;
     if (req.method === 'POST' && path === '/assets') {
       const answer = createAsset(parseJson(raw, req));
@@ -1209,24 +1040,13 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
       status: 500,
     };
     requests.push(record);
-    const fault = takeFault(stageOf(record.method, url.pathname));
-    record.fault = fault?.kind;
-    if (fault?.kind === 'reset-before') {
-      record.status = 0;
-      req.socket.destroy();
-      return;
-    }
+    const fault = box.arrive(req, record, stageOf(record.method, url.pathname));
+    if (fault?.kind === 'reset-before') return;
     if (fault?.kind === 'status') {
-      const raw = await readBody(req);
-      record.body = parseRecorded(raw);
-      record.status = fault.status;
-      res.writeHead(fault.status, {
-        'content-type': 'application/json',
-        ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
-        ...rateLimitHeaders(fault.rateLimit),
-        ...fault.headers,
-      });
-      res.end(JSON.stringify(fault.body ?? { detail: `injected HTTP ${fault.status}` }));
+      await box.answerStatus(req, res, record, fault, (f) => ({
+        body: JSON.stringify(f.body ?? { detail: `injected HTTP ${f.status}` }),
+        contentType: 'application/json',
+      }));
       return;
     }
     let answer: unknown;
@@ -1245,28 +1065,12 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
       req.resume();
     }
     const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
-    switch (fault?.kind) {
-      case 'reset-after':
-        record.status = 0;
-        res.socket?.destroy();
-        return;
-      case 'hang':
-        record.status = 0;
-        hanging.add(res);
-        return;
-      case 'truncate':
-        res.writeHead(record.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
-        res.write(text.slice(0, Math.floor(text.length / 2)));
-        res.socket?.destroy();
-        return;
-      case 'malformed':
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(`${text.slice(0, Math.floor(text.length / 2))}<html>`);
-        return;
-      default:
-        res.writeHead(record.status, { 'content-type': 'application/json', ...headers });
-        res.end(text);
-    }
+    box.deliver(res, record, fault, {
+      status: record.status,
+      text,
+      headers: { 'content-type': 'application/json', ...headers },
+      truncateHeaders: { 'content-type': 'application/json' },
+    });
   };
   const server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -1283,12 +1087,10 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     behaviour,
     billing,
     internalErrors: ownFaults,
-    inject: (answer) => injected.push(answer),
-    fault: (stage, fault, times = 1) => {
-      for (let i = 0; i < times; i++) faults.push({ stage, fault });
-    },
-    pendingFaults: () => faults.length,
-    clearFaults: () => void faults.splice(0),
+    inject: box.inject,
+    fault: box.add,
+    pendingFaults: box.pending,
+    clearFaults: box.clear,
     resultSha256: (assetId, bytes = behaviour.resultBytes) => {
       const block = resultBlock(assetId);
       const hash = createHash('sha256');
@@ -1302,7 +1104,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const res of hanging) res.destroy();
+        box.closeHanging();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

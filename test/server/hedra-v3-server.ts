@@ -17,9 +17,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, crc32, deflateSync, gzipSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import busboy from 'busboy';
-import type { Fault, InjectedAnswer, RateLimit, RecordedRequest } from './hedra-server.ts';
+import { type Fault, faultBox, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
+import type { RecordedRequest } from './hedra-server.ts';
 import {
   answerProblems,
   type FieldError,
@@ -447,25 +448,6 @@ function invalid(details: FieldError[], message?: string): HttpError {
   });
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** A request body as recorded: parsed JSON, else text, else nothing. */
-function parseRecorded(raw: Buffer): unknown {
-  if (raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return raw.toString('utf8');
-  }
-}
-
 /** A JSON request body (whatever the Content-Type says, as FastAPI reads it); 400 when it is not JSON. */
 function parseJson(raw: Buffer): any {
   try {
@@ -490,14 +472,6 @@ const s3Error = (status: number, code: string, message: string) =>
   new HttpError(status, `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`, {
     'content-type': 'application/xml',
   });
-
-const BOMB_MEMBER_BYTES = 16 * 1024 * 1024;
-let bombMember: Buffer | undefined;
-/** One gzip member of 16 MiB of zeros, made on first use; members concatenated are one valid gzip stream. */
-function gzipBombMember(): Buffer {
-  bombMember ??= gzipSync(Buffer.alloc(BOMB_MEMBER_BYTES), { level: 9 });
-  return bombMember;
-}
 
 /** A default body for an injected error status: the v3 envelope with the code that fits the status. */
 function faultEnvelope(status: number, retryAfter: number | undefined): { error: ErrorEnvelope; trace_id: string } {
@@ -585,9 +559,8 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const stats = { streamConnections: 0, replays: 0 };
   const ownFaults: string[] = [];
   const requests: V3RecordedRequest[] = [];
-  const injected: InjectedAnswer[] = [];
-  const faults: { stage: V3Stage; fault: Fault }[] = [];
-  const hanging = new Set<ServerResponse>();
+  const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: 60 });
+  const { hanging } = box;
   let balance = options.balance ?? 100;
   let origin = '';
 
@@ -630,27 +603,6 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     if (method === 'GET' && /^\/jobs\/[^/]+\/stream$/.test(p)) return 'stream';
     if (method === 'GET' && /^\/jobs\/[^/]+$/.test(p)) return 'result';
     return undefined;
-  }
-
-  function takeFault(stage: V3Stage | undefined): Fault | undefined {
-    const at = faults.findIndex((f) => f.stage === stage);
-    return at < 0 ? undefined : faults.splice(at, 1)[0].fault;
-  }
-
-  function takeInjected(method: string, path: string): InjectedAnswer | undefined {
-    const at = injected.findIndex((a) => a.method === method && (typeof a.path === 'string' ? a.path === path : a.path.test(path)));
-    return at < 0 ? undefined : injected.splice(at, 1)[0];
-  }
-
-  function rateLimitHeaders(limit: RateLimit | undefined): Record<string, string> {
-    if (!limit) return {};
-    const form = limit.reset ?? behaviour.rateLimitReset;
-    const reset = form === 'epoch' ? Math.ceil(Date.now() / 1000) + limit.resetInSeconds : limit.resetInSeconds;
-    return {
-      'x-ratelimit-limit': String(limit.limit ?? 60),
-      'x-ratelimit-remaining': String(limit.remaining ?? 0),
-      'x-ratelimit-reset': String(reset),
-    };
   }
 
   /** Our answer must be what the document says the real server answers: a wrong answer is a bug here. */
@@ -1245,83 +1197,20 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     if (outputsExpired(job, state.endedAt ?? now, now)) throw s3Error(403, 'AccessDenied', 'Request has expired');
     const total = behaviour.resultBytes;
     const chunks = mediaChunks(job, total);
-    const whole = () => createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
-    switch (fault?.kind) {
-      case 'redirect': {
-        const status = fault.status ?? 302;
-        res.writeHead(status, { location: fault.location, 'content-length': '0' });
-        res.end();
-        return status;
-      }
-      case 'encoded': {
-        const plain = Buffer.concat(chunks);
-        const encoding = fault.encoding ?? 'gzip';
-        const body = encoding === 'br' ? brotliCompressSync(plain) : encoding === 'deflate' ? deflateSync(plain) : gzipSync(plain);
-        res.writeHead(200, { 'content-type': job.contentType, 'content-encoding': encoding, 'content-length': String(body.length) });
-        res.end(body);
-        job.servedSha256 = whole();
-        return 200;
-      }
-      case 'gzip-bomb': {
-        const member = gzipBombMember();
-        const count = Math.ceil((fault.inflatedBytes ?? 1024 ** 3) / BOMB_MEMBER_BYTES);
-        res.writeHead(200, {
-          'content-type': job.contentType,
-          'content-encoding': 'gzip',
-          ...(fault.chunked ? {} : { 'content-length': String(member.length * count) }),
-        });
-        let written = 0;
-        let sent = 0;
-        res.on('close', () => {
-          record.sent = sent;
-        });
-        const pump = () => {
-          while (written < count && !res.destroyed) {
-            written++;
-            sent += member.length;
-            if (!res.write(member)) {
-              res.once('drain', pump);
-              return;
-            }
-          }
-          if (!res.destroyed) res.end();
-        };
-        pump();
-        return 200;
-      }
-      case 'reset-after':
-        res.socket?.destroy();
-        return 0;
-      case 'hang':
-        hanging.add(res);
-        return 0;
-    }
-    res.writeHead(200, { 'content-type': job.contentType, 'content-length': String(total) });
-    const hash = createHash('sha256');
-    // A truncated download stops half-way and drops the connection; a stalled one stops and keeps it open.
-    const stopAt = fault?.kind === 'truncate' || fault?.kind === 'stall' ? Math.floor(total / 2) : total;
-    let sent = 0;
-    let index = 0;
-    const pump = () => {
-      while (sent < stopAt && index < chunks.length) {
-        const chunk = chunks[index++].subarray(0, stopAt - sent);
-        sent += chunk.length;
-        hash.update(chunk);
-        if (!res.write(chunk)) {
-          res.once('drain', pump);
-          return;
-        }
-      }
-      if (stopAt < total) {
-        if (fault?.kind === 'stall') hanging.add(res);
-        else res.socket?.destroy();
-        return;
-      }
-      job.servedSha256 = hash.digest('hex');
-      res.end();
-    };
-    pump();
-    return 200;
+    return box.serveDownload(
+      res,
+      record,
+      fault,
+      {
+        contentType: job.contentType,
+        total,
+        plain: () => Buffer.concat(chunks),
+        served: (sha256) => {
+          job.servedSha256 = sha256;
+        },
+      },
+      () => chunks,
+    );
   }
 
   // --------------------------------------------------------------- routing
@@ -1344,17 +1233,17 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const credential = catalogue && behaviour.catalogueAuth === 'public' ? '' : authenticate(req);
     let match: RegExpExecArray | null;
     if (method === 'POST' && path === '/files') {
-      const canned = takeInjected(method, path);
+      const canned = box.canned(method, path);
       if (canned) {
         req.resume();
-        return { status: canned.status, body: canned.body, headers: { ...rateLimitHeaders(canned.rateLimit), ...canned.headers } };
+        return canned;
       }
       return uploadFile(req, record);
     }
     const raw = await readBody(req);
     record.body = parseRecorded(raw);
-    const canned = takeInjected(method, path);
-    if (canned) return { status: canned.status, body: canned.body, headers: { ...rateLimitHeaders(canned.rateLimit), ...canned.headers } };
+    const canned = box.canned(method, path);
+    if (canned) return canned;
     const query = url.searchParams;
     const segment = (i: number) => decodeURIComponent(match![i]);
     if (method === 'GET' && path === '/models') return listModels(query);
@@ -1390,36 +1279,28 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     };
     requests.push(record);
     const stage = stageOf(method, url.pathname);
-    const fault = takeFault(stage);
-    record.fault = fault?.kind;
-    if (fault?.kind === 'reset-before') {
-      record.status = 0;
-      req.socket.destroy();
-      return;
-    }
+    const fault = box.arrive(req, record, stage);
+    if (fault?.kind === 'reset-before') return;
     if (fault?.kind === 'status') {
-      const raw = await readBody(req);
-      record.body = parseRecorded(raw);
-      record.status = fault.status;
-      const retryAfter = fault.retryAfter !== undefined && /^\d+$/.test(fault.retryAfter) ? Number(fault.retryAfter) : undefined;
-      let body = fault.body;
-      if (body === undefined) {
-        body =
-          stage === 'download' ? s3Error(fault.status, 'ServiceUnavailable', 'Please reduce your request rate.').body : faultEnvelope(fault.status, retryAfter);
-        if (stage !== 'download') {
-          const problems = schemaProblems('ErrorResponse', body);
-          if (problems) ownFaults.push(`injected status body breaks ErrorResponse: ${problems}`);
+      await box.answerStatus(req, res, record, fault, (f) => {
+        const retryAfter = f.retryAfter !== undefined && /^\d+$/.test(f.retryAfter) ? Number(f.retryAfter) : undefined;
+        let body = f.body;
+        if (body === undefined) {
+          body = stage === 'download' ? s3Error(f.status, 'ServiceUnavailable', 'Please reduce your request rate.').body : faultEnvelope(f.status, retryAfter);
+          if (stage !== 'download') {
+            const problems = schemaProblems('ErrorResponse', body);
+            if (problems) ownFaults.push(`injected status body breaks ErrorResponse: ${problems}`);
+          }
         }
-      }
-      const limit = fault.rateLimit ?? (fault.status === 429 ? { resetInSeconds: retryAfter ?? 1 } : undefined);
-      res.writeHead(fault.status, {
-        'content-type': typeof body === 'string' && stage === 'download' ? 'application/xml' : 'application/json',
-        ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}),
-        ...(typeof body === 'object' && body && 'trace_id' in body ? { 'x-trace-id': String((body as { trace_id: unknown }).trace_id) } : {}),
-        ...rateLimitHeaders(limit),
-        ...fault.headers,
+        const trace: Record<string, string> =
+          typeof body === 'object' && body && 'trace_id' in body ? { 'x-trace-id': String((body as { trace_id: unknown }).trace_id) } : {};
+        return {
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+          contentType: typeof body === 'string' && stage === 'download' ? 'application/xml' : 'application/json',
+          headers: trace,
+          rateLimit: f.status === 429 ? { resetInSeconds: retryAfter ?? 1 } : undefined,
+        };
       });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
       return;
     }
     let answer: Answer;
@@ -1456,29 +1337,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       'x-trace-id': typeof trace === 'string' ? trace : traceId(),
       ...answer.headers,
     };
-    switch (fault?.kind) {
-      case 'reset-after':
-        record.status = 0;
-        res.socket?.destroy();
-        return;
-      case 'hang':
-        record.status = 0;
-        hanging.add(res);
-        return;
-      case 'truncate':
-        res.writeHead(answer.status, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
-        res.write(text.slice(0, Math.floor(text.length / 2)));
-        res.socket?.destroy();
-        return;
-      case 'malformed':
-        record.status = 200;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(`${text.slice(0, Math.floor(text.length / 2))}<html>`);
-        return;
-      default:
-        res.writeHead(answer.status, headers);
-        res.end(text);
-    }
+    box.deliver(res, record, fault, { status: answer.status, text, headers, recordMalformed: true });
   };
 
   const server = createServer((req, res) => {
@@ -1503,12 +1362,10 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     stats,
     behaviour,
     internalErrors: ownFaults,
-    fault: (stage, fault, times = 1) => {
-      for (let i = 0; i < times; i++) faults.push({ stage, fault });
-    },
-    pendingFaults: () => faults.length,
-    clearFaults: () => void faults.splice(0),
-    inject: (answer) => void injected.push(answer),
+    fault: box.add,
+    pendingFaults: box.pending,
+    clearFaults: box.clear,
+    inject: box.inject,
     expireFiles: () => {
       const now = Date.now();
       for (const file of files.values()) file.expiresAt = Math.min(file.expiresAt, now);
@@ -1531,7 +1388,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const res of hanging) res.destroy();
+        box.closeHanging();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
