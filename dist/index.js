@@ -29819,11 +29819,12 @@ async function statusesOf(pending, status, list) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   KD: () => (/* binding */ isDuplicate),
 /* harmony export */   Nf: () => (/* binding */ hedraError),
+/* harmony export */   TG: () => (/* binding */ money),
 /* harmony export */   Uw: () => (/* binding */ v3Envelope),
 /* harmony export */   Vj: () => (/* binding */ typeRefusal),
 /* harmony export */   oO: () => (/* binding */ v3DetailLines)
 /* harmony export */ });
-/* unused harmony exports serverMessage, errorCode, money, v3Message, GENERALLY_SERVED_TYPES */
+/* unused harmony exports serverMessage, errorCode, v3Message, GENERALLY_SERVED_TYPES */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
 /* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
 // Turns a non-2xx answer from Hedra into a message a person can act on.
@@ -36954,7 +36955,11 @@ async function publish(settings, items, summary, env, log) {
 /* harmony export */   wg: () => (/* binding */ resultOutputs)
 /* harmony export */ });
 /* unused harmony export OUTPUT_NAMES */
-/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8301);
+/* harmony import */ var _http_answer_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31010);
+/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
+// The step's outputs and the results manifest. Pure: takes what the run
+// produced and returns values; report.ts writes them.
+
 
 /** A URL as an output: http(s) only, else empty. */
 const webUrl = (url) => (url && /^https?:\/\//i.test(url) ? url : '');
@@ -36981,11 +36986,8 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
 ]));
 /** A figure of spending in its unit: "42 credits", "$0.25" (or "0.25 EUR"). */
 function formatCost(amount, currency) {
-    if (currency === undefined)
-        return `${amount} credit${amount === 1 ? '' : 's'}`;
-    // Cents, and more places only for a price below a cent.
-    const places = amount !== 0 && Math.abs(amount) < 0.01 ? 4 : 2;
-    return currency === 'USD' ? `$${amount.toFixed(places)}` : `${amount.toFixed(places)} ${currency}`;
+    // Money as v3's error messages write it (answer-errors.ts): cents, and more places only where the amount has them.
+    return currency === undefined ? `${amount} credit${amount === 1 ? '' : 's'}` : (0,_http_answer_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .money */ .TG)(amount, currency);
 }
 /** The spending outputs: estimated-credits, credits (once known) and reused. */
 function spendingOutputs(spending) {
@@ -36999,7 +37001,7 @@ function spendingOutputs(spending) {
 function refusalReason(error) {
     if (typeof error === 'string')
         return error;
-    if ((0,_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .G)(error))
+    if ((0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(error))
         return [error.type, error.message].filter((part) => typeof part === 'string').join(': ') || JSON.stringify(error);
     return 'Hedra gave no reason';
 }
@@ -37107,8 +37109,8 @@ function manifest(items, extra) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _hedra_assets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(70191);
 /* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(97611);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(65468);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(57994);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(65468);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(57994);
 // The end of a run that has results: the manifest file, the step's outputs,
 // the job summary, and what goes to GitHub (release assets, the comment).
 
@@ -37127,10 +37129,10 @@ async function reportResults(ctx) {
     // Named after the first generation that exists (an item refused at creation has no id).
     const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
     const resultsFile = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(settings.runnerTemp, `hedra-results-${named}.json`);
-    const written = JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .manifest */ .eu)(items, { request: ctx.request, inputAssetIds: (0,_hedra_assets_js__WEBPACK_IMPORTED_MODULE_2__/* .inputAssetIds */ .xI)(settings), spending: ctx.spending }), null, 2);
+    const written = JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .manifest */ .eu)(items, { request: ctx.request, inputAssetIds: (0,_hedra_assets_js__WEBPACK_IMPORTED_MODULE_2__/* .inputAssetIds */ .xI)(settings), spending: ctx.spending }), null, 2);
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(resultsFile, ctx.log.hideSecrets(written));
-    setOutputs(ctx.log, { ...(0,_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .resultOutputs */ .wg)(items, resultsFile), ...(ctx.spending ? (0,_outputs_js__WEBPACK_IMPORTED_MODULE_5__/* .spendingOutputs */ .Ne)(ctx.spending) : {}) });
-    const summary = await ctx.log.summary((0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .renderSummary */ .B)({ ...ctx.summary, items, spending: ctx.spending }));
+    setOutputs(ctx.log, { ...(0,_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .resultOutputs */ .wg)(items, resultsFile), ...(ctx.spending ? (0,_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .spendingOutputs */ .Ne)(ctx.spending) : {}) });
+    const summary = await ctx.log.summary((0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .renderSummary */ .B)({ ...ctx.summary, items, spending: ctx.spending }));
     await (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(settings, items, summary, ctx.env, ctx.log);
 }
 

@@ -1,7 +1,9 @@
 // The step's outputs and the results manifest. Pure: takes what the run
 // produced and returns values; report.ts writes them.
+
 import type { CreatedGeneration } from '../hedra/client.js';
 import type { ItemResult } from '../hedra/download.js';
+import { money } from '../http/answer-errors.js';
 import { isObject } from '../json.js';
 
 /** A URL as an output: http(s) only, else empty. */
@@ -48,10 +50,8 @@ export interface Spending {
 
 /** A figure of spending in its unit: "42 credits", "$0.25" (or "0.25 EUR"). */
 export function formatCost(amount: number, currency: string | undefined): string {
-  if (currency === undefined) return `${amount} credit${amount === 1 ? '' : 's'}`;
-  // Cents, and more places only for a price below a cent.
-  const places = amount !== 0 && Math.abs(amount) < 0.01 ? 4 : 2;
-  return currency === 'USD' ? `$${amount.toFixed(places)}` : `${amount.toFixed(places)} ${currency}`;
+  // Money as v3's error messages write it (answer-errors.ts): cents, and more places only where the amount has them.
+  return currency === undefined ? `${amount} credit${amount === 1 ? '' : 's'}` : money(amount, currency);
 }
 
 /** The spending outputs: estimated-credits, credits (once known) and reused. */

@@ -330,3 +330,16 @@ export function faultBox<S extends string>(options: FaultBoxOptions) {
     },
   };
 }
+
+/** An error answer a handler throws: the status, the body and any headers to send (both servers). */
+export class HttpError extends Error {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+  constructor(status: number, body: unknown, headers: Record<string, string> = {}) {
+    super(`HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+}

@@ -28,7 +28,7 @@ import {
   namedModel,
   pricedModel,
 } from './catalogue.ts';
-import { type Fault, faultBox, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
+import { type Fault, faultBox, HttpError, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
 import { type FastApiError, schemaRef, spec, validate } from './spec.ts';
 
 export type { CatalogueModel } from './catalogue.ts';
@@ -249,18 +249,6 @@ const ASSET_FIELDS = [
 const ASSET_TYPES: string[] = spec.components.schemas.AssetType.enum;
 const GENERATION_TYPES: string[] = spec.components.schemas.GenerationType.enum;
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
-class HttpError extends Error {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-  constructor(status: number, body: unknown, headers: Record<string, string> = {}) {
-    super(`HTTP ${status}`);
-    this.status = status;
-    this.body = body;
-    this.headers = headers;
-  }
-}
 
 const detail = (loc: (string | number)[], msg: string, type = 'value_error') => ({ detail: [{ type, loc, msg }] });
 const enumMessage = (values: string[]) => `Input should be ${values.map((v) => `'${v}'`).join(', ')}`;

@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import busboy from 'busboy';
-import { type Fault, faultBox, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
+import { type Fault, faultBox, HttpError, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
 import type { RecordedRequest } from './hedra-server.ts';
 import {
   answerProblems,
@@ -414,18 +414,6 @@ function dimensions(modality: Modality, input: Record<string, any>): { width: nu
 }
 
 // ----------------------------------------------------------------- helpers
-
-class HttpError extends Error {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-  constructor(status: number, body: unknown, headers: Record<string, string> = {}) {
-    super(`HTTP ${status}`);
-    this.status = status;
-    this.body = body;
-    this.headers = headers;
-  }
-}
 
 /** Instants as Hedra's (Python) examples write them: 2026-07-28T23:31:12.345+00:00. */
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+00:00');
