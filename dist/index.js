@@ -28777,14 +28777,14 @@ const UPLOAD_CONCURRENCY = 3;
  * Creates and fills an asset for every planned upload. Returns reserved id →
  * Hedra's id for any that differ (the request is then rewritten with them).
  */
-async function uploadAll(client, uploads, workspace, log) {
+async function uploadAll(client, uploads, workspace, log, clock) {
     const renamed = new Map();
     await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
         if (upload.present) {
             log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${upload.assetId}: not uploaded again.`);
             return;
         }
-        const started = Date.now();
+        const started = clock();
         const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
         // A content-derived id the lookup did not find, yet it exists: another run with the same file made it
         // meanwhile, and its file may be there already, then not sent again. (With a random id, "exists" means
@@ -28800,7 +28800,7 @@ async function uploadAll(client, uploads, workspace, log) {
             renamed.set(upload.assetId, asset.id);
         upload.assetId = asset.id;
         const shown = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(workspace, upload.path).startsWith('..') ? upload.path : (0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(workspace, upload.path);
-        log.info(`Uploaded ${shown} (${(0,_report_format_js__WEBPACK_IMPORTED_MODULE_8__/* .formatBytes */ .z)(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+        log.info(`Uploaded ${shown} (${(0,_report_format_js__WEBPACK_IMPORTED_MODULE_8__/* .formatBytes */ .z)(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((clock() - started) / 1000).toFixed(1)}s.`);
     });
     return renamed;
 }
@@ -34933,26 +34933,36 @@ var errors = __nccwpck_require__(83916);
 // "timeout") or when the runner cancels the step (SIGINT, then SIGTERM 7.5 s
 // later). Every request, every sleep and every stream is tied to it, so
 // nothing can outlive either.
+//
+// Time itself is a collaborator (Time): the runner passes the real clock,
+// in-process tests a faster one, so that waiting out a poll interval, a
+// retry's backoff or a deadline costs them no real seconds.
 
 
-/** `startedAt` and the deadline are on `clock`, the run's clock. */
-function createRunControl(startedAt, timeoutMs, cancel, clock) {
+/** The wall clock. */
+const realTime = {
+    now: Date.now,
+    async sleep(ms, signal) {
+        try {
+            await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+        }
+        catch (error) {
+            throw signal?.aborted ? signal.reason : error;
+        }
+    },
+};
+/** `startedAt` and the deadline are on `time`, the run's clock. */
+function createRunControl(startedAt, timeoutMs, cancel, time) {
     const deadline = startedAt + timeoutMs;
     const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new errors/* DeadlineReached */.h_(timeoutMs)), Math.max(0, deadline - clock()));
-    handle.unref();
+    const disposed = new AbortController();
+    time.sleep(Math.max(0, deadline - time.now()), disposed.signal).then(() => timer.abort(new errors/* DeadlineReached */.h_(timeoutMs)), () => undefined);
     const signal = AbortSignal.any([cancel, timer.signal]);
     return {
         signal,
         deadline,
-        async sleep(ms) {
-            try {
-                await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-            }
-            catch {
-                throw signal.reason;
-            }
-        },
+        sleep: (ms) => time.sleep(ms, signal),
+        dispose: () => disposed.abort(),
     };
 }
 /**
@@ -36070,7 +36080,7 @@ function modelIdWarning(model, body) {
 // The run, step by step: mask the key, read the inputs, check local files,
 // build and validate the request, upload, create the generation (or pick up
 // an existing one), wait, download, report. Every failure ends here, once.
-// The collaborators (the toolkit, fetch, the clock, the environment) come in
+// The collaborators (the toolkit, fetch, time, the environment) come in
 // as parameters of runWith(): run() passes the real ones, tests their own.
 
 
@@ -36112,14 +36122,15 @@ async function run() {
         env: process.env,
         cwd: process.cwd(),
         fetcher: fetcherFor(process.env),
-        clock: Date.now,
+        time: realTime,
         cancel: cancel.signal,
         newId: external_node_crypto_.randomUUID,
     });
 }
 /** Runs the action with the collaborators given; resolves to the exit code. */
 async function runWith(deps) {
-    const { toolkit, env, clock } = deps;
+    const { toolkit, env, time } = deps;
+    const clock = time.now;
     const startedAt = clock();
     const log = createLog(toolkit, env);
     const apiKey = (0,read_inputs/* readApiKey */.iZ)(toolkit, env);
@@ -36127,6 +36138,7 @@ async function runWith(deps) {
         log.addSecret(apiKey);
     const state = { phase: 'reading inputs' };
     let transport;
+    let disposeControl;
     try {
         const settings = await (0,read_inputs/* readInputs */.Ko)(toolkit, env, deps.cwd);
         if (!apiKey && !settings.dryRun)
@@ -36137,7 +36149,8 @@ async function runWith(deps) {
         if (warning)
             log.warning(warning, 'Untrusted trigger');
         await (0,github/* checkGitHubInputs */.$n)(settings, env);
-        const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel, clock);
+        const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel, time);
+        disposeControl = control.dispose;
         const connect = () => (transport ??= new http_transport/* Transport */.oK({
             baseUrl: settings.baseUrl,
             apiKey: apiKey ?? '',
@@ -36172,6 +36185,7 @@ async function runWith(deps) {
             log.debug(error.stack ?? String(error));
     }
     finally {
+        disposeControl?.();
         await transport?.close();
     }
     return log.failed() ? 1 : 0;
@@ -36268,7 +36282,7 @@ async function create(current) {
         for (const u of uploads)
             log.info(`Would ${u.present ? 'reuse the uploaded' : 'upload'} ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
         log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
-        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, dryRun: true, items: [], elapsedMs: deps.clock() - current.startedAt }));
+        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, dryRun: true, items: [], elapsedMs: deps.time.now() - current.startedAt }));
         return;
     }
     if (!client)
@@ -36285,7 +36299,7 @@ async function create(current) {
         if (!settings.wait) {
             spending.charged = 0;
             (0,results/* setOutputs */.n)(log, (0,outputs/* spendingOutputs */.Ne)(spending));
-            await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: deps.clock() - current.startedAt }));
+            await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: deps.time.now() - current.startedAt }));
             return;
         }
         await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary, request: body, spending, charged: false });
@@ -36293,7 +36307,7 @@ async function create(current) {
     }
     if (uploads.length > 0) {
         state.phase = 'uploading';
-        const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => (0,assets/* uploadAll */.dl)(client, uploads, settings.workspace, log));
+        const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => (0,assets/* uploadAll */.dl)(client, uploads, settings.workspace, log, deps.time.now));
         // Hedra may answer with asset ids of its own: the request names those.
         body = (0,assets/* withAssetIds */.vc)(body, renamed);
         settings = (0,assets/* withAssetIds */.vc)(settings, renamed);
@@ -36329,7 +36343,7 @@ async function create(current) {
         log.warning(`Hedra refused batch item ${refused.index + 1} at creation (requested as generation ${refused.requestedId}): ${refused.reason}`);
     }
     if (!settings.wait) {
-        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.clock() - current.startedAt }));
+        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.time.now() - current.startedAt }));
         return;
     }
     await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body, spending, charged: !madeByAnother });
@@ -36423,15 +36437,15 @@ async function collect(current, ids, options) {
         };
     });
     // Each result is downloaded as soon as it is complete, while the others are still awaited.
-    const downloads = settings.download ? await (0,download/* downloadQueue */.wb)({ transport, log, clock: deps.clock }, settings.outputPath, items.length) : undefined;
+    const downloads = settings.download ? await (0,download/* downloadQueue */.wb)({ transport, log, clock: deps.time.now }, settings.outputPath, items.length) : undefined;
     state.phase = 'waiting';
     const costs = new Map();
     if (confirmed.length > 0) {
         try {
             await log.group(`Waiting for generation ${confirmed.join(', ')}`, () => (0,wait/* waitForGenerations */.O)((id) => client.status(id), confirmed, {
                 deadline: transport.control.deadline,
-                startedAt: deps.clock(),
-                clock: deps.clock,
+                startedAt: deps.time.now(),
+                clock: deps.time.now,
                 sleep: (ms) => transport.control.sleep(ms),
                 etaSec: options.etaSec,
                 log,
@@ -36467,7 +36481,7 @@ async function collect(current, ids, options) {
         settings,
         items,
         request: options.request,
-        summary: { ...options.summary, spending, elapsedMs: deps.clock() - current.startedAt },
+        summary: { ...options.summary, spending, elapsedMs: deps.time.now() - current.startedAt },
         spending,
     });
     if (items.some((item) => item.status.status === 'error'))

@@ -1,12 +1,12 @@
 // The run, step by step: mask the key, read the inputs, check local files,
 // build and validate the request, upload, create the generation (or pick up
 // an existing one), wait, download, report. Every failure ends here, once.
-// The collaborators (the toolkit, fetch, the clock, the environment) come in
+// The collaborators (the toolkit, fetch, time, the environment) come in
 // as parameters of runWith(): run() passes the real ones, tests their own.
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import { createLog, type Log } from './action/log.js';
-import { abortOnSignals, createRunControl } from './action/run-control.js';
+import { abortOnSignals, createRunControl, realTime, type Time } from './action/run-control.js';
 import type { Env, Toolkit } from './action/toolkit.js';
 import { untrustedTriggerWarning } from './action/trust.js';
 import { overBudget, tooLittleBalance } from './credits/budget.js';
@@ -42,7 +42,8 @@ interface RunDependencies {
   /** Where relative paths are resolved when GITHUB_WORKSPACE is not set. */
   cwd: string;
   fetcher: Fetcher;
-  clock: () => number;
+  /** The clock and the way of waiting: the wall clock for the runner, a faster one in tests. */
+  time: Time;
   /** Aborted when the runner cancels the step. */
   cancel: AbortSignal;
   /** Generation and asset ids the action reserves. */
@@ -76,7 +77,7 @@ export async function run(): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
     fetcher: fetcherFor(process.env),
-    clock: Date.now,
+    time: realTime,
     cancel: cancel.signal,
     newId: randomUUID,
   });
@@ -84,13 +85,15 @@ export async function run(): Promise<void> {
 
 /** Runs the action with the collaborators given; resolves to the exit code. */
 export async function runWith(deps: RunDependencies): Promise<number> {
-  const { toolkit, env, clock } = deps;
+  const { toolkit, env, time } = deps;
+  const clock = time.now;
   const startedAt = clock();
   const log = createLog(toolkit, env);
   const apiKey = readApiKey(toolkit, env);
   if (apiKey) log.addSecret(apiKey);
   const state: RunState = { phase: 'reading inputs' };
   let transport: Transport | undefined;
+  let disposeControl: (() => void) | undefined;
   try {
     const settings = await readInputs(toolkit, env, deps.cwd);
     if (!apiKey && !settings.dryRun) throw new InputError(MISSING_KEY);
@@ -98,7 +101,8 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     const warning = await untrustedTriggerWarning(env);
     if (warning) log.warning(warning, 'Untrusted trigger');
     await checkGitHubInputs(settings, env);
-    const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel, clock);
+    const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel, time);
+    disposeControl = control.dispose;
     const connect = () =>
       (transport ??= new Transport({
         baseUrl: settings.baseUrl,
@@ -131,6 +135,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     );
     if (!isExpected(error) && error instanceof Error) log.debug(error.stack ?? String(error));
   } finally {
+    disposeControl?.();
     await transport?.close();
   }
   return log.failed() ? 1 : 0;
@@ -229,7 +234,7 @@ async function create(current: Run): Promise<void> {
     if (reused) log.info(`Would ${reused.action === 'reuse' ? 'reuse' : 'wait for'} generation ${reused.ids.join(', ')}, made earlier from the same inputs.`);
     for (const u of uploads) log.info(`Would ${u.present ? 'reuse the uploaded' : 'upload'} ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
     log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
-    await log.summary(renderSummary({ ...summary, dryRun: true, items: [], elapsedMs: deps.clock() - current.startedAt }));
+    await log.summary(renderSummary({ ...summary, dryRun: true, items: [], elapsedMs: deps.time.now() - current.startedAt }));
     return;
   }
   if (!client) throw new InputError(MISSING_KEY);
@@ -249,7 +254,7 @@ async function create(current: Run): Promise<void> {
       spending.charged = 0;
       setOutputs(log, spendingOutputs(spending));
       await log.summary(
-        renderSummary({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: deps.clock() - current.startedAt }),
+        renderSummary({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: deps.time.now() - current.startedAt }),
       );
       return;
     }
@@ -260,7 +265,7 @@ async function create(current: Run): Promise<void> {
   if (uploads.length > 0) {
     state.phase = 'uploading';
     const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () =>
-      uploadAll(client, uploads, settings.workspace, log),
+      uploadAll(client, uploads, settings.workspace, log, deps.time.now),
     );
     // Hedra may answer with asset ids of its own: the request names those.
     body = withAssetIds(body, renamed);
@@ -297,7 +302,7 @@ async function create(current: Run): Promise<void> {
   }
 
   if (!settings.wait) {
-    await log.summary(renderSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.clock() - current.startedAt }));
+    await log.summary(renderSummary({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.time.now() - current.startedAt }));
     return;
   }
   await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body, spending, charged: !madeByAnother });
@@ -413,7 +418,7 @@ async function collect(current: Run, ids: GenerationIds, options: CollectOptions
     };
   });
   // Each result is downloaded as soon as it is complete, while the others are still awaited.
-  const downloads = settings.download ? await downloadQueue({ transport, log, clock: deps.clock }, settings.outputPath, items.length) : undefined;
+  const downloads = settings.download ? await downloadQueue({ transport, log, clock: deps.time.now }, settings.outputPath, items.length) : undefined;
   state.phase = 'waiting';
   const costs = new Map<string, number>();
   if (confirmed.length > 0) {
@@ -421,8 +426,8 @@ async function collect(current: Run, ids: GenerationIds, options: CollectOptions
       await log.group(`Waiting for generation ${confirmed.join(', ')}`, () =>
         waitForGenerations((id) => client.status(id), confirmed, {
           deadline: transport.control.deadline,
-          startedAt: deps.clock(),
-          clock: deps.clock,
+          startedAt: deps.time.now(),
+          clock: deps.time.now,
           sleep: (ms) => transport.control.sleep(ms),
           etaSec: options.etaSec,
           log,
@@ -456,7 +461,7 @@ async function collect(current: Run, ids: GenerationIds, options: CollectOptions
     settings,
     items,
     request: options.request,
-    summary: { ...options.summary, spending, elapsedMs: deps.clock() - current.startedAt },
+    summary: { ...options.summary, spending, elapsedMs: deps.time.now() - current.startedAt },
     spending,
   });
   if (items.some((item) => item.status.status === 'error')) throw new GenerationFailed(failedItemsMessage(items));

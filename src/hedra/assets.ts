@@ -110,14 +110,14 @@ const UPLOAD_CONCURRENCY = 3;
  * Creates and fills an asset for every planned upload. Returns reserved id →
  * Hedra's id for any that differ (the request is then rewritten with them).
  */
-export async function uploadAll(client: HedraClient, uploads: Upload[], workspace: string, log: Log): Promise<Map<string, string>> {
+export async function uploadAll(client: HedraClient, uploads: Upload[], workspace: string, log: Log, clock: () => number): Promise<Map<string, string>> {
   const renamed = new Map<string, string>();
   await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
     if (upload.present) {
       log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${upload.assetId}: not uploaded again.`);
       return;
     }
-    const started = Date.now();
+    const started = clock();
     const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
     // A content-derived id the lookup did not find, yet it exists: another run with the same file made it
     // meanwhile, and its file may be there already, then not sent again. (With a random id, "exists" means
@@ -135,7 +135,7 @@ export async function uploadAll(client: HedraClient, uploads: Upload[], workspac
     upload.assetId = asset.id;
     const shown = relative(workspace, upload.path).startsWith('..') ? upload.path : relative(workspace, upload.path);
     log.info(
-      `Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((Date.now() - started) / 1000).toFixed(1)}s.`,
+      `Uploaded ${shown} (${formatBytes(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((clock() - started) / 1000).toFixed(1)}s.`,
     );
   });
   return renamed;

@@ -1,7 +1,7 @@
 // Runs the committed dist/index.js as the runner does: a child process whose
 // environment carries INPUT_<NAME> for every input (action.yml's defaults
 // applied, then the step's `with:`), and the runner's file commands.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,6 +53,12 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
+/** The running action as a test may touch it: a child process, or its in-process stand-in (run-in-process.ts). */
+export interface RunningAction {
+  kill(signal: NodeJS.Signals): boolean;
+  on(event: 'exit', listener: () => void): unknown;
+}
+
 export interface RunOptions {
   /** Extra environment (HEDRA_API_KEY, RUNNER_DEBUG, ...). */
   env?: Record<string, string>;
@@ -62,7 +68,7 @@ export interface RunOptions {
   symlinks?: Record<string, string>;
   timeoutMs?: number;
   /** Called with the running child, e.g. to send it a signal at the right moment. */
-  control?: (child: ChildProcess, dirs: { temp: string; workspace: string }) => void;
+  control?: (run: RunningAction, dirs: { temp: string; workspace: string }) => void;
   /**
    * Keep action.yml's `reuse: true` when the inputs do not set `reuse`. Off by
    * default here: most tests run the same inputs against one server many times
@@ -72,12 +78,20 @@ export interface RunOptions {
   reuseDefault?: boolean;
 }
 
+/** A run's directories and environment, made as the runner makes them: before the action starts. */
+export interface PreparedRun {
+  base: string;
+  dirs: { temp: string; workspace: string };
+  env: Record<string, string>;
+}
+
 /**
- * Runs the bundle once, in a directory of its own (HOME, RUNNER_TEMP, the workspace and the file commands). In a
- * test, call it from the test itself: the directory is removed when the test has finished. Outside Vitest (npm run
- * demo) it is left for the user to look at.
+ * The directory of one run (HOME, RUNNER_TEMP, the workspace and the file commands) and its environment: every
+ * input of action.yml with its default, then the step's `with:`, then `options.env`. In a test, call it from the
+ * test itself: the directory is removed when the test has finished. Outside Vitest (npm run demo) it is left for the
+ * user to look at.
  */
-export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+export function prepareRun(inputs: Record<string, string>, options: RunOptions = {}): PreparedRun {
   const base = process.env.VITEST ? tempDir('hedra-e2e-') : mkdtempSync(join(tmpdir(), 'hedra-e2e-'));
   const temp = join(base, 'runner-temp');
   const workspace = join(base, 'workspace');
@@ -111,33 +125,43 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   if (!options.reuseDefault) env[inputEnv('reuse')] = 'false';
   for (const [name, value] of Object.entries(inputs)) env[inputEnv(name)] = value;
   Object.assign(env, options.env);
+  return { base, dirs: { temp, workspace }, env };
+}
 
+/**
+ * What the run left (its outputs and summary files), with what it printed; then the sentinel check of every run:
+ * the key given must not show up anywhere, in any encoding.
+ */
+export function finishRun(run: PreparedRun, ended: { code: number | null; stdout: string; stderr: string; elapsedMs: number }): ActionRun {
+  const { env, base } = run;
+  const result = {
+    ...ended,
+    outputs: parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8')),
+    summary: existsSync(env.GITHUB_STEP_SUMMARY) ? readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8') : '',
+    dirs: run.dirs,
+  };
+  const key = env[inputEnv('api-key')] || env.HEDRA_API_KEY;
+  if (key && key.length >= 16) {
+    const leaks = findSecret(key, { stdout: visibleStdout(ended.stdout), stderr: ended.stderr }, [base]);
+    if (leaks.length > 0) throw new Error(`the API key leaked:\n${leaks.join('\n')}`);
+  }
+  return result;
+}
+
+/** Runs the bundle once, as a child process of its own, in a directory of its own (see prepareRun). */
+export async function runAction(inputs: Record<string, string>, options: RunOptions = {}): Promise<ActionRun> {
+  const run = prepareRun(inputs, options);
   const started = Date.now();
-  const child = spawn(process.execPath, [BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BUNDLE], { cwd: run.dirs.workspace, env: run.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  options.control?.(child, { temp, workspace });
+  options.control?.(child, run.dirs);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
-  const result = {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputFile(readFileSync(env.GITHUB_OUTPUT, 'utf8')),
-    summary: existsSync(env.GITHUB_STEP_SUMMARY) ? readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8') : '',
-    dirs: { temp, workspace },
-    elapsedMs: Date.now() - started,
-  };
-  // Every run is a sentinel check: the key given must not show up anywhere, in any encoding.
-  const key = env[inputEnv('api-key')] || env.HEDRA_API_KEY;
-  if (key && key.length >= 16) {
-    const leaks = findSecret(key, { stdout: visibleStdout(stdout), stderr }, [base]);
-    if (leaks.length > 0) throw new Error(`the API key leaked:\n${leaks.join('\n')}`);
-  }
-  return result;
+  return finishRun(run, { code, stdout, stderr, elapsedMs: Date.now() - started });
 }
 
 export const inputEnv = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createRunControl } from '../../src/action/run-control.ts';
+import { createRunControl, realTime } from '../../src/action/run-control.ts';
 import { readEventStream } from '../../src/http/sse.ts';
 import { Transport } from '../../src/http/transport.ts';
 
@@ -29,7 +29,7 @@ it('closes the connection when the reader stops before the stream ends', async (
     apiKey: 'key_test:secret',
     keyScheme: 'authorization-key',
     userAgent: 'test',
-    control: createRunControl(Date.now(), 60_000, new AbortController().signal, Date.now),
+    control: createRunControl(Date.now(), 60_000, new AbortController().signal, realTime),
     timeoutMs: 60_000,
     fetcher: { fetch: globalThis.fetch, close: async () => undefined },
     clock: Date.now,

@@ -3,7 +3,7 @@
 // by the one policy, who failed, and where the key goes.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRunControl } from '../../src/action/run-control.ts';
+import { createRunControl, realTime } from '../../src/action/run-control.ts';
 import { HedraError, NetworkError } from '../../src/errors.ts';
 import { HedraClient } from '../../src/hedra/client.ts';
 import { Transport } from '../../src/http/transport.ts';
@@ -22,7 +22,7 @@ beforeEach(() => {
 
 function client(baseUrl = server.baseUrl, apiKey = server.apiKey) {
   const said: string[] = [];
-  const control = createRunControl(Date.now(), 60_000, new AbortController().signal, Date.now);
+  const control = createRunControl(Date.now(), 60_000, new AbortController().signal, realTime);
   const transport = new Transport({
     baseUrl,
     apiKey,

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodings } from '../../src/action/log.ts';
+import { realTime } from '../../src/action/run-control.ts';
 import type { Env } from '../../src/action/toolkit.ts';
 import { runWith } from '../../src/main.ts';
 import { ID } from '../helpers/build.ts';
@@ -43,7 +44,7 @@ async function run(inputs: Record<string, string>, options: { files?: Record<str
     env,
     cwd: base,
     fetcher: { fetch: globalThis.fetch, close: async () => undefined },
-    clock: Date.now,
+    time: realTime,
     cancel: options.cancel ?? new AbortController().signal,
     newId: () => ID(++n),
   });

@@ -3,6 +3,7 @@
 // process: a cancel at a chosen moment, and what exists when part of a batch fails.
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { realTime } from '../../src/action/run-control.ts';
 import type { Env } from '../../src/action/toolkit.ts';
 import { Cancelled } from '../../src/errors.ts';
 import { runWith } from '../../src/main.ts';
@@ -35,7 +36,7 @@ async function run(inputs: Record<string, string>, options: { cancel?: AbortSign
     env,
     cwd: base,
     fetcher: { fetch: globalThis.fetch, close: async () => undefined },
-    clock: Date.now,
+    time: realTime,
     cancel: options.cancel ?? new AbortController().signal,
     newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
   });

@@ -12,6 +12,7 @@
 // client copes with every one. Each answer of its own is checked against the
 // spec's response schema: a wrong answer is a bug here, and fails loudly.
 // Written in erasable TypeScript so that Node runs it directly (npm run demo).
+import { type TestTime, wallTime } from '../helpers/fast-time.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -178,6 +179,8 @@ export interface ServerBehaviour {
 }
 
 export interface HedraServerOptions extends Partial<ServerBehaviour> {
+  /** The server's clock (jobs' progress, expiries, streams): the wall clock unless said; an in-process run shares its own (test/helpers/fast-time.ts). */
+  time?: TestTime;
   apiKey?: string;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string; cert: string };
@@ -398,6 +401,7 @@ function promptOf(request: Record<string, any>): string {
 }
 
 export async function startHedraServer(options: HedraServerOptions = {}): Promise<HedraServer> {
+  const time = options.time ?? wallTime;
   const apiKey = options.apiKey ?? `test-key-${randomUUID()}`;
   const behaviour: ServerBehaviour = {
     timings: { queued: 50, processing: 200, finalizing: 50, ...options.timings },
@@ -497,7 +501,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     checkBody('/assets', 'post', body);
     const id: string = body.reserved_asset_id ?? randomUUID();
     if (assetIdTaken(id)) throw duplicate('Asset', id, 'reserved_asset_id');
-    assets.set(id, { id, name: body.name, type: body.type, finalized: false, createdAt: Date.now() });
+    assets.set(id, { id, name: body.name, type: body.type, finalized: false, createdAt: time.now() });
     const answer: Record<string, unknown> = { id, name: body.name, type: body.type };
     if (body.reserved_asset_id) answer.reserved_asset_id = body.reserved_asset_id;
     if (body.type === 'video' && behaviour.videoUploadUrl) answer.upload_url = presigned(`/upload/${id}`);
@@ -512,7 +516,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
         : asset.type === 'audio'
           ? { type: 'uploaded_audio', duration_ms: 1000, url }
           : { type: 'uploaded_video', width: 512, height: 512, duration_ms: 1000, url };
-    return { id: asset.id, type: asset.type, name: asset.name, created_at: new Date(asset.createdAt ?? Date.now()).toISOString(), asset: inner };
+    return { id: asset.id, type: asset.type, name: asset.name, created_at: new Date(asset.createdAt ?? time.now()).toISOString(), asset: inner };
   }
 
   /** An input asset as a generated video names it (keyframe_start, audio): the Asset when it has media, else null. */
@@ -711,7 +715,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
       throw new HttpError(behaviour.creditsStatus, answer);
     }
 
-    const now = Date.now();
+    const now = time.now();
     const createdAt = new Date(now).toISOString();
     const batchGenerationId = batchSize > 1 ? randomUUID() : undefined;
     const errors = ids.map((_, i) => behaviour.batchItemError?.(i, body));
@@ -764,7 +768,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
 
   /** Where a job is now: its status, progress, and the error it ended in. */
   function jobState(job: Job): { status: string; progress: number; failure?: Record<string, unknown> | string } {
-    const elapsed = Date.now() - job.createdAt;
+    const elapsed = time.now() - job.createdAt;
     const { queued, processing, finalizing } = behaviour.timings;
     if (job.failure && elapsed >= queued) return { status: 'error', progress: 0, failure: job.failure };
     if (elapsed < queued) return { status: 'queued', progress: 0 };
@@ -826,7 +830,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
       input: job.request,
       status: state.status,
       progress: state.progress,
-      eta_sec: finished ? 0 : Math.max(0, Math.ceil((doneAt - Date.now()) / 1000)),
+      eta_sec: finished ? 0 : Math.max(0, Math.ceil((doneAt - time.now()) / 1000)),
       estimated_completion_at: new Date(doneAt).toISOString(),
       created_at: new Date(job.createdAt).toISOString(),
       credit_cost: job.creditCost ?? 0,

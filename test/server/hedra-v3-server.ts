@@ -14,6 +14,7 @@
 // its own is checked against the document's response schema: a wrong answer is
 // a bug here, recorded in internalErrors and answered as a 500.
 // Written in erasable TypeScript so that Node runs it directly.
+import { type TestTime, wallTime } from '../helpers/fast-time.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -113,6 +114,8 @@ export interface V3Behaviour {
 }
 
 export interface V3ServerOptions extends Partial<V3Behaviour> {
+  /** The server's clock (jobs' progress, expiries, streams): the wall clock unless said; an in-process run shares its own (test/helpers/fast-time.ts). */
+  time?: TestTime;
   apiKey?: string;
   /** The wallet's opening balance in USD (100 unless said; Hedra's starts at 0). */
   balance?: number;
@@ -121,7 +124,7 @@ export interface V3ServerOptions extends Partial<V3Behaviour> {
 export interface V3RecordedRequest extends RecordedRequest {
   /** A submit answered by replaying the ack of an earlier one with the same idempotency_key. */
   replay?: boolean;
-  /** When the request arrived (Date.now()): tests check how often the action polls. */
+  /** When the request arrived (time.now()): tests check how often the action polls. */
   at: number;
 }
 
@@ -515,6 +518,7 @@ const FILE_RE = /^\/files\/(file_[0-9a-f-]+)$/;
 // ------------------------------------------------------------------ server
 
 export async function startHedraV3Server(options: V3ServerOptions = {}): Promise<HedraV3Server> {
+  const time = options.time ?? wallTime;
   const apiKey = options.apiKey ?? `key_${randomBytes(8).toString('hex')}:${randomBytes(16).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const behaviour: V3Behaviour = {
@@ -555,7 +559,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   /** Refunds the jobs that have failed by now (state is computed from the clock, so this runs whenever anyone looks). */
   function settle(): void {
     for (const job of jobs.values()) {
-      if (job.failure && !refunded.has(job.id) && stateAt(job, Date.now()).status === 'FAILED') {
+      if (job.failure && !refunded.has(job.id) && stateAt(job, time.now()).status === 'FAILED') {
         refunded.add(job.id);
         balance = round4(balance + job.price);
         ledger.push({ jobId: job.id, amount: -job.price });
@@ -684,7 +688,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
 
   const mediaPath = (job: V3Job) => `/media/${job.assetId}.${job.ext}`;
 
-  function outputsOf(job: V3Job, now = Date.now()): V3Output[] {
+  function outputsOf(job: V3Job, now = time.now()): V3Output[] {
     const state = stateAt(job, now);
     if (state.status !== 'COMPLETED') return [];
     const expired = outputsExpired(job, state.endedAt ?? now, now);
@@ -709,7 +713,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
 
   function newJob(model: V3Model, body: Record<string, any>): V3Job {
     const input: Record<string, any> = body.input;
-    const createdAt = Date.now();
+    const createdAt = time.now();
     const type =
       model.modality === 'image'
         ? OUTPUT_TYPES[input.output_format === 'jpeg' || input.output_format === 'webp' ? input.output_format : 'png']
@@ -751,10 +755,10 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         estimated_completion_at: iso(createdAt + timings.queued + timings.processing),
       },
       get status() {
-        return stateAt(job, Date.now()).status;
+        return stateAt(job, time.now()).status;
       },
       get progress() {
-        return stateAt(job, Date.now()).progress;
+        return stateAt(job, time.now()).progress;
       },
       get outputs() {
         return outputsOf(job);
@@ -764,7 +768,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         return refunded.has(job.id) ? 0 : job.price;
       },
       get error() {
-        return job.failure && stateAt(job, Date.now()).status === 'FAILED' ? failureOf(job) : null;
+        return job.failure && stateAt(job, time.now()).status === 'FAILED' ? failureOf(job) : null;
       },
     };
     return job;
@@ -822,7 +826,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
    */
   function mediaProblems(model: V3Model, input: Record<string, any>): FieldError[] {
     const problems: FieldError[] = [];
-    const now = Date.now();
+    const now = time.now();
     const problem = (field: string, reason: string, text: string) => problems.push({ field, message: `${field}: ${text}`, reason });
     const checkOne = (field: string, spec: MediaField, ref: Record<string, any>) => {
       if (ref.source === 'url') {
@@ -945,7 +949,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   }
 
   function jobStatus(job: V3Job, query: URLSearchParams): Answer {
-    const now = Date.now();
+    const now = time.now();
     const state = stateAt(job, now);
     const body: Record<string, unknown> = {
       job_id: job.id,
@@ -972,7 +976,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   }
 
   function jobResult(job: V3Job): Answer {
-    const state = stateAt(job, Date.now() - behaviour.resultLagMs);
+    const state = stateAt(job, time.now() - behaviour.resultLagMs);
     const props = v3Model(job.model)?.input.properties ?? {};
     const body: Record<string, unknown> = {
       job_id: job.id,
@@ -1023,7 +1027,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     record.status = 200;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', 'x-trace-id': traceId() });
     res.flushHeaders();
-    const now = Date.now();
+    const now = time.now();
     const current = [...frames].reverse().find((f) => f.event === 'status' && f.at <= now)!;
     if (mode === 'hang') {
       res.write(frameText(current));
@@ -1037,14 +1041,14 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const breakAfter = fault?.kind === 'truncate' || fault?.kind === 'reset-after' ? 1 : typeof mode === 'object' ? mode.breakAfter : undefined;
     let written = 0;
     let over = false;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: { clear(): void } | undefined;
     const keepAlive = setInterval(() => {
       if (!over) res.write(': keep-alive\n\n');
-    }, behaviour.streamKeepAliveMs);
+    }, behaviour.streamKeepAliveMs / time.scale);
     const stop = () => {
       over = true;
       clearInterval(keepAlive);
-      clearTimeout(timer);
+      timer?.clear();
     };
     res.on('close', stop);
     /** Writes a frame; false once the connection is done with. */
@@ -1090,11 +1094,11 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       return;
     }
     const pump = () => {
-      const at = Date.now();
+      const at = time.now();
       while (next < frames.length && frames[next].at <= at) {
         if (!send(frames[next++])) return;
       }
-      if (next < frames.length) timer = setTimeout(pump, Math.max(0, frames[next].at - at));
+      if (next < frames.length) timer = time.setTimeout(pump, Math.max(0, frames[next].at - at));
     };
     pump();
   }
@@ -1141,7 +1145,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     record.body = { bytes: bytes.length, sha256, filename, contentType: declaredType };
     const id = `file_${randomUUID()}`;
     const path = `/files/${id}`;
-    const createdAt = Date.now();
+    const createdAt = time.now();
     const expiresAt = createdAt + behaviour.fileTtlMs;
     const file: V3File = {
       id,
@@ -1166,7 +1170,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     if (!file) throw s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
     if (url.searchParams.get('X-Amz-Signature') !== sign(url.pathname))
       throw s3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
-    if (Date.now() >= file.expiresAt) throw s3Error(403, 'AccessDenied', 'Request has expired');
+    if (time.now() >= file.expiresAt) throw s3Error(403, 'AccessDenied', 'Request has expired');
     res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.size) });
     res.end(file.bytes);
     return 200;
@@ -1177,7 +1181,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   function serveMedia(res: ServerResponse, url: URL, fault: Fault | undefined, record: V3RecordedRequest): number {
     const match = MEDIA_RE.exec(url.pathname);
     const job = match ? jobsByAsset.get(match[1]) : undefined;
-    const now = Date.now();
+    const now = time.now();
     const state = job && stateAt(job, now);
     if (!match || !job || state?.status !== 'COMPLETED' || match[2] !== job.ext) throw s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
     if (url.searchParams.get('X-Amz-Signature') !== sign(url.pathname))
@@ -1263,7 +1267,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       headers: req.headers,
       body: undefined,
       status: 500,
-      at: Date.now(),
+      at: time.now(),
     };
     requests.push(record);
     const stage = stageOf(method, url.pathname);
@@ -1355,11 +1359,11 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     clearFaults: box.clear,
     inject: box.inject,
     expireFiles: () => {
-      const now = Date.now();
+      const now = time.now();
       for (const file of files.values()) file.expiresAt = Math.min(file.expiresAt, now);
     },
     expireOutputs: (jobId) => {
-      const now = Date.now();
+      const now = time.now();
       for (const job of jobId === undefined ? jobs.values() : [findJob(jobId)]) job.outputsExpiredAt = now;
     },
     ageJob: (jobId, ms) => {

@@ -146,6 +146,7 @@ function control(deadlineIn = 600_000) {
       slept.push(ms);
       now += ms;
     },
+    dispose: () => undefined,
   };
   return { run, abort, slept, clock: () => now };
 }
