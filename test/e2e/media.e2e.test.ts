@@ -1,5 +1,10 @@
-// Files in, files out, through the committed bundle: local uploads, waiting,
-// downloads, batches, resume, error outcomes, deadlines and the job summary.
+// Files in, files out, through the committed bundle: smoke runs of each
+// feature family, run as the runner runs them (a whole run with local files,
+// a batch, a resume, a failure's annotation and exit code, and a deadline on
+// the real clock that index.ts hands the run). Everything about uploads,
+// waiting, downloads, batches, resume, outcomes, deadlines and the job summary
+// is proven in-process, through runWith against the same server, in
+// test/in-process/media.test.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -127,71 +132,6 @@ describe('a video from a local image and a local audio file', () => {
   });
 });
 
-describe('uploads', () => {
-  it('uploads a video by multipart even when Hedra offers upload_url, and the asset then has its media', async () => {
-    // Hedra offers a presigned upload_url for videos, but nothing documents that a PUT alone completes the asset
-    // (this server's does not): every vendor client uploads with POST /assets/{id}/upload, and so does the action.
-    server.behaviour.videoUploadUrl = true;
-    const video = randomBytes(1_200_000);
-    const result = await run({ type: 'video_upscale', video: 'clip.mov', resolution: '1080p' }, { files: { 'clip.mov': video } });
-    expect(result.code).toBe(0);
-    expect(calls('PUT', /^\/upload\//)).toHaveLength(0);
-    const id = JSON.parse(result.outputs['input-asset-ids']).video;
-    const uploads = calls('POST', /\/upload$/);
-    expect(uploads).toHaveLength(1);
-    expect(uploads[0].path).toBe(`/assets/${id}/upload`);
-    expect(uploads[0].status).toBe(200);
-    expect(uploads[0].headers['x-api-key']).toBe(server.apiKey);
-    expect(uploads[0].headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-    expect(server.assets.get(id)?.upload).toMatchObject({
-      bytes: video.length,
-      sha256: sha(video),
-      via: 'multipart',
-      contentType: 'video/quicktime',
-      filename: 'clip.mov',
-    });
-    expect(server.assets.get(id)?.finalized).toBe(true);
-    const [create] = calls('POST', '/generations');
-    expect(create.status).toBe(200);
-    expect(create.body).toMatchObject({ type: 'video_upscale', video_id: id });
-    expect(result.outputs.status).toBe('complete');
-    expect(result.stdout).not.toContain('X-Amz-Signature');
-  });
-
-  it('uploads one file used twice once, and reference images as a list', async () => {
-    const a = randomBytes(1000);
-    const b = randomBytes(2000);
-    const result = await run(
-      { type: 'image_to_image', prompt: 'merge', image: 'a.png', 'reference-images': 'a.png\nrefs/b.webp' },
-      { files: { 'a.png': a, 'refs/b.webp': b } },
-    );
-    expect(result.code).toBe(0);
-    expect(calls('POST', '/assets')).toHaveLength(2);
-    const ids = JSON.parse(result.outputs['input-asset-ids']);
-    expect(ids['reference-images']).toEqual([ids.image, expect.any(String)]);
-    expect(calls('POST', '/generations')[0].body).toMatchObject({ start_keyframe_id: ids.image, reference_image_ids: ids['reference-images'] });
-  });
-
-  it.each([
-    [{ image: 'missing.png' }, {}, 'Input "image" is neither a Hedra asset id (UUID) nor an existing file: there is no file "missing.png"'],
-    [{ image: 'media' }, { 'media/x.png': 'x' }, 'Input "image": "media" (in'],
-    [{ image: 'notes.txt' }, { 'notes.txt': 'hello' }, 'Input "image" takes image files (.png, .jpg, .jpeg, .webp, .gif); "notes.txt" (in'],
-    [{ image: 'empty.png' }, { 'empty.png': '' }, 'is empty.'],
-    [{ audio: 'voice.png' }, { 'voice.png': 'x' }, 'Input "audio" takes audio files (.mp3'],
-  ])('refuses %j before any request', async (inputs, files, message) => {
-    const result = await run({ prompt: 'p', ...inputs }, { files });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain(message);
-    expect(server.requests).toHaveLength(0);
-  });
-
-  it('refuses an absolute path outside the workspace', async () => {
-    const result = await run({ type: 'audio_isolation', audio: '/dev/null' });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Input "audio": "/dev/null" is outside the workspace');
-  });
-});
-
 describe('batches', () => {
   it('waits for and downloads every item, every list in the same order', async () => {
     const result = await run({ type: 'image', prompt: 'three mugs', model: IMAGE_MODEL, 'batch-size': '3', 'output-path': 'out/mug.png' });
@@ -231,22 +171,6 @@ describe('resume and wait: false', () => {
     expect(sha(readFileSync(second.outputs.path))).toBe(server.resultSha256(first.outputs['asset-id']));
     expect(server.jobs.size).toBeGreaterThan(0);
   });
-
-  it('says so when the generation to resume does not exist', async () => {
-    const unknown = '99999999-9999-4999-8999-999999999999';
-    const result = await run({ 'generation-id': unknown });
-    expect(result.code).toBe(1);
-    // Asked by the documented list filter (an empty list means no), not read from an undocumented /status answer.
-    expect(result.stdout).toContain(
-      `::error title=Invalid input::Input "generation-id": Hedra has no generation ${unknown} for this API key. Check the id (a later job gets it through job outputs), and that the key is of the same workspace.`,
-    );
-    const lists = calls('GET', '/generations');
-    expect(lists).toHaveLength(1);
-    expect(new URLSearchParams(lists[0].query).get('ids')).toBe(unknown);
-    expect(calls('GET', /\/status$/)).toHaveLength(0);
-    expect(calls('POST', /./)).toHaveLength(0);
-    expect(result.outputs).not.toHaveProperty('generation-id');
-  });
 });
 
 describe('outcomes', () => {
@@ -271,13 +195,6 @@ describe('outcomes', () => {
     expect(existsSync(join(result.dirs.temp, 'hedra'))).toBe(false);
   });
 
-  it('fails with a plain error_message too', async () => {
-    server.behaviour.errorFor = () => 'Provider unavailable';
-    const result = await run({ type: 'image', prompt: 'p', model: IMAGE_MODEL });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`Generation ${result.outputs['generation-id']} failed: Provider unavailable.`);
-  });
-
   it('gives up at the deadline, naming the id and how to resume', async () => {
     server.behaviour.timings = { queued: 0, processing: 120_000, finalizing: 0 };
     const result = await run({ prompt: 'a long one', model: TEXT_TO_VIDEO, timeout: '3s' });
@@ -288,31 +205,5 @@ describe('outcomes', () => {
     expect(result.stdout).toContain(`run this action with generation-id: ${id}`);
     expect(result.outputs.status).toBe('processing');
     expect(existsSync(join(result.dirs.temp, 'hedra'))).toBe(false);
-  });
-});
-
-describe('downloads', () => {
-  it('skips the download with download: false, keeping the URLs', async () => {
-    const result = await run({ type: 'image', prompt: 'p', model: IMAGE_MODEL, download: 'false' });
-    expect(result.code).toBe(0);
-    expect(calls('GET', /^\/media\//)).toHaveLength(0);
-    expect(result.outputs.status).toBe('complete');
-    expect(result.outputs.url).toMatch(/\.png$/);
-    expect(result.outputs.path).toBe('');
-    expect(existsSync(join(result.dirs.temp, 'hedra'))).toBe(false);
-  });
-
-  it('writes to a directory given as output-path, creating it', async () => {
-    const result = await run({ type: 'text_to_sound', text: 'rain', 'output-path': 'build/sounds/' });
-    expect(result.code).toBe(0);
-    expect(result.outputs.path).toBe(join(result.dirs.workspace, 'build/sounds', `${result.outputs['asset-id']}.mp3`));
-  });
-
-  it('sets no file for a result without one (a cloned voice)', async () => {
-    const result = await run({ type: 'voice_clone', audio: 'me.wav', name: 'Me' }, { files: { 'me.wav': randomBytes(5000) } });
-    expect(result.code).toBe(0);
-    expect(result.outputs.status).toBe('complete');
-    expect(result.outputs.path).toBe('');
-    expect(result.stdout).toContain('produced no downloadable file (a voice)');
   });
 });
