@@ -122,6 +122,8 @@ export interface FaultBoxOptions {
   rateLimitReset: () => 'epoch' | 'delta';
   /** X-RateLimit-Limit where the RateLimit does not say; without it the header is sent only when said. */
   defaultLimit?: number;
+  /** The server's clock, for an X-RateLimit-Reset written as an epoch second: Date.now unless said. */
+  now?: () => number;
 }
 
 /** An answer about to be written, and how a fault changes it. */
@@ -166,7 +168,7 @@ export function faultBox<S extends string>(options: FaultBoxOptions) {
   function rateLimitHeaders(limit: RateLimit | undefined): Record<string, string> {
     if (!limit) return {};
     const form = limit.reset ?? options.rateLimitReset();
-    const reset = form === 'epoch' ? Math.ceil(Date.now() / 1000) + limit.resetInSeconds : limit.resetInSeconds;
+    const reset = form === 'epoch' ? Math.ceil((options.now ?? Date.now)() / 1000) + limit.resetInSeconds : limit.resetInSeconds;
     const remaining = { 'x-ratelimit-remaining': String(limit.remaining ?? 0), 'x-ratelimit-reset': String(reset) };
     if (options.defaultLimit !== undefined) return { 'x-ratelimit-limit': String(limit.limit ?? options.defaultLimit), ...remaining };
     return { ...remaining, ...(limit.limit !== undefined ? { 'x-ratelimit-limit': String(limit.limit) } : {}) };

@@ -437,7 +437,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
   const billing = { used: 0 };
   const ownFaults: string[] = [];
   const requests: RecordedRequest[] = [];
-  const box = faultBox<FaultStage>({ rateLimitReset: () => behaviour.rateLimitReset });
+  const box = faultBox<FaultStage>({ rateLimitReset: () => behaviour.rateLimitReset, now: time.now });
   let origin = '';
 
   function stageOf(method: string, path: string): FaultStage | undefined {

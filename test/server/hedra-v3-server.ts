@@ -551,7 +551,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const stats = { streamConnections: 0, replays: 0 };
   const ownFaults: string[] = [];
   const requests: V3RecordedRequest[] = [];
-  const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: 60 });
+  const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: 60, now: time.now });
   const { hanging } = box;
   let balance = options.balance ?? 100;
   let origin = '';
