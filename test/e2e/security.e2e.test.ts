@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { filesUnder } from '../in-process/faults/matrix.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { tempDir } from '../setup/temp.ts';
-import { filesUnder } from './faults/matrix.ts';
 import { runAction } from './run-action.ts';
 
 let server: HedraServer;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expectNoPartialFiles, FAULTS, sha } from '../../in-process/faults/matrix.ts';
 import {
   type Fault,
   type HedraV3Server,
@@ -15,7 +16,6 @@ import {
   type V3Stage,
 } from '../../server/hedra-v3-server.ts';
 import { runAction } from '../run-action.ts';
-import { expectNoPartialFiles, FAULTS, sha } from './matrix.ts';
 
 export { expectNoPartialFiles, sha };
 

@@ -2,6 +2,8 @@
 // attempt whose outcome is unknown the action asks whether the generation
 // exists (GET /generations?ids=<id>, the documented list filter: an empty list
 // means no), adopts it if so, and otherwise posts again with the same id.
+// In-process through runWith against the validating test server, the run and
+// the server on the fast clock (matrix.ts).
 import { describe, expect, it } from 'vitest';
 import { countByStage, expectNoPartialFiles, expectRecovered, FAULTS, fullRun, useServer } from './matrix.ts';
 
@@ -44,8 +46,8 @@ describe('faults while creating the generation', () => {
     ['malformed JSON', 1, 1, true],
   ];
   it.each(cases)('create: %s', async (name, postCount, checks, adopted) => {
-    ctx.server.fault('create', FAULTS[name]);
-    const result = await fullRun(ctx.server);
+    ctx.fault('create', FAULTS[name]);
+    const result = await fullRun(ctx);
     expectRecovered(ctx.server, result);
     expect(posts()).toHaveLength(postCount);
     // Always the same id (a reset before the request is read leaves no body to look at).
@@ -61,9 +63,9 @@ describe('faults while creating the generation', () => {
 
   it('create: a duplicate-id answer means adopt', async () => {
     // The first answer is lost and the list does not show the job yet: the action posts again and is told it exists.
-    ctx.server.fault('create', FAULTS['reset after it was handled (answer lost)']);
+    ctx.fault('create', FAULTS['reset after it was handled (answer lost)']);
     ctx.server.inject({ method: 'GET', path: '/generations', status: 200, body: { page_info: { limit: 100, offset: 0 }, data: [] } });
-    const result = await fullRun(ctx.server);
+    const result = await fullRun(ctx);
     expectRecovered(ctx.server, result);
     expect(posts().map((p) => p.status)).toEqual([0, 409]);
     expect(existenceChecks()).toHaveLength(1);
@@ -72,12 +74,13 @@ describe('faults while creating the generation', () => {
   });
 
   it('create: a Retry-After past the deadline fails at once, creating nothing', async () => {
-    ctx.server.fault('create', { kind: 'status', status: 429, retryAfter: '120', body: { detail: 'Rate limit exceeded' } });
-    const result = await fullRun(ctx.server);
+    // An hour, past the run's deadline (20 minutes on the fast clock); waiting it out would take 72 s of real time.
+    ctx.fault('create', { kind: 'status', status: 429, retryAfter: '3600', body: { detail: 'Rate limit exceeded' } });
+    const result = await fullRun(ctx);
     expect(result.code).toBe(1);
     expect(result.elapsedMs).toBeLessThan(5000);
     expect(result.stdout).toContain(
-      'Hedra answered HTTP 429 to POST /generations: Rate limit exceeded (Hedra asked to retry after 120s, which is past the deadline set by input "timeout").',
+      'Hedra answered HTTP 429 to POST /generations: Rate limit exceeded (Hedra asked to retry after 3600s, which is past the deadline set by input "timeout").',
     );
     expect(posts()).toHaveLength(1);
     expect(ctx.server.jobs.size).toBe(0);
@@ -85,19 +88,28 @@ describe('faults while creating the generation', () => {
   });
 
   it('create: a Retry-After given as an HTTP date is honoured', async () => {
-    ctx.server.fault('create', { kind: 'status', status: 503, retryAfter: new Date(Date.now() + 2000).toUTCString() });
-    const result = await fullRun(ctx.server);
+    // A minute ahead on the run's clock, dated as the answer is made: the fast clock multiplies the real time the
+    // run takes to get there, and a date set before the run would be in the past by then.
+    ctx.fault('create', {
+      kind: 'status',
+      status: 503,
+      get retryAfter() {
+        return new Date(ctx.time.now() + 60_000).toUTCString();
+      },
+    });
+    const result = await fullRun(ctx);
     expectRecovered(ctx.server, result);
     const [first, second] = posts();
     expect(ctx.server.requests.indexOf(second) - ctx.server.requests.indexOf(first)).toBe(2); // one existence check between
     expect(existenceChecks()).toEqual([ctx.server.requests[ctx.server.requests.indexOf(first) + 1]]);
-    // An HTTP date has whole seconds and the clock moves on while the answer travels: somewhere up to 2 s.
-    expect(result.stdout).toMatch(/POST \/generations: HTTP 503; generation \S+ does not exist, so posting again with the same id in [0-2]\.\ds/);
+    // An HTTP date has whole seconds and the clock moves on while the answer travels (real milliseconds, 50 times
+    // over): somewhere up to 60 s, and far more than any backoff of its own (under 1 s for a first retry).
+    expect(result.stdout).toMatch(/POST \/generations: HTTP 503; generation \S+ does not exist, so posting again with the same id in ([3-5]\d|60)\.\ds/);
   });
 
   it('create: an outage that outlasts the retries fails clearly, with no job', async () => {
-    ctx.server.fault('create', { kind: 'status', status: 503, body: { detail: 'Service Unavailable' } }, 20);
-    const result = await fullRun(ctx.server, { timeout: '8s' });
+    ctx.fault('create', { kind: 'status', status: 503, body: { detail: 'Service Unavailable' } }, 20);
+    const result = await fullRun(ctx);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       /Hedra answered HTTP 503 to POST \/generations: Service Unavailable \((gave up after 6 attempts|the deadline set by input "timeout" leaves no time to retry)\)/,
@@ -108,8 +120,8 @@ describe('faults while creating the generation', () => {
   });
 
   it('create: a refusal (4xx) is not retried', async () => {
-    ctx.server.fault('create', { kind: 'status', status: 403, body: { detail: 'Not allowed' } });
-    const result = await fullRun(ctx.server);
+    ctx.fault('create', { kind: 'status', status: 403, body: { detail: 'Not allowed' } });
+    const result = await fullRun(ctx);
     expect(result.code).toBe(1);
     expect(posts()).toHaveLength(1);
     expect(existenceChecks()).toHaveLength(0);
@@ -119,8 +131,8 @@ describe('faults while creating the generation', () => {
 
 describe('failures after the generation exists name it and how to resume', () => {
   it('a refused status poll', async () => {
-    ctx.server.fault('status', { kind: 'status', status: 403, body: { detail: 'Forbidden' } });
-    const result = await fullRun(ctx.server);
+    ctx.fault('status', { kind: 'status', status: 403, body: { detail: 'Forbidden' } });
+    const result = await fullRun(ctx);
     expect(result.code).toBe(1);
     const [id] = ctx.server.jobs.keys();
     expect(result.outputs['generation-id']).toBe(id);
@@ -128,8 +140,8 @@ describe('failures after the generation exists name it and how to resume', () =>
     expect(ctx.server.jobs.size).toBe(1);
   });
   it('a download that keeps failing', async () => {
-    ctx.server.fault('download', { kind: 'status', status: 500 }, 20);
-    const result = await fullRun(ctx.server, { timeout: '6s' });
+    ctx.fault('download', { kind: 'status', status: 500 }, 20);
+    const result = await fullRun(ctx);
     expect(result.code).toBe(1);
     const [id] = ctx.server.jobs.keys();
     expect(result.stdout).toContain(`run this action with generation-id: ${id}`);

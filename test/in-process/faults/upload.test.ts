@@ -1,3 +1,5 @@
+// The fault matrix while uploading: each fault once, in-process through runWith against the
+// validating test server, the run and the server on the fast clock (matrix.ts).
 import { describe } from 'vitest';
 import { simpleRetryCases } from './matrix.ts';
 
