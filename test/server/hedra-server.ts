@@ -12,12 +12,12 @@
 // client copes with every one. Each answer of its own is checked against the
 // spec's response schema: a wrong answer is a bug here, and fails loudly.
 // Written in erasable TypeScript so that Node runs it directly (npm run demo).
-import { type TestTime, wallTime } from '../helpers/fast-time.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
+import { type TestTime, wallTime } from '../helpers/fast-time.ts';
 import {
   CATALOGUE_MODELS,
   type CatalogueModel,

@@ -14,12 +14,12 @@
 // its own is checked against the document's response schema: a wrong answer is
 // a bug here, recorded in internalErrors and answered as a 500.
 // Written in erasable TypeScript so that Node runs it directly.
-import { type TestTime, wallTime } from '../helpers/fast-time.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import busboy from 'busboy';
+import { type TestTime, wallTime } from '../helpers/fast-time.ts';
 import { type Fault, faultBox, HttpError, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
 import type { RecordedRequest } from './hedra-server.ts';
 import {
