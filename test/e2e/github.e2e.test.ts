@@ -1,13 +1,17 @@
 // The GitHub features through the bundle, against a GitHub REST stand-in
-// reached through GITHUB_API_URL. After every run, what reached the stand-in
-// (comment bodies, release asset names) and what the run left is scanned for
-// the Hedra API key and the GitHub token.
-import { createHash, randomBytes } from 'node:crypto';
+// reached through GITHUB_API_URL: smoke runs of what only the bundle shows
+// (@actions/github and Octokit loaded from its chunks, the process's exit code
+// and what it printed), one per feature: a release upload, a comment, and a
+// comment that Hedra tries to leak the key into. After every run, what reached
+// the stand-in (comment bodies, release asset names) and what the run left is
+// scanned for the Hedra API key and the GitHub token. Every test of this file,
+// these included, runs in-process in test/in-process/github.test.ts.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMMENT_LIMIT, type GitHubStandIn, startGitHubStandIn } from '../server/github-server.ts';
-import { CHARACTER_3_DEFAULT_SLUG, type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { type GitHubStandIn, startGitHubStandIn } from '../server/github-server.ts';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { tempDir } from '../setup/temp.ts';
 import { type ActionRun, type RunOptions, runAction } from './run-action.ts';
 import { findSecret, visibleStdout } from './secret-scan.ts';
@@ -89,8 +93,6 @@ const run = async (inputs: Record<string, string>, event: unknown = {}, eventNam
 };
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-/** What reached Hedra that costs or creates something: an upload or a generation. */
-const paidRequests = () => hedra.requests.filter((r) => r.method === 'POST' && (r.path === '/generations' || r.path.startsWith('/assets')));
 const MARKER = '<!-- hedra-generate-action:media:cover:hedra -->';
 const pr = { pull_request: { number: 12, head: { repo: { full_name: 'acme/site', fork: false } }, base: { repo: { full_name: 'acme/site' } } } };
 
@@ -106,72 +108,6 @@ describe('release-upload', () => {
     expect(github.releases[0].assets).toHaveLength(1);
     expect(github.releases[0].assets[0].sha256).toBe(sha(second.outputs.path));
     expect(second.stdout).toContain('Replaced cover.png on release v1.2.0.');
-  });
-  it('uses the release of a release event with "true"', async () => {
-    const result = await run({ 'release-upload': 'true' }, { release: { id: 7, tag_name: 'v1.2.0' } }, 'release');
-    expect(result.code).toBe(0);
-    expect(github.releases[0].assets.map((a) => a.name)).toEqual([`${result.outputs['asset-id']}.png`]);
-  });
-  it('says which permission the token lacks', async () => {
-    github.permissions.contents = 'read';
-    const result = await run({ 'release-upload': 'v1.2.0' });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('The "github-token" needs contents: write: add "permissions: contents: write" to the job.');
-    expect(result.stdout).toContain(`generation-id: ${result.outputs['generation-id']}`);
-  });
-  it.each([
-    [{ 'github-token': '' }, 'Input "release-upload" needs "github-token"'],
-    [{ download: 'false' }, 'Input "release-upload" attaches the downloaded files: it needs "wait" and "download" to be true.'],
-  ])('refuses %j before any request', async (inputs, message) => {
-    const result = await run({ 'release-upload': 'v1.2.0', ...inputs });
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain(message);
-    expect(hedra.requests).toHaveLength(0);
-  });
-  it('names the asset through the redaction: a secret in the file name does not reach the release', async () => {
-    const result = await run({ 'release-upload': 'v1.2.0', 'output-path': `cover-${hedra.apiKey}.png` });
-    expect(result.code).toBe(0);
-    expect(github.releases[0].assets.map((a) => a.name)).toEqual(['cover-***.png']);
-    expect(result.stdout).toContain('Attached cover-***.png on release v1.2.0.');
-  });
-});
-
-describe('GitHub preconditions, checked before anything is paid at Hedra', () => {
-  // With an input file, so that an upload would come before the create: neither may happen.
-  const paid = { type: 'image_to_image', model: '', prompt: 'merge', image: 'a.png' };
-  const files = { 'a.png': randomBytes(1000) };
-  it.each([
-    ['a tag with no release', { 'release-upload': 'v9.9.9' }, {}, 'push', 'Input "release-upload": there is no release with tag "v9.9.9" in acme/site.'],
-    [
-      'a release event whose release is gone',
-      { 'release-upload': 'true' },
-      { release: { id: 99, tag_name: 'v0.0.1' } },
-      'release',
-      'Input "release-upload": this release event\'s release (id 99) is not in acme/site any more',
-    ],
-    [
-      'a token GitHub refuses, for release-upload',
-      { 'release-upload': 'v1.2.0', 'github-token': 'ghp_revokedrevokedrevokedrevokedrevoked0' },
-      {},
-      'push',
-      'Input "github-token": GitHub does not accept the token (HTTP 401: Bad credentials',
-    ],
-    [
-      'a token GitHub refuses, for comment',
-      { comment: 'true', 'github-token': 'ghp_revokedrevokedrevokedrevokedrevoked0' },
-      pr,
-      'pull_request',
-      'Input "github-token": GitHub does not accept the token (HTTP 401: Bad credentials',
-    ],
-  ])('%s fails as an input error before any upload or create', async (_, inputs, event, eventName, message) => {
-    const result = await run({ ...paid, ...inputs }, event, eventName, { files });
-    expect(result.code).toBe(1);
-    const error = result.stdout.split('\n').find((l) => l.startsWith('::error'));
-    expect(error).toContain('title=Invalid input');
-    expect(error).toContain(message);
-    expect(paidRequests()).toEqual([]);
-    expect(github.comments).toEqual([]);
-    expect(github.releases[0].assets).toEqual([]);
   });
 });
 
@@ -192,102 +128,6 @@ describe('comment', () => {
     expect(github.comments[0].body).toContain(second.outputs['generation-id']);
     expect(second.stdout).toContain('Updated the comment on pull request #12.');
   });
-  it('says which permission the token lacks', async () => {
-    github.permissions.pullRequests = 'read';
-    const result = await run({ comment: 'true' }, pr, 'pull_request');
-    expect(result.code).toBe(1);
-    expect(result.stdout).toContain('needs pull-requests: write');
-  });
-  it('warns instead of commenting outside a pull request', async () => {
-    const result = await run({ comment: 'true' });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('::warning::Input "comment" is true, but this run is not for a pull request');
-    expect(github.requests).toHaveLength(0);
-  });
-
-  it('never edits a comment someone else wrote with its marker: it writes its own and says so', async () => {
-    const bait = `${MARKER}\nplanted first`;
-    const person = github.addComment(12, bait, { login: 'mallory', type: 'User' });
-    const app = github.addComment(12, bait, { login: 'echo-bot[bot]', type: 'Bot' }, 'echo-bot');
-    const first = await run({ comment: 'true' }, pr, 'pull_request');
-    expect(first.code).toBe(0);
-    expect(person.body).toBe(bait);
-    expect(app.body).toBe(bait);
-    expect(github.comments).toHaveLength(3);
-    const own = github.comments[2];
-    expect(own.user.login).toBe('github-actions[bot]');
-    expect(own.body).toContain(first.outputs['generation-id']);
-    expect(first.stdout).toContain('Wrote a comment on pull request #12.');
-    expect(first.stdout).toMatch(/::warning title=Comment not taken over::.*by mallory, echo-bot\[bot\] carries this step's marker/);
-    expect(github.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
-
-    // A re-run updates its own comment, still leaving the others alone.
-    const second = await run({ comment: 'true' }, pr, 'pull_request');
-    expect(second.code).toBe(0);
-    expect(github.comments).toHaveLength(3);
-    expect(own.body).toContain(second.outputs['generation-id']);
-    expect([person.body, app.body]).toEqual([bait, bait]);
-  });
-  it("with a personal access token, takes the comment of the token's user (GET /user), not github-actions[bot]'s", async () => {
-    const pat = github.addToken('user', 'octo-maintainer');
-    const bots = github.addComment(12, `${MARKER}\nfrom the default token`, { login: 'github-actions[bot]', type: 'Bot' }, 'github-actions');
-    const users = github.addComment(12, `${MARKER}\nfrom the maintainer's token`, { login: 'Octo-Maintainer', type: 'User' });
-    const result = await run({ comment: 'true', 'github-token': pat }, pr, 'pull_request');
-    expect(result.code).toBe(0);
-    expect(users.body).toContain(result.outputs['generation-id']);
-    expect(bots.body).toBe(`${MARKER}\nfrom the default token`);
-    expect(github.requests).toContainEqual({ method: 'GET', path: '/user' });
-    expect(github.comments).toHaveLength(2);
-  });
-  it("with a GitHub App's token, takes the comment of the app's bot (GraphQL viewer), not github-actions[bot]'s", async () => {
-    const appToken = github.addToken('installation', 'hedra-previews[bot]');
-    const bots = github.addComment(12, `${MARKER}\nfrom the default token`, { login: 'github-actions[bot]', type: 'Bot' }, 'github-actions');
-    const apps = github.addComment(12, `${MARKER}\nfrom the app`, { login: 'hedra-previews[bot]', type: 'Bot' }, 'hedra-previews');
-    const result = await run({ comment: 'true', 'github-token': appToken }, pr, 'pull_request');
-    expect(result.code).toBe(0);
-    expect(apps.body).toContain(result.outputs['generation-id']);
-    expect(bots.body).toBe(`${MARKER}\nfrom the default token`);
-    expect(github.requests).toContainEqual({ method: 'POST', path: '/graphql' });
-  });
-
-  it("shortens the request quote to fit GitHub's 65,536-character limit, keeping the results whole", async () => {
-    // Character-3 takes a prompt of any length; 100,000 characters make the quoted request body longer than a comment may be.
-    const prompt = `${'a fox reads the release notes aloud, '.repeat(2700)}THE END`;
-    const result = await run(
-      {
-        type: 'video',
-        model: CHARACTER_3_DEFAULT_SLUG,
-        prompt: '',
-        'prompt-file': 'prompt.txt',
-        image: '11111111-1111-4111-8111-111111111111',
-        audio: '33333333-3333-4333-8333-333333333333',
-        comment: 'true',
-      },
-      pr,
-      'pull_request',
-      { files: { 'prompt.txt': prompt } },
-    );
-    expect(result.code).toBe(0);
-    // The job summary has it all; the comment is what fits.
-    expect(result.summary).toContain('THE END');
-    expect(github.comments).toHaveLength(1);
-    const { body } = github.comments[0];
-    expect([...body].length).toBeLessThanOrEqual(COMMENT_LIMIT);
-    expect(body.length).toBeGreaterThan(COMMENT_LIMIT - 500);
-    expect(body).not.toContain('THE END');
-    expect(body).toContain(prompt.slice(0, 1000));
-    expect(body).toContain('Request body (shortened)');
-    expect(body).toMatch(
-      /The request body has [\d,]+ characters; the first [\d,]+ are quoted here to keep this comment within GitHub's limit of 65,536 characters\./,
-    );
-    // Everything before the quote, as in the job summary: the results table with the ids.
-    const results = result.summary.slice(0, result.summary.indexOf('<details><summary>Request body</summary>'));
-    expect(results).toContain(result.outputs['generation-id']);
-    expect(results).toContain(result.outputs['asset-id']);
-    expect(body).toContain(results);
-    expect(body.trimEnd().endsWith('</details>')).toBe(true);
-  });
-
   it("keeps Hedra's echoed key and presigned signatures out of the comment", async () => {
     const first = await run({ wait: 'false' });
     expect(first.code).toBe(0);
