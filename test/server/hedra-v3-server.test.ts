@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FUNDING_URL, type HedraV3Server, priceOf, startHedraV3Server, type V3ServerOptions, voicesOf } from './hedra-v3-server.ts';
-import { resolveSchema, schemaProblems, schemaRef, specV3, V3_MODELS } from './spec-v3.ts';
+import { combinationsOf, resolveSchema, schemaProblems, schemaRef, specV3, V3_MODELS } from './spec-v3.ts';
 
 const valid = (name: string, value: unknown) => expect(schemaProblems(name, value)).toBeNull();
 
@@ -44,7 +44,7 @@ async function upload(server: HedraV3Server, bytes: Buffer, filename = 'f.bin', 
 const image = (extra: Record<string, unknown> = {}) => ({
   input: { prompt: 'a lighthouse at dusk', aspect_ratio: '1:1', resolution: '1K', quality: 'medium', ...extra },
 });
-/** kling-v3, pro, 1080p, from a start frame (one of the schema's anyOf combinations). */
+/** kling-v3, pro, 1080p, from a start frame (one of the combinations its schema's description lists). */
 const i2v = (startImage: unknown) => ({
   input: { prompt: 'the waves roll in', aspect_ratio: '16:9', duration_ms: 5000, quality: 'pro', resolution: '1080p', start_image: startImage },
 });
@@ -411,18 +411,125 @@ describe('validation: 400 INVALID_ARGUMENT with every field at once', () => {
     ]);
     const bounds = await post(shared, '/models/elevenlabs-v3', { input: { text: 'hi', voice_id: 'v', speed: 2 } });
     expect(bounds.body.error.details).toEqual([{ field: 'input.speed', message: 'input.speed: Input should be less than or equal to 1.2', reason: 'maximum' }]);
+    // Standard quality goes with 720p, 1080p with pro: of the two closest combinations, the first the document lists (pro, text to video).
     const combination = await post(shared, '/models/kling-v3', {
       input: { prompt: 'x', aspect_ratio: '1:1', duration_ms: 3000, quality: 'standard', resolution: '1080p' },
     });
     expect(combination.body.error.details).toEqual([
-      { field: 'input.resolution', message: "input.resolution: Input should be '720p'", reason: 'enum', allowed: ['720p'] },
+      { field: 'input.quality', message: "input.quality: Input should be 'pro'", reason: 'enum', allowed: ['pro'] },
     ]);
+    const omitted = await post(shared, '/models/kling-v3', {
+      input: { prompt: 'x', aspect_ratio: '1:1', duration_ms: 3000, quality: 'standard', end_image: { source: 'asset', asset_id: 'asset_x' } },
+    });
+    expect(omitted.body.error.details).toEqual([{ field: 'input.start_image', message: 'input.start_image: Field required', reason: 'required' }]);
     const source = await post(shared, '/models/kling-v3', i2v({ source: 'ftp', url: 'x' }));
     expect(source.body.error.details[0]).toMatchObject({ field: 'input.start_image.source', reason: 'enum', allowed: ['url', 'asset'] });
     expect((await post(shared, '/models/kling-v3', {})).body.error.details).toEqual([{ field: 'input', message: 'input: Field required', reason: 'required' }]);
     const garbage = await post(shared, '/models/kling-v3', '{"input": ');
     expect([garbage.status, garbage.body.error.code]).toEqual([400, 'INVALID_ARGUMENT']);
     expect(shared.jobs.size).toBe(0);
+  });
+});
+
+describe('rules the document gives in words (spec 3.9.0)', () => {
+  it('reads every "Accepted field combinations" line of a description as one combination, of the fields the schema has', () => {
+    let models = 0;
+    for (const [name, schema] of Object.entries<Record<string, any>>(specV3.components.schemas)) {
+      if (!name.startsWith('Input_')) continue;
+      // 3.9.0 has no combinations as JSON Schema: they are in the description only.
+      expect(schema.anyOf).toBeUndefined();
+      const lines = String(schema.description ?? '').match(/^\(\d+\) .*$/gm) ?? [];
+      const combinations = combinationsOf(schema);
+      expect(combinations?.length ?? 0).toBe(lines.length);
+      if (!combinations) continue;
+      models++;
+      for (const combination of combinations) {
+        expect(combination.required.length).toBeGreaterThan(0);
+        for (const field of [...combination.required, ...Object.keys(combination.properties)]) expect(schema.properties).toHaveProperty(field);
+      }
+    }
+    expect(models).toBe(37);
+    expect(combinationsOf(specV3.components.schemas.Input_kling_v3)?.[2]).toEqual({
+      required: ['aspect_ratio', 'duration_ms', 'resolution'],
+      properties: { end_image: false, start_image: false, quality: { enum: ['pro'] }, resolution: { enum: ['1080p', '4K'] } },
+    });
+    expect(combinationsOf(specV3.components.schemas.Input_ltx_2_3)?.[3].properties).toEqual({
+      end_image: false,
+      start_image: false,
+      aspect_ratio: { enum: ['16:9', '9:16'] },
+      duration_ms: { enum: [6000, 8000, 10000] },
+      quality: { enum: ['pro'] },
+    });
+  });
+
+  it('refuses a combination the description rules out, and takes one it lists', async () => {
+    const server = await serverWith();
+    const refused = await post(server, '/models/veo-2', {
+      input: { prompt: 'x', seed: 3, start_image: { source: 'url', url: (await upload(server, PNG)).body.url } },
+    });
+    expect(refused.status).toBe(400);
+    valid('ErrorResponse', refused.body);
+    expect(refused.body.error.details).toEqual([
+      { field: 'input.seed', message: 'input.seed: Not allowed together with the other inputs given', reason: 'not_allowed' },
+    ]);
+    expect((await post(server, '/models/veo-2', { input: { prompt: 'x', seed: 3 } })).status).toBe(202);
+    expect((await post(server, '/models/flux-kontext-pro', { input: { prompt: 'x', aspect_ratio: '1:1' } })).status).toBe(202);
+    expect((await post(server, '/models/flux-kontext-pro', { input: { prompt: 'x' } })).body.error.details).toEqual([
+      { field: 'input.images', message: 'input.images: Field required', reason: 'required' },
+    ]);
+  });
+
+  it('takes a prompt or a multi-shot storyboard (multi_prompt), never both and not neither', async () => {
+    const server = await serverWith();
+    const base = { aspect_ratio: '16:9', duration_ms: 10000, quality: 'standard' };
+    const shots = [{ prompt: 'a wide shot' }, { prompt: 'a close-up', duration_ms: 3000 }];
+    expect((await post(server, '/models/kling-v3', { input: { ...base, multi_prompt: shots, shot_type: 'customize' } })).status).toBe(202);
+    const neither = await post(server, '/models/kling-v3', { input: base });
+    expect(neither.body.error.details).toEqual([{ field: 'input.prompt', message: 'input.prompt: Field required', reason: 'required' }]);
+    const both = await post(server, '/models/kling-o3', { input: { ...base, prompt: 'x', multi_prompt: shots } });
+    expect(both.body.error.details).toEqual([
+      { field: 'input.multi_prompt', message: 'input.multi_prompt: Not allowed together with the other inputs given', reason: 'not_allowed' },
+    ]);
+    expect(server.jobs.size).toBe(1);
+  });
+
+  it('publishes the schema as the document writes it, without the rules read from its words', async () => {
+    const detail = (await get(shared, '/models/veo-2')).body;
+    expect(detail.input_schema).toEqual(specV3.components.schemas.Input_veo_2);
+    expect(detail.input_schema).not.toHaveProperty('anyOf');
+  });
+});
+
+describe('inputs 3.9.0 added', () => {
+  it('takes one audio or a list of them for hedra-character-3, each a handle of its own', async () => {
+    const server = await serverWith();
+    const face = { source: 'url', url: (await upload(server, PNG)).body.url };
+    const voice = () => upload(server, MP3).then((a) => ({ source: 'url', url: a.body.url }));
+    const input = { prompt: 'two people talk', aspect_ratio: '16:9', resolution: '720p', start_image: face };
+    expect((await post(server, '/models/hedra-character-3', { input: { ...input, audio: await voice() } })).status).toBe(202);
+    const two = {
+      ...input,
+      audio: [await voice(), await voice()],
+      bounding_box_target: [
+        [0.3, 0.5],
+        [0.7, 0.5],
+      ],
+    };
+    expect((await post(server, '/models/hedra-character-3', { input: two })).status).toBe(202);
+    const elsewhere = await post(server, '/models/hedra-character-3', { input: { ...two, audio: [two.audio[0], face] } });
+    expect(elsewhere.body.error.details).toEqual([
+      { field: 'input.audio[1]', message: 'input.audio[1]: expected an audio file, got image/png.', reason: 'media_type' },
+    ]);
+    expect(server.jobs.size).toBe(2);
+  });
+
+  it("prices and makes seedance-25's automatic duration (-1) as its shortest listed one", async () => {
+    const server = await serverWith();
+    const input = { prompt: 'x', aspect_ratio: '16:9', resolution: '720p', duration_ms: -1 };
+    expect(priceOf('seedance-25', input)).toBe(0.2);
+    const ack = await post(server, '/models/seedance-25', { input });
+    expect(ack.status).toBe(202);
+    expect(server.jobs.get(ack.body.job_id)).toMatchObject({ price: 0.2, durationMs: 4000 });
   });
 });
 
@@ -676,7 +783,8 @@ describe('faults', () => {
     const limited = await get(shared, '/models');
     expect(limited.body.error).toEqual({
       code: 'RESOURCE_EXHAUSTED',
-      message: 'Request rate limit exceeded. Retry after 30s.',
+      // The document's own rate_limited example, word for word.
+      message: specV3.paths['/jobs'].get.responses['429'].content['application/json'].examples.rate_limited.value.error.message,
       retryable: true,
       retry_after: 30,
     });

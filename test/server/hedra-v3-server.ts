@@ -47,6 +47,8 @@ export const FUNDING_URL = 'https://www.hedra.com/develop/billing?add_funds=true
 /** How many progress steps a job reports while IN_PROGRESS (0, 0.2, … 0.8), then 1 when COMPLETED. */
 export const PROGRESS_STEPS = 5;
 const HOUR = 3_600_000;
+/** Requests per 60 s per API key, as the document's 429 example says. */
+export const RATE_LIMIT = 60;
 
 /** Where a fault can be injected: one kind of request each. 'model' covers GET /models/{model} and its /openapi.json and /voices. */
 export type V3Stage = 'files' | 'submit' | 'status' | 'stream' | 'result' | 'download' | 'models' | 'model' | 'estimate' | 'balance';
@@ -244,17 +246,25 @@ export interface VoiceSummary {
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 const HI_RES_VIDEO = /^(1080p|1440p|2160p|4K)$/;
 
-/** The duration a video model runs when the input gives none: the schema's first duration_ms enum value, its default, or 5000. */
+/**
+ * The duration a video model runs when the input gives none, or asks for "auto" (seedance-25 takes -1):
+ * the schema's first positive duration_ms enum value, its default, or 5000.
+ */
 function defaultDurationMs(model: V3Model): number {
   const schema = model.input.properties?.duration_ms;
-  return schema?.enum?.[0] ?? schema?.default ?? 5000;
+  const listed = Array.isArray(schema?.enum) ? schema.enum.find((v: unknown) => typeof v === 'number' && v > 0) : undefined;
+  return listed ?? (typeof schema?.default === 'number' && schema.default > 0 ? schema.default : 5000);
 }
+
+/** The duration a video job runs: duration_ms when it gives one, else (absent, or -1 for "auto") defaultDurationMs. */
+const durationOf = (model: V3Model, input: Record<string, unknown>): number =>
+  typeof input.duration_ms === 'number' && input.duration_ms > 0 ? input.duration_ms : defaultDurationMs(model);
 
 /**
  * The deterministic USD price this server charges (invented: Hedra publishes
  * prices per model on its site, not in the document), rounded to 4 decimals:
  * - image: $0.04 per job (one output), ×2 when `quality` is `high`, ×1.5 when `resolution` names 2K or 4K;
- * - video: $0.05 per second of `duration_ms` (default: the schema's first enum value, else 5000), ×1.5 at 1080p, 1440p, 2160p or 4K;
+ * - video: $0.05 per second of `duration_ms` (absent or -1: see defaultDurationMs), ×1.5 at 1080p, 1440p, 2160p or 4K;
  * - audio (speech): $0.00005 per character (code point) of `text`.
  */
 export function priceOf(model: string, input: Record<string, unknown>): number {
@@ -263,7 +273,7 @@ export function priceOf(model: string, input: Record<string, unknown>): number {
   const resolution = typeof input.resolution === 'string' ? input.resolution : '';
   if (m.modality === 'audio') return round4(0.00005 * Array.from(String(input.text ?? '')).length);
   if (m.modality === 'video') {
-    const ms = typeof input.duration_ms === 'number' ? input.duration_ms : defaultDurationMs(m);
+    const ms = durationOf(m, input);
     return round4(0.05 * (ms / 1000) * (HI_RES_VIDEO.test(resolution) ? 1.5 : 1));
   }
   return round4(0.04 * (input.quality === 'high' ? 2 : 1) * (/2K|4K/.test(resolution) ? 1.5 : 1));
@@ -464,15 +474,21 @@ const s3Error = (status: number, code: string, message: string) =>
     'content-type': 'application/xml',
   });
 
+/** The document's rate_limited example (3.9.0), for a key allowed `limit` requests per 60 s. */
+function rateLimitMessage(limit: number, retryAfter: number | undefined): string {
+  return (
+    `Request rate limit exceeded: this API key is limited to ${limit} requests per 60s.${retryAfter !== undefined ? ` Retry after ${retryAfter}s.` : ''}` +
+    ' To follow job progress without polling, stream job status (https://www.hedra.com/docs/api-reference/v3/jobs/stream-job)' +
+    ' or subscribe to webhooks (https://www.hedra.com/docs/api-reference/v3/webhooks).'
+  );
+}
+
 /** A default body for an injected error status: the v3 envelope with the code that fits the status. */
-function faultEnvelope(status: number, retryAfter: number | undefined): { error: ErrorEnvelope; trace_id: string } {
+function faultEnvelope(status: number, retryAfter: number | undefined, limit = RATE_LIMIT): { error: ErrorEnvelope; trace_id: string } {
   const retry = retryAfter !== undefined ? { retry_after: retryAfter } : {};
   switch (status) {
     case 429:
-      return envelope('RESOURCE_EXHAUSTED', `Request rate limit exceeded.${retryAfter !== undefined ? ` Retry after ${retryAfter}s.` : ''}`, {
-        retryable: true,
-        ...retry,
-      });
+      return envelope('RESOURCE_EXHAUSTED', rateLimitMessage(limit, retryAfter), { retryable: true, ...retry });
     case 500:
       // The document's example: internal errors are not retryable.
       return envelope('INTERNAL', 'An unexpected error occurred', retry);
@@ -551,7 +567,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const stats = { streamConnections: 0, replays: 0 };
   const ownFaults: string[] = [];
   const requests: V3RecordedRequest[] = [];
-  const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: 60, now: time.now });
+  const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: RATE_LIMIT, now: time.now });
   const { hanging } = box;
   let balance = options.balance ?? 100;
   let origin = '';
@@ -721,9 +737,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const { width, height } = dimensions(model.modality, input);
     const durationMs =
       model.modality === 'video'
-        ? typeof input.duration_ms === 'number'
-          ? input.duration_ms
-          : defaultDurationMs(model)
+        ? durationOf(model, input)
         : model.modality === 'audio'
           ? Math.max(1000, 60 * Array.from(String(input.text ?? '')).length)
           : null;
@@ -844,7 +858,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
           return;
         }
         if (!file.contentType.startsWith(`${spec.mediaType}/`)) {
-          problem(field, 'media_type', `expected ${spec.mediaType === 'image' ? 'an' : 'a'} ${spec.mediaType} file, got ${file.contentType}.`);
+          problem(field, 'media_type', `expected ${spec.mediaType === 'video' ? 'a' : 'an'} ${spec.mediaType} file, got ${file.contentType}.`);
           return;
         }
         if (spec.maxFileSizeBytes !== undefined && file.size > spec.maxFileSizeBytes) {
@@ -863,12 +877,13 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         return;
       }
       if (job.modality !== spec.mediaType)
-        problem(field, 'media_type', `expected ${spec.mediaType === 'image' ? 'an' : 'a'} ${spec.mediaType} asset, got ${job.contentType}.`);
+        problem(field, 'media_type', `expected ${spec.mediaType === 'video' ? 'a' : 'an'} ${spec.mediaType} asset, got ${job.contentType}.`);
     };
     for (const spec of model.mediaFields) {
       const value = input[spec.name];
       if (value === undefined || value === null) continue;
-      if (!spec.array) checkOne(`input.${spec.name}`, spec, value);
+      // A field may take one reference or a list of them (hedra-character-3's audio: anyOf one | 1–4).
+      if (!Array.isArray(value)) checkOne(`input.${spec.name}`, spec, value);
       else for (const [i, ref] of (value as Record<string, any>[]).entries()) checkOne(`input.${spec.name}[${i}]`, spec, ref);
     }
     return problems;
@@ -1278,7 +1293,10 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         const retryAfter = f.retryAfter !== undefined && /^\d+$/.test(f.retryAfter) ? Number(f.retryAfter) : undefined;
         let body = f.body;
         if (body === undefined) {
-          body = stage === 'download' ? s3Error(f.status, 'ServiceUnavailable', 'Please reduce your request rate.').body : faultEnvelope(f.status, retryAfter);
+          body =
+            stage === 'download'
+              ? s3Error(f.status, 'ServiceUnavailable', 'Please reduce your request rate.').body
+              : faultEnvelope(f.status, retryAfter, f.rateLimit?.limit);
           if (stage !== 'download') {
             const problems = schemaProblems('ErrorResponse', body);
             if (problems) ownFaults.push(`injected status body breaks ErrorResponse: ${problems}`);

@@ -17,14 +17,97 @@ export const specV3: Json = JSON.parse(readFileSync(SPEC_V3_PATH, 'utf8'));
 const Ajv2020 = ((Ajv2020Module as any).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
 const addFormats = ((addFormatsModule as any).default ?? addFormatsModule) as typeof addFormatsModule.default;
 
+// ------------------------------------------------- rules the document says in words
+
+/**
+ * The field combinations a model takes, as the document says them. Spec 3.0.0
+ * wrote them as the input schema's `anyOf`; 3.9.0 writes them only in the
+ * schema's description, one line per input mode:
+ *
+ *   Accepted field combinations (one per input mode):
+ *   (1) requires: aspect_ratio, duration_ms, resolution; must omit: end_image, start_image; accepts quality: pro; resolution: 1080p | 4K
+ *
+ * Read back into the JSON Schema 3.0.0 had: per line `required`, each omitted
+ * field `false`, each accepted list an `enum` (numbers for numeric fields).
+ * undefined when the description names no combinations.
+ */
+export function combinationsOf(input: Json): Json[] | undefined {
+  const text = typeof input.description === 'string' ? input.description : '';
+  const at = text.indexOf('Accepted field combinations');
+  if (at < 0) return undefined;
+  const props: Json = input.properties ?? {};
+  const list = (s: string) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const value = (field: string, raw: string) => {
+    const type = props[field]?.type ?? props[field]?.items?.type;
+    return type === 'integer' || type === 'number' ? Number(raw) : raw;
+  };
+  const branches: Json[] = [];
+  for (const line of text.slice(at).split('\n')) {
+    const rule = /^\(\d+\)\s*(.*)$/.exec(line.trim());
+    if (!rule) continue;
+    const branch: Json = { required: [] as string[], properties: {} as Json };
+    for (const clause of rule[1].split(/;\s*(?=requires:|must omit:|accepts )/)) {
+      const [, kind, rest] = /^(requires:|must omit:|accepts)\s*(.*)$/.exec(clause.trim()) ?? [];
+      if (kind === 'requires:') branch.required.push(...list(rest));
+      else if (kind === 'must omit:') for (const field of list(rest)) branch.properties[field] = false;
+      else if (kind === 'accepts') {
+        for (const part of rest.split(';')) {
+          const colon = part.indexOf(':'); // the first: values may hold colons (aspect_ratio: 16:9 | 4:3)
+          const field = part.slice(0, colon).trim();
+          const values = part.slice(colon + 1).trim();
+          if (colon > 0 && values) branch.properties[field] = { enum: values.split('|').map((v) => value(field, v.trim())) };
+        }
+      } else throw new Error(`cannot read the combination "${line.trim()}" of ${input.title ?? 'an input schema'}`);
+    }
+    branches.push(branch);
+  }
+  return branches.length ? branches : undefined;
+}
+
+/**
+ * The input schema with the rules its words give, as JSON Schema: the field
+ * combinations (combinationsOf) as `anyOf`, and, where a `multi_prompt`
+ * "replaces `prompt` — supply one or the other, never both", exactly one of
+ * the two. The same object when the words add nothing.
+ */
+export function withWrittenRules(input: Json): Json {
+  const combinations = input.anyOf ? undefined : combinationsOf(input);
+  const props: Json = input.properties ?? {};
+  const storyboard =
+    props.prompt && /supply one or the other, never both/.test(String(props.multi_prompt?.description ?? ''))
+      ? [
+          { required: ['prompt'], properties: { multi_prompt: false } },
+          { required: ['multi_prompt'], properties: { prompt: false } },
+        ]
+      : undefined;
+  if (!combinations && !storyboard) return input;
+  return {
+    ...input,
+    ...(combinations ? { anyOf: combinations } : {}),
+    ...(storyboard ? { allOf: [...(input.allOf ?? []), { anyOf: storyboard }] } : {}),
+  };
+}
+
 // strict: false because the document carries keywords that are not JSON Schema
 // (media_type, role, max_file_size_bytes, guidance, ...); everything that is,
 // is enforced. discriminator: true makes Ajv follow `source` on the media
 // references (oneOf url | asset), so an error names the branch the body chose.
 // verbose: errors carry their schema, for the `allowed` values of a FieldError.
+// The input schemas are enforced with the rules their descriptions give
+// (withWrittenRules): the document calls them the accepted combinations, so a
+// submit outside them is refused, as when 3.0.0 wrote them as anyOf. What the
+// server publishes (GET /models/{model}, its openapi.json) is the document's
+// schema as written, without them.
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, discriminator: true, verbose: true });
 addFormats(ajv);
-ajv.addSchema({ $id: 'hedra-v3', components: specV3.components });
+const enforced = Object.fromEntries(
+  Object.entries<Json>(specV3.components.schemas).map(([name, schema]) => [name, name.startsWith('Input_') ? withWrittenRules(schema) : schema]),
+);
+ajv.addSchema({ $id: 'hedra-v3', components: { ...specV3.components, schemas: enforced } });
 
 export const schemaRef = (name: string) => `#/components/schemas/${name}`;
 

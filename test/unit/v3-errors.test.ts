@@ -22,6 +22,9 @@ function example(status: number, name: string): { error: Record<string, unknown>
 
 const answer = (status: number, body: unknown, op = OP, retryAfter?: string) => hedraError(status, JSON.stringify(body), op, retryAfter);
 const traced = <T extends object>(body: T) => ({ ...body, trace_id: TRACE });
+/** The documented 429 example's message, without its last period (spec 3.9.0 names the limit and the ways to follow a job without polling). */
+const RATE_LIMITED =
+  'Request rate limit exceeded: this API key is limited to 60 requests per 60s. Retry after 30s. To follow job progress without polling, stream job status (https://www.hedra.com/docs/api-reference/v3/jobs/stream-job) or subscribe to webhooks (https://www.hedra.com/docs/api-reference/v3/webhooks)';
 
 describe('v3Envelope', () => {
   it('reads every field of the envelope', () => {
@@ -54,7 +57,7 @@ describe('v3Envelope', () => {
   it('reads the documented examples', () => {
     expect(v3Envelope(example(429, 'rate_limited'))).toEqual({
       code: 'RESOURCE_EXHAUSTED',
-      message: 'Request rate limit exceeded. Retry after 30s.',
+      message: `${RATE_LIMITED}.`,
       retryable: true,
       retryAfterSeconds: 30,
       details: [],
@@ -273,8 +276,8 @@ describe('hedraError on other codes', () => {
     [404, 'job_not_found', 'NOT_FOUND: Job not found'],
     [404, 'model_not_found', "NOT_FOUND: Model 'some-model' not found"],
     [422, 'moderation_failed', 'MODERATION_FAILED: Image failed moderation'],
-    [400, 'unsupported_model', "FAILED_PRECONDITION: Model 'some-model' (VIDEO) is not supported on v3 yet"],
-    [429, 'rate_limited', 'RESOURCE_EXHAUSTED: Request rate limit exceeded. Retry after 30s'],
+    [400, 'unsupported_model', "FAILED_PRECONDITION: Model 'some-model' (VIDEO_UPSCALE) is not supported on v3 yet"],
+    [429, 'rate_limited', `RESOURCE_EXHAUSTED: ${RATE_LIMITED}`],
     [500, 'internal', 'INTERNAL: An unexpected error occurred'],
   ])('HTTP %i %s', (status, name, said) => {
     expect(answer(status, example(status, name)).message).toBe(`Hedra answered HTTP ${status} to POST /models/kling-v3: ${said}.`);

@@ -26,8 +26,9 @@ const map = (inputs: Partial<V3Inputs>, m: V3Model) => mapV3Input({ model: m.id,
 
 const V3_ASSET = 'asset_0b7c1e2a-3d4f-4a5b-8c6d-7e8f9a0b1c2d';
 const V2_ASSET = '11111111-1111-4111-8111-111111111111';
+/** What kling-v3 takes (spec 3.9.0 added the multi-shot storyboard: multi_prompt and shot_type). */
 const KLING_TAKES =
-  'It takes: prompt, image, end-image, resolution, aspect-ratio, duration; other fields through "request": generate_audio, negative_prompt, cfg_scale, quality.';
+  'It takes: prompt, image, end-image, resolution, aspect-ratio, duration; other fields through "request": multi_prompt, shot_type, generate_audio, negative_prompt, cfg_scale, quality.';
 
 describe('mapV3Input: a correct request', () => {
   it('puts every typed input and the request fields in the input, and notes where each file goes', () => {
