@@ -20,8 +20,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GenerationStatus } from '../src/hedra/client.ts';
-import { waitForGenerations } from '../src/hedra/wait.ts';
+import type { GenerationStatus } from '../src/apis/v2/client.ts';
+import { waitForGenerations } from '../src/hedra/poll.ts';
 import { type HedraServer, startHedraServer } from '../test/server/hedra-server.ts';
 import { type HedraV3Server, startHedraV3Server } from '../test/server/hedra-v3-server.ts';
 

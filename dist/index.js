@@ -28369,71 +28369,170 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 33566:
+/***/ 74296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j: () => (/* binding */ readEvent)
+/* harmony export */   M7: () => (/* binding */ UnexpectedAnswer),
+/* harmony export */   QD: () => (/* binding */ LocalFileError),
+/* harmony export */   ag: () => (/* binding */ said),
+/* harmony export */   cJ: () => (/* binding */ Cancelled),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   hM: () => (/* binding */ ExplainedError),
+/* harmony export */   h_: () => (/* binding */ DeadlineReached),
+/* harmony export */   jX: () => (/* binding */ isStop),
+/* harmony export */   qj: () => (/* binding */ GenerationFailed),
+/* harmony export */   zO: () => (/* binding */ SpendingRefused)
 /* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
-// The payload of the event that triggered the workflow (GITHUB_EVENT_PATH):
-// read in one place, for the trust warning, the release and the pull request.
+// The kinds of failure that reach the user, named for who failed:
+// - InputError: the workflow's inputs; theirs to fix. Shown without a stack, and nothing has been sent.
+// - SpendingRefused: the run would cost more than it may (`max-credits`, the balance): nothing was paid.
+// - UnexpectedAnswer: Hedra answered 2xx with a body that lacks what the action needs.
+// - GenerationFailed: a generation exists and ended badly on Hedra's side, or was not waited for
+//   to its end; the message says what exists and how to pick it up.
+// - Cancelled and DeadlineReached end a run early; LocalFileError is the disk's.
+// The HTTP layer adds its own two (src/http/errors.ts): an error answer, and no usable answer.
+// Each is an ExplainedError: its message is the whole story, and no stack is worth showing.
+/** An error whose message says everything a user needs: shown without a stack. */
+class ExplainedError extends Error {
+}
+class InputError extends ExplainedError {
+    name = 'InputError';
+    /** Each problem on its own, so that problems found by different checks can be reported together. */
+    problems;
+    constructor(message, problems = [message]) {
+        super(message);
+        this.problems = problems;
+    }
+    /** Several problems as one error: the run shows all of them at once. */
+    static all(problems, what) {
+        const unique = [...new Set(problems)];
+        return new InputError(unique.length === 1 ? unique[0] : `${what} ${unique.length} problems:\n- ${unique.join('\n- ')}`, unique);
+    }
+}
+/** A run stopped before paying because of what it would cost: over `max-credits`, or more than the balance. */
+class SpendingRefused extends ExplainedError {
+    name = 'SpendingRefused';
+}
+class UnexpectedAnswer extends ExplainedError {
+    body;
+    name = 'UnexpectedAnswer';
+    constructor(message, body) {
+        super(message);
+        this.body = body;
+    }
+}
+class GenerationFailed extends ExplainedError {
+    name = 'GenerationFailed';
+}
+/** The runner asked the step to stop (SIGINT, then SIGTERM). */
+class Cancelled extends ExplainedError {
+    signal;
+    name = 'Cancelled';
+    constructor(signal) {
+        super(`Cancelled by ${signal}`);
+        this.signal = signal;
+    }
+}
+/** The overall deadline (input "timeout") passed. */
+class DeadlineReached extends ExplainedError {
+    timeoutMs;
+    name = 'DeadlineReached';
+    constructor(timeoutMs) {
+        super('deadline reached');
+        this.timeoutMs = timeoutMs;
+    }
+}
+/** A local file could not be read or written: no retry helps, and it is not the network's fault. */
+class LocalFileError extends ExplainedError {
+    name = 'LocalFileError';
+}
+/** Whether the run was stopped from outside (the runner's signal) or by its own deadline: nothing more is tried then. */
+const isStop = (error) => error instanceof Cancelled || error instanceof DeadlineReached;
+/** An error's message as a clause inside a sentence of ours: without its closing full stop. */
+const said = (error) => (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
 
 
-/** The payload, or an empty object outside a workflow run or when the file cannot be read as JSON. */
-async function readEvent(env) {
-    if (!env.GITHUB_EVENT_PATH)
-        return {};
-    try {
-        const payload = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(env.GITHUB_EVENT_PATH, 'utf8'));
-        return (0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(payload) ? payload : {};
+/***/ }),
+
+/***/ 96228:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A3: () => (/* binding */ orList),
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   cM: () => (/* binding */ andList),
+/* harmony export */   kS: () => (/* binding */ comparedSizes),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+// How figures and lists read in messages, the log and the job summary.
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
     }
-    catch {
-        return {};
-    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+/** "a, b and c". */
+function andList(items) {
+    return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+/** "a, b or c". */
+function orList(items) {
+    return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+/** Milliseconds as the workflow writes a duration: `5s`, `2.5s`. */
+function seconds(ms) {
+    return `${Number((ms / 1000).toFixed(3))}s`;
+}
+/** Two sizes to compare, "12.3 MiB" each, with the bytes when the rounded sizes would look equal. */
+function comparedSizes(size, max) {
+    const [a, b] = [formatBytes(size), formatBytes(max)];
+    return a === b ? [`${a} (${size} bytes)`, `${b} (${max} bytes)`] : [a, b];
 }
 
 
 /***/ }),
 
-/***/ 54230:
+/***/ 86153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _f: () => (/* binding */ SLOTS),
+/* harmony export */   Gv: () => (/* binding */ isObject),
 /* harmony export */   dj: () => (/* binding */ canonicalJson),
-/* harmony export */   nN: () => (/* binding */ assetIdFor),
-/* harmony export */   p9: () => (/* binding */ decideReuse),
-/* harmony export */   sS: () => (/* binding */ generationIdsFor),
-/* harmony export */   sc: () => (/* binding */ sha256)
+/* harmony export */   fK: () => (/* binding */ valueAt)
 /* harmony export */ });
-/* unused harmony exports derivedUuid, inputDifference */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8301);
-/* harmony import */ var _request_types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(95784);
-// No second charge for inputs already generated (`reuse`): generation and
-// asset ids derived from the content of the request and the account's key, so
-// that a re-run with unchanged inputs finds what it made before instead of
-// paying for it again. Pure but for hashing.
-//
-// Ids: a content key (SHA-256 over the base URL, the type, the model as given
-// and every input, local files as their SHA-256) is turned into a UUID by an
-// HMAC under the API key, so an id is stable for one key and unguessable
-// for anyone without the key. A generation that failed is never reused: the
-// next "slot" (the key salted with an attempt number) is used instead.
-
-
-
-/** How many salted id sets one lookup covers: after this many failed or mismatched generations for the same inputs, fresh ids are used. */
-const SLOTS = 4;
+// JSON values as the action handles them: the one test for "a JSON object"
+// (not null, not a list), for request bodies, the `request` input and Hedra's
+// answers alike; a value at a path; and canonical text (equal content, equal text).
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The value at a path of object keys and list indices, or undefined where the path leaves the value. */
+function valueAt(value, path) {
+    let node = value;
+    for (const key of path)
+        node = isObject(node) || Array.isArray(node) ? node[key] : undefined;
+    return node;
+}
 /** JSON with object keys sorted: equal content, equal text. */
 function canonicalJson(value) {
     if (Array.isArray(value))
         return `[${value.map(canonicalJson).join(',')}]`;
-    if ((0,_json_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G)(value)) {
+    if (isObject(value)) {
         const keys = Object.keys(value)
             .filter((key) => value[key] !== undefined)
             .sort();
@@ -28441,6 +28540,236 @@ function canonicalJson(value) {
     }
     return JSON.stringify(value) ?? 'null';
 }
+
+
+/***/ }),
+
+/***/ 34247:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gl: () => (/* binding */ currency),
+/* harmony export */   Wf: () => (/* binding */ rounded),
+/* harmony export */   up: () => (/* binding */ formatMoney),
+/* harmony export */   vV: () => (/* binding */ credits)
+/* harmony export */ });
+// Money in the unit of the API that charges it: v2 prices in credits, v3 in
+// US dollars. The guards and reports compare and show amounts only within
+// one unit, and say the unit with every figure.
+const credits = (amount) => ({ amount, unit: 'credits' });
+/** An amount of a currency: 2 decimals, more for a sub-cent price; `$` for USD, the code after it otherwise. */
+function currency(amount, code = 'USD') {
+    const digits = Math.abs(amount).toFixed(6).replace(/0+$/, '');
+    const [whole, fraction = ''] = digits.split('.');
+    const text = `${whole}.${fraction.padEnd(2, '0')}`;
+    const sign = amount < 0 && Number(text) !== 0 ? '-' : '';
+    return code === 'USD' ? `${sign}$${text}` : `${sign}${text} ${code}`;
+}
+/** "42 credits", "1 credit", "$0.25", "0.25 EUR". */
+function formatMoney(money) {
+    if (money.unit === 'credits')
+        return `${money.amount} credit${money.amount === 1 ? '' : 's'}`;
+    return currency(money.amount, money.unit);
+}
+/** An amount rounded to what a unit can hold: whole credits stay as they are, currencies to a hundredth of a cent. */
+function rounded(amount) {
+    return Math.round(amount * 10_000) / 10_000;
+}
+
+
+/***/ }),
+
+/***/ 46021:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ pool)
+/* harmony export */ });
+// A few at a time: uploads, stored files and downloads each run a small pool.
+/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
+async function pool(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+
+/***/ }),
+
+/***/ 32085:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ didYouMean),
+/* harmony export */   k: () => (/* binding */ closest)
+/* harmony export */ });
+// "Did you mean" for misspelt input and field names.
+/** Optimal-string-alignment distance: edits, with a swap of neighbours ("vidoe") counting as one. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+/** Folds the spellings people mix up: case, `-` vs `_` vs space. */
+const fold = (s) => s.toLowerCase().replace(/[-_\s]/g, '');
+/** The closest candidate, if it is close enough to be what was meant. */
+function closest(word, candidates) {
+    let best;
+    let bestScore = Infinity;
+    for (const candidate of candidates) {
+        const score = editDistance(fold(word), fold(candidate));
+        if (score < bestScore) {
+            best = candidate;
+            bestScore = score;
+        }
+    }
+    const allowed = Math.max(1, Math.floor(fold(word).length / 3));
+    return bestScore <= allowed ? best : undefined;
+}
+/** ` Did you mean "x"?` or nothing. */
+function didYouMean(word, candidates) {
+    const match = closest(word, candidates);
+    return match === undefined ? '' : ` Did you mean "${match}"?`;
+}
+
+
+/***/ }),
+
+/***/ 81221:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ withoutQueries),
+/* harmony export */   j: () => (/* binding */ withoutQuery)
+/* harmony export */ });
+// Presigned URLs carry their signature in the query string: whatever leaves
+// the process (the log, outputs, the summary) shows a URL without it.
+/** `https://host/path?sig=…` → `https://host/path`; a URL of another scheme shows no more than its scheme (a `data:` URL is all payload). */
+function withoutQuery(url) {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
+        return `${parsed.origin}${parsed.pathname}`;
+    if (parsed.protocol === 'file:')
+        return `file://${parsed.host}${parsed.pathname}`;
+    return `${parsed.protocol}…`;
+}
+const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>?#]*)\?[^\s"'<>#]*/gi;
+/** Every URL in a text with its query replaced by `?…`. */
+function withoutQueries(text) {
+    return text.replace(URL_QUERY, '$1?…');
+}
+
+
+/***/ }),
+
+/***/ 97055:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ answered),
+/* harmony export */   w: () => (/* binding */ keyRefused)
+/* harmony export */ });
+// The words both APIs use for an error answer that means the same on either:
+// a refused key, and an answer that says no more than its status and message.
+// Each API's own vocabulary is in its adapter (src/apis/v2/errors.ts, src/apis/v3/errors.ts).
+/** Hedra's sentence as a clause of ours: without its closing full stop. */
+const clause = (said) => said?.replace(/[.\s]+$/, '') || undefined;
+/** A 401 or 403: the key, not the request. `said` is what Hedra said, if anything. */
+function keyRefused(status, operation, said) {
+    const words = clause(said);
+    return `Hedra refused the API key (HTTP ${status}, ${operation})${words ? `: ${words}` : ''}. Check that the "api-key" input (or HEDRA_API_KEY) holds a current key of a workspace with API access.`;
+}
+/** Any other error answer, with what Hedra said. */
+function answered(status, operation, said) {
+    const words = clause(said);
+    return `Hedra answered HTTP ${status} to ${operation}${words ? `: ${words}` : ' with no message'}.`;
+}
+
+
+/***/ }),
+
+/***/ 29780:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ FINAL_STATUSES),
+/* harmony export */   v: () => (/* binding */ WaitTimeout)
+/* harmony export */ });
+/** The statuses an item ends in. */
+const FINAL_STATUSES = ['complete', 'error'];
+/** Waiting ran out of time: what was last seen of each item. */
+class WaitTimeout extends Error {
+    last;
+    name = 'WaitTimeout';
+    constructor(last) {
+        super('deadline reached');
+        this.last = last;
+    }
+}
+
+
+/***/ }),
+
+/***/ 65549:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ Calls)
+/* harmony export */ });
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28902);
+
+class Calls {
+    transport;
+    log;
+    clock;
+    constructor(transport, log, clock) {
+        this.transport = transport;
+        this.log = log;
+        this.clock = clock;
+    }
+    /** `attempt` until it succeeds or the policy gives up; `extra` narrows the policy for this call. */
+    retrying(operation, attempt, extra = {}) {
+        return (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .withRetries */ .LH)(operation, attempt, { control: this.transport.control, clock: this.clock, info: this.log.info, ...extra });
+    }
+    /** A JSON call, retried. */
+    json(method, path, body, extra = {}) {
+        return this.retrying(`${method} ${path}`, () => this.transport.requestJson(method, path, body), extra);
+    }
+}
+
+
+/***/ }),
+
+/***/ 85550:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ derivedUuid),
+/* harmony export */   _f: () => (/* binding */ SLOTS),
+/* harmony export */   sS: () => (/* binding */ generationIdsFor),
+/* harmony export */   sc: () => (/* binding */ sha256)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+// Ids derived from content, for both APIs' exactly-once and reuse: a content
+// key (a SHA-256 over everything that makes a request) turned into ids by an
+// HMAC under the API key, so an id is stable for one key and unguessable for
+// anyone without it. v2 creates under such ids (generation ids, asset ids);
+// v3 submits under such idempotency keys. A failed attempt moves to the next
+// "slot" (the label salted with an attempt number).
+
+/** How many salted id sets one lookup covers: after this many failed or mismatched generations for the same inputs, fresh ids are used. */
+const SLOTS = 4;
 const sha256 = (text) => (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(text).digest('hex');
 /**
  * A UUID from an HMAC of `label` under the key, laid out as a version-4 UUID
@@ -28458,1216 +28787,70 @@ function derivedUuid(apiKey, label) {
 function generationIdsFor(apiKey, contentKey, slot, count) {
     return Array.from({ length: count }, (_, item) => derivedUuid(apiKey, `generation:${contentKey}:${slot}:${item}`));
 }
-/** The asset id a local file is uploaded under: the same file, the same asset, for one key and API. */
-function assetIdFor(apiKey, baseUrl, kind, fileSha256) {
-    return derivedUuid(apiKey, `asset:${baseUrl}:${kind}:${fileSha256}`);
-}
-/** The statuses of a generation on its way to complete or error. */
-const RUNNING = new Set(['queued', 'processing', 'finalizing']);
-/** Fields the action chooses per run: never part of the comparison. */
-const ID_FIELDS = new Set(['generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids']);
-/**
- * The fields that name input assets (start_keyframe_id, audio_id, ...). They
- * are not compared either: the content key already covers what they hold (a
- * file by its SHA-256, an asset id as given), and Hedra may have stored an
- * uploaded file under an id of its own, which the next run cannot know.
- */
-const MEDIA_FIELDS = new Set(Object.keys(_request_types_js__WEBPACK_IMPORTED_MODULE_1__/* .MEDIA_INPUTS */ .tW).flatMap((input) => Object.values(_request_types_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT_FIELDS */ .L5[input]).map((path) => path.at(-1) ?? '')));
-/**
- * The first field (as a dotted path) where Hedra's record of a request differs
- * from the request this run would send; undefined when every field this run
- * sends is there with the same value. Fields Hedra added (defaults) do not count.
- */
-function inputDifference(found, sent, at = '') {
-    for (const [field, value] of Object.entries(sent)) {
-        if ((at === '' && ID_FIELDS.has(field)) || MEDIA_FIELDS.has(field))
-            continue;
-        const path = at ? `${at}.${field}` : field;
-        const other = (0,_json_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G)(found) ? found[field] : undefined;
-        if ((0,_json_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G)(value) && (0,_json_js__WEBPACK_IMPORTED_MODULE_2__/* .isObject */ .G)(other)) {
-            const deeper = inputDifference(other, value, path);
-            if (deeper)
-                return deeper;
-        }
-        else if (canonicalJson(value) !== canonicalJson(other))
-            return path;
-    }
-    return undefined;
-}
-/**
- * What to do with the slots' ids given what Hedra has under them: the first
- * slot that holds a usable generation is used, or the first empty one is
- * created in. `sent` is the request body (its ids are ignored).
- */
-function decideReuse(slots, found, sent) {
-    const notes = [];
-    for (const ids of slots) {
-        const items = ids.map((id) => found.get(id));
-        if (items.every((item) => item === undefined))
-            return { action: 'create', ids, notes };
-        const present = items.filter((item) => item !== undefined);
-        const named = ids.join(', ');
-        if (present.length < ids.length) {
-            notes.push(`Generation ${named} exists only in part (an item was refused at creation), so it is not reused.`);
-            continue;
-        }
-        const differs = present.map((item) => (item.input ? inputDifference(item.input, sent) : undefined)).find(Boolean);
-        if (differs) {
-            notes.push(`Generation ${named} was made from a different request (${differs} differs), so it is not reused.`);
-            continue;
-        }
-        if (present.some((item) => item.status === 'error')) {
-            notes.push(`Generation ${named}, from the same inputs, failed, so a new one is made.`);
-            continue;
-        }
-        if (present.every((item) => item.status === 'complete'))
-            return { action: 'reuse', ids, createdAt: present[0].created_at, notes };
-        // Waited for only in a status known to lead to an end; one Hedra adds later (cancelled, say) might never.
-        const unknown = present.find((item) => item.status !== 'complete' && !RUNNING.has(item.status));
-        if (unknown) {
-            notes.push(`Generation ${named}, from the same inputs, is "${unknown.status}", so a new one is made.`);
-            continue;
-        }
-        return { action: 'wait', ids, notes };
-    }
-    notes.push(`The ${SLOTS} generations kept for these inputs are all failed or different; this one gets fresh ids and will not be reused later.`);
-    return { action: 'fresh', notes };
-}
 
 
 /***/ }),
 
-/***/ 83916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Dn: () => (/* binding */ isExpected),
-/* harmony export */   Dr: () => (/* binding */ NetworkError),
-/* harmony export */   M7: () => (/* binding */ UnexpectedAnswer),
-/* harmony export */   QD: () => (/* binding */ LocalFileError),
-/* harmony export */   ag: () => (/* binding */ said),
-/* harmony export */   cJ: () => (/* binding */ Cancelled),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gu: () => (/* binding */ settled),
-/* harmony export */   h_: () => (/* binding */ DeadlineReached),
-/* harmony export */   qj: () => (/* binding */ GenerationFailed),
-/* harmony export */   xT: () => (/* binding */ HedraError),
-/* harmony export */   zO: () => (/* binding */ SpendingRefused)
-/* harmony export */ });
-// The kinds of failure that reach the user, named for who failed:
-// - InputError: the workflow's inputs; theirs to fix. Shown without a stack, and nothing has been sent.
-// - HedraError: Hedra answered a request with an error status. It says the request was refused.
-// - NetworkError: no usable answer (no connection, a timeout, a cut-short or garbled body): the
-//   outcome of the request is unknown.
-// - UnexpectedAnswer: Hedra answered 2xx with a body that lacks what the action needs.
-// - GenerationFailed: a generation exists and ended badly on Hedra's side, or was not waited for
-//   to its end; the message says what exists and how to pick it up.
-// - Cancelled and DeadlineReached end a run early; LocalFileError is the disk's.
-class InputError extends Error {
-    name = 'InputError';
-    /** Each problem on its own, so that problems found by different checks can be reported together. */
-    problems;
-    constructor(message, problems = [message]) {
-        super(message);
-        this.problems = problems;
-    }
-    /** Several problems as one error: the run shows all of them at once. */
-    static all(problems, what) {
-        return new InputError(problems.length === 1 ? problems[0] : `${what} ${problems.length} problems:\n- ${problems.join('\n- ')}`, problems);
-    }
-}
-/** A run stopped before paying because of what it would cost: over `max-credits`, or more than the balance. */
-class SpendingRefused extends Error {
-    name = 'SpendingRefused';
-}
-class HedraError extends Error {
-    status;
-    body;
-    retryAfter;
-    rateLimitReset;
-    name = 'HedraError';
-    /**
-     * Whether Hedra said another attempt can succeed (v3's `error.retryable`),
-     * when it said so with an actual boolean; undefined otherwise (v2 answers,
-     * a gateway's error page): then the status decides (see http/retry.ts).
-     */
-    retryable;
-    constructor(message, status, 
-    /** The answer's body, parsed as JSON when it is JSON. */
-    body, 
-    /** The Retry-After header of the answer, if any. */
-    retryAfter, 
-    /** The X-RateLimit-Reset header of the answer, if any. */
-    rateLimitReset, options = {}) {
-        super(message);
-        this.status = status;
-        this.body = body;
-        this.retryAfter = retryAfter;
-        this.rateLimitReset = rateLimitReset;
-        if (options.retryable !== undefined)
-            this.retryable = options.retryable;
-    }
-}
-class NetworkError extends Error {
-    code;
-    name = 'NetworkError';
-    constructor(message, 
-    /** The socket's or TLS layer's error code, when there is one (ECONNRESET, ETIMEDOUT, ...). */
-    code) {
-        super(message);
-        this.code = code;
-    }
-}
-class UnexpectedAnswer extends Error {
-    body;
-    name = 'UnexpectedAnswer';
-    constructor(message, body) {
-        super(message);
-        this.body = body;
-    }
-}
-class GenerationFailed extends Error {
-    name = 'GenerationFailed';
-}
-/** The runner asked the step to stop (SIGINT, then SIGTERM). */
-class Cancelled extends Error {
-    signal;
-    name = 'Cancelled';
-    constructor(signal) {
-        super(`Cancelled by ${signal}`);
-        this.signal = signal;
-    }
-}
-/** The overall deadline (input "timeout") passed. */
-class DeadlineReached extends Error {
-    timeoutMs;
-    name = 'DeadlineReached';
-    constructor(timeoutMs) {
-        super('deadline reached');
-        this.timeoutMs = timeoutMs;
-    }
-}
-/** A local file could not be read or written: no retry helps, and it is not the network's fault. */
-class LocalFileError extends Error {
-    name = 'LocalFileError';
-}
-/** Errors whose message is the whole story: no stack is worth showing for them. */
-function isExpected(error) {
-    return [InputError, SpendingRefused, HedraError, NetworkError, UnexpectedAnswer, GenerationFailed, Cancelled, DeadlineReached, LocalFileError].some((kind) => error instanceof kind);
-}
-/** An error's message as a clause inside a sentence of ours: without its closing full stop. */
-const said = (error) => (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
-/** A read made before paying: its value, or undefined once the failure is reported (a refused key and a stop pass through). */
-function settled(work, onFailure) {
-    return work.catch((error) => {
-        if (error instanceof Cancelled || error instanceof DeadlineReached || (error instanceof HedraError && error.status === 401))
-            throw error;
-        onFailure(error);
-        return undefined;
-    });
-}
-
-
-/***/ }),
-
-/***/ 70191:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ planUploads),
-/* harmony export */   W_: () => (/* binding */ localMedia),
-/* harmony export */   dl: () => (/* binding */ uploadAll),
-/* harmony export */   dz: () => (/* binding */ pool),
-/* harmony export */   sN: () => (/* binding */ fileSha256),
-/* harmony export */   vc: () => (/* binding */ withAssetIds),
-/* harmony export */   xI: () => (/* binding */ inputAssetIds)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(83916);
-/* harmony import */ var _inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5247);
-/* harmony import */ var _report_format_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(12011);
-/* harmony import */ var _request_types_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(95784);
-/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(75372);
-// Local files given to media inputs: checked before any request is sent, then
-// uploaded as Hedra assets (a few at a time) under asset ids the action
-// reserves up front, so the request can be built and validated first.
-
-
-
-
-
-
-
-
-
-/** The SHA-256 of a file, streamed. */
-async function fileSha256(path) {
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-    for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
-const exists = (path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.lstat)(path).then(() => true, () => false);
-async function inspect(input, written, workspace) {
-    const kind = _request_types_js__WEBPACK_IMPORTED_MODULE_6__/* .MEDIA_INPUTS */ .tW[input].kind;
-    if (!(await exists((0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(workspace, written)))) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`);
-    }
-    const { path, size, where } = await (0,_inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_5__/* .workspaceFile */ .E)(input, written, workspace);
-    const type = (0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .fileType */ .$A)(written);
-    if (type?.kind !== kind) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" takes ${kind} files (${(0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .extensionsOf */ .oQ)(kind)
-            .map((e) => `.${e}`)
-            .join(', ')}); ${where} is not one by its extension.`);
-    }
-    if (size === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}": ${where} is empty.`);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.R_OK).catch(() => {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}": ${where} cannot be read (permissions).`);
-    });
-    return { written, path, name: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(written), size, kind, contentType: type.contentType };
-}
-/**
- * Checks every local file the media inputs name and reserves an asset id for
- * each (one per distinct file); returns settings whose media refer to those ids.
- */
-async function planUploads(settings, newId) {
-    const byPath = new Map();
-    const resolve = async (input, ref) => {
-        if (ref.kind !== 'file')
-            return ref;
-        const file = await inspect(input, ref.written, settings.workspace);
-        let upload = byPath.get(file.path);
-        if (!upload)
-            byPath.set(file.path, (upload = { ...file, inputs: [], assetId: newId() }));
-        if (!upload.inputs.includes(input))
-            upload.inputs.push(input);
-        return { kind: 'asset', id: upload.assetId };
-    };
-    const mapped = {};
-    for (const [input, value] of Object.entries(settings.mapped)) {
-        if (Array.isArray(value))
-            mapped[input] = await Promise.all(value.map((ref) => resolve(input, ref)));
-        else if (typeof value === 'object')
-            mapped[input] = await resolve(input, value);
-        else
-            mapped[input] = value;
-    }
-    return { settings: { ...settings, mapped }, uploads: [...byPath.values()] };
-}
-/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
-async function pool(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await work(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-const UPLOAD_CONCURRENCY = 3;
-/**
- * Creates and fills an asset for every planned upload. Returns reserved id →
- * Hedra's id for any that differ (the request is then rewritten with them).
- */
-async function uploadAll(client, uploads, workspace, log, clock) {
-    const renamed = new Map();
-    await pool(uploads, UPLOAD_CONCURRENCY, async (upload) => {
-        if (upload.present) {
-            log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${upload.assetId}: not uploaded again.`);
-            return;
-        }
-        const started = clock();
-        const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
-        // A content-derived id the lookup did not find, yet it exists: another run with the same file made it
-        // meanwhile, and its file may be there already, then not sent again. (With a random id, "exists" means
-        // an earlier attempt of this run made the asset, which has no file yet.)
-        if (asset.existed &&
-            upload.present === false &&
-            (await client.assetsWithMedia(upload.kind, [asset.id]).catch(() => new Set())).has(asset.id.toLowerCase())) {
-            log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${asset.id}: not uploaded again.`);
-            return;
-        }
-        await client.uploadAsset(asset.id, upload);
-        if (asset.id !== upload.assetId)
-            renamed.set(upload.assetId, asset.id);
-        upload.assetId = asset.id;
-        const shown = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(workspace, upload.path).startsWith('..') ? upload.path : (0,node_path__WEBPACK_IMPORTED_MODULE_3__.relative)(workspace, upload.path);
-        log.info(`Uploaded ${shown} (${(0,_report_format_js__WEBPACK_IMPORTED_MODULE_8__/* .formatBytes */ .z)(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((clock() - started) / 1000).toFixed(1)}s.`);
-    });
-    return renamed;
-}
-/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
-function inputAssetIds(settings) {
-    const ids = {};
-    for (const [input, value] of Object.entries(settings.mapped)) {
-        if (Array.isArray(value))
-            ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
-        else if (typeof value === 'object' && value.kind === 'asset')
-            ids[input] = value.id;
-    }
-    return ids;
-}
-/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
-function withAssetIds(value, renamed) {
-    let json = JSON.stringify(value);
-    for (const [reserved, actual] of renamed)
-        json = json.split(reserved).join(actual);
-    return JSON.parse(json);
-}
-/**
- * The local files as the model checks see them: size, and for images the
- * pixel size read from the file's header (no decoding); unreadable headers
- * leave it unknown.
- */
-async function localMedia(uploads) {
-    const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 14357)) : undefined;
-    return Promise.all(uploads.flatMap((upload) => upload.inputs.map(async (input) => {
-        const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
-        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
-    })));
-}
-
-
-/***/ }),
-
-/***/ 72841:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   YW: () => (/* binding */ readCatalogue),
-/* harmony export */   mM: () => (/* binding */ modelLabel),
-/* harmony export */   vl: () => (/* binding */ parseDurationOption)
-/* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38816);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-// Hedra's model catalogue (GET /models), read leniently: the checks made
-// against a model (request/model-rules.ts) need only a few of its fields, and
-// a catalogue that grows a field, sends a number as a string or garbles one
-// entry must not stop a run. A field that cannot be read counts as absent,
-// which the checks take as "no constraint": Hedra still enforces its own.
-// No HTTP here: the client fetches the answer and hands it to readCatalogue.
-
-
-/** A number, or a string that is one ("10", " 2.5 "): catalogues serialised by hand send both. */
-const num = zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([
-    zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig(),
-    zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
-        .trim()
-        .regex(/^[-+]?(?:\d+(?:\.\d+)?|\.\d+)$/)
-        .transform(Number),
-]);
-/** A boolean, or its spelling as a string (Python's True/False included). */
-const bool = zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([
-    zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY(),
-    zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
-        .trim()
-        .toLowerCase()
-        .pipe(zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(['true', 'false']))
-        .transform((v) => v === 'true'),
-]);
-/** A string; a number is taken as its decimal spelling (a duration of 5 is the option "5"). */
-const text = zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().transform(String)]);
-/** Absent, null or unreadable: all undefined, which the checks read as "no constraint". */
-const optional = (schema) => schema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .catch(undefined);
-/** An identifier: trimmed, and an empty one is none. */
-const identifier = optional(text).transform((v) => v?.trim() || undefined);
-/**
- * A slot's count: absent or null is the spec's default (1); a value that cannot
- * be read is `unreadable` (min_count: 1, which constrains nothing once the
- * input is given; max_count: no bound).
- */
-const count = (unreadable) => zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([num, zod__WEBPACK_IMPORTED_MODULE_1__/* ["null"] */ .chJ(), zod__WEBPACK_IMPORTED_MODULE_1__/* .undefined */ .Vxk()])
-    .transform((v) => v ?? 1)
-    .catch(unreadable);
-const inputSlot = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    /** 'image', 'video' or 'audio' (lower-cased). */
-    type: text.transform((v) => v.trim().toLowerCase()).catch(''),
-    /** 'start_frame', 'end_frame', 'reference', 'audio_input', 'input_video', ... (lower-cased); unknown roles are ignored. */
-    role: text.transform((v) => v.trim().toLowerCase()).catch(''),
-    required: optional(bool).transform((v) => v ?? false),
-    min_count: count(1),
-    max_count: count(undefined),
-    max_file_size_bytes: optional(num),
-    min_dimension_px: optional(num),
-    max_dimension_px: optional(num),
-    min_duration_ms: optional(num),
-    max_duration_ms: optional(num),
-    max_total_duration_ms: optional(num),
-});
-const inputMode = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    mode: text.catch(''),
-    slots: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(inputSlot),
-});
-const pricing = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    base_cost: optional(num),
-    credits_per_second: optional(num),
-    modifiers: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), num))),
-});
-const priceDetails = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    credit_cost: optional(num),
-    unit_scale: optional(num),
-    billing_unit: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()),
-});
-const aiModel = zod__WEBPACK_IMPORTED_MODULE_1__/* .looseObject */ ._H3({
-    /** Stable across environments: what the action sends (model_slug). */
-    slug: identifier,
-    /** Environment-specific UUID, or null for a code-backed model; being removed in favour of slug. */
-    id: identifier,
-    name: optional(text),
-    description: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()),
-    /** The generation type the model serves (lower-cased). */
-    type: text.transform((v) => v.trim().toLowerCase()),
-    aspect_ratios: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(text)),
-    /** [min, max] of width/height: when set, any ratio inside is accepted, and aspect_ratios are presets. */
-    aspect_ratio_range: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .tuple */ .PVZ([num, num])),
-    resolutions: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(text)),
-    default_resolution: optional(text),
-    custom_resolution: optional(bool),
-    /** Undocumented format: parse each with parseDurationOption. */
-    durations: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig()]))),
-    max_duration_ms: optional(num),
-    min_prompt_length: optional(num),
-    max_prompt_length: optional(num),
-    requires_start_frame: optional(bool),
-    requires_end_frame: optional(bool),
-    requires_audio_input: optional(bool),
-    requires_input_video: optional(bool),
-    requires_character_orientation: optional(bool),
-    /** Modes of slots; null means "use the requires_* flags". text_to_video is implicit for video models. */
-    inputs: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(inputMode)),
-    eta_ms: optional(num),
-    tags: optional(zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP())),
-    premium: optional(bool),
-    display_order: optional(num),
-    pricing: optional(pricing),
-    price_details: optional(priceDetails),
-});
-function describeValue(value) {
-    if (value === null)
-        return 'null';
-    if (value === undefined)
-        return 'nothing';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-/**
- * The models of a GET /models answer. Entries that lack what the checks need
- * (a slug or an id, and a type) are dropped: a catalogue with one odd entry
- * still serves the others.
- */
-function readCatalogue(answer) {
-    if (!Array.isArray(answer)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UnexpectedAnswer */ .M7(`Hedra's answer to GET /models is not a list of models (got ${describeValue(answer)}).`, answer);
-    }
-    const models = [];
-    for (const entry of answer) {
-        const read = aiModel.safeParse(entry);
-        if (read.success && (read.data.slug || read.data.id) && read.data.type)
-            models.push(read.data);
-    }
-    return models;
-}
-/** How a model is named to the user: its slug, else its name, else its id. */
-function modelLabel(model) {
-    return model.slug ?? model.name ?? model.id ?? '';
-}
-const UNIT_MS = {
-    '': 1000, // a bare number: see parseDurationOption
-    ms: 1,
-    msec: 1,
-    millisecond: 1,
-    milliseconds: 1,
-    s: 1000,
-    sec: 1000,
-    secs: 1000,
-    second: 1000,
-    seconds: 1000,
-    m: 60_000,
-    min: 60_000,
-    mins: 60_000,
-    minute: 60_000,
-    minutes: 60_000,
-};
-/** A bare number at least this large is milliseconds: no model makes clips of 1000 seconds or more. */
-const BARE_MILLISECONDS_FROM = 1000;
-/**
- * One entry of a model's `durations`, in milliseconds; undefined when it is no
- * duration. The format is undocumented, so every plausible spelling is read:
- * "5", "5s", "5.5s", "5000ms", "10 s", "1m", 5. A bare number is SECONDS,
- * unlike the action's `duration` input: Hedra's app offers model durations in
- * seconds ("5s", "10s"), and the catalogue gives milliseconds only in fields
- * that say so (`max_duration_ms`). The one exception is a bare number of 1000
- * or more ("5000"), which can only be milliseconds written in the unit of
- * those fields: no generation lasts 1000 seconds.
- */
-function parseDurationOption(option) {
-    let ms;
-    const bare = (value) => (value >= BARE_MILLISECONDS_FROM ? value : value * 1000);
-    if (typeof option === 'number')
-        ms = bare(option);
-    else {
-        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)$/i.exec(option.trim());
-        const unit = match ? UNIT_MS[match[2].toLowerCase()] : undefined;
-        if (match && unit !== undefined)
-            ms = match[2] === '' ? bare(Number(match[1])) : Number(match[1]) * unit;
-    }
-    return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined;
-}
-
-
-/***/ }),
-
-/***/ 13065:
+/***/ 90075:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   LF: () => (/* binding */ read),
-/* harmony export */   Qv: () => (/* binding */ HedraClient),
 /* harmony export */   T3: () => (/* binding */ lenientNumber),
 /* harmony export */   Vm: () => (/* binding */ resultUrl),
 /* harmony export */   t9: () => (/* binding */ lenientText)
 /* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(38816);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-/* harmony import */ var _http_answer_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(31010);
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(28902);
-/* harmony import */ var _inputs_parsers_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(45165);
-/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(72841);
-// Hedra's endpoints, on top of the transport. Answers are read leniently:
-// the server adds fields and enum values over time, and a run must not break
-// on one it does not know; only what the action uses is checked.
-//
-// Creating a generation is the one call that is billed, so it is never simply
-// repeated (docs/decisions/exactly-once-creation.md): its ids are chosen before
-// the first attempt, and after an attempt whose outcome is unknown (no answer,
-// a timeout, a 5xx) the client asks whether the generation exists before
-// posting again with the same ids.
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38816);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+// Hedra's answers, read leniently: the server adds fields and enum values
+// over time, and a run must not break on one it does not know, nor fail a
+// paid result over a field it only shows. What the action needs is checked
+// (`read`); ids, which name files and reach the log, strictly, by each API.
 
 
-
-
-
-
-/**
- * An id from Hedra: a UUID, or the answer is refused. Ids name files and
- * reach the log, so nothing else may pass for one (a `../` or a workflow
- * command would).
- */
-const hedraId = () => zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().refine(_inputs_parsers_js__WEBPACK_IMPORTED_MODULE_3__/* .isUuid */ .O1, 'is not a generation or asset id (a UUID)');
-/**
- * A result URL: absolute http(s), or taken as absent. The spec types these as
- * plain strings; a relative or malformed one must not fail a paid result.
- */
-const resultUrl = () => zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP()
-    .nullish()
-    .transform((value) => (value && /^https?:\/\//i.test(value) && URL.canParse(value) ? value : undefined))
-    .optional();
-const createdGeneration = zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({
-    id: hedraId(),
-    asset_id: hedraId().nullish(),
-    status: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().nullish(),
-    eta_sec: zod__WEBPACK_IMPORTED_MODULE_5__/* .number */ .aig().nullish(),
-    // An item that failed at creation has no id, a status and an error.
-    batch_results: zod__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({ id: hedraId().nullish(), asset_id: hedraId().nullish(), status: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().nullish(), error: zod__WEBPACK_IMPORTED_MODULE_5__/* .unknown */ .L5J().optional() }))
-        .nullish(),
-});
-// Read leniently: a field the action only shows must never fail a paid result.
-/** A number, also when given as a numeric string; anything else is taken as absent. */
-const lenientNumber = () => zod__WEBPACK_IMPORTED_MODULE_5__/* .unknown */ .L5J()
-    .transform((value) => typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined)
-    .optional();
-/** Text, also when given as a number; anything else is taken as absent. */
-const lenientText = () => zod__WEBPACK_IMPORTED_MODULE_5__/* .unknown */ .L5J()
-    .transform((value) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined))
-    .optional();
-const generationErrorObject = zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({
-    type: lenientText(),
-    message: lenientText(),
-    reason_code: lenientText(),
-    param: lenientText(),
-    credits_needed: lenientNumber(),
-    credits_available: lenientNumber(),
-    // `field: message` pairs, in the rejecting side's vocabulary.
-    violations: zod__WEBPACK_IMPORTED_MODULE_5__/* .unknown */ .L5J()
-        .transform((value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'object' && v !== null) : undefined))
-        .optional(),
-});
-/** The error object, or a plain string kept as its message. */
-const generationError = zod__WEBPACK_IMPORTED_MODULE_5__/* .union */ .KCZ([generationErrorObject, zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().transform((message) => ({ message }))]);
-const generationStatus = zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({
-    id: hedraId(),
-    asset_id: hedraId().nullish(),
-    type: lenientText(),
-    status: zod__WEBPACK_IMPORTED_MODULE_5__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_5__/* .number */ .aig()]).transform(String),
-    progress: lenientNumber(),
-    error: generationError.nullish(),
-    error_message: lenientText(),
-    url: resultUrl(),
-    // Any absolute URL: one the action will not fetch (file:, data:, …) is refused by the transport, loudly, not dropped.
-    download_url: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP()
-        .nullish()
-        .transform((url) => (url && URL.canParse(url) ? url : undefined))
-        .optional(),
-    streaming_url: resultUrl(),
-});
-const createdAsset = zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({ id: hedraId() });
-/** One asset of GET /assets: whether its media is there (an uploaded asset has a URL once its file arrived). */
-const listedAsset = zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({
-    id: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(),
-    asset: zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({ url: zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP().nullish() }).nullish().catch(undefined),
-});
-/** GET /billing/credits, read leniently: a figure that cannot be read counts as absent. */
-const creditBalance = zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({
-    remaining: lenientNumber(),
-    workspace_credit_pool: zod__WEBPACK_IMPORTED_MODULE_5__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({ available: lenientNumber(), api_credits: lenientNumber() }).catch({ available: undefined, api_credits: undefined }))
-        .nullish()
-        .catch(undefined),
-});
-/** One generation of GET /generations: its asset (once complete) carries the URLs. */
-const listedGeneration = zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({
-    id: hedraId(),
-    type: lenientText(),
-    status: zod__WEBPACK_IMPORTED_MODULE_5__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_5__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_5__/* .number */ .aig()]).transform(String),
-    progress: lenientNumber(),
-    eta_sec: lenientNumber(),
-    credit_cost: lenientNumber(),
-    created_at: lenientText(),
-    // The request as Hedra keeps it: compared before a generation is reused.
-    input: zod__WEBPACK_IMPORTED_MODULE_5__/* .unknown */ .L5J()
-        .transform((value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined))
-        .optional(),
-    error: generationError.nullish(),
-    error_message: lenientText(),
-    asset: zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({
-        id: hedraId().nullish(),
-        asset: zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({ url: resultUrl(), download_url: resultUrl(), streaming_url: resultUrl() }).nullish(),
-    })
-        .nullish(),
-});
-/** The list's rows, each read only if it is one the action asked for: an odd row of another generation must not fail the run. */
-const generationList = zod__WEBPACK_IMPORTED_MODULE_5__/* .looseObject */ ._H3({ data: zod__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_5__/* .unknown */ .L5J()) });
-/** A listed generation in the shape of a status answer. */
-function asStatus(listed) {
-    const media = listed.asset?.asset;
-    return {
-        credit_cost: listed.credit_cost ?? undefined,
-        created_at: listed.created_at ?? undefined,
-        input: listed.input,
-        id: listed.id,
-        asset_id: listed.asset?.id ?? undefined,
-        type: listed.type,
-        status: listed.status,
-        progress: listed.progress,
-        error: listed.error,
-        error_message: listed.error_message,
-        url: media?.url,
-        download_url: media?.download_url,
-        streaming_url: media?.streaming_url,
-    };
-}
+/** The answer, checked against what the action needs of it; UnexpectedAnswer naming the first thing missing otherwise. */
 function read(schema, value, operation) {
     const result = schema.safeParse(value);
     if (!result.success) {
         const problem = result.error.issues[0];
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UnexpectedAnswer */ .M7(`Hedra's answer to ${operation} lacks what the action needs (${problem.path.join('.') || 'body'}: ${problem.message}).`, value);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UnexpectedAnswer */ .M7(`Hedra's answer to ${operation} lacks what the action needs (${problem.path.join('.') || 'body'}: ${problem.message}).`, value);
     }
     return result.data;
 }
-/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or other 4xx is a clear "no", and so is a request that never left. */
-function outcomeUnknown(error) {
-    const failure = (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .failureOf */ .g5)(error);
-    if (failure?.kind === 'network')
-        return !(0,_http_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .wasNeverSent */ .CR)(error);
-    return failure !== undefined && (failure.status === 408 || failure.status >= 500);
-}
-class HedraClient {
-    transport;
-    log;
-    clock;
-    constructor(transport, log, clock) {
-        this.transport = transport;
-        this.log = log;
-        this.clock = clock;
-    }
-    retrying(operation, attempt, extra = {}) {
-        return (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .withRetries */ .LH)(operation, attempt, { control: this.transport.control, clock: this.clock, info: this.log.info, ...extra });
-    }
-    /** A JSON call that is safe to repeat (a read, or a create under a reserved id), retried by the policy. */
-    idempotent(method, path, body) {
-        return this.retrying(`${method} ${path}`, () => this.transport.requestJson(method, path, body));
-    }
-    /**
-     * Creates the generation(s) under `ids`, exactly once whatever the network
-     * does: an attempt that may have worked is followed by an existence check,
-     * and a generation that exists is adopted rather than created again.
-     * `onOutcomeUnknown` hears of every attempt whose outcome is unknown.
-     */
-    async createGeneration(body, ids, onOutcomeUnknown) {
-        const operation = 'POST /generations';
-        try {
-            return await this.retrying(operation, async () => read(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
-                recover: async (error) => {
-                    if ((0,_http_answer_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isDuplicate */ .KD)(error))
-                        return { ...(await this.adopt(ids, 'Hedra already had it')), adopted: 'already-existed' };
-                    if (!outcomeUnknown(error))
-                        return undefined;
-                    // From here on, a later refusal does not prove that nothing was created.
-                    onOutcomeUnknown?.();
-                    return (await this.exists(ids[0])) ? { ...(await this.adopt(ids, 'the answer to the create request was lost')), adopted: 'answer-lost' } : undefined;
-                },
-                retryNote: (error) => (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .wasNeverSent */ .CR)(error)
-                    ? 'the request never left this machine, so posting again with the same id'
-                    : `generation ${ids[0]} does not exist, so posting again with the same id`,
-            });
-        }
-        catch (error) {
-            throw (0,_http_answer_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .typeRefusal */ .Vj)(error, String(body.type)) ?? error;
-        }
-    }
-    /**
-     * The generations exist: take them as this run's, from their status. Hedra
-     * may answer a status read for a moment after the create as if the id were
-     * unknown (a lagging read): that is asked again a few times, and at worst the
-     * generation is taken on Hedra's word under the id the action chose.
-     */
-    async adopt(ids, why) {
-        const statuses = [];
-        for (const id of ids)
-            statuses.push(await this.statusOnceVisible(id));
-        this.log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
-        return {
-            id: ids[0],
-            asset_id: statuses[0]?.asset_id,
-            status: statuses[0]?.status ?? 'queued',
-            batch_results: ids.map((id, i) => ({ id, asset_id: statuses[i]?.asset_id })),
-        };
-    }
-    async statusOnceVisible(id) {
-        for (let tries = 0;; tries++) {
-            try {
-                return await this.status(id);
-            }
-            catch (error) {
-                const unknownYet = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT && [400, 404, 422].includes(error.status);
-                if (!unknownYet || tries >= 4) {
-                    if (unknownYet)
-                        return undefined;
-                    throw error;
-                }
-                await this.transport.control.sleep(1000);
-            }
-        }
-    }
-    /**
-     * Whether a generation exists, by the documented list filter: an empty
-     * list means no. (The status endpoint's answer for an unknown id is undocumented.)
-     */
-    async exists(generationId) {
-        return (await this.list([generationId])).length > 0;
-    }
-    /** The generations with these ids that Hedra has, in the shape of status answers; one request (GET /generations?ids=a,b). */
-    async list(generationIds) {
-        const path = `/generations?ids=${generationIds.map(encodeURIComponent).join(',')}&limit=${Math.max(generationIds.length, 1)}`;
-        const answer = read(generationList, await this.idempotent('GET', path), 'GET /generations');
-        const wanted = new Set(generationIds);
-        const asked = answer.data.filter((row) => typeof row === 'object' && row !== null && wanted.has(row.id));
-        return asked.map((row) => asStatus(read(listedGeneration, row, 'GET /generations')));
-    }
-    /**
-     * The list's answers for these ids, with the status answer of each completed
-     * one whose listed asset has no download URL (the status answer carries it).
-     */
-    async listWithResults(generationIds) {
-        const listed = await this.list(generationIds);
-        // The status answer's URLs over the list's answer, which keeps what only the list carries (credit_cost).
-        return Promise.all(listed.map(async (item) => (item.status === 'complete' && !item.download_url ? { ...item, ...(await this.status(item.id)) } : item)));
-    }
-    /**
-     * Hedra's model catalogue (GET /models, every type: the checks also name
-     * models of other types). The run can go on without it, so it gets three
-     * attempts, not the whole retry budget of the run's deadline.
-     */
-    async models() {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_4__/* .readCatalogue */ .YW)(await this.retrying('GET /models', () => this.transport.requestJson('GET', '/models'), { attempts: 3 }));
-    }
-    /**
-     * What the account can spend (GET /billing/credits); undefined when the answer
-     * carries no figure. Like the catalogue, the run goes on without it (Hedra checks
-     * the balance when creating), so it gets three attempts, not the run's whole retry budget.
-     */
-    async balance() {
-        const path = '/billing/credits';
-        const answer = read(creditBalance, await this.retrying(`GET ${path}`, () => this.transport.requestJson('GET', path), { attempts: 3 }), `GET ${path}`);
-        // A pool's API wallet (api_credits, the credit view of api_usd_micros) is spent by API use alone: it counts too.
-        const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) => {
-            const figures = [pool.available, pool.api_credits].filter((n) => typeof n === 'number');
-            return figures.length > 0 ? [{ workspace, available: Math.max(...figures) }] : [];
-        });
-        if (typeof answer.remaining !== 'number' && pools.length === 0)
-            return undefined;
-        return { remaining: answer.remaining ?? 0, pools };
-    }
-    /** Which of these asset ids exist with their media (GET /assets?type=&ids=): those need no upload. */
-    async assetsWithMedia(kind, assetIds) {
-        if (assetIds.length === 0)
-            return new Set();
-        const path = `/assets?type=${encodeURIComponent(kind)}&ids=${assetIds.map(encodeURIComponent).join(',')}`;
-        const answer = read(zod__WEBPACK_IMPORTED_MODULE_5__/* .array */ .YOg(listedAsset), await this.idempotent('GET', path), 'GET /assets');
-        const wanted = new Set(assetIds.map((id) => id.toLowerCase()));
-        return new Set(answer.filter((a) => wanted.has(a.id.toLowerCase()) && a.asset?.url).map((a) => a.id.toLowerCase()));
-    }
-    async status(generationId) {
-        const path = `/generations/${encodeURIComponent(generationId)}/status`;
-        return read(generationStatus, await this.idempotent('GET', path), `GET ${path}`);
-    }
-    /** Creates an asset under a reserved id; repeating that is harmless, and "already exists" means an earlier attempt worked. */
-    async createAsset(name, type, reservedId) {
-        try {
-            return read(createdAsset, await this.idempotent('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
-        }
-        catch (error) {
-            if ((0,_http_answer_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isDuplicate */ .KD)(error))
-                return { id: reservedId, existed: true };
-            throw error;
-        }
-    }
-    /**
-     * The file's bytes for an asset, as every vendor client sends them: multipart
-     * field `file` to POST /assets/{id}/upload (a presigned upload_url alone is
-     * not documented to complete an asset). Retried, reopening the file.
-     */
-    async uploadAsset(assetId, file) {
-        const path = `/assets/${encodeURIComponent(assetId)}/upload`;
-        await this.retrying(`POST ${path}`, () => this.transport.uploadFile(path, file));
-    }
-}
+/**
+ * A result URL: absolute http(s), or taken as absent. The spec types these as
+ * plain strings; a relative or malformed one must not fail a paid result.
+ */
+const resultUrl = () => zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP()
+    .nullish()
+    .transform((value) => (value && /^https?:\/\//i.test(value) && URL.canParse(value) ? value : undefined))
+    .optional();
+// Read leniently: a field the action only shows must never fail a paid result.
+/** A number, also when given as a numeric string; anything else is taken as absent. */
+const lenientNumber = () => zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()
+    .transform((value) => typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined)
+    .optional();
+/** Text, also when given as a number; anything else is taken as absent. */
+const lenientText = () => zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()
+    .transform((value) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined))
+    .optional();
 
 
 /***/ }),
 
-/***/ 87070:
+/***/ 65173:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  wb: () => (/* binding */ downloadQueue)
-});
-
-// UNUSED EXPORTS: MAX_INFLATION, download, outputIsDirectory, targetPath
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(38522);
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/http/retry.ts
-var retry = __nccwpck_require__(28902);
-// EXTERNAL MODULE: ./src/http/transport.ts + 3 modules
-var http_transport = __nccwpck_require__(88111);
-// EXTERNAL MODULE: ./src/hedra/media-types.ts
-var media_types = __nccwpck_require__(75372);
-;// CONCATENATED MODULE: ./src/hedra/download.ts
-// Downloads a result from its presigned URL into place: streamed to a
-// temporary file beside the target, hashed on the way, checked against
-// Content-Length, then renamed. A failure leaves nothing at the output path.
-//
-// The action asks for the file unencoded (Accept-Encoding: identity), and
-// the transport hands over the body as sent. A CDN may encode it anyway
-// (Content-Encoding: gzip, br, deflate, zstd): then the bytes are counted
-// twice, as received (what Content-Length counts) and as decoded (what is
-// written and hashed). Media is compressed already, so decoding it gains a
-// few percent at most; a body that inflates more than MAX_INFLATION times
-// the bytes received so far is a compression bomb, stopped before it fills
-// the disk. An unencoded body is never written past its Content-Length.
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Whether `output-path` names a directory (results are named `<asset-id>.<ext>`
- * in it) or a file: a directory when it exists as one, ends with a slash, or
- * has no extension.
- */
-async function outputIsDirectory(outputPath) {
-    if (/[\\/]$/.test(outputPath))
-        return true;
-    const info = await (0,promises_.stat)(outputPath).catch(() => undefined);
-    if (info)
-        return info.isDirectory();
-    return (0,external_node_path_.extname)(outputPath) === '';
-}
-/** Where item `index` of `count` goes. A file path gets `-2`, `-3`, … before its extension for later batch items. */
-function targetPath(outputPath, isDirectory, item) {
-    if (isDirectory) {
-        // join() normalises `..`. (Not path.resolve: the bundler rewrites its calls as asset references.)
-        const target = (0,external_node_path_.join)(outputPath, `${item.assetId}.${item.extension}`);
-        // Defence in depth: the asset id is a validated UUID and the extension one of the media table's.
-        if ((0,external_node_path_.dirname)(target) !== (0,external_node_path_.join)(outputPath, '.'))
-            throw new errors/* LocalFileError */.QD(`Refusing to write ${target}: it is not inside ${outputPath}.`);
-        return target;
-    }
-    if (item.count === 1 || item.index === 0)
-        return outputPath;
-    const ext = (0,external_node_path_.extname)(outputPath);
-    return `${outputPath.slice(0, outputPath.length - ext.length)}-${item.index + 1}${ext}`;
-}
-/** The extension of the file a URL names (presigned URLs usually keep the object's name), when it is one of the media table's. */
-function urlExtension(url) {
-    const extension = /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
-    return extension !== undefined && (0,media_types/* isKnownExtension */.p_)(extension) ? extension : undefined;
-}
-/**
- * Downloads `url` to the path `place` chooses once the content type is known.
- * Each attempt (retried by the policy) starts over in a fresh temporary file;
- * only a complete, length-checked body is renamed into place.
- */
-async function download(ctx, url, place) {
-    return (0,retry/* withRetries */.LH)((0,http_transport/* describeCall */.GC)('GET', { url }), () => attempt(ctx.transport, url, place), {
-        control: ctx.transport.control,
-        clock: ctx.clock,
-        info: ctx.log.info,
-    });
-}
-/** How many results download at once. */
-const DOWNLOAD_CONCURRENCY = 3;
-/**
- * Downloads results as they complete, into `outputPath` (named by their place
- * among `count` items), a few at a time, setting each item's `file`.
- */
-async function downloadQueue(ctx, outputPath, count) {
-    const isDirectory = await outputIsDirectory(outputPath);
-    const running = [];
-    const waiting = [];
-    let active = 0;
-    const slot = async () => {
-        if (active >= DOWNLOAD_CONCURRENCY)
-            await new Promise((resolve) => waiting.push(resolve));
-        active++;
-    };
-    const release = () => {
-        active--;
-        waiting.shift()?.();
-    };
-    return {
-        add(index, item) {
-            const url = item.status.download_url;
-            if (item.status.status !== 'complete')
-                return;
-            if (!url) {
-                ctx.log.info(`Generation ${item.generationId} produced no downloadable file (a ${item.status.type ?? 'result'}).`);
-                return;
-            }
-            const assetId = item.status.asset_id ?? item.generationId;
-            const task = (async () => {
-                await slot();
-                try {
-                    item.file = await download(ctx, url, (extension) => targetPath(outputPath, isDirectory, { index, count, assetId, extension }));
-                    ctx.log.info(`Downloaded ${item.file.path} (${item.file.bytes} bytes, sha256 ${item.file.sha256}).`);
-                }
-                finally {
-                    release();
-                }
-            })();
-            // Kept, and reported by settle(): a failure must not go unhandled while other items are still awaited.
-            task.catch(() => undefined);
-            running.push(task);
-        },
-        async settle() {
-            const results = await Promise.allSettled(running);
-            const failed = results.find((result) => result.status === 'rejected');
-            if (failed)
-                throw failed.reason;
-        },
-    };
-}
-/** How many times the bytes received an encoded download may inflate to: no media comes near it. */
-const MAX_INFLATION = 20;
-/** Decoded bytes up to this are not held to MAX_INFLATION: a small file may compress well, and a MiB fills no disk. */
-const INFLATION_FLOOR = 1024 * 1024;
-/** A decoder for a Content-Encoding; undefined for none; an error for one the action cannot decode. */
-function decoderFor(encoding, name) {
-    switch (encoding) {
-        case '':
-        case 'identity':
-            return undefined;
-        case 'gzip':
-        case 'x-gzip':
-            return external_node_zlib_default().createGunzip();
-        case 'deflate':
-            return external_node_zlib_default().createInflate();
-        case 'br':
-            return external_node_zlib_default().createBrotliDecompress();
-        case 'zstd':
-            return external_node_zlib_default().createZstdDecompress();
-        default:
-            throw new errors/* UnexpectedAnswer */.M7(`The download of ${name} came encoded as "${encoding}", which the action cannot decode (it asked for no encoding).`, undefined);
-    }
-}
-async function attempt(transport, url, place) {
-    const { response, watchdog } = await transport.openDownload(url);
-    const contentType = response.headers.get('content-type') ?? undefined;
-    const path = place((0,media_types/* extensionFor */.ly)(contentType) ?? urlExtension(url) ?? 'bin');
-    const name = (0,external_node_path_.basename)(path);
-    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${name}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    // Content-Length counts the bytes as sent, encoded or not: `received` counts those, `bytes` what is written.
-    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    const encoding = (response.headers.get('content-encoding') ?? '').trim().toLowerCase();
-    let received = 0;
-    let bytes = 0;
-    const wire = new external_node_stream_.Transform({
-        transform(chunk, _encoding, done) {
-            watchdog.touch();
-            received += chunk.length;
-            if (received > declared)
-                done(new errors/* NetworkError */.Dr(`The download of ${name} went on past the ${declared} bytes its Content-Length declared.`));
-            else
-                done(null, chunk);
-        },
-    });
-    try {
-        const decoder = decoderFor(encoding, name);
-        const decoded = new external_node_stream_.Transform({
-            transform(chunk, _encoding, done) {
-                bytes += chunk.length;
-                if (decoder && bytes > Math.max(INFLATION_FLOOR, MAX_INFLATION * received)) {
-                    done(new errors/* UnexpectedAnswer */.M7(`The download of ${name} (Content-Encoding: ${encoding}) inflated to over ${bytes} bytes from ${received} received, more than ${MAX_INFLATION} times: no media does that (a compression bomb). It was stopped, and nothing was kept.`, undefined));
-                    return;
-                }
-                hash.update(chunk);
-                done(null, chunk);
-            },
-        });
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-        // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
-        await transport.mapNetworkErrors((0,http_transport/* describeCall */.GC)('GET', { url }), { url: response.url }, () => (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, wire, decoder ?? new external_node_stream_.PassThrough(), decoded, (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }), {
-            signal: transport.control.signal,
-        }).catch((error) => {
-            if (error.syscall)
-                throw new errors/* LocalFileError */.QD(`Writing ${path} failed: ${error.message}.`);
-            throw error;
-        }));
-        if (Number.isFinite(declared) && received !== declared) {
-            throw new errors/* NetworkError */.Dr(`The download of ${name} ended after ${received} of ${declared} bytes.`);
-        }
-        await (0,promises_.rename)(temp, path);
-    }
-    catch (error) {
-        response.body.destroy();
-        await (0,promises_.unlink)(temp).catch(() => undefined);
-        throw error;
-    }
-    finally {
-        watchdog.stop();
-    }
-    return { path, bytes, sha256: hash.digest('hex'), contentType };
-}
-
-
-/***/ }),
-
-/***/ 75372:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $A: () => (/* binding */ fileType),
-/* harmony export */   ly: () => (/* binding */ extensionFor),
-/* harmony export */   oQ: () => (/* binding */ extensionsOf),
-/* harmony export */   p_: () => (/* binding */ isKnownExtension)
-/* harmony export */ });
-const BY_EXTENSION = {
-    png: { kind: 'image', contentType: 'image/png' },
-    jpg: { kind: 'image', contentType: 'image/jpeg' },
-    jpeg: { kind: 'image', contentType: 'image/jpeg' },
-    webp: { kind: 'image', contentType: 'image/webp' },
-    gif: { kind: 'image', contentType: 'image/gif' },
-    mp3: { kind: 'audio', contentType: 'audio/mpeg' },
-    wav: { kind: 'audio', contentType: 'audio/wav' },
-    m4a: { kind: 'audio', contentType: 'audio/mp4' },
-    aac: { kind: 'audio', contentType: 'audio/aac' },
-    ogg: { kind: 'audio', contentType: 'audio/ogg' },
-    flac: { kind: 'audio', contentType: 'audio/flac' },
-    mp4: { kind: 'video', contentType: 'video/mp4' },
-    mov: { kind: 'video', contentType: 'video/quicktime' },
-    webm: { kind: 'video', contentType: 'video/webm' },
-    mkv: { kind: 'video', contentType: 'video/x-matroska' },
-    m4v: { kind: 'video', contentType: 'video/x-m4v' },
-};
-function extensionsOf(kind) {
-    return Object.keys(BY_EXTENSION).filter((ext) => BY_EXTENSION[ext].kind === kind);
-}
-/** The file's kind and content type by its extension, or undefined for an extension we do not know. */
-function fileType(fileName) {
-    const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
-    return ext === undefined ? undefined : BY_EXTENSION[ext];
-}
-/** Content types that name a known extension other than the one the table above labels it with. */
-const EXTENSION_OF = {
-    'audio/x-wav': 'wav',
-    'audio/wave': 'wav',
-};
-/** An extension for a downloaded file from its Content-Type (`video/mp4; codecs=…` → mp4); undefined when unknown. */
-function extensionFor(contentType) {
-    const type = contentType?.split(';')[0].trim().toLowerCase();
-    if (!type)
-        return undefined;
-    if (EXTENSION_OF[type])
-        return EXTENSION_OF[type];
-    const known = Object.entries(BY_EXTENSION).find(([, t]) => t.contentType === type);
-    return known?.[0];
-}
-/** Whether an extension (without the dot, any case) is one of the media table's. */
-function isKnownExtension(extension) {
-    return Object.hasOwn(BY_EXTENSION, extension.toLowerCase());
-}
-
-
-/***/ }),
-
-/***/ 91839:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  v: () => (/* binding */ WaitTimeout),
   O: () => (/* binding */ waitForGenerations)
 });
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(74296);
+// EXTERNAL MODULE: ./src/hedra/api.ts
+var api = __nccwpck_require__(29780);
 ;// CONCATENATED MODULE: ./src/hedra/poll-schedule.ts
 // When to ask for a generation's status next. Pure: the waiter feeds it what
 // it has seen and sleeps for what it returns.
@@ -29727,23 +28910,15 @@ function nextPollDelay(state) {
     return clamp(0.3 * (state.now - state.startedAt));
 }
 
-;// CONCATENATED MODULE: ./src/hedra/wait.ts
-// Waits for generations to finish: polls their status on the schedule of
+;// CONCATENATED MODULE: ./src/hedra/poll.ts
+// Waits for items (generations, jobs) to finish: polls their status on the schedule of
 // poll-schedule.ts, logs each meaningful change once, and stops at the
 // deadline. The clock and sleep are parameters so that the benchmark can run
 // this very code against simulated time.
 
 
-const FINAL_STATUSES = ['complete', 'error'];
-const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ...FINAL_STATUSES];
-class WaitTimeout extends Error {
-    last;
-    name = 'WaitTimeout';
-    constructor(last) {
-        super('deadline reached');
-        this.last = last;
-    }
-}
+
+const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ...api/* FINAL_STATUSES */.Y];
 /** A log line for a status change or a progress step of 10 %, and nothing for polls that changed nothing. */
 function describeChange(id, now, before, batch) {
     const step = (s) => Math.floor((s?.progress ?? 0) * 10);
@@ -29767,13 +28942,13 @@ async function waitForGenerations(status, ids, options) {
     catch (error) {
         // The run's deadline can also strike during a poll or a sleep: the same timeout, with what was seen.
         if (error instanceof errors/* DeadlineReached */.h_)
-            throw new WaitTimeout(last);
+            throw new api/* WaitTimeout */.v(last);
         throw error;
     }
 }
 async function pollUntilFinal(status, ids, options, last, history, warned) {
     for (;;) {
-        const pending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
+        const pending = ids.filter((id) => !api/* FINAL_STATUSES */.Y.includes(last.get(id)?.status ?? ''));
         for (const now of await statusesOf(pending, status, options.list)) {
             const id = now.id;
             const line = describeChange(id, now, last.get(id), ids.length > 1);
@@ -29785,15 +28960,15 @@ async function pollUntilFinal(status, ids, options, last, history, warned) {
             }
             last.set(id, now);
             history.get(id).push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
-            if (FINAL_STATUSES.includes(now.status))
+            if (api/* FINAL_STATUSES */.Y.includes(now.status))
                 options.onFinal?.(id, now);
         }
-        const stillPending = ids.filter((id) => !FINAL_STATUSES.includes(last.get(id)?.status ?? ''));
+        const stillPending = ids.filter((id) => !api/* FINAL_STATUSES */.Y.includes(last.get(id)?.status ?? ''));
         if (stillPending.length === 0)
             return ids.map((id) => last.get(id));
         const now = options.clock();
         if (now >= options.deadline)
-            throw new WaitTimeout(last);
+            throw new api/* WaitTimeout */.v(last);
         const delay = Math.min(...stillPending.map((id) => nextPollDelay({ now, startedAt: options.startedAt, etaSec: options.etaSec, history: history.get(id) })));
         await options.sleep(Math.min(delay, options.deadline - now));
     }
@@ -29813,30 +28988,22 @@ async function statusesOf(pending, status, list) {
 
 /***/ }),
 
-/***/ 31010:
+/***/ 1079:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   KD: () => (/* binding */ isDuplicate),
-/* harmony export */   Nf: () => (/* binding */ hedraError),
-/* harmony export */   TG: () => (/* binding */ money),
-/* harmony export */   Uw: () => (/* binding */ v3Envelope),
-/* harmony export */   Vj: () => (/* binding */ typeRefusal),
-/* harmony export */   oO: () => (/* binding */ v3DetailLines)
+/* harmony export */   F_: () => (/* binding */ validationLines),
+/* harmony export */   OG: () => (/* binding */ parseBody),
+/* harmony export */   x_: () => (/* binding */ serverMessage)
 /* harmony export */ });
-/* unused harmony exports serverMessage, errorCode, v3Message, GENERALLY_SERVED_TYPES */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
-// Turns a non-2xx answer from Hedra into a message a person can act on.
-// v2: only 422 {detail: [...]} is documented; other codes come with bodies of
-// several shapes, so the server's own message is dug out defensively.
-// v3: every error is one envelope, {"error": {code, message, retryable,
-// retry_after, param, details, replaced_by, billing}, "trace_id"}, read
-// leniently (any field may be missing or odd); its messages are keyed on
-// `code`, never on the wording of `message`.
+/* harmony import */ var _core_json_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(86153);
+// What an error answer's body says, whoever sent it: the body parsed when it
+// is JSON, and the server's own words dug out of the shapes error bodies come
+// in (`detail` as FastAPI writes it, `error`, `message`, `error_message`, or
+// plain text). Knows HTTP bodies, nothing of any one API.
 
-
-function parse(text) {
+/** The body as JSON when it is JSON, else the text. */
+function parseBody(text) {
     try {
         return JSON.parse(text);
     }
@@ -29844,10 +29011,12 @@ function parse(text) {
         return text;
     }
 }
+/** The most of a body's text quoted in a message. */
+const QUOTED = 500;
 /** 422 detail items as `field.path: message` lines (the leading "body" location dropped). */
 function validationLines(detail) {
     return detail.map((item) => {
-        if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(item))
+        if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(item))
             return String(item);
         const loc = Array.isArray(item.loc) ? item.loc.filter((part, i) => !(i === 0 && part === 'body')) : [];
         const path = loc
@@ -29861,17 +29030,17 @@ function validationLines(detail) {
 /** The server's own words, from whichever shape the body has. */
 function serverMessage(body) {
     if (typeof body === 'string')
-        return body.trim().slice(0, 500);
-    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(body))
+        return body.trim().slice(0, QUOTED);
+    if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(body))
         return '';
     const { detail, error, message, error_message } = body;
     if (typeof detail === 'string')
         return detail;
     if (Array.isArray(detail))
         return validationLines(detail).join('; ');
-    if ((0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(detail))
+    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(detail))
         return serverMessage(detail);
-    if ((0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(error)) {
+    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(error)) {
         const type = typeof error.type === 'string' ? `${error.type}: ` : '';
         return `${type}${typeof error.message === 'string' ? error.message : JSON.stringify(error)}`;
     }
@@ -29881,308 +29050,70 @@ function serverMessage(body) {
         return message;
     if (typeof error_message === 'string')
         return error_message;
-    return JSON.stringify(body).slice(0, 500);
+    return JSON.stringify(body).slice(0, QUOTED);
 }
-/** Hedra's error codes (the spec's ErrorCode enum): only these are read as codes. */
-const ERROR_CODES = new Set([
-    'UNKNOWN',
-    'INVALID_ARGUMENT',
-    'NOT_FOUND',
-    'GONE',
-    'ALREADY_EXISTS',
-    'ALREADY_IN_PROGRESS',
-    'UNAUTHORIZED',
-    'PERMISSION_DENIED',
-    'INSUFFICIENT_BALANCE',
-    // The credits code before 2026-07-23; still accepted.
-    'MISSING_CREDITS',
-    'MODERATION_FAILED',
-    'FAILED_PRECONDITION',
-    'DEADLINE_EXCEEDED',
-    'RESOURCE_EXHAUSTED',
-    'UNAVAILABLE',
-    'INTERNAL',
-]);
-/**
- * The objects an error answer may carry its code and figures in: `error`,
- * `detail` (an object or a list, with a validation item's `ctx`), or the body itself.
- */
-function errorObjects(body) {
-    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(body))
-        return [];
-    const { error, detail } = body;
-    const details = (Array.isArray(detail) ? detail : [detail]).filter(_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G);
-    return [error, ...details.flatMap((item) => [item, item.ctx]), body].filter(_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G);
-}
-/**
- * Hedra's error code in an answer (`{"error": {"type": "ALREADY_EXISTS"}}`,
- * `{"detail": {"code": ...}}`, `{"detail": [{"type": ...}]}`, v3's
- * `{"error": {"code": ...}}`), or undefined.
- * Only the documented codes count: a message's wording never does.
- */
-function errorCode(body) {
-    for (const object of errorObjects(body)) {
-        for (const field of ['type', 'code']) {
-            const value = object[field];
-            if (typeof value === 'string' && ERROR_CODES.has(value))
-                return value;
-        }
-    }
-    return undefined;
-}
-/** Whether an answer says the id is taken: the documented code ALREADY_EXISTS, whatever the HTTP status. */
-function isDuplicate(error) {
-    return error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT && errorCode(error.body) === 'ALREADY_EXISTS';
-}
-/** " (40 credits needed, 12 available)" from an INSUFFICIENT_BALANCE error's figures, when given. */
-function creditFigures(body) {
-    for (const object of errorObjects(body)) {
-        const needed = object.credits_needed;
-        const available = object.credits_available;
-        const parts = [typeof needed === 'number' && `${needed} credits needed`, typeof available === 'number' && `${available} available`].filter(Boolean);
-        if (parts.length > 0)
-            return ` (${parts.join(', ')})`;
-    }
-    return '';
-}
-/**
- * `operation` names the call, e.g. "POST /generations". A v3 envelope gives
- * the error Hedra's `retryable` (when a boolean) and, when the answer had no
- * Retry-After header, its `retry_after` in its place.
- */
-function hedraError(status, text, operation, retryAfter, rateLimitReset) {
-    const body = parse(text);
-    const envelope = v3Envelope(body);
-    if (envelope) {
-        const headerSaid = retryAfter !== undefined && retryAfter.trim() !== '';
-        const after = headerSaid || envelope.retryAfterSeconds === undefined ? retryAfter : String(Math.ceil(envelope.retryAfterSeconds));
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT(envelopeMessage(status, envelope, operation), status, body, after, rateLimitReset, { retryable: envelope.retryable });
-    }
-    const said = serverMessage(body);
-    const quoted = said ? `: ${said}` : '';
-    const code = errorCode(body);
-    let message;
-    if (status === 402 || code === 'INSUFFICIENT_BALANCE' || code === 'MISSING_CREDITS') {
-        message = `Not enough Hedra credits for this generation${creditFigures(body)} (HTTP ${status}, ${operation})${quoted}. Top up the workspace's credits or choose a cheaper model or shorter duration.`;
-    }
-    else if (status === 422 && (0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(body) && Array.isArray(body.detail)) {
-        message = `Hedra rejected the request (HTTP 422, ${operation}):\n- ${validationLines(body.detail).join('\n- ')}`;
-    }
-    else if (status === 401 || status === 403) {
-        message = `Hedra refused the API key (HTTP ${status}, ${operation})${quoted}. Check that the "api-key" input (or HEDRA_API_KEY) holds a current key of a workspace with API access.`;
-    }
-    else {
-        message = `Hedra answered HTTP ${status} to ${operation}${quoted || ' with no message'}.`;
-    }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT(message, status, body, retryAfter, rateLimitReset);
-}
-/** The keys only a v3 error object has (a v2 error object names its code `type`). */
-const V3_KEYS = ['code', 'retryable', 'retry_after', 'details', 'replaced_by', 'billing'];
-const nonEmptyString = (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-/** A number, or a string that is one (read leniently). */
-function numberOf(value) {
-    if (typeof value === 'number')
-        return Number.isFinite(value) ? value : undefined;
-    if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value))
-        return Number(value);
-    return undefined;
-}
-function fieldError(item) {
-    if (typeof item === 'string')
-        return item.trim() ? { field: '', message: item.trim() } : undefined;
-    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(item))
-        return undefined;
-    const field = nonEmptyString(item.field) ?? '';
-    const reason = nonEmptyString(item.reason);
-    const message = nonEmptyString(item.message) ?? reason ?? 'invalid';
-    const allowed = Array.isArray(item.allowed)
-        ? item.allowed.filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean').map(String)
-        : [];
-    return { field, message, ...(reason && { reason }), ...(allowed.length > 0 && { allowed }) };
-}
-function billingOf(value) {
-    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(value))
-        return undefined;
-    const balance = numberOf(value.balance);
-    const required = numberOf(value.required);
-    const currency = nonEmptyString(value.currency);
-    const fundingUrl = nonEmptyString(value.funding_url);
-    return {
-        ...(balance !== undefined && { balance }),
-        ...(required !== undefined && { required }),
-        ...(currency && /^[A-Za-z]{3}$/.test(currency) && { currency: currency.toUpperCase() }),
-        ...(fundingUrl && { fundingUrl }),
-    };
-}
-/**
- * The v3 error envelope of an answer's (parsed) body, or undefined when the
- * body is not one: it has an `error` object without v2's string `type`, and
- * a v3 key in it (`code`, `retryable`, ...) or a `trace_id` beside it.
- */
-function v3Envelope(body) {
-    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(body) || !(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(body.error))
-        return undefined;
-    const error = body.error;
-    if (typeof error.type === 'string')
-        return undefined;
-    if (!V3_KEYS.some((key) => key in error) && !('trace_id' in body))
-        return undefined;
-    const retryAfter = numberOf(error.retry_after);
-    const traceId = nonEmptyString(body.trace_id);
-    const code = nonEmptyString(error.code);
-    const message = nonEmptyString(error.message);
-    const param = nonEmptyString(error.param);
-    const replacedBy = nonEmptyString(error.replaced_by);
-    const billing = billingOf(error.billing);
-    return {
-        ...(code && { code }),
-        ...(message && { message: message.slice(0, 500) }),
-        ...(typeof error.retryable === 'boolean' && { retryable: error.retryable }),
-        ...(retryAfter !== undefined && retryAfter >= 0 && { retryAfterSeconds: retryAfter }),
-        ...(param && { param }),
-        details: (Array.isArray(error.details) ? error.details : []).map(fieldError).filter((d) => d !== undefined),
-        ...(replacedBy && { replacedBy }),
-        ...(billing && { billing }),
-        ...(traceId && /^[0-9a-f]{32}$/i.test(traceId) && { traceId }),
-    };
-}
-/** The most detail lines a message lists; the rest are counted. */
-const MAX_DETAIL_LINES = 20;
-/**
- * A v3 validation failure's details as `field: message (allowed: a, b)`
- * lines, the fields named by `fieldName` (by default Hedra's own names, e.g.
- * `input.aspect_ratio`; the v3 client passes one that gives the workflow's
- * input names). Hedra's messages start with the field already
- * (`input.aspect_ratio: Input should be ...`): that start is not repeated.
- * Empty when the body is no v3 envelope or has no details.
- */
-function v3DetailLines(body, fieldName) {
-    return detailLines(v3Envelope(body)?.details ?? [], fieldName);
-}
-function detailLines(details, fieldName = (field) => field) {
-    const lines = details.slice(0, MAX_DETAIL_LINES).map(({ field, message, allowed }) => {
-        const own = field && message.startsWith(`${field}:`) ? message.slice(field.length + 1).trim() : message;
-        const name = field ? fieldName(field) : '';
-        const values = allowed ? ` (allowed: ${allowed.join(', ')})` : '';
-        return `${name ? `${name}: ` : ''}${own}${values}`;
-    });
-    if (details.length > MAX_DETAIL_LINES)
-        lines.push(`… and ${details.length - MAX_DETAIL_LINES} more`);
-    return lines;
-}
-/** An amount of money: 2 decimals, more for a sub-cent price; `$` for USD, the code after it otherwise. */
-function money(amount, currency = 'USD') {
-    const digits = Math.abs(amount).toFixed(6).replace(/0+$/, '');
-    const [whole, fraction = ''] = digits.split('.');
-    const text = `${whole}.${fraction.padEnd(2, '0')}`;
-    const sign = amount < 0 && Number(text) !== 0 ? '-' : '';
-    return currency === 'USD' ? `${sign}$${text}` : `${sign}${text} ${currency}`;
-}
-const MODELS_PAGE = 'https://www.hedra.com/develop/models';
-const BILLING_PAGE = 'https://www.hedra.com/develop/billing';
-/** The model a call is about (`POST /models/kling-v3`, `GET /models/x/voices`), if any. */
-function modelOf(operation) {
-    const match = /\/models\/([^/?#\s]+)/.exec(operation);
-    if (!match)
-        return undefined;
-    try {
-        return decodeURIComponent(match[1]);
-    }
-    catch {
-        return match[1];
+
+
+/***/ }),
+
+/***/ 58549:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dr: () => (/* binding */ NetworkError),
+/* harmony export */   dD: () => (/* binding */ describePlainly),
+/* harmony export */   j$: () => (/* binding */ HttpError)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+// What the HTTP layer reports when a request fails, in two kinds:
+// - HttpError: the server answered with an error status. Whoever speaks the
+//   API (an adapter in src/apis/) words the message; the layer keeps the
+//   status, the body and what the answer said about trying again.
+// - NetworkError: no usable answer (no connection, a timeout, a cut-short or
+//   garbled body): the outcome of the request is unknown.
+
+class HttpError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExplainedError */ .hM {
+    status;
+    body;
+    retryAfter;
+    rateLimitReset;
+    name = 'HttpError';
+    /**
+     * Whether the server said another attempt can succeed (v3's `error.retryable`), when it said so with an actual
+     * boolean; undefined otherwise (a v2 answer, a gateway's error page): then the status decides (see retry.ts).
+     */
+    retryable;
+    constructor(message, status, 
+    /** The answer's body, parsed as JSON when it is JSON. */
+    body, 
+    /** The Retry-After header of the answer (or what the body said in its place), if any. */
+    retryAfter, 
+    /** The X-RateLimit-Reset header of the answer, if any. */
+    rateLimitReset, options = {}) {
+        super(message);
+        this.status = status;
+        this.body = body;
+        this.retryAfter = retryAfter;
+        this.rateLimitReset = rateLimitReset;
+        if (options.retryable !== undefined)
+            this.retryable = options.retryable;
     }
 }
-/** Hedra's sentence without its closing full stop, so that one can follow. */
-const sentence = (text) => text.replace(/[.\s]+$/, '');
-/** ": balance $0.00, this request costs $0.05 (USD)" from the envelope's billing, or "" without it. */
-function walletFigures(billing) {
-    if (!billing)
-        return '';
-    const currency = billing.currency ?? 'USD';
-    const usd = currency === 'USD' ? ' (USD)' : '';
-    const balance = billing.balance === undefined ? undefined : `balance ${money(billing.balance, currency)}`;
-    if (billing.required !== undefined) {
-        return `: ${[balance, `this request costs ${money(billing.required, currency)}`].filter(Boolean).join(', ')}${usd}`;
+class NetworkError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ExplainedError */ .hM {
+    code;
+    name = 'NetworkError';
+    constructor(message, 
+    /** The socket's or TLS layer's error code, when there is one (ECONNRESET, ETIMEDOUT, ...). */
+    code) {
+        super(message);
+        this.code = code;
     }
-    const unknown = 'the price of this request is not known until Hedra has measured its inputs';
-    return balance ? `: ${balance}${usd}; ${unknown}` : `: ${unknown}`;
 }
-function walletMessage(status, envelope, operation) {
-    const { billing, message } = envelope;
-    const said = !billing && message ? ` Hedra says: ${sentence(message)}.` : '';
-    const url = billing?.fundingUrl && /^https:\/\/\S+$/.test(billing.fundingUrl) ? billing.fundingUrl : BILLING_PAGE;
-    return (`Not enough money in the Hedra API wallet for this request${walletFigures(billing)} (HTTP ${status}, ${operation}).${said} ` +
-        `Add funds at ${url}. The v3 API wallet is prepaid and separate from v2 generation credits and Studio credits.`);
-}
-function retiredMessage(status, envelope, operation) {
-    const model = modelOf(operation);
-    const head = `${model ? `Model "${model}"` : 'The model'} is retired (HTTP ${status}, ${operation}).`;
-    if (envelope.replacedBy)
-        return `${head} Hedra names its successor: "${envelope.replacedBy}" — set input "model" to ${envelope.replacedBy}.`;
-    return `${head} Hedra names no successor; choose another model from the catalogue at ${MODELS_PAGE}.`;
-}
-/** ` (trace id …)` put at the end of the first line, before its closing punctuation. */
-function withTrace(message, traceId) {
-    if (!traceId)
-        return message;
-    const [first, ...rest] = message.split('\n');
-    const close = /[.:]$/.exec(first)?.[0] ?? '';
-    return [`${first.slice(0, first.length - close.length)} (trace id ${traceId})${close}`, ...rest].join('\n');
-}
-/**
- * The message hedraError gives a v3 error answer (its body, parsed), with the
- * fields of a validation failure named by `fieldName` (see v3DetailLines):
- * for the v3 client to rewrite a HedraError's message in the workflow's
- * terms. Undefined when the body is no v3 envelope.
- */
-function v3Message(status, body, operation, fieldName) {
-    const envelope = v3Envelope(body);
-    return envelope && envelopeMessage(status, envelope, operation, fieldName);
-}
-/** The message for a v3 error envelope, keyed on its `code`. */
-function envelopeMessage(status, envelope, operation, fieldName) {
-    const { code, message, param, details } = envelope;
-    let text;
-    if (code === 'INSUFFICIENT_BALANCE' || code === 'MISSING_CREDITS' || (code === undefined && status === 402) || envelope.billing) {
-        text = walletMessage(status, envelope, operation);
-    }
-    else if ((code === 'INVALID_ARGUMENT' || code === undefined) && details.length > 0) {
-        text = `Hedra rejected the request (HTTP ${status}, ${operation}):\n- ${detailLines(details, fieldName).join('\n- ')}`;
-    }
-    else if (code === 'GONE' && (envelope.replacedBy || modelOf(operation))) {
-        text = retiredMessage(status, envelope, operation);
-    }
-    else if (code === 'UNAUTHORIZED' || code === 'PERMISSION_DENIED' || (code === undefined && (status === 401 || status === 403))) {
-        text = `Hedra refused the API key (HTTP ${status}, ${operation})${message ? `: ${sentence(message)}` : ''}. Check that the "api-key" input (or HEDRA_API_KEY) holds a current key of a workspace with API access.`;
-    }
-    else {
-        const about = param && !message?.includes(param) ? ` (field ${fieldName ? fieldName(param) : param})` : '';
-        const said = [code, message && sentence(message)].filter(Boolean).join(': ');
-        text = `Hedra answered HTTP ${status} to ${operation}${said ? `: ${said}` : ' with no message'}${about}.`;
-    }
-    return withTrace(text, envelope.traceId);
-}
-/** The types Hedra's docs say its public endpoint serves; the others may need enabling for an account. */
-const GENERALLY_SERVED_TYPES = ['image', 'video', 'text_to_speech'];
-/** A 422 about the `type` field itself (not about another field of that type's body). */
-function refusesTheType(body, type) {
-    const aboutTypeField = errorObjects(body).some((o) => (Array.isArray(o.loc) && o.loc.at(-1) === 'type') || o.param === 'type');
-    const listsFields = (0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(body) && Array.isArray(body.detail);
-    return aboutTypeField || (!listsFields && serverMessage(body).includes(type));
-}
-/**
- * A refusal of a create whose type Hedra may not have enabled for this
- * account (403, 404, or a 422 that names the type), said as such.
- */
-function typeRefusal(error, type) {
-    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT) || GENERALLY_SERVED_TYPES.includes(type))
-        return undefined;
-    if (!(error.status === 403 || error.status === 404 || (error.status === 422 && refusesTheType(error.body, type))))
-        return undefined;
-    const said = serverMessage(error.body);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT(`Hedra refused a ${type} generation (HTTP ${error.status}, POST /generations)${said ? `: ${said}` : ''}. ` +
-        `Type ${type} may not be enabled for this account: Hedra's public API serves ${GENERALLY_SERVED_TYPES.join(', ')} generally, and the other types on request.`, error.status, error.body, error.retryAfter, error.rateLimitReset, { retryable: error.retryable });
-}
+/** The wording when no API says otherwise: the status and whatever the server said. */
+const describePlainly = (answer) => {
+    const said = answer.text.trim().slice(0, 500);
+    return new HttpError(`${answer.operation} was answered with HTTP ${answer.status}${said ? `: ${said}` : ''}.`, answer.status, answer.text, answer.retryAfter, answer.rateLimitReset);
+};
 
 
 /***/ }),
@@ -30198,7 +29129,7 @@ function typeRefusal(error, type) {
 /* harmony export */   yq: () => (/* binding */ parseRateLimitReset)
 /* harmony export */ });
 /* unused harmony exports POLICY, isRetryable, parseRetryAfter, backoffDelay, decide */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58549);
 // The one retry policy and the one loop that applies it, used by every call.
 // The policy (decide) is pure: it says whether and when to try again.
 //
@@ -30282,7 +29213,7 @@ function decide(failure, attempt, now, deadline, random = Math.random) {
     const asked = failure.kind === 'status' ? (parseRetryAfter(failure.retryAfter, now) ?? parseRateLimitReset(failure.rateLimitReset, now)) : undefined;
     if (asked !== undefined) {
         if (now + asked > deadline) {
-            return { retry: false, why: `Hedra asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };
+            return { retry: false, why: `asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };
         }
         return { retry: true, delayMs: asked };
     }
@@ -30300,7 +29231,7 @@ function wasNeverSent(error) {
 function failureOf(error) {
     if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NetworkError */ .Dr)
         return { kind: 'network', code: error.code };
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT) {
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpError */ .j$) {
         const failure = { kind: 'status', status: error.status, retryAfter: error.retryAfter, rateLimitReset: error.rateLimitReset };
         if (error.retryable !== undefined)
             failure.retryable = error.retryable;
@@ -30315,7 +29246,7 @@ function explained(error, why) {
     return error;
 }
 function describeFailure(error) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT)
+    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpError */ .j$)
         return `HTTP ${error.status}`;
     return error.message.replace(/\.$/, '');
 }
@@ -30355,669 +29286,83 @@ async function withRetries(operation, attempt, options) {
 
 /***/ }),
 
-/***/ 88111:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  oK: () => (/* binding */ Transport),
-  GC: () => (/* binding */ describeCall)
-});
-
-// UNUSED EXPORTS: MAX_REDIRECTS
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/http/answer-errors.ts
-var answer_errors = __nccwpck_require__(31010);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: ./src/http/multipart.ts
-// The frame of a multipart/form-data body with one file in field `file`
-// (Hedra's asset upload): what goes before and after the file's bytes, so the
-// bytes themselves can be streamed from disk between the two.
-
-function multipartFrame(fileName, fileContentType, fileSize) {
-    const boundary = `----hedra-action-${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`;
-    const safeName = fileName.replace(/["\r\n\\]/g, '_');
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${fileContentType}\r\n\r\n`);
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    return { head, tail, length: head.length + fileSize + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-// EXTERNAL MODULE: external "node:dns"
-var external_node_dns_ = __nccwpck_require__(40610);
-var external_node_dns_default = /*#__PURE__*/__nccwpck_require__.n(external_node_dns_);
-// EXTERNAL MODULE: ./src/http/url.ts
-var http_url = __nccwpck_require__(6697);
-;// CONCATENATED MODULE: ./src/http/presigned.ts
-// GETs of presigned URLs (results on Hedra's CDN), one request each: the
-// transport follows redirects itself (transport.ts, openDownload), checking
-// every hop with the rules of url.ts before it is sent.
-//
-// These go through undici's `request`, not `fetch`, for two reasons:
-// - `fetch` decodes a gzip (or br, deflate) body itself and hides how many
-//   bytes came over the wire; `request` hands over the body as sent, so that
-//   the download can check Content-Length (which counts the encoded bytes)
-//   and decode it under a cap on inflation (hedra/download.ts);
-// - its Agent takes a `connect.lookup`, through which every address a host
-//   name resolves to is checked at the moment of connecting: the socket goes
-//   to an address that was checked, so a name that resolves to a public
-//   address once and to 169.254.169.254 the next time (DNS rebinding) gains
-//   nothing.
-// Behind a proxy from the environment (HTTPS_PROXY, HTTP_PROXY), the proxy
-// resolves the names it is sent, out of this process's sight: there only the
-// URL's own host (an IP address, or localhost) can be checked. Hosts that
-// NO_PROXY exempts are connected to directly, and checked as without a proxy.
-//
-// undici is loaded on the first download (a run without one does not pay for
-// it; see docs/decisions/nodes-fetch.md for why it is not loaded at start).
-
-
-/** A host name resolved to an address the rules refuse: raised inside the connection attempt, before any socket is opened. */
-class RefusedAddress extends Error {
-    name = 'RefusedAddress';
-    code = 'EREFUSEDADDRESS';
-}
-/**
- * dns.lookup, refusing a name when any address it resolves to is one the
- * rules refuse (not just the one a connection would try first).
- */
-function guardedLookup(allowed, lookup = (host, options, done) => external_node_dns_default().lookup(host, options, done)) {
-    return (hostname, options, callback) => {
-        lookup(hostname, { ...options, all: true }, (error, addresses) => {
-            if (error)
-                return callback(error, '');
-            const list = addresses;
-            for (const { address } of list) {
-                const problem = (0,http_url/* addressProblem */.cg)(hostname, address, allowed);
-                if (problem)
-                    return callback(new RefusedAddress(problem), '');
-            }
-            if (options.all)
-                return callback(null, list);
-            if (list.length === 0)
-                return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
-            callback(null, list[0].address, list[0].family);
-        });
-    };
-}
-/** The RefusedAddress behind an error of a request (undici may pass it on as it is, or as a cause), if one is. */
-function refusedAddress(error) {
-    for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
-        if (e instanceof RefusedAddress)
-            return e;
-        for (const inner of e.errors ?? [])
-            if (inner instanceof RefusedAddress)
-                return inner;
-    }
-    return undefined;
-}
-function headersOf(raw) {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(raw)) {
-        for (const one of [value ?? []].flat()) {
-            try {
-                headers.append(name, one);
-            }
-            catch {
-                // A header value fetch's Headers will not hold (a control character): not one a download needs.
-            }
-        }
-    }
-    return headers;
-}
-class PresignedClient {
-    options;
-    dispatcher;
-    constructor(options) {
-        this.options = options;
-    }
-    load() {
-        this.dispatcher ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 46752, 19)).then((undici) => {
-            const connect = { lookup: guardedLookup(this.options.allowed) };
-            const dispatcher = this.options.proxied ? new undici.EnvHttpProxyAgent({ connect }) : new undici.Agent({ connect });
-            return { request: undici.request, dispatcher };
-        });
-        return this.dispatcher;
-    }
-    /** One GET, no redirect followed, the body as sent. */
-    async get(url, headers, signal) {
-        const { request, dispatcher } = await this.load();
-        const answer = await request(url, { method: 'GET', headers, signal, dispatcher });
-        // Whoever reads the body sees its errors; one destroyed unread (a redirect's, a refused answer's) must not crash the process.
-        answer.body.on('error', () => undefined);
-        return { status: answer.statusCode, headers: headersOf(answer.headers), body: answer.body };
-    }
-    async close() {
-        // The run is over: nothing is still wanted from these connections.
-        if (this.dispatcher)
-            await (await this.dispatcher).dispatcher.destroy();
-    }
-}
-
-// EXTERNAL MODULE: ./src/http/retry.ts
-var retry = __nccwpck_require__(28902);
-;// CONCATENATED MODULE: ./src/http/watchdog.ts
-// A request that makes no progress is given up: no answer, and no bytes
-// moving either way, for `ms`. Every chunk sent or received feeds it.
-
-class Watchdog {
-    ms;
-    controller = new AbortController();
-    timer;
-    constructor(ms) {
-        this.ms = ms;
-        this.timer = this.arm();
-    }
-    /** Aborts with a NetworkError (ETIMEDOUT) when the watchdog fires. */
-    get signal() {
-        return this.controller.signal;
-    }
-    arm() {
-        const timer = setTimeout(() => {
-            this.controller.abort(new errors/* NetworkError */.Dr(`no progress for ${Math.round(this.ms / 1000)}s`, 'ETIMEDOUT'));
-        }, this.ms);
-        timer.unref();
-        return timer;
-    }
-    /** Progress: start the quiet period again. */
-    touch() {
-        clearTimeout(this.timer);
-        this.timer = this.arm();
-    }
-    stop() {
-        clearTimeout(this.timer);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http/transport.ts
-// The one module that speaks HTTP: it joins the base URL and the path, adds
-// the key header to API calls (and never to presigned URLs), ties every
-// request to the run's signal and a stall watchdog, streams file bodies, and
-// turns answers it cannot use into errors that say who failed. Nothing else
-// builds URLs or headers. Every method makes one attempt: retrying is the
-// caller's choice (withRetries in retry.ts), because one call, creating a
-// generation, is billed and must not simply be repeated.
-//
-// Presigned URLs come from Hedra's answers and are not taken on trust: each
-// one, and each redirect on the way, is checked by the rules of url.ts before
-// it is requested (https:, or plain http: to this machine; no private,
-// loopback or link-local address unless base-url is one), and the addresses
-// their host names resolve to are checked when connecting (presigned.ts). A
-// URL the rules refuse fails at once, as Hedra's answer (UnexpectedAnswer),
-// which no retry can change.
-
-
-
-
-
-
-
-
-/** How many redirects a presigned URL may take to its file: a CDN needs one or two. */
-const MAX_REDIRECTS = 5;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** The error for a presigned URL (or a hop of its redirects) the rules refuse. */
-function refusedUrl(url, from, why) {
-    const shown = (u) => (URL.canParse(u) ? (0,http_url/* withoutQuery */.j$)(u) : 'something that is not a URL');
-    const hop = from === undefined ? '' : ` (where ${shown(from)} redirected)`;
-    return new errors/* UnexpectedAnswer */.M7(`Hedra's answer named a download URL the action will not fetch: ${shown(url)}${hop} — ${why}.`, undefined);
-}
-/** Up to `limit` bytes of a body, as text; the rest is not read. */
-async function readCut(body, limit, watchdog) {
-    const chunks = [];
-    let bytes = 0;
-    try {
-        for await (const chunk of body) {
-            watchdog.touch();
-            chunks.push(chunk);
-            bytes += chunk.length;
-            if (bytes >= limit)
-                break;
-        }
-    }
-    finally {
-        body.destroy();
-    }
-    return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}
-const CHUNK = 1024 * 1024;
-const MiB = 1024 * 1024;
-/** The most of a JSON answer that is read: the model catalogue, the largest, is well under a megabyte. */
-const JSON_LIMIT = 8 * MiB;
-/** The most of an error answer that is read: enough for any message. */
-const ERROR_LIMIT = 64 * 1024;
-/** A call as it may appear in logs and messages: presigned URLs lose their query (the signature). */
-function describeCall(method, target) {
-    return 'path' in target ? `${method} ${target.path}` : `${method} ${(0,http_url/* withoutQuery */.j$)(target.url)}`;
-}
-/** A file as chunks that keep the watchdog fed while the server takes them (fetch takes async iterables as bodies). */
-async function* fileChunks(path, watchdog, head, tail) {
-    yield head;
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: CHUNK })) {
-        watchdog.touch();
-        yield chunk;
-    }
-    yield tail;
-}
-class Transport {
-    options;
-    control;
-    stallMs;
-    /** When Hedra said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
-    notBefore = 0;
-    /** The kinds of non-public address presigned URLs may reach: base-url's own. */
-    allowed;
-    presigned;
-    constructor(options) {
-        this.options = options;
-        this.control = options.control;
-        this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
-        this.allowed = (0,http_url/* allowedKinds */.i7)(options.baseUrl);
-    }
-    keyHeader() {
-        return this.options.keyScheme === 'authorization-key' ? { authorization: `Key ${this.options.apiKey}` } : { 'x-api-key': this.options.apiKey };
-    }
-    url(target) {
-        return 'path' in target ? `${this.options.baseUrl}${target.path}` : target.url;
-    }
-    /**
-     * Runs `work` (a request or the reading of a body) and turns failures without
-     * an HTTP answer into NetworkErrors naming the call; an abort of the run
-     * passes through as its reason.
-     */
-    async mapNetworkErrors(operation, target, work) {
-        try {
-            return await work();
-        }
-        catch (error) {
-            if (this.control.signal.aborted)
-                throw this.control.signal.reason;
-            if (error instanceof errors/* HedraError */.xT || error instanceof errors/* NetworkError */.Dr || error instanceof errors/* LocalFileError */.QD || error instanceof errors/* UnexpectedAnswer */.M7)
-                throw error;
-            // fetch reports "fetch failed" with the socket's error as the cause.
-            const cause = (error.cause ?? error);
-            const code = cause.code;
-            const said = (cause.message ?? String(cause)).replace(/\.$/, '');
-            const reason = code && !said.includes(code) ? `${said} (${code})` : said;
-            const hint = (0,retry/* isCertificateProblem */.B$)(code)
-                ? ' If your network inspects TLS with its own certificate authority, point the NODE_EXTRA_CA_CERTS environment variable at its certificate (PEM).'
-                : '';
-            throw new errors/* NetworkError */.Dr(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason}.${hint}`, code);
-        }
-    }
-    /**
-     * One request to an API path, with the key. A 2xx answer is returned with
-     * its body unread (the caller reads it, feeding the watchdog); any other
-     * status becomes a HedraError.
-     */
-    async open(method, target, headers, body) {
-        const operation = describeCall(method, target);
-        const wait = this.notBefore - this.options.clock();
-        if (wait > 0) {
-            this.options.debug(`Hedra's rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
-            await this.control.sleep(wait);
-        }
-        const watchdog = new Watchdog(this.stallMs);
-        this.options.debug(`→ ${operation}`);
-        try {
-            return await this.mapNetworkErrors(operation, target, async () => {
-                const response = await this.options.fetcher.fetch(this.url(target), {
-                    method,
-                    headers: { 'user-agent': this.options.userAgent, ...this.keyHeader(), ...headers },
-                    body: typeof body === 'function' ? body(watchdog) : body,
-                    signal: AbortSignal.any([this.control.signal, watchdog.signal]),
-                    // The key must not follow a redirect to another host.
-                    redirect: 'error',
-                    duplex: 'half',
-                });
-                watchdog.touch();
-                this.options.debug(`← ${operation}: HTTP ${response.status}`);
-                const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
-                if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
-                    this.notBefore = this.options.clock() + ((0,retry/* parseRateLimitReset */.yq)(reset, this.options.clock()) ?? 0);
-                }
-                if (!response.ok) {
-                    const text = await this.readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
-                    throw (0,answer_errors/* hedraError */.Nf)(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
-                }
-                return { response, watchdog };
-            });
-        }
-        catch (error) {
-            watchdog.stop();
-            throw error;
-        }
-    }
-    /** The body of an answer as text, the watchdog fed as it arrives. */
-    /**
-     * The body of an answer as text, the watchdog fed as it arrives, read up to
-     * `limit` bytes: past it, `over` says what to do (an error body is cut short;
-     * a JSON answer that large is no answer Hedra gives).
-     */
-    async readText({ response, watchdog }, limit, over, operation = '') {
-        const chunks = [];
-        let bytes = 0;
-        try {
-            for await (const chunk of response.body ?? []) {
-                watchdog.touch();
-                bytes += chunk.length;
-                if (bytes > limit) {
-                    await response.body?.cancel().catch(() => undefined);
-                    if (over === 'refuse') {
-                        throw new errors/* UnexpectedAnswer */.M7(`Hedra's answer to ${operation} is over ${limit / MiB} MiB, more than any answer of the API; it was not read further.`, undefined);
-                    }
-                    chunks.push(chunk.subarray(0, chunk.length - (bytes - limit)));
-                    break;
-                }
-                chunks.push(chunk);
-            }
-        }
-        finally {
-            watchdog.stop();
-        }
-        return Buffer.concat(chunks).toString('utf8');
-    }
-    /** One JSON request to an API path, sent once: its answer parsed, or a NetworkError when the body is not JSON. */
-    async requestJson(method, path, body) {
-        const target = { path };
-        const headers = { accept: 'application/json' };
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        const answer = await this.open(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
-        const operation = describeCall(method, target);
-        const text = await this.mapNetworkErrors(operation, target, () => this.readText(answer, JSON_LIMIT, 'refuse', operation));
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new errors/* NetworkError */.Dr(`Hedra answered ${operation} with a body that is not JSON (HTTP ${answer.response.status}, ${text.length} bytes).`);
-        }
-    }
-    /**
-     * Sends a file to an API path, once, as multipart field `file` (v2's asset upload, v3's POST /files),
-     * streamed from disk; resolves to the answer's text (v3 answers with the file's handle).
-     */
-    async uploadFile(path, file) {
-        const target = { path };
-        const frame = multipartFrame(file.name, file.contentType, file.size);
-        const headers = { accept: 'application/json', 'content-type': frame.contentType, 'content-length': String(frame.length) };
-        const answer = await this.open('POST', target, headers, (watchdog) => fileChunks(file.path, watchdog, frame.head, frame.tail));
-        return this.mapNetworkErrors(describeCall('POST', target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
-    }
-    /**
-     * Opens a server-sent-events stream at an API path (v3's job stream). The caller reads the body, calling
-     * `touch` as anything arrives (keep-alives included): a stream silent for the stall time is given up, like
-     * any other request, and `stop` when done with it.
-     */
-    async openEventStream(path, lastEventId) {
-        const headers = { accept: 'text/event-stream' };
-        if (lastEventId !== undefined)
-            headers['last-event-id'] = lastEventId;
-        const { response, watchdog } = await this.open('GET', { path }, headers);
-        const type = response.headers.get('content-type') ?? '';
-        if (!type.toLowerCase().startsWith('text/event-stream')) {
-            await response.body?.cancel().catch(() => undefined);
-            watchdog.stop();
-            throw new errors/* UnexpectedAnswer */.M7(`Hedra answered GET ${path} with ${type || 'no content type'}, not an event stream.`, undefined);
-        }
-        const body = response.body ?? (async function* () { })();
-        return {
-            body: this.guarded(describeCall('GET', { path }), { path }, body),
-            touch: () => watchdog.touch(),
-            stop: () => {
-                watchdog.stop();
-                response.body?.cancel().catch(() => undefined);
-            },
-        };
-    }
-    /** A body's chunks, with a failure while reading (a reset, the watchdog) turned into a NetworkError naming the call. */
-    async *guarded(operation, target, body) {
-        const iterator = body[Symbol.asyncIterator]();
-        try {
-            for (;;) {
-                const next = await this.mapNetworkErrors(operation, target, () => iterator.next());
-                if (next.done)
-                    return;
-                yield next.value;
-            }
-        }
-        finally {
-            // Reading stopped early (the job ended, or a failure): release the body, which closes the connection.
-            await iterator.return?.().catch(() => undefined);
-        }
-    }
-    /**
-     * Opens a GET of a presigned URL, without the key, following up to
-     * MAX_REDIRECTS redirects, each checked before it is requested; the caller
-     * reads the body (see hedra/download.ts). It asks for the body unencoded
-     * (Accept-Encoding: identity), and gets it as sent whatever the answer.
-     */
-    async openDownload(url) {
-        const operation = describeCall('GET', { url });
-        let current = url;
-        let from;
-        for (let redirects = 0;; redirects++) {
-            const problem = (0,http_url/* presignedUrlProblem */.mB)(current, this.allowed);
-            if (problem)
-                throw refusedUrl(current, from, problem);
-            const target = { url: current };
-            const hop = describeCall('GET', target);
-            const watchdog = new Watchdog(this.stallMs);
-            this.options.debug(`→ ${hop}`);
-            try {
-                const answer = await this.mapNetworkErrors(operation, target, async () => {
-                    try {
-                        this.presigned ??= new PresignedClient({ proxied: this.options.fetcher.proxied === true, allowed: this.allowed });
-                        return await this.presigned.get(current, { 'user-agent': this.options.userAgent, 'accept-encoding': 'identity' }, AbortSignal.any([this.control.signal, watchdog.signal]));
-                    }
-                    catch (error) {
-                        const refused = refusedAddress(error);
-                        throw refused ? refusedUrl(current, from, refused.message) : error;
-                    }
-                });
-                watchdog.touch();
-                this.options.debug(`← ${hop}: HTTP ${answer.status}`);
-                if (REDIRECTS.has(answer.status)) {
-                    answer.body.destroy();
-                    watchdog.stop();
-                    const location = answer.headers.get('location');
-                    if (location === null)
-                        throw new errors/* NetworkError */.Dr(`The answer to ${hop} is a redirect (HTTP ${answer.status}) to nowhere: it has no Location.`);
-                    const next = URL.canParse(location, current) ? new URL(location, current).href : location;
-                    if (redirects >= MAX_REDIRECTS)
-                        throw refusedUrl(next, current, `it is redirect number ${redirects + 1}, and at most ${MAX_REDIRECTS} are followed`);
-                    [from, current] = [current, next];
-                    continue;
-                }
-                if (answer.status < 200 || answer.status > 299) {
-                    const text = await this.mapNetworkErrors(operation, target, () => readCut(answer.body, ERROR_LIMIT, watchdog)).catch(() => '');
-                    const error = (0,answer_errors/* hedraError */.Nf)(answer.status, text, hop, answer.headers.get('retry-after') ?? undefined);
-                    // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
-                    if (answer.status === 401 || answer.status === 403) {
-                        throw new errors/* HedraError */.xT(`The presigned URL was refused (HTTP ${answer.status}, ${hop}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`, answer.status, error.body);
-                    }
-                    throw error;
-                }
-                const { body } = answer;
-                const arrayBuffer = async () => {
-                    const chunks = [];
-                    for await (const chunk of body)
-                        chunks.push(chunk);
-                    const whole = Buffer.concat(chunks);
-                    return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length);
-                };
-                return { response: { url: current, status: answer.status, headers: answer.headers, body, arrayBuffer }, watchdog };
-            }
-            catch (error) {
-                watchdog.stop();
-                throw error;
-            }
-        }
-    }
-    async close() {
-        await Promise.all([this.options.fetcher.close(), this.presigned?.close()]);
-    }
-}
-
-
-/***/ }),
-
-/***/ 6697:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bs: () => (/* binding */ withoutQueries),
-/* harmony export */   cg: () => (/* binding */ addressProblem),
-/* harmony export */   i7: () => (/* binding */ allowedKinds),
-/* harmony export */   j$: () => (/* binding */ withoutQuery),
-/* harmony export */   mB: () => (/* binding */ presignedUrlProblem)
-/* harmony export */ });
-/* unused harmony exports addressKind, hostKind */
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77030);
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
-// Presigned URLs carry their signature in the query string: whatever leaves
-// the process shows a URL without it.
-//
-// They are also named by Hedra's answers, which the action does not take on
-// trust: a download URL is fetched only when it is https: (plain http: only
-// to this machine, where test servers live), and only from a public address,
-// unless base-url itself is an address of the same kind (a loopback test
-// server may hand out loopback download URLs; nothing may send the action to
-// a cloud metadata service at 169.254.169.254). The rules are pure: the
-// transport applies them to every URL it is sent to, redirects included, and
-// to every address a host name resolves to (src/http/presigned.ts).
-
-/** `https://host/path?sig=…` → `https://host/path`; a URL of another scheme shows no more than its scheme (a `data:` URL is all payload). */
-function withoutQuery(url) {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
-        return `${parsed.origin}${parsed.pathname}`;
-    if (parsed.protocol === 'file:')
-        return `file://${parsed.host}${parsed.pathname}`;
-    return `${parsed.protocol}…`;
-}
-const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>?#]*)\?[^\s"'<>#]*/gi;
-/** Every URL in a text with its query replaced by `?…`. */
-function withoutQueries(text) {
-    return text.replace(URL_QUERY, '$1?…');
-}
-const KIND_WORDS = {
-    loopback: 'a loopback address (this machine)',
-    private: 'a private-network address',
-    'link-local': 'a link-local address (where cloud metadata services answer)',
-    unspecified: 'an unspecified address (0.0.0.0/8 or ::)',
-};
-function ipv4Kind(a, b) {
-    if (a === 0)
-        return 'unspecified';
-    if (a === 127)
-        return 'loopback';
-    if (a === 169 && b === 254)
-        return 'link-local';
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
-        return 'private';
-    return 'public';
-}
-/** The eight 16-bit groups of a valid IPv6 address (a trailing dotted IPv4 part counts as two). */
-function ipv6Groups(address) {
-    const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-    const text = dotted
-        ? `${address.slice(0, dotted.index)}${((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16)}:${((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)}`
-        : address;
-    const [head, tail] = text.split('::');
-    const groups = (part) => (part ? part.split(':').map((group) => Number.parseInt(group, 16)) : []);
-    const left = groups(head);
-    const right = groups(tail);
-    return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
-}
-function ipv6Kind(address) {
-    const g = ipv6Groups(address);
-    const zero = (from, to) => g.slice(from, to).every((group) => group === 0);
-    // ::1; `::` itself is taken below, as the IPv4-compatible 0.0.0.0.
-    if (zero(0, 7) && g[7] === 1)
-        return 'loopback';
-    if ((g[0] & 0xffc0) === 0xfe80)
-        return 'link-local';
-    // fc00::/7 unique local; fec0::/10 the site-local addresses it replaced.
-    if ((g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfec0)
-        return 'private';
-    // An IPv4 address inside: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::).
-    const embedded = zero(0, 5) && (g[5] === 0xffff || g[5] === 0);
-    if (embedded || (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)))
-        return ipv4Kind(g[6] >> 8, g[6] & 0xff);
-    if (g[0] === 0x2002)
-        return ipv4Kind(g[1] >> 8, g[1] & 0xff);
-    return 'public';
-}
-/** What an IP address (v4 dotted, or v6, with or without brackets) reaches; undefined when it is not an IP address. */
-function addressKind(address) {
-    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(address)) {
-        const [a, b] = address.split('.').map(Number);
-        return ipv4Kind(a, b);
-    }
-    const bare = address.replace(/^\[(.*)\]$/, '$1');
-    return (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(bare) ? ipv6Kind(bare) : undefined;
-}
-/** What a URL's host reaches when that is known without asking DNS: an IP address, or `localhost`; undefined for other names. */
-function hostKind(hostname) {
-    return hostname.toLowerCase() === 'localhost' ? 'loopback' : addressKind(hostname);
-}
-/** The kinds of address download URLs may name besides public ones: base-url's own kind, when its host is an address (or localhost). */
-function allowedKinds(baseUrl) {
-    const kind = hostKind(new URL(baseUrl).hostname);
-    return kind && kind !== 'public' ? [kind] : [];
-}
-function kindProblem(what, kind, allowed) {
-    if (kind === 'public' || allowed.includes(kind))
-        return undefined;
-    return `${what} ${KIND_WORDS[kind]}, which is fetched from only when base-url is one too`;
-}
-/** Why `address`, an IP address that the host name `host` resolves to, may not be connected to; undefined when it may. */
-function addressProblem(host, address, allowed) {
-    return kindProblem(`${host} resolves to ${address},`, addressKind(address) ?? 'public', allowed);
-}
-/**
- * Why a presigned URL (or a redirect on the way to one) may not be fetched;
- * undefined when it may, as far as the URL itself tells (the addresses a
- * host name resolves to are checked when connecting: addressProblem).
- */
-function presignedUrlProblem(url, allowed) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return 'it is not a URL';
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return `it is a ${parsed.protocol} URL, and only https: is fetched`;
-    const kind = hostKind(parsed.hostname);
-    const problem = kind && kindProblem(`${parsed.hostname} is`, kind, allowed);
-    if (problem)
-        return problem;
-    if (parsed.protocol === 'http:' && kind !== 'loopback')
-        return 'it is plain http:, which is fetched only from this machine (127.0.0.0/8, ::1, localhost)';
-    return undefined;
-}
-
-
-/***/ }),
-
 /***/ 79407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17233);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4585);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 56106:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mq: () => (/* binding */ MAPPED_INPUTS),
+/* harmony export */   P$: () => (/* binding */ isMediaInput),
+/* harmony export */   Z$: () => (/* binding */ isGenerationType),
+/* harmony export */   f5: () => (/* binding */ GENERATION_TYPES),
+/* harmony export */   tW: () => (/* binding */ MEDIA_INPUTS)
+/* harmony export */ });
+// The vocabulary of the workflow's inputs that every API maps from: the
+// generation types `type` names, the media inputs with the kind of file each
+// takes, and the typed inputs that become fields of a request. Which field
+// each becomes is the API's business (src/apis/v2/fields.ts, src/apis/v3/input.ts).
+const GENERATION_TYPES = [
+    'video',
+    'image',
+    'image_to_image',
+    'text_to_speech',
+    'text_to_sound',
+    'image_upscale',
+    'video_upscale',
+    'audio_isolation',
+    'speech_to_speech',
+    'voice_clone',
+    'video_to_video',
+    'motion_control',
+];
+function isGenerationType(value) {
+    return GENERATION_TYPES.includes(value);
+}
+/**
+ * The media inputs: the kind of asset each takes, and whether it is a list
+ * (one per line). Parsing, the file checks before upload and the asset type
+ * of each upload all read this table.
+ */
+const MEDIA_INPUTS = {
+    image: { kind: 'image', list: false },
+    'end-image': { kind: 'image', list: false },
+    audio: { kind: 'audio', list: false },
+    video: { kind: 'video', list: false },
+    'reference-images': { kind: 'image', list: true },
+};
+function isMediaInput(input) {
+    return Object.hasOwn(MEDIA_INPUTS, input);
+}
+/** The typed inputs that become fields of the request, in the order fields are set and problems reported in. */
+const MAPPED_INPUTS = [
+    'prompt',
+    'text',
+    'voice-id',
+    'image',
+    'end-image',
+    'audio',
+    'video',
+    'resolution',
+    'aspect-ratio',
+    'duration',
+    'seed',
+    'name',
+    'batch-size',
+    'reference-images',
+];
+
 
 /***/ }),
 
@@ -31036,7 +29381,7 @@ __webpack_async_result__();
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
 /* unused harmony export isV3Id */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
 // Pure parsers for input values. Each takes the input's name so that its
 // error says which input is wrong, in the user's own words.
 
@@ -31052,18 +29397,18 @@ function parseBoolean(input, raw) {
         return true;
     if (FALSE_SPELLINGS.includes(raw))
         return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be true or false, got "${raw}".`);
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be true or false, got "${raw}".`);
 }
 function parseInteger(input, raw, bounds = {}) {
     if (!/^[-+]?\d+$/.test(raw))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be a whole number, got "${raw}".`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be a whole number, got "${raw}".`);
     const value = Number(raw);
     if (!Number.isSafeInteger(value))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" is too large: "${raw}".`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" is too large: "${raw}".`);
     const { min, max } = bounds;
     if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
         const range = max === undefined ? `at least ${min}` : min === undefined ? `at most ${max}` : `between ${min} and ${max}`;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be ${range}, got ${value}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be ${range}, got ${value}.`);
     }
     return value;
 }
@@ -31076,11 +29421,11 @@ const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 function parseDuration(input, raw) {
     const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/i.exec(raw);
     if (!match) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be a duration: milliseconds as a number (5000) or a number with a unit ms, s, m or h (500ms, 5s, 1.5m), got "${raw}".`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be a duration: milliseconds as a number (5000) or a number with a unit ms, s, m or h (500ms, 5s, 1.5m), got "${raw}".`);
     }
     const ms = Number(match[1]) * UNIT_MS[(match[2] ?? 'ms').toLowerCase()];
     if (ms <= 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be longer than zero, got "${raw}".`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be longer than zero, got "${raw}".`);
     return ms;
 }
 /** A v3 id: `job_<uuid>` or `asset_<uuid>`, as Hedra's v3 issues them. */
@@ -31097,11 +29442,11 @@ function parseMediaRef(input, raw) {
             return { kind: 'url', url: new URL(raw).href };
         }
         catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" is not a valid URL: "${raw}".`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" is not a valid URL: "${raw}".`);
         }
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" accepts https:// URLs only, got "${raw}".`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" accepts https:// URLs only, got "${raw}".`);
     }
     // Anything else is a path; whether the file is there is checked before any request (hedra/assets.ts).
     return { kind: 'file', written: raw };
@@ -31119,574 +29464,15 @@ function parseIdList(input, raw, api = 'v2') {
     const ids = raw.split(/[\s,]+/).filter(Boolean);
     for (const id of ids) {
         if (api === 'v2' && isV3Id('job', id))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}": "${id}" is a v3 job id; set "api: v3" to pick it up.`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}": "${id}" is a v3 job id; set "api: v3" to pick it up.`);
         if (api === 'v3' && isUuid(id))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}": "${id}" is a v2 generation id; set "api: v2" to pick it up (v3 job ids are job_…).`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}": "${id}" is a v2 generation id; set "api: v2" to pick it up (v3 job ids are job_…).`);
         if (api === 'v2' && !isUuid(id))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
         if (api === 'v3' && !isV3Id('job', id))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be v3 job ids (job_<uuid>), one per line; "${id}" is not one.`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be v3 job ids (job_<uuid>), one per line; "${id}" is not one.`);
     }
     return ids.map((id) => (api === 'v3' ? `job_${id.slice(4).toLowerCase()}` : id.toLowerCase()));
-}
-
-
-/***/ }),
-
-/***/ 63838:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f: () => (/* binding */ withPromptFile)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
-/* harmony import */ var _request_types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(95784);
-/* harmony import */ var _workspace_file_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5247);
-// `prompt-file`: a long prompt kept in the repository instead of in YAML. It
-// fills `prompt` for the types that take one, else `text` (speech and sound),
-// and is read before any request, like every other local file.
-
-
-
-
-const MAX_BYTES = 256 * 1024;
-/** Settings with the file's text in `prompt` or `text`; unchanged when `prompt-file` is not set. */
-async function withPromptFile(settings) {
-    const written = settings.promptFile;
-    if (written === undefined)
-        return settings;
-    const target = _request_types_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_FIELDS */ .L5.prompt[settings.type] ? 'prompt' : _request_types_js__WEBPACK_IMPORTED_MODULE_2__/* .INPUT_FIELDS */ .L5.text[settings.type] ? 'text' : undefined;
-    if (!target)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input "prompt-file" is not used by type ${settings.type}, which takes neither a prompt nor a text.`);
-    if (settings.mapped[target] !== undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
-    }
-    const { path, where } = await (0,_workspace_file_js__WEBPACK_IMPORTED_MODULE_3__/* .workspaceFile */ .E)('prompt-file', written, settings.workspace);
-    // The bytes actually read are capped, whatever the file claims to be.
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.open)(path, 'r');
-    let bytes;
-    try {
-        const buffer = Buffer.alloc(MAX_BYTES + 1);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-        bytes = buffer.subarray(0, bytesRead);
-    }
-    finally {
-        await handle.close();
-    }
-    if (bytes.length > MAX_BYTES)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input "prompt-file": ${where} is over ${MAX_BYTES} bytes; a prompt file may have at most ${MAX_BYTES}.`);
-    const text = bytes.toString('utf8').trim();
-    if (text === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`Input "prompt-file": ${where} is empty.`);
-    return { ...settings, mapped: { ...settings.mapped, [target]: text } };
-}
-
-
-/***/ }),
-
-/***/ 56917:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  iZ: () => (/* binding */ readApiKey),
-  Ko: () => (/* binding */ readInputs),
-  lZ: () => (/* binding */ unusedWhenResuming)
-});
-
-// UNUSED EXPORTS: APIS, DEFAULT_BASE_URLS, INPUT_DEFAULTS, INPUT_NAMES, apiKeyProblems, apiKeyShapeProblems
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/request/types.ts
-var types = __nccwpck_require__(95784);
-// EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __nccwpck_require__(45165);
-// EXTERNAL MODULE: ./src/json.ts
-var json = __nccwpck_require__(8301);
-;// CONCATENATED MODULE: ./src/inputs/request-input.ts
-// The `request` input: further fields of the chosen variant, as a JSON object
-// or a YAML mapping. The YAML parser is loaded only when the text is not JSON,
-// so a run that does not need it does not pay for loading it.
-
-
-/**
- * How deep a request may nest. Hedra's bodies need three or four levels; a
- * value nested thousands deep only overflows the stack of the parser or of
- * whatever walks it later, so it is refused first, without recursion.
- */
-const MAX_REQUEST_DEPTH = 64;
-const tooDeep = () => new errors/* InputError */.dz(`Input "request" nests deeper than ${MAX_REQUEST_DEPTH} levels: a request body needs only a few (such as generated_video_inputs: {duration_ms: 5000}).`);
-function describe(value) {
-    if (Array.isArray(value))
-        return 'a list';
-    if (value === null)
-        return 'null';
-    return `a ${typeof value}`;
-}
-/**
- * Whether the text opens more than MAX_REQUEST_DEPTH brackets ([ and {) at once outside double-quoted strings:
- * JSON nesting and YAML flow nesting, checked in one pass before a parser can recurse on it. (YAML block nesting
- * costs at least a character a level and is caught by the parser's own limit or by depthOf() after parsing.)
- */
-function bracketsTooDeep(text) {
-    let depth = 0;
-    let quoted = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (quoted) {
-            if (c === 0x5c)
-                i++;
-            else if (c === 0x22)
-                quoted = false;
-        }
-        else if (c === 0x22)
-            quoted = true;
-        else if (c === 0x5b || c === 0x7b) {
-            if (++depth > MAX_REQUEST_DEPTH)
-                return true;
-        }
-        else if ((c === 0x5d || c === 0x7d) && depth > 0)
-            depth--;
-    }
-    return false;
-}
-/** Whether a parsed value nests lists and mappings more than MAX_REQUEST_DEPTH deep, walked with a stack of its own. */
-function nestsTooDeep(value) {
-    const pending = [[value, 0]];
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [item, depth] = next;
-        if (typeof item !== 'object' || item === null)
-            continue;
-        if (depth + 1 > MAX_REQUEST_DEPTH)
-            return true;
-        for (const child of Object.values(item))
-            pending.push([child, depth + 1]);
-    }
-    return false;
-}
-async function parseRequestInput(text) {
-    if (bracketsTooDeep(text))
-        throw tooDeep();
-    let value;
-    let parsedAsJson = false;
-    if (text.startsWith('{')) {
-        try {
-            value = JSON.parse(text);
-            parsedAsJson = true;
-        }
-        catch {
-            // Not JSON after all; YAML flow mappings also start with "{".
-        }
-    }
-    if (!parsedAsJson) {
-        const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19));
-        // YAML 1.2 core schema: `yes`/`no` stay strings; duplicate keys are errors.
-        let doc;
-        try {
-            doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-        }
-        catch (error) {
-            if (error instanceof RangeError)
-                throw tooDeep();
-            throw error;
-        }
-        // The composer's stack ran out (it reports that as RESOURCE_EXHAUSTION): block nesting (`- - - …`) too deep for it.
-        if (doc.errors.some((error) => error.code === 'RESOURCE_EXHAUSTION'))
-            throw tooDeep();
-        if (doc.errors.length > 0) {
-            const first = doc.errors[0].message.split('\n')[0].replace(/:$/, '.');
-            throw new errors/* InputError */.dz(`Input "request" is neither a JSON object nor a YAML mapping: ${first}`);
-        }
-        try {
-            value = doc.toJS();
-        }
-        catch (error) {
-            if (error instanceof RangeError)
-                throw tooDeep();
-            // Unresolved aliases and alias bombs surface only here.
-            throw new errors/* InputError */.dz(`Input "request" is neither a JSON object nor a YAML mapping: ${error.message}`);
-        }
-    }
-    if (nestsTooDeep(value))
-        throw tooDeep();
-    if (!(0,json/* isObject */.G)(value)) {
-        throw new errors/* InputError */.dz(`Input "request" must be a mapping of request fields (a JSON object or YAML mapping), got ${describe(value)}.`);
-    }
-    return value;
-}
-
-// EXTERNAL MODULE: ./src/inputs/suggest.ts
-var suggest = __nccwpck_require__(47443);
-;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
-// The one place that reads the workflow's inputs: through the toolkit's
-// getInput (trimmed, as the runner passes them), into typed, checked Settings.
-// Nothing else reads an input.
-
-
-
-
-
-
-
-/** Every input action.yml declares, with the defaults it declares (a test keeps the two equal). */
-const INPUT_DEFAULTS = {
-    'api-key': '',
-    api: 'v2',
-    'base-url': '',
-    type: '',
-    model: '',
-    prompt: '',
-    'prompt-file': '',
-    text: '',
-    'voice-id': '',
-    image: '',
-    'end-image': '',
-    audio: '',
-    video: '',
-    resolution: '',
-    'aspect-ratio': '',
-    duration: '',
-    seed: '',
-    name: '',
-    'batch-size': '',
-    'reference-images': '',
-    request: '',
-    wait: 'true',
-    timeout: '30m',
-    download: 'true',
-    'output-path': '',
-    'generation-id': '',
-    'github-token': '${{ github.token }}',
-    'release-upload': '',
-    comment: 'false',
-    'max-credits': '',
-    reuse: 'true',
-    'dry-run': 'false',
-};
-const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-/** Hedra's two APIs: v2, the generations API; v3, one endpoint per model (see src/v3/). */
-const APIS = ['v2', 'v3'];
-/** Each API's base URL, when `base-url` is empty. */
-const DEFAULT_BASE_URLS = {
-    v2: 'https://api.hedra.com/web-app/public',
-    v3: 'https://api.hedra.com/v3',
-};
-/** What `type` means when it is empty on v2 (action.yml's default is empty, because on v3 the model decides). */
-const V2_DEFAULT_TYPE = 'video';
-/** The variable the runner passes an input in (what getInput reads). */
-const envName = (input) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
-/**
- * An input's value. The runner always passes every declared input, defaults
- * applied; outside a runner (a local harness) a missing one takes action.yml's
- * default, while one given empty stays empty.
- */
-function read(toolkit, env, input) {
-    const value = toolkit.getInput(input);
-    return value === '' && env[envName(input)] === undefined ? INPUT_DEFAULTS[input] : value;
-}
-/** The key from `api-key`, else from the HEDRA_API_KEY environment variable. */
-function readApiKey(toolkit, env) {
-    return read(toolkit, env, 'api-key') || env.HEDRA_API_KEY?.trim() || undefined;
-}
-/** What an HTTP header value cannot carry (undici's and Node's rule): anything but a tab, visible ASCII, a space and bytes 0x80–0xFF. */
-const NOT_IN_A_HEADER = /[^\t\x20-\x7e\x80-\xff]/u;
-/**
- * The key's problem, if it cannot be sent at all: a character no HTTP header can carry (most often a line
- * break pasted with it) would fail every request before it leaves, which would look like the network's
- * fault. Says what kind of character, never the key nor where in it.
- */
-function apiKeyProblems(toolkit, env) {
-    const bad = NOT_IN_A_HEADER.exec(readApiKey(toolkit, env) ?? '')?.[0];
-    if (bad === undefined)
-        return [];
-    const code = bad.codePointAt(0) ?? 0;
-    const unicode = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    const what = bad === '\n' || bad === '\r' ? 'a line break' : code < 0x80 ? `a control character (${unicode})` : `a character outside Latin-1 (${unicode})`;
-    const source = read(toolkit, env, 'api-key') ? 'Input "api-key"' : 'The HEDRA_API_KEY environment variable';
-    return [
-        `${source} contains ${what}, which an HTTP header cannot carry: most likely a copy-paste error. Store the key again as the secret's whole value, on one line.`,
-    ];
-}
-/** A v3 credential: `<key_id>:<secret>` (v3 sends it as `Authorization: Key <key_id>:<secret>`). */
-const V3_KEY = /^[^:\s]+:[^\s]+$/;
-/**
- * The key's problem when its shape is another API's: a v3 key is `<key_id>:<secret>`, a v2 key one opaque
- * string without a colon. Sending a key to the wrong API would only come back as "invalid key"; this says
- * which API the key looks like, never the key.
- */
-function apiKeyShapeProblems(key, api, source) {
-    if (!key)
-        return [];
-    if (/^(key|bearer)\s/i.test(key)) {
-        return [`${source} starts with "${key.split(/\s/)[0]}": store the key alone as the secret's value; the action adds the Authorization scheme.`];
-    }
-    const looksV3 = V3_KEY.test(key);
-    if (api === 'v2' && looksV3) {
-        return [`${source} looks like a v3 key (<key_id>:<secret>), but input "api" is v2. Set "api: v3" (and a v3 model), or use a v2 key.`];
-    }
-    if (api === 'v3' && !looksV3) {
-        return [
-            `${source} does not look like a v3 key: v3 keys are "<key_id>:<secret>" (from https://www.hedra.com/develop/api-keys); this one looks like a v2 key. Use a v3 key, or set "api: v2".`,
-        ];
-    }
-    return [];
-}
-function parseApi(raw) {
-    if (APIS.includes(raw))
-        return raw;
-    throw new errors/* InputError */.dz(`Input "api" must be v2 or v3, got "${raw}".${(0,suggest/* didYouMean */.a)(raw, APIS)}`);
-}
-/** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
-function unknownInputs(env) {
-    const known = new Set(INPUT_NAMES.map(envName));
-    return Object.keys(env)
-        .filter((key) => key.startsWith('INPUT_') && !known.has(key))
-        .map((key) => {
-        const written = key.slice('INPUT_'.length).toLowerCase();
-        return `Unexpected input "${written}": this action has no such input.${(0,suggest/* didYouMean */.a)(written, INPUT_NAMES)}`;
-    });
-}
-function parseBaseUrl(raw, api) {
-    if (raw === '')
-        return DEFAULT_BASE_URLS[api];
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors/* InputError */.dz(`Input "base-url" must be a URL such as ${DEFAULT_BASE_URLS[api]}, got "${raw}".`);
-    }
-    if (url.username || url.password) {
-        url.username = '';
-        url.password = '';
-        throw new errors/* InputError */.dz(`Input "base-url" must not carry a user name or password (the key goes in "api-key"), got "${url.href}" with credentials.`);
-    }
-    // The API key travels in a header: plain http is allowed only to this machine (local test servers),
-    // named exactly: localhost, ::1, or an address in 127.0.0.0/8 (not a host name that starts with "127.").
-    const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        throw new errors/* InputError */.dz(`Input "base-url" must be an https:// URL (http:// only to localhost), got "${raw}".`);
-    }
-    if (url.search || url.hash)
-        throw new errors/* InputError */.dz(`Input "base-url" must not have a query or fragment, got "${raw}".`);
-    return url.href.replace(/\/+$/, '');
-}
-function parseType(raw) {
-    if ((0,types/* isGenerationType */.Z$)(raw))
-        return raw;
-    throw new errors/* InputError */.dz(`Input "type" must be one of ${types/* GENERATION_TYPES */.f5.join(', ')}; got "${raw}".${(0,suggest/* didYouMean */.a)(raw, types/* GENERATION_TYPES */.f5)}`);
-}
-/** How each typed input's text becomes its value; media inputs by the media table. */
-const PARSERS = {
-    prompt: (_, raw) => raw,
-    text: (_, raw) => raw,
-    'voice-id': (_, raw) => raw,
-    resolution: (_, raw) => raw,
-    'aspect-ratio': (_, raw) => raw,
-    duration: parsers/* parseDuration */.E9,
-    seed: (input, raw) => (0,parsers/* parseInteger */.cG)(input, raw),
-    name: (_, raw) => raw,
-    'batch-size': (input, raw) => (0,parsers/* parseInteger */.cG)(input, raw, { min: 1, max: 8 }),
-};
-function parseMapped(input, raw) {
-    if (!(0,types/* isMediaInput */.P$)(input))
-        return PARSERS[input](input, raw);
-    return types/* MEDIA_INPUTS */.tW[input].list ? (0,parsers/* parseMediaList */.ew)(input, raw) : (0,parsers/* parseMediaRef */.x)(input, raw);
-}
-/** In the type table's order, which is the order fields are set in and problems reported in. */
-const MAPPED_INPUTS = Object.keys(types/* INPUT_FIELDS */.L5);
-/**
- * Every input, checked and typed. `env` is where the runner's other variables
- * are read from (GITHUB_WORKSPACE, RUNNER_TEMP) and where unknown inputs are
- * looked for. Every input that cannot be read is reported, not just the first.
- */
-async function readInputs(toolkit, env, cwd) {
-    const keyProblems = apiKeyProblems(toolkit, env);
-    const problems = [...unknownInputs(env), ...keyProblems];
-    const get = (input) => read(toolkit, env, input);
-    /** The parsed value, or undefined with the problem noted. */
-    const parsed = (parse) => {
-        try {
-            return parse();
-        }
-        catch (error) {
-            if (!(error instanceof errors/* InputError */.dz))
-                throw error;
-            problems.push(error.message);
-            return undefined;
-        }
-    };
-    const api = parsed(() => parseApi(get('api'))) ?? 'v2';
-    const apiKey = readApiKey(toolkit, env);
-    // A key that cannot be sent at all is reported as that alone.
-    if (keyProblems.length === 0) {
-        problems.push(...apiKeyShapeProblems(apiKey, api, read(toolkit, env, 'api-key') ? 'Input "api-key"' : 'The HEDRA_API_KEY environment variable'));
-    }
-    const typeGiven = get('type') !== '';
-    const type = typeGiven ? parsed(() => parseType(get('type'))) : V2_DEFAULT_TYPE;
-    const mapped = {};
-    for (const input of MAPPED_INPUTS) {
-        const raw = get(input);
-        const value = raw === '' ? undefined : parsed(() => parseMapped(input, raw));
-        if (value !== undefined)
-            mapped[input] = value;
-    }
-    // On v3 the model's kind is not known yet: a duration is only ever given for videos (and sounds) there.
-    if (type !== undefined)
-        parsed(() => checkShortDuration(api === 'v3' ? 'video' : type, get('duration'), mapped.duration));
-    problems.push(...assetIdProblems(api, mapped));
-    const requestText = get('request');
-    const resume = get('generation-id');
-    const workspace = env.GITHUB_WORKSPACE || cwd;
-    const runnerTemp = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-    const outputPath = get('output-path');
-    let request;
-    try {
-        if (requestText !== '')
-            request = await parseRequestInput(requestText);
-    }
-    catch (error) {
-        if (!(error instanceof errors/* InputError */.dz))
-            throw error;
-        problems.push(error.message);
-    }
-    const settings = {
-        api,
-        baseUrl: parsed(() => parseBaseUrl(get('base-url'), api)),
-        type,
-        typeGiven,
-        model: get('model') || undefined,
-        mapped,
-        request,
-        dryRun: parsed(() => (0,parsers/* parseBoolean */.yG)('dry-run', get('dry-run'))),
-        wait: parsed(() => (0,parsers/* parseBoolean */.yG)('wait', get('wait'))),
-        timeoutMs: parsed(() => parseTimeout(get('timeout'))),
-        download: parsed(() => (0,parsers/* parseBoolean */.yG)('download', get('download'))),
-        outputPath: outputPath === '' ? (0,external_node_path_.join)(runnerTemp, 'hedra') : (0,external_node_path_.isAbsolute)(outputPath) ? outputPath : (0,external_node_path_.join)(workspace, outputPath),
-        resumeIds: resume === '' ? undefined : parsed(() => (0,parsers/* parseIdList */.hG)('generation-id', resume, api)),
-        promptFile: get('prompt-file') || undefined,
-        githubToken: readToken(get('github-token')),
-        releaseUpload: parseReleaseUpload(get('release-upload')),
-        comment: parsed(() => (0,parsers/* parseBoolean */.yG)('comment', get('comment'))),
-        maxCredits: get('max-credits') === '' ? undefined : parsed(() => parseBudget(get('max-credits'), api)),
-        reuse: parsed(() => (0,parsers/* parseBoolean */.yG)('reuse', get('reuse'))),
-        workspace,
-        runnerTemp,
-    };
-    if (api === 'v3' && !settings.model && !settings.resumeIds) {
-        problems.push(`Input "model" is required on v3, where the model decides what is made (e.g. model: kling-v3); the models are listed at https://www.hedra.com/develop/models.`);
-    }
-    if (problems.length > 0)
-        throw errors/* InputError */.dz.all(problems, 'The inputs have');
-    return settings;
-}
-/** `max-credits` in the API's unit: whole credits on v2, US dollars (cents allowed) on v3. */
-function parseBudget(raw, api) {
-    if (api === 'v2')
-        return (0,parsers/* parseInteger */.cG)('max-credits', raw, { min: 0 });
-    if (!/^\$?(\d+(\.\d+)?|\.\d+)$/.test(raw)) {
-        throw new errors/* InputError */.dz(`Input "max-credits" is in US dollars on v3 (the API wallet's unit): a number such as 0.50 or 2, got "${raw}".`);
-    }
-    return Number(raw.replace('$', ''));
-}
-/** Asset ids of the other API: v2's are bare UUIDs, v3's `asset_<uuid>` (outputs of earlier v3 jobs). */
-function assetIdProblems(api, mapped) {
-    if (api !== 'v2')
-        return []; // v3 explains a v2 id where it maps the inputs (src/request/v3-input.ts).
-    return Object.entries(mapped).flatMap(([input, value]) => [value]
-        .flat()
-        .filter((ref) => typeof ref === 'object' && ref.kind === 'asset' && ref.id.startsWith('asset_'))
-        .map((ref) => `Input "${input}": "${ref.id}" is a v3 asset id; v2 takes its own asset ids (UUIDs) or files. Set "api: v3", or give the file.`));
-}
-/** Types whose `duration` a bare number below half a second almost certainly meant as seconds. */
-const DURATION_TYPES = ['video', 'motion_control', 'text_to_sound'];
-/** `duration: 5` is 5 milliseconds: for a video or a sound that is a mistake for 5s. */
-function checkShortDuration(type, raw, ms) {
-    if (!DURATION_TYPES.includes(type) || typeof ms !== 'number' || !/^(\d+(\.\d+)?|\.\d+)$/.test(raw) || ms >= 500)
-        return;
-    throw new errors/* InputError */.dz(`Input "duration" is ${raw} milliseconds, too short for type ${type}: a bare number is milliseconds. Did you mean "${raw}s"?`);
-}
-/** Inputs that a run picking up existing generations (`generation-id`) does not use, to warn about. */
-function unusedWhenResuming(settings) {
-    return [
-        ...Object.keys(settings.mapped),
-        ...(settings.model ? ['model'] : []),
-        ...(settings.request ? ['request'] : []),
-        ...(settings.promptFile ? ['prompt-file'] : []),
-        ...(settings.maxCredits !== undefined ? ['max-credits'] : []),
-    ];
-}
-/** An expression the runner did not evaluate (a run outside a workflow) is no token. */
-function readToken(raw) {
-    return raw === '' || raw.startsWith('${{') ? undefined : raw;
-}
-/** `true`: the release of the triggering event; `false` or empty: off; anything else: a tag. */
-function parseReleaseUpload(raw) {
-    if (raw === '' || parsers/* FALSE_SPELLINGS */.I7.includes(raw))
-        return undefined;
-    return parsers/* TRUE_SPELLINGS */.Lb.includes(raw) ? 'event' : raw;
-}
-/** `timeout` takes the same forms as `duration` (90s, 15m, 1h); at least a second, at most six hours (a job's limit). */
-function parseTimeout(raw) {
-    const ms = (0,parsers/* parseDuration */.E9)('timeout', raw);
-    if (ms < 1000 || ms > 6 * 3_600_000) {
-        throw new errors/* InputError */.dz(`Input "timeout" must be between 1s and 6h, got "${raw}".`);
-    }
-    return ms;
-}
-
-
-/***/ }),
-
-/***/ 47443:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ didYouMean),
-/* harmony export */   k: () => (/* binding */ closest)
-/* harmony export */ });
-// "Did you mean" for misspelt input and field names.
-/** Optimal-string-alignment distance: edits, with a swap of neighbours ("vidoe") counting as one. */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-}
-/** Folds the spellings people mix up: case, `-` vs `_` vs space. */
-const fold = (s) => s.toLowerCase().replace(/[-_\s]/g, '');
-/** The closest candidate, if it is close enough to be what was meant. */
-function closest(word, candidates) {
-    let best;
-    let bestScore = Infinity;
-    for (const candidate of candidates) {
-        const score = editDistance(fold(word), fold(candidate));
-        if (score < bestScore) {
-            best = candidate;
-            bestScore = score;
-        }
-    }
-    const allowed = Math.max(1, Math.floor(fold(word).length / 3));
-    return bestScore <= allowed ? best : undefined;
-}
-/** ` Did you mean "x"?` or nothing. */
-function didYouMean(word, candidates) {
-    const match = closest(word, candidates);
-    return match === undefined ? '' : ` Did you mean "${match}"?`;
 }
 
 
@@ -31702,7 +29488,7 @@ function didYouMean(word, candidates) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(74296);
 // Files named by inputs come from the repository, which a pull request can
 // change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
 // read and sent. A named file is resolved to its real path, which must lie in
@@ -31715,39 +29501,24 @@ async function workspaceFile(input, written, workspace) {
     const where = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
     const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(named).catch(() => undefined);
     if (real === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": there is no file ${where}.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": there is no file ${where}.`);
     const root = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(workspace).catch(() => workspace);
     const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, real);
     if (inside === '' || inside.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(inside)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
     }
     const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(real);
     if (info.isDirectory())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is a directory; give a file.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is a directory; give a file.`);
     if (!info.isFile())
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is not a regular file.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is not a regular file.`);
     return { path: real, size: info.size, where };
 }
 
 
 /***/ }),
 
-/***/ 8301:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ isObject)
-/* harmony export */ });
-// The one test for "a JSON object" (not null, not a list), for request bodies,
-// the `request` input and Hedra's answers alike.
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-
-/***/ }),
-
-/***/ 17233:
+/***/ 4585:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32124,11 +29895,11 @@ var HttpCodes;
     HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
     HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
 })(HttpCodes || (HttpCodes = {}));
-var Headers;
+var lib_Headers;
 (function (Headers) {
     Headers["Accept"] = "accept";
     Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
+})(lib_Headers || (lib_Headers = {}));
 var MediaTypes;
 (function (MediaTypes) {
     MediaTypes["ApplicationJson"] = "application/json";
@@ -32283,7 +30054,7 @@ class HttpClient {
      */
     getJson(requestUrl_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
             const res = yield this.get(requestUrl, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
         });
@@ -32291,8 +30062,8 @@ class HttpClient {
     postJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.post(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -32301,8 +30072,8 @@ class HttpClient {
     putJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.put(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -32311,8 +30082,8 @@ class HttpClient {
     patchJson(requestUrl_1, obj_1) {
         return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
+            additionalHeaders[lib_Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, lib_Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[lib_Headers.ContentType] =
                 this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
             const res = yield this.patch(requestUrl, data, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
@@ -32579,7 +30350,7 @@ class HttpClient {
     _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[lib_Headers.ContentType];
             if (headerValue) {
                 if (typeof headerValue === 'number') {
                     clientHeader = String(headerValue);
@@ -32592,7 +30363,7 @@ class HttpClient {
                 }
             }
         }
-        const additionalValue = additionalHeaders[Headers.ContentType];
+        const additionalValue = additionalHeaders[lib_Headers.ContentType];
         // Return the first non-undefined value, converting numbers or arrays to strings if necessary
         if (additionalValue !== undefined) {
             if (typeof additionalValue === 'number') {
@@ -34753,8 +32524,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/http/url.ts
-var url = __nccwpck_require__(6697);
+// EXTERNAL MODULE: ./src/core/urls.ts
+var urls = __nccwpck_require__(81221);
 ;// CONCATENATED MODULE: ./src/action/log.ts
 // Everything the run says goes through here, so that nothing reaches the log,
 // an annotation, the job summary or a pull-request comment without passing
@@ -34877,7 +32648,7 @@ function createLog(toolkit, env) {
     let matcher;
     let failed = false;
     const hideSecrets = (text) => (matcher ? text.replace(matcher, '***') : text);
-    const redact = (text) => hideSecrets((0,url/* withoutQueries */.Bs)(text));
+    const redact = (text) => hideSecrets((0,urls/* withoutQueries */.B)(text));
     // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
     const properties = (title) => (title ? { title } : {});
     return {
@@ -34926,8 +32697,8 @@ function createLog(toolkit, env) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(74296);
 ;// CONCATENATED MODULE: ./src/action/run-control.ts
 // One AbortSignal for the whole run: it fires at the deadline (input
 // "timeout") or when the runner cancels the step (SIGINT, then SIGTERM 7.5 s
@@ -34981,8 +32752,28 @@ function abortOnSignals(controller, graceMs = 5000) {
     process.on('SIGTERM', onSignal);
 }
 
-// EXTERNAL MODULE: ./src/action/event.ts
-var action_event = __nccwpck_require__(33566);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: ./src/core/json.ts
+var json = __nccwpck_require__(86153);
+;// CONCATENATED MODULE: ./src/action/event.ts
+// The payload of the event that triggered the workflow (GITHUB_EVENT_PATH):
+// read in one place, for the trust warning, the release and the pull request.
+
+
+/** The payload, or an empty object outside a workflow run or when the file cannot be read as JSON. */
+async function readEvent(env) {
+    if (!env.GITHUB_EVENT_PATH)
+        return {};
+    try {
+        const payload = JSON.parse(await (0,promises_.readFile)(env.GITHUB_EVENT_PATH, 'utf8'));
+        return (0,json/* isObject */.Gv)(payload) ? payload : {};
+    }
+    catch {
+        return {};
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action/trust.ts
 // Warnings about who is spending the credits. A pull_request_target run from a
 // fork has the repository's secrets but acts on the fork's input: anyone who
@@ -35002,249 +32793,326 @@ function forkOfPullRequestTarget(eventName, event) {
 async function untrustedTriggerWarning(env) {
     if (env.GITHUB_EVENT_NAME !== 'pull_request_target')
         return undefined;
-    const fork = forkOfPullRequestTarget(env.GITHUB_EVENT_NAME, await (0,action_event/* readEvent */.j)(env));
+    const fork = forkOfPullRequestTarget(env.GITHUB_EVENT_NAME, await readEvent(env));
     if (!fork)
         return undefined;
     return (`This run was triggered by pull_request_target for a pull request from ${fork}: it spends this repository's paid Hedra credits ` +
         'on input that the fork controls. Require approval (an environment with reviewers) or a label before such runs, or use dry-run for pull requests.');
 }
 
-// EXTERNAL MODULE: ./src/hedra/catalogue.ts
-var hedra_catalogue = __nccwpck_require__(72841);
-// EXTERNAL MODULE: ./src/json.ts
-var json = __nccwpck_require__(8301);
-;// CONCATENATED MODULE: ./src/credits/estimate.ts
-// What a request will cost, in credits, before it is sent: from the model's
-// `pricing` in Hedra's catalogue (the spec's schema Pricing), or where that is
-// absent from `price_details` (credit_cost per unit_scale of billing_unit).
-// Pure: the catalogue entry and the built request body in, a figure out.
+// EXTERNAL MODULE: ./src/core/money.ts
+var money = __nccwpck_require__(34247);
+// EXTERNAL MODULE: ./src/hedra/poll.ts + 1 modules
+var poll = __nccwpck_require__(65173);
+// EXTERNAL MODULE: ./src/media/local-files.ts
+var local_files = __nccwpck_require__(14605);
+;// CONCATENATED MODULE: ./src/apis/v2/balance.ts
+// What a v2 account can spend, for the pipeline's balance guard, from
+// GET /billing/credits. Pure.
 
-
-/** The objects of the body where a setting may sit: the body itself, and the nested inputs (generated_video_inputs, audio_generation). */
-function places(body) {
-    return [body, ...Object.values(body).filter(json/* isObject */.G)];
-}
-/** A setting of the request by its field name, wherever it sits; undefined when not set. */
-function setting(body, field) {
-    for (const place of places(body))
-        if (place[field] !== undefined && place[field] !== null)
-            return place[field];
-    return undefined;
-}
-/** The number of items the request makes: generation_ids' length, else batch_size, else 1. */
-function itemCount(body) {
-    if (Array.isArray(body.generation_ids))
-        return body.generation_ids.length;
-    return typeof body.batch_size === 'number' && body.batch_size > 1 ? body.batch_size : 1;
-}
-/**
- * The output's length in seconds: as asked (duration_ms, duration_seconds),
- * else the model's default (its first duration option); undefined when it
- * follows an input (an audio track, a video) and cannot be known here.
- */
-function seconds(model, body) {
-    const ms = setting(body, 'duration_ms');
-    if (typeof ms === 'number')
-        return { seconds: ms / 1000, from: 'as asked' };
-    const s = setting(body, 'duration_seconds');
-    if (typeof s === 'number')
-        return { seconds: s, from: 'as asked' };
-    const first = model.durations?.map(hedra_catalogue/* parseDurationOption */.vl).find((d) => d !== undefined);
-    if (first !== undefined)
-        return { seconds: first / 1000, from: "the model's default" };
-    return undefined;
-}
-/** How a setting's value is spelled as a modifier option: booleans and numbers as text ("false", "5"). */
-const optionOf = (value) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
-/**
- * What an unset setting means, where the spec says: `generate_audio` left unset
- * "preserves the legacy default (audio on)". (An unset resolution is the model's
- * default_resolution.)
- */
-const UNSET_MEANS = { generate_audio: 'true' };
-/** The product of the modifiers that apply, and the ones that did. */
-function modifiers(model, body) {
-    let factor = 1;
-    const applied = [];
-    for (const [dimension, options] of Object.entries(model.pricing?.modifiers ?? {})) {
-        // The request's choice, else the model's default where the catalogue names one (resolution).
-        const given = setting(body, dimension) ?? (dimension === 'resolution' ? setting(body, 'target_resolution') : undefined);
-        const asked = optionOf(given) ?? (dimension === 'resolution' ? model.default_resolution : UNSET_MEANS[dimension]);
-        const multiplier = asked === undefined ? undefined : options[asked];
-        if (multiplier !== undefined && multiplier !== 1) {
-            factor *= multiplier;
-            applied.push(`${dimension} ${asked} ×${multiplier}`);
-        }
-    }
-    return { factor, applied };
-}
-/** `ceil`, forgiving the float noise of products such as 6 × 1.1. */
-const ceil = (value) => Math.max(0, Math.ceil(value - 1e-9));
-/** The price of one item under `pricing`. */
-function fromPricing(model, body) {
-    const pricing = model.pricing;
-    const perSecond = pricing.credits_per_second ?? 0;
-    const base = pricing.base_cost ?? 0;
-    const length = perSecond > 0 ? seconds(model, body) : undefined;
-    const { factor, applied } = modifiers(model, body);
-    const perItem = ceil((base + perSecond * (length?.seconds ?? 0)) * factor);
-    const parts = [
-        ...(base > 0 ? [`${base} base`] : []),
-        ...(perSecond > 0 ? [length ? `${perSecond}/s × ${length.seconds}s (${length.from})` : `${perSecond}/s × the input's length`] : []),
-        ...applied,
-    ];
-    return { perItem, lowerBound: perSecond > 0 && length === undefined, basis: parts.join(', ') || 'free' };
-}
-/** The price of one item under `price_details`: credit_cost per unit_scale units. */
-function fromPriceDetails(model, body) {
-    const { credit_cost: cost, unit_scale: scale = 1, billing_unit: unit } = model.price_details ?? {};
-    if (cost === undefined || !(scale > 0) || !unit)
-        return 'the catalogue gives no pricing for it';
-    /** "6 per generation", "1 per 100 characters": the price as the catalogue gives it. */
-    const rate = (one, many) => `${cost} per ${scale === 1 ? one : `${scale} ${many}`}`;
-    switch (unit.toLowerCase()) {
-        case 'generation':
-            return { perItem: ceil(cost / scale), lowerBound: false, basis: rate('generation', 'generations') };
-        case 'character': {
-            const text = setting(body, 'text') ?? setting(body, 'text_prompt') ?? setting(body, 'prompt');
-            const characters = typeof text === 'string' ? [...text].length : 0;
-            return { perItem: ceil((characters / scale) * cost), lowerBound: false, basis: `${rate('character', 'characters')} × ${characters} characters` };
-        }
-        case 'second': {
-            const length = seconds(model, body);
-            return {
-                perItem: ceil(((length?.seconds ?? 0) / scale) * cost),
-                lowerBound: length === undefined,
-                basis: `${rate('second', 'seconds')} × ${length ? `${length.seconds}s (${length.from})` : "the input's length"}`,
-            };
-        }
-        default:
-            return `its billing unit "${unit}" is not one the action knows`;
-    }
-}
-/** The estimate for `body` under `model`; `model` undefined when the catalogue could not be read or does not list it. */
-function estimateCredits(model, body) {
-    if (!model)
-        return { known: false, reason: "Hedra's model catalogue could not be read, or does not list the model" };
-    const perItem = model.pricing && (model.pricing.base_cost !== undefined || model.pricing.credits_per_second !== undefined)
-        ? fromPricing(model, body)
-        : fromPriceDetails(model, body);
-    if (typeof perItem === 'string')
-        return { known: false, reason: `the model ${model.slug ?? model.id}: ${perItem}` };
-    const items = itemCount(body);
-    return { ...perItem, known: true, items, credits: perItem.perItem * items };
-}
-/** The estimate as one phrase: "84 credits (2 × 42: 14/s × 3s (as asked))". */
-function describeEstimate(estimate) {
-    if (!estimate.known)
-        return `unknown: ${estimate.reason}`;
-    const items = estimate.items > 1 ? `${estimate.items} × ${estimate.perItem}: ` : '';
-    const least = estimate.lowerBound ? 'at least ' : '';
-    return `${least}${estimate.credits} credit${estimate.credits === 1 ? '' : 's'} (${items}${estimate.basis})`;
-}
-
-;// CONCATENATED MODULE: ./src/credits/budget.ts
-// The two guards on spending, both before anything is uploaded or created:
-// the user's own limit (`max-credits`) and the account's balance. Pure.
-
-/**
- * Why `max-credits` refuses the run, or undefined. A budget guard fails
- * closed: an estimate that cannot be made, or is only a lower bound, is refused too.
- */
-function overBudget(estimate, maxCredits) {
-    if (!estimate.known) {
-        return `Input "max-credits" is ${maxCredits}, but the cost cannot be estimated (${estimate.reason}), so the run was stopped before paying: a budget guard does not guess. Remove "max-credits" to run without it.`;
-    }
-    if (estimate.lowerBound) {
-        return `Input "max-credits" is ${maxCredits}, but the cost is only known to be ${describeEstimate(estimate)}: its length follows an input, so the run was stopped before paying. Set "duration", or remove "max-credits" for this step.`;
-    }
-    if (estimate.credits > maxCredits) {
-        return `The estimated cost, ${describeEstimate(estimate)}, is over "max-credits" (${maxCredits}); nothing was uploaded or created. Raise "max-credits", or ask for less (a shorter "duration", a lower "resolution", a smaller "batch-size").`;
-    }
-    return undefined;
-}
 /**
  * The most the key can spend: which pool a key draws on is not in the answer,
  * so the largest of the account's remaining credits and any pool's available
- * ones. (A refusal here must be sure; Hedra refuses what it cannot bill anyway, at no cost.)
+ * ones. (A refusal must be sure; Hedra refuses what it cannot bill anyway, at no cost.)
  */
 function spendable(balance) {
-    return Math.max(balance.remaining, ...balance.pools.map((pool) => pool.available));
-}
-/** Why the balance refuses the run, or undefined: only when even the estimate's lower bound is more than can be spent. */
-function tooLittleBalance(estimate, balance) {
-    if (!estimate.known)
-        return undefined;
-    const available = spendable(balance);
-    if (estimate.credits <= available)
-        return undefined;
-    const where = balance.pools.length > 0 && available !== balance.remaining ? ' (the largest workspace pool)' : '';
-    return `Not enough Hedra credits: this run needs ${describeEstimate(estimate)} and ${available} are available${where}. Nothing was uploaded or created. Add credits to the account, or ask for less.`;
-}
-
-// EXTERNAL MODULE: ./src/credits/reuse.ts
-var reuse = __nccwpck_require__(54230);
-// EXTERNAL MODULE: ./src/hedra/assets.ts
-var assets = __nccwpck_require__(70191);
-// EXTERNAL MODULE: ./src/hedra/client.ts
-var hedra_client = __nccwpck_require__(13065);
-// EXTERNAL MODULE: ./src/hedra/download.ts + 1 modules
-var download = __nccwpck_require__(87070);
-// EXTERNAL MODULE: ./src/hedra/wait.ts + 1 modules
-var wait = __nccwpck_require__(91839);
-;// CONCATENATED MODULE: ./src/http/fetch.ts
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
-function fetcherFor(env) {
-    if (!PROXY_VARIABLES.some((name) => env[name]))
-        return { fetch: globalThis.fetch, close: async () => undefined };
-    let agent;
-    const load = () => (agent ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 46752, 19)).then((undici) => {
-        const dispatcher = new undici.EnvHttpProxyAgent();
-        const viaProxy = ((url, init) => undici.fetch(url, { ...init, dispatcher }));
-        return { fetch: viaProxy, close: () => dispatcher.close() };
-    }));
+    const available = Math.max(balance.remaining, ...balance.pools.map((pool) => pool.available));
     return {
-        proxied: true,
-        fetch: (async (url, init) => (await load()).fetch(url, init)),
-        close: async () => {
-            if (agent)
-                await (await agent).close();
-        },
+        what: 'Hedra credits',
+        available: (0,money/* credits */.vV)(available),
+        where: balance.pools.length > 0 && available !== balance.remaining ? 'the largest workspace pool' : undefined,
+        topUp: 'Add credits to the account, or ask for less.',
     };
 }
 
-// EXTERNAL MODULE: ./src/http/transport.ts + 3 modules
-var http_transport = __nccwpck_require__(88111);
-// EXTERNAL MODULE: ./src/inputs/prompt-file.ts
-var prompt_file = __nccwpck_require__(63838);
-// EXTERNAL MODULE: ./src/inputs/read-inputs.ts + 2 modules
-var read_inputs = __nccwpck_require__(56917);
-// EXTERNAL MODULE: ./src/report/failures.ts
-var failures = __nccwpck_require__(97999);
-// EXTERNAL MODULE: ./src/report/github.ts
-var github = __nccwpck_require__(97611);
-// EXTERNAL MODULE: ./src/report/outputs.ts
-var outputs = __nccwpck_require__(65468);
-// EXTERNAL MODULE: ./src/report/results.ts
-var results = __nccwpck_require__(98940);
-// EXTERNAL MODULE: ./src/report/summary.ts
-var report_summary = __nccwpck_require__(57994);
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
 var parsers = __nccwpck_require__(45165);
-// EXTERNAL MODULE: ./src/inputs/suggest.ts
-var suggest = __nccwpck_require__(47443);
-// EXTERNAL MODULE: ./src/report/format.ts
-var format = __nccwpck_require__(12011);
-// EXTERNAL MODULE: ./src/request/types.ts
-var types = __nccwpck_require__(95784);
-;// CONCATENATED MODULE: ./src/request/model-rules.ts
-// The checks Hedra's model catalogue allows before anything is paid: which
-// model `model` names (slug, UUID or name), what the body sends for it, and
-// every input checked against what that model takes. Pure: the catalogue,
-// the parsed inputs and what the caller read from local files go in; the
-// model and plain-text problems come out, every one of them, each naming the
-// workflow input as written, the model and what it allows.
+// EXTERNAL MODULE: ./src/inputs/kinds.ts
+var kinds = __nccwpck_require__(56106);
+;// CONCATENATED MODULE: ./src/apis/v2/fields.ts
+// Per workflow input, the field of POST /generations each generation type
+// sends it in. This table is the one place that knows the
+// mapping: request building, "input not used by this type" errors and the
+// error messages that translate a body path back to an input all read it.
 
+const GVI = 'generated_video_inputs';
+const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] };
+function nested(prefix, leaf) {
+    const out = {};
+    for (const [type, path] of Object.entries(prefix))
+        out[type] = [...path, leaf];
+    return out;
+}
+const INPUT_FIELDS = {
+    prompt: {
+        ...nested(VIDEO_LIKE, 'text_prompt'),
+        image: ['text_prompt'],
+        image_to_image: ['text_prompt'],
+        video_to_video: ['prompt'],
+    },
+    // On video, `text` with `voice-id` becomes server-side speech (audio_generation).
+    text: { text_to_speech: ['text'], text_to_sound: ['text'], video: ['audio_generation', 'text'] },
+    'voice-id': {
+        text_to_speech: ['voice_id'],
+        speech_to_speech: ['voice_id'],
+        video: ['audio_generation', 'voice_id'],
+    },
+    // On video an https URL goes to start_keyframe_url instead (build.ts).
+    image: {
+        video: ['start_keyframe_id'],
+        image: ['start_keyframe_id'],
+        image_to_image: ['start_keyframe_id'],
+        motion_control: ['start_keyframe_id'],
+        image_upscale: ['image_id'],
+    },
+    'end-image': { video: ['end_keyframe_id'] },
+    audio: {
+        video: ['audio_id'],
+        audio_isolation: ['audio_id'],
+        speech_to_speech: ['audio_id'],
+        voice_clone: ['audio_id'],
+    },
+    video: {
+        video: ['video_id'],
+        video_upscale: ['video_id'],
+        video_to_video: ['video_id'],
+        motion_control: ['video_id'],
+    },
+    resolution: {
+        ...nested(VIDEO_LIKE, 'resolution'),
+        image: ['resolution'],
+        image_to_image: ['resolution'],
+        image_upscale: ['target_resolution'],
+        video_upscale: ['target_resolution'],
+    },
+    'aspect-ratio': {
+        ...nested(VIDEO_LIKE, 'aspect_ratio'),
+        image: ['aspect_ratio'],
+        image_to_image: ['aspect_ratio'],
+    },
+    duration: { ...nested(VIDEO_LIKE, 'duration_ms'), text_to_sound: ['duration_seconds'] },
+    seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
+    name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
+    'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
+    'reference-images': {
+        video: ['reference_image_ids'],
+        image: ['reference_image_ids'],
+        image_to_image: ['reference_image_ids'],
+        video_to_video: ['reference_image_asset_ids'],
+    },
+};
+/** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
+const MODEL_ID_FIELD = {
+    video: 'ai_model_id',
+    image: 'ai_model_id',
+    image_to_image: 'ai_model_id',
+    text_to_speech: 'model_id',
+    text_to_sound: 'ai_model_id',
+    image_upscale: 'ai_model_id',
+    video_upscale: 'ai_model_id',
+    audio_isolation: 'ai_model_id',
+    speech_to_speech: 'ai_model_id',
+    video_to_video: 'ai_model_id',
+    motion_control: 'ai_model_id',
+};
+/** Hedra Character-3, the schema's old default for video: sent when no model is chosen. */
+const DEFAULT_VIDEO_MODEL_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
+/** Types whose response carries batch_results and that accept batch_size. */
+const BATCH_TYPES = ['video', 'image', 'image_to_image'];
+/** Types that consume each input, for "input X is not used by type Y" messages. */
+function typesUsing(input) {
+    const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
+    return kinds/* GENERATION_TYPES */.f5.filter((t) => table[t] !== undefined);
+}
+
+// EXTERNAL MODULE: ./src/core/suggest.ts
+var suggest = __nccwpck_require__(32085);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(38816);
+;// CONCATENATED MODULE: ./src/apis/v2/catalogue.ts
+// Hedra's model catalogue (GET /models), read leniently: the checks made
+// against a model (request/model-rules.ts) need only a few of its fields, and
+// a catalogue that grows a field, sends a number as a string or garbles one
+// entry must not stop a run. A field that cannot be read counts as absent,
+// which the checks take as "no constraint": Hedra still enforces its own.
+// No HTTP here: the client fetches the answer and hands it to readCatalogue.
+
+
+/** A number, or a string that is one ("10", " 2.5 "): catalogues serialised by hand send both. */
+const num = schemas/* union */.KCZ([
+    schemas/* number */.aig(),
+    schemas/* string */.YjP()
+        .trim()
+        .regex(/^[-+]?(?:\d+(?:\.\d+)?|\.\d+)$/)
+        .transform(Number),
+]);
+/** A boolean, or its spelling as a string (Python's True/False included). */
+const bool = schemas/* union */.KCZ([
+    schemas/* boolean */.zMY(),
+    schemas/* string */.YjP()
+        .trim()
+        .toLowerCase()
+        .pipe(schemas/* enum */.k5n(['true', 'false']))
+        .transform((v) => v === 'true'),
+]);
+/** A string; a number is taken as its decimal spelling (a duration of 5 is the option "5"). */
+const catalogue_text = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig().transform(String)]);
+/** Absent, null or unreadable: all undefined, which the checks read as "no constraint". */
+const optional = (schema) => schema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .catch(undefined);
+/** An identifier: trimmed, and an empty one is none. */
+const identifier = optional(catalogue_text).transform((v) => v?.trim() || undefined);
+/**
+ * A slot's count: absent or null is the spec's default (1); a value that cannot
+ * be read is `unreadable` (min_count: 1, which constrains nothing once the
+ * input is given; max_count: no bound).
+ */
+const count = (unreadable) => schemas/* union */.KCZ([num, schemas/* null */.chJ(), schemas/* undefined */.Vxk()])
+    .transform((v) => v ?? 1)
+    .catch(unreadable);
+const inputSlot = schemas/* looseObject */._H3({
+    /** 'image', 'video' or 'audio' (lower-cased). */
+    type: catalogue_text.transform((v) => v.trim().toLowerCase()).catch(''),
+    /** 'start_frame', 'end_frame', 'reference', 'audio_input', 'input_video', ... (lower-cased); unknown roles are ignored. */
+    role: catalogue_text.transform((v) => v.trim().toLowerCase()).catch(''),
+    required: optional(bool).transform((v) => v ?? false),
+    min_count: count(1),
+    max_count: count(undefined),
+    max_file_size_bytes: optional(num),
+    min_dimension_px: optional(num),
+    max_dimension_px: optional(num),
+    min_duration_ms: optional(num),
+    max_duration_ms: optional(num),
+    max_total_duration_ms: optional(num),
+});
+const inputMode = schemas/* looseObject */._H3({
+    mode: catalogue_text.catch(''),
+    slots: schemas/* array */.YOg(inputSlot),
+});
+const pricing = schemas/* looseObject */._H3({
+    base_cost: optional(num),
+    credits_per_second: optional(num),
+    modifiers: optional(schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), num))),
+});
+const priceDetails = schemas/* looseObject */._H3({
+    credit_cost: optional(num),
+    unit_scale: optional(num),
+    billing_unit: optional(schemas/* string */.YjP()),
+});
+const aiModel = schemas/* looseObject */._H3({
+    /** Stable across environments: what the action sends (model_slug). */
+    slug: identifier,
+    /** Environment-specific UUID, or null for a code-backed model; being removed in favour of slug. */
+    id: identifier,
+    name: optional(catalogue_text),
+    description: optional(schemas/* string */.YjP()),
+    /** The generation type the model serves (lower-cased). */
+    type: catalogue_text.transform((v) => v.trim().toLowerCase()),
+    aspect_ratios: optional(schemas/* array */.YOg(catalogue_text)),
+    /** [min, max] of width/height: when set, any ratio inside is accepted, and aspect_ratios are presets. */
+    aspect_ratio_range: optional(schemas/* tuple */.PVZ([num, num])),
+    resolutions: optional(schemas/* array */.YOg(catalogue_text)),
+    default_resolution: optional(catalogue_text),
+    custom_resolution: optional(bool),
+    /** Undocumented format: parse each with parseDurationOption. */
+    durations: optional(schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]))),
+    max_duration_ms: optional(num),
+    min_prompt_length: optional(num),
+    max_prompt_length: optional(num),
+    requires_start_frame: optional(bool),
+    requires_end_frame: optional(bool),
+    requires_audio_input: optional(bool),
+    requires_input_video: optional(bool),
+    requires_character_orientation: optional(bool),
+    /** Modes of slots; null means "use the requires_* flags". text_to_video is implicit for video models. */
+    inputs: optional(schemas/* array */.YOg(inputMode)),
+    eta_ms: optional(num),
+    tags: optional(schemas/* array */.YOg(schemas/* string */.YjP())),
+    premium: optional(bool),
+    display_order: optional(num),
+    pricing: optional(pricing),
+    price_details: optional(priceDetails),
+});
+function describeValue(value) {
+    if (value === null)
+        return 'null';
+    if (value === undefined)
+        return 'nothing';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+/**
+ * The models of a GET /models answer. Entries that lack what the checks need
+ * (a slug or an id, and a type) are dropped: a catalogue with one odd entry
+ * still serves the others.
+ */
+function readCatalogue(answer) {
+    if (!Array.isArray(answer)) {
+        throw new errors/* UnexpectedAnswer */.M7(`Hedra's answer to GET /models is not a list of models (got ${describeValue(answer)}).`, answer);
+    }
+    const models = [];
+    for (const entry of answer) {
+        const read = aiModel.safeParse(entry);
+        if (read.success && (read.data.slug || read.data.id) && read.data.type)
+            models.push(read.data);
+    }
+    return models;
+}
+/** How a model is named to the user: its slug, else its name, else its id. */
+function modelLabel(model) {
+    return model.slug ?? model.name ?? model.id ?? '';
+}
+const UNIT_MS = {
+    '': 1000, // a bare number: see parseDurationOption
+    ms: 1,
+    msec: 1,
+    millisecond: 1,
+    milliseconds: 1,
+    s: 1000,
+    sec: 1000,
+    secs: 1000,
+    second: 1000,
+    seconds: 1000,
+    m: 60_000,
+    min: 60_000,
+    mins: 60_000,
+    minute: 60_000,
+    minutes: 60_000,
+};
+/** A bare number at least this large is milliseconds: no model makes clips of 1000 seconds or more. */
+const BARE_MILLISECONDS_FROM = 1000;
+/**
+ * One entry of a model's `durations`, in milliseconds; undefined when it is no
+ * duration. The format is undocumented, so every plausible spelling is read:
+ * "5", "5s", "5.5s", "5000ms", "10 s", "1m", 5. A bare number is SECONDS,
+ * unlike the action's `duration` input: Hedra's app offers model durations in
+ * seconds ("5s", "10s"), and the catalogue gives milliseconds only in fields
+ * that say so (`max_duration_ms`). The one exception is a bare number of 1000
+ * or more ("5000"), which can only be milliseconds written in the unit of
+ * those fields: no generation lasts 1000 seconds.
+ */
+function parseDurationOption(option) {
+    let ms;
+    const bare = (value) => (value >= BARE_MILLISECONDS_FROM ? value : value * 1000);
+    if (typeof option === 'number')
+        ms = bare(option);
+    else {
+        const match = /^(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)$/i.exec(option.trim());
+        const unit = match ? UNIT_MS[match[2].toLowerCase()] : undefined;
+        if (match && unit !== undefined)
+            ms = match[2] === '' ? bare(Number(match[1])) : Number(match[1]) * unit;
+    }
+    return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/apis/v2/model-choice.ts
+// Which model input `model` names in Hedra's v2 catalogue (a slug, a UUID or
+// a name; the type's default when it is not set), and what the request body
+// sends for it. Pure: the catalogue and the inputs go in; the model and every
+// problem, in the workflow's words, come out.
 
 
 
@@ -35252,11 +33120,7 @@ var types = __nccwpck_require__(95784);
 
 /** How many models a message lists before "and N more". */
 const LISTED = 8;
-const MEDIA = Object.keys(types/* MEDIA_INPUTS */.tW);
 const quote = (s) => `"${s}"`;
-function andList(items) {
-    return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
 const sameId = (a, b) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 const fold = (s) => s.trim().replace(/\s+/g, ' ').toLowerCase();
 /**
@@ -35269,7 +33133,7 @@ function modelTypesFor(type) {
     const family = { image_to_image: 'image', motion_control: 'video' };
     return family[type] ? [type, family[type]] : [type];
 }
-const serves = (model, type) => ((0,types/* isGenerationType */.Z$)(type) ? modelTypesFor(type) : [type]).includes(model.type);
+const serves = (model, type) => ((0,kinds/* isGenerationType */.Z$)(type) ? modelTypesFor(type) : [type]).includes(model.type);
 /** The models of a type, in Hedra's display order (then the catalogue's). */
 function modelsOfType(catalogue, type) {
     const rank = (m) => m.display_order ?? Number.POSITIVE_INFINITY;
@@ -35277,7 +33141,7 @@ function modelsOfType(catalogue, type) {
 }
 /** "a, b, c" (at most LISTED, then "and N more"). */
 function listModels(models) {
-    const names = models.slice(0, LISTED).map(hedra_catalogue/* modelLabel */.mM).join(', ');
+    const names = models.slice(0, LISTED).map(modelLabel).join(', ');
     return models.length > LISTED ? `${names} and ${models.length - LISTED} more` : names;
 }
 function modelsFor(catalogue, type) {
@@ -35301,7 +33165,7 @@ function suggestion(models, given) {
         }
     }
     const match = (0,suggest/* closest */.k)(given, byCandidate.keys());
-    return match === undefined ? '' : ` Did you mean ${quote((0,hedra_catalogue/* modelLabel */.mM)(byCandidate.get(match)))}?`;
+    return match === undefined ? '' : ` Did you mean ${quote(modelLabel(byCandidate.get(match)))}?`;
 }
 /**
  * The model that input "model" names (a slug, a model UUID in any case, or a
@@ -35314,14 +33178,14 @@ function chooseModel(catalogue, type, given) {
     const wanted = given?.trim() ?? '';
     if (wanted === '') {
         if (type === 'video')
-            return { model: catalogue.find((m) => sameId(m.id, types/* DEFAULT_VIDEO_MODEL_ID */.Ib)), problems: [] };
+            return { model: catalogue.find((m) => sameId(m.id, DEFAULT_VIDEO_MODEL_ID)), problems: [] };
         if (type === 'image')
             return { problems: [`Input "model" is required for type image: Hedra needs a model to make an image. ${modelsFor(catalogue, 'image')}.`] };
         return { problems: [] };
     }
-    if (types/* MODEL_ID_FIELD */.ps[type] === undefined) {
+    if (MODEL_ID_FIELD[type] === undefined) {
         return {
-            problems: [`Input "model" is not used by type ${type}; it is used by ${(0,types/* typesUsing */.IO)('model').join(', ')}. Remove it, or choose one of those types.`],
+            problems: [`Input "model" is not used by type ${type}; it is used by ${typesUsing('model').join(', ')}. Remove it, or choose one of those types.`],
         };
     }
     const found = lookUp(catalogue, wanted);
@@ -35338,7 +33202,7 @@ function chooseModel(catalogue, type, given) {
     if (found.length > 0) {
         const other = found[0];
         const which = other.slug !== undefined && fold(other.slug) !== fold(wanted) ? `"${wanted}" (${other.slug})` : `"${wanted}"`;
-        const settable = (0,types/* isGenerationType */.Z$)(other.type);
+        const settable = (0,kinds/* isGenerationType */.Z$)(other.type);
         const choices = modelsOfType(catalogue, type);
         const rest = choices.length > 0
             ? `${settable ? `set type: ${other.type}, or choose` : 'choose'} one of: ${listModels(choices)}.`
@@ -35365,7 +33229,7 @@ function problemsWithoutCatalogue(type, given) {
  * caller reports a given model for them (chooseModel, or build's "not used").
  */
 function modelFields(model, type, given) {
-    const idField = types/* MODEL_ID_FIELD */.ps[type];
+    const idField = MODEL_ID_FIELD[type];
     if (idField === undefined)
         return {};
     if (model?.slug)
@@ -35376,255 +33240,11 @@ function modelFields(model, type, given) {
     if (wanted !== '')
         return (0,parsers/* isUuid */.O1)(wanted) ? { [idField]: wanted.toLowerCase() } : { model_slug: wanted };
     if (type === 'video')
-        return { [idField]: types/* DEFAULT_VIDEO_MODEL_ID */.Ib };
+        return { [idField]: DEFAULT_VIDEO_MODEL_ID };
     return {};
 }
-/** Fields outside the type table that also supply a media input on video (build.ts's URL fields; audio_generation). */
-const OTHER_FIELDS = {
-    image: [['start_keyframe_url']],
-    'end-image': [['end_keyframe_url']],
-    audio: [['audio_generation']],
-};
-function valueAt(body, path) {
-    let node = body;
-    for (const key of path)
-        node = (0,json/* isObject */.G)(node) ? node[key] : undefined;
-    return node;
-}
-/**
- * The media inputs that the `request` input supplies itself, as body fields
- * (e.g. `audio_generation` or `start_keyframe_id` on video): pass them to
- * checkAgainstModel, which then counts them as given.
- */
-function suppliedByRequest(type, request) {
-    if (request === undefined)
-        return [];
-    return MEDIA.filter((input) => {
-        const paths = [types/* INPUT_FIELDS */.L5[input][type], ...(type === 'video' ? (OTHER_FIELDS[input] ?? []) : [])];
-        return paths.some((path) => {
-            const value = path && valueAt(request, path);
-            return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
-        });
-    });
-}
-/** Slot roles → the input that fills them. */
-const ROLE_INPUT = {
-    start_frame: 'image',
-    end_frame: 'end-image',
-    reference: 'reference-images',
-    audio_input: 'audio',
-    input_video: 'video',
-};
-function modesOf(model, type) {
-    // Null means "no declarative inputs, use requires_*"; an empty list is read the same way, not as "no media at all".
-    if (!model.inputs?.length)
-        return undefined;
-    const modes = model.inputs.map((mode) => {
-        const slots = [];
-        for (const slot of mode.slots) {
-            const input = ROLE_INPUT[slot.role];
-            if (!input || (slot.type !== '' && slot.type !== types/* MEDIA_INPUTS */.tW[input].kind) || slots.some((s) => s.input === input))
-                continue;
-            slots.push({ input, slot });
-        }
-        return { name: mode.mode || 'unnamed', slots };
-    });
-    // The spec makes text_to_video implicit for every video model; a model whose flags require an input says otherwise.
-    if (type === 'video' && textToVideo(model))
-        modes.push({ name: 'text_to_video', slots: [], implicit: true });
-    return modes;
-}
-const NOUNS = { image: ['image', 'images'], video: ['video', 'videos'], audio: ['audio file', 'audio files'] };
-function files(n, kind) {
-    const [one, many] = NOUNS[kind] ?? ['file', 'files'];
-    return `${n} ${n === 1 ? one : many}`;
-}
-function describeMode(mode) {
-    if (mode.implicit)
-        return `${mode.name}: a prompt alone`;
-    if (mode.slots.length === 0)
-        return `${mode.name}: no media`;
-    const slots = mode.slots.map(({ input, slot }) => {
-        const notes = [slot.required ? 'required' : 'optional'];
-        const max = slot.max_count;
-        if (max !== undefined && max > 1)
-            notes.push(slot.min_count === max ? `exactly ${max}` : `${slot.min_count ?? 1} to ${max}`);
-        else if (max === undefined && (slot.min_count ?? 1) > 1)
-            notes.push(`at least ${slot.min_count}`);
-        return `"${input}" (${notes.join(', ')})`;
-    });
-    return `${mode.name}: ${slots.join(', ')}`;
-}
-/** "12.3 MiB", with the bytes when the rounded sizes would look equal. */
-function sizes(size, max) {
-    const [a, b] = [(0,format/* formatBytes */.z)(size), (0,format/* formatBytes */.z)(max)];
-    return a === b ? [`${a} (${size} bytes)`, `${b} (${max} bytes)`] : [a, b];
-}
-function model_rules_seconds(ms) {
-    return `${Number((ms / 1000).toFixed(3))}s`;
-}
-/** width/height of "16:9" (the form Hedra's aspect ratios take); undefined for anything else. */
-function ratioOf(text) {
-    const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(text);
-    const ratio = match ? Number(match[1]) / Number(match[2]) : Number.NaN;
-    return Number.isFinite(ratio) && ratio > 0 ? ratio : undefined;
-}
-const REQUIREMENTS = [
-    { flag: 'requires_start_frame', input: 'image', what: 'a start frame' },
-    { flag: 'requires_end_frame', input: 'end-image', what: 'an end frame' },
-    { flag: 'requires_audio_input', input: 'audio', what: 'a soundtrack' },
-    { flag: 'requires_input_video', input: 'video', what: 'a source video' },
-];
-/** A video model that works from a prompt alone: it requires no input of any kind. */
-function textToVideo(model) {
-    return model.type === 'video' && !REQUIREMENTS.some(({ flag }) => model[flag] === true) && model.requires_character_orientation !== true;
-}
-/**
- * Every problem of the inputs against the model, in one list (empty when the
- * model takes them): aspect-ratio, resolution, duration, the prompt's length,
- * the inputs the model requires, and the media against its input modes
- * (combination, counts, each local file's size and pixel size).
- *
- * `mapped` is the parsed inputs (media as files, asset ids or URLs: all count
- * as given); `media` the local files among them with what was read of them;
- * `supplied` the media inputs that the `request` input supplies as body
- * fields (suppliedByRequest), which count as given but whose counts are
- * unknown. `catalogue`, when passed, lets a prompt-only video suggest
- * text-to-video models.
- */
-function checkAgainstModel(model, type, mapped, media, options = {}) {
-    const { supplied = [], catalogue = [] } = options;
-    const name = quote((0,hedra_catalogue/* modelLabel */.mM)(model));
-    const problems = [];
-    // Values from lists: aspect-ratio, resolution.
-    const aspect = mapped['aspect-ratio'];
-    if (typeof aspect === 'string') {
-        const presets = model.aspect_ratios ?? [];
-        const range = model.aspect_ratio_range;
-        const ratio = ratioOf(aspect);
-        if (range && range[0] <= range[1]) {
-            const inside = ratio !== undefined && ratio >= range[0] - 1e-9 && ratio <= range[1] + 1e-9;
-            if (!inside && !presets.includes(aspect)) {
-                const examples = presets.length > 0 ? ` (such as ${presets.join(', ')})` : '';
-                problems.push(`Input "aspect-ratio": model ${name} does not take "${aspect}"; it takes any width:height between ${Number(range[0].toFixed(3))} and ${Number(range[1].toFixed(3))}${examples}.`);
-            }
-        }
-        else if (presets.length > 0 && !presets.includes(aspect)) {
-            problems.push(`Input "aspect-ratio": model ${name} does not take "${aspect}"; it takes ${presets.join(', ')}.${(0,suggest/* didYouMean */.a)(aspect, presets)}`);
-        }
-    }
-    const resolution = mapped.resolution;
-    const resolutions = model.resolutions ?? [];
-    if (typeof resolution === 'string' && resolutions.length > 0 && model.custom_resolution !== true && !resolutions.includes(resolution)) {
-        problems.push(`Input "resolution": model ${name} does not take "${resolution}"; it takes ${resolutions.join(', ')}.${(0,suggest/* didYouMean */.a)(resolution, resolutions)}`);
-    }
-    // Duration: one of `durations`, and at most max_duration_ms.
-    const duration = mapped.duration;
-    if (typeof duration === 'number') {
-        const allowed = [...new Set((model.durations ?? []).map(hedra_catalogue/* parseDurationOption */.vl).filter((ms) => ms !== undefined))].sort((a, b) => a - b);
-        const listed = allowed.length === 0 || allowed.some((ms) => Math.abs(ms - duration) < 0.5);
-        if (!listed)
-            problems.push(`Input "duration": model ${name} does not take ${model_rules_seconds(duration)}; it takes ${allowed.map(model_rules_seconds).join(', ')}.`);
-        else if (model.max_duration_ms !== undefined && duration > model.max_duration_ms) {
-            problems.push(`Input "duration": model ${name} takes at most ${model_rules_seconds(model.max_duration_ms)}; got ${model_rules_seconds(duration)}.`);
-        }
-    }
-    // The prompt's length (the text, for types that take a text instead: speech, sound), in characters (code points).
-    const promptInput = types/* INPUT_FIELDS */.L5.prompt[type] ? 'prompt' : types/* INPUT_FIELDS */.L5.text[type] ? 'text' : undefined;
-    if (promptInput) {
-        const prompt = mapped[promptInput];
-        const length = typeof prompt === 'string' ? [...prompt].length : 0;
-        const { min_prompt_length: min, max_prompt_length: max } = model;
-        if (min !== undefined && min > 0 && prompt === undefined) {
-            problems.push(`Input "${promptInput}" is not set, but model ${name} needs one of at least ${min} characters.`);
-        }
-        else if (min !== undefined && length < min) {
-            problems.push(`Input "${promptInput}": model ${name} needs at least ${min} characters; it has ${length}.`);
-        }
-        else if (max !== undefined && length > max) {
-            problems.push(`Input "${promptInput}": model ${name} takes at most ${max} characters; it has ${length}.`);
-        }
-    }
-    // What is given of each media input, and how many (undefined: given through `request`, count unknown).
-    const counts = new Map();
-    for (const input of MEDIA) {
-        const value = mapped[input];
-        const n = Math.max(value === undefined ? 0 : Array.isArray(value) ? value.length : 1, media.filter((m) => m.input === input).length);
-        if (n > 0)
-            counts.set(input, n);
-        else if (supplied.includes(input))
-            counts.set(input, undefined);
-    }
-    const givenMedia = MEDIA.filter((input) => counts.has(input) && !supplied.includes(input));
-    const speech = type === 'video' && mapped.text !== undefined && mapped['voice-id'] !== undefined;
-    const present = new Set(counts.keys());
-    if (speech)
-        present.add('audio');
-    // The inputs the model requires.
-    const missing = REQUIREMENTS.filter(({ flag, input }) => model[flag] === true && !present.has(input));
-    if (missing.length > 0) {
-        const parts = missing.map(({ input, what }) => input === 'audio' && type === 'video' ? `${what} (input "audio", or "text" with "voice-id" for Hedra to speak)` : `${what} (input "${input}")`);
-        const isDefault = type === 'video' && sameId(model.id, types/* DEFAULT_VIDEO_MODEL_ID */.Ib);
-        const who = isDefault ? `${name} (${model.name ?? 'Character-3'}, used when input "model" is not set)` : name;
-        let message = `Model ${who} needs ${andList(parts)}, which ${missing.length === 1 ? 'is' : 'are'} not given.`;
-        if (type === 'video' && present.size === 0 && mapped.text === undefined && mapped['voice-id'] === undefined) {
-            const alternatives = modelsOfType(catalogue, 'video').filter((m) => m !== model && textToVideo(m));
-            message += ' To make a video from a prompt alone, set input "model" to a text-to-video model';
-            message += alternatives.length > 0 ? `: ${listModels(alternatives)}.` : ' (GET /models lists them).';
-        }
-        problems.push(message);
-        for (const { input } of missing)
-            present.add(input); // said once: the modes below take them as given
-    }
-    // The media against the model's input modes.
-    const modes = modesOf(model, type);
-    if (modes) {
-        const fitting = modes.filter((mode) => givenMedia.every((input) => mode.slots.some((s) => s.input === input)) && mode.slots.every(({ input, slot }) => !slot.required || present.has(input)));
-        if (fitting.length === 0) {
-            const given = givenMedia.length > 0 ? andList(givenMedia.map(quote)) : 'none';
-            problems.push(`The media inputs given (${given}) fit none of the input modes of model ${name}; it takes ${modes.map(describeMode).join('; or ')}.`);
-        }
-        else {
-            const perMode = fitting.map((mode) => mode.slots.flatMap(({ input, slot }) => slotProblems(name, input, slot, counts.get(input), media)));
-            problems.push(...perMode.reduce((best, next) => (next.length < best.length ? next : best)));
-        }
-    }
-    return problems;
-}
-/** The problems of what is given to one slot: the count, and each local file's size and pixel size. */
-function slotProblems(name, input, slot, count, media) {
-    const problems = [];
-    const kind = slot.type || types/* MEDIA_INPUTS */.tW[input].kind;
-    if (count !== undefined) {
-        const min = slot.min_count ?? 1;
-        const max = slot.max_count;
-        if (count < min)
-            problems.push(`Input "${input}": model ${name} needs at least ${files(min, kind)}; got ${count}.`);
-        if (max !== undefined && count > max)
-            problems.push(`Input "${input}": model ${name} takes at most ${files(max, kind)}; got ${count}.`);
-    }
-    for (const file of media.filter((m) => m.input === input)) {
-        const maxSize = slot.max_file_size_bytes;
-        if (maxSize !== undefined && file.size > maxSize) {
-            const [size, limit] = sizes(file.size, maxSize);
-            problems.push(`Input "${input}": "${file.written}" is ${size}; model ${name} takes files of at most ${limit}.`);
-        }
-        const { min_dimension_px: minPx, max_dimension_px: maxPx } = slot;
-        const sides = [file.width, file.height].filter((px) => px !== undefined);
-        const small = minPx !== undefined && sides.some((px) => px < minPx);
-        const large = maxPx !== undefined && sides.some((px) => px > maxPx);
-        if (small || large) {
-            const bound = minPx !== undefined && maxPx !== undefined ? `between ${minPx} and ${maxPx} px` : minPx !== undefined ? `at least ${minPx} px` : `at most ${maxPx} px`;
-            const measured = file.width !== undefined && file.height !== undefined ? `${file.width}×${file.height} px` : `${sides[0]} px on one side`;
-            problems.push(`Input "${input}": "${file.written}" is ${measured}; model ${name} takes images ${bound} on each side.`);
-        }
-    }
-    return problems;
-}
 
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __nccwpck_require__(38816);
-;// CONCATENATED MODULE: ./src/request/schemas.ts
+;// CONCATENATED MODULE: ./src/apis/v2/schemas.ts
 // zod schemas of the request bodies of POST /generations, one per type,
 // written from openapi-v2.json (test/unit/schemas-vs-spec.test.ts keeps the
 // field names and required sets in step with the spec). They are strict:
@@ -35633,7 +33253,7 @@ var schemas = __nccwpck_require__(38816);
 // generation with the wrong duration.
 
 const uuid = () => schemas/* guid */.OsD();
-const schemas_url = () => schemas/* url */.OZ5().min(1).max(2083);
+const url = () => schemas/* url */.OZ5().min(1).max(2083);
 const opt = (schema) => schema.nullable().optional();
 const LANGUAGES = [
     'Chinese',
@@ -35729,9 +33349,9 @@ const video = schemas/* strictObject */.rej({
     name: schemas_name,
     ...schemas_modelFields,
     start_keyframe_id: opt(uuid()),
-    start_keyframe_url: opt(schemas_url()),
+    start_keyframe_url: opt(url()),
     end_keyframe_id: opt(uuid()),
-    end_keyframe_url: opt(schemas_url()),
+    end_keyframe_url: opt(url()),
     audio_id: opt(schemas/* union */.KCZ([uuid(), schemas/* array */.YOg(uuid())])),
     // Nested speech request: the spec gives it the full text_to_speech body, type included.
     audio_generation: opt(schemas/* strictObject */.rej({ type: schemas/* literal */.euz('text_to_speech').optional(), ...textToSpeechFields })),
@@ -35810,11 +33430,12 @@ const REQUEST_SCHEMAS = {
     }),
 };
 
-;// CONCATENATED MODULE: ./src/request/validate.ts
+;// CONCATENATED MODULE: ./src/apis/v2/validate.ts
 // Checks a built body against the variant's zod schema and, when it fails,
 // says what is wrong in the user's terms: the input that set the field (as
 // written in the workflow), or the field inside the `request` input, with a
 // did-you-mean for unknown fields.
+
 
 
 
@@ -35843,15 +33464,6 @@ function fieldsAt(schema, path) {
 }
 function formatPath(path) {
     return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
-}
-function validate_valueAt(body, path) {
-    let node = body;
-    for (const key of path) {
-        if (typeof node !== 'object' || node === null)
-            return undefined;
-        node = node[key];
-    }
-    return node;
 }
 const KINDS = {
     int: 'a whole number',
@@ -35902,7 +33514,7 @@ function expectation(issue, missing) {
 }
 /** The input that sets a field (or a field inside it) for this type, if any. */
 function inputFor(type, path) {
-    for (const [input, fields] of Object.entries(types/* INPUT_FIELDS */.L5)) {
+    for (const [input, fields] of Object.entries(INPUT_FIELDS)) {
         const field = fields[type]?.join('.');
         if (field !== undefined && (field === path || field.startsWith(`${path}.`)))
             return input;
@@ -35917,7 +33529,7 @@ function describeIssue(type, issue, body, sources) {
         return issue.keys.map((key) => `Input "request": unknown field "${key}"${where} for type ${type}.${(0,suggest/* didYouMean */.a)(key, known)}`);
     }
     const path = formatPath(issue.path);
-    const missing = validate_valueAt(body, issue.path) === undefined;
+    const missing = (0,json/* valueAt */.fK)(body, issue.path) === undefined;
     const why = expectation(issue, missing);
     const source = sources.get(issue.path.join('.'));
     if (source !== undefined)
@@ -35937,7 +33549,7 @@ function validateBody(type, body, sources) {
     throw errors/* InputError */.dz.all(problems, `The ${type} request has`);
 }
 
-;// CONCATENATED MODULE: ./src/request/build.ts
+;// CONCATENATED MODULE: ./src/apis/v2/build.ts
 // Settings → the JSON body of POST /generations. Pure: ids come from the
 // `newId` the caller passes, so tests are deterministic.
 
@@ -35954,7 +33566,7 @@ function setField(body, path, value, input, sources) {
         const child = node[key];
         if (child === undefined)
             node[key] = {};
-        else if (!(0,json/* isObject */.G)(child)) {
+        else if (!(0,json/* isObject */.Gv)(child)) {
             throw new errors/* InputError */.dz(`Input "request" sets ${path.slice(0, i + 1).join('.')} to a non-mapping, but input "${input}" needs to set ${path.join('.')} inside it.`);
         }
         node = node[key];
@@ -35967,7 +33579,7 @@ function setField(body, path, value, input, sources) {
     sources.set(path.join('.'), input);
 }
 function notUsedError(input, type) {
-    const users = (0,types/* typesUsing */.IO)(input);
+    const users = typesUsing(input);
     return new errors/* InputError */.dz(`Input "${input}" is not used by type ${type}; it is used by ${users.join(', ')}. Remove it, or choose one of those types.`);
 }
 /** Where a media value goes: asset ids to the table's field; https URLs only to video keyframes. */
@@ -36017,7 +33629,7 @@ function buildRequest(settings, newId, chosenModel = modelFields(undefined, sett
     checkCombinations(settings);
     const body = { type, ...extra };
     for (const [input, value] of Object.entries(mapped)) {
-        let path = types/* INPUT_FIELDS */.L5[input][type];
+        let path = INPUT_FIELDS[input][type];
         if (path === undefined || value === undefined)
             throw notUsedError(input, type);
         let sent = value;
@@ -36029,7 +33641,7 @@ function buildRequest(settings, newId, chosenModel = modelFields(undefined, sett
             sent = Number(value) / 1000;
         setField(body, path, sent, input, sources);
     }
-    if (model !== undefined && types/* MODEL_ID_FIELD */.ps[type] === undefined)
+    if (model !== undefined && MODEL_ID_FIELD[type] === undefined)
         throw notUsedError('model', type);
     // A model field set in `request` stands; otherwise the model chosen (or, for video, the default).
     const requestNamesModel = ['model_slug', 'ai_model_id', 'model_id'].some((field) => body[field] != null);
@@ -36037,7 +33649,7 @@ function buildRequest(settings, newId, chosenModel = modelFields(undefined, sett
         for (const [field, value] of Object.entries(chosenModel))
             setField(body, [field], value, 'model', sources);
     }
-    if ((0,json/* isObject */.G)(body.audio_generation) && sources.has('audio_generation.text')) {
+    if ((0,json/* isObject */.Gv)(body.audio_generation) && sources.has('audio_generation.text')) {
         body.audio_generation = { type: 'text_to_speech', ...body.audio_generation };
     }
     const generationIds = Array.from({ length: itemsRequested(settings) }, newId);
@@ -36052,7 +33664,7 @@ function buildRequest(settings, newId, chosenModel = modelFields(undefined, sett
  */
 function itemsRequested(settings) {
     const asked = settings.mapped['batch-size'] ?? settings.request?.batch_size;
-    return types/* BATCH_TYPES */.hK.includes(settings.type) && typeof asked === 'number' && Number.isInteger(asked) && asked > 1 && asked <= 8 ? asked : 1;
+    return BATCH_TYPES.includes(settings.type) && typeof asked === 'number' && Number.isInteger(asked) && asked > 1 && asked <= 8 ? asked : 1;
 }
 /** The body's id fields for these generation ids: generation_id for one, generation_ids for a batch. */
 const idFields = (ids) => (ids.length > 1 ? { generation_ids: ids } : { generation_id: ids[0] });
@@ -36076,277 +33688,1005 @@ function modelIdWarning(model, body) {
     return `Input "model" is a model UUID, sent in the deprecated ${field} field. Hedra selects models by slug now (model_slug); GET /models lists them.`;
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
-// The run, step by step: mask the key, read the inputs, check local files,
-// build and validate the request, upload, create the generation (or pick up
-// an existing one), wait, download, report. Every failure ends here, once.
-// The collaborators (the toolkit, fetch, time, the environment) come in
-// as parameters of runWith(): run() passes the real ones, tests their own.
+// EXTERNAL MODULE: ./src/hedra/calls.ts
+var calls = __nccwpck_require__(65549);
+// EXTERNAL MODULE: ./src/hedra/lenient.ts
+var lenient = __nccwpck_require__(90075);
+// EXTERNAL MODULE: ./src/http/errors.ts
+var http_errors = __nccwpck_require__(58549);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var retry = __nccwpck_require__(28902);
+// EXTERNAL MODULE: ./src/hedra/answers.ts
+var answers = __nccwpck_require__(97055);
+// EXTERNAL MODULE: ./src/http/answers.ts
+var http_answers = __nccwpck_require__(1079);
+;// CONCATENATED MODULE: ./src/apis/v2/errors.ts
+// v2's error vocabulary: the messages for a non-2xx answer to the
+// generations API. Only the 422 {detail: [...]} is documented; other codes
+// come with bodies of several shapes, so the server's own message is dug out
+// defensively, and codes count only when they are the spec's ErrorCode
+// values, never a message's wording.
 
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const USER_AGENT = 'hedra-generate-action/1';
-const MISSING_KEY = 'No Hedra API key: set input "api-key" (api-key: ${{ secrets.HEDRA_API_KEY }}) or the HEDRA_API_KEY environment variable. ' +
-    'If the secret exists, note that workflows triggered from forks and by Dependabot are not given repository secrets.';
+/** Hedra's error codes (the spec's ErrorCode enum): only these are read as codes. */
+const ERROR_CODES = new Set([
+    'UNKNOWN',
+    'INVALID_ARGUMENT',
+    'NOT_FOUND',
+    'GONE',
+    'ALREADY_EXISTS',
+    'ALREADY_IN_PROGRESS',
+    'UNAUTHORIZED',
+    'PERMISSION_DENIED',
+    'INSUFFICIENT_BALANCE',
+    // The credits code before 2026-07-23; still accepted.
+    'MISSING_CREDITS',
+    'MODERATION_FAILED',
+    'FAILED_PRECONDITION',
+    'DEADLINE_EXCEEDED',
+    'RESOURCE_EXHAUSTED',
+    'UNAVAILABLE',
+    'INTERNAL',
+]);
 /**
- * The action as the runner starts it (index.ts), or a harness such as
- * @github/local-action: the real collaborators, and the exit code set.
+ * The objects an error answer may carry its code and figures in: `error`,
+ * `detail` (an object or a list, with a validation item's `ctx`), or the body itself.
  */
-async function run() {
-    const cancel = new AbortController();
-    abortOnSignals(cancel);
-    process.exitCode = await runWith({
-        toolkit: core_namespaceObject,
-        env: process.env,
-        cwd: process.cwd(),
-        fetcher: fetcherFor(process.env),
-        time: realTime,
-        cancel: cancel.signal,
-        newId: external_node_crypto_.randomUUID,
+function errorObjects(body) {
+    if (!(0,json/* isObject */.Gv)(body))
+        return [];
+    const { error, detail } = body;
+    const details = (Array.isArray(detail) ? detail : [detail]).filter(json/* isObject */.Gv);
+    return [error, ...details.flatMap((item) => [item, item.ctx]), body].filter(json/* isObject */.Gv);
+}
+/**
+ * Hedra's error code in an answer (`{"error": {"type": "ALREADY_EXISTS"}}`,
+ * `{"detail": {"code": ...}}`, `{"detail": [{"type": ...}]}`, v3's
+ * `{"error": {"code": ...}}`), or undefined.
+ * Only the documented codes count: a message's wording never does.
+ */
+function errorCode(body) {
+    for (const object of errorObjects(body)) {
+        for (const field of ['type', 'code']) {
+            const value = object[field];
+            if (typeof value === 'string' && ERROR_CODES.has(value))
+                return value;
+        }
+    }
+    return undefined;
+}
+/** Whether an answer says the id is taken: the documented code ALREADY_EXISTS, whatever the HTTP status. */
+function isDuplicate(error) {
+    return error instanceof http_errors/* HttpError */.j$ && errorCode(error.body) === 'ALREADY_EXISTS';
+}
+/** " (40 credits needed, 12 available)" from an INSUFFICIENT_BALANCE error's figures, when given. */
+function creditFigures(body) {
+    for (const object of errorObjects(body)) {
+        const needed = object.credits_needed;
+        const available = object.credits_available;
+        const parts = [typeof needed === 'number' && `${needed} credits needed`, typeof available === 'number' && `${available} available`].filter(Boolean);
+        if (parts.length > 0)
+            return ` (${parts.join(', ')})`;
+    }
+    return '';
+}
+/** A non-2xx answer of the v2 API (or of a presigned URL it handed out) as an error a person can act on. */
+function describeV2Error(answer) {
+    const { status, operation, retryAfter, rateLimitReset } = answer;
+    const body = (0,http_answers/* parseBody */.OG)(answer.text);
+    const said = (0,http_answers/* serverMessage */.x_)(body);
+    const quoted = said ? `: ${said}` : '';
+    const code = errorCode(body);
+    let message;
+    if (status === 402 || code === 'INSUFFICIENT_BALANCE' || code === 'MISSING_CREDITS') {
+        message = `Not enough Hedra credits for this generation${creditFigures(body)} (HTTP ${status}, ${operation})${quoted}. Top up the workspace's credits or choose a cheaper model or shorter duration.`;
+    }
+    else if (status === 422 && (0,json/* isObject */.Gv)(body) && Array.isArray(body.detail)) {
+        message = `Hedra rejected the request (HTTP 422, ${operation}):\n- ${(0,http_answers/* validationLines */.F_)(body.detail).join('\n- ')}`;
+    }
+    else if (status === 401 || status === 403) {
+        message = (0,answers/* keyRefused */.w)(status, operation, said || undefined);
+    }
+    else {
+        message = (0,answers/* answered */.o)(status, operation, said || undefined);
+    }
+    return new http_errors/* HttpError */.j$(message, status, body, retryAfter, rateLimitReset);
+}
+/** The types Hedra's docs say its public endpoint serves; the others may need enabling for an account. */
+const GENERALLY_SERVED_TYPES = ['image', 'video', 'text_to_speech'];
+/** A 422 about the `type` field itself (not about another field of that type's body). */
+function refusesTheType(body, type) {
+    const aboutTypeField = errorObjects(body).some((o) => (Array.isArray(o.loc) && o.loc.at(-1) === 'type') || o.param === 'type');
+    const listsFields = (0,json/* isObject */.Gv)(body) && Array.isArray(body.detail);
+    return aboutTypeField || (!listsFields && (0,http_answers/* serverMessage */.x_)(body).includes(type));
+}
+/**
+ * A refusal of a create whose type Hedra may not have enabled for this
+ * account (403, 404, or a 422 that names the type), said as such.
+ */
+function typeRefusal(error, type) {
+    if (!(error instanceof http_errors/* HttpError */.j$) || GENERALLY_SERVED_TYPES.includes(type))
+        return undefined;
+    if (!(error.status === 403 || error.status === 404 || (error.status === 422 && refusesTheType(error.body, type))))
+        return undefined;
+    const said = (0,http_answers/* serverMessage */.x_)(error.body);
+    return new http_errors/* HttpError */.j$(`Hedra refused a ${type} generation (HTTP ${error.status}, POST /generations)${said ? `: ${said}` : ''}. ` +
+        `Type ${type} may not be enabled for this account: Hedra's public API serves ${GENERALLY_SERVED_TYPES.join(', ')} generally, and the other types on request.`, error.status, error.body, error.retryAfter, error.rateLimitReset, { retryable: error.retryable });
+}
+
+;// CONCATENATED MODULE: ./src/apis/v2/client.ts
+// Hedra's endpoints, on top of the transport. Answers are read leniently:
+// the server adds fields and enum values over time, and a run must not break
+// on one it does not know; only what the action uses is checked.
+//
+// Creating a generation is the one call that is billed, so it is never simply
+// repeated (docs/decisions/exactly-once-creation.md): its ids are chosen before
+// the first attempt, and after an attempt whose outcome is unknown (no answer,
+// a timeout, a 5xx) the client asks whether the generation exists before
+// posting again with the same ids.
+
+
+
+
+
+
+
+
+/**
+ * An id from Hedra: a UUID, or the answer is refused. Ids name files and
+ * reach the log, so nothing else may pass for one (a `../` or a workflow
+ * command would).
+ */
+const hedraId = () => schemas/* string */.YjP().refine(parsers/* isUuid */.O1, 'is not a generation or asset id (a UUID)');
+const createdGeneration = schemas/* looseObject */._H3({
+    id: hedraId(),
+    asset_id: hedraId().nullish(),
+    status: schemas/* string */.YjP().nullish(),
+    eta_sec: schemas/* number */.aig().nullish(),
+    // An item that failed at creation has no id, a status and an error.
+    batch_results: schemas/* array */.YOg(schemas/* looseObject */._H3({ id: hedraId().nullish(), asset_id: hedraId().nullish(), status: schemas/* string */.YjP().nullish(), error: schemas/* unknown */.L5J().optional() }))
+        .nullish(),
+});
+const generationErrorObject = schemas/* looseObject */._H3({
+    type: (0,lenient/* lenientText */.t9)(),
+    message: (0,lenient/* lenientText */.t9)(),
+    reason_code: (0,lenient/* lenientText */.t9)(),
+    param: (0,lenient/* lenientText */.t9)(),
+    credits_needed: (0,lenient/* lenientNumber */.T3)(),
+    credits_available: (0,lenient/* lenientNumber */.T3)(),
+    // `field: message` pairs, in the rejecting side's vocabulary.
+    violations: schemas/* unknown */.L5J()
+        .transform((value) => (Array.isArray(value) ? value.filter((v) => typeof v === 'object' && v !== null) : undefined))
+        .optional(),
+});
+/** The error object, or a plain string kept as its message. */
+const generationError = schemas/* union */.KCZ([generationErrorObject, schemas/* string */.YjP().transform((message) => ({ message }))]);
+const generationStatus = schemas/* looseObject */._H3({
+    id: hedraId(),
+    asset_id: hedraId().nullish(),
+    type: (0,lenient/* lenientText */.t9)(),
+    status: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String),
+    progress: (0,lenient/* lenientNumber */.T3)(),
+    error: generationError.nullish(),
+    error_message: (0,lenient/* lenientText */.t9)(),
+    url: (0,lenient/* resultUrl */.Vm)(),
+    // Any absolute URL: one the action will not fetch (file:, data:, …) is refused by the transport, loudly, not dropped.
+    download_url: schemas/* string */.YjP()
+        .nullish()
+        .transform((url) => (url && URL.canParse(url) ? url : undefined))
+        .optional(),
+    streaming_url: (0,lenient/* resultUrl */.Vm)(),
+});
+const createdAsset = schemas/* looseObject */._H3({ id: hedraId() });
+/** One asset of GET /assets: whether its media is there (an uploaded asset has a URL once its file arrived). */
+const listedAsset = schemas/* looseObject */._H3({
+    id: schemas/* string */.YjP(),
+    asset: schemas/* looseObject */._H3({ url: schemas/* string */.YjP().nullish() }).nullish().catch(undefined),
+});
+/** GET /billing/credits, read leniently: a figure that cannot be read counts as absent. */
+const creditBalance = schemas/* looseObject */._H3({
+    remaining: (0,lenient/* lenientNumber */.T3)(),
+    workspace_credit_pool: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* looseObject */._H3({ available: (0,lenient/* lenientNumber */.T3)(), api_credits: (0,lenient/* lenientNumber */.T3)() }).catch({ available: undefined, api_credits: undefined }))
+        .nullish()
+        .catch(undefined),
+});
+/** One generation of GET /generations: its asset (once complete) carries the URLs. */
+const listedGeneration = schemas/* looseObject */._H3({
+    id: hedraId(),
+    type: (0,lenient/* lenientText */.t9)(),
+    status: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()]).transform(String),
+    progress: (0,lenient/* lenientNumber */.T3)(),
+    eta_sec: (0,lenient/* lenientNumber */.T3)(),
+    credit_cost: (0,lenient/* lenientNumber */.T3)(),
+    created_at: (0,lenient/* lenientText */.t9)(),
+    // The request as Hedra keeps it: compared before a generation is reused.
+    input: schemas/* unknown */.L5J()
+        .transform((value) => (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined))
+        .optional(),
+    error: generationError.nullish(),
+    error_message: (0,lenient/* lenientText */.t9)(),
+    asset: schemas/* looseObject */._H3({
+        id: hedraId().nullish(),
+        asset: schemas/* looseObject */._H3({ url: (0,lenient/* resultUrl */.Vm)(), download_url: (0,lenient/* resultUrl */.Vm)(), streaming_url: (0,lenient/* resultUrl */.Vm)() }).nullish(),
+    })
+        .nullish(),
+});
+/** The list's rows, each read only if it is one the action asked for: an odd row of another generation must not fail the run. */
+const generationList = schemas/* looseObject */._H3({ data: schemas/* array */.YOg(schemas/* unknown */.L5J()) });
+/** A listed generation in the shape of a status answer. */
+function asStatus(listed) {
+    const media = listed.asset?.asset;
+    return {
+        credit_cost: listed.credit_cost ?? undefined,
+        created_at: listed.created_at ?? undefined,
+        input: listed.input,
+        id: listed.id,
+        asset_id: listed.asset?.id ?? undefined,
+        type: listed.type,
+        status: listed.status,
+        progress: listed.progress,
+        error: listed.error,
+        error_message: listed.error_message,
+        url: media?.url,
+        download_url: media?.download_url,
+        streaming_url: media?.streaming_url,
+    };
+}
+/** An attempt whose outcome is unknown: the generation may or may not exist. A 429 or other 4xx is a clear "no", and so is a request that never left. */
+function outcomeUnknown(error) {
+    const failure = (0,retry/* failureOf */.g5)(error);
+    if (failure?.kind === 'network')
+        return !(0,retry/* wasNeverSent */.CR)(error);
+    return failure !== undefined && (failure.status === 408 || failure.status >= 500);
+}
+class HedraClient {
+    log;
+    calls;
+    transport;
+    constructor(transport, log, clock) {
+        this.log = log;
+        this.transport = transport;
+        this.calls = new calls/* Calls */.g(transport, log, clock);
+    }
+    /**
+     * Creates the generation(s) under `ids`, exactly once whatever the network
+     * does: an attempt that may have worked is followed by an existence check,
+     * and a generation that exists is adopted rather than created again.
+     * `onOutcomeUnknown` hears of every attempt whose outcome is unknown.
+     */
+    async createGeneration(body, ids, onOutcomeUnknown) {
+        const operation = 'POST /generations';
+        try {
+            return await this.calls.retrying(operation, async () => (0,lenient/* read */.LF)(createdGeneration, await this.transport.requestJson('POST', '/generations', body), operation), {
+                recover: async (error) => {
+                    if (isDuplicate(error))
+                        return { ...(await this.adopt(ids, 'Hedra already had it')), adopted: 'already-existed' };
+                    if (!outcomeUnknown(error))
+                        return undefined;
+                    // From here on, a later refusal does not prove that nothing was created.
+                    onOutcomeUnknown?.();
+                    return (await this.exists(ids[0]))
+                        ? { ...(await this.adopt(ids, 'the answer to the create request was lost')), adopted: 'answer-lost' }
+                        : undefined;
+                },
+                retryNote: (error) => (0,retry/* wasNeverSent */.CR)(error)
+                    ? 'the request never left this machine, so posting again with the same id'
+                    : `generation ${ids[0]} does not exist, so posting again with the same id`,
+            });
+        }
+        catch (error) {
+            throw typeRefusal(error, String(body.type)) ?? error;
+        }
+    }
+    /**
+     * The generations exist: take them as this run's, from their status. Hedra
+     * may answer a status read for a moment after the create as if the id were
+     * unknown (a lagging read): that is asked again a few times, and at worst the
+     * generation is taken on Hedra's word under the id the action chose.
+     */
+    async adopt(ids, why) {
+        const statuses = [];
+        for (const id of ids)
+            statuses.push(await this.statusOnceVisible(id));
+        this.log.info(`Generation ${ids.join(', ')} exists (${why}); using it rather than creating another.`);
+        return {
+            id: ids[0],
+            asset_id: statuses[0]?.asset_id,
+            status: statuses[0]?.status ?? 'queued',
+            batch_results: ids.map((id, i) => ({ id, asset_id: statuses[i]?.asset_id })),
+        };
+    }
+    async statusOnceVisible(id) {
+        for (let tries = 0;; tries++) {
+            try {
+                return await this.status(id);
+            }
+            catch (error) {
+                const unknownYet = error instanceof http_errors/* HttpError */.j$ && [400, 404, 422].includes(error.status);
+                if (!unknownYet || tries >= 4) {
+                    if (unknownYet)
+                        return undefined;
+                    throw error;
+                }
+                await this.transport.control.sleep(1000);
+            }
+        }
+    }
+    /**
+     * Whether a generation exists, by the documented list filter: an empty
+     * list means no. (The status endpoint's answer for an unknown id is undocumented.)
+     */
+    async exists(generationId) {
+        return (await this.list([generationId])).length > 0;
+    }
+    /** The generations with these ids that Hedra has, in the shape of status answers; one request (GET /generations?ids=a,b). */
+    async list(generationIds) {
+        const path = `/generations?ids=${generationIds.map(encodeURIComponent).join(',')}&limit=${Math.max(generationIds.length, 1)}`;
+        const answer = (0,lenient/* read */.LF)(generationList, await this.calls.json('GET', path), 'GET /generations');
+        const wanted = new Set(generationIds);
+        const asked = answer.data.filter((row) => typeof row === 'object' && row !== null && wanted.has(row.id));
+        return asked.map((row) => asStatus((0,lenient/* read */.LF)(listedGeneration, row, 'GET /generations')));
+    }
+    /**
+     * The list's answers for these ids, with the status answer of each completed
+     * one whose listed asset has no download URL (the status answer carries it).
+     */
+    async listWithResults(generationIds) {
+        const listed = await this.list(generationIds);
+        // The status answer's URLs over the list's answer, which keeps what only the list carries (credit_cost).
+        return Promise.all(listed.map(async (item) => (item.status === 'complete' && !item.download_url ? { ...item, ...(await this.status(item.id)) } : item)));
+    }
+    /**
+     * Hedra's model catalogue (GET /models, every type: the checks also name
+     * models of other types). The run can go on without it, so it gets three
+     * attempts, not the whole retry budget of the run's deadline.
+     */
+    async models() {
+        return readCatalogue(await this.calls.retrying('GET /models', () => this.transport.requestJson('GET', '/models'), { attempts: 3 }));
+    }
+    /**
+     * What the account can spend (GET /billing/credits); undefined when the answer
+     * carries no figure. Like the catalogue, the run goes on without it (Hedra checks
+     * the balance when creating), so it gets three attempts, not the run's whole retry budget.
+     */
+    async balance() {
+        const path = '/billing/credits';
+        const answer = (0,lenient/* read */.LF)(creditBalance, await this.calls.retrying(`GET ${path}`, () => this.transport.requestJson('GET', path), { attempts: 3 }), `GET ${path}`);
+        // A pool's API wallet (api_credits, the credit view of api_usd_micros) is spent by API use alone: it counts too.
+        const pools = Object.entries(answer.workspace_credit_pool ?? {}).flatMap(([workspace, pool]) => {
+            const figures = [pool.available, pool.api_credits].filter((n) => typeof n === 'number');
+            return figures.length > 0 ? [{ workspace, available: Math.max(...figures) }] : [];
+        });
+        if (typeof answer.remaining !== 'number' && pools.length === 0)
+            return undefined;
+        return { remaining: answer.remaining ?? 0, pools };
+    }
+    /** Which of these asset ids exist with their media (GET /assets?type=&ids=): those need no upload. */
+    async assetsWithMedia(kind, assetIds) {
+        if (assetIds.length === 0)
+            return new Set();
+        const path = `/assets?type=${encodeURIComponent(kind)}&ids=${assetIds.map(encodeURIComponent).join(',')}`;
+        const answer = (0,lenient/* read */.LF)(schemas/* array */.YOg(listedAsset), await this.calls.json('GET', path), 'GET /assets');
+        const wanted = new Set(assetIds.map((id) => id.toLowerCase()));
+        return new Set(answer.filter((a) => wanted.has(a.id.toLowerCase()) && a.asset?.url).map((a) => a.id.toLowerCase()));
+    }
+    async status(generationId) {
+        const path = `/generations/${encodeURIComponent(generationId)}/status`;
+        return (0,lenient/* read */.LF)(generationStatus, await this.calls.json('GET', path), `GET ${path}`);
+    }
+    /** Creates an asset under a reserved id; repeating that is harmless, and "already exists" means an earlier attempt worked. */
+    async createAsset(name, type, reservedId) {
+        try {
+            return (0,lenient/* read */.LF)(createdAsset, await this.calls.json('POST', '/assets', { name, type, reserved_asset_id: reservedId }), 'POST /assets');
+        }
+        catch (error) {
+            if (isDuplicate(error))
+                return { id: reservedId, existed: true };
+            throw error;
+        }
+    }
+    /**
+     * The file's bytes for an asset, as every vendor client sends them: multipart
+     * field `file` to POST /assets/{id}/upload (a presigned upload_url alone is
+     * not documented to complete an asset). Retried, reopening the file.
+     */
+    async uploadAsset(assetId, file) {
+        const path = `/assets/${encodeURIComponent(assetId)}/upload`;
+        await this.calls.retrying(`POST ${path}`, () => this.transport.uploadFile(path, file));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/apis/v2/created.ts
+// What a create answer says of each batch item, in the order the action chose
+// the generation ids: matched by id where Hedra echoes them, the rest in the
+// order given; an item refused at creation (no id) keeps its place with
+// Hedra's reason.
+
+/** Hedra's reason for a batch item it refused, in one line. */
+function refusalReason(error) {
+    if (typeof error === 'string')
+        return error;
+    if ((0,json/* isObject */.Gv)(error))
+        return [error.type, error.message].filter((part) => typeof part === 'string').join(': ') || JSON.stringify(error);
+    return 'Hedra gave no reason';
+}
+/**
+ * The ids of every item, in the order the action chose the generation ids.
+ * batch_results is matched by id where the server echoes ours; items it
+ * answered with other ids, or with none (refused at creation), take the
+ * remaining places in the order given. A place Hedra's answer does not cover
+ * keeps the id the action requested for it.
+ */
+function createdIds(chosen, created) {
+    const items = created.batch_results?.length ? created.batch_results : [{ id: created.id, asset_id: created.asset_id }];
+    const byId = new Map(items.filter((item) => item.id && chosen.includes(item.id)).map((item) => [item.id, item]));
+    const others = items.filter((item) => !byId.has(item.id));
+    const ordered = chosen.map((id) => byId.get(id) ?? others.shift());
+    const ids = { generationIds: [], assetIds: [], failedAtCreation: [] };
+    for (const [index, item] of ordered.entries()) {
+        if (item && !item.id && (item.status === 'error' || item.error !== undefined)) {
+            ids.failedAtCreation.push({ index, requestedId: chosen[index], reason: refusalReason('error' in item ? item.error : undefined) });
+            ids.generationIds.push('');
+            ids.assetIds.push('');
+        }
+        else {
+            ids.generationIds.push(item?.id ?? chosen[index]);
+            ids.assetIds.push(item?.asset_id ?? '');
+        }
+    }
+    return ids;
+}
+
+;// CONCATENATED MODULE: ./src/apis/v2/estimate.ts
+// What a request will cost, in credits, before it is sent: from the model's
+// `pricing` in Hedra's catalogue (the spec's schema Pricing), or where that is
+// absent from `price_details` (credit_cost per unit_scale of billing_unit).
+// Pure: the catalogue entry and the built request body in, a figure out.
+
+
+
+/** The objects of the body where a setting may sit: the body itself, and the nested inputs (generated_video_inputs, audio_generation). */
+function places(body) {
+    return [body, ...Object.values(body).filter(json/* isObject */.Gv)];
+}
+/** A setting of the request by its field name, wherever it sits; undefined when not set. */
+function setting(body, field) {
+    for (const place of places(body))
+        if (place[field] !== undefined && place[field] !== null)
+            return place[field];
+    return undefined;
+}
+/** The number of items the request makes: generation_ids' length, else batch_size, else 1. */
+function itemCount(body) {
+    if (Array.isArray(body.generation_ids))
+        return body.generation_ids.length;
+    return typeof body.batch_size === 'number' && body.batch_size > 1 ? body.batch_size : 1;
+}
+/**
+ * The output's length in seconds: as asked (duration_ms, duration_seconds),
+ * else the model's default (its first duration option); undefined when it
+ * follows an input (an audio track, a video) and cannot be known here.
+ */
+function seconds(model, body) {
+    const ms = setting(body, 'duration_ms');
+    if (typeof ms === 'number')
+        return { seconds: ms / 1000, from: 'as asked' };
+    const s = setting(body, 'duration_seconds');
+    if (typeof s === 'number')
+        return { seconds: s, from: 'as asked' };
+    const first = model.durations?.map(parseDurationOption).find((d) => d !== undefined);
+    if (first !== undefined)
+        return { seconds: first / 1000, from: "the model's default" };
+    return undefined;
+}
+/** How a setting's value is spelled as a modifier option: booleans and numbers as text ("false", "5"). */
+const optionOf = (value) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+/**
+ * What an unset setting means, where the spec says: `generate_audio` left unset
+ * "preserves the legacy default (audio on)". (An unset resolution is the model's
+ * default_resolution.)
+ */
+const UNSET_MEANS = { generate_audio: 'true' };
+/** The product of the modifiers that apply, and the ones that did. */
+function modifiers(model, body) {
+    let factor = 1;
+    const applied = [];
+    for (const [dimension, options] of Object.entries(model.pricing?.modifiers ?? {})) {
+        // The request's choice, else the model's default where the catalogue names one (resolution).
+        const given = setting(body, dimension) ?? (dimension === 'resolution' ? setting(body, 'target_resolution') : undefined);
+        const asked = optionOf(given) ?? (dimension === 'resolution' ? model.default_resolution : UNSET_MEANS[dimension]);
+        const multiplier = asked === undefined ? undefined : options[asked];
+        if (multiplier !== undefined && multiplier !== 1) {
+            factor *= multiplier;
+            applied.push(`${dimension} ${asked} ×${multiplier}`);
+        }
+    }
+    return { factor, applied };
+}
+/** `ceil`, forgiving the float noise of products such as 6 × 1.1. */
+const ceil = (value) => Math.max(0, Math.ceil(value - 1e-9));
+/** The price of one item under `pricing`. */
+function fromPricing(model, body) {
+    const pricing = model.pricing;
+    const perSecond = pricing.credits_per_second ?? 0;
+    const base = pricing.base_cost ?? 0;
+    const length = perSecond > 0 ? seconds(model, body) : undefined;
+    const { factor, applied } = modifiers(model, body);
+    const perItem = ceil((base + perSecond * (length?.seconds ?? 0)) * factor);
+    const parts = [
+        ...(base > 0 ? [`${base} base`] : []),
+        ...(perSecond > 0 ? [length ? `${perSecond}/s × ${length.seconds}s (${length.from})` : `${perSecond}/s × the input's length`] : []),
+        ...applied,
+    ];
+    return { perItem, lowerBound: perSecond > 0 && length === undefined, basis: parts.join(', ') || 'free' };
+}
+/** The price of one item under `price_details`: credit_cost per unit_scale units. */
+function fromPriceDetails(model, body) {
+    const { credit_cost: cost, unit_scale: scale = 1, billing_unit: unit } = model.price_details ?? {};
+    if (cost === undefined || !(scale > 0) || !unit)
+        return 'the catalogue gives no pricing for it';
+    /** "6 per generation", "1 per 100 characters": the price as the catalogue gives it. */
+    const rate = (one, many) => `${cost} per ${scale === 1 ? one : `${scale} ${many}`}`;
+    switch (unit.toLowerCase()) {
+        case 'generation':
+            return { perItem: ceil(cost / scale), lowerBound: false, basis: rate('generation', 'generations') };
+        case 'character': {
+            const text = setting(body, 'text') ?? setting(body, 'text_prompt') ?? setting(body, 'prompt');
+            const characters = typeof text === 'string' ? [...text].length : 0;
+            return { perItem: ceil((characters / scale) * cost), lowerBound: false, basis: `${rate('character', 'characters')} × ${characters} characters` };
+        }
+        case 'second': {
+            const length = seconds(model, body);
+            return {
+                perItem: ceil(((length?.seconds ?? 0) / scale) * cost),
+                lowerBound: length === undefined,
+                basis: `${rate('second', 'seconds')} × ${length ? `${length.seconds}s (${length.from})` : "the input's length"}`,
+            };
+        }
+        default:
+            return `its billing unit "${unit}" is not one the action knows`;
+    }
+}
+/** The estimate for `body` under `model`; `model` undefined when the catalogue could not be read or does not list it. */
+function estimateCredits(model, body) {
+    if (!model)
+        return { known: false, reason: "Hedra's model catalogue could not be read, or does not list the model" };
+    const perItem = model.pricing && (model.pricing.base_cost !== undefined || model.pricing.credits_per_second !== undefined)
+        ? fromPricing(model, body)
+        : fromPriceDetails(model, body);
+    if (typeof perItem === 'string')
+        return { known: false, reason: `the model ${model.slug ?? model.id}: ${perItem}` };
+    const items = itemCount(body);
+    return { ...perItem, known: true, items, credits: perItem.perItem * items };
+}
+/** The estimate as one phrase: "84 credits (2 × 42: 14/s × 3s (as asked))". */
+function describeEstimate(estimate) {
+    if (!estimate.known)
+        return `unknown: ${estimate.reason}`;
+    const items = estimate.items > 1 ? `${estimate.items} × ${estimate.perItem}: ` : '';
+    const least = estimate.lowerBound ? 'at least ' : '';
+    return `${least}${estimate.credits} credit${estimate.credits === 1 ? '' : 's'} (${items}${estimate.basis})`;
+}
+/** The estimate as the pipeline weighs it: in credits, with how it was reached. */
+function priced(estimate) {
+    if (!estimate.known)
+        return estimate;
+    const { items, lowerBound } = estimate;
+    return { known: true, total: (0,money/* credits */.vV)(estimate.credits), each: (0,money/* credits */.vV)(estimate.perItem), items, lowerBound, text: describeEstimate(estimate) };
+}
+
+// EXTERNAL MODULE: ./src/hedra/derived-ids.ts
+var derived_ids = __nccwpck_require__(85550);
+// EXTERNAL MODULE: ./src/pipeline/context.ts
+var context = __nccwpck_require__(37057);
+// EXTERNAL MODULE: ./src/core/format.ts
+var format = __nccwpck_require__(96228);
+;// CONCATENATED MODULE: ./src/apis/v2/model-rules.ts
+// Every input checked against what the chosen model of Hedra's v2 catalogue
+// takes, before anything is paid: aspect ratio, resolution, duration, the
+// prompt's length, the inputs it requires, and the media against its input
+// modes (combination, counts, each local file's size and pixel size). Pure:
+// the model, the parsed inputs and what was read of the local files go in;
+// every problem comes out, each naming the workflow input as written, the
+// model and what it allows.
+
+
+
+
+
+
+
+const MEDIA = Object.keys(kinds/* MEDIA_INPUTS */.tW);
+/** Fields outside the type table that also supply a media input on video (build.ts's URL fields; audio_generation). */
+const OTHER_FIELDS = {
+    image: [['start_keyframe_url']],
+    'end-image': [['end_keyframe_url']],
+    audio: [['audio_generation']],
+};
+/**
+ * The media inputs that the `request` input supplies itself, as body fields
+ * (e.g. `audio_generation` or `start_keyframe_id` on video): pass them to
+ * checkAgainstModel, which then counts them as given.
+ */
+function suppliedByRequest(type, request) {
+    if (request === undefined)
+        return [];
+    return MEDIA.filter((input) => {
+        const paths = [INPUT_FIELDS[input][type], ...(type === 'video' ? (OTHER_FIELDS[input] ?? []) : [])];
+        return paths.some((path) => {
+            const value = path && (0,json/* valueAt */.fK)(request, path);
+            return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+        });
     });
 }
-/** Runs the action with the collaborators given; resolves to the exit code. */
-async function runWith(deps) {
-    const { toolkit, env, time } = deps;
-    const clock = time.now;
-    const startedAt = clock();
-    const log = createLog(toolkit, env);
-    const apiKey = (0,read_inputs/* readApiKey */.iZ)(toolkit, env);
-    if (apiKey)
-        log.addSecret(apiKey);
-    const state = { phase: 'reading inputs' };
-    let transport;
-    let disposeControl;
-    try {
-        const settings = await (0,read_inputs/* readInputs */.Ko)(toolkit, env, deps.cwd);
-        if (!apiKey && !settings.dryRun)
-            throw new errors/* InputError */.dz(MISSING_KEY);
-        if (settings.githubToken)
-            log.addSecret(settings.githubToken);
-        const warning = await untrustedTriggerWarning(env);
-        if (warning)
-            log.warning(warning, 'Untrusted trigger');
-        await (0,github/* checkGitHubInputs */.$n)(settings, env);
-        const control = createRunControl(startedAt, settings.timeoutMs, deps.cancel, time);
-        disposeControl = control.dispose;
-        const connect = () => (transport ??= new http_transport/* Transport */.oK({
-            baseUrl: settings.baseUrl,
-            apiKey: apiKey ?? '',
-            keyScheme: settings.api === 'v3' ? 'authorization-key' : 'x-api-key',
-            userAgent: USER_AGENT,
-            control,
-            timeoutMs: settings.timeoutMs,
-            fetcher: deps.fetcher,
-            clock,
-            debug: log.debug,
-        }));
-        let client;
-        const hedra = () => (client ??= new hedra_client/* HedraClient */.Qv(connect(), log, clock));
-        const current = { deps, log, settings, state, startedAt, transport: connect, hedra, apiKey };
-        if (settings.api === 'v3') {
-            // Loaded only by v3 runs (ncc makes it a chunk of its own), so that v2 runs start as fast as before.
-            const { runV3 } = await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(855)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65855));
-            await runV3({ log, settings, state, env, clock, newId: deps.newId, startedAt, transport: connect, apiKey });
+/** Slot roles → the input that fills them. */
+const ROLE_INPUT = {
+    start_frame: 'image',
+    end_frame: 'end-image',
+    reference: 'reference-images',
+    audio_input: 'audio',
+    input_video: 'video',
+};
+function modesOf(model, type) {
+    // Null means "no declarative inputs, use requires_*"; an empty list is read the same way, not as "no media at all".
+    if (!model.inputs?.length)
+        return undefined;
+    const modes = model.inputs.map((mode) => {
+        const slots = [];
+        for (const slot of mode.slots) {
+            const input = ROLE_INPUT[slot.role];
+            if (!input || (slot.type !== '' && slot.type !== kinds/* MEDIA_INPUTS */.tW[input].kind) || slots.some((s) => s.input === input))
+                continue;
+            slots.push({ input, slot });
         }
-        else if (settings.resumeIds)
-            await pickUp(current, settings.resumeIds);
-        else
-            await create(current);
-    }
-    catch (error) {
-        // A generation that may exist is named in the outputs too, so a later step can pick it up.
-        if (!state.created && state.attempted && state.outcomeUnknown) {
-            (0,results/* setOutputs */.n)(log, { 'generation-id': state.attempted[0], 'generation-ids': JSON.stringify(state.attempted) });
+        return { name: mode.mode || 'unnamed', slots };
+    });
+    // The spec makes text_to_video implicit for every video model; a model whose flags require an input says otherwise.
+    if (type === 'video' && textToVideo(model))
+        modes.push({ name: 'text_to_video', slots: [], implicit: true });
+    return modes;
+}
+const NOUNS = { image: ['image', 'images'], video: ['video', 'videos'], audio: ['audio file', 'audio files'] };
+function files(n, kind) {
+    const [one, many] = NOUNS[kind] ?? ['file', 'files'];
+    return `${n} ${n === 1 ? one : many}`;
+}
+function describeMode(mode) {
+    if (mode.implicit)
+        return `${mode.name}: a prompt alone`;
+    if (mode.slots.length === 0)
+        return `${mode.name}: no media`;
+    const slots = mode.slots.map(({ input, slot }) => {
+        const notes = [slot.required ? 'required' : 'optional'];
+        const max = slot.max_count;
+        if (max !== undefined && max > 1)
+            notes.push(slot.min_count === max ? `exactly ${max}` : `${slot.min_count ?? 1} to ${max}`);
+        else if (max === undefined && (slot.min_count ?? 1) > 1)
+            notes.push(`at least ${slot.min_count}`);
+        return `"${input}" (${notes.join(', ')})`;
+    });
+    return `${mode.name}: ${slots.join(', ')}`;
+}
+/** width/height of "16:9" (the form Hedra's aspect ratios take); undefined for anything else. */
+function ratioOf(text) {
+    const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(text);
+    const ratio = match ? Number(match[1]) / Number(match[2]) : Number.NaN;
+    return Number.isFinite(ratio) && ratio > 0 ? ratio : undefined;
+}
+const REQUIREMENTS = [
+    { flag: 'requires_start_frame', input: 'image', what: 'a start frame' },
+    { flag: 'requires_end_frame', input: 'end-image', what: 'an end frame' },
+    { flag: 'requires_audio_input', input: 'audio', what: 'a soundtrack' },
+    { flag: 'requires_input_video', input: 'video', what: 'a source video' },
+];
+/** A video model that works from a prompt alone: it requires no input of any kind. */
+function textToVideo(model) {
+    return model.type === 'video' && !REQUIREMENTS.some(({ flag }) => model[flag] === true) && model.requires_character_orientation !== true;
+}
+/**
+ * Every problem of the inputs against the model, in one list (empty when the
+ * model takes them): aspect-ratio, resolution, duration, the prompt's length,
+ * the inputs the model requires, and the media against its input modes
+ * (combination, counts, each local file's size and pixel size).
+ *
+ * `mapped` is the parsed inputs (media as files, asset ids or URLs: all count
+ * as given); `media` the local files among them with what was read of them;
+ * `supplied` the media inputs that the `request` input supplies as body
+ * fields (suppliedByRequest), which count as given but whose counts are
+ * unknown. `catalogue`, when passed, lets a prompt-only video suggest
+ * text-to-video models.
+ */
+function checkAgainstModel(model, type, mapped, media, options = {}) {
+    const { supplied = [], catalogue = [] } = options;
+    const name = quote(modelLabel(model));
+    const problems = [];
+    // Values from lists: aspect-ratio, resolution.
+    const aspect = mapped['aspect-ratio'];
+    if (typeof aspect === 'string') {
+        const presets = model.aspect_ratios ?? [];
+        const range = model.aspect_ratio_range;
+        const ratio = ratioOf(aspect);
+        if (range && range[0] <= range[1]) {
+            const inside = ratio !== undefined && ratio >= range[0] - 1e-9 && ratio <= range[1] + 1e-9;
+            if (!inside && !presets.includes(aspect)) {
+                const examples = presets.length > 0 ? ` (such as ${presets.join(', ')})` : '';
+                problems.push(`Input "aspect-ratio": model ${name} does not take "${aspect}"; it takes any width:height between ${Number(range[0].toFixed(3))} and ${Number(range[1].toFixed(3))}${examples}.`);
+            }
         }
-        log.fail((0,failures/* failureMessage */.oh)(error, state), error instanceof errors/* InputError */.dz ? 'Invalid input' : error instanceof errors/* SpendingRefused */.zO ? 'Not paid for' : 'Hedra generation failed');
-        if (!(0,errors/* isExpected */.Dn)(error) && error instanceof Error)
-            log.debug(error.stack ?? String(error));
+        else if (presets.length > 0 && !presets.includes(aspect)) {
+            problems.push(`Input "aspect-ratio": model ${name} does not take "${aspect}"; it takes ${presets.join(', ')}.${(0,suggest/* didYouMean */.a)(aspect, presets)}`);
+        }
     }
-    finally {
-        disposeControl?.();
-        await transport?.close();
+    const resolution = mapped.resolution;
+    const resolutions = model.resolutions ?? [];
+    if (typeof resolution === 'string' && resolutions.length > 0 && model.custom_resolution !== true && !resolutions.includes(resolution)) {
+        problems.push(`Input "resolution": model ${name} does not take "${resolution}"; it takes ${resolutions.join(', ')}.${(0,suggest/* didYouMean */.a)(resolution, resolutions)}`);
     }
-    return log.failed() ? 1 : 0;
+    // Duration: one of `durations`, and at most max_duration_ms.
+    const duration = mapped.duration;
+    if (typeof duration === 'number') {
+        const allowed = [...new Set((model.durations ?? []).map(parseDurationOption).filter((ms) => ms !== undefined))].sort((a, b) => a - b);
+        const listed = allowed.length === 0 || allowed.some((ms) => Math.abs(ms - duration) < 0.5);
+        if (!listed)
+            problems.push(`Input "duration": model ${name} does not take ${(0,format/* seconds */.YA)(duration)}; it takes ${allowed.map(format/* seconds */.YA).join(', ')}.`);
+        else if (model.max_duration_ms !== undefined && duration > model.max_duration_ms) {
+            problems.push(`Input "duration": model ${name} takes at most ${(0,format/* seconds */.YA)(model.max_duration_ms)}; got ${(0,format/* seconds */.YA)(duration)}.`);
+        }
+    }
+    // The prompt's length (the text, for types that take a text instead: speech, sound), in characters (code points).
+    const promptInput = INPUT_FIELDS.prompt[type] ? 'prompt' : INPUT_FIELDS.text[type] ? 'text' : undefined;
+    if (promptInput) {
+        const prompt = mapped[promptInput];
+        const length = typeof prompt === 'string' ? [...prompt].length : 0;
+        const { min_prompt_length: min, max_prompt_length: max } = model;
+        if (min !== undefined && min > 0 && prompt === undefined) {
+            problems.push(`Input "${promptInput}" is not set, but model ${name} needs one of at least ${min} characters.`);
+        }
+        else if (min !== undefined && length < min) {
+            problems.push(`Input "${promptInput}": model ${name} needs at least ${min} characters; it has ${length}.`);
+        }
+        else if (max !== undefined && length > max) {
+            problems.push(`Input "${promptInput}": model ${name} takes at most ${max} characters; it has ${length}.`);
+        }
+    }
+    // What is given of each media input, and how many (undefined: given through `request`, count unknown).
+    const counts = new Map();
+    for (const input of MEDIA) {
+        const value = mapped[input];
+        const n = Math.max(value === undefined ? 0 : Array.isArray(value) ? value.length : 1, media.filter((m) => m.input === input).length);
+        if (n > 0)
+            counts.set(input, n);
+        else if (supplied.includes(input))
+            counts.set(input, undefined);
+    }
+    const givenMedia = MEDIA.filter((input) => counts.has(input) && !supplied.includes(input));
+    const speech = type === 'video' && mapped.text !== undefined && mapped['voice-id'] !== undefined;
+    const present = new Set(counts.keys());
+    if (speech)
+        present.add('audio');
+    // The inputs the model requires.
+    const missing = REQUIREMENTS.filter(({ flag, input }) => model[flag] === true && !present.has(input));
+    if (missing.length > 0) {
+        const parts = missing.map(({ input, what }) => input === 'audio' && type === 'video' ? `${what} (input "audio", or "text" with "voice-id" for Hedra to speak)` : `${what} (input "${input}")`);
+        const isDefault = type === 'video' && sameId(model.id, DEFAULT_VIDEO_MODEL_ID);
+        const who = isDefault ? `${name} (${model.name ?? 'Character-3'}, used when input "model" is not set)` : name;
+        let message = `Model ${who} needs ${(0,format/* andList */.cM)(parts)}, which ${missing.length === 1 ? 'is' : 'are'} not given.`;
+        if (type === 'video' && present.size === 0 && mapped.text === undefined && mapped['voice-id'] === undefined) {
+            const alternatives = modelsOfType(catalogue, 'video').filter((m) => m !== model && textToVideo(m));
+            message += ' To make a video from a prompt alone, set input "model" to a text-to-video model';
+            message += alternatives.length > 0 ? `: ${listModels(alternatives)}.` : ' (GET /models lists them).';
+        }
+        problems.push(message);
+        for (const { input } of missing)
+            present.add(input); // said once: the modes below take them as given
+    }
+    // The media against the model's input modes.
+    const modes = modesOf(model, type);
+    if (modes) {
+        const fitting = modes.filter((mode) => givenMedia.every((input) => mode.slots.some((s) => s.input === input)) && mode.slots.every(({ input, slot }) => !slot.required || present.has(input)));
+        if (fitting.length === 0) {
+            const given = givenMedia.length > 0 ? (0,format/* andList */.cM)(givenMedia.map(quote)) : 'none';
+            problems.push(`The media inputs given (${given}) fit none of the input modes of model ${name}; it takes ${modes.map(describeMode).join('; or ')}.`);
+        }
+        else {
+            const perMode = fitting.map((mode) => mode.slots.flatMap(({ input, slot }) => slotProblems(name, input, slot, counts.get(input), media)));
+            problems.push(...perMode.reduce((best, next) => (next.length < best.length ? next : best)));
+        }
+    }
+    return problems;
 }
-/** `generation-id` given: create nothing, pick up what exists. */
-async function pickUp(current, ids) {
-    const { log, settings, state } = current;
-    // Asked by the documented list filter: the status endpoint's answer for an unknown id is undocumented.
-    const known = new Set((await current.hedra().list(ids)).map((status) => status.id));
-    const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) {
-        throw new errors/* InputError */.dz(`Input "generation-id": Hedra has no generation ${unknown.join(', ')} for this API key. Check the id (a later job gets it through job outputs), and that the key is of the same workspace.`);
+/** The problems of what is given to one slot: the count, and each local file's size and pixel size. */
+function slotProblems(name, input, slot, count, media) {
+    const problems = [];
+    const kind = slot.type || kinds/* MEDIA_INPUTS */.tW[input].kind;
+    if (count !== undefined) {
+        const min = slot.min_count ?? 1;
+        const max = slot.max_count;
+        if (count < min)
+            problems.push(`Input "${input}": model ${name} needs at least ${files(min, kind)}; got ${count}.`);
+        if (max !== undefined && count > max)
+            problems.push(`Input "${input}": model ${name} takes at most ${files(max, kind)}; got ${count}.`);
     }
-    state.created = ids;
-    const unused = (0,read_inputs/* unusedWhenResuming */.lZ)(settings);
-    if (unused.length > 0)
-        log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
-    log.info(`Resuming generation ${ids.join(', ')}.`);
-    (0,results/* setOutputs */.n)(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-    await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary: { resumed: true, uploads: [] }, spending: {}, charged: true });
+    for (const file of media.filter((m) => m.input === input)) {
+        const maxSize = slot.max_file_size_bytes;
+        if (maxSize !== undefined && file.size > maxSize) {
+            const [size, limit] = (0,format/* comparedSizes */.kS)(file.size, maxSize);
+            problems.push(`Input "${input}": "${file.written}" is ${size}; model ${name} takes files of at most ${limit}.`);
+        }
+        const { min_dimension_px: minPx, max_dimension_px: maxPx } = slot;
+        const sides = [file.width, file.height].filter((px) => px !== undefined);
+        const small = minPx !== undefined && sides.some((px) => px < minPx);
+        const large = maxPx !== undefined && sides.some((px) => px > maxPx);
+        if (small || large) {
+            const bound = minPx !== undefined && maxPx !== undefined ? `between ${minPx} and ${maxPx} px` : minPx !== undefined ? `at least ${minPx} px` : `at most ${maxPx} px`;
+            const measured = file.width !== undefined && file.height !== undefined ? `${file.width}×${file.height} px` : `${sides[0]} px on one side`;
+            problems.push(`Input "${input}": "${file.written}" is ${measured}; model ${name} takes images ${bound} on each side.`);
+        }
+    }
+    return problems;
 }
-async function create(current) {
-    const { log, state, deps, apiKey } = current;
-    const client = apiKey ? current.hedra() : undefined;
-    // Every local file is checked, and reserved an asset id, before anything is sent.
-    let { settings, uploads } = await (0,assets/* planUploads */.K)(await (0,prompt_file/* withPromptFile */.f)(current.settings), deps.newId);
-    state.phase = 'checking the request with Hedra';
-    // With reuse, ids come from the content and the key (credits/reuse.ts); without it (or a key), they stay random.
-    const derive = settings.reuse && apiKey ? apiKey : undefined;
+
+;// CONCATENATED MODULE: ./src/apis/v2/reuse.ts
+// No second charge for inputs already generated (`reuse`): generation and
+// asset ids derived from the content of the request and the account's key, so
+// that a re-run with unchanged inputs finds what it made before instead of
+// paying for it again. Pure but for hashing.
+//
+// Ids: a content key (SHA-256 over the base URL, the type, the model as given
+// and every input, local files as their SHA-256) is turned into a UUID by an
+// HMAC under the API key, so an id is stable for one key and unguessable
+// for anyone without the key. A generation that failed is never reused: the
+// next "slot" (the key salted with an attempt number) is used instead.
+
+
+
+
+/** The asset id a local file is uploaded under: the same file, the same asset, for one key and API. */
+function assetIdFor(apiKey, baseUrl, kind, fileSha256) {
+    return (0,derived_ids/* derivedUuid */.B)(apiKey, `asset:${baseUrl}:${kind}:${fileSha256}`);
+}
+/** The statuses of a generation on its way to complete or error. */
+const RUNNING = new Set(['queued', 'processing', 'finalizing']);
+/** Fields the action chooses per run: never part of the comparison. */
+const ID_FIELDS = new Set(['generation_id', 'generation_ids', 'reserved_asset_id', 'reserved_asset_ids']);
+/**
+ * The fields that name input assets (start_keyframe_id, audio_id, ...). They
+ * are not compared either: the content key already covers what they hold (a
+ * file by its SHA-256, an asset id as given), and Hedra may have stored an
+ * uploaded file under an id of its own, which the next run cannot know.
+ */
+const MEDIA_FIELDS = new Set(Object.keys(kinds/* MEDIA_INPUTS */.tW).flatMap((input) => Object.values(INPUT_FIELDS[input]).map((path) => path.at(-1) ?? '')));
+/**
+ * The first field (as a dotted path) where Hedra's record of a request differs
+ * from the request this run would send; undefined when every field this run
+ * sends is there with the same value. Fields Hedra added (defaults) do not count.
+ */
+function inputDifference(found, sent, at = '') {
+    for (const [field, value] of Object.entries(sent)) {
+        if ((at === '' && ID_FIELDS.has(field)) || MEDIA_FIELDS.has(field))
+            continue;
+        const path = at ? `${at}.${field}` : field;
+        const other = (0,json/* isObject */.Gv)(found) ? found[field] : undefined;
+        if ((0,json/* isObject */.Gv)(value) && (0,json/* isObject */.Gv)(other)) {
+            const deeper = inputDifference(other, value, path);
+            if (deeper)
+                return deeper;
+        }
+        else if ((0,json/* canonicalJson */.dj)(value) !== (0,json/* canonicalJson */.dj)(other))
+            return path;
+    }
+    return undefined;
+}
+/**
+ * What to do with the slots' ids given what Hedra has under them: the first
+ * slot that holds a usable generation is used, or the first empty one is
+ * created in. `sent` is the request body (its ids are ignored).
+ */
+function decideReuse(slots, found, sent) {
+    const notes = [];
+    for (const ids of slots) {
+        const items = ids.map((id) => found.get(id));
+        if (items.every((item) => item === undefined))
+            return { action: 'create', ids, notes };
+        const present = items.filter((item) => item !== undefined);
+        const named = ids.join(', ');
+        if (present.length < ids.length) {
+            notes.push(`Generation ${named} exists only in part (an item was refused at creation), so it is not reused.`);
+            continue;
+        }
+        const differs = present.map((item) => (item.input ? inputDifference(item.input, sent) : undefined)).find(Boolean);
+        if (differs) {
+            notes.push(`Generation ${named} was made from a different request (${differs} differs), so it is not reused.`);
+            continue;
+        }
+        if (present.some((item) => item.status === 'error')) {
+            notes.push(`Generation ${named}, from the same inputs, failed, so a new one is made.`);
+            continue;
+        }
+        if (present.every((item) => item.status === 'complete'))
+            return { action: 'reuse', ids, createdAt: present[0].created_at, notes };
+        // Waited for only in a status known to lead to an end; one Hedra adds later (cancelled, say) might never.
+        const unknown = present.find((item) => item.status !== 'complete' && !RUNNING.has(item.status));
+        if (unknown) {
+            notes.push(`Generation ${named}, from the same inputs, is "${unknown.status}", so a new one is made.`);
+            continue;
+        }
+        return { action: 'wait', ids, notes };
+    }
+    notes.push(`The ${derived_ids/* SLOTS */._f} generations kept for these inputs are all failed or different; this one gets fresh ids and will not be reused later.`);
+    return { action: 'fresh', notes };
+}
+
+;// CONCATENATED MODULE: ./src/apis/v2/prepare.ts
+// A v2 request, prepared before anything is paid: the model catalogue read,
+// every input checked against the chosen model's rules and the body against
+// the API schema (all problems together), and, with `reuse`, the ids derived
+// from the content so that an earlier run's work can be looked up. The free
+// reads (the catalogue, the reuse look-up, which files Hedra already has) go
+// out together, while the local files are hashed.
+
+
+
+
+
+
+
+
+
+
+/** Every check and the build, with the catalogue's problems and the body's reported together. */
+async function prepareV2(ctx, client, request) {
+    const { log } = ctx;
+    let { settings, uploads } = request.files;
+    // With reuse, ids come from the content and the key (reuse.ts); without it (or a key), they stay random.
+    const derive = settings.reuse && ctx.apiKey ? ctx.apiKey : undefined;
+    // Earlier work is looked up only for a request that can be sent: with problems, only the catalogue is read.
+    const lookUp = derive !== undefined && client !== undefined && request.problems.length === 0;
     // The reads that need no hashing start now, so that hashing the files overlaps them.
     const catalogueRead = client
-        ? (0,errors/* settled */.gu)(client.models(), (error) => log.warning(`Could not read Hedra's model catalogue (${(0,errors/* said */.ag)(error)}); the request is checked against the API schema only.`, 'Model checks skipped'))
-        : undefined;
-    const balanceRead = client && !settings.dryRun
-        ? (0,errors/* settled */.gu)(client.balance(), (error) => log.info(`Could not read the credit balance (${(0,errors/* said */.ag)(error)}); Hedra checks it when creating.`))
+        ? (0,context/* settled */.g)(client.models(), (error) => log.warning(`Could not read Hedra's model catalogue (${(0,errors/* said */.ag)(error)}); the request is checked against the API schema only.`, 'Model checks skipped'))
         : undefined;
     // Keep a rejection (a refused key) from going unhandled while the files are hashed.
     catalogueRead?.catch(() => undefined);
-    balanceRead?.catch(() => undefined);
     if (derive)
         ({ settings, uploads } = await contentAssetIds(derive, settings, uploads));
     const slots = derive ? reuseSlots(derive, settings) : undefined;
-    const lookup = slots && client ? client.list(slots.flat()) : undefined;
+    const lookup = slots && lookUp ? client.list(slots.flat()) : undefined;
     // Only saves uploads: when it cannot be asked, the files are uploaded (to the same derived ids).
-    const assetsLookup = derive && client
-        ? (0,errors/* settled */.gu)(uploadsPresent(client, uploads), (error) => log.info(`Could not ask Hedra which files it already has (${(0,errors/* said */.ag)(error)}); uploading them.`))
+    const assetsLookup = lookUp
+        ? (0,context/* settled */.g)(uploadsPresent(client, uploads), (error) => log.info(`Could not ask Hedra which files it already has (${(0,errors/* said */.ag)(error)}); uploading them.`))
         : undefined;
     lookup?.catch(() => undefined);
     assetsLookup?.catch(() => undefined);
-    // All four are in flight together; awaited in this order, so a refused key is reported for the catalogue, as before.
+    // Awaited in this order, so that a refused key is reported for the catalogue.
     const catalogue = await catalogueRead;
-    const balance = await balanceRead;
-    const found = await lookup;
     const present = await assetsLookup;
-    if (!apiKey)
+    if (!ctx.apiKey)
         log.info("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
     for (const upload of uploads)
         upload.present = present?.has(upload.assetId.toLowerCase());
-    const model = await checkModel(settings, uploads, catalogue);
-    let { body, generationIds } = buildReporting(model.problems, () => buildRequest(settings, deps.newId, model.fields), settings.type);
+    const model = await checkModel(settings, uploads, catalogue, request.files.unusable);
+    const { body, generationIds } = buildReporting(model.problems, () => buildRequest(settings, ctx.newId, model.fields), settings.type);
     const warning = modelIdWarning(settings.model, body);
     if (warning)
         log.warning(warning, 'Deprecated by the API');
-    const decision = slots && found ? (0,reuse/* decideReuse */.p9)(slots, new Map(found.map((f) => [f.id, f])), body) : undefined;
-    for (const note of decision?.notes ?? [])
-        log.info(note);
-    if (decision && decision.action !== 'fresh') {
-        generationIds = decision.ids;
-        body = withGenerationIds(body, generationIds);
-    }
-    const estimate = estimateCredits(model.chosen, body);
-    const reused = decision?.action === 'reuse' || decision?.action === 'wait' ? decision : undefined;
-    const spending = {
-        estimated: reused ? 0 : estimate.known ? estimate.credits : undefined,
-        estimateText: estimate.known ? describeEstimate(estimate) : undefined,
-        reused: reused && { createdAt: reused.action === 'reuse' ? reused.createdAt : undefined, waited: reused.action === 'wait' },
+    return {
+        type: settings.type,
+        model: model.label ?? modelOf(body),
+        count: generationIds.length,
+        uploads,
+        request: body,
+        inputAssetIds: (0,local_files/* inputAssetIds */.xI)(settings),
+        settings,
+        body,
+        generationIds,
+        chosen: model.chosen,
+        slots,
+        lookup,
+        derive,
     };
-    log.info(`Estimated cost: ${describeEstimate(estimate)}.${reused ? ' Nothing to pay: an earlier generation from the same inputs is used.' : ''}`);
-    (0,results/* setOutputs */.n)(log, (0,outputs/* spendingOutputs */.Ne)(spending));
-    const summary = { type: settings.type, model: model.label ?? modelOf(body), resumed: false, uploads, request: body, spending };
-    // The guards on spending, before anything is uploaded or created (a reused generation costs nothing).
-    if (!reused && settings.maxCredits !== undefined && (apiKey || !settings.dryRun)) {
-        const refusal = overBudget(estimate, settings.maxCredits);
-        if (refusal)
-            throw new errors/* SpendingRefused */.zO(refusal);
-    }
-    const shortfall = !reused && balance ? tooLittleBalance(estimate, balance) : undefined;
-    if (shortfall)
-        throw new errors/* SpendingRefused */.zO(shortfall);
-    if (settings.dryRun) {
-        (0,results/* setOutputs */.n)(log, { request: JSON.stringify(body) });
-        if (reused)
-            log.info(`Would ${reused.action === 'reuse' ? 'reuse' : 'wait for'} generation ${reused.ids.join(', ')}, made earlier from the same inputs.`);
-        for (const u of uploads)
-            log.info(`Would ${u.present ? 'reuse the uploaded' : 'upload'} ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
-        log.info(`Dry run: the ${settings.type} request is valid; nothing was sent.\n${JSON.stringify(body, null, 2)}`);
-        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, dryRun: true, items: [], elapsedMs: deps.time.now() - current.startedAt }));
-        return;
-    }
-    if (!client)
-        throw new errors/* InputError */.dz(MISSING_KEY);
-    if (reused) {
-        // Nothing is uploaded or created: the earlier generation is this run's result.
-        const ids = reused.ids;
-        state.created = ids;
-        log.info(reused.action === 'reuse'
-            ? `Reusing generation ${ids.join(', ')}${reused.createdAt ? ` (made ${reused.createdAt})` : ''}: the same inputs were generated before, so nothing is paid again. For a new take, change "seed" or set "reuse: false".`
-            : `Generation ${ids.join(', ')}, from the same inputs, is still running (another run started it): waiting for it instead of paying for another.`);
-        (0,results/* setOutputs */.n)(log, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify((0,assets/* inputAssetIds */.xI)(settings)) });
-        (0,results/* setOutputs */.n)(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
-        if (!settings.wait) {
-            spending.charged = 0;
-            (0,results/* setOutputs */.n)(log, (0,outputs/* spendingOutputs */.Ne)(spending));
-            await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: deps.time.now() - current.startedAt }));
-            return;
-        }
-        await collect(current, { generationIds: ids, assetIds: [], failedAtCreation: [] }, { summary, request: body, spending, charged: false });
-        return;
-    }
-    if (uploads.length > 0) {
-        state.phase = 'uploading';
-        const renamed = await log.group(`Uploading ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => (0,assets/* uploadAll */.dl)(client, uploads, settings.workspace, log, deps.time.now));
-        // Hedra may answer with asset ids of its own: the request names those.
-        body = (0,assets/* withAssetIds */.vc)(body, renamed);
-        settings = (0,assets/* withAssetIds */.vc)(settings, renamed);
-        summary.request = body;
-    }
-    (0,results/* setOutputs */.n)(log, { request: JSON.stringify(body), 'input-asset-ids': JSON.stringify((0,assets/* inputAssetIds */.xI)(settings)) });
-    state.phase = 'creating the generation';
-    state.attempted = generationIds;
-    const created = await client.createGeneration(body, generationIds, () => {
-        state.outcomeUnknown = true;
-    });
-    const ids = (0,outputs/* createdIds */.D)(generationIds, created);
-    const confirmed = ids.generationIds.filter(Boolean);
-    if (confirmed.length > 0)
-        state.created = confirmed;
-    state.attempted = undefined;
-    (0,results/* setOutputs */.n)(log, (0,outputs/* idOutputs */.Me)(ids));
-    // With derived ids, "already exists" on a first attempt means another run with the same inputs made it
-    // (between the lookup and this create): it paid, this one waits for its result.
-    const madeByAnother = derive !== undefined && created.adopted === 'already-existed' && !state.outcomeUnknown;
-    if (madeByAnother) {
-        Object.assign(spending, { estimated: 0, reused: { waited: true } });
-        (0,results/* setOutputs */.n)(log, (0,outputs/* spendingOutputs */.Ne)(spending));
-        log.info(`Generation ${confirmed.join(', ')} was just created by another run with the same inputs: waiting for it instead of paying for another.`);
-    }
-    else if (confirmed.length > 0) {
-        log.info(`Created ${settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
-    }
-    if (derive && ids.generationIds.some((id, i) => id && id !== generationIds[i])) {
-        log.warning('Hedra created the generation under ids other than the ones the action derived from the inputs: a re-run cannot find it to reuse.');
-    }
-    for (const refused of ids.failedAtCreation) {
-        log.warning(`Hedra refused batch item ${refused.index + 1} at creation (requested as generation ${refused.requestedId}): ${refused.reason}`);
-    }
-    if (!settings.wait) {
-        await log.summary((0,report_summary/* renderSummary */.B)({ ...summary, createdOnly: ids, items: [], elapsedMs: deps.time.now() - current.startedAt }));
-        return;
-    }
-    await collect({ ...current, settings }, ids, { etaSec: created.eta_sec ?? undefined, summary, request: body, spending, charged: !madeByAnother });
 }
 /**
  * The uploads under asset ids derived from their content (the same file, the
@@ -36357,7 +34697,7 @@ async function contentAssetIds(apiKey, settings, planned) {
     const renamed = new Map();
     const byId = new Map();
     for (const upload of planned) {
-        const derived = (0,reuse/* assetIdFor */.nN)(apiKey, settings.baseUrl, upload.kind, await (0,assets/* fileSha256 */.sN)(upload.path));
+        const derived = assetIdFor(apiKey, settings.baseUrl, upload.kind, await (0,local_files/* fileSha256 */.sN)(upload.path));
         renamed.set(upload.assetId, derived);
         const same = byId.get(derived);
         if (same)
@@ -36365,14 +34705,14 @@ async function contentAssetIds(apiKey, settings, planned) {
         else
             byId.set(derived, { ...upload, assetId: derived });
     }
-    return { settings: (0,assets/* withAssetIds */.vc)(settings, renamed), uploads: [...byId.values()] };
+    return { settings: (0,local_files/* withAssetIds */.vc)(settings, renamed), uploads: [...byId.values()] };
 }
 /** The derived generation ids of every slot for these inputs: what the lookup asks Hedra about. */
 function reuseSlots(apiKey, settings) {
     // What makes the generation: the API, the type, the model as given and every input (files as their
     // content-derived asset ids). The model as given, not as resolved, so the key is known before the
     // catalogue is read; a different resolution shows in the comparison of the request before reuse.
-    const key = (0,reuse/* sha256 */.sc)((0,reuse/* canonicalJson */.dj)({
+    const key = (0,derived_ids/* sha256 */.sc)((0,json/* canonicalJson */.dj)({
         v: 1,
         baseUrl: settings.baseUrl,
         type: settings.type,
@@ -36381,7 +34721,7 @@ function reuseSlots(apiKey, settings) {
         request: settings.request ?? null,
     }));
     const count = itemsRequested(settings);
-    return Array.from({ length: reuse/* SLOTS */._f }, (_, slot) => (0,reuse/* generationIdsFor */.sS)(apiKey, key, slot, count));
+    return Array.from({ length: derived_ids/* SLOTS */._f }, (_, slot) => (0,derived_ids/* generationIdsFor */.sS)(apiKey, key, slot, count));
 }
 /** Which planned uploads Hedra already has with their files (GET /assets, one request per kind). */
 async function uploadsPresent(client, uploads) {
@@ -36394,14 +34734,15 @@ async function uploadsPresent(client, uploads) {
  * created: the model named (or the type's default) and each input against
  * its rules. Without the catalogue, the schema checks alone stand.
  */
-async function checkModel(settings, uploads, catalogue) {
+async function checkModel(settings, uploads, catalogue, unusable) {
     const choice = catalogue ? chooseModel(catalogue, settings.type, settings.model) : { problems: problemsWithoutCatalogue(settings.type, settings.model) };
     const problems = [...choice.problems];
     if (catalogue && choice.model) {
-        const options = { supplied: suppliedByRequest(settings.type, settings.request), catalogue };
-        problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, await (0,assets/* localMedia */.W_)(uploads), options));
+        // A file that cannot be used was still given: its problem is said already, and the model takes it as given.
+        const options = { supplied: [...suppliedByRequest(settings.type, settings.request), ...unusable], catalogue };
+        problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, await (0,local_files/* localMedia */.W_)(uploads), options));
     }
-    const label = choice.model && (choice.model.name ? `${(0,hedra_catalogue/* modelLabel */.mM)(choice.model)} (${choice.model.name})` : (0,hedra_catalogue/* modelLabel */.mM)(choice.model));
+    const label = choice.model && (choice.model.name ? `${modelLabel(choice.model)} (${choice.model.name})` : modelLabel(choice.model));
     return { fields: modelFields(choice.model, settings.type, settings.model), label, problems, chosen: choice.model };
 }
 /** Builds the request; the model's problems and the request's own are reported together. */
@@ -36419,247 +34760,1293 @@ function buildReporting(modelProblems, build, type) {
         throw errors/* InputError */.dz.all(modelProblems, `The ${type} request has`);
     return built;
 }
-/** Waits for the generations, downloads what they produced, reports it; fails if any failed. */
-async function collect(current, ids, options) {
-    const { log, settings, state, deps } = current;
-    const transport = current.transport();
-    const client = current.hedra();
-    // Never wait on an id Hedra did not confirm: items refused at creation are final already.
-    const confirmed = ids.generationIds.filter(Boolean);
-    const items = ids.generationIds.map((id, index) => {
-        if (id)
-            return { generationId: id, status: { id, status: 'queued' } };
-        const refused = ids.failedAtCreation.find((f) => f.index === index);
-        return {
-            generationId: '',
-            status: { id: '', status: 'error', error_message: refused?.reason ?? 'refused at creation' },
-            refusedAtCreation: { requestedId: refused?.requestedId ?? '' },
-        };
-    });
-    // Each result is downloaded as soon as it is complete, while the others are still awaited.
-    const downloads = settings.download ? await (0,download/* downloadQueue */.wb)({ transport, log, clock: deps.time.now }, settings.outputPath, items.length) : undefined;
-    state.phase = 'waiting';
-    const costs = new Map();
-    if (confirmed.length > 0) {
-        try {
-            await log.group(`Waiting for generation ${confirmed.join(', ')}`, () => (0,wait/* waitForGenerations */.O)((id) => client.status(id), confirmed, {
-                deadline: transport.control.deadline,
-                startedAt: deps.time.now(),
-                clock: deps.time.now,
-                sleep: (ms) => transport.control.sleep(ms),
-                etaSec: options.etaSec,
-                log,
-                list: (pending) => client.listWithResults(pending),
-                onFinal: (id, status) => {
-                    // A final answer from the list carries what the generation cost: no need to ask again.
-                    const cost = status.credit_cost;
-                    if (typeof cost === 'number')
-                        costs.set(id, cost);
-                    const index = ids.generationIds.indexOf(id);
-                    items[index].status = status;
-                    downloads?.add(index, items[index]);
-                },
-            }));
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./src/core/pool.ts
+var pool = __nccwpck_require__(46021);
+;// CONCATENATED MODULE: ./src/apis/v2/uploads.ts
+// v2's way of storing local files: each becomes a Hedra asset (POST /assets
+// under the id the action reserved, then the file as multipart to POST
+// /assets/{id}/upload), a few at a time; a file Hedra already has under its
+// content-derived id is not sent again.
+
+
+
+const UPLOAD_CONCURRENCY = 3;
+/**
+ * Creates and fills an asset for every planned upload. Returns reserved id →
+ * Hedra's id for any that differ (the request is then rewritten with them).
+ */
+async function uploadAll(client, uploads, workspace, log, clock) {
+    const renamed = new Map();
+    await (0,pool/* pool */.d)(uploads, UPLOAD_CONCURRENCY, async (upload) => {
+        if (upload.present) {
+            log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${upload.assetId}: not uploaded again.`);
+            return;
         }
-        catch (error) {
-            if (!(error instanceof wait/* WaitTimeout */.v))
-                throw error;
-            const lastStatus = error.last.get(confirmed[0])?.status;
-            if (lastStatus)
-                (0,results/* setOutputs */.n)(log, { status: lastStatus });
-            throw new errors/* GenerationFailed */.qj((0,failures/* waitTimeoutMessage */.U4)(error, confirmed, settings.timeoutMs));
+        const started = clock();
+        const asset = await client.createAsset(upload.name, upload.kind, upload.assetId);
+        // A content-derived id the lookup did not find, yet it exists: another run with the same file made it
+        // meanwhile, and its file may be there already, then not sent again. (With a random id, "exists" means
+        // an earlier attempt of this run made the asset, which has no file yet.)
+        if (asset.existed &&
+            upload.present === false &&
+            (await client.assetsWithMedia(upload.kind, [asset.id]).catch(() => new Set())).has(asset.id.toLowerCase())) {
+            log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${asset.id}: not uploaded again.`);
+            return;
+        }
+        await client.uploadAsset(asset.id, upload);
+        if (asset.id !== upload.assetId)
+            renamed.set(upload.assetId, asset.id);
+        upload.assetId = asset.id;
+        const shown = (0,external_node_path_.relative)(workspace, upload.path).startsWith('..') ? upload.path : (0,external_node_path_.relative)(workspace, upload.path);
+        log.info(`Uploaded ${shown} (${(0,format/* formatBytes */.z3)(upload.size)}, ${upload.inputs.join(', ')}) as asset ${asset.id} in ${((clock() - started) / 1000).toFixed(1)}s.`);
+    });
+    return renamed;
+}
+
+;// CONCATENATED MODULE: ./src/apis/v2/adapter.ts
+// Hedra's v2 API (the generations API) as the pipeline drives it: one
+// POST /generations for the whole batch, under generation ids the action
+// chooses before the first attempt (content-derived with `reuse`), local
+// files as assets, prices from the model catalogue in credits, and waiting by
+// polling, several generations per request.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The v2 API: its key as `X-API-Key`, its own error vocabulary. */
+const v2Adapter = {
+    keyScheme: 'x-api-key',
+    describeError: describeV2Error,
+    make: v2Api,
+};
+function v2Api(ctx) {
+    const { log, settings } = ctx;
+    let made;
+    const client = () => (made ??= new HedraClient(ctx.transport(), log, ctx.clock));
+    return {
+        name: 'v2',
+        unit: 'credits',
+        noun: 'generation',
+        promptInput: ({ type }) => (INPUT_FIELDS.prompt[type] ? 'prompt' : INPUT_FIELDS.text[type] ? 'text' : undefined),
+        prepare: (request) => prepareV2(ctx, ctx.apiKey ? client() : undefined, request),
+        /**
+         * What Hedra has under this request's derived ids: a usable generation is reused or waited for; otherwise the
+         * plan takes the ids of the first free slot (or fresh ones), under which it will be created.
+         */
+        async earlier(plan) {
+            if (!plan.slots || !plan.lookup)
+                return undefined;
+            const found = await plan.lookup;
+            const decision = decideReuse(plan.slots, new Map(found.map((f) => [f.id, f])), plan.body);
+            for (const note of decision.notes)
+                log.info(note);
+            if (decision.action === 'fresh')
+                return undefined;
+            plan.generationIds = decision.ids;
+            plan.body = withGenerationIds(plan.body, decision.ids);
+            plan.request = plan.body;
+            if (decision.action === 'create')
+                return undefined;
+            return { action: decision.action, ids: decision.ids, createdAt: decision.action === 'reuse' ? decision.createdAt : undefined };
+        },
+        estimate: async (plan) => priced(estimateCredits(plan.chosen, plan.body)),
+        async balance() {
+            const balance = await client().balance();
+            return balance && spendable(balance);
+        },
+        dryRun(plan, earlier) {
+            const lines = [];
+            if (earlier)
+                lines.push(`Would ${earlier.action === 'reuse' ? 'reuse' : 'wait for'} generation ${earlier.ids.join(', ')}, made earlier from the same inputs.`);
+            for (const u of plan.uploads)
+                lines.push(`Would ${u.present ? 'reuse the uploaded' : 'upload'} ${u.written} (${u.inputs.join(', ')}) as asset ${u.assetId}.`);
+            lines.push(`Dry run: the ${plan.settings.type} request is valid; nothing was sent.\n${JSON.stringify(plan.body, null, 2)}`);
+            return { lines, request: plan.body };
+        },
+        async store(plan) {
+            const renamed = await log.group(`Uploading ${plan.uploads.length} file${plan.uploads.length > 1 ? 's' : ''}`, () => uploadAll(client(), plan.uploads, settings.workspace, log, ctx.clock));
+            // Hedra may answer with asset ids of its own: the request names those.
+            const body = (0,local_files/* withAssetIds */.vc)(plan.body, renamed);
+            const stored = (0,local_files/* withAssetIds */.vc)(plan.settings, renamed);
+            return { ...plan, body, request: body, settings: stored, inputAssetIds: (0,local_files/* inputAssetIds */.xI)(stored) };
+        },
+        async submit(plan, state) {
+            state.attempted = plan.generationIds;
+            const created = await client().createGeneration(plan.body, plan.generationIds, () => {
+                state.outcomeUnknown = true;
+            });
+            const ids = createdIds(plan.generationIds, created);
+            const confirmed = ids.generationIds.filter(Boolean);
+            if (confirmed.length > 0)
+                state.created = confirmed;
+            state.attempted = undefined;
+            // With derived ids, "already exists" on a first attempt means another run with the same inputs made it
+            // (between the lookup and this create): it paid, this one waits for its result.
+            const madeByAnother = plan.derive !== undefined && created.adopted === 'already-existed' && !state.outcomeUnknown;
+            if (madeByAnother) {
+                log.info(`Generation ${confirmed.join(', ')} was just created by another run with the same inputs: waiting for it instead of paying for another.`);
+            }
+            else if (confirmed.length > 0) {
+                log.info(`Created ${plan.settings.type} generation ${confirmed.join(', ')} (asset ${ids.assetIds.filter(Boolean).join(', ')}).`);
+            }
+            if (plan.derive && ids.generationIds.some((id, i) => id && id !== plan.generationIds[i])) {
+                log.warning('Hedra created the generation under ids other than the ones the action derived from the inputs: a re-run cannot find it to reuse.');
+            }
+            for (const refused of ids.failedAtCreation) {
+                log.warning(`Hedra refused batch item ${refused.index + 1} at creation (requested as generation ${refused.requestedId}): ${refused.reason}`);
+            }
+            return {
+                ids: ids.generationIds,
+                assetIds: ids.assetIds,
+                refused: ids.failedAtCreation,
+                paidElsewhere: new Set(madeByAnother ? confirmed : []),
+                reused: madeByAnother ? { waited: true } : undefined,
+                etaSec: created.eta_sec ?? undefined,
+            };
+        },
+        // Asked by the documented list filter: the status endpoint's answer for an unknown id is undocumented.
+        async unknownIds(ids) {
+            const known = new Set((await client().list(ids)).map((status) => status.id));
+            return ids.filter((id) => !known.has(id));
+        },
+        async follow(ids, handlers, etaSec) {
+            const { control } = ctx.transport();
+            await (0,poll/* waitForGenerations */.O)((id) => client().status(id), ids, {
+                deadline: control.deadline,
+                startedAt: ctx.clock(),
+                clock: ctx.clock,
+                sleep: (ms) => control.sleep(ms),
+                etaSec,
+                log,
+                list: (pending) => client().listWithResults(pending),
+                // A final answer from the list carries what the generation cost: no need to ask again.
+                onFinal: (id, status) => handlers.onFinal(id, status, costOf(status)),
+            });
+        },
+        /** Costs the list answers carried while waiting are known; the others are read in one request. */
+        async charged(ids, known) {
+            const costs = new Map(known);
+            const missing = ids.filter((id) => !costs.has(id));
+            if (missing.length > 0) {
+                for (const generation of await client().list(missing)) {
+                    const cost = costOf(generation);
+                    if (cost)
+                        costs.set(generation.id, cost);
+                }
+            }
+            return costs;
+        },
+    };
+}
+/** A generation's credit_cost, when the answer (the list's) carries one. */
+function costOf(status) {
+    return typeof status.credit_cost === 'number' ? (0,money/* credits */.vV)(status.credit_cost) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/http/fetch.ts
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+function fetcherFor(env) {
+    if (!PROXY_VARIABLES.some((name) => env[name]))
+        return { fetch: globalThis.fetch, close: async () => undefined };
+    let agent;
+    const load = () => (agent ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 46752, 19)).then((undici) => {
+        const dispatcher = new undici.EnvHttpProxyAgent();
+        const viaProxy = ((url, init) => undici.fetch(url, { ...init, dispatcher }));
+        return { fetch: viaProxy, close: () => dispatcher.close() };
+    }));
+    return {
+        proxied: true,
+        fetch: (async (url, init) => (await load()).fetch(url, init)),
+        close: async () => {
+            if (agent)
+                await (await agent).close();
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./src/http/bodies.ts
+// Bodies as the transport reads and sends them: read in chunks that feed the
+// stall watchdog, never past a limit (an answer larger than any the API gives
+// is refused; an error's body is cut short), and files sent in 1 MiB chunks.
+
+
+const CHUNK = 1024 * 1024;
+const MiB = 1024 * 1024;
+/** The most of a JSON answer that is read: the model catalogue, the largest, is well under a megabyte. */
+const JSON_LIMIT = 8 * MiB;
+/** The most of an error answer that is read: enough for any message. */
+const ERROR_LIMIT = 64 * 1024;
+/**
+ * The body of an answer as text, the watchdog fed as it arrives, read up to
+ * `limit` bytes: past it, `over` says what to do (an error body is cut short;
+ * a JSON answer that large is no answer the API gives: `what` names it then).
+ */
+async function readText({ response, watchdog }, limit, over, what = '') {
+    const chunks = [];
+    let bytes = 0;
+    try {
+        for await (const chunk of response.body ?? []) {
+            watchdog.touch();
+            bytes += chunk.length;
+            if (bytes > limit) {
+                await response.body?.cancel().catch(() => undefined);
+                if (over === 'refuse') {
+                    throw new errors/* UnexpectedAnswer */.M7(`${what} is over ${limit / MiB} MiB, more than any answer of the API; it was not read further.`, undefined);
+                }
+                chunks.push(chunk.subarray(0, chunk.length - (bytes - limit)));
+                break;
+            }
+            chunks.push(chunk);
         }
     }
-    state.phase = 'downloading';
-    if (downloads)
-        await log.group('Downloading', () => downloads.settle());
-    state.phase = 'reporting';
-    const spending = { ...options.spending, ...(options.charged ? await chargedFor(client, confirmed, costs, log) : { charged: 0 }) };
-    await (0,results/* reportResults */.z)({
-        log,
-        env: deps.env,
-        settings,
-        items,
-        request: options.request,
-        summary: { ...options.summary, spending, elapsedMs: deps.time.now() - current.startedAt },
-        spending,
-    });
-    if (items.some((item) => item.status.status === 'error'))
-        throw new errors/* GenerationFailed */.qj((0,failures/* failedItemsMessage */.pf)(items));
+    finally {
+        watchdog.stop();
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** Up to `limit` bytes of a body, as text; the rest is not read. */
+async function readCut(body, limit, watchdog) {
+    const chunks = [];
+    let bytes = 0;
+    try {
+        for await (const chunk of body) {
+            watchdog.touch();
+            chunks.push(chunk);
+            bytes += chunk.length;
+            if (bytes >= limit)
+                break;
+        }
+    }
+    finally {
+        body.destroy();
+    }
+    return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+/** A file as chunks that keep the watchdog fed while the server takes them (fetch takes async iterables as bodies). */
+async function* fileChunks(path, watchdog, head, tail) {
+    yield head;
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: CHUNK })) {
+        watchdog.touch();
+        yield chunk;
+    }
+    yield tail;
+}
+
+;// CONCATENATED MODULE: ./src/http/multipart.ts
+// The frame of a multipart/form-data body with one file in field `file`
+// (Hedra's asset upload): what goes before and after the file's bytes, so the
+// bytes themselves can be streamed from disk between the two.
+
+function multipartFrame(fileName, fileContentType, fileSize) {
+    const boundary = `----hedra-action-${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`;
+    const safeName = fileName.replace(/["\r\n\\]/g, '_');
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: ${fileContentType}\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    return { head, tail, length: head.length + fileSize + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(40610);
+var external_node_dns_default = /*#__PURE__*/__nccwpck_require__.n(external_node_dns_);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(77030);
+;// CONCATENATED MODULE: ./src/http/url.ts
+// Presigned URLs are named by Hedra's answers, which the action does not take on
+// trust: a download URL is fetched only when it is https: (plain http: only
+// to this machine, where test servers live), and only from a public address,
+// unless base-url itself is an address of the same kind (a loopback test
+// server may hand out loopback download URLs; nothing may send the action to
+// a cloud metadata service at 169.254.169.254). The rules are pure: the
+// transport applies them to every URL it is sent to, redirects included, and
+// to every address a host name resolves to (src/http/presigned.ts).
+
+const KIND_WORDS = {
+    loopback: 'a loopback address (this machine)',
+    private: 'a private-network address',
+    'link-local': 'a link-local address (where cloud metadata services answer)',
+    unspecified: 'an unspecified address (0.0.0.0/8 or ::)',
+};
+function ipv4Kind(a, b) {
+    if (a === 0)
+        return 'unspecified';
+    if (a === 127)
+        return 'loopback';
+    if (a === 169 && b === 254)
+        return 'link-local';
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
+        return 'private';
+    return 'public';
+}
+/** The eight 16-bit groups of a valid IPv6 address (a trailing dotted IPv4 part counts as two). */
+function ipv6Groups(address) {
+    const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+    const text = dotted
+        ? `${address.slice(0, dotted.index)}${((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16)}:${((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)}`
+        : address;
+    const [head, tail] = text.split('::');
+    const groups = (part) => (part ? part.split(':').map((group) => Number.parseInt(group, 16)) : []);
+    const left = groups(head);
+    const right = groups(tail);
+    return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+}
+function ipv6Kind(address) {
+    const g = ipv6Groups(address);
+    const zero = (from, to) => g.slice(from, to).every((group) => group === 0);
+    // ::1; `::` itself is taken below, as the IPv4-compatible 0.0.0.0.
+    if (zero(0, 7) && g[7] === 1)
+        return 'loopback';
+    if ((g[0] & 0xffc0) === 0xfe80)
+        return 'link-local';
+    // fc00::/7 unique local; fec0::/10 the site-local addresses it replaced.
+    if ((g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfec0)
+        return 'private';
+    // An IPv4 address inside: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::).
+    const embedded = zero(0, 5) && (g[5] === 0xffff || g[5] === 0);
+    if (embedded || (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)))
+        return ipv4Kind(g[6] >> 8, g[6] & 0xff);
+    if (g[0] === 0x2002)
+        return ipv4Kind(g[1] >> 8, g[1] & 0xff);
+    return 'public';
+}
+/** What an IP address (v4 dotted, or v6, with or without brackets) reaches; undefined when it is not an IP address. */
+function addressKind(address) {
+    if ((0,external_node_net_.isIPv4)(address)) {
+        const [a, b] = address.split('.').map(Number);
+        return ipv4Kind(a, b);
+    }
+    const bare = address.replace(/^\[(.*)\]$/, '$1');
+    return (0,external_node_net_.isIPv6)(bare) ? ipv6Kind(bare) : undefined;
+}
+/** What a URL's host reaches when that is known without asking DNS: an IP address, or `localhost`; undefined for other names. */
+function hostKind(hostname) {
+    return hostname.toLowerCase() === 'localhost' ? 'loopback' : addressKind(hostname);
+}
+/** The kinds of address download URLs may name besides public ones: base-url's own kind, when its host is an address (or localhost). */
+function allowedKinds(baseUrl) {
+    const kind = hostKind(new URL(baseUrl).hostname);
+    return kind && kind !== 'public' ? [kind] : [];
+}
+function kindProblem(what, kind, allowed) {
+    if (kind === 'public' || allowed.includes(kind))
+        return undefined;
+    return `${what} ${KIND_WORDS[kind]}, which is fetched from only when base-url is one too`;
+}
+/** Why `address`, an IP address that the host name `host` resolves to, may not be connected to; undefined when it may. */
+function addressProblem(host, address, allowed) {
+    return kindProblem(`${host} resolves to ${address},`, addressKind(address) ?? 'public', allowed);
 }
 /**
- * What Hedra charged for the generations (credit_cost, from the list), once
- * they ended: `known` holds the costs final list answers carried; the others
- * are read in one request. A paid result never fails over it: unreadable, it is left out.
+ * Why a presigned URL (or a redirect on the way to one) may not be fetched;
+ * undefined when it may, as far as the URL itself tells (the addresses a
+ * host name resolves to are checked when connecting: addressProblem).
  */
-async function chargedFor(client, ids, known, log) {
-    const perItem = new Map(known);
-    const missing = ids.filter((id) => !perItem.has(id));
+function presignedUrlProblem(url, allowed) {
+    let parsed;
     try {
-        if (missing.length > 0) {
-            for (const g of await client.list(missing))
-                if (typeof g.credit_cost === 'number')
-                    perItem.set(g.id, g.credit_cost);
+        parsed = new URL(url);
+    }
+    catch {
+        return 'it is not a URL';
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return `it is a ${parsed.protocol} URL, and only https: is fetched`;
+    const kind = hostKind(parsed.hostname);
+    const problem = kind && kindProblem(`${parsed.hostname} is`, kind, allowed);
+    if (problem)
+        return problem;
+    if (parsed.protocol === 'http:' && kind !== 'loopback')
+        return 'it is plain http:, which is fetched only from this machine (127.0.0.0/8, ::1, localhost)';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/http/presigned.ts
+// GETs of presigned URLs (results on Hedra's CDN), one request each: the
+// transport follows redirects itself (transport.ts, openDownload), checking
+// every hop with the rules of url.ts before it is sent.
+//
+// These go through undici's `request`, not `fetch`, for two reasons:
+// - `fetch` decodes a gzip (or br, deflate) body itself and hides how many
+//   bytes came over the wire; `request` hands over the body as sent, so that
+//   the download can check Content-Length (which counts the encoded bytes)
+//   and decode it under a cap on inflation (hedra/download.ts);
+// - its Agent takes a `connect.lookup`, through which every address a host
+//   name resolves to is checked at the moment of connecting: the socket goes
+//   to an address that was checked, so a name that resolves to a public
+//   address once and to 169.254.169.254 the next time (DNS rebinding) gains
+//   nothing.
+// Behind a proxy from the environment (HTTPS_PROXY, HTTP_PROXY), the proxy
+// resolves the names it is sent, out of this process's sight: there only the
+// URL's own host (an IP address, or localhost) can be checked. Hosts that
+// NO_PROXY exempts are connected to directly, and checked as without a proxy.
+//
+// undici is loaded on the first download (a run without one does not pay for
+// it; see docs/decisions/nodes-fetch.md for why it is not loaded at start).
+
+
+/** A host name resolved to an address the rules refuse: raised inside the connection attempt, before any socket is opened. */
+class RefusedAddress extends Error {
+    name = 'RefusedAddress';
+    code = 'EREFUSEDADDRESS';
+}
+/**
+ * dns.lookup, refusing a name when any address it resolves to is one the
+ * rules refuse (not just the one a connection would try first).
+ */
+function guardedLookup(allowed, lookup = (host, options, done) => external_node_dns_default().lookup(host, options, done)) {
+    return (hostname, options, callback) => {
+        lookup(hostname, { ...options, all: true }, (error, addresses) => {
+            if (error)
+                return callback(error, '');
+            const list = addresses;
+            for (const { address } of list) {
+                const problem = addressProblem(hostname, address, allowed);
+                if (problem)
+                    return callback(new RefusedAddress(problem), '');
+            }
+            if (options.all)
+                return callback(null, list);
+            if (list.length === 0)
+                return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
+            callback(null, list[0].address, list[0].family);
+        });
+    };
+}
+/** The RefusedAddress behind an error of a request (undici may pass it on as it is, or as a cause), if one is. */
+function refusedAddress(error) {
+    for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+        if (e instanceof RefusedAddress)
+            return e;
+        for (const inner of e.errors ?? [])
+            if (inner instanceof RefusedAddress)
+                return inner;
+    }
+    return undefined;
+}
+function headersOf(raw) {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(raw)) {
+        for (const one of [value ?? []].flat()) {
+            try {
+                headers.append(name, one);
+            }
+            catch {
+                // A header value fetch's Headers will not hold (a control character): not one a download needs.
+            }
         }
     }
-    catch (error) {
-        if (error instanceof errors/* Cancelled */.cJ || error instanceof errors/* DeadlineReached */.h_)
+    return headers;
+}
+class PresignedClient {
+    options;
+    dispatcher;
+    constructor(options) {
+        this.options = options;
+    }
+    load() {
+        this.dispatcher ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 46752, 19)).then((undici) => {
+            const connect = { lookup: guardedLookup(this.options.allowed) };
+            const dispatcher = this.options.proxied ? new undici.EnvHttpProxyAgent({ connect }) : new undici.Agent({ connect });
+            return { request: undici.request, dispatcher };
+        });
+        return this.dispatcher;
+    }
+    /** One GET, no redirect followed, the body as sent. */
+    async get(url, headers, signal) {
+        const { request, dispatcher } = await this.load();
+        const answer = await request(url, { method: 'GET', headers, signal, dispatcher });
+        // Whoever reads the body sees its errors; one destroyed unread (a redirect's, a refused answer's) must not crash the process.
+        answer.body.on('error', () => undefined);
+        return { status: answer.statusCode, headers: headersOf(answer.headers), body: answer.body };
+    }
+    async close() {
+        // The run is over: nothing is still wanted from these connections.
+        if (this.dispatcher)
+            await (await this.dispatcher).dispatcher.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/watchdog.ts
+// A request that makes no progress is given up: no answer, and no bytes
+// moving either way, for `ms`. Every chunk sent or received feeds it.
+
+class Watchdog {
+    ms;
+    controller = new AbortController();
+    timer;
+    constructor(ms) {
+        this.ms = ms;
+        this.timer = this.arm();
+    }
+    /** Aborts with a NetworkError (ETIMEDOUT) when the watchdog fires. */
+    get signal() {
+        return this.controller.signal;
+    }
+    arm() {
+        const timer = setTimeout(() => {
+            this.controller.abort(new http_errors/* NetworkError */.Dr(`no progress for ${Math.round(this.ms / 1000)}s`, 'ETIMEDOUT'));
+        }, this.ms);
+        timer.unref();
+        return timer;
+    }
+    /** Progress: start the quiet period again. */
+    touch() {
+        clearTimeout(this.timer);
+        this.timer = this.arm();
+    }
+    stop() {
+        clearTimeout(this.timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/transport.ts
+// The one module that speaks HTTP: it joins the base URL and the path, adds
+// the key header to API calls (and never to presigned URLs), ties every
+// request to the run's signal and a stall watchdog, streams file bodies, and
+// turns answers it cannot use into errors that say who failed. Nothing else
+// builds URLs or headers. Every method makes one attempt: retrying is the
+// caller's choice (withRetries in retry.ts), because one call, creating a
+// generation, is billed and must not simply be repeated.
+//
+// Presigned URLs come from Hedra's answers and are not taken on trust: each
+// one, and each redirect on the way, is checked by the rules of url.ts before
+// it is requested (https:, or plain http: to this machine; no private,
+// loopback or link-local address unless base-url is one), and the addresses
+// their host names resolve to are checked when connecting (presigned.ts). A
+// URL the rules refuse fails at once, as Hedra's answer (UnexpectedAnswer),
+// which no retry can change.
+
+
+
+
+
+
+
+
+
+/** How many redirects a presigned URL may take to its file: a CDN needs one or two. */
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The error for a presigned URL (or a hop of its redirects) the rules refuse. */
+function refusedUrl(peer, url, from, why) {
+    const shown = (u) => (URL.canParse(u) ? (0,urls/* withoutQuery */.j)(u) : 'something that is not a URL');
+    const hop = from === undefined ? '' : ` (where ${shown(from)} redirected)`;
+    return new errors/* UnexpectedAnswer */.M7(`${peer}'s answer named a download URL the action will not fetch: ${shown(url)}${hop} — ${why}.`, undefined);
+}
+/** A call as it may appear in logs and messages: presigned URLs lose their query (the signature). */
+function describeCall(method, target) {
+    return 'path' in target ? `${method} ${target.path}` : `${method} ${(0,urls/* withoutQuery */.j)(target.url)}`;
+}
+class Transport {
+    options;
+    control;
+    stallMs;
+    /** Who answers, as messages name it. */
+    peer;
+    /** When the server said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
+    notBefore = 0;
+    /** The kinds of non-public address presigned URLs may reach: base-url's own. */
+    allowed;
+    presigned;
+    constructor(options) {
+        this.options = options;
+        this.control = options.control;
+        this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
+        this.allowed = allowedKinds(options.baseUrl);
+        this.peer = options.peer ?? 'the server';
+    }
+    describe(answer) {
+        return (this.options.describeError ?? http_errors/* describePlainly */.dD)(answer);
+    }
+    keyHeader() {
+        return this.options.keyScheme === 'authorization-key' ? { authorization: `Key ${this.options.apiKey}` } : { 'x-api-key': this.options.apiKey };
+    }
+    url(target) {
+        return 'path' in target ? `${this.options.baseUrl}${target.path}` : target.url;
+    }
+    /**
+     * Runs `work` (a request or the reading of a body) and turns failures without
+     * an HTTP answer into NetworkErrors naming the call; an abort of the run
+     * passes through as its reason.
+     */
+    async mapNetworkErrors(operation, target, work) {
+        try {
+            return await work();
+        }
+        catch (error) {
+            if (this.control.signal.aborted)
+                throw this.control.signal.reason;
+            if (error instanceof http_errors/* HttpError */.j$ || error instanceof http_errors/* NetworkError */.Dr || error instanceof errors/* LocalFileError */.QD || error instanceof errors/* UnexpectedAnswer */.M7)
+                throw error;
+            // fetch reports "fetch failed" with the socket's error as the cause.
+            const cause = (error.cause ?? error);
+            const code = cause.code;
+            const said = (cause.message ?? String(cause)).replace(/\.$/, '');
+            const reason = code && !said.includes(code) ? `${said} (${code})` : said;
+            const hint = (0,retry/* isCertificateProblem */.B$)(code)
+                ? ' If your network inspects TLS with its own certificate authority, point the NODE_EXTRA_CA_CERTS environment variable at its certificate (PEM).'
+                : '';
+            throw new http_errors/* NetworkError */.Dr(`No answer from ${new URL(this.url(target)).host} to ${operation}: ${reason}.${hint}`, code);
+        }
+    }
+    /**
+     * One request to an API path, with the key. A 2xx answer is returned with
+     * its body unread (the caller reads it, feeding the watchdog); any other
+     * status becomes a HttpError.
+     */
+    async open(method, target, headers, body) {
+        const operation = describeCall(method, target);
+        const wait = this.notBefore - this.options.clock();
+        if (wait > 0) {
+            this.options.debug(`${this.peer}'s rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
+            await this.control.sleep(wait);
+        }
+        const watchdog = new Watchdog(this.stallMs);
+        this.options.debug(`→ ${operation}`);
+        try {
+            return await this.mapNetworkErrors(operation, target, async () => {
+                const response = await this.options.fetcher.fetch(this.url(target), {
+                    method,
+                    headers: { 'user-agent': this.options.userAgent, ...this.keyHeader(), ...headers },
+                    body: typeof body === 'function' ? body(watchdog) : body,
+                    signal: AbortSignal.any([this.control.signal, watchdog.signal]),
+                    // The key must not follow a redirect to another host.
+                    redirect: 'error',
+                    duplex: 'half',
+                });
+                watchdog.touch();
+                this.options.debug(`← ${operation}: HTTP ${response.status}`);
+                const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
+                if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
+                    this.notBefore = this.options.clock() + ((0,retry/* parseRateLimitReset */.yq)(reset, this.options.clock()) ?? 0);
+                }
+                if (!response.ok) {
+                    const text = await readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
+                    throw this.describe({
+                        status: response.status,
+                        text,
+                        operation,
+                        retryAfter: response.headers.get('retry-after') ?? undefined,
+                        rateLimitReset: reset,
+                    });
+                }
+                return { response, watchdog };
+            });
+        }
+        catch (error) {
+            watchdog.stop();
             throw error;
-        log.info(`Could not read what the generations cost (${(0,errors/* said */.ag)(error)}).`);
-    }
-    if (ids.some((id) => !perItem.has(id)))
-        return { perItem };
-    return { charged: ids.reduce((sum, id) => sum + (perItem.get(id) ?? 0), 0), perItem };
-}
-
-
-/***/ }),
-
-/***/ 97999:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hr: () => (/* binding */ failureReason),
-/* harmony export */   U4: () => (/* binding */ waitTimeoutMessage),
-/* harmony export */   oh: () => (/* binding */ failureMessage),
-/* harmony export */   pf: () => (/* binding */ failedItemsMessage)
-/* harmony export */ });
-/* unused harmony export resumeHint */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28902);
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(12011);
-// What the user reads when a run fails: the error, plus what exists on
-// Hedra's side and how to pick it up without paying again. Pure.
-
-
-
-/** How to pick up generations that exist, without paying again. */
-function resumeHint(ids) {
-    return `run this action with generation-id: ${ids.join(',')}`;
-}
-/** The error, plus what exists on Hedra's side and how to pick it up. */
-function failureMessage(error, state) {
-    let message = error instanceof Error ? error.message : String(error);
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .Cancelled */ .cJ)
-        message = `Cancelled (${error.signal}) while ${state.phase}.`;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineReached */ .h_)
-        message = `Gave up after ${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(error.timeoutMs)} (input "timeout") while ${state.phase}.`;
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GenerationFailed */ .qj)
-        return message;
-    if (state.created) {
-        return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}`;
-    }
-    // An error answer from Hedra, or a request that never left this machine,
-    // means the create did not happen; anything else (a lost connection, an
-    // answer we could not read) leaves it unknown, so name the ids to check.
-    if (state.attempted && (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .wasNeverSent */ .CR)(error)) {
-        return `${message}\nThe request never left this machine: no generation was created, and nothing was billed.`;
-    }
-    if (state.attempted && (state.outcomeUnknown || !(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .HedraError */ .xT))) {
-        return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
-    }
-    return message;
-}
-/** Waiting ran out of time: what each generation was doing, and that it is paid for and can be picked up. */
-function waitTimeoutMessage(timeout, ids, timeoutMs) {
-    const states = ids.map((id) => {
-        const s = timeout.last.get(id);
-        const progress = s?.status === 'processing' && s.progress != null ? ` ${Math.round(s.progress * 100)}%` : '';
-        return `${id} (${s ? `${s.status}${progress}` : 'no status yet'})`;
-    });
-    return (`Gave up waiting after ${(0,_format_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(timeoutMs)} (input "timeout"): ${states.join(', ')}. ` +
-        `The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`);
-}
-/** One `violations` entry as `field: message` (the spec gives them as field/message pairs). */
-function violationLine(violation) {
-    const { field, message } = violation;
-    if (typeof field === 'string' && typeof message === 'string')
-        return `${field}: ${message}`;
-    return Object.entries(violation)
-        .map(([k, v]) => `${k}: ${String(v)}`)
-        .join(', ');
-}
-/** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
-function failureReason(status) {
-    const e = status.error;
-    if (!e)
-        return status.error_message ?? 'Hedra gave no reason';
-    const details = [
-        e.reason_code && `reason ${e.reason_code}`,
-        e.param && `parameter ${e.param}`,
-        ...(e.violations ?? []).map((v) => violationLine(v)),
-        e.credits_needed != null && `${e.credits_needed} credits needed`,
-        e.credits_available != null && `${e.credits_available} available`,
-    ].filter(Boolean);
-    return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
-}
-/** One line per failed item, for the step's failure: `items` are all the run's items, in order. */
-function failedItemsMessage(items) {
-    return items
-        .flatMap((item, index) => {
-        if (item.status.status !== 'error')
-            return [];
-        if (item.refusedAtCreation) {
-            return [
-                `Batch item ${index + 1} (requested as generation ${item.refusedAtCreation.requestedId}) was refused at creation: ${failureReason(item.status)}.`,
-            ];
         }
-        return [`Generation ${item.generationId} failed: ${failureReason(item.status)}.`];
-    })
-        .join('\n');
-}
-
-
-/***/ }),
-
-/***/ 12011:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ formatDuration),
-/* harmony export */   z: () => (/* binding */ formatBytes)
-/* harmony export */ });
-// Small formatting helpers shared by the log and the job summary.
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
     }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+    /** One JSON request to an API path, sent once: its answer parsed, or a NetworkError when the body is not JSON. */
+    async requestJson(method, path, body) {
+        const target = { path };
+        const headers = { accept: 'application/json' };
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        const answer = await this.open(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
+        const operation = describeCall(method, target);
+        const text = await this.mapNetworkErrors(operation, target, () => readText(answer, JSON_LIMIT, 'refuse', `${this.peer}'s answer to ${operation}`));
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new http_errors/* NetworkError */.Dr(`${this.peer} answered ${operation} with a body that is not JSON (HTTP ${answer.response.status}, ${text.length} bytes).`);
+        }
+    }
+    /**
+     * Sends a file to an API path, once, as multipart field `file` (v2's asset upload, v3's POST /files),
+     * streamed from disk; resolves to the answer's text (v3 answers with the file's handle).
+     */
+    async uploadFile(path, file) {
+        const target = { path };
+        const frame = multipartFrame(file.name, file.contentType, file.size);
+        const headers = { accept: 'application/json', 'content-type': frame.contentType, 'content-length': String(frame.length) };
+        const answer = await this.open('POST', target, headers, (watchdog) => fileChunks(file.path, watchdog, frame.head, frame.tail));
+        return this.mapNetworkErrors(describeCall('POST', target), target, () => readText(answer, ERROR_LIMIT, 'cut'));
+    }
+    /**
+     * Opens a server-sent-events stream at an API path (v3's job stream). The caller reads the body, calling
+     * `touch` as anything arrives (keep-alives included): a stream silent for the stall time is given up, like
+     * any other request, and `stop` when done with it.
+     */
+    async openEventStream(path, lastEventId) {
+        const headers = { accept: 'text/event-stream' };
+        if (lastEventId !== undefined)
+            headers['last-event-id'] = lastEventId;
+        const { response, watchdog } = await this.open('GET', { path }, headers);
+        const type = response.headers.get('content-type') ?? '';
+        if (!type.toLowerCase().startsWith('text/event-stream')) {
+            await response.body?.cancel().catch(() => undefined);
+            watchdog.stop();
+            throw new errors/* UnexpectedAnswer */.M7(`${this.peer} answered GET ${path} with ${type || 'no content type'}, not an event stream.`, undefined);
+        }
+        const body = response.body ?? (async function* () { })();
+        return {
+            body: this.guarded(describeCall('GET', { path }), { path }, body),
+            touch: () => watchdog.touch(),
+            stop: () => {
+                watchdog.stop();
+                response.body?.cancel().catch(() => undefined);
+            },
+        };
+    }
+    /** A body's chunks, with a failure while reading (a reset, the watchdog) turned into a NetworkError naming the call. */
+    async *guarded(operation, target, body) {
+        const iterator = body[Symbol.asyncIterator]();
+        try {
+            for (;;) {
+                const next = await this.mapNetworkErrors(operation, target, () => iterator.next());
+                if (next.done)
+                    return;
+                yield next.value;
+            }
+        }
+        finally {
+            // Reading stopped early (the job ended, or a failure): release the body, which closes the connection.
+            await iterator.return?.().catch(() => undefined);
+        }
+    }
+    /**
+     * Opens a GET of a presigned URL, without the key, following up to
+     * MAX_REDIRECTS redirects, each checked before it is requested; the caller
+     * reads the body (see hedra/download.ts). It asks for the body unencoded
+     * (Accept-Encoding: identity), and gets it as sent whatever the answer.
+     */
+    async openDownload(url) {
+        const operation = describeCall('GET', { url });
+        let current = url;
+        let from;
+        for (let redirects = 0;; redirects++) {
+            const problem = presignedUrlProblem(current, this.allowed);
+            if (problem)
+                throw refusedUrl(this.peer, current, from, problem);
+            const target = { url: current };
+            const hop = describeCall('GET', target);
+            const watchdog = new Watchdog(this.stallMs);
+            this.options.debug(`→ ${hop}`);
+            try {
+                const answer = await this.mapNetworkErrors(operation, target, async () => {
+                    try {
+                        this.presigned ??= new PresignedClient({ proxied: this.options.fetcher.proxied === true, allowed: this.allowed });
+                        return await this.presigned.get(current, { 'user-agent': this.options.userAgent, 'accept-encoding': 'identity' }, AbortSignal.any([this.control.signal, watchdog.signal]));
+                    }
+                    catch (error) {
+                        const refused = refusedAddress(error);
+                        throw refused ? refusedUrl(this.peer, current, from, refused.message) : error;
+                    }
+                });
+                watchdog.touch();
+                this.options.debug(`← ${hop}: HTTP ${answer.status}`);
+                if (REDIRECTS.has(answer.status)) {
+                    answer.body.destroy();
+                    watchdog.stop();
+                    const location = answer.headers.get('location');
+                    if (location === null)
+                        throw new http_errors/* NetworkError */.Dr(`The answer to ${hop} is a redirect (HTTP ${answer.status}) to nowhere: it has no Location.`);
+                    const next = URL.canParse(location, current) ? new URL(location, current).href : location;
+                    if (redirects >= MAX_REDIRECTS)
+                        throw refusedUrl(this.peer, next, current, `it is redirect number ${redirects + 1}, and at most ${MAX_REDIRECTS} are followed`);
+                    [from, current] = [current, next];
+                    continue;
+                }
+                if (answer.status < 200 || answer.status > 299) {
+                    const text = await this.mapNetworkErrors(operation, target, () => readCut(answer.body, ERROR_LIMIT, watchdog)).catch(() => '');
+                    const error = this.describe({ status: answer.status, text, operation: hop, retryAfter: answer.headers.get('retry-after') ?? undefined });
+                    // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
+                    if (answer.status === 401 || answer.status === 403) {
+                        throw new http_errors/* HttpError */.j$(`The presigned URL was refused (HTTP ${answer.status}, ${hop}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`, answer.status, error.body);
+                    }
+                    throw error;
+                }
+                const { body } = answer;
+                const arrayBuffer = async () => {
+                    const chunks = [];
+                    for await (const chunk of body)
+                        chunks.push(chunk);
+                    const whole = Buffer.concat(chunks);
+                    return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length);
+                };
+                return { response: { url: current, status: answer.status, headers: answer.headers, body, arrayBuffer }, watchdog };
+            }
+            catch (error) {
+                watchdog.stop();
+                throw error;
+            }
+        }
+    }
+    async close() {
+        await Promise.all([this.options.fetcher.close(), this.presigned?.close()]);
+    }
 }
-function formatDuration(ms) {
-    const s = Math.round(ms / 1000);
-    if (s < 60)
-        return `${s}s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-    return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+
+;// CONCATENATED MODULE: ./src/inputs/settings.ts
+/** Every input action.yml declares, with the defaults it declares (a test keeps the two equal). */
+const INPUT_DEFAULTS = {
+    'api-key': '',
+    api: 'v2',
+    'base-url': '',
+    type: '',
+    model: '',
+    prompt: '',
+    'prompt-file': '',
+    text: '',
+    'voice-id': '',
+    image: '',
+    'end-image': '',
+    audio: '',
+    video: '',
+    resolution: '',
+    'aspect-ratio': '',
+    duration: '',
+    seed: '',
+    name: '',
+    'batch-size': '',
+    'reference-images': '',
+    request: '',
+    wait: 'true',
+    timeout: '30m',
+    download: 'true',
+    'output-path': '',
+    'generation-id': '',
+    'github-token': '${{ github.token }}',
+    'release-upload': '',
+    comment: 'false',
+    'max-credits': '',
+    reuse: 'true',
+    'dry-run': 'false',
+};
+const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+/** Hedra's two APIs: v2, the generations API; v3, one endpoint per model (src/apis/). */
+const APIS = ['v2', 'v3'];
+/** Each API's base URL, when `base-url` is empty. */
+const DEFAULT_BASE_URLS = {
+    v2: 'https://api.hedra.com/web-app/public',
+    v3: 'https://api.hedra.com/v3',
+};
+
+;// CONCATENATED MODULE: ./src/inputs/raw.ts
+
+/** The variable the runner passes an input in (what getInput reads). */
+const envName = (input) => `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
+/**
+ * An input's value. The runner always passes every declared input, defaults
+ * applied; outside a runner (a local harness) a missing one takes action.yml's
+ * default, while one given empty stays empty.
+ */
+function read(toolkit, env, input) {
+    const value = toolkit.getInput(input);
+    return value === '' && env[envName(input)] === undefined ? INPUT_DEFAULTS[input] : value;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/api-key.ts
 
-/***/ }),
+/** What a run that needs the key says when there is none. */
+const MISSING_KEY = 'No Hedra API key: set input "api-key" (api-key: ${{ secrets.HEDRA_API_KEY }}) or the HEDRA_API_KEY environment variable. ' +
+    'If the secret exists, note that workflows triggered from forks and by Dependabot are not given repository secrets.';
+/** The key from `api-key`, else from the HEDRA_API_KEY environment variable. */
+function readApiKey(toolkit, env) {
+    return read(toolkit, env, 'api-key') || env.HEDRA_API_KEY?.trim() || undefined;
+}
+/** What an HTTP header value cannot carry (undici's and Node's rule): anything but a tab, visible ASCII, a space and bytes 0x80–0xFF. */
+const NOT_IN_A_HEADER = /[^\t\x20-\x7e\x80-\xff]/u;
+/**
+ * The key's problem, if it cannot be sent at all: a character no HTTP header can carry (most often a line
+ * break pasted with it) would fail every request before it leaves, which would look like the network's
+ * fault. Says what kind of character, never the key nor where in it.
+ */
+function apiKeyProblems(toolkit, env) {
+    const bad = NOT_IN_A_HEADER.exec(readApiKey(toolkit, env) ?? '')?.[0];
+    if (bad === undefined)
+        return [];
+    const code = bad.codePointAt(0) ?? 0;
+    const unicode = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    const what = bad === '\n' || bad === '\r' ? 'a line break' : code < 0x80 ? `a control character (${unicode})` : `a character outside Latin-1 (${unicode})`;
+    const source = read(toolkit, env, 'api-key') ? 'Input "api-key"' : 'The HEDRA_API_KEY environment variable';
+    return [
+        `${source} contains ${what}, which an HTTP header cannot carry: most likely a copy-paste error. Store the key again as the secret's whole value, on one line.`,
+    ];
+}
+/** A v3 credential: `<key_id>:<secret>` (v3 sends it as `Authorization: Key <key_id>:<secret>`). */
+const V3_KEY = /^[^:\s]+:[^\s]+$/;
+/**
+ * The key's problem when its shape is another API's: a v3 key is `<key_id>:<secret>`, a v2 key one opaque
+ * string without a colon. Sending a key to the wrong API would only come back as "invalid key"; this says
+ * which API the key looks like, never the key.
+ */
+function apiKeyShapeProblems(key, api, source) {
+    if (!key)
+        return [];
+    if (/^(key|bearer)\s/i.test(key)) {
+        return [`${source} starts with "${key.split(/\s/)[0]}": store the key alone as the secret's value; the action adds the Authorization scheme.`];
+    }
+    const looksV3 = V3_KEY.test(key);
+    if (api === 'v2' && looksV3) {
+        return [`${source} looks like a v3 key (<key_id>:<secret>), but input "api" is v2. Set "api: v3" (and a v3 model), or use a v2 key.`];
+    }
+    if (api === 'v3' && !looksV3) {
+        return [
+            `${source} does not look like a v3 key: v3 keys are "<key_id>:<secret>" (from https://www.hedra.com/develop/api-keys); this one looks like a v2 key. Use a v3 key, or set "api: v2".`,
+        ];
+    }
+    return [];
+}
 
-/***/ 97611:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/inputs/request-input.ts
+// The `request` input: further fields of the chosen variant, as a JSON object
+// or a YAML mapping. The YAML parser is loaded only when the text is not JSON,
+// so a run that does not need it does not pay for loading it.
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $n: () => (/* binding */ checkGitHubInputs),
-/* harmony export */   mk: () => (/* binding */ publish)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_TOKEN_LOGIN, tokenIdentity, COMMENT_LIMIT, commentBody */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(57075);
-/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _action_event_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(33566);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(83916);
-/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8301);
+
+/**
+ * How deep a request may nest. Hedra's bodies need three or four levels; a
+ * value nested thousands deep only overflows the stack of the parser or of
+ * whatever walks it later, so it is refused first, without recursion.
+ */
+const MAX_REQUEST_DEPTH = 64;
+const tooDeep = () => new errors/* InputError */.dz(`Input "request" nests deeper than ${MAX_REQUEST_DEPTH} levels: a request body needs only a few (such as generated_video_inputs: {duration_ms: 5000}).`);
+function describe(value) {
+    if (Array.isArray(value))
+        return 'a list';
+    if (value === null)
+        return 'null';
+    return `a ${typeof value}`;
+}
+/**
+ * Whether the text opens more than MAX_REQUEST_DEPTH brackets ([ and {) at once outside double-quoted strings:
+ * JSON nesting and YAML flow nesting, checked in one pass before a parser can recurse on it. (YAML block nesting
+ * costs at least a character a level and is caught by the parser's own limit or by depthOf() after parsing.)
+ */
+function bracketsTooDeep(text) {
+    let depth = 0;
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (quoted) {
+            if (c === 0x5c)
+                i++;
+            else if (c === 0x22)
+                quoted = false;
+        }
+        else if (c === 0x22)
+            quoted = true;
+        else if (c === 0x5b || c === 0x7b) {
+            if (++depth > MAX_REQUEST_DEPTH)
+                return true;
+        }
+        else if ((c === 0x5d || c === 0x7d) && depth > 0)
+            depth--;
+    }
+    return false;
+}
+/** Whether a parsed value nests lists and mappings more than MAX_REQUEST_DEPTH deep, walked with a stack of its own. */
+function nestsTooDeep(value) {
+    const pending = [[value, 0]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [item, depth] = next;
+        if (typeof item !== 'object' || item === null)
+            continue;
+        if (depth + 1 > MAX_REQUEST_DEPTH)
+            return true;
+        for (const child of Object.values(item))
+            pending.push([child, depth + 1]);
+    }
+    return false;
+}
+async function parseRequestInput(text) {
+    if (bracketsTooDeep(text))
+        throw tooDeep();
+    let value;
+    let parsedAsJson = false;
+    if (text.startsWith('{')) {
+        try {
+            value = JSON.parse(text);
+            parsedAsJson = true;
+        }
+        catch {
+            // Not JSON after all; YAML flow mappings also start with "{".
+        }
+    }
+    if (!parsedAsJson) {
+        const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19));
+        // YAML 1.2 core schema: `yes`/`no` stay strings; duplicate keys are errors.
+        let doc;
+        try {
+            doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+        }
+        catch (error) {
+            if (error instanceof RangeError)
+                throw tooDeep();
+            throw error;
+        }
+        // The composer's stack ran out (it reports that as RESOURCE_EXHAUSTION): block nesting (`- - - …`) too deep for it.
+        if (doc.errors.some((error) => error.code === 'RESOURCE_EXHAUSTION'))
+            throw tooDeep();
+        if (doc.errors.length > 0) {
+            const first = doc.errors[0].message.split('\n')[0].replace(/:$/, '.');
+            throw new errors/* InputError */.dz(`Input "request" is neither a JSON object nor a YAML mapping: ${first}`);
+        }
+        try {
+            value = doc.toJS();
+        }
+        catch (error) {
+            if (error instanceof RangeError)
+                throw tooDeep();
+            // Unresolved aliases and alias bombs surface only here.
+            throw new errors/* InputError */.dz(`Input "request" is neither a JSON object nor a YAML mapping: ${error.message}`);
+        }
+    }
+    if (nestsTooDeep(value))
+        throw tooDeep();
+    if (!(0,json/* isObject */.Gv)(value)) {
+        throw new errors/* InputError */.dz(`Input "request" must be a mapping of request fields (a JSON object or YAML mapping), got ${describe(value)}.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read.ts
+// The one place that reads the workflow's inputs: through the toolkit's
+// getInput (trimmed, as the runner passes them), into typed, checked Settings.
+// Nothing else reads an input. Every input that cannot be read is a problem
+// returned beside the settings, not thrown: the run checks what did parse
+// against the model too, and reports every problem in one round.
+
+
+
+
+
+
+
+
+
+
+/** What `type` means when it is empty on v2 (action.yml's default is empty, because on v3 the model decides). */
+const V2_DEFAULT_TYPE = 'video';
+function parseApi(raw) {
+    if (APIS.includes(raw))
+        return raw;
+    throw new errors/* InputError */.dz(`Input "api" must be v2 or v3, got "${raw}".${(0,suggest/* didYouMean */.a)(raw, APIS)}`);
+}
+/** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
+function unknownInputs(env) {
+    const known = new Set(INPUT_NAMES.map(envName));
+    return Object.keys(env)
+        .filter((key) => key.startsWith('INPUT_') && !known.has(key))
+        .map((key) => {
+        const written = key.slice('INPUT_'.length).toLowerCase();
+        return `Unexpected input "${written}": this action has no such input.${(0,suggest/* didYouMean */.a)(written, INPUT_NAMES)}`;
+    });
+}
+function parseBaseUrl(raw, api) {
+    if (raw === '')
+        return DEFAULT_BASE_URLS[api];
+    let url;
+    try {
+        url = new URL(raw);
+    }
+    catch {
+        throw new errors/* InputError */.dz(`Input "base-url" must be a URL such as ${DEFAULT_BASE_URLS[api]}, got "${raw}".`);
+    }
+    if (url.username || url.password) {
+        url.username = '';
+        url.password = '';
+        throw new errors/* InputError */.dz(`Input "base-url" must not carry a user name or password (the key goes in "api-key"), got "${url.href}" with credentials.`);
+    }
+    // The API key travels in a header: plain http is allowed only to this machine (local test servers),
+    // named exactly: localhost, ::1, or an address in 127.0.0.0/8 (not a host name that starts with "127.").
+    const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new errors/* InputError */.dz(`Input "base-url" must be an https:// URL (http:// only to localhost), got "${raw}".`);
+    }
+    if (url.search || url.hash)
+        throw new errors/* InputError */.dz(`Input "base-url" must not have a query or fragment, got "${raw}".`);
+    return url.href.replace(/\/+$/, '');
+}
+function parseType(raw) {
+    if ((0,kinds/* isGenerationType */.Z$)(raw))
+        return raw;
+    throw new errors/* InputError */.dz(`Input "type" must be one of ${kinds/* GENERATION_TYPES */.f5.join(', ')}; got "${raw}".${(0,suggest/* didYouMean */.a)(raw, kinds/* GENERATION_TYPES */.f5)}`);
+}
+/** How each typed input's text becomes its value; media inputs by the media table. */
+const PARSERS = {
+    prompt: (_, raw) => raw,
+    text: (_, raw) => raw,
+    'voice-id': (_, raw) => raw,
+    resolution: (_, raw) => raw,
+    'aspect-ratio': (_, raw) => raw,
+    duration: parsers/* parseDuration */.E9,
+    seed: (input, raw) => (0,parsers/* parseInteger */.cG)(input, raw),
+    name: (_, raw) => raw,
+    'batch-size': (input, raw) => (0,parsers/* parseInteger */.cG)(input, raw, { min: 1, max: 8 }),
+};
+function parseMapped(input, raw) {
+    if (!(0,kinds/* isMediaInput */.P$)(input))
+        return PARSERS[input](input, raw);
+    return kinds/* MEDIA_INPUTS */.tW[input].list ? (0,parsers/* parseMediaList */.ew)(input, raw) : (0,parsers/* parseMediaRef */.x)(input, raw);
+}
+/**
+ * Every input, checked and typed. `env` is where the runner's other variables
+ * are read from (GITHUB_WORKSPACE, RUNNER_TEMP) and where unknown inputs are
+ * looked for. Every input that cannot be read is reported, not just the first.
+ */
+async function readInputs(toolkit, env, cwd) {
+    const keyProblems = apiKeyProblems(toolkit, env);
+    const problems = [...unknownInputs(env), ...keyProblems];
+    const unparsed = [];
+    const get = (input) => read(toolkit, env, input);
+    /** The input's value, or `fallback` with the problem noted. */
+    const parsed = (input, parse, fallback) => {
+        try {
+            return parse(get(input));
+        }
+        catch (error) {
+            if (!(error instanceof errors/* InputError */.dz))
+                throw error;
+            problems.push(error.message);
+            unparsed.push(input);
+            return fallback;
+        }
+    };
+    const api = parsed('api', parseApi, undefined);
+    const apiKey = readApiKey(toolkit, env);
+    // A key that cannot be sent at all is reported as that alone.
+    const shape = keyProblems.length === 0 && api ? apiKeyShapeProblems(apiKey, api, get('api-key') ? 'Input "api-key"' : 'The HEDRA_API_KEY environment variable') : [];
+    problems.push(...shape);
+    const typeGiven = get('type') !== '';
+    const type = typeGiven ? parsed('type', parseType, undefined) : V2_DEFAULT_TYPE;
+    const mapped = {};
+    for (const input of kinds/* MAPPED_INPUTS */.Mq) {
+        if (get(input) === '')
+            continue;
+        const value = parsed(input, (raw) => parseMapped(input, raw), undefined);
+        if (value !== undefined)
+            mapped[input] = value;
+    }
+    // On v3 the model's kind is not known yet: a duration is only ever given for videos (and sounds) there.
+    if (type !== undefined)
+        parsed('duration', (raw) => checkShortDuration(api === 'v3' ? 'video' : type, raw, mapped.duration), undefined);
+    problems.push(...assetIdProblems(api ?? 'v2', mapped));
+    const workspace = env.GITHUB_WORKSPACE || cwd;
+    const runnerTemp = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+    const outputPath = get('output-path');
+    let request;
+    if (get('request') !== '') {
+        try {
+            request = await parseRequestInput(get('request'));
+        }
+        catch (error) {
+            if (!(error instanceof errors/* InputError */.dz))
+                throw error;
+            problems.push(error.message);
+            unparsed.push('request');
+        }
+    }
+    const baseUrl = parsed('base-url', (raw) => parseBaseUrl(raw, api ?? 'v2'), undefined);
+    const resume = get('generation-id');
+    const settings = {
+        api: api ?? 'v2',
+        baseUrl: baseUrl ?? DEFAULT_BASE_URLS[api ?? 'v2'],
+        type: type ?? V2_DEFAULT_TYPE,
+        typeGiven,
+        model: get('model') || undefined,
+        mapped,
+        request,
+        // An unreadable dry-run is taken as one: nothing is paid while any problem stands, and this one asks for nothing.
+        dryRun: parsed('dry-run', (raw) => (0,parsers/* parseBoolean */.yG)('dry-run', raw), true),
+        wait: parsed('wait', (raw) => (0,parsers/* parseBoolean */.yG)('wait', raw), true),
+        timeoutMs: parsed('timeout', parseTimeout, parseTimeout(INPUT_DEFAULTS.timeout)),
+        download: parsed('download', (raw) => (0,parsers/* parseBoolean */.yG)('download', raw), true),
+        outputPath: outputPath === '' ? (0,external_node_path_.join)(runnerTemp, 'hedra') : (0,external_node_path_.isAbsolute)(outputPath) ? outputPath : (0,external_node_path_.join)(workspace, outputPath),
+        resumeIds: resume === '' ? undefined : parsed('generation-id', (raw) => (0,parsers/* parseIdList */.hG)('generation-id', raw, api ?? 'v2'), undefined),
+        promptFile: get('prompt-file') || undefined,
+        githubToken: readToken(get('github-token')),
+        releaseUpload: parseReleaseUpload(get('release-upload')),
+        comment: parsed('comment', (raw) => (0,parsers/* parseBoolean */.yG)('comment', raw), false),
+        maxCredits: get('max-credits') === '' ? undefined : parsed('max-credits', (raw) => parseBudget(raw, api ?? 'v2'), 0),
+        reuse: parsed('reuse', (raw) => (0,parsers/* parseBoolean */.yG)('reuse', raw), true),
+        workspace,
+        runnerTemp,
+    };
+    if (settings.api === 'v3' && !settings.model && !settings.resumeIds && !unparsed.includes('generation-id')) {
+        problems.push(`Input "model" is required on v3, where the model decides what is made (e.g. model: kling-v3); the models are listed at https://www.hedra.com/develop/models.`);
+    }
+    // Without the type, the request has no shape to check against a model either.
+    const reachable = api !== undefined && baseUrl !== undefined && type !== undefined && keyProblems.length === 0 && shape.length === 0;
+    return { settings, problems, unparsed, reachable };
+}
+/** `max-credits` in the API's unit: whole credits on v2, US dollars (cents allowed) on v3. */
+function parseBudget(raw, api) {
+    if (api === 'v2')
+        return (0,parsers/* parseInteger */.cG)('max-credits', raw, { min: 0 });
+    if (!/^\$?(\d+(\.\d+)?|\.\d+)$/.test(raw)) {
+        throw new errors/* InputError */.dz(`Input "max-credits" is in US dollars on v3 (the API wallet's unit): a number such as 0.50 or 2, got "${raw}".`);
+    }
+    return Number(raw.replace('$', ''));
+}
+/** Asset ids of the other API: v2's are bare UUIDs, v3's `asset_<uuid>` (outputs of earlier v3 jobs). */
+function assetIdProblems(api, mapped) {
+    if (api !== 'v2')
+        return []; // v3 explains a v2 id where it maps the inputs (src/request/v3-input.ts).
+    return Object.entries(mapped).flatMap(([input, value]) => [value]
+        .flat()
+        .filter((ref) => typeof ref === 'object' && ref.kind === 'asset' && ref.id.startsWith('asset_'))
+        .map((ref) => `Input "${input}": "${ref.id}" is a v3 asset id; v2 takes its own asset ids (UUIDs) or files. Set "api: v3", or give the file.`));
+}
+/** Types whose `duration` a bare number below half a second almost certainly meant as seconds. */
+const DURATION_TYPES = ['video', 'motion_control', 'text_to_sound'];
+/** `duration: 5` is 5 milliseconds: for a video or a sound that is a mistake for 5s. */
+function checkShortDuration(type, raw, ms) {
+    if (!DURATION_TYPES.includes(type) || typeof ms !== 'number' || !/^(\d+(\.\d+)?|\.\d+)$/.test(raw) || ms >= 500)
+        return;
+    throw new errors/* InputError */.dz(`Input "duration" is ${raw} milliseconds, too short for type ${type}: a bare number is milliseconds. Did you mean "${raw}s"?`);
+}
+/** Inputs that a run picking up existing generations (`generation-id`) does not use, to warn about. */
+function unusedWhenResuming(settings) {
+    return [
+        ...Object.keys(settings.mapped),
+        ...(settings.model ? ['model'] : []),
+        ...(settings.request ? ['request'] : []),
+        ...(settings.promptFile ? ['prompt-file'] : []),
+        ...(settings.maxCredits !== undefined ? ['max-credits'] : []),
+    ];
+}
+/** An expression the runner did not evaluate (a run outside a workflow) is no token. */
+function readToken(raw) {
+    return raw === '' || raw.startsWith('${{') ? undefined : raw;
+}
+/** `true`: the release of the triggering event; `false` or empty: off; anything else: a tag. */
+function parseReleaseUpload(raw) {
+    if (raw === '' || parsers/* FALSE_SPELLINGS */.I7.includes(raw))
+        return undefined;
+    return parsers/* TRUE_SPELLINGS */.Lb.includes(raw) ? 'event' : raw;
+}
+/** `timeout` takes the same forms as `duration` (90s, 15m, 1h); at least a second, at most six hours (a job's limit). */
+function parseTimeout(raw) {
+    const ms = (0,parsers/* parseDuration */.E9)('timeout', raw);
+    if (ms < 1000 || ms > 6 * 3_600_000) {
+        throw new errors/* InputError */.dz(`Input "timeout" must be between 1s and 6h, got "${raw}".`);
+    }
+    return ms;
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: ./src/report/github.ts
 // Where GitHub itself is involved: attaching results to a release and
 // commenting on a pull request. Both are opt-in and need a token with one
 // permission each; @actions/github is loaded only when one of them is used,
@@ -36682,13 +36069,13 @@ async function octokitFor(token, env) {
 function repository(env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
     if (!owner || !repo)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('GITHUB_REPOSITORY is not set: release-upload and comment work only in a workflow run.');
+        throw new errors/* InputError */.dz('GITHUB_REPOSITORY is not set: release-upload and comment work only in a workflow run.');
     return { owner, repo };
 }
 /** A numeric field of an object in the event payload (`release.id`, `pull_request.number`). */
 function numberIn(payload, object, field) {
     const value = payload[object];
-    const n = (0,_json_js__WEBPACK_IMPORTED_MODULE_5__/* .isObject */ .G)(value) ? value[field] : undefined;
+    const n = (0,json/* isObject */.Gv)(value) ? value[field] : undefined;
     return typeof n === 'number' ? n : undefined;
 }
 const statusOf = (error) => error.status;
@@ -36731,7 +36118,7 @@ const DEFAULT_TOKEN_LOGIN = 'github-actions[bot]';
  * A token GitHub does not accept (401) is an input error, named for the input.
  */
 async function tokenIdentity(octokit, used) {
-    const refused = (error) => new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "github-token": GitHub does not accept the token (HTTP 401: ${error.message}), which "${used}" needs. Check the secret (expired or revoked?), or leave "github-token" at its default, \${{ github.token }}.`);
+    const refused = (error) => new errors/* InputError */.dz(`Input "github-token": GitHub does not accept the token (HTTP 401: ${error.message}), which "${used}" needs. Check the secret (expired or revoked?), or leave "github-token" at its default, \${{ github.token }}.`);
     try {
         return (await octokit.rest.users.getAuthenticated()).data.login;
     }
@@ -36759,9 +36146,9 @@ const sameLogin = (a, b) => a !== undefined && a.toLowerCase() === b.toLowerCase
 async function findRelease(octokit, settings, env) {
     const { owner, repo } = repository(env);
     const wanted = settings.releaseUpload;
-    const releaseId = wanted === 'event' ? numberIn(await (0,_action_event_js__WEBPACK_IMPORTED_MODULE_3__/* .readEvent */ .j)(env), 'release', 'id') : undefined;
+    const releaseId = wanted === 'event' ? numberIn(await readEvent(env), 'release', 'id') : undefined;
     if (wanted === 'event' && releaseId === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
+        throw new errors/* InputError */.dz(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
     try {
         if (releaseId !== undefined)
             return (await octokit.rest.repos.getRelease({ owner, repo, release_id: releaseId })).data;
@@ -36770,12 +36157,12 @@ async function findRelease(octokit, settings, env) {
     catch (error) {
         const status = statusOf(error);
         if (status === 404) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(releaseId !== undefined
+            throw new errors/* InputError */.dz(releaseId !== undefined
                 ? `Input "release-upload": this release event's release (id ${releaseId}) is not in ${owner}/${repo} any more, or the "github-token" cannot see it (it needs contents: write).`
                 : `Input "release-upload": there is no release with tag "${wanted}" in ${owner}/${repo}.`);
         }
         if (status === 401 || status === 403) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "release-upload": GitHub refused to show the release (HTTP ${status}: ${error.message}). The "github-token" needs contents: write: add "permissions: contents: write" to the job.`);
+            throw new errors/* InputError */.dz(`Input "release-upload": GitHub refused to show the release (HTTP ${status}: ${error.message}). The "github-token" needs contents: write: add "permissions: contents: write" to the job.`);
         }
         throw new Error(`Finding the release for "release-upload" failed: ${error.message}`);
     }
@@ -36785,13 +36172,13 @@ async function uploadToRelease(octokit, settings, items, env, log) {
     const { owner, repo } = repository(env);
     const files = items.flatMap((item) => (item.file ? [item.file] : []));
     if (files.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('Input "release-upload" has nothing to attach: no file was downloaded (is "download" false?).');
+        throw new errors/* InputError */.dz('Input "release-upload" has nothing to attach: no file was downloaded (is "download" false?).');
     const release = await findRelease(octokit, settings, env);
     try {
         const existing = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id, per_page: 100 });
         for (const file of files) {
             // The name is sent to GitHub and shown on the release page: redacted like everything else that leaves the run.
-            const name = log.redact((0,node_path__WEBPACK_IMPORTED_MODULE_1__.basename)(file.path));
+            const name = log.redact((0,external_node_path_.basename)(file.path));
             const old = existing.find((asset) => asset.name === name);
             if (old)
                 await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: old.id });
@@ -36800,7 +36187,7 @@ async function uploadToRelease(octokit, settings, items, env, log) {
                 url: release.upload_url,
                 name,
                 // Streamed from disk: a video need not fit in memory twice.
-                data: node_stream__WEBPACK_IMPORTED_MODULE_2__.Readable.toWeb((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(file.path)),
+                data: external_node_stream_.Readable.toWeb((0,external_node_fs_.createReadStream)(file.path)),
                 request: { duplex: 'half' },
                 headers: { 'content-type': file.contentType ?? 'application/octet-stream', 'content-length': file.bytes },
             });
@@ -36823,7 +36210,7 @@ const REQUEST_QUOTE = '<details><summary>Request body</summary>';
 const FENCE_OPEN = '```json\n';
 const FENCE_CLOSE = '\n```\n';
 const DETAILS_CLOSE = '</details>';
-const count = (n) => n.toLocaleString('en-US');
+const github_count = (n) => n.toLocaleString('en-US');
 /** `text` cut to at most `length` UTF-16 units, never between the two halves of a surrogate pair. */
 function cut(text, length) {
     const head = text.slice(0, Math.max(0, length));
@@ -36848,7 +36235,7 @@ function commentBody(marker, summary, limit = COMMENT_LIMIT) {
     const open = start < 0 ? -1 : summary.indexOf(FENCE_OPEN, start);
     const close = open < 0 ? -1 : summary.indexOf(FENCE_CLOSE, open + FENCE_OPEN.length);
     const end = close < 0 ? -1 : summary.indexOf(DETAILS_CLOSE, close);
-    const tooLong = `to keep this comment within GitHub's limit of ${count(limit)} characters`;
+    const tooLong = `to keep this comment within GitHub's limit of ${github_count(limit)} characters`;
     if (end >= 0) {
         const json = summary.slice(open + FENCE_OPEN.length, close);
         const before = `${marker}\n${summary.slice(0, start)}`;
@@ -36860,15 +36247,15 @@ function commentBody(marker, summary, limit = COMMENT_LIMIT) {
             '…',
             '```',
             '',
-            `The request body has ${count(json.length)} characters; the first ${count(shown.length)} are quoted here ${tooLong}. The whole body is in the job summary.`,
+            `The request body has ${github_count(json.length)} characters; the first ${github_count(shown.length)} are quoted here ${tooLong}. The whole body is in the job summary.`,
             '',
             DETAILS_CLOSE,
         ].join('\n');
         // The quote's own length grows with the numbers in it: measured with the longest they can be.
-        const room = limit - before.length - after.length - quote('').length - count(json.length).length;
+        const room = limit - before.length - after.length - quote('').length - github_count(json.length).length;
         if (room > 0)
             return `${before}${quote(cut(json, room))}${after}`;
-        const note = `The request body (${count(json.length)} characters) is left out ${tooLong}; it is in the job summary.`;
+        const note = `The request body (${github_count(json.length)} characters) is left out ${tooLong}; it is in the job summary.`;
         const without = `${before}${note}${after}`;
         if (without.length <= limit)
             return without;
@@ -36882,7 +36269,7 @@ function commentBody(marker, summary, limit = COMMENT_LIMIT) {
 }
 async function commentOnPullRequest(octokit, summary, env, log) {
     const { owner, repo } = repository(env);
-    const number = numberIn(await (0,_action_event_js__WEBPACK_IMPORTED_MODULE_3__/* .readEvent */ .j)(env), 'pull_request', 'number');
+    const number = numberIn(await readEvent(env), 'pull_request', 'number');
     if (!number) {
         log.warning('Input "comment" is true, but this run is not for a pull request; no comment was written.');
         return;
@@ -36920,15 +36307,15 @@ async function checkGitHubInputs(settings, env) {
     if (used.length === 0)
         return;
     if (!settings.githubToken) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${used[0]}" needs "github-token" (its default, \${{ github.token }}, works when the job grants the permission).`);
+        throw new errors/* InputError */.dz(`Input "${used[0]}" needs "github-token" (its default, \${{ github.token }}, works when the job grants the permission).`);
     }
     if (settings.releaseUpload && (!settings.wait || !settings.download)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('Input "release-upload" attaches the downloaded files: it needs "wait" and "download" to be true.');
+        throw new errors/* InputError */.dz('Input "release-upload" attaches the downloaded files: it needs "wait" and "download" to be true.');
     }
     repository(env);
-    const event = await (0,_action_event_js__WEBPACK_IMPORTED_MODULE_3__/* .readEvent */ .j)(env);
+    const event = await readEvent(env);
     if (settings.releaseUpload === 'event' && numberIn(event, 'release', 'id') === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
+        throw new errors/* InputError */.dz(RELEASE_EVENT_NEEDED(env.GITHUB_EVENT_NAME));
     }
     // Outside a pull request the comment is skipped with a warning when the results are in: nothing to ask GitHub for it.
     const commenting = settings.comment && numberIn(event, 'pull_request', 'number') !== undefined;
@@ -36953,27 +36340,9 @@ async function publish(settings, items, summary, env, log) {
         await commentOnPullRequest(octokit, summary, env, log);
 }
 
-
-/***/ }),
-
-/***/ 65468:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BD: () => (/* binding */ formatCost),
-/* harmony export */   D: () => (/* binding */ createdIds),
-/* harmony export */   Me: () => (/* binding */ idOutputs),
-/* harmony export */   Ne: () => (/* binding */ spendingOutputs),
-/* harmony export */   eu: () => (/* binding */ manifest),
-/* harmony export */   gX: () => (/* binding */ overallStatus),
-/* harmony export */   wg: () => (/* binding */ resultOutputs)
-/* harmony export */ });
-/* unused harmony export OUTPUT_NAMES */
-/* harmony import */ var _http_answer_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31010);
-/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
+;// CONCATENATED MODULE: ./src/report/outputs.ts
 // The step's outputs and the results manifest. Pure: takes what the run
-// produced and returns values; report.ts writes them.
-
+// produced and returns values; results.ts writes them.
 
 /** A URL as an output: http(s) only, else empty. */
 const webUrl = (url) => (url && /^https?:\/\//i.test(url) ? url : '');
@@ -36999,10 +36368,7 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'reused',
 ]));
 /** A figure of spending in its unit: "42 credits", "$0.25" (or "0.25 EUR"). */
-function formatCost(amount, currency) {
-    // Money as v3's error messages write it (answer-errors.ts): cents, and more places only where the amount has them.
-    return currency === undefined ? `${amount} credit${amount === 1 ? '' : 's'}` : (0,_http_answer_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .money */ .TG)(amount, currency);
-}
+const formatCost = (amount, unit) => (0,money/* formatMoney */.up)({ amount, unit });
 /** The spending outputs: estimated-credits, credits (once known) and reused. */
 function spendingOutputs(spending) {
     return {
@@ -37010,40 +36376,6 @@ function spendingOutputs(spending) {
         ...(spending.charged === undefined ? {} : { credits: String(spending.charged) }),
         reused: String(spending.reused !== undefined),
     };
-}
-/** Hedra's reason for a batch item it refused, in one line. */
-function refusalReason(error) {
-    if (typeof error === 'string')
-        return error;
-    if ((0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .G)(error))
-        return [error.type, error.message].filter((part) => typeof part === 'string').join(': ') || JSON.stringify(error);
-    return 'Hedra gave no reason';
-}
-/**
- * The ids of every item, in the order the action chose the generation ids.
- * batch_results is matched by id where the server echoes ours; items it
- * answered with other ids, or with none (refused at creation), take the
- * remaining places in the order given. A place Hedra's answer does not cover
- * keeps the id the action requested for it.
- */
-function createdIds(chosen, created) {
-    const items = created.batch_results?.length ? created.batch_results : [{ id: created.id, asset_id: created.asset_id }];
-    const byId = new Map(items.filter((item) => item.id && chosen.includes(item.id)).map((item) => [item.id, item]));
-    const others = items.filter((item) => !byId.has(item.id));
-    const ordered = chosen.map((id) => byId.get(id) ?? others.shift());
-    const ids = { generationIds: [], assetIds: [], failedAtCreation: [] };
-    for (const [index, item] of ordered.entries()) {
-        if (item && !item.id && (item.status === 'error' || item.error !== undefined)) {
-            ids.failedAtCreation.push({ index, requestedId: chosen[index], reason: refusalReason('error' in item ? item.error : undefined) });
-            ids.generationIds.push('');
-            ids.assetIds.push('');
-        }
-        else {
-            ids.generationIds.push(item?.id ?? chosen[index]);
-            ids.assetIds.push(item?.asset_id ?? '');
-        }
-    }
-    return ids;
 }
 function idOutputs(ids) {
     return {
@@ -37107,64 +36439,90 @@ function manifest(items, extra) {
     };
 }
 
-
-/***/ }),
-
-/***/ 98940:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   n: () => (/* binding */ setOutputs),
-/* harmony export */   z: () => (/* binding */ reportResults)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _hedra_assets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(70191);
-/* harmony import */ var _github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(97611);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(65468);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(57994);
-// The end of a run that has results: the manifest file, the step's outputs,
-// the job summary, and what goes to GitHub (release assets, the comment).
+;// CONCATENATED MODULE: ./src/report/failures.ts
+// What the user reads when a run fails: the error, plus what exists on
+// Hedra's side and how to pick it up without paying again. Pure.
 
 
 
 
-
-
-/** Sets the outputs, with any secret Hedra echoed hidden. */
-function setOutputs(log, outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        log.output(name, value);
+/** How to pick up generations that exist, without paying again. */
+function resumeHint(ids) {
+    return `run this action with generation-id: ${ids.join(',')}`;
 }
-async function reportResults(ctx) {
-    const { settings, items } = ctx;
-    // Named after the first generation that exists (an item refused at creation has no id).
-    const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
-    const resultsFile = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(settings.runnerTemp, `hedra-results-${named}.json`);
-    const written = JSON.stringify((0,_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .manifest */ .eu)(items, { request: ctx.request, inputAssetIds: (0,_hedra_assets_js__WEBPACK_IMPORTED_MODULE_2__/* .inputAssetIds */ .xI)(settings), spending: ctx.spending }), null, 2);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(resultsFile, ctx.log.hideSecrets(written));
-    setOutputs(ctx.log, { ...(0,_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .resultOutputs */ .wg)(items, resultsFile), ...(ctx.spending ? (0,_outputs_js__WEBPACK_IMPORTED_MODULE_4__/* .spendingOutputs */ .Ne)(ctx.spending) : {}) });
-    const summary = await ctx.log.summary((0,_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .renderSummary */ .B)({ ...ctx.summary, items, spending: ctx.spending }));
-    await (0,_github_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(settings, items, summary, ctx.env, ctx.log);
+/** The error, plus what exists on Hedra's side and how to pick it up. */
+function failureMessage(error, state) {
+    let message = error instanceof Error ? error.message : String(error);
+    if (error instanceof errors/* Cancelled */.cJ)
+        message = `Cancelled (${error.signal}) while ${state.phase}.`;
+    if (error instanceof errors/* DeadlineReached */.h_)
+        message = `Gave up after ${(0,format/* formatDuration */.a3)(error.timeoutMs)} (input "timeout") while ${state.phase}.`;
+    if (error instanceof errors/* GenerationFailed */.qj)
+        return message;
+    if (state.created) {
+        return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}`;
+    }
+    // An error answer from Hedra, or a request that never left this machine,
+    // means the create did not happen; anything else (a lost connection, an
+    // answer we could not read) leaves it unknown, so name the ids to check.
+    if (state.attempted && (0,retry/* wasNeverSent */.CR)(error)) {
+        return `${message}\nThe request never left this machine: no generation was created, and nothing was billed.`;
+    }
+    if (state.attempted && (state.outcomeUnknown || !(error instanceof http_errors/* HttpError */.j$))) {
+        return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
+    }
+    return message;
+}
+/** Waiting ran out of time: what each generation was doing, and that it is paid for and can be picked up. */
+function waitTimeoutMessage(timeout, ids, timeoutMs) {
+    const states = ids.map((id) => {
+        const s = timeout.last.get(id);
+        const progress = s?.status === 'processing' && s.progress != null ? ` ${Math.round(s.progress * 100)}%` : '';
+        return `${id} (${s ? `${s.status}${progress}` : 'no status yet'})`;
+    });
+    return (`Gave up waiting after ${(0,format/* formatDuration */.a3)(timeoutMs)} (input "timeout"): ${states.join(', ')}. ` +
+        `The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`);
+}
+/** One `violations` entry as `field: message` (the spec gives them as field/message pairs). */
+function violationLine(violation) {
+    const { field, message } = violation;
+    if (typeof field === 'string' && typeof message === 'string')
+        return `${field}: ${message}`;
+    return Object.entries(violation)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ');
+}
+/** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
+function failureReason(status) {
+    const e = status.error;
+    if (!e)
+        return status.error_message ?? 'Hedra gave no reason';
+    const details = [
+        e.reason_code && `reason ${e.reason_code}`,
+        e.param && `parameter ${e.param}`,
+        ...(e.violations ?? []).map((v) => violationLine(v)),
+        e.credits_needed != null && `${e.credits_needed} credits needed`,
+        e.credits_available != null && `${e.credits_available} available`,
+    ].filter(Boolean);
+    return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
+}
+/** One line per failed item, for the step's failure: `items` are all the run's items, in order. */
+function failedItemsMessage(items) {
+    return items
+        .flatMap((item, index) => {
+        if (item.status.status !== 'error')
+            return [];
+        if (item.refusedAtCreation) {
+            return [
+                `Batch item ${index + 1} (requested as generation ${item.refusedAtCreation.requestedId}) was refused at creation: ${failureReason(item.status)}.`,
+            ];
+        }
+        return [`Generation ${item.generationId} failed: ${failureReason(item.status)}.`];
+    })
+        .join('\n');
 }
 
-
-/***/ }),
-
-/***/ 57994:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ renderSummary)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _http_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6697);
-/* harmony import */ var _failures_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(97999);
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(12011);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(65468);
+;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary: what a person wants at a glance. Pure: returns Markdown.
 // It carries no secret and no presigned signature (links lose their query).
 
@@ -37176,13 +36534,13 @@ async function reportResults(ctx) {
 function costText(spending) {
     if (spending.reused) {
         const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
-        return `${(0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(0, spending.currency)}: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
+        return `${formatCost(0, spending.unit)}: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
     }
     const parts = [];
     if (spending.estimateText)
         parts.push(`estimated ${cell(spending.estimateText)}`);
     if (spending.charged !== undefined)
-        parts.push(`charged ${(0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .formatCost */ .BD)(spending.charged, spending.currency)}`);
+        parts.push(`charged ${formatCost(spending.charged, spending.unit)}`);
     return parts.join('; ') || 'unknown (no estimate could be made)';
 }
 /**
@@ -37194,10 +36552,10 @@ const cell = (text) => text.replace(/[\r\n]+/g, ' ').replace(/[|<>[\]!`]/g, (c) 
 const code = (text) => `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
 /** A link target without its query string: presigned signatures stay out of the summary. */
 function publicUrl(url) {
-    return url ? (0,_http_url_js__WEBPACK_IMPORTED_MODULE_1__/* .withoutQuery */ .j$)(url) : undefined;
+    return url ? (0,urls/* withoutQuery */.j)(url) : undefined;
 }
 function renderSummary(input) {
-    const status = input.dryRun ? 'dry run' : input.createdOnly ? 'submitted' : (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .overallStatus */ .gX)(input.items);
+    const status = input.dryRun ? 'dry run' : input.createdOnly ? 'submitted' : overallStatus(input.items);
     const lines = [`### Hedra ${input.type ?? 'generation'}: ${cell(status)}`, ''];
     const facts = [];
     if (input.type)
@@ -37207,8 +36565,8 @@ function renderSummary(input) {
     if (input.resumed)
         facts.push(['Run', 'resumed an existing generation']);
     if (input.spending)
-        facts.push([input.spending.currency ? 'Cost' : 'Credits', costText(input.spending)]);
-    facts.push(['Time', (0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a)(input.elapsedMs)]);
+        facts.push([input.spending.unit === 'credits' ? 'Credits' : 'Cost', costText(input.spending)]);
+    facts.push(['Time', (0,format/* formatDuration */.a3)(input.elapsedMs)]);
     lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
     if (input.dryRun) {
         lines.push('The request is valid. Nothing was uploaded or sent, and no credits were spent.', '');
@@ -37223,8 +36581,8 @@ function renderSummary(input) {
         lines.push('| generation | asset | status | file | size | sha256 | result |', '|---|---|---|---|---|---|---|');
         for (const item of input.items) {
             const link = publicUrl(item.status.url);
-            const state = item.status.status === 'error' ? `error: ${cell((0,_failures_js__WEBPACK_IMPORTED_MODULE_2__/* .failureReason */ .Hr)(item.status))}` : cell(item.status.status);
-            lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? cell((0,node_path__WEBPACK_IMPORTED_MODULE_0__.basename)(item.file.path)) : ''} | ${item.file ? (0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .formatBytes */ .z)(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
+            const state = item.status.status === 'error' ? `error: ${cell(failureReason(item.status))}` : cell(item.status.status);
+            lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? cell((0,external_node_path_.basename)(item.file.path)) : ''} | ${item.file ? (0,format/* formatBytes */.z3)(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
         }
         lines.push('');
         const previews = input.items.filter((i) => i.status.status === 'complete' && i.status.type === 'image' && publicUrl(i.status.url));
@@ -37237,7 +36595,7 @@ function renderSummary(input) {
         for (const u of input.uploads) {
             const already = u.present ? ' (already on Hedra: not uploaded again)' : '';
             // v3 stores files by handle (a URL valid for an hour), with no asset id to show.
-            lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${(0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .formatBytes */ .z)(u.size)})${u.assetId ? ` → ${code(u.assetId)}` : ''}${already}`);
+            lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${(0,format/* formatBytes */.z3)(u.size)})${u.assetId ? ` → ${code(u.assetId)}` : ''}${already}`);
         }
         lines.push('');
     }
@@ -37247,147 +36605,988 @@ function renderSummary(input) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/results.ts
+// The end of a run that has results: the manifest file, the step's outputs,
+// the job summary, and what goes to GitHub (release assets, the comment).
+
+
+
+
+
+/** Sets the outputs, with any secret Hedra echoed hidden. */
+function setOutputs(log, outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        log.output(name, value);
+}
+async function reportResults(ctx) {
+    const { settings, items } = ctx;
+    // Named after the first generation that exists (an item refused at creation has no id).
+    const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
+    const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${named}.json`);
+    const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: ctx.inputAssetIds, spending: ctx.spending }), null, 2);
+    await (0,promises_.writeFile)(resultsFile, ctx.log.hideSecrets(written));
+    setOutputs(ctx.log, { ...resultOutputs(items, resultsFile), ...(ctx.spending ? spendingOutputs(ctx.spending) : {}) });
+    const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items, spending: ctx.spending }));
+    await publish(settings, items, summary, ctx.env, ctx.log);
+}
+
+// EXTERNAL MODULE: ./src/hedra/api.ts
+var hedra_api = __nccwpck_require__(29780);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+// EXTERNAL MODULE: ./src/media/media-types.ts
+var media_types = __nccwpck_require__(22380);
+;// CONCATENATED MODULE: ./src/media/download.ts
+// Downloads a result from its presigned URL into place: streamed to a
+// temporary file beside the target, hashed on the way, checked against
+// Content-Length, then renamed. A failure leaves nothing at the output path.
+//
+// The action asks for the file unencoded (Accept-Encoding: identity), and
+// the transport hands over the body as sent. A CDN may encode it anyway
+// (Content-Encoding: gzip, br, deflate, zstd): then the bytes are counted
+// twice, as received (what Content-Length counts) and as decoded (what is
+// written and hashed). Media is compressed already, so decoding it gains a
+// few percent at most; a body that inflates more than MAX_INFLATION times
+// the bytes received so far is a compression bomb, stopped before it fills
+// the disk. An unencoded body is never written past its Content-Length.
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Whether `output-path` names a directory (results are named `<asset-id>.<ext>`
+ * in it) or a file: a directory when it exists as one, ends with a slash, or
+ * has no extension.
+ */
+async function outputIsDirectory(outputPath) {
+    if (/[\\/]$/.test(outputPath))
+        return true;
+    const info = await (0,promises_.stat)(outputPath).catch(() => undefined);
+    if (info)
+        return info.isDirectory();
+    return (0,external_node_path_.extname)(outputPath) === '';
+}
+/** Where item `index` of `count` goes. A file path gets `-2`, `-3`, … before its extension for later batch items. */
+function targetPath(outputPath, isDirectory, item) {
+    if (isDirectory) {
+        // join() normalises `..`. (Not path.resolve: the bundler rewrites its calls as asset references.)
+        const target = (0,external_node_path_.join)(outputPath, `${item.name}.${item.extension}`);
+        // Defence in depth: the name is a validated id and the extension one of the media table's.
+        if ((0,external_node_path_.dirname)(target) !== (0,external_node_path_.join)(outputPath, '.'))
+            throw new errors/* LocalFileError */.QD(`Refusing to write ${target}: it is not inside ${outputPath}.`);
+        return target;
+    }
+    if (item.count === 1 || item.index === 0)
+        return outputPath;
+    const ext = (0,external_node_path_.extname)(outputPath);
+    return `${outputPath.slice(0, outputPath.length - ext.length)}-${item.index + 1}${ext}`;
+}
+/** The extension of the file a URL names (presigned URLs usually keep the object's name), when it is one of the media table's. */
+function urlExtension(url) {
+    const extension = /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+    return extension !== undefined && (0,media_types/* isKnownExtension */.p_)(extension) ? extension : undefined;
+}
+/**
+ * Downloads `url` to the path `place` chooses once the content type is known.
+ * Each attempt (retried by the policy) starts over in a fresh temporary file;
+ * only a complete, length-checked body is renamed into place.
+ */
+async function download(ctx, url, place) {
+    return (0,retry/* withRetries */.LH)(describeCall('GET', { url }), () => attempt(ctx.transport, url, place), {
+        control: ctx.transport.control,
+        clock: ctx.clock,
+        info: ctx.log.info,
+    });
+}
+/** How many results download at once. */
+const DOWNLOAD_CONCURRENCY = 3;
+/**
+ * Downloads results as they complete, into `outputPath` (named by their place
+ * among `count` items), a few at a time, setting each item's `file`.
+ */
+async function downloadQueue(ctx, outputPath, count) {
+    const isDirectory = await outputIsDirectory(outputPath);
+    const running = [];
+    const waiting = [];
+    let active = 0;
+    const slot = async () => {
+        if (active >= DOWNLOAD_CONCURRENCY)
+            await new Promise((resolve) => waiting.push(resolve));
+        active++;
+    };
+    const release = () => {
+        active--;
+        waiting.shift()?.();
+    };
+    return {
+        add(index, { url, name }, done) {
+            const task = (async () => {
+                await slot();
+                try {
+                    const file = await download(ctx, url, (extension) => targetPath(outputPath, isDirectory, { index, count, name, extension }));
+                    done(file);
+                    ctx.log.info(`Downloaded ${file.path} (${file.bytes} bytes, sha256 ${file.sha256}).`);
+                }
+                finally {
+                    release();
+                }
+            })();
+            // Kept, and reported by settle(): a failure must not go unhandled while other items are still awaited.
+            task.catch(() => undefined);
+            running.push(task);
+        },
+        async settle() {
+            const results = await Promise.allSettled(running);
+            const failed = results.find((result) => result.status === 'rejected');
+            if (failed)
+                throw failed.reason;
+        },
+    };
+}
+/** How many times the bytes received an encoded download may inflate to: no media comes near it. */
+const MAX_INFLATION = 20;
+/** Decoded bytes up to this are not held to MAX_INFLATION: a small file may compress well, and a MiB fills no disk. */
+const INFLATION_FLOOR = 1024 * 1024;
+/** A decoder for a Content-Encoding; undefined for none; an error for one the action cannot decode. */
+function decoderFor(encoding, name) {
+    switch (encoding) {
+        case '':
+        case 'identity':
+            return undefined;
+        case 'gzip':
+        case 'x-gzip':
+            return external_node_zlib_default().createGunzip();
+        case 'deflate':
+            return external_node_zlib_default().createInflate();
+        case 'br':
+            return external_node_zlib_default().createBrotliDecompress();
+        case 'zstd':
+            return external_node_zlib_default().createZstdDecompress();
+        default:
+            throw new errors/* UnexpectedAnswer */.M7(`The download of ${name} came encoded as "${encoding}", which the action cannot decode (it asked for no encoding).`, undefined);
+    }
+}
+async function attempt(transport, url, place) {
+    const { response, watchdog } = await transport.openDownload(url);
+    const contentType = response.headers.get('content-type') ?? undefined;
+    const path = place((0,media_types/* extensionFor */.ly)(contentType) ?? urlExtension(url) ?? 'bin');
+    const name = (0,external_node_path_.basename)(path);
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${name}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    // Content-Length counts the bytes as sent, encoded or not: `received` counts those, `bytes` what is written.
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    const encoding = (response.headers.get('content-encoding') ?? '').trim().toLowerCase();
+    let received = 0;
+    let bytes = 0;
+    const wire = new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            watchdog.touch();
+            received += chunk.length;
+            if (received > declared)
+                done(new http_errors/* NetworkError */.Dr(`The download of ${name} went on past the ${declared} bytes its Content-Length declared.`));
+            else
+                done(null, chunk);
+        },
+    });
+    try {
+        const decoder = decoderFor(encoding, name);
+        const decoded = new external_node_stream_.Transform({
+            transform(chunk, _encoding, done) {
+                bytes += chunk.length;
+                if (decoder && bytes > Math.max(INFLATION_FLOOR, MAX_INFLATION * received)) {
+                    done(new errors/* UnexpectedAnswer */.M7(`The download of ${name} (Content-Encoding: ${encoding}) inflated to over ${bytes} bytes from ${received} received, more than ${MAX_INFLATION} times: no media does that (a compression bomb). It was stopped, and nothing was kept.`, undefined));
+                    return;
+                }
+                hash.update(chunk);
+                done(null, chunk);
+            },
+        });
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+        // Errors of the connection are worth another attempt (mapped by the transport); errors of the disk are not.
+        await transport.mapNetworkErrors(describeCall('GET', { url }), { url: response.url }, () => (0,external_node_stream_promises_namespaceObject.pipeline)(response.body, wire, decoder ?? new external_node_stream_.PassThrough(), decoded, (0,external_node_fs_.createWriteStream)(temp, { flags: 'wx' }), {
+            signal: transport.control.signal,
+        }).catch((error) => {
+            if (error.syscall)
+                throw new errors/* LocalFileError */.QD(`Writing ${path} failed: ${error.message}.`);
+            throw error;
+        }));
+        if (Number.isFinite(declared) && received !== declared) {
+            throw new http_errors/* NetworkError */.Dr(`The download of ${name} ended after ${received} of ${declared} bytes.`);
+        }
+        await (0,promises_.rename)(temp, path);
+    }
+    catch (error) {
+        response.body.destroy();
+        await (0,promises_.unlink)(temp).catch(() => undefined);
+        throw error;
+    }
+    finally {
+        watchdog.stop();
+    }
+    return { path, bytes, sha256: hash.digest('hex'), contentType };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/collect.ts
+// The end of every run that has work on Hedra's side: follow each item to its
+// end, download each result as soon as it is ready (while the others are still
+// followed), read what it cost, report; fail if any item failed. The same for
+// a run that created the work, reused it, or picked it up (`generation-id`).
+
+
+
+
+
+
+/** The items as the run starts following them: those Hedra refused at creation are final already. */
+function startingItems(submission) {
+    return submission.ids.map((id, index) => {
+        if (id)
+            return { generationId: id, status: { id, status: 'queued' } };
+        const refused = submission.refused.find((f) => f.index === index);
+        return {
+            generationId: '',
+            status: { id: '', status: 'error', error_message: refused?.reason ?? 'refused at creation' },
+            refusedAtCreation: { requestedId: refused?.requestedId ?? '' },
+        };
+    });
+}
+const capitalized = (noun) => `${noun.charAt(0).toUpperCase()}${noun.slice(1)}`;
+async function collect(run, submission, options) {
+    const { api, log, settings, state } = run;
+    const items = startingItems(submission);
+    // Never wait on an id Hedra did not confirm: items refused at creation are final already.
+    const confirmed = submission.ids.filter(Boolean);
+    const downloads = settings.download
+        ? await downloadQueue({ transport: run.transport(), log, clock: run.time.now }, settings.outputPath, items.length)
+        : undefined;
+    const costs = new Map();
+    const ended = (id, status, cost) => {
+        if (cost)
+            costs.set(id, cost);
+        const index = submission.ids.indexOf(id);
+        const item = items[index];
+        item.status = status;
+        if (status.status !== 'complete' || !downloads)
+            return;
+        if (!status.download_url) {
+            log.info(`${capitalized(api.noun)} ${id} produced no downloadable file (a ${status.type ?? 'result'}).`);
+            return;
+        }
+        downloads.add(index, { url: status.download_url, name: status.asset_id ?? id }, (file) => {
+            item.file = file;
+        });
+    };
+    state.phase = 'waiting';
+    if (confirmed.length > 0) {
+        try {
+            await log.group(`Waiting for ${api.noun} ${confirmed.join(', ')}`, () => api.follow(confirmed, { onFinal: ended }, submission.etaSec));
+        }
+        catch (error) {
+            if (!(error instanceof hedra_api/* WaitTimeout */.v))
+                throw error;
+            const lastStatus = error.last.get(confirmed[0])?.status;
+            if (lastStatus)
+                setOutputs(log, { status: lastStatus });
+            throw new errors/* GenerationFailed */.qj(waitTimeoutMessage(error, confirmed, settings.timeoutMs));
+        }
+    }
+    state.phase = 'downloading';
+    if (downloads)
+        await log.group('Downloading', () => downloads.settle());
+    state.phase = 'reporting';
+    const spending = { ...options.spending, ...(await charged(run, confirmed, submission.paidElsewhere, costs)) };
+    await reportResults({
+        log,
+        env: run.env,
+        settings,
+        items,
+        request: options.request,
+        inputAssetIds: options.inputAssetIds,
+        summary: { ...options.summary, spending, elapsedMs: run.time.now() - run.startedAt },
+        spending,
+    });
+    if (items.some((item) => item.status.status === 'error'))
+        throw new errors/* GenerationFailed */.qj(failedItemsMessage(items));
+}
+/**
+ * What Hedra charged for the items this run paid for (those another run paid for cost nothing), once they
+ * ended: the total only when every item's cost is known. A paid result never fails over it: unreadable, it is
+ * left out.
+ */
+async function charged(run, ids, paidElsewhere, known) {
+    const paid = ids.filter((id) => !paidElsewhere.has(id));
+    let costs = known;
+    try {
+        if (paid.length > 0)
+            costs = await run.api.charged(paid, known);
+    }
+    catch (error) {
+        if ((0,errors/* isStop */.jX)(error))
+            throw error;
+        run.log.info(`Could not read what the ${run.api.noun}s cost (${(0,errors/* said */.ag)(error)}).`);
+        costs = known;
+    }
+    const perItem = new Map([...(costs ?? known)].map(([id, cost]) => [id, cost.amount]));
+    if (!costs || paid.some((id) => !costs.has(id)))
+        return { perItem };
+    return { charged: (0,money/* rounded */.Wf)(paid.reduce((sum, id) => sum + (costs.get(id)?.amount ?? 0), 0)), perItem };
+}
+
+// EXTERNAL MODULE: ./src/inputs/workspace-file.ts
+var workspace_file = __nccwpck_require__(5247);
+;// CONCATENATED MODULE: ./src/inputs/prompt-file.ts
+// `prompt-file`: a long prompt kept in the repository instead of in YAML. It
+// fills the input the API says (on v2 `prompt` for the types that take one,
+// else `text`, for speech and sound), and is read before any request, like
+// every other local file.
+
+
+
+const MAX_BYTES = 256 * 1024;
+/**
+ * Settings with the file's text in `target` (`prompt` or `text`: undefined when the request takes neither);
+ * unchanged when `prompt-file` is not set.
+ */
+async function withPromptFile(settings, target) {
+    const written = settings.promptFile;
+    if (written === undefined)
+        return settings;
+    if (!target)
+        throw new errors/* InputError */.dz(`Input "prompt-file" is not used by type ${settings.type}, which takes neither a prompt nor a text.`);
+    if (settings.mapped[target] !== undefined) {
+        throw new errors/* InputError */.dz(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
+    }
+    const { path, where } = await (0,workspace_file/* workspaceFile */.E)('prompt-file', written, settings.workspace);
+    // The bytes actually read are capped, whatever the file claims to be.
+    const handle = await (0,promises_.open)(path, 'r');
+    let bytes;
+    try {
+        const buffer = Buffer.alloc(MAX_BYTES + 1);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        bytes = buffer.subarray(0, bytesRead);
+    }
+    finally {
+        await handle.close();
+    }
+    if (bytes.length > MAX_BYTES)
+        throw new errors/* InputError */.dz(`Input "prompt-file": ${where} is over ${MAX_BYTES} bytes; a prompt file may have at most ${MAX_BYTES}.`);
+    const text = bytes.toString('utf8').trim();
+    if (text === '')
+        throw new errors/* InputError */.dz(`Input "prompt-file": ${where} is empty.`);
+    return { ...settings, mapped: { ...settings.mapped, [target]: text } };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/guards.ts
+// The two guards on spending, both before anything is paid: the user's own
+// limit (`max-credits`) and what the account can spend. Pure, and the same
+// for both APIs: each figure is in the API's own unit (credits on v2, US
+// dollars on v3), and a guard fails closed where it cannot be sure.
+
+/** What a refusal adds: work already paid for can still be downloaded, and no guard applies to that. */
+const PICK_UP_HINT = 'To download work already paid for, pick it up with input "generation-id" (no guard applies).';
+/** `max-credits` as the user set it, with its unit: "100 credits", "$0.50 (US dollars on v3, the API wallet's unit)". */
+function budget(max) {
+    return max.unit === 'credits' ? (0,money/* formatMoney */.up)(max) : `${(0,money/* formatMoney */.up)(max)} (${max.unit === 'USD' ? 'US dollars' : max.unit} on v3, the API wallet's unit)`;
+}
+/**
+ * Why `max-credits` refuses the run, or undefined. A budget guard fails
+ * closed: an estimate that cannot be made, or is only a lower bound, is refused too.
+ */
+function overBudget(estimate, max) {
+    if (!estimate.known) {
+        return `Input "max-credits" is ${budget(max)}, but the cost cannot be estimated (${estimate.reason}), so nothing was paid: a budget guard does not guess. Remove "max-credits" to run without it.`;
+    }
+    if (estimate.lowerBound) {
+        return `Input "max-credits" is ${budget(max)}, but the cost is only known to be ${estimate.text}: its length follows an input, so nothing was paid. Set "duration", or remove "max-credits" for this step.`;
+    }
+    if (estimate.total.amount > max.amount) {
+        return `The estimated cost, ${estimate.text}, is over "max-credits" (${budget(max)}); nothing was paid. Raise "max-credits", or ask for less (a shorter "duration", a lower "resolution", a smaller "batch-size"). ${PICK_UP_HINT}`;
+    }
+    return undefined;
+}
+/** Why the balance refuses the run, or undefined: only when even the estimate (a lower bound counts) is more than can be spent. */
+function tooLittleBalance(estimate, balance) {
+    if (!estimate.known || estimate.total.amount <= balance.available.amount)
+        return undefined;
+    const where = balance.where ? ` (${balance.where})` : '';
+    return `Not enough ${balance.what}: this run needs ${estimate.text} and ${(0,money/* formatMoney */.up)(balance.available)}${where} can be spent. Nothing was paid. ${balance.topUp} ${PICK_UP_HINT}`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/create.ts
+// Creating the work, step by step, for either API: check every input against
+// the model before anything is paid (every problem in one round), look for an
+// earlier run's work from the same inputs, price the request and guard the
+// budget and the balance, store the local files, submit exactly once, then
+// follow, download and report (collect.ts). A dry run stops before storing.
+
+
+
+
+
+
+
+
+
+async function create(run) {
+    const { api, log, state } = run;
+    state.phase = 'checking the request with Hedra';
+    const local = await checkedLocally(run);
+    // The request is checked against the model first; the balance is read meanwhile (one round trip), unless
+    // there is no key, this is a dry run, or the inputs are already known to be wrong.
+    const checking = checked(run, local);
+    const balanceRead = run.hasKey && !run.settings.dryRun && local.problems.length === 0
+        ? (0,context/* settled */.g)(api.balance(), (error) => log.info(`Could not read what the account can spend (${(0,errors/* said */.ag)(error)}); Hedra checks it when the request is submitted.`))
+        : undefined;
+    // Kept from going unhandled while the request is checked (a refused key is reported by the check), and
+    // awaited when the check fails: no request of the run outlives it.
+    balanceRead?.catch(() => undefined);
+    const { settings, plan } = await checking.catch(async (error) => {
+        await balanceRead?.catch(() => undefined);
+        throw error;
+    });
+    const earlier = await api.earlier(plan);
+    let estimate = await api.estimate(plan);
+    const spending = {
+        unit: api.unit,
+        estimated: earlier ? 0 : estimate.known ? estimate.total.amount : undefined,
+        estimateText: estimate.known ? estimate.text : undefined,
+        reused: earlier && { createdAt: earlier.createdAt, waited: earlier.action === 'wait' },
+    };
+    const summary = { type: plan.type, model: plan.model, resumed: false, uploads: plan.uploads, request: plan.request, spending };
+    setOutputs(log, spendingOutputs(spending));
+    if (estimate.known || !estimate.afterStoring) {
+        log.info(`Estimated cost: ${create_describe(estimate)}.${earlier ? ` Nothing to pay: an earlier ${api.noun} from the same inputs is used.` : ''}`);
+        if (!earlier)
+            guard(run, estimate, await balanceRead);
+    }
+    if (settings.dryRun) {
+        if (!estimate.known && estimate.afterStoring)
+            log.info(`Not estimated: ${estimate.reason}, and a dry run stores none.`);
+        const report = api.dryRun(plan, earlier);
+        if (report.request !== undefined)
+            setOutputs(log, { request: JSON.stringify(report.request) });
+        for (const line of report.lines)
+            log.info(line);
+        await log.summary(renderSummary({ ...summary, dryRun: true, items: [], elapsedMs: elapsed(run) }));
+        return;
+    }
+    if (earlier)
+        return useEarlier(run, plan, earlier, summary);
+    let stored = plan;
+    if (plan.uploads.length > 0) {
+        state.phase = 'uploading';
+        stored = await api.store(plan);
+    }
+    summary.request = stored.request;
+    setOutputs(log, { request: JSON.stringify(stored.request), 'input-asset-ids': JSON.stringify(stored.inputAssetIds) });
+    if (!estimate.known && estimate.afterStoring) {
+        // Priced now that Hedra has the files: the figure is for the request as it will be sent.
+        estimate = await api.estimate(stored);
+        Object.assign(spending, { estimated: estimate.known ? estimate.total.amount : undefined, estimateText: estimate.known ? estimate.text : undefined });
+        log.info(`Estimated cost: ${create_describe(estimate)}.`);
+        setOutputs(log, spendingOutputs(spending));
+        guard(run, estimate, await balanceRead);
+    }
+    state.phase = 'creating the generation';
+    const submission = await api.submit(stored, state);
+    if (submission.request !== undefined) {
+        summary.request = submission.request;
+        setOutputs(log, { request: JSON.stringify(submission.request) });
+    }
+    setOutputs(log, idOutputs({ generationIds: submission.ids, assetIds: submission.assetIds }));
+    if (submission.reused) {
+        // Hedra answered with work another run paid for: this run uses it instead of paying.
+        Object.assign(spending, { estimated: 0, reused: submission.reused });
+        setOutputs(log, spendingOutputs(spending));
+    }
+    if (!settings.wait) {
+        await log.summary(renderSummary({ ...summary, createdOnly: { generationIds: submission.ids, assetIds: submission.assetIds }, items: [], elapsedMs: elapsed(run) }));
+        return;
+    }
+    await collect(run, submission, { summary, spending, request: submission.request ?? stored.request, inputAssetIds: stored.inputAssetIds });
+}
+/** What can be checked on this machine: the prompt file and the local files, with the problems found reading the inputs. */
+async function checkedLocally(run) {
+    const problems = [...run.problems];
+    let settings = run.settings;
+    try {
+        settings = await withPromptFile(settings, run.api.promptInput(settings));
+    }
+    catch (error) {
+        if (!(error instanceof errors/* InputError */.dz))
+            throw error;
+        problems.push(...error.problems);
+    }
+    const files = await (0,local_files/* planUploads */.K)(settings, run.newId);
+    problems.push(...files.problems);
+    return { settings, files, problems };
+}
+/**
+ * The request, checked against everything that can be checked before paying: what was found on this machine,
+ * and the model's rules (the adapter's). Every problem is reported at once; a problem about an input that did
+ * not parse, or whose file cannot be used, is said once, where it was found.
+ */
+async function checked(run, local) {
+    const { settings, files, problems } = local;
+    let plan;
+    try {
+        plan = await run.api.prepare({ settings, files, problems });
+    }
+    catch (error) {
+        if (!(error instanceof errors/* InputError */.dz) || problems.length === 0)
+            throw error;
+        throw errors/* InputError */.dz.all([...problems, ...aboutParsedInputs(error.problems, [...run.unparsed, ...files.unusable])], 'The inputs have');
+    }
+    if (problems.length > 0)
+        throw errors/* InputError */.dz.all(problems, 'The inputs have');
+    return { settings, plan };
+}
+/** The problems that are not about an input that did not parse, or whose file cannot be used (what is wrong with it is said already). */
+function aboutParsedInputs(problems, unparsed) {
+    return problems.filter((problem) => !unparsed.some((input) => problem.includes(`input "${input}"`) || problem.includes(`Input "${input}"`)));
+}
+/** `max-credits`, then the balance: either refuses the run before anything is paid. */
+function guard(run, estimate, balance) {
+    const { settings, api } = run;
+    // Without a key (a dry run), nothing could be priced: the guard has nothing to say.
+    if (settings.maxCredits !== undefined && run.hasKey) {
+        const refusal = overBudget(estimate, { amount: settings.maxCredits, unit: api.unit });
+        if (refusal)
+            throw new errors/* SpendingRefused */.zO(refusal);
+    }
+    const shortfall = balance ? tooLittleBalance(estimate, balance) : undefined;
+    if (shortfall)
+        throw new errors/* SpendingRefused */.zO(shortfall);
+}
+/** Nothing is stored or submitted: the earlier work is this run's result, at no cost. */
+async function useEarlier(run, plan, earlier, summary) {
+    const { api, log, settings, state } = run;
+    const { ids } = earlier;
+    state.created = ids;
+    log.info(earlier.action === 'reuse'
+        ? `Reusing ${api.noun} ${ids.join(', ')}${earlier.createdAt ? ` (made ${earlier.createdAt})` : ''}: the same inputs were generated before, so nothing is paid again. For a new take, change "seed" or set "reuse: false".`
+        : `${api.noun === 'job' ? 'Job' : 'Generation'} ${ids.join(', ')}, from the same inputs, is still running (another run started it): waiting for it instead of paying for another.`);
+    setOutputs(log, { request: JSON.stringify(plan.request), 'input-asset-ids': JSON.stringify(plan.inputAssetIds) });
+    setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
+    const submission = { ids, assetIds: ids.map(() => ''), refused: [], paidElsewhere: new Set(ids) };
+    const spending = summary.spending;
+    if (!settings.wait) {
+        spending.charged = 0;
+        setOutputs(log, spendingOutputs(spending));
+        await log.summary(renderSummary({ ...summary, createdOnly: { generationIds: ids, assetIds: [] }, items: [], elapsedMs: elapsed(run) }));
+        return;
+    }
+    await collect(run, submission, { summary, spending, request: plan.request, inputAssetIds: plan.inputAssetIds });
+}
+/** The estimate as one phrase: "84 credits (2 × 42: 14/s × 3s (as asked))", "unknown: why". */
+function create_describe(estimate) {
+    return estimate.known ? estimate.text : `unknown: ${estimate.reason}`;
+}
+const elapsed = (run) => run.time.now() - run.startedAt;
+
+;// CONCATENATED MODULE: ./src/pipeline/run.ts
+// The run of one step, the same for both APIs: pick up work that exists
+// (`generation-id`), or create it (create.ts), then follow, download and
+// report it (collect.ts). Everything an API does differently is its adapter's
+// (src/hedra/api.ts is the contract); everything the user reads about the run
+// is said here, once.
+
+
+
+
+
+
+async function runPipeline(run) {
+    if (run.settings.resumeIds)
+        await resume(run, run.settings.resumeIds);
+    else
+        await create(run);
+}
+/** `generation-id` given: nothing is created; the work that exists is followed, downloaded and reported. */
+async function resume(run, ids) {
+    const { api, log, settings, state } = run;
+    if (run.problems.length > 0)
+        throw errors/* InputError */.dz.all(run.problems, 'The inputs have');
+    const unknown = await api.unknownIds(ids);
+    if (unknown.length > 0) {
+        throw new errors/* InputError */.dz(`Input "generation-id": Hedra has no ${api.noun} ${unknown.join(', ')} for this API key. Check the id (a later job gets it through job outputs), and that the key is of the same workspace.`);
+    }
+    state.created = ids;
+    const unused = unusedWhenResuming(settings);
+    if (unused.length > 0)
+        log.warning(`Input "generation-id" is set, so nothing is created and these inputs are not used: ${unused.join(', ')}.`);
+    log.info(`Resuming ${api.noun} ${ids.join(', ')}.`);
+    setOutputs(log, { 'generation-id': ids[0], 'generation-ids': JSON.stringify(ids) });
+    await collect(run, { ids, assetIds: ids.map(() => ''), refused: [], paidElsewhere: new Set() }, { summary: { resumed: true, uploads: [] }, spending: { unit: api.unit }, inputAssetIds: (0,local_files/* inputAssetIds */.xI)(settings) });
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+// The action, as the story of one run:
+//   1. Mask the API key, before anything else can print it.
+//   2. Read every input; what cannot be read is kept as a problem, so that it
+//      is reported with the model's problems in one round.
+//   3. Check what GitHub itself must allow (release-upload, comment) and warn
+//      about an untrusted trigger.
+//   4. Choose the API (v2, the generations API, or v3, one endpoint per model)
+//      and run the one pipeline with that API's adapter: check against the
+//      model, price and guard, reuse, store, submit exactly once, follow,
+//      download, report (src/pipeline/).
+//   5. Whatever fails, fail once, saying what exists on Hedra's side and how to
+//      pick it up without paying again.
+// The collaborators (the toolkit, fetch, time, the environment, where ids come
+// from) are parameters of runWith(): run() passes the real ones, tests their own.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const USER_AGENT = 'hedra-generate-action/1';
+/** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
+const ADAPTERS = {
+    v2: async () => v2Adapter,
+    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(480)]).then(__nccwpck_require__.bind(__nccwpck_require__, 58480))).v3Adapter,
+};
+/**
+ * The action as the runner starts it (index.ts), or a harness such as
+ * @github/local-action: the real collaborators, and the exit code set.
+ */
+async function run() {
+    const cancel = new AbortController();
+    abortOnSignals(cancel);
+    process.exitCode = await runWith({
+        toolkit: core_namespaceObject,
+        env: process.env,
+        cwd: process.cwd(),
+        fetcher: fetcherFor(process.env),
+        time: realTime,
+        cancel: cancel.signal,
+        newId: external_node_crypto_.randomUUID,
+    });
+}
+/** Runs the action with the collaborators given; resolves to the exit code. */
+async function runWith(deps) {
+    const { toolkit, env, time } = deps;
+    const startedAt = time.now();
+    const log = createLog(toolkit, env);
+    const apiKey = readApiKey(toolkit, env);
+    if (apiKey)
+        log.addSecret(apiKey);
+    const state = { phase: 'reading inputs' };
+    let transport;
+    let control;
+    try {
+        const { settings, problems, unparsed, reachable } = await readInputs(toolkit, env, deps.cwd);
+        if (settings.githubToken)
+            log.addSecret(settings.githubToken);
+        // Only a dry run may go without a key (it asks Hedra for nothing then).
+        if (!apiKey && !settings.dryRun)
+            problems.push(MISSING_KEY);
+        // Without the API, its address or a usable key, nothing more can be checked: what is known is all there is to say.
+        if (problems.length > 0 && (!reachable || (!apiKey && !settings.dryRun)))
+            throw errors/* InputError */.dz.all(problems, 'The inputs have');
+        const warning = await untrustedTriggerWarning(env);
+        if (warning)
+            log.warning(warning, 'Untrusted trigger');
+        await checkGitHubInputs(settings, env).catch((error) => {
+            if (!(error instanceof errors/* InputError */.dz))
+                throw error;
+            problems.push(...error.problems);
+        });
+        const running = createRunControl(startedAt, settings.timeoutMs, deps.cancel, time);
+        control = running;
+        const adapter = await ADAPTERS[settings.api]();
+        const connect = () => (transport ??= new Transport({
+            baseUrl: settings.baseUrl,
+            apiKey: apiKey ?? '',
+            keyScheme: adapter.keyScheme,
+            userAgent: USER_AGENT,
+            control: running,
+            timeoutMs: settings.timeoutMs,
+            fetcher: deps.fetcher,
+            clock: time.now,
+            debug: log.debug,
+            describeError: adapter.describeError,
+            peer: 'Hedra',
+        }));
+        const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId });
+        await runPipeline({
+            api,
+            log,
+            settings,
+            state,
+            env,
+            time,
+            startedAt,
+            newId: deps.newId,
+            transport: connect,
+            hasKey: apiKey !== undefined,
+            problems,
+            unparsed,
+        });
+    }
+    catch (error) {
+        // Work that may exist is named in the outputs too, so a later step can pick it up.
+        if (!state.created && state.attempted && state.outcomeUnknown) {
+            setOutputs(log, { 'generation-id': state.attempted[0], 'generation-ids': JSON.stringify(state.attempted) });
+        }
+        log.fail(failureMessage(error, state), error instanceof errors/* InputError */.dz ? 'Invalid input' : error instanceof errors/* SpendingRefused */.zO ? 'Not paid for' : 'Hedra generation failed');
+        if (!(error instanceof errors/* ExplainedError */.hM) && error instanceof Error)
+            log.debug(error.stack ?? String(error));
+    }
+    finally {
+        control?.dispose();
+        await transport?.close();
+    }
+    return log.failed() ? 1 : 0;
+}
+
 
 /***/ }),
 
-/***/ 95784:
+/***/ 14605:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   IO: () => (/* binding */ typesUsing),
-/* harmony export */   Ib: () => (/* binding */ DEFAULT_VIDEO_MODEL_ID),
-/* harmony export */   L5: () => (/* binding */ INPUT_FIELDS),
-/* harmony export */   P$: () => (/* binding */ isMediaInput),
-/* harmony export */   Z$: () => (/* binding */ isGenerationType),
-/* harmony export */   f5: () => (/* binding */ GENERATION_TYPES),
-/* harmony export */   hK: () => (/* binding */ BATCH_TYPES),
-/* harmony export */   ps: () => (/* binding */ MODEL_ID_FIELD),
-/* harmony export */   tW: () => (/* binding */ MEDIA_INPUTS)
+/* harmony export */   K: () => (/* binding */ planUploads),
+/* harmony export */   W_: () => (/* binding */ localMedia),
+/* harmony export */   sN: () => (/* binding */ fileSha256),
+/* harmony export */   vc: () => (/* binding */ withAssetIds),
+/* harmony export */   xI: () => (/* binding */ inputAssetIds)
 /* harmony export */ });
-// The generation types of POST /generations and, per workflow input, the body
-// field each type sends it in. This table is the one place that knows the
-// mapping: request building, "input not used by this type" errors and the
-// error messages that translate a body path back to an input all read it.
-const GENERATION_TYPES = [
-    'video',
-    'image',
-    'image_to_image',
-    'text_to_speech',
-    'text_to_sound',
-    'image_upscale',
-    'video_upscale',
-    'audio_isolation',
-    'speech_to_speech',
-    'voice_clone',
-    'video_to_video',
-    'motion_control',
-];
-function isGenerationType(value) {
-    return GENERATION_TYPES.includes(value);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(74296);
+/* harmony import */ var _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(56106);
+/* harmony import */ var _inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5247);
+/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(22380);
+// Local files given to media inputs, checked before any request is sent:
+// each must exist inside the workspace, be of the input's kind by its name,
+// not be empty and be readable. Each distinct file is planned once, with a
+// token (the id it will be stored under on v2) that stands for it in the
+// request until it is stored, so that the request can be built and checked
+// first. Every problem of every file is reported, not just the first.
+
+
+
+
+
+
+
+
+/** The SHA-256 of a file, streamed. */
+async function fileSha256(path) {
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    for await (const chunk of (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.createReadStream)(path))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
+const exists = (path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.lstat)(path).then(() => true, () => false);
+async function inspect(input, written, workspace) {
+    const kind = _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MEDIA_INPUTS */ .tW[input].kind;
+    if (!(await exists((0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(workspace, written)))) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`);
+    }
+    const { path, size, where } = await (0,_inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceFile */ .E)(input, written, workspace);
+    const type = (0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .fileType */ .$A)(written);
+    if (type?.kind !== kind) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" takes ${kind} files (${(0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .extensionsOf */ .oQ)(kind)
+            .map((e) => `.${e}`)
+            .join(', ')}); ${where} is not one by its extension.`);
+    }
+    if (size === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}": ${where} is empty.`);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.R_OK).catch(() => {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}": ${where} cannot be read (permissions).`);
+    });
+    return { written, path, name: (0,node_path__WEBPACK_IMPORTED_MODULE_3__.basename)(written), size, kind, contentType: type.contentType };
 }
 /**
- * The media inputs: the kind of asset each takes, and whether it is a list
- * (one per line). Parsing, the file checks before upload and the asset type
- * of each upload all read this table.
+ * Checks every local file the media inputs name and reserves a token (an asset
+ * id) for each (one per distinct file); returns settings whose media refer to
+ * those tokens, and the problems of the files that cannot be used.
  */
-const MEDIA_INPUTS = {
-    image: { kind: 'image', list: false },
-    'end-image': { kind: 'image', list: false },
-    audio: { kind: 'audio', list: false },
-    video: { kind: 'video', list: false },
-    'reference-images': { kind: 'image', list: true },
-};
-function isMediaInput(input) {
-    return Object.hasOwn(MEDIA_INPUTS, input);
+async function planUploads(settings, newId) {
+    const byPath = new Map();
+    const problems = [];
+    const unusable = new Set();
+    const resolve = async (input, ref) => {
+        if (ref.kind !== 'file')
+            return ref;
+        let file;
+        try {
+            file = await inspect(input, ref.written, settings.workspace);
+        }
+        catch (error) {
+            if (!(error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz))
+                throw error;
+            problems.push(...error.problems);
+            unusable.add(input);
+            return undefined;
+        }
+        let upload = byPath.get(file.path);
+        if (!upload)
+            byPath.set(file.path, (upload = { ...file, inputs: [], writtenAs: [], assetId: newId() }));
+        if (!upload.inputs.includes(input))
+            upload.inputs.push(input);
+        if (!upload.writtenAs.includes(ref.written))
+            upload.writtenAs.push(ref.written);
+        return { kind: 'asset', id: upload.assetId };
+    };
+    const mapped = {};
+    for (const [input, value] of Object.entries(settings.mapped)) {
+        if (Array.isArray(value)) {
+            const refs = (await Promise.all(value.map((ref) => resolve(input, ref)))).filter((ref) => ref !== undefined);
+            if (refs.length > 0)
+                mapped[input] = refs;
+        }
+        else if (typeof value === 'object') {
+            const ref = await resolve(input, value);
+            if (ref)
+                mapped[input] = ref;
+        }
+        else
+            mapped[input] = value;
+    }
+    return { settings: { ...settings, mapped }, uploads: [...byPath.values()], problems, unusable: [...unusable] };
 }
-const GVI = 'generated_video_inputs';
-const VIDEO_LIKE = { video: [GVI], motion_control: [GVI] };
-function nested(prefix, leaf) {
-    const out = {};
-    for (const [type, path] of Object.entries(prefix))
-        out[type] = [...path, leaf];
-    return out;
+/** Input name → asset id (a list for reference-images) of every media input given as an asset or uploaded. */
+function inputAssetIds(settings) {
+    const ids = {};
+    for (const [input, value] of Object.entries(settings.mapped)) {
+        if (Array.isArray(value))
+            ids[input] = value.flatMap((ref) => (ref.kind === 'asset' ? [ref.id] : []));
+        else if (typeof value === 'object' && value.kind === 'asset')
+            ids[input] = value.id;
+    }
+    return ids;
 }
-const INPUT_FIELDS = {
-    prompt: {
-        ...nested(VIDEO_LIKE, 'text_prompt'),
-        image: ['text_prompt'],
-        image_to_image: ['text_prompt'],
-        video_to_video: ['prompt'],
-    },
-    // On video, `text` with `voice-id` becomes server-side speech (audio_generation).
-    text: { text_to_speech: ['text'], text_to_sound: ['text'], video: ['audio_generation', 'text'] },
-    'voice-id': {
-        text_to_speech: ['voice_id'],
-        speech_to_speech: ['voice_id'],
-        video: ['audio_generation', 'voice_id'],
-    },
-    // On video an https URL goes to start_keyframe_url instead (build.ts).
-    image: {
-        video: ['start_keyframe_id'],
-        image: ['start_keyframe_id'],
-        image_to_image: ['start_keyframe_id'],
-        motion_control: ['start_keyframe_id'],
-        image_upscale: ['image_id'],
-    },
-    'end-image': { video: ['end_keyframe_id'] },
-    audio: {
-        video: ['audio_id'],
-        audio_isolation: ['audio_id'],
-        speech_to_speech: ['audio_id'],
-        voice_clone: ['audio_id'],
-    },
-    video: {
-        video: ['video_id'],
-        video_upscale: ['video_id'],
-        video_to_video: ['video_id'],
-        motion_control: ['video_id'],
-    },
-    resolution: {
-        ...nested(VIDEO_LIKE, 'resolution'),
-        image: ['resolution'],
-        image_to_image: ['resolution'],
-        image_upscale: ['target_resolution'],
-        video_upscale: ['target_resolution'],
-    },
-    'aspect-ratio': {
-        ...nested(VIDEO_LIKE, 'aspect_ratio'),
-        image: ['aspect_ratio'],
-        image_to_image: ['aspect_ratio'],
-    },
-    duration: { ...nested(VIDEO_LIKE, 'duration_ms'), text_to_sound: ['duration_seconds'] },
-    seed: { ...nested(VIDEO_LIKE, 'seed'), image: ['seed'], image_to_image: ['seed'] },
-    name: { video: ['name'], image: ['name'], image_to_image: ['name'], text_to_speech: ['name'], voice_clone: ['name'] },
-    'batch-size': { video: ['batch_size'], image: ['batch_size'], image_to_image: ['batch_size'] },
-    'reference-images': {
-        video: ['reference_image_ids'],
-        image: ['reference_image_ids'],
-        image_to_image: ['reference_image_ids'],
-        video_to_video: ['reference_image_asset_ids'],
-    },
+/** Swaps reserved asset ids for the ones Hedra answered with, should they differ. */
+function withAssetIds(value, renamed) {
+    let json = JSON.stringify(value);
+    for (const [reserved, actual] of renamed)
+        json = json.split(reserved).join(actual);
+    return JSON.parse(json);
+}
+/**
+ * The local files as the model checks see them: size, and for images the
+ * pixel size read from the file's header (no decoding); unreadable headers
+ * leave it unknown.
+ */
+async function localMedia(uploads) {
+    const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 14357)) : undefined;
+    return Promise.all(uploads.flatMap((upload) => upload.inputs.map(async (input) => {
+        const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
+        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
+    })));
+}
+
+
+/***/ }),
+
+/***/ 22380:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $A: () => (/* binding */ fileType),
+/* harmony export */   ly: () => (/* binding */ extensionFor),
+/* harmony export */   oQ: () => (/* binding */ extensionsOf),
+/* harmony export */   p_: () => (/* binding */ isKnownExtension)
+/* harmony export */ });
+const BY_EXTENSION = {
+    png: { kind: 'image', contentType: 'image/png' },
+    jpg: { kind: 'image', contentType: 'image/jpeg' },
+    jpeg: { kind: 'image', contentType: 'image/jpeg' },
+    webp: { kind: 'image', contentType: 'image/webp' },
+    gif: { kind: 'image', contentType: 'image/gif' },
+    mp3: { kind: 'audio', contentType: 'audio/mpeg' },
+    wav: { kind: 'audio', contentType: 'audio/wav' },
+    m4a: { kind: 'audio', contentType: 'audio/mp4' },
+    aac: { kind: 'audio', contentType: 'audio/aac' },
+    ogg: { kind: 'audio', contentType: 'audio/ogg' },
+    flac: { kind: 'audio', contentType: 'audio/flac' },
+    mp4: { kind: 'video', contentType: 'video/mp4' },
+    mov: { kind: 'video', contentType: 'video/quicktime' },
+    webm: { kind: 'video', contentType: 'video/webm' },
+    mkv: { kind: 'video', contentType: 'video/x-matroska' },
+    m4v: { kind: 'video', contentType: 'video/x-m4v' },
 };
-/** Where a model given as a UUID goes (the deprecated id field); a slug always goes to model_slug. */
-const MODEL_ID_FIELD = {
-    video: 'ai_model_id',
-    image: 'ai_model_id',
-    image_to_image: 'ai_model_id',
-    text_to_speech: 'model_id',
-    text_to_sound: 'ai_model_id',
-    image_upscale: 'ai_model_id',
-    video_upscale: 'ai_model_id',
-    audio_isolation: 'ai_model_id',
-    speech_to_speech: 'ai_model_id',
-    video_to_video: 'ai_model_id',
-    motion_control: 'ai_model_id',
+function extensionsOf(kind) {
+    return Object.keys(BY_EXTENSION).filter((ext) => BY_EXTENSION[ext].kind === kind);
+}
+/** The file's kind and content type by its extension, or undefined for an extension we do not know. */
+function fileType(fileName) {
+    const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase();
+    return ext === undefined ? undefined : BY_EXTENSION[ext];
+}
+/** Content types that name a known extension other than the one the table above labels it with. */
+const EXTENSION_OF = {
+    'audio/x-wav': 'wav',
+    'audio/wave': 'wav',
 };
-/** Hedra Character-3, the schema's old default for video: sent when no model is chosen. */
-const DEFAULT_VIDEO_MODEL_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
-/** Types whose response carries batch_results and that accept batch_size. */
-const BATCH_TYPES = ['video', 'image', 'image_to_image'];
-/** Types that consume each input, for "input X is not used by type Y" messages. */
-function typesUsing(input) {
-    const table = input === 'model' ? MODEL_ID_FIELD : INPUT_FIELDS[input];
-    return GENERATION_TYPES.filter((t) => table[t] !== undefined);
+/** An extension for a downloaded file from its Content-Type (`video/mp4; codecs=…` → mp4); undefined when unknown. */
+function extensionFor(contentType) {
+    const type = contentType?.split(';')[0].trim().toLowerCase();
+    if (!type)
+        return undefined;
+    if (EXTENSION_OF[type])
+        return EXTENSION_OF[type];
+    const known = Object.entries(BY_EXTENSION).find(([, t]) => t.contentType === type);
+    return known?.[0];
+}
+/** Whether an extension (without the dot, any case) is one of the media table's. */
+function isKnownExtension(extension) {
+    return Object.hasOwn(BY_EXTENSION, extension.toLowerCase());
+}
+
+
+/***/ }),
+
+/***/ 37057:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ settled)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(58549);
+
+
+/** A read made before paying, that the run can do without: its value, or undefined once the failure is told (a refused key and a stop pass through). */
+function settled(work, onFailure) {
+    return work.catch((error) => {
+        if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .Cancelled */ .cJ || error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineReached */ .h_ || (error instanceof _http_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpError */ .j$ && error.status === 401))
+            throw error;
+        onFailure(error);
+        return undefined;
+    });
 }
 
 

@@ -1,7 +1,7 @@
 // The payload of the event that triggered the workflow (GITHUB_EVENT_PATH):
 // read in one place, for the trust warning, the release and the pull request.
 import { readFile } from 'node:fs/promises';
-import { isObject, type JsonObject } from '../json.js';
+import { isObject, type JsonObject } from '../core/json.js';
 import type { Env } from './toolkit.js';
 
 /** The payload, or an empty object outside a workflow run or when the file cannot be read as JSON. */

@@ -10,7 +10,7 @@
 // server could echo it in (as is, %xx in either case, JSON and HTML escapes),
 // also when base64- or hex-encoded at any byte alignment, and, for secrets of
 // eight characters or more, with whitespace or line breaks between characters.
-import { withoutQueries } from '../http/url.js';
+import { withoutQueries } from '../core/urls.js';
 import type { Env, Toolkit } from './toolkit.js';
 
 /** Secrets shorter than this are matched without whitespace between characters and without base64 cores (too short to be unambiguous). */

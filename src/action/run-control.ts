@@ -7,7 +7,7 @@
 // in-process tests a faster one, so that waiting out a poll interval, a
 // retry's backoff or a deadline costs them no real seconds.
 import { setTimeout as delay } from 'node:timers/promises';
-import { Cancelled, DeadlineReached } from '../errors.js';
+import { Cancelled, DeadlineReached } from '../core/errors.js';
 
 /** The run's clock and its way of waiting. */
 export interface Time {

@@ -19,7 +19,7 @@
 // past the run's deadline: then it fails at once, saying so.
 
 import type { RunControl } from '../action/run-control.js';
-import { HedraError, NetworkError } from '../errors.js';
+import { HttpError, NetworkError } from './errors.js';
 
 export const POLICY = { baseMs: 1000, capMs: 30_000, maxAttempts: 6 };
 
@@ -96,7 +96,7 @@ export function decide(failure: Failure, attempt: number, now: number, deadline:
   const asked = failure.kind === 'status' ? (parseRetryAfter(failure.retryAfter, now) ?? parseRateLimitReset(failure.rateLimitReset, now)) : undefined;
   if (asked !== undefined) {
     if (now + asked > deadline) {
-      return { retry: false, why: `Hedra asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };
+      return { retry: false, why: `asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };
     }
     return { retry: true, delayMs: asked };
   }
@@ -115,7 +115,7 @@ export function wasNeverSent(error: unknown): boolean {
 /** How an attempt failed, in the policy's terms; undefined for failures no retry can help (input, disk, answers we cannot use). */
 export function failureOf(error: unknown): Failure | undefined {
   if (error instanceof NetworkError) return { kind: 'network', code: error.code };
-  if (error instanceof HedraError) {
+  if (error instanceof HttpError) {
     const failure: Failure = { kind: 'status', status: error.status, retryAfter: error.retryAfter, rateLimitReset: error.rateLimitReset };
     if (error.retryable !== undefined) failure.retryable = error.retryable;
     return failure;
@@ -130,7 +130,7 @@ function explained(error: unknown, why: string | undefined): unknown {
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof HedraError) return `HTTP ${error.status}`;
+  if (error instanceof HttpError) return `HTTP ${error.status}`;
   return (error as Error).message.replace(/\.$/, '');
 }
 

@@ -6,7 +6,7 @@
 // they complete; a last event without its blank line is dropped when the body
 // ends. What the events mean (Hedra's `status`, `log`, `done`) is the caller's.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { UnexpectedAnswer } from '../errors.js';
+import { UnexpectedAnswer } from '../core/errors.js';
 
 export interface ServerSentEvent {
   /** The event's type: `message` when the block names none. */
@@ -51,7 +51,7 @@ export async function* readEventStream(body: AsyncIterable<Uint8Array>, onActivi
     parser.feed(text);
     if (overflow) {
       throw new UnexpectedAnswer(
-        `An event of the event stream is over ${MAX_EVENT_CHARS / (1024 * 1024)} MiB, more than any event Hedra sends; it was not read further.`,
+        `An event of the event stream is over ${MAX_EVENT_CHARS / (1024 * 1024)} MiB, more than any event a server sends; it was not read further.`,
         undefined,
       );
     }

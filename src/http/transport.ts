@@ -13,16 +13,18 @@
 // their host names resolve to are checked when connecting (presigned.ts). A
 // URL the rules refuse fails at once, as Hedra's answer (UnexpectedAnswer),
 // which no retry can change.
-import { createReadStream } from 'node:fs';
+
 import type { Readable } from 'node:stream';
 import type { RunControl } from '../action/run-control.js';
-import { HedraError, LocalFileError, NetworkError, UnexpectedAnswer } from '../errors.js';
-import { hedraError } from './answer-errors.js';
+import { LocalFileError, UnexpectedAnswer } from '../core/errors.js';
+import { withoutQuery } from '../core/urls.js';
+import { ERROR_LIMIT, fileChunks, JSON_LIMIT, readCut, readText } from './bodies.js';
+import { type DescribeError, describePlainly, HttpError, NetworkError } from './errors.js';
 import type { Fetcher } from './fetch.js';
 import { multipartFrame } from './multipart.js';
 import { PresignedClient, refusedAddress } from './presigned.js';
 import { isCertificateProblem, parseRateLimitReset } from './retry.js';
-import { type AddressKind, allowedKinds, presignedUrlProblem, withoutQuery } from './url.js';
+import { type AddressKind, allowedKinds, presignedUrlProblem } from './url.js';
 import { Watchdog } from './watchdog.js';
 
 interface TransportOptions {
@@ -38,6 +40,10 @@ interface TransportOptions {
   clock: () => number;
   /** Where each request and answer line goes (debug logging). */
   debug: (message: string) => void;
+  /** How the API words its error answers (src/apis/…/errors.ts); plainly when not given. */
+  describeError?: DescribeError;
+  /** Who answers, as messages name it ("Hedra"); "the server" when not given. */
+  peer?: string;
 }
 
 /** A local file to send as a request body. */
@@ -76,55 +82,23 @@ export const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** The error for a presigned URL (or a hop of its redirects) the rules refuse. */
-function refusedUrl(url: string, from: string | undefined, why: string): UnexpectedAnswer {
+function refusedUrl(peer: string, url: string, from: string | undefined, why: string): UnexpectedAnswer {
   const shown = (u: string) => (URL.canParse(u) ? withoutQuery(u) : 'something that is not a URL');
   const hop = from === undefined ? '' : ` (where ${shown(from)} redirected)`;
-  return new UnexpectedAnswer(`Hedra's answer named a download URL the action will not fetch: ${shown(url)}${hop} — ${why}.`, undefined);
+  return new UnexpectedAnswer(`${peer}'s answer named a download URL the action will not fetch: ${shown(url)}${hop} — ${why}.`, undefined);
 }
-
-/** Up to `limit` bytes of a body, as text; the rest is not read. */
-async function readCut(body: Readable, limit: number, watchdog: Watchdog): Promise<string> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  try {
-    for await (const chunk of body) {
-      watchdog.touch();
-      chunks.push(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-      if (bytes >= limit) break;
-    }
-  } finally {
-    body.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
-}
-
-const CHUNK = 1024 * 1024;
-const MiB = 1024 * 1024;
-/** The most of a JSON answer that is read: the model catalogue, the largest, is well under a megabyte. */
-const JSON_LIMIT = 8 * MiB;
-/** The most of an error answer that is read: enough for any message. */
-const ERROR_LIMIT = 64 * 1024;
 
 /** A call as it may appear in logs and messages: presigned URLs lose their query (the signature). */
 export function describeCall(method: string, target: Target): string {
   return 'path' in target ? `${method} ${target.path}` : `${method} ${withoutQuery(target.url)}`;
 }
 
-/** A file as chunks that keep the watchdog fed while the server takes them (fetch takes async iterables as bodies). */
-async function* fileChunks(path: string, watchdog: Watchdog, head: Buffer, tail: Buffer): AsyncGenerator<Buffer> {
-  yield head;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
-    watchdog.touch();
-    yield chunk as Buffer;
-  }
-  yield tail;
-}
-
 export class Transport {
   readonly control: RunControl;
   private readonly stallMs: number;
-  /** When Hedra said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
+  /** Who answers, as messages name it. */
+  private readonly peer: string;
+  /** When the server said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
   private notBefore = 0;
   /** The kinds of non-public address presigned URLs may reach: base-url's own. */
   private readonly allowed: readonly AddressKind[];
@@ -134,6 +108,11 @@ export class Transport {
     this.control = options.control;
     this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
     this.allowed = allowedKinds(options.baseUrl);
+    this.peer = options.peer ?? 'the server';
+  }
+
+  private describe(answer: Parameters<DescribeError>[0]): HttpError {
+    return (this.options.describeError ?? describePlainly)(answer);
   }
 
   private keyHeader(): Record<string, string> {
@@ -154,7 +133,7 @@ export class Transport {
       return await work();
     } catch (error) {
       if (this.control.signal.aborted) throw this.control.signal.reason;
-      if (error instanceof HedraError || error instanceof NetworkError || error instanceof LocalFileError || error instanceof UnexpectedAnswer) throw error;
+      if (error instanceof HttpError || error instanceof NetworkError || error instanceof LocalFileError || error instanceof UnexpectedAnswer) throw error;
       // fetch reports "fetch failed" with the socket's error as the cause.
       const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: string; message?: string };
       const code = cause.code;
@@ -170,7 +149,7 @@ export class Transport {
   /**
    * One request to an API path, with the key. A 2xx answer is returned with
    * its body unread (the caller reads it, feeding the watchdog); any other
-   * status becomes a HedraError.
+   * status becomes a HttpError.
    */
   private async open(
     method: string,
@@ -181,7 +160,7 @@ export class Transport {
     const operation = describeCall(method, target);
     const wait = this.notBefore - this.options.clock();
     if (wait > 0) {
-      this.options.debug(`Hedra's rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
+      this.options.debug(`${this.peer}'s rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
       await this.control.sleep(wait);
     }
     const watchdog = new Watchdog(this.stallMs);
@@ -204,8 +183,14 @@ export class Transport {
           this.notBefore = this.options.clock() + (parseRateLimitReset(reset, this.options.clock()) ?? 0);
         }
         if (!response.ok) {
-          const text = await this.readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
-          throw hedraError(response.status, text, operation, response.headers.get('retry-after') ?? undefined, reset);
+          const text = await readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
+          throw this.describe({
+            status: response.status,
+            text,
+            operation,
+            retryAfter: response.headers.get('retry-after') ?? undefined,
+            rateLimitReset: reset,
+          });
         }
         return { response, watchdog };
       });
@@ -215,38 +200,6 @@ export class Transport {
     }
   }
 
-  /** The body of an answer as text, the watchdog fed as it arrives. */
-  /**
-   * The body of an answer as text, the watchdog fed as it arrives, read up to
-   * `limit` bytes: past it, `over` says what to do (an error body is cut short;
-   * a JSON answer that large is no answer Hedra gives).
-   */
-  private async readText({ response, watchdog }: OpenAnswer, limit: number, over: 'cut' | 'refuse', operation = ''): Promise<string> {
-    const chunks: Uint8Array[] = [];
-    let bytes = 0;
-    try {
-      for await (const chunk of response.body ?? []) {
-        watchdog.touch();
-        bytes += chunk.length;
-        if (bytes > limit) {
-          await response.body?.cancel().catch(() => undefined);
-          if (over === 'refuse') {
-            throw new UnexpectedAnswer(
-              `Hedra's answer to ${operation} is over ${limit / MiB} MiB, more than any answer of the API; it was not read further.`,
-              undefined,
-            );
-          }
-          chunks.push(chunk.subarray(0, chunk.length - (bytes - limit)));
-          break;
-        }
-        chunks.push(chunk);
-      }
-    } finally {
-      watchdog.stop();
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
   /** One JSON request to an API path, sent once: its answer parsed, or a NetworkError when the body is not JSON. */
   async requestJson(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const target = { path };
@@ -254,11 +207,11 @@ export class Transport {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const answer = await this.open(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
     const operation = describeCall(method, target);
-    const text = await this.mapNetworkErrors(operation, target, () => this.readText(answer, JSON_LIMIT, 'refuse', operation));
+    const text = await this.mapNetworkErrors(operation, target, () => readText(answer, JSON_LIMIT, 'refuse', `${this.peer}'s answer to ${operation}`));
     try {
       return JSON.parse(text);
     } catch {
-      throw new NetworkError(`Hedra answered ${operation} with a body that is not JSON (HTTP ${answer.response.status}, ${text.length} bytes).`);
+      throw new NetworkError(`${this.peer} answered ${operation} with a body that is not JSON (HTTP ${answer.response.status}, ${text.length} bytes).`);
     }
   }
 
@@ -271,7 +224,7 @@ export class Transport {
     const frame = multipartFrame(file.name, file.contentType, file.size);
     const headers = { accept: 'application/json', 'content-type': frame.contentType, 'content-length': String(frame.length) };
     const answer = await this.open('POST', target, headers, (watchdog) => fileChunks(file.path, watchdog, frame.head, frame.tail));
-    return this.mapNetworkErrors(describeCall('POST', target), target, () => this.readText(answer, ERROR_LIMIT, 'cut'));
+    return this.mapNetworkErrors(describeCall('POST', target), target, () => readText(answer, ERROR_LIMIT, 'cut'));
   }
 
   /**
@@ -287,7 +240,7 @@ export class Transport {
     if (!type.toLowerCase().startsWith('text/event-stream')) {
       await response.body?.cancel().catch(() => undefined);
       watchdog.stop();
-      throw new UnexpectedAnswer(`Hedra answered GET ${path} with ${type || 'no content type'}, not an event stream.`, undefined);
+      throw new UnexpectedAnswer(`${this.peer} answered GET ${path} with ${type || 'no content type'}, not an event stream.`, undefined);
     }
     const body = response.body ?? (async function* () {})();
     return {
@@ -327,7 +280,7 @@ export class Transport {
     let from: string | undefined;
     for (let redirects = 0; ; redirects++) {
       const problem = presignedUrlProblem(current, this.allowed);
-      if (problem) throw refusedUrl(current, from, problem);
+      if (problem) throw refusedUrl(this.peer, current, from, problem);
       const target = { url: current };
       const hop = describeCall('GET', target);
       const watchdog = new Watchdog(this.stallMs);
@@ -343,7 +296,7 @@ export class Transport {
             );
           } catch (error) {
             const refused = refusedAddress(error);
-            throw refused ? refusedUrl(current, from, refused.message) : error;
+            throw refused ? refusedUrl(this.peer, current, from, refused.message) : error;
           }
         });
         watchdog.touch();
@@ -354,16 +307,17 @@ export class Transport {
           const location = answer.headers.get('location');
           if (location === null) throw new NetworkError(`The answer to ${hop} is a redirect (HTTP ${answer.status}) to nowhere: it has no Location.`);
           const next = URL.canParse(location, current) ? new URL(location, current).href : location;
-          if (redirects >= MAX_REDIRECTS) throw refusedUrl(next, current, `it is redirect number ${redirects + 1}, and at most ${MAX_REDIRECTS} are followed`);
+          if (redirects >= MAX_REDIRECTS)
+            throw refusedUrl(this.peer, next, current, `it is redirect number ${redirects + 1}, and at most ${MAX_REDIRECTS} are followed`);
           [from, current] = [current, next];
           continue;
         }
         if (answer.status < 200 || answer.status > 299) {
           const text = await this.mapNetworkErrors(operation, target, () => readCut(answer.body, ERROR_LIMIT, watchdog)).catch(() => '');
-          const error = hedraError(answer.status, text, hop, answer.headers.get('retry-after') ?? undefined);
+          const error = this.describe({ status: answer.status, text, operation: hop, retryAfter: answer.headers.get('retry-after') ?? undefined });
           // A presigned URL carries no key: its 401/403 is the URL's signature, not the key.
           if (answer.status === 401 || answer.status === 403) {
-            throw new HedraError(
+            throw new HttpError(
               `The presigned URL was refused (HTTP ${answer.status}, ${hop}${text ? `: ${text.trim().slice(0, 200)}` : ''}): it may have expired; picking the generation up again (generation-id) fetches a fresh one.`,
               answer.status,
               error.body,

@@ -1,7 +1,4 @@
-// Presigned URLs carry their signature in the query string: whatever leaves
-// the process shows a URL without it.
-//
-// They are also named by Hedra's answers, which the action does not take on
+// Presigned URLs are named by Hedra's answers, which the action does not take on
 // trust: a download URL is fetched only when it is https: (plain http: only
 // to this machine, where test servers live), and only from a public address,
 // unless base-url itself is an address of the same kind (a loopback test
@@ -10,21 +7,6 @@
 // transport applies them to every URL it is sent to, redirects included, and
 // to every address a host name resolves to (src/http/presigned.ts).
 import { isIPv4, isIPv6 } from 'node:net';
-
-/** `https://host/path?sig=…` → `https://host/path`; a URL of another scheme shows no more than its scheme (a `data:` URL is all payload). */
-export function withoutQuery(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return `${parsed.origin}${parsed.pathname}`;
-  if (parsed.protocol === 'file:') return `file://${parsed.host}${parsed.pathname}`;
-  return `${parsed.protocol}…`;
-}
-
-const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>?#]*)\?[^\s"'<>#]*/gi;
-
-/** Every URL in a text with its query replaced by `?…`. */
-export function withoutQueries(text: string): string {
-  return text.replace(URL_QUERY, '$1?…');
-}
 
 /** What an IP address reaches: the public internet, or somewhere a URL from an answer must not send the action. */
 export type AddressKind = 'public' | 'loopback' | 'private' | 'link-local' | 'unspecified';

@@ -1,6 +1,6 @@
 // A request that makes no progress is given up: no answer, and no bytes
 // moving either way, for `ms`. Every chunk sent or received feeds it.
-import { NetworkError } from '../errors.js';
+import { NetworkError } from './errors.js';
 
 export class Watchdog {
   private readonly controller = new AbortController();

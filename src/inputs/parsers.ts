@@ -1,6 +1,6 @@
 // Pure parsers for input values. Each takes the input's name so that its
 // error says which input is wrong, in the user's own words.
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,19 +1,21 @@
 // `prompt-file`: a long prompt kept in the repository instead of in YAML. It
-// fills `prompt` for the types that take one, else `text` (speech and sound),
-// and is read before any request, like every other local file.
+// fills the input the API says (on v2 `prompt` for the types that take one,
+// else `text`, for speech and sound), and is read before any request, like
+// every other local file.
 import { open } from 'node:fs/promises';
-import { InputError } from '../errors.js';
-import { INPUT_FIELDS } from '../request/types.js';
-import type { Settings } from './read-inputs.js';
+import { InputError } from '../core/errors.js';
+import type { Settings } from './settings.js';
 import { workspaceFile } from './workspace-file.js';
 
 const MAX_BYTES = 256 * 1024;
 
-/** Settings with the file's text in `prompt` or `text`; unchanged when `prompt-file` is not set. */
-export async function withPromptFile(settings: Settings): Promise<Settings> {
+/**
+ * Settings with the file's text in `target` (`prompt` or `text`: undefined when the request takes neither);
+ * unchanged when `prompt-file` is not set.
+ */
+export async function withPromptFile(settings: Settings, target: 'prompt' | 'text' | undefined): Promise<Settings> {
   const written = settings.promptFile;
   if (written === undefined) return settings;
-  const target = INPUT_FIELDS.prompt[settings.type] ? 'prompt' : INPUT_FIELDS.text[settings.type] ? 'text' : undefined;
   if (!target) throw new InputError(`Input "prompt-file" is not used by type ${settings.type}, which takes neither a prompt nor a text.`);
   if (settings.mapped[target] !== undefined) {
     throw new InputError(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);

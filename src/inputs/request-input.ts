@@ -1,8 +1,8 @@
 // The `request` input: further fields of the chosen variant, as a JSON object
 // or a YAML mapping. The YAML parser is loaded only when the text is not JSON,
 // so a run that does not need it does not pay for loading it.
-import { InputError } from '../errors.js';
-import { isObject } from '../json.js';
+import { InputError } from '../core/errors.js';
+import { isObject } from '../core/json.js';
 
 /**
  * How deep a request may nest. Hedra's bodies need three or four levels; a

@@ -4,7 +4,7 @@
 // the workspace, and must be a regular file.
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 
 interface WorkspaceFile {
   /** The real path (symlinks resolved). */

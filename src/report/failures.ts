@@ -1,22 +1,11 @@
 // What the user reads when a run fails: the error, plus what exists on
 // Hedra's side and how to pick it up without paying again. Pure.
-import { Cancelled, DeadlineReached, GenerationFailed, HedraError } from '../errors.js';
-import type { GenerationStatus } from '../hedra/client.js';
-import type { ItemResult } from '../hedra/download.js';
-import type { WaitTimeout } from '../hedra/wait.js';
-import { wasNeverSent } from '../http/retry.js';
-import { formatDuration } from './format.js';
 
-/** Where the run is and what exists on Hedra's side so far, for failure messages: nothing may be lost. */
-export interface RunState {
-  phase: 'reading inputs' | 'checking the request with Hedra' | 'uploading' | 'creating the generation' | 'waiting' | 'downloading' | 'reporting';
-  /** Ids sent in a create request whose answer has not arrived. */
-  attempted?: string[];
-  /** Ids Hedra confirmed. */
-  created?: string[];
-  /** A create attempt's outcome was unknown: a later refusal does not prove nothing was created. */
-  outcomeUnknown?: boolean;
-}
+import { Cancelled, DeadlineReached, GenerationFailed } from '../core/errors.js';
+import { formatDuration } from '../core/format.js';
+import type { ItemResult, ItemStatus, RunState, WaitTimeout } from '../hedra/api.js';
+import { HttpError } from '../http/errors.js';
+import { wasNeverSent } from '../http/retry.js';
 
 /** How to pick up generations that exist, without paying again. */
 export function resumeHint(ids: string[]): string {
@@ -38,7 +27,7 @@ export function failureMessage(error: unknown, state: RunState): string {
   if (state.attempted && wasNeverSent(error)) {
     return `${message}\nThe request never left this machine: no generation was created, and nothing was billed.`;
   }
-  if (state.attempted && (state.outcomeUnknown || !(error instanceof HedraError))) {
+  if (state.attempted && (state.outcomeUnknown || !(error instanceof HttpError))) {
     return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
   }
   return message;
@@ -67,7 +56,7 @@ function violationLine(violation: Record<string, unknown>): string {
 }
 
 /** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
-export function failureReason(status: GenerationStatus): string {
+export function failureReason(status: ItemStatus): string {
   const e = status.error;
   if (!e) return status.error_message ?? 'Hedra gave no reason';
   const details = [

@@ -13,10 +13,10 @@ import { Readable } from 'node:stream';
 import { readEvent } from '../action/event.js';
 import type { Log } from '../action/log.js';
 import type { Env } from '../action/toolkit.js';
-import { InputError } from '../errors.js';
-import type { ItemResult } from '../hedra/download.js';
-import type { Settings } from '../inputs/read-inputs.js';
-import { isObject } from '../json.js';
+import { InputError } from '../core/errors.js';
+import { isObject } from '../core/json.js';
+import type { ItemResult } from '../hedra/api.js';
+import type { Settings } from '../inputs/settings.js';
 
 type Octokit = Awaited<ReturnType<typeof octokitFor>>;
 

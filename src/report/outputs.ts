@@ -1,10 +1,7 @@
 // The step's outputs and the results manifest. Pure: takes what the run
-// produced and returns values; report.ts writes them.
-
-import type { CreatedGeneration } from '../hedra/client.js';
-import type { ItemResult } from '../hedra/download.js';
-import { money } from '../http/answer-errors.js';
-import { isObject } from '../json.js';
+// produced and returns values; results.ts writes them.
+import { formatMoney, type Unit } from '../core/money.js';
+import type { ItemResult } from '../hedra/api.js';
 
 /** A URL as an output: http(s) only, else empty. */
 const webUrl = (url: string | null | undefined) => (url && /^https?:\/\//i.test(url) ? url : '');
@@ -44,15 +41,12 @@ export interface Spending {
   perItem?: Map<string, number>;
   /** Set when the run used a generation made earlier from the same inputs instead of creating one. */
   reused?: { createdAt?: string; waited: boolean };
-  /** The unit of every figure above: v2's credits when absent, else a currency (v3's wallet: USD). */
-  currency?: string;
+  /** The unit of every figure above: the API's (credits on v2, US dollars on v3). */
+  unit: Unit;
 }
 
 /** A figure of spending in its unit: "42 credits", "$0.25" (or "0.25 EUR"). */
-export function formatCost(amount: number, currency: string | undefined): string {
-  // Money as v3's error messages write it (answer-errors.ts): cents, and more places only where the amount has them.
-  return currency === undefined ? `${amount} credit${amount === 1 ? '' : 's'}` : money(amount, currency);
-}
+export const formatCost = (amount: number, unit: Unit) => formatMoney({ amount, unit });
 
 /** The spending outputs: estimated-credits, credits (once known) and reused. */
 export function spendingOutputs(spending: Spending): Outputs {
@@ -63,48 +57,7 @@ export function spendingOutputs(spending: Spending): Outputs {
   };
 }
 
-export interface GenerationIds {
-  /** One per batch item, in the order requested; an empty string for an item Hedra refused at creation. */
-  generationIds: string[];
-  assetIds: string[];
-  /** Batch items Hedra refused at creation (no id): their place, the id requested for them, and Hedra's reason. */
-  failedAtCreation: { index: number; requestedId: string; reason: string }[];
-}
-
-/** Hedra's reason for a batch item it refused, in one line. */
-function refusalReason(error: unknown): string {
-  if (typeof error === 'string') return error;
-  if (isObject(error)) return [error.type, error.message].filter((part) => typeof part === 'string').join(': ') || JSON.stringify(error);
-  return 'Hedra gave no reason';
-}
-
-/**
- * The ids of every item, in the order the action chose the generation ids.
- * batch_results is matched by id where the server echoes ours; items it
- * answered with other ids, or with none (refused at creation), take the
- * remaining places in the order given. A place Hedra's answer does not cover
- * keeps the id the action requested for it.
- */
-export function createdIds(chosen: string[], created: CreatedGeneration): GenerationIds {
-  const items = created.batch_results?.length ? created.batch_results : [{ id: created.id, asset_id: created.asset_id }];
-  const byId = new Map(items.filter((item) => item.id && chosen.includes(item.id)).map((item) => [item.id, item]));
-  const others = items.filter((item) => !byId.has(item.id));
-  const ordered = chosen.map((id) => byId.get(id) ?? others.shift());
-  const ids: GenerationIds = { generationIds: [], assetIds: [], failedAtCreation: [] };
-  for (const [index, item] of ordered.entries()) {
-    if (item && !item.id && (item.status === 'error' || item.error !== undefined)) {
-      ids.failedAtCreation.push({ index, requestedId: chosen[index], reason: refusalReason('error' in item ? item.error : undefined) });
-      ids.generationIds.push('');
-      ids.assetIds.push('');
-    } else {
-      ids.generationIds.push(item?.id ?? chosen[index]);
-      ids.assetIds.push(item?.asset_id ?? '');
-    }
-  }
-  return ids;
-}
-
-export function idOutputs(ids: Pick<GenerationIds, 'generationIds' | 'assetIds'>): Outputs {
+export function idOutputs(ids: { generationIds: string[]; assetIds: string[] }): Outputs {
   return {
     'generation-id': ids.generationIds[0] ?? '',
     'asset-id': ids.assetIds[0] ?? '',

@@ -4,9 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Log } from '../action/log.js';
 import type { Env } from '../action/toolkit.js';
-import { inputAssetIds } from '../hedra/assets.js';
-import type { ItemResult } from '../hedra/download.js';
-import type { Settings } from '../inputs/read-inputs.js';
+import type { ItemResult } from '../hedra/api.js';
+import type { Settings } from '../inputs/settings.js';
 import { publish } from './github.js';
 import { manifest, type Outputs, resultOutputs, type Spending, spendingOutputs } from './outputs.js';
 import { renderSummary, type SummaryInput } from './summary.js';
@@ -23,6 +22,8 @@ interface ResultsContext {
   items: ItemResult[];
   /** The request body sent, when this run created the generations. */
   request?: unknown;
+  /** Input name → asset id of the media inputs (input-asset-ids). */
+  inputAssetIds: Record<string, string | string[]>;
   /** The summary's facts besides the items. */
   summary: Omit<SummaryInput, 'items'>;
   spending?: Spending;
@@ -33,7 +34,7 @@ export async function reportResults(ctx: ResultsContext): Promise<void> {
   // Named after the first generation that exists (an item refused at creation has no id).
   const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
   const resultsFile = join(settings.runnerTemp, `hedra-results-${named}.json`);
-  const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: inputAssetIds(settings), spending: ctx.spending }), null, 2);
+  const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: ctx.inputAssetIds, spending: ctx.spending }), null, 2);
   await writeFile(resultsFile, ctx.log.hideSecrets(written));
   setOutputs(ctx.log, { ...resultOutputs(items, resultsFile), ...(ctx.spending ? spendingOutputs(ctx.spending) : {}) });
   const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items, spending: ctx.spending }));

@@ -1,11 +1,11 @@
 // The job summary: what a person wants at a glance. Pure: returns Markdown.
 // It carries no secret and no presigned signature (links lose their query).
 import { basename } from 'node:path';
-import type { Upload } from '../hedra/assets.js';
-import type { ItemResult } from '../hedra/download.js';
-import { withoutQuery } from '../http/url.js';
+import { formatBytes, formatDuration } from '../core/format.js';
+import { withoutQuery } from '../core/urls.js';
+import type { ItemResult } from '../hedra/api.js';
+import type { Upload } from '../media/local-files.js';
 import { failureReason } from './failures.js';
-import { formatBytes, formatDuration } from './format.js';
 import { formatCost, overallStatus, type Spending } from './outputs.js';
 
 export interface SummaryInput {
@@ -28,11 +28,11 @@ export interface SummaryInput {
 function costText(spending: Spending): string {
   if (spending.reused) {
     const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
-    return `${formatCost(0, spending.currency)}: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
+    return `${formatCost(0, spending.unit)}: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
   }
   const parts: string[] = [];
   if (spending.estimateText) parts.push(`estimated ${cell(spending.estimateText)}`);
-  if (spending.charged !== undefined) parts.push(`charged ${formatCost(spending.charged, spending.currency)}`);
+  if (spending.charged !== undefined) parts.push(`charged ${formatCost(spending.charged, spending.unit)}`);
   return parts.join('; ') || 'unknown (no estimate could be made)';
 }
 
@@ -56,7 +56,7 @@ export function renderSummary(input: SummaryInput): string {
   if (input.type) facts.push(['Type', code(input.type)]);
   if (input.model) facts.push(['Model', code(input.model)]);
   if (input.resumed) facts.push(['Run', 'resumed an existing generation']);
-  if (input.spending) facts.push([input.spending.currency ? 'Cost' : 'Credits', costText(input.spending)]);
+  if (input.spending) facts.push([input.spending.unit === 'credits' ? 'Credits' : 'Cost', costText(input.spending)]);
   facts.push(['Time', formatDuration(input.elapsedMs)]);
   lines.push('| | |', '|---|---|', ...facts.map(([k, v]) => `| ${k} | ${v} |`), '');
 

@@ -1,8 +1,8 @@
-import { expect } from 'vitest';
-import { buildRequest } from '../../src/request/build.ts';
-import { inputEnv } from '../e2e/run-action.ts';
 // Inputs as a workflow writes them → the body the action would send, through
 // the real input parser and request builder, with predictable ids.
+import { expect } from 'vitest';
+import { buildRequest } from '../../src/apis/v2/build.ts';
+import { inputEnv } from '../e2e/run-action.ts';
 import { readInputsFrom } from '../helpers/toolkit.ts';
 
 export const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;

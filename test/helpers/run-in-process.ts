@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import type { Toolkit } from '../../src/action/toolkit.ts';
-import { Cancelled } from '../../src/errors.ts';
+import { Cancelled } from '../../src/core/errors.ts';
 import { fetcherFor } from '../../src/http/fetch.ts';
 import { runWith } from '../../src/main.ts';
 import { type ActionRun, finishRun, prepareRun, type RunOptions } from '../e2e/run-action.ts';

@@ -1,7 +1,8 @@
 // A recording stand-in for @actions/core: what the run would have said to the
 // runner, kept as data for assertions instead of printed to the test's output.
 import type { Env, Toolkit } from '../../src/action/toolkit.ts';
-import { readInputs } from '../../src/inputs/read-inputs.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { readInputs } from '../../src/inputs/read.ts';
 
 export interface Recorded {
   outputs: Record<string, string>;
@@ -39,7 +40,9 @@ export function recordingToolkit(env: Env = {}): Toolkit & { recorded: Recorded 
   };
 }
 
-/** The settings these INPUT_* variables give, read as the action reads them. */
-export function readInputsFrom(env: Env) {
-  return readInputs(recordingToolkit(env), env, process.cwd());
+/** The settings these INPUT_* variables give, read as the action reads them; every problem at once, as the run reports them. */
+export async function readInputsFrom(env: Env) {
+  const read = await readInputs(recordingToolkit(env), env, process.cwd());
+  if (read.problems.length > 0) throw InputError.all(read.problems, 'The inputs have');
+  return read.settings;
 }

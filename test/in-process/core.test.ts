@@ -355,11 +355,12 @@ describe('prompt-file', () => {
     [{ 'prompt-file': 'missing.txt' }, {}, 'Input "prompt-file": there is no file "missing.txt"'],
     [{ 'prompt-file': 'blank.txt' }, { 'blank.txt': '  \n' }, 'Input "prompt-file": "blank.txt" (in'],
     [{ type: 'audio_isolation', audio: C, 'prompt-file': 'p.txt' }, { 'p.txt': 'x' }, 'Input "prompt-file" is not used by type audio_isolation'],
-  ])('refuses %j before any request', async (inputs, files, message) => {
+  ])('refuses %j before anything is paid, with the inputs checked against the model', async (inputs, files, message) => {
     const result = await run(inputs, files as Record<string, string>);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(message);
-    expect(server.requests).toHaveLength(0);
+    // Only the free read that checks the other inputs against the model, so that every problem comes in one round.
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
   });
 });
 

@@ -123,7 +123,9 @@ describe('max-credits', () => {
       { files: { 'start.png': randomBytes(3000) } },
     );
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('::error title=Not paid for::The estimated cost, 140 credits (14/s × 10s (as asked)), is over "max-credits" (139)');
+    expect(refused.stdout).toContain(
+      '::error title=Not paid for::The estimated cost, 140 credits (14/s × 10s (as asked)), is over "max-credits" (139 credits); nothing was paid.',
+    );
     expect(uploads()).toHaveLength(0);
     expect(creates()).toHaveLength(0);
   });
@@ -131,7 +133,7 @@ describe('max-credits', () => {
     server.behaviour.modelsFailure = 500;
     const result = await run({ prompt: fresh('closed'), model: 'kling/kling-2.5-turbo', 'max-credits': '1000' });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Input "max-credits" is 1000, but the cost cannot be estimated');
+    expect(result.stdout).toContain('Input "max-credits" is 1000 credits, but the cost cannot be estimated');
     expect(creates()).toHaveLength(0);
   });
   it('fails closed for a model whose pricing is unknown', async () => {
@@ -153,11 +155,11 @@ describe('max-credits', () => {
     expect(uploads()).toHaveLength(0);
     expect(creates()).toHaveLength(0);
   });
-  it.each(['-1', '10.5', 'lots'])('%j is refused as input', async (value) => {
+  it.each(['-1', '10.5', 'lots'])('%j is refused as input, and the balance is not read', async (value) => {
     const result = await run({ prompt: 'p', model: 'kling/kling-2.5-turbo', 'max-credits': value });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/Input "max-credits" must be (a whole number|at least 0)/);
-    expect(server.requests).toHaveLength(0);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
   });
 });
 
@@ -167,7 +169,7 @@ describe('the balance', () => {
     const result = await run({ prompt: fresh('poor'), model: 'kling/kling-2.5-turbo', image: 'a.png' }, { files: { 'a.png': randomBytes(1000) } });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Not enough Hedra credits: this run needs 70 credits (14/s × 5s (the model');
-    expect(result.stdout).toContain('and 50 are available');
+    expect(result.stdout).toContain('and 50 credits can be spent');
     expect(uploads()).toHaveLength(0);
     expect(creates()).toHaveLength(0);
   });
@@ -187,7 +189,7 @@ describe('the balance', () => {
     try {
       const result = await run({ prompt: fresh('no balance'), model: 'kling/kling-2.5-turbo' });
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain('Could not read the credit balance');
+      expect(result.stdout).toContain('Could not read what the account can spend');
       expect(made('GET', '/billing/credits')).toHaveLength(3);
       expect(creates()).toHaveLength(1);
     } finally {

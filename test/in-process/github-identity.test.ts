@@ -2,7 +2,7 @@
 // shapes it relies on (a status on REST and GraphQL refusals) are Octokit's.
 import { getOctokit } from '@actions/github';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { tokenIdentity } from '../../src/report/github.ts';
 import { type GitHubStandIn, startGitHubStandIn } from '../server/github-server.ts';
 

@@ -125,11 +125,11 @@ describe('release-upload', () => {
   it.each([
     [{ 'github-token': '' }, 'Input "release-upload" needs "github-token"'],
     [{ download: 'false' }, 'Input "release-upload" attaches the downloaded files: it needs "wait" and "download" to be true.'],
-  ])('refuses %j before any request', async (inputs, message) => {
+  ])('refuses %j before anything is paid, with the inputs checked against the model', async (inputs, message) => {
     const result = await run({ 'release-upload': 'v1.2.0', ...inputs });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(message);
-    expect(hedra.requests).toHaveLength(0);
+    expect(hedra.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
   });
   it('names the asset through the redaction: a secret in the file name does not reach the release', async () => {
     const result = await run({ 'release-upload': 'v1.2.0', 'output-path': `cover-${hedra.apiKey}.png` });

@@ -1,11 +1,13 @@
 // Hedra's client and the transport under it, in-process against the
 // validating server with its fault injection: exactly-once creation, retries
 // by the one policy, who failed, and where the key goes.
+
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRunControl, realTime } from '../../src/action/run-control.ts';
-import { HedraError, NetworkError } from '../../src/errors.ts';
-import { HedraClient } from '../../src/hedra/client.ts';
+import { HedraClient } from '../../src/apis/v2/client.ts';
+import { describeV2Error } from '../../src/apis/v2/errors.ts';
+import { HttpError, NetworkError } from '../../src/http/errors.ts';
 import { Transport } from '../../src/http/transport.ts';
 import { ID } from '../helpers/build.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
@@ -32,6 +34,7 @@ function client(baseUrl = server.baseUrl, apiKey = server.apiKey) {
     fetcher: { fetch: globalThis.fetch, close: async () => undefined },
     clock: Date.now,
     debug: (line) => said.push(`debug: ${line}`),
+    describeError: describeV2Error,
   });
   const log = { info: (line: string) => said.push(line) } as unknown as ConstructorParameters<typeof HedraClient>[1];
   return { hedra: new HedraClient(transport, log, Date.now), transport, said };
@@ -72,8 +75,8 @@ describe('createGeneration', () => {
     server.inject({ method: 'POST', path: '/generations', status: 400, body: { detail: 'bad prompt' } });
     const { hedra } = client();
     const error = await failure(hedra.createGeneration(body(ID(104)), [ID(104)]));
-    expect(error).toBeInstanceOf(HedraError);
-    expect((error as HedraError).status).toBe(400);
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).status).toBe(400);
     expect(error.message).toBe('Hedra answered HTTP 400 to POST /generations: bad prompt.');
     expect(creates()).toHaveLength(1);
   });
@@ -105,7 +108,7 @@ describe('transport', () => {
   it('says a wrong key is Hedra refusing it', async () => {
     const { transport } = client(server.baseUrl, 'not-the-key');
     const error = await failure(transport.requestJson('POST', '/generations', body(ID(106))));
-    expect(error).toBeInstanceOf(HedraError);
+    expect(error).toBeInstanceOf(HttpError);
     expect(error.status).toBe(401);
     expect(error.message).toMatch(/^Hedra refused the API key \(HTTP 401, POST \/generations\)/);
   });

@@ -472,7 +472,7 @@ describe('4. credits: INSUFFICIENT_BALANCE and MISSING_CREDITS, in any status an
   it('a balance already too low is refused by the action before the create, with both figures', async () => {
     const result = await h.run({ type: 'image', prompt: 'a lighthouse', model: CATALOGUE.imagenFour.slug, wait: 'false' });
     expect(result.code).toBe(1);
-    expect(errorOf(result)).toContain('Not enough Hedra credits: this run needs 6 credits (6 base) and 5 are available.');
+    expect(errorOf(result)).toContain('Not enough Hedra credits: this run needs 6 credits (6 base) and 5 credits can be spent. Nothing was paid.');
     expect(h.calls('POST', '/generations')).toEqual([]);
   });
 });
@@ -1013,14 +1013,14 @@ describe('10. input mistakes', () => {
       { text: 'rain', duration: '4' },
       'Input "duration" is 4 milliseconds, too short for type text_to_sound: a bare number is milliseconds. Did you mean "4s"?',
     ],
-  ])('a bare small duration for %s is refused before any request', async (type, inputs, message) => {
+  ])('a bare small duration for %s is refused before anything is paid', async (type, inputs, message) => {
     const result = await h.run({ type, ...inputs });
     expect(result.code).toBe(1);
     expect(errorOf(result)).toContain(message);
-    expect(h.server.requests).toHaveLength(0);
+    expect(h.server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
   });
 
-  it('several bad inputs are all reported in one error, before any request', async () => {
+  it('several bad inputs are all reported in one error, before anything is paid', async () => {
     const result = await h.run({ type: 'image', model: IMAGE_MODEL, prompt: 'a lighthouse', wait: 'maybe', timeout: '7h', seed: '4.5' });
     expect(result.code).toBe(1);
     const error = errorOf(result);
@@ -1028,10 +1028,10 @@ describe('10. input mistakes', () => {
     expect(error).toContain('Input "seed" must be a whole number, got "4.5".');
     expect(error).toContain('Input "wait" must be true or false, got "maybe".');
     expect(error).toContain('Input "timeout" must be between 1s and 6h, got "7h".');
-    expect(h.server.requests).toHaveLength(0);
+    expect(h.server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
   });
 
-  it('release-upload: true on a push event fails before any request', async () => {
+  it('release-upload: true on a push event fails before anything is paid', async () => {
     const dir = tempDir('hedra-event-');
     const event = join(dir, 'event.json');
     writeFileSync(event, JSON.stringify({ ref: 'refs/heads/main', head_commit: { id: 'abc123' } }));
@@ -1041,7 +1041,7 @@ describe('10. input mistakes', () => {
     );
     expect(result.code).toBe(1);
     expect(errorOf(result)).toContain('Input "release-upload" is true, but this run was triggered by a push event, not a release');
-    expect(h.server.requests).toHaveLength(0);
+    expect(h.server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /models']);
   });
 
   /** The create never left: said so, consistently, in every retry line and in the error. */

@@ -123,7 +123,7 @@ describe('runWith', () => {
     try {
       const running = run({ type: 'image', model: 'google/nano-banana', prompt: 'a lighthouse' }, { cancel: cancel.signal });
       await until(() => calls('GET', /\/status$/).length > 0);
-      cancel.abort(new (await import('../../src/errors.ts')).Cancelled('SIGTERM'));
+      cancel.abort(new (await import('../../src/core/errors.ts')).Cancelled('SIGTERM'));
       const result = await running;
       expect(result.code).toBe(1);
       const [error] = result.lines.filter((l) => l.startsWith('error'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { realTime } from '../../src/action/run-control.ts';
 import type { Env } from '../../src/action/toolkit.ts';
-import { Cancelled } from '../../src/errors.ts';
+import { Cancelled } from '../../src/core/errors.ts';
 import { runWith } from '../../src/main.ts';
 import { recordingToolkit } from '../helpers/toolkit.ts';
 import { type HedraV3Server, startHedraV3Server } from '../server/hedra-v3-server.ts';

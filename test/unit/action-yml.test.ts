@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderTables, withTables } from '../../scripts/readme-tables.ts';
-import { INPUT_DEFAULTS } from '../../src/inputs/read-inputs.ts';
+import { INPUT_DEFAULTS } from '../../src/inputs/settings.ts';
 import { OUTPUT_NAMES } from '../../src/report/outputs.ts';
 import { actionYml, ROOT } from '../e2e/run-action.ts';
 

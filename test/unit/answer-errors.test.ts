@@ -1,11 +1,17 @@
-// Hedra's error answers (src/http/answer-errors.ts): the server's words from
+// Hedra's v2 error answers (src/apis/v2/errors.ts, src/http/answers.ts): the server's words from
 // each body shape, the documented error codes, and the messages built on them.
+
 import { describe, expect, it } from 'vitest';
-import { HedraError, NetworkError } from '../../src/errors.ts';
-import { errorCode, GENERALLY_SERVED_TYPES, hedraError, isDuplicate, serverMessage, typeRefusal } from '../../src/http/answer-errors.ts';
+import { describeV2Error, errorCode, GENERALLY_SERVED_TYPES, isDuplicate, typeRefusal } from '../../src/apis/v2/errors.ts';
+import { serverMessage } from '../../src/http/answers.ts';
+import { HttpError, NetworkError } from '../../src/http/errors.ts';
 
 const OP = 'POST /generations';
-const answer = (status: number, body: unknown) => new HedraError('refused', status, body, '7', '1700000000');
+
+/** An error answer as the transport hands it to the API's wording. */
+const hedraError = (status: number, text: string, operation: string, retryAfter?: string, rateLimitReset?: string) =>
+  describeV2Error({ status, text, operation, retryAfter, rateLimitReset });
+const answer = (status: number, body: unknown) => new HttpError('refused', status, body, '7', '1700000000');
 
 describe('serverMessage', () => {
   it('is empty for a body that is neither text nor an object', () => {
@@ -103,7 +109,7 @@ describe('isDuplicate', () => {
 describe('hedraError', () => {
   it('keeps the status, the parsed body and the rate-limit headers', () => {
     const error = hedraError(429, '{"detail":"slow down"}', OP, '12', '1700000000');
-    expect(error).toBeInstanceOf(HedraError);
+    expect(error).toBeInstanceOf(HttpError);
     expect([error.status, error.body, error.retryAfter, error.rateLimitReset]).toEqual([429, { detail: 'slow down' }, '12', '1700000000']);
     expect(error.message).toBe('Hedra answered HTTP 429 to POST /generations: slow down.');
   });
@@ -139,10 +145,10 @@ describe('hedraError', () => {
       expect(error.retryAfter).toBe(status === 429 ? '5' : undefined);
     }
   });
-  it('reads a v3 envelope as v3, with its retryable', () => {
-    const error = hedraError(404, JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Job not found.', retryable: false } }), 'GET /jobs/job_1');
-    expect(error.message).toBe('Hedra answered HTTP 404 to GET /jobs/job_1: NOT_FOUND: Job not found.');
-    expect([error.status, error.retryable, errorCode(error.body)]).toEqual([404, false, 'NOT_FOUND']);
+  it('reads a body in the v3 envelope in v2 words: its code counts, its retryable is for v3 to weigh', () => {
+    const error = hedraError(404, JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Job not found.', retryable: false } }), 'GET /generations/x');
+    expect(error.message).toBe('Hedra answered HTTP 404 to GET /generations/x: Job not found.');
+    expect([error.status, error.retryable, errorCode(error.body)]).toEqual([404, undefined, 'NOT_FOUND']);
   });
   it('calls 401 and 403 a key problem, with the server message when there is one', () => {
     expect(hedraError(403, '{"detail":"forbidden"}', OP).message).toMatch(/^Hedra refused the API key \(HTTP 403, POST \/generations\): forbidden\. Check/);
@@ -156,14 +162,14 @@ describe('typeRefusal', () => {
   });
   it.each([403, 404])('says a %i to a create of another type may mean the type is not enabled', (status) => {
     const refusal = typeRefusal(answer(status, { detail: 'Not allowed' }), 'voice_clone');
-    expect(refusal).toBeInstanceOf(HedraError);
+    expect(refusal).toBeInstanceOf(HttpError);
     expect(refusal!.message).toBe(
       `Hedra refused a voice_clone generation (HTTP ${status}, POST /generations): Not allowed. Type voice_clone may not be enabled for this account: Hedra's public API serves image, video, text_to_speech generally, and the other types on request.`,
     );
     expect([refusal!.status, refusal!.body, refusal!.retryAfter, refusal!.rateLimitReset]).toEqual([status, { detail: 'Not allowed' }, '7', '1700000000']);
   });
   it("keeps the refused answer's retryable", () => {
-    const refused = new HedraError('refused', 403, { detail: 'x' }, undefined, undefined, { retryable: false });
+    const refused = new HttpError('refused', 403, { detail: 'x' }, undefined, undefined, { retryable: false });
     expect(typeRefusal(refused, 'voice_clone')!.retryable).toBe(false);
     expect(typeRefusal(answer(403, { detail: 'x' }), 'voice_clone')!.retryable).toBeUndefined();
   });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { hedraError, serverMessage } from '../../src/http/answer-errors.ts';
+import { describeV2Error } from '../../src/apis/v2/errors.ts';
+import { serverMessage } from '../../src/http/answers.ts';
 
 const OP = 'POST /generations';
+
+/** An error answer as the transport hands it to the API's wording. */
+const hedraError = (status: number, text: string, operation: string, retryAfter?: string, rateLimitReset?: string) =>
+  describeV2Error({ status, text, operation, retryAfter, rateLimitReset });
 
 describe('hedraError', () => {
   it('lists 422 details as field: message lines', () => {

@@ -2,7 +2,7 @@
 // shape, base-url's default, `type`'s default, ids of the other API, the
 // budget's unit and `model` being required on v3.
 import { describe, expect, it } from 'vitest';
-import { apiKeyShapeProblems } from '../../src/inputs/read-inputs.ts';
+import { apiKeyShapeProblems } from '../../src/inputs/api-key.ts';
 import { envFrom } from '../helpers/build.ts';
 import { readInputsFrom } from '../helpers/toolkit.ts';
 

@@ -1,8 +1,8 @@
 // The API key travels in an HTTP header: one that no header can carry is the
-// workflow's mistake (src/inputs/read-inputs.ts), reported with the inputs
+// workflow's mistake (src/inputs/read.ts), reported with the inputs
 // before anything is sent, and never echoed.
 import { describe, expect, it } from 'vitest';
-import { apiKeyProblems, readApiKey } from '../../src/inputs/read-inputs.ts';
+import { apiKeyProblems, readApiKey } from '../../src/inputs/api-key.ts';
 import { envFrom } from '../helpers/build.ts';
 import { readInputsFrom, recordingToolkit } from '../helpers/toolkit.ts';
 

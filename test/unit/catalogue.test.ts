@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UnexpectedAnswer } from '../../src/errors.ts';
-import { modelLabel, parseDurationOption, readCatalogue } from '../../src/hedra/catalogue.ts';
+import { modelLabel, parseDurationOption, readCatalogue } from '../../src/apis/v2/catalogue.ts';
+import { UnexpectedAnswer } from '../../src/core/errors.ts';
 
 const CHARACTER_3 = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
 

@@ -1,12 +1,15 @@
 // The finer rules of the credit estimate, the balance guard and the reuse
-// comparison (src/credits/): which pricing applies, where a setting is read
+// comparison (src/apis/v2/, src/pipeline/guards.ts): which pricing applies, where a setting is read
 // from, how unit_scale divides, what the basis says, which fields are ids.
 // The main cases are in credits.test.ts.
 import { describe, expect, it } from 'vitest';
-import { tooLittleBalance } from '../../src/credits/budget.ts';
-import { describeEstimate, type Estimate, estimateCredits } from '../../src/credits/estimate.ts';
-import { canonicalJson, inputDifference, sha256 } from '../../src/credits/reuse.ts';
-import { type Model, readCatalogue } from '../../src/hedra/catalogue.ts';
+import { spendable } from '../../src/apis/v2/balance.ts';
+import { type Model, readCatalogue } from '../../src/apis/v2/catalogue.ts';
+import { describeEstimate, type Estimate, estimateCredits, priced } from '../../src/apis/v2/estimate.ts';
+import { inputDifference } from '../../src/apis/v2/reuse.ts';
+import { canonicalJson } from '../../src/core/json.ts';
+import { sha256 } from '../../src/hedra/derived-ids.ts';
+import { tooLittleBalance } from '../../src/pipeline/guards.ts';
 
 const model = (fields: Record<string, unknown>): Model => readCatalogue([{ slug: 'x/y', type: 'video', ...fields }])[0];
 const known = (estimate: Estimate) => {
@@ -116,8 +119,8 @@ describe('estimateCredits: price_details by billing unit', () => {
 describe('tooLittleBalance', () => {
   const estimate: Estimate = { known: true, credits: 60, perItem: 60, items: 1, lowerBound: false, basis: 'b' };
   it('names the pool only when a pool is what can be spent', () => {
-    expect(tooLittleBalance(estimate, { remaining: 50, pools: [{ workspace: 'w', available: 20 }] })).toBe(
-      'Not enough Hedra credits: this run needs 60 credits (b) and 50 are available. Nothing was uploaded or created. Add credits to the account, or ask for less.',
+    expect(tooLittleBalance(priced(estimate), spendable({ remaining: 50, pools: [{ workspace: 'w', available: 20 }] }))).toBe(
+      'Not enough Hedra credits: this run needs 60 credits (b) and 50 credits can be spent. Nothing was paid. Add credits to the account, or ask for less. To download work already paid for, pick it up with input "generation-id" (no guard applies).',
     );
   });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { overBudget, spendable, tooLittleBalance } from '../../src/credits/budget.ts';
-import { describeEstimate, type Estimate, estimateCredits } from '../../src/credits/estimate.ts';
-import { assetIdFor, canonicalJson, decideReuse, derivedUuid, type Found, generationIdsFor, inputDifference, SLOTS } from '../../src/credits/reuse.ts';
-import { type Model, readCatalogue } from '../../src/hedra/catalogue.ts';
+import { spendable } from '../../src/apis/v2/balance.ts';
+import { type Model, readCatalogue } from '../../src/apis/v2/catalogue.ts';
+import { describeEstimate, type Estimate, estimateCredits, priced } from '../../src/apis/v2/estimate.ts';
+import { assetIdFor, decideReuse, type Found, inputDifference } from '../../src/apis/v2/reuse.ts';
+import { canonicalJson } from '../../src/core/json.ts';
+import { credits } from '../../src/core/money.ts';
+import { derivedUuid, generationIdsFor, SLOTS } from '../../src/hedra/derived-ids.ts';
+import { overBudget, tooLittleBalance } from '../../src/pipeline/guards.ts';
 
 const model = (fields: Record<string, unknown>): Model => readCatalogue([{ slug: 'x/y', type: 'video', ...fields }])[0];
 const known = (estimate: Estimate) => {
@@ -70,28 +74,32 @@ describe('estimateCredits', () => {
 });
 
 describe('the guards', () => {
-  const estimate = (credits: number, lowerBound = false): Estimate => ({ known: true, credits, perItem: credits, items: 1, lowerBound, basis: 'b' });
+  const estimate = (amount: number, lowerBound = false) => priced({ known: true, credits: amount, perItem: amount, items: 1, lowerBound, basis: 'b' });
   it('max-credits: at or under passes, over refuses, unknown and lower bounds refuse (fail closed)', () => {
-    expect(overBudget(estimate(100), 100)).toBeUndefined();
-    expect(overBudget(estimate(101), 100)).toContain('is over "max-credits" (100)');
-    expect(overBudget({ known: false, reason: 'no catalogue' }, 100)).toContain('cannot be estimated (no catalogue)');
-    expect(overBudget(estimate(5, true), 100)).toContain('only known to be at least 5 credits');
+    expect(overBudget(estimate(100), credits(100))).toBeUndefined();
+    expect(overBudget(estimate(101), credits(100))).toContain('is over "max-credits" (100 credits)');
+    expect(overBudget({ known: false, reason: 'no catalogue' }, credits(100))).toContain('cannot be estimated (no catalogue)');
+    expect(overBudget(estimate(5, true), credits(100))).toContain('only known to be at least 5 credits');
+  });
+  it('max-credits on v3 names its unit: US dollars', () => {
+    const usd = { known: true as const, total: { amount: 0.25, unit: 'USD' }, each: { amount: 0.25, unit: 'USD' }, items: 1, lowerBound: false, text: '$0.25' };
+    expect(overBudget(usd, { amount: 0.2, unit: 'USD' })).toContain('is over "max-credits" ($0.20 (US dollars on v3, the API wallet\'s unit))');
   });
   it('the balance: the largest of remaining and any pool; refuses only when the estimate is over it', () => {
-    const balance = {
+    const balance = spendable({
       remaining: 10,
       pools: [
         { workspace: 'w1', available: 40 },
         { workspace: 'w2', available: 25 },
       ],
-    };
-    expect(spendable(balance)).toBe(40);
+    });
+    expect(balance.available).toEqual(credits(40));
     expect(tooLittleBalance(estimate(40), balance)).toBeUndefined();
     expect(tooLittleBalance(estimate(41), balance)).toBe(
-      'Not enough Hedra credits: this run needs 41 credits (b) and 40 are available (the largest workspace pool). Nothing was uploaded or created. Add credits to the account, or ask for less.',
+      'Not enough Hedra credits: this run needs 41 credits (b) and 40 credits (the largest workspace pool) can be spent. Nothing was paid. Add credits to the account, or ask for less. To download work already paid for, pick it up with input "generation-id" (no guard applies).',
     );
-    expect(tooLittleBalance(estimate(11), { remaining: 10, pools: [] })).toContain('and 10 are available. Nothing');
-    expect(tooLittleBalance({ known: false, reason: 'r' }, { remaining: 0, pools: [] })).toBeUndefined();
+    expect(tooLittleBalance(estimate(11), spendable({ remaining: 10, pools: [] }))).toContain('and 10 credits can be spent. Nothing');
+    expect(tooLittleBalance({ known: false, reason: 'r' }, spendable({ remaining: 0, pools: [] }))).toBeUndefined();
   });
 });
 

@@ -1,9 +1,11 @@
 // What a failed run says (src/report/failures.ts): the error, what exists on
 // Hedra's side, and how to pick it up without paying again.
+
 import { describe, expect, it } from 'vitest';
-import { Cancelled, DeadlineReached, GenerationFailed, HedraError, NetworkError, UnexpectedAnswer } from '../../src/errors.ts';
-import type { ItemResult } from '../../src/hedra/download.ts';
-import { WaitTimeout } from '../../src/hedra/wait.ts';
+import { Cancelled, DeadlineReached, GenerationFailed, UnexpectedAnswer } from '../../src/core/errors.ts';
+import type { ItemResult } from '../../src/hedra/api.ts';
+import { WaitTimeout } from '../../src/hedra/api.ts';
+import { HttpError, NetworkError } from '../../src/http/errors.ts';
 import { failedItemsMessage, failureMessage, failureReason, resumeHint, waitTimeoutMessage } from '../../src/report/failures.ts';
 
 const G1 = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
@@ -46,7 +48,7 @@ describe('failureMessage', () => {
     );
   });
   it('adds nothing to a refusal by Hedra: the create did not happen', () => {
-    expect(failureMessage(new HedraError('Hedra answered HTTP 400.', 400, {}), { phase: 'creating the generation', attempted: [G1] })).toBe(
+    expect(failureMessage(new HttpError('Hedra answered HTTP 400.', 400, {}), { phase: 'creating the generation', attempted: [G1] })).toBe(
       'Hedra answered HTTP 400.',
     );
   });

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planUploads } from '../../src/hedra/assets.ts';
-import { outputIsDirectory, targetPath } from '../../src/hedra/download.ts';
-import { extensionFor, fileType } from '../../src/hedra/media-types.ts';
+import { outputIsDirectory, targetPath } from '../../src/media/download.ts';
+import { planUploads } from '../../src/media/local-files.ts';
+import { extensionFor, fileType } from '../../src/media/media-types.ts';
 import { envFrom, ID } from '../helpers/build.ts';
 import { readInputsFrom } from '../helpers/toolkit.ts';
 import { tempDir } from '../setup/temp.ts';
@@ -34,7 +34,7 @@ describe('output paths', () => {
     expect(await outputIsDirectory(join(dir, 'video.mp4'))).toBe(false);
   });
   it('names files in a directory by asset id, and numbers batch items of a file path', () => {
-    const item = { index: 0, count: 1, assetId: 'a1', extension: 'mp4' };
+    const item = { index: 0, count: 1, name: 'a1', extension: 'mp4' };
     expect(targetPath('/out', true, item)).toBe('/out/a1.mp4');
     expect(targetPath('/out/v.mp4', false, item)).toBe('/out/v.mp4');
     expect(targetPath('/out/v.mp4', false, { ...item, count: 3, index: 0 })).toBe('/out/v.mp4');
@@ -44,11 +44,11 @@ describe('output paths', () => {
 
 describe('targetPath confinement', () => {
   it('refuses a name that would leave the output directory', () => {
-    expect(() => targetPath('/out', true, { index: 0, count: 1, assetId: '../../home/user/.npmrc', extension: 'mp4' })).toThrow(/not inside \/out/);
-    expect(targetPath('/out', true, { index: 0, count: 1, assetId: '0f9c0e5e-8f5b-4c8e-9f0a-1b2c3d4e5f60', extension: 'mp4' })).toBe(
+    expect(() => targetPath('/out', true, { index: 0, count: 1, name: '../../home/user/.npmrc', extension: 'mp4' })).toThrow(/not inside \/out/);
+    expect(targetPath('/out', true, { index: 0, count: 1, name: '0f9c0e5e-8f5b-4c8e-9f0a-1b2c3d4e5f60', extension: 'mp4' })).toBe(
       '/out/0f9c0e5e-8f5b-4c8e-9f0a-1b2c3d4e5f60.mp4',
     );
-    expect(targetPath('/out/renders/', true, { index: 0, count: 1, assetId: 'a1', extension: 'png' })).toBe('/out/renders/a1.png');
+    expect(targetPath('/out/renders/', true, { index: 0, count: 1, name: 'a1', extension: 'png' })).toBe('/out/renders/a1.png');
   });
 });
 

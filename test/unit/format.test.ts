@@ -1,6 +1,6 @@
 // Sizes and durations as the log and the job summary show them (src/report/format.ts).
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration } from '../../src/report/format.ts';
+import { formatBytes, formatDuration } from '../../src/core/format.ts';
 
 describe('formatBytes', () => {
   it.each([

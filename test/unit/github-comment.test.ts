@@ -2,7 +2,7 @@
 // GitHub's limit, by shortening only the quote of the request body, from the
 // job summary as summary.ts renders it.
 import { describe, expect, it } from 'vitest';
-import type { ItemResult } from '../../src/hedra/download.ts';
+import type { ItemResult } from '../../src/hedra/api.ts';
 import { COMMENT_LIMIT, commentBody } from '../../src/report/github.ts';
 import { renderSummary } from '../../src/report/summary.ts';
 

@@ -1,7 +1,7 @@
 // Who the token writes as (src/report/github.ts tokenIdentity): the one
 // author whose marked comment the action takes as its own.
 import { describe, expect, it, vi } from 'vitest';
-import { InputError } from '../../src/errors.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { DEFAULT_TOKEN_LOGIN, type IdentityApi, tokenIdentity } from '../../src/report/github.ts';
 
 const httpError = (status: number, message: string) => Object.assign(new Error(message), { status });

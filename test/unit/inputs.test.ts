@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readApiKey } from '../../src/inputs/api-key.ts';
 import { parseDuration, parseMediaRef } from '../../src/inputs/parsers.ts';
-import { readApiKey } from '../../src/inputs/read-inputs.ts';
 import { envFrom } from '../helpers/build.ts';
 import { readInputsFrom, recordingToolkit } from '../helpers/toolkit.ts';
 

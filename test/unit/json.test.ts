@@ -1,6 +1,6 @@
 // The one test for a JSON object (src/json.ts).
 import { describe, expect, it } from 'vitest';
-import { isObject } from '../../src/json.ts';
+import { isObject } from '../../src/core/json.ts';
 
 describe('isObject', () => {
   it.each([{}, { a: 1 }, Object.create(null)])('is true for a mapping: %j', (value) => {

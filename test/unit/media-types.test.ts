@@ -2,8 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planUploads } from '../../src/hedra/assets.ts';
-import { extensionFor, extensionsOf, fileType, isKnownExtension } from '../../src/hedra/media-types.ts';
+import { planUploads } from '../../src/media/local-files.ts';
+import { extensionFor, extensionsOf, fileType, isKnownExtension } from '../../src/media/media-types.ts';
 import { envFrom, ID } from '../helpers/build.ts';
 import { readInputsFrom } from '../helpers/toolkit.ts';
 import { tempDir } from '../setup/temp.ts';
@@ -85,11 +85,7 @@ describe('a file of the wrong kind', () => {
     let n = 0;
     return planUploads(await readInputsFrom({ ...envFrom(inputs), GITHUB_WORKSPACE: ws }), () => ID(++n));
   };
-  const refusal = (inputs: Record<string, string>) =>
-    plan(inputs).then(
-      () => 'accepted',
-      (error: Error) => error.message,
-    );
+  const refusal = (inputs: Record<string, string>) => plan(inputs).then((planned) => planned.problems.join('\n') || 'accepted');
   it('is refused for reference-images, with the image extensions', async () => {
     expect(await refusal({ type: 'image', 'reference-images': 'm/still.png\nm/voice.mp3' })).toBe(
       `Input "reference-images" takes image files (.png, .jpg, .jpeg, .webp, .gif); "m/voice.mp3" (in ${ws}) is not one by its extension.`,

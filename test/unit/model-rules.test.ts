@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type Model, readCatalogue } from '../../src/hedra/catalogue.ts';
+import { type Model, readCatalogue } from '../../src/apis/v2/catalogue.ts';
+import { chooseModel, modelFields, modelTypesFor } from '../../src/apis/v2/model-choice.ts';
+import { checkAgainstModel, suppliedByRequest } from '../../src/apis/v2/model-rules.ts';
 import type { MediaRef } from '../../src/inputs/parsers.ts';
-import type { Settings } from '../../src/inputs/read-inputs.ts';
-import { checkAgainstModel, chooseModel, type LocalMedia, modelFields, modelTypesFor, suppliedByRequest } from '../../src/request/model-rules.ts';
+import type { Settings } from '../../src/inputs/settings.ts';
+import type { LocalMedia } from '../../src/media/local-files.ts';
 
 const CHARACTER_3_ID = 'd1dd37a3-e39a-4854-a298-6510289f9cf2';
 const KLING_ID = '7e57ab1e-0000-4000-8000-00000000abcd';

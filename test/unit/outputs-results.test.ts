@@ -1,8 +1,10 @@
 // The step's outputs and the results manifest from the run's items
 // (src/report/outputs.ts), and the ids of a batch Hedra answered in part.
+
 import { describe, expect, it } from 'vitest';
-import type { ItemResult } from '../../src/hedra/download.ts';
-import { createdIds, idOutputs, manifest, overallStatus, resultOutputs } from '../../src/report/outputs.ts';
+import { createdIds } from '../../src/apis/v2/created.ts';
+import type { ItemResult } from '../../src/hedra/api.ts';
+import { idOutputs, manifest, overallStatus, resultOutputs } from '../../src/report/outputs.ts';
 
 const complete: ItemResult = {
   generationId: 'g1',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createdIds, idOutputs } from '../../src/report/outputs.ts';
+import { createdIds } from '../../src/apis/v2/created.ts';
+import { idOutputs } from '../../src/report/outputs.ts';
 
 describe('createdIds', () => {
   it('orders batch results by the ids the action chose', () => {

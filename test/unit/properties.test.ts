@@ -4,11 +4,11 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
-import { planUploads } from '../../src/hedra/assets.ts';
-import { INPUT_NAMES } from '../../src/inputs/read-inputs.ts';
-import { buildRequest } from '../../src/request/build.ts';
-import { GENERATION_TYPES } from '../../src/request/types.ts';
+import { buildRequest } from '../../src/apis/v2/build.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { GENERATION_TYPES } from '../../src/inputs/kinds.ts';
+import { INPUT_NAMES } from '../../src/inputs/settings.ts';
+import { planUploads } from '../../src/media/local-files.ts';
 import { envFrom, ID } from '../helpers/build.ts';
 import { readInputsFrom } from '../helpers/toolkit.ts';
 import { schemaRef, validate } from '../server/spec.ts';

@@ -1,10 +1,12 @@
-// Reading the workflow's inputs into Settings (src/inputs/read-inputs.ts): the
+// Reading the workflow's inputs into Settings (src/inputs/read.ts): the
 // bounds of batch-size and timeout, every boolean spelling, the GitHub inputs,
 // paths, resuming, and that every problem is reported at once.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
-import { readApiKey, type Settings, unusedWhenResuming } from '../../src/inputs/read-inputs.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { readApiKey } from '../../src/inputs/api-key.ts';
+import { unusedWhenResuming } from '../../src/inputs/read.ts';
+import type { Settings } from '../../src/inputs/settings.ts';
 import { envFrom } from '../helpers/build.ts';
 import { readInputsFrom, recordingToolkit } from '../helpers/toolkit.ts';
 

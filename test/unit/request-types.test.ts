@@ -1,10 +1,12 @@
 // The type table (src/request/types.ts) row by row through the request builder
 // (src/request/build.ts): where reference-images, model ids and batch sizes go
 // for each type, and which types refuse them.
+
 import { describe, expect, it } from 'vitest';
-import type { Settings } from '../../src/inputs/read-inputs.ts';
-import { buildRequest, modelIdWarning, modelOf } from '../../src/request/build.ts';
-import { BATCH_TYPES, GENERATION_TYPES, isGenerationType, isMediaInput, MEDIA_INPUTS, MODEL_ID_FIELD, typesUsing } from '../../src/request/types.ts';
+import { buildRequest, modelIdWarning, modelOf } from '../../src/apis/v2/build.ts';
+import { BATCH_TYPES, MODEL_ID_FIELD, typesUsing } from '../../src/apis/v2/fields.ts';
+import { GENERATION_TYPES, isGenerationType, isMediaInput, MEDIA_INPUTS } from '../../src/inputs/kinds.ts';
+import type { Settings } from '../../src/inputs/settings.ts';
 import { build, buildError, ID } from '../helpers/build.ts';
 
 // Ids with hex letters, given in upper case: the body must carry them in lower case.

@@ -1,8 +1,10 @@
 // The retry policy at its edges and the loop that applies it
 // (src/http/retry.ts), with a stand-in for the run's control and clock.
+
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunControl } from '../../src/action/run-control.ts';
-import { DeadlineReached, HedraError, InputError, NetworkError } from '../../src/errors.ts';
+import { DeadlineReached, InputError } from '../../src/core/errors.ts';
+import { HttpError, NetworkError } from '../../src/http/errors.ts';
 import {
   decide,
   failureOf,
@@ -56,7 +58,7 @@ describe('wasNeverSent', () => {
   it('is false once the request may have left, and for anything but a network failure', () => {
     expect(wasNeverSent(new NetworkError('x', 'ECONNRESET'))).toBe(false);
     expect(wasNeverSent(new NetworkError('x'))).toBe(false);
-    expect(wasNeverSent(new HedraError('x', 503, ''))).toBe(false);
+    expect(wasNeverSent(new HttpError('x', 503, ''))).toBe(false);
     expect(wasNeverSent({ code: 'ECONNREFUSED' })).toBe(false);
   });
 });
@@ -64,7 +66,7 @@ describe('wasNeverSent', () => {
 describe('failureOf', () => {
   it('reads network failures, answers with their headers, and nothing else', () => {
     expect(failureOf(new NetworkError('reset', 'ECONNRESET'))).toEqual({ kind: 'network', code: 'ECONNRESET' });
-    expect(failureOf(new HedraError('busy', 429, {}, '3', '1700000000'))).toEqual({
+    expect(failureOf(new HttpError('busy', 429, {}, '3', '1700000000'))).toEqual({
       kind: 'status',
       status: 429,
       retryAfter: '3',
@@ -118,7 +120,7 @@ describe('decide', () => {
   it('says the time asked for in whole seconds, rounded up', () => {
     expect(decide({ kind: 'status', status: 503, retryAfter: 'Tue, 24 Nov 2026 12:01:00 GMT' }, 0, NOW - 500, NOW + 30_000, half)).toEqual({
       retry: false,
-      why: 'Hedra asked to retry after 61s, which is past the deadline set by input "timeout"',
+      why: 'asked to retry after 61s, which is past the deadline set by input "timeout"',
     });
   });
   it('falls back to X-RateLimit-Reset when Retry-After is absent or unreadable', () => {
@@ -178,7 +180,7 @@ describe('withRetries', () => {
   it('returns the first success, saying each retry with the next attempt number', async () => {
     const c = control();
     const info: string[] = [];
-    const op = flaky([new HedraError('busy', 503, {}, '2'), new NetworkError('Connection reset.', 'ECONNRESET')], 'ok');
+    const op = flaky([new HttpError('busy', 503, {}, '2'), new NetworkError('Connection reset.', 'ECONNRESET')], 'ok');
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     expect(await withRetries('GET /x', op.attempt, options(c, info))).toBe('ok');
     expect(op.calls()).toBe(3);
@@ -188,14 +190,14 @@ describe('withRetries', () => {
   it('says what it does next in the words the caller gives for that failure', async () => {
     const c = control();
     const info: string[] = [];
-    const op = flaky([new HedraError('busy', 500, {}, '1')], 'ok');
-    await withRetries('POST /generations', op.attempt, options(c, info, { retryNote: (error) => `posting again after ${(error as HedraError).status}` }));
+    const op = flaky([new HttpError('busy', 500, {}, '1')], 'ok');
+    await withRetries('POST /generations', op.attempt, options(c, info, { retryNote: (error) => `posting again after ${(error as HttpError).status}` }));
     expect(info).toEqual(['POST /generations: HTTP 500; posting again after 500 in 1.0s (attempt 2 of 6).']);
   });
   it('gives up after the last attempt, saying so in the error', async () => {
     const c = control();
     const op = flaky(
-      Array.from({ length: 6 }, () => new HedraError('Hedra answered HTTP 503.', 503, {}, '1')),
+      Array.from({ length: 6 }, () => new HttpError('Hedra answered HTTP 503.', 503, {}, '1')),
       'never',
     );
     const error = await withRetries('GET /x', op.attempt, options(c, [])).catch((e) => e);
@@ -204,7 +206,7 @@ describe('withRetries', () => {
   });
   it('does not retry a refusal, and leaves its message alone', async () => {
     const c = control();
-    const refusal = new HedraError('Hedra answered HTTP 400.', 400, {});
+    const refusal = new HttpError('Hedra answered HTTP 400.', 400, {});
     const op = flaky([refusal], 'never');
     await expect(withRetries('GET /x', op.attempt, options(c, []))).rejects.toBe(refusal);
     expect(refusal.message).toBe('Hedra answered HTTP 400.');
@@ -231,7 +233,7 @@ describe('withRetries', () => {
   it('goes on with the policy when the caller recovers nothing', async () => {
     const c = control();
     const recover = async () => undefined;
-    expect(await withRetries('GET /x', flaky([new HedraError('busy', 429, {}, '1')], 'ok').attempt, options(c, [], { recover }))).toBe('ok');
+    expect(await withRetries('GET /x', flaky([new HttpError('busy', 429, {}, '1')], 'ok').attempt, options(c, [], { recover }))).toBe('ok');
     expect(c.slept).toEqual([1000]);
   });
   it('ends with the reason of an abort of the run, without asking the policy', async () => {
@@ -244,10 +246,10 @@ describe('withRetries', () => {
   });
   it('stops when the deadline leaves no time for the delay asked for', async () => {
     const c = control(5000);
-    const error = await withRetries('GET /x', flaky([new HedraError('Hedra answered HTTP 429.', 429, {}, '9')], 'never').attempt, options(c, [])).catch(
+    const error = await withRetries('GET /x', flaky([new HttpError('Hedra answered HTTP 429.', 429, {}, '9')], 'never').attempt, options(c, [])).catch(
       (e) => e,
     );
-    expect(error.message).toBe('Hedra answered HTTP 429 (Hedra asked to retry after 9s, which is past the deadline set by input "timeout").');
+    expect(error.message).toBe('Hedra answered HTTP 429 (asked to retry after 9s, which is past the deadline set by input "timeout").');
     expect(c.slept).toEqual([]);
   });
   it('says a failure by its message, without its final full stop only', async () => {

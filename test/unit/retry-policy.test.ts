@@ -59,7 +59,7 @@ describe('decide', () => {
   it('fails at once when Retry-After lies past the deadline', () => {
     expect(decide({ kind: 'status', status: 429, retryAfter: '120' }, 0, NOW, later(60_000), half)).toEqual({
       retry: false,
-      why: 'Hedra asked to retry after 120s, which is past the deadline set by input "timeout"',
+      why: 'asked to retry after 120s, which is past the deadline set by input "timeout"',
     });
   });
   it('backs off otherwise, and stops after the last attempt or at the deadline', () => {

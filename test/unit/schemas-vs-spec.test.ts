@@ -1,10 +1,11 @@
 // The zod schemas are hand-written from the spec; this keeps them from drifting:
 // same field names and same required fields, for every variant and nested object.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { REQUEST_SCHEMAS } from '../../src/request/schemas.ts';
-import { GENERATION_TYPES } from '../../src/request/types.ts';
+import { REQUEST_SCHEMAS } from '../../src/apis/v2/schemas.ts';
+import { GENERATION_TYPES } from '../../src/inputs/kinds.ts';
 import { SPEC_PATH, spec } from '../server/spec.ts';
 
 const schemas = spec.components.schemas;

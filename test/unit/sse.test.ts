@@ -2,7 +2,7 @@
 // whatever the chunk boundaries, yielded as they complete.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UnexpectedAnswer } from '../../src/errors.ts';
+import { UnexpectedAnswer } from '../../src/core/errors.ts';
 import { MAX_EVENT_CHARS, readEventStream, type ServerSentEvent } from '../../src/http/sse.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -1,7 +1,7 @@
 // "Did you mean" (src/inputs/suggest.ts): an optimal-string-alignment distance
 // on folded spellings, and how close is close enough.
 import { describe, expect, it } from 'vitest';
-import { closest, didYouMean } from '../../src/inputs/suggest.ts';
+import { closest, didYouMean } from '../../src/core/suggest.ts';
 
 describe('closest', () => {
   it.each([

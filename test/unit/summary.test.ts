@@ -2,8 +2,9 @@
 // previews, uploads and request, with table cells escaped and no presigned
 // signature left in a link.
 import { describe, expect, it } from 'vitest';
-import type { Upload } from '../../src/hedra/assets.ts';
-import type { ItemResult } from '../../src/hedra/download.ts';
+import type { ItemResult } from '../../src/hedra/api.ts';
+import type { Upload } from '../../src/media/local-files.ts';
+import type { Spending } from '../../src/report/outputs.ts';
 import { renderSummary, type SummaryInput } from '../../src/report/summary.ts';
 
 const base: SummaryInput = { resumed: false, elapsedMs: 5000, uploads: [], items: [] };
@@ -175,8 +176,8 @@ describe('uploads', () => {
 });
 
 describe('the Credits row', () => {
-  const row = (spending: SummaryInput['spending']) =>
-    renderSummary({ ...base, spending })
+  const row = (spending: Omit<Spending, 'unit'> | undefined) =>
+    renderSummary({ ...base, spending: spending && { unit: 'credits', ...spending } })
       .split('\n')
       .find((line) => line.startsWith('| Credits |'));
   it('is absent when nothing was said about credits', () => {

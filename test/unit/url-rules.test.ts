@@ -2,8 +2,9 @@
 // address check made when connecting (src/http/presigned.ts).
 import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
+import { withoutQuery } from '../../src/core/urls.ts';
 import { guardedLookup, RefusedAddress, refusedAddress } from '../../src/http/presigned.ts';
-import { type AddressKind, addressKind, addressProblem, allowedKinds, hostKind, presignedUrlProblem, withoutQuery } from '../../src/http/url.ts';
+import { type AddressKind, addressKind, addressProblem, allowedKinds, hostKind, presignedUrlProblem } from '../../src/http/url.ts';
 
 describe('withoutQuery, for URLs of other schemes', () => {
   it('shows a file: URL whole but for its query, and another scheme as the scheme alone', () => {

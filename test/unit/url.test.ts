@@ -1,6 +1,6 @@
 // Presigned URLs lose their query (src/http/url.ts) wherever they leave the process.
 import { describe, expect, it } from 'vitest';
-import { withoutQueries, withoutQuery } from '../../src/http/url.ts';
+import { withoutQueries, withoutQuery } from '../../src/core/urls.ts';
 
 describe('withoutQuery', () => {
   it('keeps the origin and path, and drops the query and the fragment', () => {

@@ -1,17 +1,24 @@
-// Hedra's v3 error envelope (src/http/answer-errors.ts): read leniently,
+// Hedra's v3 error envelope (src/apis/v3/errors.ts): read leniently,
 // turned into messages keyed on `code`, its `retryable` and `retry_after`
 // carried to the retry policy (src/http/retry.ts). The spec's own documented
 // examples are the main cases.
+
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HedraError } from '../../src/errors.ts';
-import { errorCode, hedraError, isDuplicate, money, v3DetailLines, v3Envelope, v3Message } from '../../src/http/answer-errors.ts';
+import { describeV2Error, errorCode, isDuplicate } from '../../src/apis/v2/errors.ts';
+import { describeV3Error, v3DetailLines, v3Envelope, v3Message } from '../../src/apis/v3/errors.ts';
+import { currency as money } from '../../src/core/money.ts';
+import { HttpError } from '../../src/http/errors.ts';
 import { decide, failureOf, isRetryable } from '../../src/http/retry.ts';
 
 const spec = JSON.parse(readFileSync(new URL('../fixtures/openapi-v3.json', import.meta.url), 'utf8'));
 const OP = 'POST /models/kling-v3';
 const TRACE = '0123456789abcdef0123456789abcdef';
 const CHECK_KEY = 'Check that the "api-key" input (or HEDRA_API_KEY) holds a current key of a workspace with API access';
+
+/** An error answer as the transport hands it to the API's wording. */
+const hedraError = (status: number, text: string, operation: string, retryAfter?: string, rateLimitReset?: string) =>
+  describeV3Error({ status, text, operation, retryAfter, rateLimitReset });
 
 /** The documented example `name` of the answer `status` to POST /models/kling-v3. */
 function example(status: number, name: string): { error: Record<string, unknown>; trace_id?: string } {
@@ -230,8 +237,13 @@ describe('hedraError on INSUFFICIENT_BALANCE', () => {
     expect(answer(402, { error: { retryable: false } }).message).toMatch(/^Not enough money in the Hedra API wallet for this request \(HTTP 402, /);
   });
 
-  it('keeps the v2 credits message for v2 bodies', () => {
-    expect(answer(402, { error: { type: 'INSUFFICIENT_BALANCE', message: 'low', credits_needed: 4 } }, 'POST /generations').message).toBe(
+  it('keeps the v2 credits message for v2 bodies, on v2', () => {
+    const v2 = describeV2Error({
+      status: 402,
+      text: JSON.stringify({ error: { type: 'INSUFFICIENT_BALANCE', message: 'low', credits_needed: 4 } }),
+      operation: 'POST /generations',
+    });
+    expect(v2.message).toBe(
       "Not enough Hedra credits for this generation (4 credits needed) (HTTP 402, POST /generations): INSUFFICIENT_BALANCE: low. Top up the workspace's credits or choose a cheaper model or shorter duration.",
     );
   });
@@ -343,9 +355,9 @@ describe('retryable and retry_after reach the retry policy', () => {
     expect(isRetryable(failureOf(hedraError(502, '<html>Bad gateway</html>', OP))!)).toBe(true);
   });
 
-  it('keeps retryable on a HedraError made directly, and leaves it out when not given', () => {
-    expect(new HedraError('m', 500, {}, undefined, undefined, { retryable: false }).retryable).toBe(false);
-    expect(new HedraError('m', 500, {}).retryable).toBeUndefined();
-    expect(failureOf(new HedraError('m', 500, {}))).toStrictEqual({ kind: 'status', status: 500, retryAfter: undefined, rateLimitReset: undefined });
+  it('keeps retryable on a HttpError made directly, and leaves it out when not given', () => {
+    expect(new HttpError('m', 500, {}, undefined, undefined, { retryable: false }).retryable).toBe(false);
+    expect(new HttpError('m', 500, {}).retryable).toBeUndefined();
+    expect(failureOf(new HttpError('m', 500, {}))).toStrictEqual({ kind: 'status', status: 500, retryAfter: undefined, rateLimitReset: undefined });
   });
 });

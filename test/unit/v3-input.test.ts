@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { mapV3Input, notTakenProblem, type V3Inputs, type V3Model, workflowInputFor } from '../../src/apis/v3/input.ts';
 import type { MediaRef } from '../../src/inputs/parsers.ts';
-import { mapV3Input, notTakenProblem, type V3Inputs, type V3Model, workflowInputFor } from '../../src/request/v3-input.ts';
 
 const doc = JSON.parse(readFileSync(new URL('../fixtures/openapi-v3.json', import.meta.url), 'utf8'));
 

@@ -1,8 +1,8 @@
 // How a finished v3 job reaches the shared reporting (itemStatus), and what of
 // its request may be shown (shownInput): pure functions of src/run/v3.ts.
 import { describe, expect, it } from 'vitest';
-import type { V3Result, V3Status } from '../../src/hedra/v3/client.ts';
-import { itemStatus, shownInput } from '../../src/run/v3.ts';
+import type { V3Result, V3Status } from '../../src/apis/v3/client.ts';
+import { itemStatus, shownInput } from '../../src/apis/v3/results.ts';
 
 const JOB = 'job_0b6f6a33-1b2f-4a3c-9a55-4a6b1f0e2c11';
 const ASSET = 'asset_5d1c0b7e-2f3a-4b5c-8d9e-0a1b2c3d4e5f';

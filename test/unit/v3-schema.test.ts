@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UnexpectedAnswer } from '../../src/errors.ts';
+import { mapV3Input, type V3Model } from '../../src/apis/v3/input.ts';
+import { checkV3Input, type V3LocalFile } from '../../src/apis/v3/schema.ts';
+import { UnexpectedAnswer } from '../../src/core/errors.ts';
+import type { MappedInput } from '../../src/inputs/kinds.ts';
 import type { MediaRef } from '../../src/inputs/parsers.ts';
-import type { MappedInput } from '../../src/request/types.ts';
-import { mapV3Input, type V3Model } from '../../src/request/v3-input.ts';
-import { checkV3Input, type V3LocalFile } from '../../src/request/v3-schema.ts';
 import { combinationsOf } from '../server/spec-v3.ts';
 
 const doc = JSON.parse(readFileSync(new URL('../fixtures/openapi-v3.json', import.meta.url), 'utf8'));
@@ -255,12 +255,12 @@ describe('checkV3Input: local files', () => {
     ]);
   });
 
-  it('checks the size of each file, in MB, on the list for list fields', async () => {
+  it('checks the size of each file, in the units v2 uses (MiB), on the list for list fields', async () => {
     expect(await checkV3Input(KLING_OK, KLING, [local({ bytes: 12_345_678 }), local({ written: 'ok.png', bytes: 10_485_760 })])).toEqual([
-      'Input "image": "a.png" is 12.3 MB; model kling-v3 takes files of at most 10.5 MB.',
+      'Input "image": "a.png" is 11.8 MiB; model kling-v3 takes files of at most 10.0 MiB.',
     ]);
     expect(await checkV3Input({}, GPT_IMAGE, [local({ input: 'reference-images', written: 'b.png', path: ['images', 1], bytes: 30_000_001 })])).toContain(
-      'Input "reference-images": "b.png" is 30 MB (30000001 bytes); model gpt-image-2 takes files of at most 30 MB (30000000 bytes).',
+      'Input "reference-images": "b.png" is 28.6 MiB (30000001 bytes); model gpt-image-2 takes files of at most 28.6 MiB (30000000 bytes).',
     );
   });
 
@@ -298,7 +298,9 @@ describe('checkV3Input: all problems at once', () => {
 
   it('says the same thing once', async () => {
     const twice: V3LocalFile = { input: 'image', written: 'a.png', kind: 'image', bytes: 20_000_000, path: ['start_image'] };
-    expect(await checkV3Input(KLING_OK, KLING, [twice, twice])).toEqual(['Input "image": "a.png" is 20 MB; model kling-v3 takes files of at most 10.5 MB.']);
+    expect(await checkV3Input(KLING_OK, KLING, [twice, twice])).toEqual([
+      'Input "image": "a.png" is 19.1 MiB; model kling-v3 takes files of at most 10.0 MiB.',
+    ]);
   });
 });
 
@@ -335,7 +337,7 @@ describe('checkV3Input: the schema', () => {
   });
 
   it('loads Ajv only when called (a dynamic import), so that v2 runs never load it', () => {
-    const source = readFileSync(new URL('../../src/request/v3-schema.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../src/apis/v3/schema.ts', import.meta.url), 'utf8');
     expect(source).not.toMatch(/^import (?!type )[^;]*from 'ajv/m);
     expect(source).toMatch(/import\('ajv\/dist\/2020\.js'\)/);
     expect(source).toMatch(/import\('ajv-formats'\)/);

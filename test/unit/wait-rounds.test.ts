@@ -1,10 +1,12 @@
 // The waiter (src/hedra/wait.ts) round by round, against scripted answers and a
 // simulated clock: what it logs, what it warns about, whom it asks and how,
 // how long it sleeps, and how it ends.
+
 import { describe, expect, it } from 'vitest';
-import { DeadlineReached } from '../../src/errors.ts';
-import type { GenerationStatus } from '../../src/hedra/client.ts';
-import { type WaitOptions, WaitTimeout, waitForGenerations } from '../../src/hedra/wait.ts';
+import type { GenerationStatus } from '../../src/apis/v2/client.ts';
+import { DeadlineReached } from '../../src/core/errors.ts';
+import { WaitTimeout } from '../../src/hedra/api.ts';
+import { type WaitOptions, waitForGenerations } from '../../src/hedra/poll.ts';
 
 /** A status answer without its id (the script adds the id asked for). */
 type Answer = { status: string; progress?: number | null };

@@ -1,7 +1,9 @@
 // The waiter against a simulated job and clock: the same code the action runs.
+
 import { describe, expect, it } from 'vitest';
-import type { GenerationStatus } from '../../src/hedra/client.ts';
-import { WaitTimeout, waitForGenerations } from '../../src/hedra/wait.ts';
+import type { GenerationStatus } from '../../src/apis/v2/client.ts';
+import { WaitTimeout } from '../../src/hedra/api.ts';
+import { waitForGenerations } from '../../src/hedra/poll.ts';
 
 const quiet = { info: () => undefined, warning: () => undefined };
 

@@ -80,7 +80,7 @@ describe('faults while creating the generation', () => {
     expect(result.code).toBe(1);
     expect(result.elapsedMs).toBeLessThan(5000);
     expect(result.stdout).toContain(
-      'Hedra answered HTTP 429 to POST /generations: Rate limit exceeded (Hedra asked to retry after 3600s, which is past the deadline set by input "timeout").',
+      'Hedra answered HTTP 429 to POST /generations: Rate limit exceeded (asked to retry after 3600s, which is past the deadline set by input "timeout").',
     );
     expect(posts()).toHaveLength(1);
     expect(ctx.server.jobs.size).toBe(0);

@@ -1,0 +1,204 @@
+// Hedra's v3 API as the pipeline drives it: one endpoint per model, the
+// model's own input schema checked with a real JSON-schema validator, local
+// files stored with POST /files (free, valid for an hour), prices from
+// POST /models/{model}/estimate in US dollars, one job per batch item under
+// an idempotency key, and each job followed on its event stream (polling
+// when the stream fails). Design: docs/decisions/v3.md.
+import { isStop, said } from '../../core/errors.js';
+import { formatMoney, rounded } from '../../core/money.js';
+import { pool } from '../../core/pool.js';
+import type { Adapter, AdapterContext, Balance, DryRunReport, Estimate, HedraApi, Submission } from '../../hedra/api.js';
+import { HttpError } from '../../http/errors.js';
+import type { Upload } from '../../media/local-files.js';
+import { settled } from '../../pipeline/context.js';
+import { type FileHandle, HedraV3Client, type V3ModelDetail } from './client.js';
+import { describeV3Error } from './errors.js';
+import { waitForJobs } from './follow.js';
+import { prepareV3, type V3Plan, withHandles } from './plan.js';
+import { finalResult, itemStatus, lost, shownInput } from './results.js';
+import { derivedKeys, expiredHandle, replaced, submitEach, submitFailure } from './submit.js';
+
+/** Where a person adds funds to the v3 wallet. */
+const FUNDING_URL = 'https://www.hedra.com/develop/billing';
+
+/** How many files are stored at once. */
+const STORE_CONCURRENCY = 3;
+
+/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope. */
+export const v3Adapter: Adapter = {
+  keyScheme: 'authorization-key',
+  describeError: describeV3Error,
+  make: v3Api,
+};
+
+export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
+  const { log, settings } = ctx;
+  let made: HedraV3Client | undefined;
+  const client = () => (made ??= new HedraV3Client(ctx.transport(), log, ctx.clock));
+  /** What the model makes: every report of its jobs says so. */
+  let modality: string | undefined;
+
+  /** Stores each local file with POST /files, a few at a time. */
+  async function store(uploads: Upload[]): Promise<Map<Upload, FileHandle>> {
+    const handles = new Map<Upload, FileHandle>();
+    await log.group(`Storing ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () =>
+      pool(uploads, STORE_CONCURRENCY, async (upload) => {
+        const started = ctx.clock();
+        const handle = await client().uploadFile(upload);
+        handles.set(upload, handle);
+        log.info(
+          `Stored ${upload.written} (${upload.inputs.join(', ')}, ${handle.content_type ?? upload.contentType}) in ${((ctx.clock() - started) / 1000).toFixed(1)}s; the handle is valid until ${handle.expires_at ?? 'an hour from now'}.`,
+        );
+      }),
+    );
+    return handles;
+  }
+
+  return {
+    name: 'v3',
+    unit: 'USD',
+    noun: 'job',
+
+    // The mapping puts the text where the model takes it (`prompt`, or `text` on a speech model).
+    promptInput: () => 'prompt',
+
+    async prepare(request) {
+      const plan = await prepareV3(ctx.apiKey ? client() : undefined, request);
+      modality = plan.detail?.modality;
+      return plan;
+    },
+
+    // Hedra answers a repeated idempotency key with the job it started: earlier work shows only once submitted.
+    earlier: async () => undefined,
+
+    async estimate(plan): Promise<Estimate> {
+      if (!plan.detail) return { known: false, reason: "pricing the request needs an API key (Hedra's estimate)" };
+      if (plan.uploads.length > 0 && !plan.handles) return { known: false, reason: 'the estimate prices the stored files', afterStoring: true };
+      const price = await settled(client().estimate(plan.detail.id, plan.input), (error) =>
+        log.warning(`Could not get an estimate from Hedra (${said(error)}).`, 'No estimate'),
+      );
+      if (!price) return { known: false, reason: 'Hedra gave no estimate for this request' };
+      const each = { amount: price.amount, unit: price.currency };
+      const total = { amount: rounded(price.amount * plan.count), unit: price.currency };
+      const times = plan.count > 1 ? ` (${plan.count} × ${formatMoney(each)})` : '';
+      return { known: true, total, each, items: plan.count, lowerBound: false, text: `${formatMoney(total)}${times}, from POST /models/{model}/estimate` };
+    },
+
+    async balance(): Promise<Balance | undefined> {
+      const balance = await client().balance();
+      if (!balance) return undefined;
+      return {
+        what: 'money in the Hedra API wallet',
+        available: { amount: balance.amount, unit: balance.currency },
+        topUp: `Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio).`,
+      };
+    },
+
+    dryRun(plan): DryRunReport {
+      if (!plan.detail) {
+        return {
+          lines: [
+            `Dry run without an API key: the inputs were read, but checking them against model ${plan.inputs.model}'s input schema needs a key; nothing was sent.`,
+          ],
+        };
+      }
+      const lines = plan.uploads.map((u) => `Would store ${u.written} (${u.inputs.join(', ')}) with POST /files.`);
+      const jobs = plan.count > 1 ? ` (${plan.count} jobs)` : '';
+      lines.push(`Dry run: the request for model ${plan.detail.id} is valid${jobs}; nothing was submitted.\n${JSON.stringify({ input: plan.input }, null, 2)}`);
+      return { lines, request: { input: plan.input } };
+    },
+
+    // Files are stored (free, and allowed on an empty wallet) before the estimate, which prices the real request.
+    async store(plan) {
+      const handles = await store(plan.uploads);
+      const { input } = withHandles(plan, handles);
+      return { ...plan, handles, input, request: shownInput(input) };
+    },
+
+    async submit(plan, state): Promise<Submission> {
+      const detail = plan.detail as V3ModelDetail;
+      const submitting = { log, settings, state, newId: ctx.newId };
+      const { count } = plan;
+      // The idempotency keys: with `reuse`, derived from the request and the API key, so that a re-run of the
+      // same request is answered with the job it started; random otherwise (a retry still gets its own job).
+      // Hedra ties a key to the exact request, whose stored files' handles change with every upload: with
+      // local files a re-run is a new request, and the keys only protect this run's retries.
+      const keysFor = settings.reuse && ctx.apiKey ? derivedKeys(ctx.apiKey, settings, detail, plan.input) : undefined;
+      if (keysFor && plan.uploads.length > 0) {
+        log.info('With local files, a re-run stores them again under new handles, so it makes a new job (reuse covers requests without local files on v3).');
+      }
+      const submittedAt = ctx.clock();
+      const jobs: (string | undefined)[] = new Array(count).fill(undefined);
+      let input = plan.input;
+      let refused = await submitEach(submitting, client(), detail, input, keysFor ? keysFor(0) : Array.from({ length: count }, ctx.newId), jobs);
+      if (refused.size > 0 && plan.uploads.length > 0 && [...refused.values()].every(expiredHandle)) {
+        // A handle lapsed between storing and submitting (they last an hour): store the files again, once, and
+        // submit the refused items (the refusal made no job) with the fresh handles.
+        log.info('Hedra said a stored file had expired; storing the files again and submitting with the fresh handles.');
+        state.phase = 'uploading';
+        input = withHandles(plan, await store(plan.uploads)).input;
+        state.phase = 'creating the generation';
+        const keys = keysFor ? derivedKeys(ctx.apiKey as string, settings, detail, input)(0) : Array.from({ length: count }, ctx.newId);
+        refused = await submitEach(submitting, client(), detail, input, keys, jobs, [...refused.keys()]);
+      }
+      if (refused.size > 0) throw submitFailure(submitting, detail, [...refused.values()][0]);
+      const submitted = jobs as string[];
+      const reused =
+        keysFor && plan.uploads.length === 0 ? await replaced(submitting, client(), detail, input, keysFor, submitted, submittedAt) : new Set<number>();
+      const fresh = submitted.filter((_, i) => !reused.has(i));
+      if (fresh.length > 0) log.info(`Submitted ${detail.id} job ${fresh.join(', ')}.`);
+      return {
+        ids: submitted,
+        assetIds: submitted.map(() => ''),
+        refused: [],
+        paidElsewhere: new Set(submitted.filter((_, i) => reused.has(i))),
+        reused: reused.size === submitted.length ? { waited: false } : undefined,
+        request: input === plan.input ? undefined : shownInput(input),
+      };
+    },
+
+    async unknownIds(jobs) {
+      const unknown: string[] = [];
+      for (const job of jobs) {
+        try {
+          await client().status(job);
+        } catch (error) {
+          if (!(error instanceof HttpError) || error.status !== 404) throw error;
+          unknown.push(job);
+        }
+      }
+      return unknown;
+    },
+
+    async follow(jobs, handlers) {
+      const { control } = ctx.transport();
+      const results: Promise<void>[] = [];
+      await waitForJobs(jobs, {
+        client: client(),
+        log,
+        deadline: control.deadline,
+        clock: ctx.clock,
+        sleep: (ms) => control.sleep(ms),
+        onFinal: (job, status) => {
+          const read = finalResult(client(), job, (ms) => control.sleep(ms)).then(
+            (result) => {
+              const cost = typeof result.cost === 'number' ? { amount: result.cost, unit: result.currency ?? 'USD' } : undefined;
+              handlers.onFinal(job, itemStatus(job, status, result, modality), cost);
+            },
+            (error) => {
+              if (isStop(error)) throw error;
+              handlers.onFinal(job, lost(job, `its result could not be read (${said(error)})`));
+            },
+          );
+          results.push(read);
+        },
+        // One job that cannot be followed does not stop the others: their results are paid for.
+        onLost: (job, error) => handlers.onFinal(job, lost(job, `it could not be followed (${said(error)})`)),
+      });
+      await Promise.all(results);
+    },
+
+    // What each job cost came with its result: nothing more to read.
+    charged: async (_jobs, known) => known,
+  };
+}

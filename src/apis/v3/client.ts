@@ -1,0 +1,239 @@
+// Hedra's v3 endpoints, on the same transport as v2 (the key goes as
+// `Authorization: Key <key_id>:<secret>`). Answers are read leniently, like
+// v2's; ids are checked strictly, because they name files and reach the log.
+//
+// Submitting is the one billed call. It is retried by the policy like any
+// other, because every submit carries an idempotency key chosen before the
+// first attempt: Hedra replays the original answer to a repeated submit
+// instead of starting a second job (docs/decisions/v3.md).
+import { z } from 'zod';
+import type { Log } from '../../action/log.js';
+import { InputError, UnexpectedAnswer } from '../../core/errors.js';
+import { didYouMean } from '../../core/suggest.js';
+import { Calls } from '../../hedra/calls.js';
+import { lenientNumber, lenientText, read, resultUrl } from '../../hedra/lenient.js';
+import { HttpError, NetworkError } from '../../http/errors.js';
+import type { FileBody, Transport } from '../../http/transport.js';
+import { v3Envelope } from './errors.js';
+
+/** Where a person finds the models v3 offers. */
+export const V3_CATALOGUE_URL = 'https://www.hedra.com/develop/models';
+
+/**
+ * A v3 id from Hedra: "server-issued, and opaque" (documented as `job_<uuid>`, `asset_<uuid>`). Anything
+ * safe to name a file and to log passes (its prefix, then letters, digits and dashes), so that a billed
+ * job is never refused over the form of its id; anything else (a `../`, a line break) is refused.
+ */
+const SAFE_ID = { job: /^job_[A-Za-z0-9-]{1,100}$/, asset: /^asset_[A-Za-z0-9-]{1,100}$/ };
+const jobId = () => z.string().regex(SAFE_ID.job, 'is not a v3 job id (job_…)');
+const assetId = () => z.string().regex(SAFE_ID.asset, 'is not a v3 asset id (asset_…)');
+
+const modelDetail = z.looseObject({
+  id: z.string(),
+  modality: lenientText(),
+  name: lenientText(),
+  input_schema: z.record(z.string(), z.unknown()),
+});
+export interface V3ModelDetail {
+  id: string;
+  modality: string;
+  name?: string;
+  inputSchema: Record<string, unknown>;
+}
+
+const modelList = z.looseObject({ data: z.array(z.looseObject({ id: z.string() }).catch({ id: '' })) });
+
+const submitAck = z.looseObject({ job_id: jobId(), model: lenientText(), status: lenientText() });
+export type SubmitAck = z.infer<typeof submitAck>;
+
+const jobStatus = z.looseObject({
+  job_id: jobId().optional(),
+  status: z.union([z.string(), z.number()]).transform(String),
+  progress: lenientNumber(),
+  estimated_completion_at: lenientText(),
+});
+/** With `logs_after=start`: the job's lifecycle events from the first (`queued`, when it was submitted). */
+const jobStatusWithLogs = jobStatus.extend({
+  logs: z
+    .array(z.looseObject({ timestamp: lenientText() }).catch({ timestamp: undefined }))
+    .nullish()
+    .catch(undefined),
+});
+export type V3Status = z.infer<typeof jobStatus>;
+
+/** The error envelope of a failed job or output, kept as Hedra wrote it (read by the reporting). */
+const envelope = z
+  .looseObject({
+    code: lenientText(),
+    message: lenientText(),
+    param: lenientText(),
+    details: z
+      .array(z.looseObject({ field: lenientText(), message: lenientText() }))
+      .catch([])
+      .nullish(),
+  })
+  .nullish()
+  .catch(undefined);
+export type V3ErrorEnvelope = z.infer<typeof envelope>;
+
+const outputItem = z.looseObject({
+  status: lenientText(),
+  // Null once expired; when given, it must be a v3 asset id: it names the downloaded file.
+  asset_id: assetId().nullish(),
+  url: resultUrl(),
+  content_type: lenientText(),
+  error: envelope,
+});
+export type V3Output = z.infer<typeof outputItem>;
+
+const jobResult = z.looseObject({
+  job_id: jobId(),
+  model: lenientText(),
+  status: z.union([z.string(), z.number()]).transform(String),
+  outputs: z.array(outputItem).nullish(),
+  error: envelope,
+  cost: lenientNumber(),
+  currency: lenientText(),
+});
+export type V3Result = z.infer<typeof jobResult>;
+
+const fileHandle = z.looseObject({
+  url: z.string().refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), 'is not an http(s) URL'),
+  content_type: lenientText(),
+  expires_at: lenientText(),
+});
+export type FileHandle = z.infer<typeof fileHandle>;
+
+const estimateAnswer = z.looseObject({ cost: lenientNumber(), currency: lenientText() });
+const balanceAnswer = z.looseObject({ balance: lenientNumber(), currency: lenientText() });
+
+/** A figure in a currency (v3 prices everything in US dollars). */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export class HedraV3Client {
+  private readonly calls: Calls;
+  private readonly transport: Transport;
+
+  constructor(transport: Transport, log: Pick<Log, 'info'>, clock: () => number) {
+    this.transport = transport;
+    this.calls = new Calls(transport, log, clock);
+  }
+
+  /**
+   * The model and its input schema (GET /models/{model}). A model Hedra does not have is the user's
+   * mistake: the message suggests the closest ids of the catalogue (GET /models).
+   */
+  async model(model: string): Promise<V3ModelDetail> {
+    const path = `/models/${encodeURIComponent(model)}`;
+    let answer: unknown;
+    try {
+      answer = await this.calls.json('GET', path);
+    } catch (error) {
+      // A retired model is the user's to change (its message names the successor), whatever the status says it with.
+      if (error instanceof HttpError && v3Envelope(error.body)?.code === 'GONE') throw new InputError(error.message);
+      if (error instanceof HttpError && error.status === 404) throw new InputError(`${await this.unknownModel(model)}`);
+      throw error;
+    }
+    const detail = read(modelDetail, answer, `GET ${path}`);
+    return { id: detail.id, modality: detail.modality ?? '', name: detail.name ?? undefined, inputSchema: detail.input_schema };
+  }
+
+  private async unknownModel(model: string): Promise<string> {
+    const said = `Input "model": Hedra's v3 API has no model "${model}" (see ${V3_CATALOGUE_URL}).`;
+    try {
+      const ids = read(modelList, await this.calls.json('GET', '/models', undefined, { attempts: 2 }), 'GET /models')
+        .data.map((m) => m.id)
+        .filter(Boolean);
+      return `${said}${didYouMean(model, ids)}`;
+    } catch {
+      return said;
+    }
+  }
+
+  /** What a submit of `input` would cost (POST /models/{model}/estimate); free, so retried. */
+  async estimate(model: string, input: Record<string, unknown>): Promise<Money | undefined> {
+    const path = `/models/${encodeURIComponent(model)}/estimate`;
+    const answer = read(estimateAnswer, await this.calls.json('POST', path, { input }, { attempts: 3 }), `POST ${path}`);
+    return typeof answer.cost === 'number' ? { amount: answer.cost, currency: answer.currency ?? 'USD' } : undefined;
+  }
+
+  /** What the API wallet holds (GET /balance). The run can go on without it (Hedra checks at submit): three attempts. */
+  async balance(): Promise<Money | undefined> {
+    const answer = read(balanceAnswer, await this.calls.json('GET', '/balance', undefined, { attempts: 3 }), 'GET /balance');
+    return typeof answer.balance === 'number' ? { amount: answer.balance, currency: answer.currency ?? 'USD' } : undefined;
+  }
+
+  /** Stores a local file (POST /files, multipart field `file`): its handle, a URL valid for an hour. Free; retried, reopening the file. */
+  async uploadFile(file: FileBody): Promise<FileHandle> {
+    return this.calls.retrying('POST /files', async () => {
+      const text = await this.transport.uploadFile('/files', file);
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // As requestJson does: a body cut short or a proxy's page is the network's failure, and storing again is free.
+        throw new NetworkError(`Hedra answered POST /files with a body that is not JSON (${text.length} bytes).`);
+      }
+      return read(fileHandle, body, 'POST /files');
+    });
+  }
+
+  /**
+   * Submits one job. Retried by the policy under the same idempotency key, so an attempt whose
+   * answer was lost is answered, the next time, with the job it started.
+   */
+  async submit(model: string, input: Record<string, unknown>, idempotencyKey: string, onAttempt?: () => void): Promise<SubmitAck> {
+    const path = `/models/${encodeURIComponent(model)}`;
+    const body = { input, idempotency_key: idempotencyKey };
+    return this.calls.retrying(
+      `POST ${path}`,
+      async () => {
+        onAttempt?.();
+        return read(submitAck, await this.transport.requestJson('POST', path, body), `POST ${path}`);
+      },
+      { retryNote: () => 'submitting again under the same idempotency key (Hedra answers a repeat with the job it started)' },
+    );
+  }
+
+  async status(job: string): Promise<V3Status> {
+    const path = `/jobs/${encodeURIComponent(job)}/status`;
+    return read(jobStatus, await this.calls.json('GET', path), `GET ${path}`);
+  }
+
+  /**
+   * The job's status and when Hedra says it was submitted (its first lifecycle event, read with
+   * `logs_after=start`; undefined when Hedra gives none): how a job an earlier run made is told apart.
+   */
+  async statusAndStart(job: string): Promise<{ status: V3Status; submittedAt?: number }> {
+    const path = `/jobs/${encodeURIComponent(job)}/status?logs_after=start`;
+    const answer = read(jobStatusWithLogs, await this.calls.json('GET', path), `GET ${path}`);
+    const first = answer.logs?.[0]?.timestamp;
+    const at = first ? Date.parse(first) : Number.NaN;
+    return { status: answer, submittedAt: Number.isNaN(at) ? undefined : at };
+  }
+
+  async result(job: string): Promise<V3Result> {
+    const path = `/jobs/${encodeURIComponent(job)}`;
+    const result = read(jobResult, await this.calls.json('GET', path), `GET ${path}`);
+    if (result.job_id !== job) throw new UnexpectedAnswer(`Hedra answered GET ${path} with another job (${result.job_id}).`, result);
+    return result;
+  }
+
+  /** Opens the job's event stream (GET /jobs/{id}/stream); one attempt: the caller falls back to polling. */
+  openStream(job: string, lastEventId?: string) {
+    return this.transport.openEventStream(`/jobs/${encodeURIComponent(job)}/stream`, lastEventId);
+  }
+
+  /** Reads a status frame of the stream as the status endpoint's answer. */
+  static statusFrame(data: string): V3Status | undefined {
+    try {
+      const parsed = jobStatus.safeParse(JSON.parse(data));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// Waits for v3 jobs: each job's server-sent-events stream first (Hedra pushes
+// every status change, so nothing is polled), and when a stream is refused,
+// breaks, ends early or falls silent, polling that job's status on the same
+// schedule as v2 (never more often than every 2 s: poll-schedule.ts), through
+// the same waiting code (../wait.ts), v3's statuses read in v2's words.
+import type { Log } from '../../action/log.js';
+import { Cancelled, DeadlineReached } from '../../core/errors.js';
+import { type ItemStatus, WaitTimeout } from '../../hedra/api.js';
+import { waitForGenerations } from '../../hedra/poll.js';
+import { readEventStream } from '../../http/sse.js';
+import { HedraV3Client, type V3Status } from './client.js';
+
+/** v3's job statuses in the words the shared waiting and reporting use. */
+const AS_V2: Record<string, string> = { IN_QUEUE: 'queued', IN_PROGRESS: 'processing', COMPLETED: 'complete', FAILED: 'error' };
+
+export function asItemStatus(job: string, status: V3Status): ItemStatus {
+  return { id: job, status: AS_V2[status.status] ?? status.status.toLowerCase(), progress: status.progress ?? undefined };
+}
+
+const isFinal = (status: V3Status | undefined) => status?.status === 'COMPLETED' || status?.status === 'FAILED';
+
+/** The stream's last frame: `event: done`, `data: [STREAM_DONE]`. */
+const STREAM_DONE = '[STREAM_DONE]';
+
+export interface JobWaitOptions {
+  client: HedraV3Client;
+  log: Pick<Log, 'info' | 'warning' | 'debug'>;
+  deadline: number;
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** Called once per job as soon as it has ended (its result is fetched then). */
+  onFinal: (job: string, status: V3Status) => void;
+  /** Called for a job that could not be followed to its end (its stream and then its polls failed); the others go on. */
+  onLost: (job: string, error: unknown) => void;
+}
+
+/**
+ * Follows every job until it has ended; resolves with their last statuses in order (undefined for a job
+ * that could not be followed: see onLost). At the deadline, throws WaitTimeout with what was last seen of each.
+ */
+export async function waitForJobs(jobs: string[], options: JobWaitOptions): Promise<(V3Status | undefined)[]> {
+  const last = new Map<string, ItemStatus | undefined>(jobs.map((job) => [job, undefined]));
+  try {
+    return await Promise.all(
+      jobs.map((job) =>
+        follow(job, options, last, jobs.length > 1).catch((error) => {
+          if (error instanceof Cancelled || error instanceof DeadlineReached || error instanceof WaitTimeout) throw error;
+          options.onLost(job, error);
+          return undefined;
+        }),
+      ),
+    );
+  } catch (error) {
+    // The run's deadline (during a stream, a poll or a sleep) or the poller's: the same timeout, with every job's view.
+    if (error instanceof DeadlineReached || error instanceof WaitTimeout) throw new WaitTimeout(last);
+    throw error;
+  }
+}
+
+/** One job: its stream, then (if needed) polling. */
+async function follow(job: string, options: JobWaitOptions, last: Map<string, ItemStatus | undefined>, batch: boolean): Promise<V3Status> {
+  const who = batch ? `Job ${job}` : 'Job';
+  let seen: V3Status | undefined;
+  const note = (status: V3Status) => {
+    const before = last.get(job);
+    const now = asItemStatus(job, status);
+    const step = (s: ItemStatus | undefined) => Math.floor((s?.progress ?? 0) * 10);
+    if (!before || before.status !== now.status || step(before) !== step(now)) {
+      const progress = now.status === 'processing' && now.progress != null ? ` ${Math.round(now.progress * 100)}%` : '';
+      options.log.info(`${who}: ${now.status}${progress}`);
+    }
+    last.set(job, now);
+    seen = status;
+  };
+
+  let why: string;
+  try {
+    why = await readStream(job, options, note);
+  } catch (error) {
+    if (error instanceof Cancelled || error instanceof DeadlineReached) throw error;
+    why = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  }
+  if (isFinal(seen)) {
+    options.onFinal(job, seen as V3Status);
+    return seen as V3Status;
+  }
+  options.log.info(`${who}: the event stream stopped (${why}); following the job by polling its status instead.`);
+
+  // The shared poller, on v3's status endpoint: it logs changes itself, from here on.
+  let final: V3Status | undefined;
+  await waitForGenerations(
+    async (id) => {
+      const status = await options.client.status(id);
+      final = status;
+      last.set(job, asItemStatus(id, status));
+      return asItemStatus(id, status);
+    },
+    [job],
+    {
+      deadline: options.deadline,
+      clock: options.clock,
+      sleep: options.sleep,
+      startedAt: options.clock(),
+      log: { info: (line) => options.log.info(line.replace(/^Generation/, who)), warning: options.log.warning },
+    },
+  );
+  options.onFinal(job, final as V3Status);
+  return final as V3Status;
+}
+
+/**
+ * Reads the job's stream until it reports the job ended (or says it is done); resolves with why it
+ * stopped early otherwise. A refusal or a broken connection rejects.
+ */
+async function readStream(job: string, options: JobWaitOptions, note: (status: V3Status) => void): Promise<string> {
+  const stream = await options.client.openStream(job);
+  try {
+    for await (const event of readEventStream(stream.body, stream.touch)) {
+      if (event.event === 'status') {
+        const status = HedraV3Client.statusFrame(event.data);
+        if (!status) {
+          options.log.debug(`Job ${job}: a status frame that could not be read: ${event.data.slice(0, 200)}`);
+          continue;
+        }
+        note(status);
+        if (isFinal(status)) return 'the job ended';
+      } else if (event.event === 'done' || event.data.trim() === STREAM_DONE) {
+        return 'the stream said it was done before the job ended';
+      } else if (event.event === 'log') {
+        options.log.debug(`Job ${job} log: ${event.data.slice(0, 500)}`);
+      }
+    }
+    return 'the stream ended before the job did';
+  } finally {
+    stream.stop();
+  }
+}

@@ -1,0 +1,150 @@
+// Submitting v3 jobs exactly once: one POST /models/{model} per batch item,
+// each under an idempotency key chosen before the first attempt (derived from
+// the request and the key with `reuse`, so that a re-run is answered with the
+// job it started), retried by the one policy. A handle that lapsed before the
+// submit is stored again once; a job an earlier run made is reused when it
+// can be, and submitted again under the next slot's key when it cannot.
+import type { Log } from '../../action/log.js';
+import { canonicalJson } from '../../core/json.js';
+import type { RunState } from '../../hedra/api.js';
+import { generationIdsFor, SLOTS, sha256 } from '../../hedra/derived-ids.js';
+import { HttpError } from '../../http/errors.js';
+import type { Settings } from '../../inputs/settings.js';
+import type { HedraV3Client, V3ModelDetail } from './client.js';
+import { v3DetailLines, v3Envelope } from './errors.js';
+import { subjectFor } from './input.js';
+import { jobCount } from './plan.js';
+import { RETENTION } from './results.js';
+
+/** What submitting needs of the run. */
+export interface SubmitContext {
+  log: Pick<Log, 'info'>;
+  settings: Settings;
+  state: RunState;
+  newId: () => string;
+}
+
+/**
+ * The keys of each slot, one per job, derived like reuse's ids (credits/reuse.ts): an HMAC under the API key
+ * of everything that makes the request (the base URL, the model and the input as sent).
+ */
+export function derivedKeys(apiKey: string, settings: Settings, model: V3ModelDetail, input: Record<string, unknown>): (slot: number) => string[] {
+  const key = sha256(canonicalJson({ v: 1, api: 'v3', baseUrl: settings.baseUrl, model: model.id, input }));
+  return (slot) => generationIdsFor(apiKey, key, slot, jobCount(settings));
+}
+
+/** How much older than this run's first submit a job must be to count as an earlier run's: far more than clocks drift apart. */
+const EARLIER_BY_MS = 60_000;
+
+/**
+ * Hedra answers a repeated idempotency key with the job it started, whatever became of it. A job Hedra
+ * says was submitted well before this run's first submit (its first lifecycle event) was made by an
+ * earlier run: completed with its output still kept, or still running, it is this run's result at no
+ * cost; failed (refunded) or expired, it would fail every re-run, so that item is submitted again under
+ * the next slot's key, and after the last slot under a random one, as reuse skips a failed generation on
+ * v2. A job this run made is never submitted again. Returns the items reused; `jobs` is updated in place,
+ * each new job recorded as soon as it exists.
+ */
+export async function replaced(
+  ctx: SubmitContext,
+  client: HedraV3Client,
+  model: V3ModelDetail,
+  input: Record<string, unknown>,
+  keysFor: (slot: number) => string[],
+  jobs: string[],
+  submittedAt: number,
+): Promise<Set<number>> {
+  const reused = new Set<number>();
+  await Promise.all(
+    jobs.map(async (_, item) => {
+      for (let slot = 1; ; slot++) {
+        const job = jobs[item];
+        const { status, submittedAt: madeAt } = await client.statusAndStart(job);
+        if (madeAt === undefined || madeAt > submittedAt - EARLIER_BY_MS) return;
+        const why = await unusable(client, job, status.status);
+        if (why === undefined) {
+          reused.add(item);
+          ctx.log.info(
+            status.status === 'COMPLETED'
+              ? `Job ${job} was made earlier from the same request (Hedra answered the same idempotency key with it): nothing is paid again. For a new take, change "seed" or set "reuse: false".`
+              : `Job ${job}, from the same request, is still running (an earlier run started it): waiting for it instead of paying for another.`,
+          );
+          return;
+        }
+        const fresh = slot >= SLOTS;
+        ctx.log.info(
+          `Job ${job}, made earlier from the same request, ${why}: submitting again under a new key${fresh ? ' (a random one: the derived ones are used up)' : ''}.`,
+        );
+        const key = fresh ? ctx.newId() : keysFor(slot)[item];
+        jobs[item] = (await client.submit(model.id, input, key)).job_id;
+        ctx.state.created = [...jobs];
+        if (fresh) return;
+      }
+    }),
+  );
+  return reused;
+}
+
+/** Why an earlier run's job cannot be this run's result (failed, or its output expired), or undefined when it can. */
+async function unusable(client: HedraV3Client, job: string, status: string): Promise<string | undefined> {
+  if (status === 'FAILED') return 'had failed';
+  if (status !== 'COMPLETED') return undefined;
+  const output = (await client.result(job)).outputs?.[0];
+  return output && output.status !== 'EXPIRED' && output.url ? undefined : `has no output left (Hedra keeps results for ${RETENTION})`;
+}
+
+/** Whether a submit was refused because a stored file's handle had lapsed (reason `expired`). */
+export function expiredHandle(error: unknown): boolean {
+  if (!(error instanceof HttpError) || error.status !== 400) return false;
+  return v3Envelope(error.body)?.details.some((detail) => detail.reason === 'expired') ?? false;
+}
+
+/**
+ * Submits the items (all unless said), together, one key each, filling `jobs`; every job that exists is
+ * recorded at once. Resolves to the refusals, by item.
+ */
+export async function submitEach(
+  ctx: SubmitContext,
+  client: HedraV3Client,
+  model: V3ModelDetail,
+  input: Record<string, unknown>,
+  keys: string[],
+  jobs: (string | undefined)[],
+  items: number[] = keys.map((_, i) => i),
+): Promise<Map<number, unknown>> {
+  const refused = new Map<number, unknown>();
+  await Promise.all(
+    items.map(async (item) => {
+      try {
+        jobs[item] = (await client.submit(model.id, input, keys[item])).job_id;
+        ctx.state.created = jobs.filter((job): job is string => job !== undefined);
+      } catch (error) {
+        refused.set(item, error);
+      }
+    }),
+  );
+  return refused;
+}
+
+/** A refused submit as the user reads it: field problems in the workflow's words, an unknown outcome with what to do. */
+export function submitFailure(ctx: SubmitContext, model: V3ModelDetail, error: unknown): unknown {
+  if (error instanceof HttpError && error.status === 400 && v3Envelope(error.body)?.details.length) {
+    const lines = v3DetailLines(error.body, (field) => subjectFor(field, model));
+    return new HttpError(`Hedra refused the request for model ${model.id} (HTTP 400):\n- ${lines.join('\n- ')}`, error.status, error.body);
+  }
+  if (error instanceof HttpError && v3Envelope(error.body)?.code === 'ALREADY_EXISTS') {
+    return new HttpError(
+      `${error.message}\nHedra already has a job under this idempotency key, for a request that differs. Set "reuse: false" for a new job, or pick up a job you know with generation-id: job_….`,
+      error.status,
+      error.body,
+    );
+  }
+  if (!(error instanceof HttpError) || error.status >= 500) {
+    // The outcome of a lost answer is unknown: the same key replays whatever Hedra made of it.
+    const note = ctx.settings.reuse
+      ? 'A submit may have reached Hedra: running this workflow again with the same inputs sends the same idempotency key, and Hedra answers with that job instead of starting another.'
+      : 'A submit may have reached Hedra: check its dashboard before running again (with "reuse: false", a re-run starts a new job).';
+    if (error instanceof Error) error.message = `${error.message}\n${note}`;
+  }
+  return error;
+}
