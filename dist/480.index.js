@@ -16,10 +16,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(74296);
+// EXTERNAL MODULE: ./src/core/lazy.ts
+var lazy = __webpack_require__(18381);
 // EXTERNAL MODULE: ./src/core/money.ts
 var money = __webpack_require__(34247);
-// EXTERNAL MODULE: ./src/core/pool.ts
-var pool = __webpack_require__(46021);
 // EXTERNAL MODULE: ./src/http/errors.ts
 var http_errors = __webpack_require__(58549);
 // EXTERNAL MODULE: ./src/pipeline/context.ts
@@ -1517,21 +1517,16 @@ const FUNDING_URL = 'https://www.hedra.com/develop/billing';
 /** How many files are stored at once. */
 const STORE_CONCURRENCY = 3;
 /** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope. */
-const v3Adapter = {
-    keyScheme: 'authorization-key',
-    describeError: describeV3Error,
-    make: v3Api,
-};
+const v3Adapter = { keyScheme: 'authorization-key', describeError: describeV3Error, make: v3Api };
 function v3Api(ctx) {
     const { log, settings } = ctx;
-    let made;
-    const client = () => (made ??= new HedraV3Client(ctx.transport(), log, ctx.clock));
+    const client = (0,lazy/* once */.O)(() => new HedraV3Client(ctx.transport(), log, ctx.clock));
     /** What the model makes: every report of its jobs says so. */
     let modality;
     /** Stores each local file with POST /files, a few at a time. */
     async function store(uploads) {
         const handles = new Map();
-        await log.group(`Storing ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => (0,pool/* pool */.d)(uploads, STORE_CONCURRENCY, async (upload) => {
+        await log.group(`Storing ${uploads.length} file${uploads.length > 1 ? 's' : ''}`, () => (0,lazy/* pool */.d)(uploads, STORE_CONCURRENCY, async (upload) => {
             const started = ctx.clock();
             const handle = await client().uploadFile(upload);
             handles.set(upload, handle);

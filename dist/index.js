@@ -28544,6 +28544,33 @@ function canonicalJson(value) {
 
 /***/ }),
 
+/***/ 18381:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ once),
+/* harmony export */   d: () => (/* binding */ pool)
+/* harmony export */ });
+// Work done only as far as it is needed: a few at a time (uploads, stored
+// files and downloads each run a small pool), or once, on first use.
+/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
+async function pool(items, limit, work) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await work(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+/** `make`, called once, on first use: what a run may not need is not made. */
+function once(make) {
+    let made;
+    return () => (made ??= { value: make() }).value;
+}
+
+
+/***/ }),
+
 /***/ 34247:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28574,26 +28601,6 @@ function formatMoney(money) {
 /** An amount rounded to what a unit can hold: whole credits stay as they are, currencies to a hundredth of a cent. */
 function rounded(amount) {
     return Math.round(amount * 10_000) / 10_000;
-}
-
-
-/***/ }),
-
-/***/ 46021:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ pool)
-/* harmony export */ });
-// A few at a time: uploads, stored files and downloads each run a small pool.
-/** Runs `work` on every item, at most `limit` at a time; rejects with the first failure. */
-async function pool(items, limit, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await work(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 
@@ -32800,6 +32807,8 @@ async function untrustedTriggerWarning(env) {
         'on input that the fork controls. Require approval (an environment with reviewers) or a label before such runs, or use dry-run for pull requests.');
 }
 
+// EXTERNAL MODULE: ./src/core/lazy.ts
+var lazy = __nccwpck_require__(18381);
 // EXTERNAL MODULE: ./src/core/money.ts
 var money = __nccwpck_require__(34247);
 // EXTERNAL MODULE: ./src/hedra/poll.ts + 1 modules
@@ -34763,8 +34772,6 @@ function buildReporting(modelProblems, build, type) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-// EXTERNAL MODULE: ./src/core/pool.ts
-var pool = __nccwpck_require__(46021);
 ;// CONCATENATED MODULE: ./src/apis/v2/uploads.ts
 // v2's way of storing local files: each becomes a Hedra asset (POST /assets
 // under the id the action reserved, then the file as multipart to POST
@@ -34780,7 +34787,7 @@ const UPLOAD_CONCURRENCY = 3;
  */
 async function uploadAll(client, uploads, workspace, log, clock) {
     const renamed = new Map();
-    await (0,pool/* pool */.d)(uploads, UPLOAD_CONCURRENCY, async (upload) => {
+    await (0,lazy/* pool */.d)(uploads, UPLOAD_CONCURRENCY, async (upload) => {
         if (upload.present) {
             log.info(`${upload.name} (${upload.inputs.join(', ')}) is already on Hedra as asset ${upload.assetId}: not uploaded again.`);
             return;
@@ -34825,16 +34832,12 @@ async function uploadAll(client, uploads, workspace, log, clock) {
 
 
 
+
 /** The v2 API: its key as `X-API-Key`, its own error vocabulary. */
-const v2Adapter = {
-    keyScheme: 'x-api-key',
-    describeError: describeV2Error,
-    make: v2Api,
-};
+const v2Adapter = { keyScheme: 'x-api-key', describeError: describeV2Error, make: v2Api };
 function v2Api(ctx) {
     const { log, settings } = ctx;
-    let made;
-    const client = () => (made ??= new HedraClient(ctx.transport(), log, ctx.clock));
+    const client = (0,lazy/* once */.O)(() => new HedraClient(ctx.transport(), log, ctx.clock));
     return {
         name: 'v2',
         unit: 'credits',

@@ -3,6 +3,7 @@
 // chooses before the first attempt (content-derived with `reuse`), local
 // files as assets, prices from the model catalogue in credits, and waiting by
 // polling, several generations per request.
+import { once } from '../../core/lazy.js';
 import { credits, type Money } from '../../core/money.js';
 import type { Adapter, AdapterContext, Balance, DryRunReport, Earlier, HedraApi, Submission } from '../../hedra/api.js';
 import { waitForGenerations } from '../../hedra/poll.js';
@@ -19,16 +20,11 @@ import { decideReuse } from './reuse.js';
 import { uploadAll } from './uploads.js';
 
 /** The v2 API: its key as `X-API-Key`, its own error vocabulary. */
-export const v2Adapter: Adapter = {
-  keyScheme: 'x-api-key',
-  describeError: describeV2Error,
-  make: v2Api,
-};
+export const v2Adapter: Adapter = { keyScheme: 'x-api-key', describeError: describeV2Error, make: v2Api };
 
 export function v2Api(ctx: AdapterContext): HedraApi<V2Plan> {
   const { log, settings } = ctx;
-  let made: HedraClient | undefined;
-  const client = () => (made ??= new HedraClient(ctx.transport(), log, ctx.clock));
+  const client = once(() => new HedraClient(ctx.transport(), log, ctx.clock));
 
   return {
     name: 'v2',

@@ -5,7 +5,7 @@
 import { relative } from 'node:path';
 import type { Log } from '../../action/log.js';
 import { formatBytes } from '../../core/format.js';
-import { pool } from '../../core/pool.js';
+import { pool } from '../../core/lazy.js';
 import type { Upload } from '../../media/local-files.js';
 import type { HedraClient } from './client.js';
 

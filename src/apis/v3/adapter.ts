@@ -5,8 +5,8 @@
 // an idempotency key, and each job followed on its event stream (polling
 // when the stream fails). Design: docs/decisions/v3.md.
 import { isStop, said } from '../../core/errors.js';
+import { once, pool } from '../../core/lazy.js';
 import { formatMoney, rounded } from '../../core/money.js';
-import { pool } from '../../core/pool.js';
 import type { Adapter, AdapterContext, Balance, DryRunReport, Estimate, HedraApi, Submission } from '../../hedra/api.js';
 import { HttpError } from '../../http/errors.js';
 import type { Upload } from '../../media/local-files.js';
@@ -25,16 +25,11 @@ const FUNDING_URL = 'https://www.hedra.com/develop/billing';
 const STORE_CONCURRENCY = 3;
 
 /** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope. */
-export const v3Adapter: Adapter = {
-  keyScheme: 'authorization-key',
-  describeError: describeV3Error,
-  make: v3Api,
-};
+export const v3Adapter: Adapter = { keyScheme: 'authorization-key', describeError: describeV3Error, make: v3Api };
 
 export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
   const { log, settings } = ctx;
-  let made: HedraV3Client | undefined;
-  const client = () => (made ??= new HedraV3Client(ctx.transport(), log, ctx.clock));
+  const client = once(() => new HedraV3Client(ctx.transport(), log, ctx.clock));
   /** What the model makes: every report of its jobs says so. */
   let modality: string | undefined;
 
