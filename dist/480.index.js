@@ -1356,9 +1356,12 @@ async function prepareV3(client, request) {
     const inputs = { model, type: settings.typeGiven ? settings.type : undefined, mapped: settings.mapped, request: settings.request };
     const byWritten = new Map(request.files.uploads.flatMap((upload) => upload.writtenAs.map((written) => [written, upload])));
     const base = { settings, inputs, byWritten, count: jobCount(settings), inputAssetIds: (0,local_files/* inputAssetIds */.xI)(settings) };
+    // v3 stores files by handle, not under an asset id: the summary shows none.
+    for (const upload of request.files.uploads)
+        upload.assetId = '';
     if (!client) {
         // The model's schema is Hedra's to give (GET /models/{model} needs a key): only the inputs were read.
-        return { ...base, model, uploads: request.files.uploads, request: undefined, input: {} };
+        return { ...base, type: inputs.type, model, uploads: request.files.uploads, request: undefined, input: {} };
     }
     const detail = await client.model(model);
     // Checked with files as placeholders; the same mapping is made again with their handles once stored.
@@ -1372,9 +1375,6 @@ async function prepareV3(client, request) {
     if (problems.length > 0)
         throw errors/* InputError */.dz.all(problems, `The request for model ${detail.id} has`);
     const uploads = request.files.uploads.filter((upload) => checked.media.some((slot) => slot.kind === 'file' && byWritten.get(slot.written) === upload));
-    // v3 stores files by handle, not under an asset id: the summary shows none.
-    for (const upload of uploads)
-        upload.assetId = '';
     return {
         ...base,
         type: detail.modality,
