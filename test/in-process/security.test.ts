@@ -10,11 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { filesUnder } from './faults/matrix.ts';
 import { FAST } from '../helpers/fast-time.ts';
 import { runInProcess } from '../helpers/run-in-process.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { tempDir } from '../setup/temp.ts';
+import { filesUnder } from './faults/matrix.ts';
 
 let server: HedraServer;
 beforeAll(async () => {
