@@ -1,12 +1,28 @@
 // The v3 fault matrix: one fault at one stage of a full v3 run (read the wallet
 // and the model, store a local image, estimate, submit, follow the job by its
-// event stream or by polling, read the result, download), through the committed
-// bundle. Each case states what it expects: the step succeeds with exactly one
-// job and one charge, the requests each stage received, and no partial file.
+// event stream or by polling, read the result, download), in-process through
+// runWith against the validating v3 test server, the run and the server on one
+// fast clock (or, for the sample kept in test/e2e/faults/, through the
+// committed bundle on the wall clock). Each case states what it expects: the
+// step succeeds with exactly one job and one charge, the requests each stage
+// received, and no partial file.
+//
+// As in the v2 matrix (matrix.ts), a fault that leaves the connection silent
+// does not scale: a hang, a stalled body and a stream that falls silent are
+// given up by the transport's stall watchdog, which counts real time (input
+// "timeout" / 10, at least 2 s). On the 50x clock those 2 s are 100 s of the
+// run's time, past any deadline that still keeps the watchdog at 2 s (20 s).
+// Such a test runs on STALL_TIME, 4 times the wall clock, against a fresh
+// server on that clock, with the bundle's deadline of 20 s (5 s real): 2 s of
+// stall (8 s of the run's time) and 3 s for the rest of the run, which takes a
+// few hundred milliseconds once warm. Each costs 2 s of real time or more, so
+// only the cells whose fault is a silence run on it.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { expectNoPartialFiles, FAULTS, sha } from '../../in-process/faults/matrix.ts';
+import { type ActionRun, runAction } from '../../e2e/run-action.ts';
+import { FAST, scaledTime, type TestTime, wallTime } from '../../helpers/fast-time.ts';
+import { runInProcess } from '../../helpers/run-in-process.ts';
 import {
   type Fault,
   type HedraV3Server,
@@ -15,7 +31,7 @@ import {
   type V3ServerOptions,
   type V3Stage,
 } from '../../server/hedra-v3-server.ts';
-import { runAction } from '../run-action.ts';
+import { expectNoPartialFiles, FAULTS, sha } from './matrix.ts';
 
 export { expectNoPartialFiles, sha };
 
@@ -46,38 +62,86 @@ export function stageOf(r: V3RecordedRequest): V3Stage | undefined {
   return undefined;
 }
 
-/** Short jobs: queued at once, 300 ms of processing. */
-export const SHORT = { queued: 0, processing: 300 };
+/** The clock of a test whose fault is a silence the stall watchdog ends (see the header): 4 times the wall clock. */
+export const STALL_TIME = scaledTime(4);
+/**
+ * The clock of a test that bounds a wait from above as well as from below: 10 times the wall clock, so that its
+ * slack stays long against real latency (as the polling etiquette of test/in-process/hedra-fidelity.test.ts does).
+ */
+export const TIMED = scaledTime(10);
+
+/** Whether the stall watchdog ends the fault (a hang, a stalled body). */
+export const stalls = (fault: Fault) => fault.kind === 'hang' || fault.kind === 'stall';
+/** The clock a test with `fault` runs on. */
+export const clockFor = (fault: Fault) => (stalls(fault) ? STALL_TIME : FAST);
+
+/**
+ * Input "timeout" and short jobs (queued at once, then processing) on each clock. FAST: 20 minutes of the run's time
+ * (24 s real), several times what a run takes even as the first of a file on a busy machine (real latency read 50
+ * times over) and still short of Vitest's 30 s; jobs of 1 s (20 ms real), still running when the stream opens, as the
+ * bundle's 300 ms were. TIMED: 2 minutes (12 s real). STALL_TIME and the wall clock: the bundle's 20 s, the most that
+ * keeps the stall watchdog at its 2 s, and its 300 ms jobs.
+ */
+const SETTINGS = new Map<TestTime, { timeout: string; processing: number }>([
+  [FAST, { timeout: '20m', processing: 1_000 }],
+  [TIMED, { timeout: '2m', processing: 300 }],
+  [STALL_TIME, { timeout: '20s', processing: 300 }],
+  [wallTime, { timeout: '20s', processing: 300 }],
+]);
+const settingsOn = (time: TestTime) => {
+  const settings = SETTINGS.get(time);
+  if (!settings) throw new Error('the v3 matrix runs on FAST, TIMED, STALL_TIME or (through the bundle) the wall clock');
+  return settings;
+};
 
 export interface V3Context {
-  server: HedraV3Server;
-  /** When the server received a request (ms since the epoch). */
+  /** The server of the current test: fresh for each test, on `time`. */
+  readonly server: HedraV3Server;
+  /** The clock the current test's run and server share: FAST unless the test asked for another (onClock). */
+  readonly time: TestTime;
+  /** Whether runs go through the committed bundle (on the wall clock) rather than in-process. */
+  readonly bundle: boolean;
+  /** When the server received a request, on the shared clock (ms since the epoch). */
   at(r: V3RecordedRequest): number;
+  /**
+   * The current test runs on `time` instead (clockFor a fault the stall watchdog ends): its server is replaced
+   * by a fresh one on that clock. Call it first, before anything is set on the server. Through the bundle, a no-op.
+   */
+  onClock(time: TestTime): Promise<void>;
 }
 
-/** A fresh server for every test (no state, fault or idempotency key carried over), recording when each request came. */
-export function useV3Server(options: V3ServerOptions = {}): V3Context {
-  const arrivals = new WeakMap<V3RecordedRequest, number>();
+/** A fresh server for every test (no state, fault or idempotency key carried over); in-process on FAST unless a test says otherwise. */
+export function useV3Server(options: V3ServerOptions & { bundle?: boolean } = {}): V3Context {
+  const { bundle = false, ...serverOptions } = options;
+  const start = (time: TestTime) => startHedraV3Server({ timings: { queued: 0, processing: settingsOn(time).processing }, ...serverOptions, time });
+  let server: HedraV3Server | undefined;
+  let time: TestTime = bundle ? wallTime : FAST;
   const ctx: V3Context = {
-    server: undefined as unknown as HedraV3Server,
-    at: (r) => {
-      const t = arrivals.get(r);
-      if (t === undefined) throw new Error(`no arrival time for ${r.method} ${r.path}`);
-      return t;
+    get server() {
+      if (!server) throw new Error('no server outside a test');
+      return server;
+    },
+    get time() {
+      return time;
+    },
+    bundle,
+    at: (r) => r.at,
+    async onClock(clock) {
+      if (bundle || clock === time) return;
+      if (ctx.server.requests.length > 0 || ctx.server.pendingFaults() > 0) throw new Error('onClock() comes first in a test');
+      await ctx.server.close();
+      time = clock;
+      server = await start(time);
     },
   };
   beforeEach(async () => {
-    ctx.server = await startHedraV3Server({ timings: SHORT, ...options });
-    const { requests } = ctx.server;
-    // The server pushes each request as it arrives: note the time alongside.
-    requests.push = (...items: V3RecordedRequest[]) => {
-      for (const item of items) arrivals.set(item, Date.now());
-      return Array.prototype.push.apply(requests, items);
-    };
+    time = bundle ? wallTime : FAST;
+    server = await start(time);
   });
   afterEach(async () => {
     expect(ctx.server.internalErrors).toEqual([]);
     await ctx.server.close();
+    server = undefined;
   });
   return ctx;
 }
@@ -85,26 +149,29 @@ export function useV3Server(options: V3ServerOptions = {}): V3Context {
 /** A PNG by its signature, then random bytes: the server sniffs it as image/png. */
 export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64 * 1024)]);
 
-/** The full run every case makes: a kling-v3 video from a prompt and a local start image. */
-export function fullRun(server: HedraV3Server, extra: Record<string, string> = {}) {
-  return runAction(
-    {
-      api: 'v3',
-      'api-key': server.apiKey,
-      'base-url': server.baseUrl,
-      model: 'kling-v3',
-      prompt: 'fault drill',
-      image: 'fox.png',
-      duration: '5s',
-      'aspect-ratio': '16:9',
-      request: '{"quality": "standard"}',
-      timeout: '20s',
-      ...extra,
-    },
-    { files: { 'fox.png': PNG } },
-  );
+/**
+ * The full run every case makes: a kling-v3 video from a prompt and a local start image. In-process on the test's
+ * clock unless the matrix goes through the bundle.
+ */
+export function fullRun(ctx: V3Context, extra: Record<string, string> = {}): Promise<ActionRun> {
+  const { server, time } = ctx;
+  const inputs = {
+    api: 'v3',
+    'api-key': server.apiKey,
+    'base-url': server.baseUrl,
+    model: 'kling-v3',
+    prompt: 'fault drill',
+    image: 'fox.png',
+    duration: '5s',
+    'aspect-ratio': '16:9',
+    request: '{"quality": "standard"}',
+    timeout: settingsOn(time).timeout,
+    ...extra,
+  };
+  const options = { files: { 'fox.png': PNG } };
+  return ctx.bundle ? runAction(inputs, options) : runInProcess(inputs, { ...options, time });
 }
-export type Run = Awaited<ReturnType<typeof fullRun>>;
+export type Run = ActionRun;
 
 export function countByStage(server: HedraV3Server): Record<V3Stage, number> {
   const counts = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<V3Stage, number>;
@@ -175,9 +242,27 @@ export function expectRecovered(server: HedraV3Server, result: Run) {
 export function expectPollsSpaced(ctx: V3Context, atLeastMs = 2000) {
   const times = requestsOf(ctx.server, 'status').map(ctx.at);
   const gaps = times.slice(1).map((t, i) => t - times[i]);
-  // A timer may fire a millisecond early by the clock's rounding.
-  for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(atLeastMs - 2);
+  // A timer may fire a millisecond (of real time) early by the clock's rounding, which the test's clock multiplies.
+  for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(atLeastMs - 2 * ctx.time.scale);
   return gaps;
+}
+
+/** A run that followed its job by polling after one stream connection: polls after the stream, spaced, the result after them. */
+export function expectPolled(ctx: V3Context, result: Run, minPolls: number) {
+  const { server } = ctx;
+  const index = (r: V3RecordedRequest | undefined) => (r ? server.requests.indexOf(r) : -1);
+  expectRecovered(server, result);
+  // One stream request (counted below), opened at most once (a refused or reset one never opens).
+  expect(server.stats.streamConnections).toBeLessThanOrEqual(1);
+  const polls = requestsOf(server, 'status');
+  expect(polls.length).toBeGreaterThanOrEqual(minPolls);
+  expectCounts(server, { status: polls.length });
+  const [stream] = requestsOf(server, 'stream');
+  expect(index(polls[0])).toBeGreaterThan(index(stream));
+  expect(index(requestsOf(server, 'result')[0])).toBeGreaterThan(index(polls.at(-1)));
+  expect(polls.every((p) => p.status === 200)).toBe(true);
+  expectPollsSpaced(ctx);
+  return { polls, stream, why: FALLBACK.exec(result.stdout)?.[1] };
 }
 
 /**
@@ -198,10 +283,11 @@ export function retryCases(
 ) {
   for (const name of kinds) {
     it(`${stage}: ${name}`, async () => {
+      await ctx.onClock(clockFor(V3_FAULTS[name]));
       const { server } = ctx;
       options.setup?.(server);
       server.fault(stage, V3_FAULTS[name]);
-      const result = await fullRun(server);
+      const result = await fullRun(ctx);
       expectRecovered(server, result);
       expect(server.pendingFaults()).toBe(0);
       expect(server.requests.filter((r) => r.fault).map(stageOf)).toEqual([stage]);

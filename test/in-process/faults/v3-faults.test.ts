@@ -1,6 +1,8 @@
 // v3: faults on the requests before the billed one: the wallet, the model, the
 // stored file, the estimate. Each is retried; the wallet and the estimate may
 // fail for good without stopping the run (unless "max-credits" needs the estimate).
+// In-process through runWith against the validating v3 test server, the run and
+// the server on the fast clock (v3-matrix.ts).
 import { describe, expect, it } from 'vitest';
 import { API_FAULTS, errorLines, expectCounts, expectNoPartialFiles, expectRecovered, fullRun, requestsOf, retryCases, useV3Server } from './v3-matrix.ts';
 
@@ -12,7 +14,7 @@ describe('v3: faults while reading the wallet', () => {
 
   it('balance: failing for good (3 attempts) does not stop the run', async () => {
     ctx.server.fault('balance', { kind: 'status', status: 503 }, 3);
-    const result = await fullRun(ctx.server);
+    const result = await fullRun(ctx);
     expectRecovered(ctx.server, result);
     expectCounts(ctx.server, { balance: 3 });
     expect(result.stdout).toMatch(/^Could not read the API wallet's balance \(.*HTTP 503.*gave up after 3 attempts.*\); Hedra checks it when submitting\.$/m);
@@ -40,7 +42,7 @@ describe('v3: faults while estimating', () => {
 
   it('estimate: failing for good (3 attempts) warns, and the run goes on without one', async () => {
     ctx.server.fault('estimate', { kind: 'status', status: 503 }, 3);
-    const result = await fullRun(ctx.server);
+    const result = await fullRun(ctx);
     expectRecovered(ctx.server, result);
     expectCounts(ctx.server, { estimate: 3 });
     expect(requestsOf(ctx.server, 'estimate').map((r) => r.status)).toEqual([503, 503, 503]);
@@ -51,7 +53,7 @@ describe('v3: faults while estimating', () => {
 
   it('estimate: failing for good with "max-credits" set refuses to submit', async () => {
     ctx.server.fault('estimate', { kind: 'status', status: 503 }, 3);
-    const result = await fullRun(ctx.server, { 'max-credits': '1' });
+    const result = await fullRun(ctx, { 'max-credits': '1' });
     expect(result.code).toBe(1);
     expect(errorLines(result)).toEqual([
       '::error title=Not paid for::Input "max-credits" ($1.00: US dollars on v3) is set, but Hedra gave no estimate for this request, so the guard refuses rather than guess. Nothing was submitted.',
@@ -64,7 +66,7 @@ describe('v3: faults while estimating', () => {
 
   it('estimate: one failure with "max-credits" set is retried, and the guard passes', async () => {
     ctx.server.fault('estimate', { kind: 'status', status: 503 });
-    const result = await fullRun(ctx.server, { 'max-credits': '1' });
+    const result = await fullRun(ctx, { 'max-credits': '1' });
     expectRecovered(ctx.server, result);
     expectCounts(ctx.server, { estimate: 2 });
     estimated(result);
