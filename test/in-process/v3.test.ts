@@ -13,7 +13,7 @@ import type { RunOptions } from '../e2e/run-action.ts';
 import { FAST } from '../helpers/fast-time.ts';
 import { runInProcess } from '../helpers/run-in-process.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
-import { envelope, type HedraV3Server, startHedraV3Server, voicesOf } from '../server/hedra-v3-server.ts';
+import { envelope, type HedraV3Server, startHedraV3Server, type V3RecordedRequest, voicesOf } from '../server/hedra-v3-server.ts';
 
 /**
  * On the run's clock, where a real millisecond of latency reads as 50: a job still queued when its stream opens and
@@ -22,14 +22,25 @@ import { envelope, type HedraV3Server, startHedraV3Server, voicesOf } from '../s
 const TIMINGS = { queued: 500, processing: 2_500 };
 
 let server: HedraV3Server;
+/** Called with each request as it arrives, before the server handles it; reset before every test. */
+let onRequest: ((r: V3RecordedRequest) => void) | undefined;
 beforeAll(async () => {
   server = await startHedraV3Server({ timings: TIMINGS, time: FAST });
+  // Not enumerable, so that the list still equals a plain array.
+  const push = server.requests.push.bind(server.requests);
+  Object.defineProperty(server.requests, 'push', {
+    value: (...records: V3RecordedRequest[]) => {
+      for (const record of records) onRequest?.(record);
+      return push(...records);
+    },
+  });
 });
 afterAll(async () => {
   expect(server.internalErrors).toEqual([]);
   await server.close();
 });
 beforeEach(() => {
+  onRequest = undefined;
   server.requests.length = 0;
   server.clearFaults();
   server.wallet.balance = 100;
@@ -144,9 +155,17 @@ describe('v3 end to end', () => {
 
   it('falls back to polling, no faster than every 2 s, when the stream breaks mid-job', async () => {
     server.behaviour.stream = { breakAfter: 2 };
-    // 20 s of the run's time (400 ms real; 4.5 s through the bundle): still running at the first poll even when the
-    // machine is busy, so that at least two polls are made.
-    server.behaviour.timings = { queued: 0, processing: 20_000 };
+    // Through the bundle a job of 4.5 s outlasted the time from the submit to the first poll; on the fast clock that
+    // time is real latency read 50 times over, which a busy machine can stretch past any job of a sensible length. So
+    // the job starts again as the first poll arrives, with 4.5 s of the run's time to go: the first poll finds it
+    // running, and at least one more follows.
+    server.behaviour.timings = { queued: 0, processing: 4500 };
+    let restarted = false;
+    onRequest = (r) => {
+      if (restarted || !r.path.endsWith('/status')) return;
+      restarted = true;
+      for (const job of server.jobs.values()) server.ageJob(job.id, job.createdAt - FAST.now());
+    };
     const result = await run({ ...KLING, prompt: fresh('stream breaks') });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Job: the event stream stopped \(.*\); following the job by polling its status instead\./);
@@ -470,9 +489,17 @@ describe('v3 end to end', () => {
   });
 
   it("reads the result again when it lags behind the stream's 'completed'", async () => {
-    // 2.5 s of the run's time (1.2 s through the bundle): the first read, as the stream says 'completed', comes well
-    // within it even with real latency multiplied (50 ms real), and the fourth, three 1 s waits later, after it.
-    server.behaviour.resultLagMs = 2_500;
+    // The result shows the job as it was 1.2 s ago, counted from the first read: through the bundle the lag was
+    // counted from the stream's 'completed', which the first read followed within it; on the fast clock the real
+    // latency between them is read 50 times over, and a busy machine can stretch it past any lag of a sensible length.
+    let lagged = false;
+    onRequest = (r) => {
+      if (lagged || r.method !== 'GET' || !/^\/jobs\/[^/]+$/.test(r.path)) return;
+      lagged = true;
+      const job = server.jobs.get(r.path.slice('/jobs/'.length))!;
+      const completedAt = job.createdAt + job.timings.queued + job.timings.processing;
+      server.behaviour.resultLagMs = FAST.now() - completedAt + 1200;
+    };
     const result = await run({ model: 'gpt-image-2', prompt: fresh('lagging'), 'aspect-ratio': '1:1', resolution: '1K', request: 'quality: low' });
     server.behaviour.resultLagMs = 0;
     expect(result.code).toBe(0);

@@ -16,6 +16,7 @@ import {
   expectRecovered,
   FALLBACK,
   fullRun,
+  jobToPoll,
   requestsOf,
   stageOf,
   useV3Server,
@@ -50,7 +51,7 @@ describe('the v3 fault matrix through the bundle', () => {
 
   it('stream: 503: the job is followed by polling, no faster than every 2 s, exit code 0', async () => {
     const { server } = ctx;
-    server.behaviour.timings = { queued: 0, processing: 1500 };
+    jobToPoll(ctx);
     server.fault('stream', V3_FAULTS['503']);
     const result = await fullRun(ctx);
     const { why } = expectPolled(ctx, result, 2);

@@ -12,11 +12,12 @@
 // given up by the transport's stall watchdog, which counts real time (input
 // "timeout" / 10, at least 2 s). On the 50x clock those 2 s are 100 s of the
 // run's time, past any deadline that still keeps the watchdog at 2 s (20 s).
-// Such a test runs on STALL_TIME, 4 times the wall clock, against a fresh
+// Such a test runs on SLOW_TIME, 4 times the wall clock, against a fresh
 // server on that clock, with the bundle's deadline of 20 s (5 s real): 2 s of
 // stall (8 s of the run's time) and 3 s for the rest of the run, which takes a
 // few hundred milliseconds once warm. Each costs 2 s of real time or more, so
-// only the cells whose fault is a silence run on it.
+// only the cells whose fault is a silence run on it (and one test that bounds
+// a wait from above, whose slack must stay long against real latency).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -62,35 +63,32 @@ export function stageOf(r: V3RecordedRequest): V3Stage | undefined {
   return undefined;
 }
 
-/** The clock of a test whose fault is a silence the stall watchdog ends (see the header): 4 times the wall clock. */
-export const STALL_TIME = scaledTime(4);
 /**
- * The clock of a test that bounds a wait from above as well as from below: 10 times the wall clock, so that its
- * slack stays long against real latency (as the polling etiquette of test/in-process/hedra-fidelity.test.ts does).
+ * 4 times the wall clock (see the header): the clock of a test whose fault is a silence the stall watchdog ends, and of
+ * a test that bounds a wait from above as well as from below, so that its slack stays long against real latency.
  */
-export const TIMED = scaledTime(10);
+export const SLOW_TIME = scaledTime(4);
 
 /** Whether the stall watchdog ends the fault (a hang, a stalled body). */
 export const stalls = (fault: Fault) => fault.kind === 'hang' || fault.kind === 'stall';
 /** The clock a test with `fault` runs on. */
-export const clockFor = (fault: Fault) => (stalls(fault) ? STALL_TIME : FAST);
+export const clockFor = (fault: Fault) => (stalls(fault) ? SLOW_TIME : FAST);
 
 /**
  * Input "timeout" and short jobs (queued at once, then processing) on each clock. FAST: 20 minutes of the run's time
  * (24 s real), several times what a run takes even as the first of a file on a busy machine (real latency read 50
  * times over) and still short of Vitest's 30 s; jobs of 1 s (20 ms real), still running when the stream opens, as the
- * bundle's 300 ms were. TIMED: 2 minutes (12 s real). STALL_TIME and the wall clock: the bundle's 20 s, the most that
- * keeps the stall watchdog at its 2 s, and its 300 ms jobs.
+ * bundle's 300 ms were. SLOW_TIME and the wall clock: the bundle's 20 s, the most that keeps the stall watchdog at its
+ * 2 s, and its 300 ms jobs.
  */
 const SETTINGS = new Map<TestTime, { timeout: string; processing: number }>([
   [FAST, { timeout: '20m', processing: 1_000 }],
-  [TIMED, { timeout: '2m', processing: 300 }],
-  [STALL_TIME, { timeout: '20s', processing: 300 }],
+  [SLOW_TIME, { timeout: '20s', processing: 300 }],
   [wallTime, { timeout: '20s', processing: 300 }],
 ]);
 const settingsOn = (time: TestTime) => {
   const settings = SETTINGS.get(time);
-  if (!settings) throw new Error('the v3 matrix runs on FAST, TIMED, STALL_TIME or (through the bundle) the wall clock');
+  if (!settings) throw new Error('the v3 matrix runs on FAST, SLOW_TIME or (through the bundle) the wall clock');
   return settings;
 };
 
@@ -103,6 +101,8 @@ export interface V3Context {
   readonly bundle: boolean;
   /** When the server received a request, on the shared clock (ms since the epoch). */
   at(r: V3RecordedRequest): number;
+  /** Called with each request as it arrives, before the server handles it; reset before every test. */
+  onRequest?: (r: V3RecordedRequest) => void;
   /**
    * The current test runs on `time` instead (clockFor a fault the stall watchdog ends): its server is replaced
    * by a fresh one on that clock. Call it first, before anything is set on the server. Through the bundle, a no-op.
@@ -113,7 +113,19 @@ export interface V3Context {
 /** A fresh server for every test (no state, fault or idempotency key carried over); in-process on FAST unless a test says otherwise. */
 export function useV3Server(options: V3ServerOptions & { bundle?: boolean } = {}): V3Context {
   const { bundle = false, ...serverOptions } = options;
-  const start = (time: TestTime) => startHedraV3Server({ timings: { queued: 0, processing: settingsOn(time).processing }, ...serverOptions, time });
+  const start = async (time: TestTime) => {
+    const started = await startHedraV3Server({ timings: { queued: 0, processing: settingsOn(time).processing }, ...serverOptions, time });
+    const { requests } = started;
+    // Not enumerable, so that the list still equals a plain array.
+    const push = requests.push.bind(requests);
+    Object.defineProperty(requests, 'push', {
+      value: (...records: V3RecordedRequest[]) => {
+        for (const record of records) ctx.onRequest?.(record);
+        return push(...records);
+      },
+    });
+    return started;
+  };
   let server: HedraV3Server | undefined;
   let time: TestTime = bundle ? wallTime : FAST;
   const ctx: V3Context = {
@@ -136,6 +148,7 @@ export function useV3Server(options: V3ServerOptions & { bundle?: boolean } = {}
   };
   beforeEach(async () => {
     time = bundle ? wallTime : FAST;
+    ctx.onRequest = undefined;
     server = await start(time);
   });
   afterEach(async () => {
@@ -245,6 +258,24 @@ export function expectPollsSpaced(ctx: V3Context, atLeastMs = 2000) {
   // A timer may fire a millisecond (of real time) early by the clock's rounding, which the test's clock multiplies.
   for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(atLeastMs - 2 * ctx.time.scale);
   return gaps;
+}
+
+/**
+ * A job that polling, not the stream, sees end, after at least two polls. Through the bundle it was long enough
+ * (1.5 s, 3 s after a 429 or a hang) to outlast the time from the submit to the first poll; on a fast clock that time
+ * is real latency read 4 or 50 times over, which a busy machine can stretch past any job of a sensible length. So the
+ * job starts again as the first poll arrives, with 1 s of the run's time to go: the first poll finds it running and
+ * the next, at least 2 s later, sees it end, however long the run took to get there.
+ */
+export function jobToPoll(ctx: V3Context) {
+  const { server } = ctx;
+  server.behaviour.timings = { queued: 0, processing: 1_000 };
+  let restarted = false;
+  ctx.onRequest = (r) => {
+    if (restarted || stageOf(r) !== 'status') return;
+    restarted = true;
+    for (const job of server.jobs.values()) server.ageJob(job.id, job.createdAt - ctx.time.now());
+  };
 }
 
 /** A run that followed its job by polling after one stream connection: polls after the stream, spaced, the result after them. */

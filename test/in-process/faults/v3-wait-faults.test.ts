@@ -18,24 +18,17 @@ import {
   expectRecovered,
   FALLBACK,
   fullRun,
+  jobToPoll,
   requestsOf,
   retryCases,
-  STALL_TIME,
+  SLOW_TIME,
   stageOf,
-  TIMED,
   useV3Server,
   V3_FAULTS,
 } from './v3-matrix.ts';
 
 const ctx = useV3Server();
 
-/**
- * A job that polling, not the stream, sees end, after at least two polls: 10 s of the run's time. On FAST 200 ms real:
- * the bundle's 1.5 s (3 s when a 429 delays the first poll by a second) would be 30 ms real, which a busy machine can
- * spend between the submit and the first poll. On STALL_TIME (a silent stream) 2.5 s real, as the bundle's 3 s were:
- * the 2 s of stall (8 s of the run's time), and then a poll interval.
- */
-const JOB_TO_POLL = 10_000;
 /** Why a stream whose connection was cut was given up. */
 const NO_ANSWER = /^No answer from 127\.0\.0\.1:\d+ to GET \/jobs\/job_\S+\/stream: /;
 
@@ -62,9 +55,9 @@ describe('v3: faults while polling the status (the stream refused)', () => {
   });
 
   it('status: a 429 with Retry-After is honoured before the next poll', async () => {
-    // Bounded from above too, so on TIMED, 10 times the wall clock rather than FAST's 50: the 1.5 s of slack below are
-    // 150 ms of real latency, not 30.
-    await ctx.onClock(TIMED);
+    // Bounded from above too, so on SLOW_TIME, 4 times the wall clock rather than FAST's 50: the 1.5 s of slack below
+    // are 375 ms of real latency, not 30.
+    await ctx.onClock(SLOW_TIME);
     const { server } = ctx;
     refused(server);
     // Only the header asks for 3 s: the envelope has no retry_after, and the rate-limit headers say go ahead.
@@ -88,7 +81,7 @@ describe('v3: faults on the event stream: the run polls instead', () => {
     await ctx.onClock(clockFor(V3_FAULTS[name]));
     const { server } = ctx;
     // Long enough that polling (not the stream) sees the job end, after at least two polls.
-    server.behaviour.timings = { queued: 0, processing: JOB_TO_POLL };
+    jobToPoll(ctx);
     server.fault('stream', V3_FAULTS[name]);
     const result = await fullRun(ctx);
     const { polls, stream, why } = expectPolled(ctx, result, 2);
@@ -126,10 +119,10 @@ describe('v3: streams that fail in their own ways: the run polls instead', () =>
   ];
   it.each(cases)('a stream that %s', async (_name, behaviour, status, reason) => {
     const hang = behaviour.stream === 'hang';
-    if (hang) await ctx.onClock(STALL_TIME);
+    if (hang) await ctx.onClock(SLOW_TIME);
     const { server } = ctx;
     Object.assign(server.behaviour, behaviour);
-    server.behaviour.timings = { queued: 0, processing: JOB_TO_POLL };
+    jobToPoll(ctx);
     const result = await fullRun(ctx);
     const { polls, stream, why } = expectPolled(ctx, result, 2);
     expect(server.stats.streamConnections).toBe(1);
@@ -142,17 +135,17 @@ describe('v3: streams that fail in their own ways: the run polls instead', () =>
 describe('v3: the deadline during the stream', () => {
   it('gives up waiting, names the job and how to resume, and writes nothing', async () => {
     const { server } = ctx;
-    // A minute of the run's time (1.2 s real) and a job of ten: 3s and 10 s through the bundle, but on FAST 3 s are
-    // 60 ms real, which the reads, the store and the submit before the stream can take on their own.
-    server.behaviour.timings = { queued: 0, processing: 600_000 };
-    const result = await fullRun(ctx, { timeout: '1m' });
+    // Two minutes of the run's time (2.4 s real) and a job of twenty: 3s and 10 s through the bundle, but on FAST 3 s
+    // are 60 ms real, which the reads, the store and the submit before the stream can take on their own.
+    server.behaviour.timings = { queued: 0, processing: 1_200_000 };
+    const result = await fullRun(ctx, { timeout: '2m' });
     expect(result.code).toBe(1);
     expect(server.jobs.size).toBe(1);
     const [job] = server.jobs.values();
     expect(server.ledger).toEqual([{ jobId: job.id, amount: job.price }]);
     const [line, ...more] = errorLines(result);
     expect(more).toEqual([]);
-    expect(line).toMatch(new RegExp(`Gave up waiting after 1m 00s \\(input "timeout"\\): ${job.id} \\(processing \\d+%25\\)\\.`));
+    expect(line).toMatch(new RegExp(`Gave up waiting after 2m 00s \\(input "timeout"\\): ${job.id} \\(processing \\d+%25\\)\\.`));
     expect(line).toContain(`run this action with generation-id: ${job.id}`);
     expect(result.outputs['generation-id']).toBe(job.id);
     expect(result.outputs.path ?? '').toBe('');
@@ -160,7 +153,7 @@ describe('v3: the deadline during the stream', () => {
     expectCounts(server, { result: 0, download: 0 });
     expect(result.stdout).not.toMatch(FALLBACK);
     // Given up at the deadline, not when the job ends: less than twice the timeout, on the run's clock.
-    expect(result.elapsedMs * ctx.time.scale).toBeLessThan(2 * 60_000);
+    expect(result.elapsedMs * ctx.time.scale).toBeLessThan(2 * 120_000);
     expectNoPartialFiles(result);
   });
 });
