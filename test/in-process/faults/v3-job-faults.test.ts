@@ -1,11 +1,14 @@
 // v3: faults on the billed submit, on reading the job's result, and on the
 // download. The submit is retried under the idempotency key chosen before the
 // first attempt: a repeat of a submit that made a job is answered with that job
-// (a replay), so a lost answer ends with one job and one charge.
+// (a replay), so a lost answer ends with one job and one charge. In-process
+// through runWith against the validating v3 test server, the run and the server
+// on the fast clock (a hang's on a slower one: v3-matrix.ts).
 import { describe, expect, it } from 'vitest';
 import {
   ANSWER_LOST,
   API_FAULTS,
+  clockFor,
   DOWNLOAD_FAULTS,
   errorLines,
   expectCounts,
@@ -25,9 +28,10 @@ const keyOf = (body: unknown) => (body as { idempotency_key?: string } | undefin
 
 describe('v3: faults while submitting (the billed call)', () => {
   it.each(API_FAULTS)('submit: %s', async (name) => {
+    await ctx.onClock(clockFor(V3_FAULTS[name]));
     const { server } = ctx;
     server.fault('submit', V3_FAULTS[name]);
-    const result = await fullRun(server);
+    const result = await fullRun(ctx);
     const job = expectRecovered(server, result);
     expectCounts(server, { submit: 2 });
     const [first, second] = posts();
@@ -84,7 +88,7 @@ describe('v3: faults while submitting (the billed call)', () => {
   it.each(refusals)('submit: %s is not retried', async (_name, status, error, said) => {
     const { server } = ctx;
     server.fault('submit', { kind: 'status', status, body: { error: { retryable: false, ...error }, trace_id: TRACE } });
-    const result = await fullRun(server);
+    const result = await fullRun(ctx);
     expect(result.code).toBe(1);
     const [line, ...more] = errorLines(result);
     expect(more).toEqual([]);
@@ -104,7 +108,7 @@ describe('v3: faults while submitting (the billed call)', () => {
     const { server } = ctx;
     const error = { code: 'ALREADY_IN_PROGRESS', message: 'A request with this key is in progress.', retryable: true };
     server.fault('submit', { kind: 'status', status: 409, body: { error, trace_id: TRACE } });
-    const result = await fullRun(server);
+    const result = await fullRun(ctx);
     const job = expectRecovered(server, result);
     expectCounts(server, { submit: 2 });
     expect(posts().map((p) => [p.status, keyOf(p.body)])).toEqual([
@@ -117,7 +121,7 @@ describe('v3: faults while submitting (the billed call)', () => {
     const { server } = ctx;
     const error = { code: 'RESOURCE_EXHAUSTED', message: 'Monthly job quota used up.', retryable: false };
     server.fault('submit', { kind: 'status', status: 429, body: { error, trace_id: TRACE }, rateLimit: { resetInSeconds: 0, remaining: 1 } });
-    const result = await fullRun(server);
+    const result = await fullRun(ctx);
     expect(result.code).toBe(1);
     expect(errorLines(result).join('\n')).toContain('Monthly job quota used up');
     expect(posts()).toHaveLength(1);

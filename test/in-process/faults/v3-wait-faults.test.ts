@@ -2,51 +2,44 @@
 // when the stream is refused, breaks, ends early or falls silent, it polls the
 // status instead (never more often than every 2 s), and a fault on a poll is
 // retried like any other read. The deadline during the stream names the job to resume.
+// In-process through runWith against the validating v3 test server, the run and
+// the server on the fast clock; a silent connection (a hang, a stream that falls
+// silent) on a slower one, since the stall watchdog counts real time
+// (v3-matrix.ts).
 import { describe, expect, it } from 'vitest';
 import type { V3Behaviour, V3RecordedRequest } from '../../server/hedra-v3-server.ts';
 import {
   API_FAULTS,
+  clockFor,
   errorLines,
   expectCounts,
   expectNoPartialFiles,
-  expectPollsSpaced,
+  expectPolled,
   expectRecovered,
   FALLBACK,
   fullRun,
+  jobToPoll,
   requestsOf,
   retryCases,
+  SLOW_TIME,
   stageOf,
   useV3Server,
   V3_FAULTS,
 } from './v3-matrix.ts';
 
 const ctx = useV3Server();
-const index = (r: V3RecordedRequest | undefined) => (r ? ctx.server.requests.indexOf(r) : -1);
 
 /** Why a stream whose connection was cut was given up. */
 const NO_ANSWER = /^No answer from 127\.0\.0\.1:\d+ to GET \/jobs\/job_\S+\/stream: /;
 
-/** A silent stream is given up after the stall time (a tenth of "timeout" 20s, at least 2 s): not before, and not much after. */
+/**
+ * A silent stream is given up after the stall time (a tenth of "timeout" 20s, at least 2 s): not before, and not much
+ * after. The stall watchdog counts real time: the gap on the test's clock, in real milliseconds.
+ */
 function expectGivenUpAfterStall(stream: V3RecordedRequest, firstPoll: V3RecordedRequest) {
-  expect(ctx.at(firstPoll) - ctx.at(stream)).toBeGreaterThanOrEqual(1998);
-  expect(ctx.at(firstPoll) - ctx.at(stream)).toBeLessThan(4000);
-}
-
-/** A run that followed its job by polling after one stream connection: polls after the stream, spaced, the result after them. */
-function expectPolled(result: Awaited<ReturnType<typeof fullRun>>, minPolls: number) {
-  const { server } = ctx;
-  expectRecovered(server, result);
-  // One stream request (counted below), opened at most once (a refused or reset one never opens).
-  expect(server.stats.streamConnections).toBeLessThanOrEqual(1);
-  const polls = requestsOf(server, 'status');
-  expect(polls.length).toBeGreaterThanOrEqual(minPolls);
-  expectCounts(server, { status: polls.length });
-  const [stream] = requestsOf(server, 'stream');
-  expect(index(polls[0])).toBeGreaterThan(index(stream));
-  expect(index(requestsOf(server, 'result')[0])).toBeGreaterThan(index(polls.at(-1)));
-  expect(polls.every((p) => p.status === 200)).toBe(true);
-  expectPollsSpaced(ctx);
-  return { polls, stream, why: FALLBACK.exec(result.stdout)?.[1] };
+  const realMs = (ctx.at(firstPoll) - ctx.at(stream)) / ctx.time.scale;
+  expect(realMs).toBeGreaterThanOrEqual(1998);
+  expect(realMs).toBeLessThan(4000);
 }
 
 describe('v3: faults while polling the status (the stream refused)', () => {
@@ -62,18 +55,22 @@ describe('v3: faults while polling the status (the stream refused)', () => {
   });
 
   it('status: a 429 with Retry-After is honoured before the next poll', async () => {
+    // Bounded from above too, so on SLOW_TIME, 4 times the wall clock rather than FAST's 50: the 1.5 s of slack below
+    // are 375 ms of real latency, not 30.
+    await ctx.onClock(SLOW_TIME);
     const { server } = ctx;
     refused(server);
     // Only the header asks for 3 s: the envelope has no retry_after, and the rate-limit headers say go ahead.
     const error = { code: 'RESOURCE_EXHAUSTED', message: 'Request rate limit exceeded.', retryable: true };
     const rateLimit = { resetInSeconds: 0, reset: 'delta' as const, remaining: 5 };
     server.fault('status', { kind: 'status', status: 429, retryAfter: '3', body: { error, trace_id: '0123456789abcdef0123456789abcdef' }, rateLimit });
-    const result = await fullRun(server);
+    const result = await fullRun(ctx);
     expectRecovered(server, result);
     expectCounts(server, { status: 2 });
     const [faulted, next] = requestsOf(server, 'status');
     expect(faulted.status).toBe(429);
-    expect(ctx.at(next) - ctx.at(faulted)).toBeGreaterThanOrEqual(2998);
+    // A timer may fire a millisecond (of real time) early, which the clock multiplies (2 ms through the bundle).
+    expect(ctx.at(next) - ctx.at(faulted)).toBeGreaterThanOrEqual(3000 - 2 * ctx.time.scale);
     expect(ctx.at(next) - ctx.at(faulted)).toBeLessThan(4500);
     expect(result.stdout).toMatch(/^GET \/jobs\/job_[0-9a-f-]+\/status: HTTP 429; retrying in 3\.0s \(attempt 2 of 6\)\.$/m);
   });
@@ -81,13 +78,13 @@ describe('v3: faults while polling the status (the stream refused)', () => {
 
 describe('v3: faults on the event stream: the run polls instead', () => {
   it.each(API_FAULTS)('stream: %s', async (name) => {
+    await ctx.onClock(clockFor(V3_FAULTS[name]));
     const { server } = ctx;
     // Long enough that polling (not the stream) sees the job end, after at least two polls.
-    const slow = name === 'hang' || name.startsWith('429');
-    server.behaviour.timings = { queued: 0, processing: slow ? 3000 : 1500 };
+    jobToPoll(ctx);
     server.fault('stream', V3_FAULTS[name]);
-    const result = await fullRun(server);
-    const { polls, stream, why } = expectPolled(result, 2);
+    const result = await fullRun(ctx);
+    const { polls, stream, why } = expectPolled(ctx, result, 2);
     const fault = V3_FAULTS[name];
     expect(why).toMatch(
       fault.kind === 'status'
@@ -121,12 +118,13 @@ describe('v3: streams that fail in their own ways: the run polls instead', () =>
     ['ends without the done frame', { stream: 'end-without-done' }, 200, /^the stream ended before the job did$/],
   ];
   it.each(cases)('a stream that %s', async (_name, behaviour, status, reason) => {
+    const hang = behaviour.stream === 'hang';
+    if (hang) await ctx.onClock(SLOW_TIME);
     const { server } = ctx;
     Object.assign(server.behaviour, behaviour);
-    const hang = behaviour.stream === 'hang';
-    server.behaviour.timings = { queued: 0, processing: hang ? 3000 : 1500 };
-    const result = await fullRun(server);
-    const { polls, stream, why } = expectPolled(result, 2);
+    jobToPoll(ctx);
+    const result = await fullRun(ctx);
+    const { polls, stream, why } = expectPolled(ctx, result, 2);
     expect(server.stats.streamConnections).toBe(1);
     expect(stream.status).toBe(status);
     expect(why).toMatch(reason);
@@ -137,22 +135,25 @@ describe('v3: streams that fail in their own ways: the run polls instead', () =>
 describe('v3: the deadline during the stream', () => {
   it('gives up waiting, names the job and how to resume, and writes nothing', async () => {
     const { server } = ctx;
-    server.behaviour.timings = { queued: 0, processing: 10_000 };
-    const result = await fullRun(server, { timeout: '3s' });
+    // Two minutes of the run's time (2.4 s real) and a job of twenty: 3s and 10 s through the bundle, but on FAST 3 s
+    // are 60 ms real, which the reads, the store and the submit before the stream can take on their own.
+    server.behaviour.timings = { queued: 0, processing: 1_200_000 };
+    const result = await fullRun(ctx, { timeout: '2m' });
     expect(result.code).toBe(1);
     expect(server.jobs.size).toBe(1);
     const [job] = server.jobs.values();
     expect(server.ledger).toEqual([{ jobId: job.id, amount: job.price }]);
     const [line, ...more] = errorLines(result);
     expect(more).toEqual([]);
-    expect(line).toMatch(new RegExp(`Gave up waiting after 3s \\(input "timeout"\\): ${job.id} \\(processing \\d+%25\\)\\.`));
+    expect(line).toMatch(new RegExp(`Gave up waiting after 2m 00s \\(input "timeout"\\): ${job.id} \\(processing \\d+%25\\)\\.`));
     expect(line).toContain(`run this action with generation-id: ${job.id}`);
     expect(result.outputs['generation-id']).toBe(job.id);
     expect(result.outputs.path ?? '').toBe('');
     // It was the stream that was open when the time ran out: no polling, no result, no download.
     expectCounts(server, { result: 0, download: 0 });
     expect(result.stdout).not.toMatch(FALLBACK);
-    expect(result.elapsedMs).toBeLessThan(6000);
+    // Given up at the deadline, not when the job ends: less than twice the timeout, on the run's clock.
+    expect(result.elapsedMs * ctx.time.scale).toBeLessThan(2 * 120_000);
     expectNoPartialFiles(result);
   });
 });
