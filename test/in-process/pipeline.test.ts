@@ -151,7 +151,7 @@ describe.each(APIS)('the pipeline on $name', (api) => {
     expect(picked.summary).toContain('resumed an existing generation');
   });
 
-  it('an unknown generation-id is the input\'s problem, in the same words', async () => {
+  it("an unknown generation-id is the input's problem, in the same words", async () => {
     const { 'base-url': baseUrl, 'api-key': key, api: which } = api.image('');
     const id = api.name === 'v2' ? '99999999-9999-4999-8999-999999999999' : 'job_99999999-9999-4999-8999-999999999999';
     const result = await runInProcess({ 'base-url': baseUrl, 'api-key': key, ...(which ? { api: which } : {}), 'generation-id': id });
@@ -173,7 +173,7 @@ describe.each(APIS)('the pipeline on $name', (api) => {
     expect(error).toContain(`run this action with generation-id: ${id}`);
   });
 
-  it('max-credits under the estimate refuses before anything is paid, in the API\'s unit', async () => {
+  it("max-credits under the estimate refuses before anything is paid, in the API's unit", async () => {
     const result = await runInProcess({ ...api.image(fresh('a dear lighthouse')), 'max-credits': api.price.under });
     expect(result.code).toBe(1);
     expect(api.submits()).toEqual([]);
@@ -188,7 +188,9 @@ describe.each(APIS)('the pipeline on $name', (api) => {
     expect(result.code).toBe(1);
     expect(api.submits()).toEqual([]);
     const [error] = errors(result);
-    expect(error).toMatch(/^::error title=Not paid for::Not enough (Hedra credits|money in the Hedra API wallet): this run needs .+ and .+ can be spent\. Nothing was paid\./);
+    expect(error).toMatch(
+      /^::error title=Not paid for::Not enough (Hedra credits|money in the Hedra API wallet): this run needs .+ and .+ can be spent\. Nothing was paid\./,
+    );
   });
 
   it('reports every input problem in one round: what did not parse beside what the model does not take', async () => {

@@ -44,7 +44,11 @@ describe('the layout of src/', () => {
   });
 
   it('imports only files that exist', () => {
-    const missing = files.flatMap((file) => importsOf(file).filter((target) => !text.has(target)).map((target) => `${file} -> ${target}`));
+    const missing = files.flatMap((file) =>
+      importsOf(file)
+        .filter((target) => !text.has(target))
+        .map((target) => `${file} -> ${target}`),
+    );
     expect(missing).toEqual([]);
   });
 
