@@ -29491,6 +29491,7 @@ function parseIdList(input, raw, api = 'v2') {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ workspaceFile)
 /* harmony export */ });
+/* unused harmony export locate */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -29500,12 +29501,59 @@ function parseIdList(input, raw, api = 'v2') {
 // change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
 // read and sent. A named file is resolved to its real path, which must lie in
 // the workspace, and must be a regular file.
+//
+// A name can be typed in one Unicode normalisation and stored in the other
+// (an "é" as one code point, NFC, or as "e" and a combining accent, NFD: macOS
+// tools and some editors write the second). Linux compares names byte by
+// byte, so the file "is not there" under what looks like its own name: each
+// part of the path is matched across normalisations when it is not found as
+// written.
 
 
 
-async function workspaceFile(input, written, workspace) {
-    const named = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, written);
-    const where = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
+/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
+const present = (path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(path).then(() => true, () => false);
+/**
+ * The path on disk of what `named` (absolute) names: itself when something is there; else, part by part, the one
+ * entry of each folder whose name is the part written up to Unicode normalisation.
+ */
+async function locate(named) {
+    if (await present(named))
+        return { kind: 'found', path: named };
+    const { root } = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.parse)(named);
+    let at = root;
+    for (const part of named.slice(root.length).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+        if (part === '')
+            continue;
+        if (await present((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, part))) {
+            at = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, part);
+            continue;
+        }
+        const wanted = part.normalize('NFC');
+        const names = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(at).catch(() => [])).filter((name) => name.normalize('NFC') === wanted);
+        if (names.length === 0)
+            return { kind: 'missing' };
+        if (names.length > 1)
+            return { kind: 'ambiguous', names };
+        at = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, names[0]);
+    }
+    return { kind: 'found', path: at };
+}
+/** How messages name a path as written: with the workspace when it was relative. */
+const whereWritten = (written, workspace) => ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`);
+/**
+ * The file an input names, checked. `missing` words the problem of a path with nothing there (what else the input
+ * could have been, say); by default "there is no file".
+ */
+async function workspaceFile(input, written, workspace, missing = (where) => `Input "${input}": there is no file ${where}.`) {
+    const where = whereWritten(written, workspace);
+    const found = await locate((0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, written));
+    if (found.kind === 'missing')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(missing(where));
+    if (found.kind === 'ambiguous') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": there is no file ${where} as written, and its folder has ${found.names.length} names that differ from it only in Unicode normalisation (the same letters, composed as NFC or decomposed as NFD): ${found.names.map((name) => JSON.stringify(name)).join(', ')}. Rename the files so that their names differ in letters.`);
+    }
+    const named = found.path;
     const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(named).catch(() => undefined);
     if (real === undefined)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": there is no file ${where}.`);
@@ -37410,14 +37458,9 @@ async function fileSha256(path) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
-const exists = (path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.lstat)(path).then(() => true, () => false);
 async function inspect(input, written, workspace) {
     const kind = _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MEDIA_INPUTS */ .tW[input].kind;
-    if (!(await exists((0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(workspace, written)))) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`);
-    }
-    const { path, size, where } = await (0,_inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceFile */ .E)(input, written, workspace);
+    const { path, size, where } = await (0,_inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceFile */ .E)(input, written, workspace, (where) => `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout).`);
     const type = (0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .fileType */ .$A)(written);
     if (type?.kind !== kind) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" takes ${kind} files (${(0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .extensionsOf */ .oQ)(kind)

@@ -1,0 +1,37 @@
+// Honest mistakes through the committed bundle (issue 20, item 12): answers
+// that used to puzzle more than they helped, one smoke run each. The details
+// and edge cases run in-process (test/in-process/honest-mistakes.test.ts).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
+import { type ActionRun, runAction } from './run-action.ts';
+
+let server: HedraServer;
+beforeAll(async () => {
+  server = await startHedraServer();
+});
+afterAll(async () => {
+  // Every answer was the server's own, by the spec: a fault of its own would have been answered as a 500.
+  expect(server.internalErrors).toEqual([]);
+  await server.close();
+});
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+const run = (inputs: Record<string, string>, options: Parameters<typeof runAction>[1] = {}) =>
+  runAction({ 'api-key': server.apiKey, 'base-url': server.baseUrl, ...inputs }, options);
+const annotations = (result: ActionRun, kind: 'error' | 'warning') => result.stdout.split('\n').filter((l) => l.startsWith(`::${kind}`));
+const made = () => server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+
+describe('honest mistakes', () => {
+  it('a path typed in NFD finds the file stored in NFC, and the file is uploaded', async () => {
+    const stored = 'voix/Chanson d’été.mp3'.normalize('NFC');
+    const typed = stored.normalize('NFD');
+    expect(typed).not.toBe(stored);
+    const result = await run({ type: 'audio_isolation', audio: typed, wait: 'false' }, { files: { [stored]: 'ID3 some audio' } });
+    expect(annotations(result, 'error')).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(made()).toContain('POST /generations');
+    expect(server.requests.filter((r) => r.method === 'POST' && /\/assets\/[^/]+\/upload$/.test(r.path))).toHaveLength(1);
+  });
+});
