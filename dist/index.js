@@ -33519,6 +33519,31 @@ function fieldsAt(schema, path) {
     }
     return node instanceof schemas/* ZodObject */.bvH ? Object.keys(node.shape) : [];
 }
+/** Every place a field of this name has in the schema, as a dotted path (a list's items as `[]`), shallowest first. */
+function placesOf(schema, key, at = '') {
+    const node = unwrapped(schema);
+    if (node instanceof schemas/* ZodArray */.naA)
+        return placesOf(node.element, key, `${at}[]`);
+    if (!(node instanceof schemas/* ZodObject */.bvH))
+        return [];
+    const fields = Object.entries(node.shape);
+    const here = fields.some(([name]) => name === key) ? [at ? `${at}.${key}` : key] : [];
+    return [...here, ...fields.flatMap(([name, child]) => placesOf(child, key, at ? `${at}.${name}` : name))];
+}
+/**
+ * For a field that is unknown where it was written but known elsewhere in the body (`seed` at the top of a video
+ * request, where it goes inside generated_video_inputs): where it goes, and the input that sets it there.
+ */
+function placement(type, key, written) {
+    const homes = placesOf(REQUEST_SCHEMAS[type], key).filter((home) => home !== written);
+    if (homes.length === 0)
+        return '';
+    const home = homes[0];
+    const parent = home === key ? '' : home.slice(0, home.length - key.length - 1);
+    const input = homes.map((place) => inputFor(type, place, true)).find((found) => found !== undefined);
+    const where = parent ? `inside ${parent} (${homes.join(' or ')})` : `at the top level of the request (${home})`;
+    return ` On type ${type} it belongs ${where}: ${input ? `set input "${input}" instead, or move it there in "request"` : 'move it there in "request"'}.`;
+}
 function formatPath(path) {
     return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }
@@ -33569,11 +33594,11 @@ function expectation(issue, missing) {
             return issue.message;
     }
 }
-/** The input that sets a field (or a field inside it) for this type, if any. */
-function inputFor(type, path) {
+/** The input that sets a field (or, unless `exactly`, a field inside it) for this type, if any. */
+function inputFor(type, path, exactly = false) {
     for (const [input, fields] of Object.entries(INPUT_FIELDS)) {
         const field = fields[type]?.join('.');
-        if (field !== undefined && (field === path || field.startsWith(`${path}.`)))
+        if (field !== undefined && (field === path || (!exactly && field.startsWith(`${path}.`))))
             return input;
     }
     return undefined;
@@ -33583,7 +33608,14 @@ function describeIssue(type, issue, body, sources) {
     if (issue.code === 'unrecognized_keys') {
         const where = issue.path.length ? ` in ${formatPath(issue.path)}` : '';
         const known = fieldsAt(schema, issue.path);
-        return issue.keys.map((key) => `Input "request": unknown field "${key}"${where} for type ${type}.${(0,suggest/* didYouMean */.a)(key, known)}`);
+        return issue.keys.map((key) => {
+            const written = [...issue.path, key]
+                .map((k) => (typeof k === 'number' ? '[]' : String(k)))
+                .join('.')
+                .replace(/\.\[\]/g, '[]');
+            const moved = placement(type, key, written);
+            return `Input "request": unknown field "${key}"${where} for type ${type}.${moved || (0,suggest/* didYouMean */.a)(key, known)}`;
+        });
     }
     const path = formatPath(issue.path);
     const missing = (0,json/* valueAt */.fK)(body, issue.path) === undefined;

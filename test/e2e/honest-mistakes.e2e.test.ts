@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { type ActionRun, runAction } from './run-action.ts';
 
+const TEXT_TO_VIDEO = 'kling/kling-2.5-turbo';
 let server: HedraServer;
 beforeAll(async () => {
   server = await startHedraServer();
@@ -33,5 +34,17 @@ describe('honest mistakes', () => {
     expect(result.code).toBe(0);
     expect(made()).toContain('POST /generations');
     expect(server.requests.filter((r) => r.method === 'POST' && /\/assets\/[^/]+\/upload$/.test(r.path))).toHaveLength(1);
+  });
+
+  it('request: {seed: 1} on a v2 video points at generated_video_inputs and at the seed input', async () => {
+    const result = await run({ prompt: 'a lighthouse', model: TEXT_TO_VIDEO, request: '{seed: 1}' });
+    expect(result.code).toBe(1);
+    const errors = annotations(result, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^::error title=Invalid input::/);
+    expect(errors[0]).toContain('unknown field "seed" for type video');
+    expect(errors[0]).toContain('generated_video_inputs.seed');
+    expect(errors[0]).toContain('input "seed"');
+    expect(made()).toEqual([]);
   });
 });

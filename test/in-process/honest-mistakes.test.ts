@@ -81,3 +81,17 @@ describe('a path in the other Unicode normalisation', () => {
     expect(paid(v2)).toEqual([]);
   });
 });
+
+describe('a field of the request in the wrong place', () => {
+  it('is said with the other problems of the inputs, in one round', async () => {
+    const result = await onV2({ prompt: 'p', model: TEXT_TO_VIDEO, request: '{seed: 7, aspect_ratio: "16:9"}', 'batch-size': '9' });
+    expect(result.code).toBe(1);
+    const [error] = lines(result, 'error');
+    expect(error).toContain('Input "batch-size" must be between 1 and 8');
+    expect(error).toContain(
+      'unknown field "seed" for type video. On type video it belongs inside generated_video_inputs (generated_video_inputs.seed): set input "seed"',
+    );
+    expect(error).toContain('unknown field "aspect_ratio" for type video. On type video it belongs inside generated_video_inputs');
+    expect(paid(v2)).toEqual([]);
+  });
+});
