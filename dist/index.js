@@ -29489,7 +29489,8 @@ function parseIdList(input, raw, api = 'v2') {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ workspaceFile)
+/* harmony export */   EJ: () => (/* binding */ workspaceFile),
+/* harmony export */   zs: () => (/* binding */ insideGitFolder)
 /* harmony export */ });
 /* unused harmony export locate */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
@@ -29541,6 +29542,21 @@ async function locate(named) {
 }
 /** How messages name a path as written: with the workspace when it was relative. */
 const whereWritten = (written, workspace) => ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`);
+/** Whether `path`, relative to `folder`, starts in its .git (in any case: macOS and Windows runners do not tell .Git from .git). */
+const startsInGit = (folder, path) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(folder, path).split(/[\\/]/)[0].toLowerCase() === '.git';
+/**
+ * Whether `path` (absolute) is in the workspace's .git folder, at any depth: as written (`.git/`, `a/../.git/x`),
+ * or through a symlink in the part of it that exists (`out` → `.git`).
+ */
+async function insideGitFolder(path, workspace) {
+    if (startsInGit(workspace, path))
+        return true;
+    let existing = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path);
+    while (!(await present(existing)) && (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(existing) !== existing)
+        existing = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(existing);
+    const [real, root] = await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(existing).catch(() => existing), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(workspace).catch(() => workspace)]);
+    return startsInGit(root, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(real, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(existing, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path))));
+}
 /**
  * The file an input names, checked. `missing` words the problem of a path with nothing there (what else the input
  * could have been, say); by default "there is no file".
@@ -35902,12 +35918,15 @@ async function parseRequestInput(text) {
     return value;
 }
 
+// EXTERNAL MODULE: ./src/inputs/workspace-file.ts
+var workspace_file = __nccwpck_require__(5247);
 ;// CONCATENATED MODULE: ./src/inputs/read.ts
 // The one place that reads the workflow's inputs: through the toolkit's
 // getInput (trimmed, as the runner passes them), into typed, checked Settings.
 // Nothing else reads an input. Every input that cannot be read is a problem
 // returned beside the settings, not thrown: the run checks what did parse
 // against the model too, and reports every problem in one round.
+
 
 
 
@@ -36065,6 +36084,10 @@ async function readInputs(toolkit, env, cwd) {
         workspace,
         runnerTemp,
     };
+    if (outputPath !== '' && (await (0,workspace_file/* insideGitFolder */.zs)(settings.outputPath, workspace))) {
+        problems.push(`Input "output-path" is inside the repository's .git folder ("${outputPath}"): git's own files live there, not the checkout, and a file written there can break the repository. Give a folder of the workspace (such as generated/), or leave it empty for the runner's temporary folder.`);
+        unparsed.push('output-path');
+    }
     if (settings.api === 'v3' && !settings.model && !settings.resumeIds && !unparsed.includes('generation-id')) {
         problems.push(`Input "model" is required on v3, where the model decides what is made (e.g. model: kling-v3); the models are listed at https://www.hedra.com/develop/models.`);
     }
@@ -37026,8 +37049,6 @@ async function charged(run, ids, paidElsewhere, known) {
     return { charged: (0,money/* rounded */.Wf)(paid.reduce((sum, id) => sum + (costs.get(id)?.amount ?? 0), 0)), perItem };
 }
 
-// EXTERNAL MODULE: ./src/inputs/workspace-file.ts
-var workspace_file = __nccwpck_require__(5247);
 ;// CONCATENATED MODULE: ./src/inputs/prompt-file.ts
 // `prompt-file`: a long prompt kept in the repository instead of in YAML. It
 // fills the input the API says (on v2 `prompt` for the types that take one,
@@ -37050,7 +37071,7 @@ async function withPromptFile(settings, target) {
     if (settings.mapped[target] !== undefined) {
         throw new errors/* InputError */.dz(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
     }
-    const { path, where } = await (0,workspace_file/* workspaceFile */.E)('prompt-file', written, settings.workspace);
+    const { path, where } = await (0,workspace_file/* workspaceFile */.EJ)('prompt-file', written, settings.workspace);
     // The bytes actually read are capped, whatever the file claims to be.
     const handle = await (0,promises_.open)(path, 'r');
     let bytes;
@@ -37492,7 +37513,7 @@ async function fileSha256(path) {
 }
 async function inspect(input, written, workspace) {
     const kind = _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MEDIA_INPUTS */ .tW[input].kind;
-    const { path, size, where } = await (0,_inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceFile */ .E)(input, written, workspace, (where) => `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout).`);
+    const { path, size, where } = await (0,_inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceFile */ .EJ)(input, written, workspace, (where) => `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout).`);
     const type = (0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .fileType */ .$A)(written);
     if (type?.kind !== kind) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" takes ${kind} files (${(0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .extensionsOf */ .oQ)(kind)

@@ -10,7 +10,7 @@
 // part of the path is matched across normalisations when it is not found as
 // written.
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, parse, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { InputError } from '../core/errors.js';
 
 interface WorkspaceFile {
@@ -60,6 +60,21 @@ export async function locate(named: string): Promise<Located> {
 
 /** How messages name a path as written: with the workspace when it was relative. */
 const whereWritten = (written: string, workspace: string) => (isAbsolute(written) ? `"${written}"` : `"${written}" (in ${workspace})`);
+
+/** Whether `path`, relative to `folder`, starts in its .git (in any case: macOS and Windows runners do not tell .Git from .git). */
+const startsInGit = (folder: string, path: string) => relative(folder, path).split(/[\\/]/)[0].toLowerCase() === '.git';
+
+/**
+ * Whether `path` (absolute) is in the workspace's .git folder, at any depth: as written (`.git/`, `a/../.git/x`),
+ * or through a symlink in the part of it that exists (`out` → `.git`).
+ */
+export async function insideGitFolder(path: string, workspace: string): Promise<boolean> {
+  if (startsInGit(workspace, path)) return true;
+  let existing = resolve(path);
+  while (!(await present(existing)) && dirname(existing) !== existing) existing = dirname(existing);
+  const [real, root] = await Promise.all([realpath(existing).catch(() => existing), realpath(workspace).catch(() => workspace)]);
+  return startsInGit(root, join(real, relative(existing, resolve(path))));
+}
 
 /**
  * The file an input names, checked. `missing` words the problem of a path with nothing there (what else the input

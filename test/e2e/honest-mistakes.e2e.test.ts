@@ -47,4 +47,16 @@ describe('honest mistakes', () => {
     expect(errors[0]).toContain('input "seed"');
     expect(made()).toEqual([]);
   });
+
+  it('output-path inside the workspace .git folder is refused as an input error, before anything is paid', async () => {
+    const result = await run({ prompt: 'a lighthouse', model: TEXT_TO_VIDEO, 'output-path': '.git/' }, { files: { '.git/HEAD': 'ref: refs/heads/main\n' } });
+    expect(result.code).toBe(1);
+    const errors = annotations(result, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^::error title=Invalid input::Input "output-path"/);
+    expect(errors[0]).toContain('.git');
+    expect(result.stdout).not.toMatch(/^\s+at /m);
+    expect(result.stderr).toBe('');
+    expect(made()).toEqual([]);
+  });
 });

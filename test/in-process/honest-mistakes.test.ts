@@ -95,3 +95,20 @@ describe('a field of the request in the wrong place', () => {
     expect(paid(v2)).toEqual([]);
   });
 });
+
+describe('output-path in the .git folder', () => {
+  it.each([
+    ['at depth', '.git/renders/today/', {}],
+    ['through a committed symlink', 'renders/', { symlinks: { renders: '.git' } }],
+  ])('%s is an input error before anything is sent', async (_, outputPath, options) => {
+    const result = await onV2(
+      { prompt: 'p', model: TEXT_TO_VIDEO, 'output-path': outputPath },
+      { ...options, files: { '.git/HEAD': 'ref: refs/heads/main\n' } },
+    );
+    expect(result.code).toBe(1);
+    const errors = lines(result, 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`::error title=Invalid input::Input "output-path" is inside the repository's .git folder ("${outputPath}")`);
+    expect(paid(v2)).toEqual([]);
+  });
+});

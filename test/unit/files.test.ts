@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locate, workspaceFile } from '../../src/inputs/workspace-file.ts';
+import { insideGitFolder, locate, workspaceFile } from '../../src/inputs/workspace-file.ts';
 import { outputIsDirectory, targetPath } from '../../src/media/download.ts';
 import { planUploads } from '../../src/media/local-files.ts';
 import { extensionFor, fileType } from '../../src/media/media-types.ts';
@@ -114,5 +114,22 @@ describe('names in the other Unicode normalisation', () => {
     expect((refused as Error).name).toBe('InputError');
     expect((refused as Error).message).toContain(`Input "prompt-file": there is no file "${mixed}" (in ${ws}) as written, and its folder has 2 names`);
     expect((refused as Error).message).toContain('differ from it only in Unicode normalisation');
+  });
+});
+
+describe('output paths in the .git folder', () => {
+  const ws = tempDir('hedra-git-');
+  mkdirSync(join(ws, '.git/hooks'), { recursive: true });
+  mkdirSync(join(ws, 'sub'));
+  symlinkSync('.git', join(ws, 'out'));
+
+  it.each(['.git', '.git/', '.git/hooks/x.mp4', '.git/new/deeper/', 'sub/../.git/objects', '.GIT/x', 'out/', 'out/videos/new'])(
+    '%s is inside it',
+    async (written) => {
+      expect(await insideGitFolder(join(ws, written), ws)).toBe(true);
+    },
+  );
+  it.each(['.github/out', '.gitout/', 'sub/.git/', 'generated', '', '../elsewhere'])('%s is not', async (written) => {
+    expect(await insideGitFolder(join(ws, written), ws)).toBe(false);
   });
 });
