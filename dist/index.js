@@ -37159,7 +37159,11 @@ async function create(run) {
         await balanceRead?.catch(() => undefined);
         throw error;
     });
-    const earlier = await api.earlier(plan);
+    // In a dry run, earlier work only changes what the report says: a look-up that fails is told, like the catalogue
+    // read, and the dry run goes on (a real run looks again, and does not create without knowing).
+    const earlier = settings.dryRun
+        ? await (0,context/* settled */.g)(api.earlier(plan), (error) => log.warning(`Could not look for an earlier ${api.noun} from the same inputs (${(0,errors/* said */.ag)(error)}); the dry run goes on without it, and a run that pays looks again before submitting.`, 'Reuse look-up skipped'))
+        : await api.earlier(plan);
     let estimate = await api.estimate(plan);
     const spending = {
         unit: api.unit,

@@ -59,4 +59,17 @@ describe('honest mistakes', () => {
     expect(result.stderr).toBe('');
     expect(made()).toEqual([]);
   });
+
+  it('a dry run with a key warns and goes on when the reuse look-up cannot be made', async () => {
+    // Every attempt at GET /generations fails (Retry-After: 0 keeps the retries quick), as a Hedra that cannot be reached.
+    server.fault('list', { kind: 'status', status: 503, retryAfter: '0' }, 6);
+    const result = await run({ prompt: 'a lighthouse', model: TEXT_TO_VIDEO, 'dry-run': 'true' }, { reuseDefault: true });
+    expect(annotations(result, 'error')).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(server.requests.filter((r) => r.method === 'GET' && r.path === '/generations' && r.fault === 'status')).toHaveLength(6);
+    expect(annotations(result, 'warning').join('\n')).toContain('Could not look for an earlier generation from the same inputs');
+    expect(result.stdout).toContain('Dry run: the video request is valid; nothing was sent.');
+    expect(made()).toEqual([]);
+    expect(server.pendingFaults()).toBe(0);
+  });
 });

@@ -112,3 +112,38 @@ describe('output-path in the .git folder', () => {
     expect(paid(v2)).toEqual([]);
   });
 });
+
+describe('optional reads in a dry run with a key', () => {
+  it('a reuse look-up answered with nonsense is a warning, and the dry run goes on', async () => {
+    v2.fault('list', { kind: 'malformed' }, 6);
+    const result = await onV2({ prompt: 'p', model: TEXT_TO_VIDEO, 'dry-run': 'true' }, { reuseDefault: true });
+    expect(lines(result, 'error')).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(lines(result, 'warning').join('\n')).toContain(
+      '::warning title=Reuse look-up skipped::Could not look for an earlier generation from the same inputs (',
+    );
+    expect(result.stdout).toContain('Dry run: the video request is valid; nothing was sent.');
+  });
+
+  it('with the catalogue unreadable too, both warn, and the dry run still goes on', async () => {
+    v2.behaviour.modelsFailure = 500;
+    v2.fault('list', { kind: 'status', status: 503, retryAfter: '0' }, 6);
+    try {
+      const result = await onV2({ prompt: 'p', model: TEXT_TO_VIDEO, 'dry-run': 'true' }, { reuseDefault: true });
+      expect(result.code).toBe(0);
+      const warnings = lines(result, 'warning').join('\n');
+      expect(warnings).toContain("Could not read Hedra's model catalogue");
+      expect(warnings).toContain('Could not look for an earlier generation from the same inputs');
+    } finally {
+      v2.behaviour.modelsFailure = undefined;
+    }
+  });
+
+  it('a run that pays still stops when it cannot look: it does not create without knowing what exists', async () => {
+    v2.fault('list', { kind: 'status', status: 503, retryAfter: '0' }, 6);
+    const result = await onV2({ prompt: 'p', model: TEXT_TO_VIDEO, wait: 'false' }, { reuseDefault: true });
+    expect(result.code).toBe(1);
+    expect(lines(result, 'error')[0]).toContain('HTTP 503 to GET /generations');
+    expect(paid(v2)).toEqual([]);
+  });
+});
