@@ -29489,8 +29489,10 @@ function parseIdList(input, raw, api = 'v2') {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ workspaceFile)
+/* harmony export */   EJ: () => (/* binding */ workspaceFile),
+/* harmony export */   zs: () => (/* binding */ insideGitFolder)
 /* harmony export */ });
+/* unused harmony export locate */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
@@ -29500,12 +29502,74 @@ function parseIdList(input, raw, api = 'v2') {
 // change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
 // read and sent. A named file is resolved to its real path, which must lie in
 // the workspace, and must be a regular file.
+//
+// A name can be typed in one Unicode normalisation and stored in the other
+// (an "é" as one code point, NFC, or as "e" and a combining accent, NFD: macOS
+// tools and some editors write the second). Linux compares names byte by
+// byte, so the file "is not there" under what looks like its own name: each
+// part of the path is matched across normalisations when it is not found as
+// written.
 
 
 
-async function workspaceFile(input, written, workspace) {
-    const named = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, written);
-    const where = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`;
+/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
+const present = (path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(path).then(() => true, () => false);
+/**
+ * The path on disk of what `named` (absolute) names: itself when something is there; else, part by part, the one
+ * entry of each folder whose name is the part written up to Unicode normalisation.
+ */
+async function locate(named) {
+    if (await present(named))
+        return { kind: 'found', path: named };
+    const { root } = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.parse)(named);
+    let at = root;
+    for (const part of named.slice(root.length).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+        if (part === '')
+            continue;
+        if (await present((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, part))) {
+            at = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, part);
+            continue;
+        }
+        const wanted = part.normalize('NFC');
+        const names = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(at).catch(() => [])).filter((name) => name.normalize('NFC') === wanted);
+        if (names.length === 0)
+            return { kind: 'missing' };
+        if (names.length > 1)
+            return { kind: 'ambiguous', names };
+        at = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, names[0]);
+    }
+    return { kind: 'found', path: at };
+}
+/** How messages name a path as written: with the workspace when it was relative. */
+const whereWritten = (written, workspace) => ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`);
+/** Whether `path`, relative to `folder`, starts in its .git (in any case: macOS and Windows runners do not tell .Git from .git). */
+const startsInGit = (folder, path) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(folder, path).split(/[\\/]/)[0].toLowerCase() === '.git';
+/**
+ * Whether `path` (absolute) is in the workspace's .git folder, at any depth: as written (`.git/`, `a/../.git/x`),
+ * or through a symlink in the part of it that exists (`out` → `.git`).
+ */
+async function insideGitFolder(path, workspace) {
+    if (startsInGit(workspace, path))
+        return true;
+    let existing = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path);
+    while (!(await present(existing)) && (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(existing) !== existing)
+        existing = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(existing);
+    const [real, root] = await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(existing).catch(() => existing), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(workspace).catch(() => workspace)]);
+    return startsInGit(root, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(real, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(existing, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path))));
+}
+/**
+ * The file an input names, checked. `missing` words the problem of a path with nothing there (what else the input
+ * could have been, say); by default "there is no file".
+ */
+async function workspaceFile(input, written, workspace, missing = (where) => `Input "${input}": there is no file ${where}.`) {
+    const where = whereWritten(written, workspace);
+    const found = await locate((0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, written));
+    if (found.kind === 'missing')
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(missing(where));
+    if (found.kind === 'ambiguous') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": there is no file ${where} as written, and its folder has ${found.names.length} names that differ from it only in Unicode normalisation (the same letters, composed as NFC or decomposed as NFD): ${found.names.map((name) => JSON.stringify(name)).join(', ')}. Rename the files so that their names differ in letters.`);
+    }
+    const named = found.path;
     const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(named).catch(() => undefined);
     if (real === undefined)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": there is no file ${where}.`);
@@ -33471,6 +33535,31 @@ function fieldsAt(schema, path) {
     }
     return node instanceof schemas/* ZodObject */.bvH ? Object.keys(node.shape) : [];
 }
+/** Every place a field of this name has in the schema, as a dotted path (a list's items as `[]`), shallowest first. */
+function placesOf(schema, key, at = '') {
+    const node = unwrapped(schema);
+    if (node instanceof schemas/* ZodArray */.naA)
+        return placesOf(node.element, key, `${at}[]`);
+    if (!(node instanceof schemas/* ZodObject */.bvH))
+        return [];
+    const fields = Object.entries(node.shape);
+    const here = fields.some(([name]) => name === key) ? [at ? `${at}.${key}` : key] : [];
+    return [...here, ...fields.flatMap(([name, child]) => placesOf(child, key, at ? `${at}.${name}` : name))];
+}
+/**
+ * For a field that is unknown where it was written but known elsewhere in the body (`seed` at the top of a video
+ * request, where it goes inside generated_video_inputs): where it goes, and the input that sets it there.
+ */
+function placement(type, key, written) {
+    const homes = placesOf(REQUEST_SCHEMAS[type], key).filter((home) => home !== written);
+    if (homes.length === 0)
+        return '';
+    const home = homes[0];
+    const parent = home === key ? '' : home.slice(0, home.length - key.length - 1);
+    const input = homes.map((place) => inputFor(type, place, true)).find((found) => found !== undefined);
+    const where = parent ? `inside ${parent} (${homes.join(' or ')})` : `at the top level of the request (${home})`;
+    return ` On type ${type} it belongs ${where}: ${input ? `set input "${input}" instead, or move it there in "request"` : 'move it there in "request"'}.`;
+}
 function formatPath(path) {
     return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }
@@ -33521,11 +33610,11 @@ function expectation(issue, missing) {
             return issue.message;
     }
 }
-/** The input that sets a field (or a field inside it) for this type, if any. */
-function inputFor(type, path) {
+/** The input that sets a field (or, unless `exactly`, a field inside it) for this type, if any. */
+function inputFor(type, path, exactly = false) {
     for (const [input, fields] of Object.entries(INPUT_FIELDS)) {
         const field = fields[type]?.join('.');
-        if (field !== undefined && (field === path || field.startsWith(`${path}.`)))
+        if (field !== undefined && (field === path || (!exactly && field.startsWith(`${path}.`))))
             return input;
     }
     return undefined;
@@ -33535,7 +33624,14 @@ function describeIssue(type, issue, body, sources) {
     if (issue.code === 'unrecognized_keys') {
         const where = issue.path.length ? ` in ${formatPath(issue.path)}` : '';
         const known = fieldsAt(schema, issue.path);
-        return issue.keys.map((key) => `Input "request": unknown field "${key}"${where} for type ${type}.${(0,suggest/* didYouMean */.a)(key, known)}`);
+        return issue.keys.map((key) => {
+            const written = [...issue.path, key]
+                .map((k) => (typeof k === 'number' ? '[]' : String(k)))
+                .join('.')
+                .replace(/\.\[\]/g, '[]');
+            const moved = placement(type, key, written);
+            return `Input "request": unknown field "${key}"${where} for type ${type}.${moved || (0,suggest/* didYouMean */.a)(key, known)}`;
+        });
     }
     const path = formatPath(issue.path);
     const missing = (0,json/* valueAt */.fK)(body, issue.path) === undefined;
@@ -35822,12 +35918,15 @@ async function parseRequestInput(text) {
     return value;
 }
 
+// EXTERNAL MODULE: ./src/inputs/workspace-file.ts
+var workspace_file = __nccwpck_require__(5247);
 ;// CONCATENATED MODULE: ./src/inputs/read.ts
 // The one place that reads the workflow's inputs: through the toolkit's
 // getInput (trimmed, as the runner passes them), into typed, checked Settings.
 // Nothing else reads an input. Every input that cannot be read is a problem
 // returned beside the settings, not thrown: the run checks what did parse
 // against the model too, and reports every problem in one round.
+
 
 
 
@@ -35985,6 +36084,10 @@ async function readInputs(toolkit, env, cwd) {
         workspace,
         runnerTemp,
     };
+    if (outputPath !== '' && (await (0,workspace_file/* insideGitFolder */.zs)(settings.outputPath, workspace))) {
+        problems.push(`Input "output-path" is inside the repository's .git folder ("${outputPath}"): git's own files live there, not the checkout, and a file written there can break the repository. Give a folder of the workspace (such as generated/), or leave it empty for the runner's temporary folder.`);
+        unparsed.push('output-path');
+    }
     if (settings.api === 'v3' && !settings.model && !settings.resumeIds && !unparsed.includes('generation-id')) {
         problems.push(`Input "model" is required on v3, where the model decides what is made (e.g. model: kling-v3); the models are listed at https://www.hedra.com/develop/models.`);
     }
@@ -36946,8 +37049,6 @@ async function charged(run, ids, paidElsewhere, known) {
     return { charged: (0,money/* rounded */.Wf)(paid.reduce((sum, id) => sum + (costs.get(id)?.amount ?? 0), 0)), perItem };
 }
 
-// EXTERNAL MODULE: ./src/inputs/workspace-file.ts
-var workspace_file = __nccwpck_require__(5247);
 ;// CONCATENATED MODULE: ./src/inputs/prompt-file.ts
 // `prompt-file`: a long prompt kept in the repository instead of in YAML. It
 // fills the input the API says (on v2 `prompt` for the types that take one,
@@ -36970,7 +37071,7 @@ async function withPromptFile(settings, target) {
     if (settings.mapped[target] !== undefined) {
         throw new errors/* InputError */.dz(`Inputs "prompt-file" and "${target}" both give the ${target} for type ${settings.type}; use one.`);
     }
-    const { path, where } = await (0,workspace_file/* workspaceFile */.E)('prompt-file', written, settings.workspace);
+    const { path, where } = await (0,workspace_file/* workspaceFile */.EJ)('prompt-file', written, settings.workspace);
     // The bytes actually read are capped, whatever the file claims to be.
     const handle = await (0,promises_.open)(path, 'r');
     let bytes;
@@ -37058,7 +37159,11 @@ async function create(run) {
         await balanceRead?.catch(() => undefined);
         throw error;
     });
-    const earlier = await api.earlier(plan);
+    // In a dry run, earlier work only changes what the report says: a look-up that fails is told, like the catalogue
+    // read, and the dry run goes on (a real run looks again, and does not create without knowing).
+    const earlier = settings.dryRun
+        ? await (0,context/* settled */.g)(api.earlier(plan), (error) => log.warning(`Could not look for an earlier ${api.noun} from the same inputs (${(0,errors/* said */.ag)(error)}); the dry run goes on without it, and a run that pays looks again before submitting.`, 'Reuse look-up skipped'))
+        : await api.earlier(plan);
     let estimate = await api.estimate(plan);
     const spending = {
         unit: api.unit,
@@ -37410,14 +37515,9 @@ async function fileSha256(path) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
-const exists = (path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.lstat)(path).then(() => true, () => false);
 async function inspect(input, written, workspace) {
     const kind = _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MEDIA_INPUTS */ .tW[input].kind;
-    if (!(await exists((0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(workspace, written)))) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${(0,node_path__WEBPACK_IMPORTED_MODULE_3__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`);
-    }
-    const { path, size, where } = await (0,_inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceFile */ .E)(input, written, workspace);
+    const { path, size, where } = await (0,_inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceFile */ .EJ)(input, written, workspace, (where) => `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout).`);
     const type = (0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .fileType */ .$A)(written);
     if (type?.kind !== kind) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input "${input}" takes ${kind} files (${(0,_media_types_js__WEBPACK_IMPORTED_MODULE_7__/* .extensionsOf */ .oQ)(kind)

@@ -33,6 +33,7 @@ import {
 import { envName, read } from './raw.js';
 import { parseRequestInput } from './request-input.js';
 import { APIS, type Api, DEFAULT_BASE_URLS, INPUT_DEFAULTS, INPUT_NAMES, type InputName, type InputValue, type Settings } from './settings.js';
+import { insideGitFolder } from './workspace-file.js';
 
 /** What `type` means when it is empty on v2 (action.yml's default is empty, because on v3 the model decides). */
 const V2_DEFAULT_TYPE: GenerationType = 'video';
@@ -192,6 +193,12 @@ export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promi
     workspace,
     runnerTemp,
   };
+  if (outputPath !== '' && (await insideGitFolder(settings.outputPath, workspace))) {
+    problems.push(
+      `Input "output-path" is inside the repository's .git folder ("${outputPath}"): git's own files live there, not the checkout, and a file written there can break the repository. Give a folder of the workspace (such as generated/), or leave it empty for the runner's temporary folder.`,
+    );
+    unparsed.push('output-path');
+  }
   if (settings.api === 'v3' && !settings.model && !settings.resumeIds && !unparsed.includes('generation-id')) {
     problems.push(
       `Input "model" is required on v3, where the model decides what is made (e.g. model: kling-v3); the models are listed at https://www.hedra.com/develop/models.`,

@@ -7,8 +7,8 @@
 
 import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { access, lstat } from 'node:fs/promises';
-import { basename, isAbsolute, join } from 'node:path';
+import { access } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { type AssetKind, MEDIA_INPUTS, type MediaInput } from '../inputs/kinds.js';
 import type { MediaRef } from '../inputs/parsers.js';
@@ -44,21 +44,15 @@ export interface Upload {
   present?: boolean;
 }
 
-/** Whether anything (a file, a directory, a dangling symlink) is at the path. */
-const exists = (path: string) =>
-  lstat(path).then(
-    () => true,
-    () => false,
-  );
-
 async function inspect(input: MediaInput, written: string, workspace: string): Promise<Omit<Upload, 'inputs' | 'writtenAs' | 'assetId'>> {
   const kind = MEDIA_INPUTS[input].kind;
-  if (!(await exists(isAbsolute(written) ? written : join(workspace, written)))) {
-    throw new InputError(
-      `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${isAbsolute(written) ? `"${written}"` : `"${written}" (in ${workspace})`}. Give a path in the repository (checked out with actions/checkout).`,
-    );
-  }
-  const { path, size, where } = await workspaceFile(input, written, workspace);
+  const { path, size, where } = await workspaceFile(
+    input,
+    written,
+    workspace,
+    (where) =>
+      `Input "${input}" is neither a Hedra asset id (UUID) nor an existing file: there is no file ${where}. Give a path in the repository (checked out with actions/checkout).`,
+  );
   const type = fileType(written);
   if (type?.kind !== kind) {
     throw new InputError(

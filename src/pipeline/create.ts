@@ -37,7 +37,16 @@ export async function create(run: Run): Promise<void> {
     await balanceRead?.catch(() => undefined);
     throw error;
   });
-  const earlier = await api.earlier(plan);
+  // In a dry run, earlier work only changes what the report says: a look-up that fails is told, like the catalogue
+  // read, and the dry run goes on (a real run looks again, and does not create without knowing).
+  const earlier = settings.dryRun
+    ? await settled(api.earlier(plan), (error) =>
+        log.warning(
+          `Could not look for an earlier ${api.noun} from the same inputs (${said(error)}); the dry run goes on without it, and a run that pays looks again before submitting.`,
+          'Reuse look-up skipped',
+        ),
+      )
+    : await api.earlier(plan);
   let estimate = await api.estimate(plan);
   const spending: Spending = {
     unit: api.unit,

@@ -74,8 +74,11 @@ export function secretPattern(key: string): RegExp {
   return new RegExp(forms.join('|'), 'g');
 }
 
+/** The files under `dir`. Symlinks a test committed to the workspace (to a folder, or out of it) are not followed: the action writes none, and what they lead to inside the run is scanned where it is. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isSymbolicLink() ? [] : e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 /** Where the key was found, as "place: form" lines; empty when nowhere. */

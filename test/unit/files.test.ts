@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { insideGitFolder, locate, workspaceFile } from '../../src/inputs/workspace-file.ts';
 import { outputIsDirectory, targetPath } from '../../src/media/download.ts';
 import { planUploads } from '../../src/media/local-files.ts';
 import { extensionFor, fileType } from '../../src/media/media-types.ts';
@@ -78,5 +79,57 @@ describe('planUploads', () => {
     const { settings, uploads } = await plan({ image: 'https://x.test/a.png', audio: ID(7) });
     expect(uploads).toEqual([]);
     expect(settings.mapped.audio).toEqual({ kind: 'asset', id: ID(7) });
+  });
+});
+
+describe('names in the other Unicode normalisation', () => {
+  const ws = tempDir('hedra-nfc-');
+  const NFC = (text: string) => text.normalize('NFC');
+  const NFD = (text: string) => text.normalize('NFD');
+  mkdirSync(join(ws, NFC('vidéos')));
+  writeFileSync(join(ws, NFC('vidéos'), NFD('été.png')), 'png');
+  writeFileSync(join(ws, NFC('café.txt')), 'a prompt');
+  // Two files whose names are the same letters, one composed and one decomposed: which one was meant cannot be told.
+  writeFileSync(join(ws, NFC('crème brûlée.txt')), 'composed');
+  writeFileSync(join(ws, NFD('crème brûlée.txt')), 'decomposed');
+
+  it('finds a file typed in NFD when its name is stored in NFC, and the other way round, folder by folder', async () => {
+    expect(await locate(join(ws, NFD('café.txt')))).toEqual({ kind: 'found', path: join(ws, NFC('café.txt')) });
+    expect(await locate(join(ws, NFD('vidéos'), NFC('été.png')))).toEqual({ kind: 'found', path: join(ws, NFC('vidéos'), NFD('été.png')) });
+    expect(await locate(join(ws, 'nothing.txt'))).toEqual({ kind: 'missing' });
+    expect(await locate(join(ws, NFD('vidéos'), 'nothing.png'))).toEqual({ kind: 'missing' });
+  });
+  it('takes the name as written when it is there', async () => {
+    expect(await locate(join(ws, NFD('crème brûlée.txt')))).toEqual({ kind: 'found', path: join(ws, NFD('crème brûlée.txt')) });
+  });
+  it('reads the file found, within the workspace rules', async () => {
+    const file = await workspaceFile('prompt-file', NFD('café.txt'), ws);
+    expect(file).toMatchObject({ size: 8, where: `"${NFD('café.txt')}" (in ${ws})` });
+    expect(file.path.endsWith(NFC('café.txt'))).toBe(true);
+  });
+  it('says so when several names differ from the one written only in normalisation', async () => {
+    // Composed "crème", decomposed "brûlée": neither file's name as written.
+    const mixed = `${NFC('crème')} ${NFD('brûlée')}.txt`;
+    const refused = await workspaceFile('prompt-file', mixed, ws).catch((error: Error) => error);
+    expect((refused as Error).name).toBe('InputError');
+    expect((refused as Error).message).toContain(`Input "prompt-file": there is no file "${mixed}" (in ${ws}) as written, and its folder has 2 names`);
+    expect((refused as Error).message).toContain('differ from it only in Unicode normalisation');
+  });
+});
+
+describe('output paths in the .git folder', () => {
+  const ws = tempDir('hedra-git-');
+  mkdirSync(join(ws, '.git/hooks'), { recursive: true });
+  mkdirSync(join(ws, 'sub'));
+  symlinkSync('.git', join(ws, 'out'));
+
+  it.each(['.git', '.git/', '.git/hooks/x.mp4', '.git/new/deeper/', 'sub/../.git/objects', '.GIT/x', 'out/', 'out/videos/new'])(
+    '%s is inside it',
+    async (written) => {
+      expect(await insideGitFolder(join(ws, written), ws)).toBe(true);
+    },
+  );
+  it.each(['.github/out', '.gitout/', 'sub/.git/', 'generated', '', '../elsewhere'])('%s is not', async (written) => {
+    expect(await insideGitFolder(join(ws, written), ws)).toBe(false);
   });
 });

@@ -126,6 +126,13 @@ describe('paths', () => {
     const { tmpdir } = await import('node:os');
     expect(settings.runnerTemp).toBe(tmpdir());
   });
+  it('refuses an output-path in the workspace .git folder, naming the input as written', async () => {
+    expect(await problem({ 'output-path': '.git/renders' })).toBe(
+      'Input "output-path" is inside the repository\'s .git folder (".git/renders"): git\'s own files live there, not the checkout, and a file written there can break the repository. Give a folder of the workspace (such as generated/), or leave it empty for the runner\'s temporary folder.',
+    );
+    expect(await problem({ 'output-path': '/ws/.git' })).toContain('Input "output-path" is inside the repository\'s .git folder ("/ws/.git")');
+    expect((await read({ 'output-path': '.github/renders' })).outputPath).toBe('/ws/.github/renders');
+  });
   it('keeps prompt-file as written, for prompt-file.ts to resolve', async () => {
     expect((await read({ 'prompt-file': 'prompts/intro.md' })).promptFile).toBe('prompts/intro.md');
     expect((await read({})).promptFile).toBeUndefined();

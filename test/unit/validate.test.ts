@@ -90,3 +90,38 @@ describe('unknown fields', () => {
     );
   });
 });
+
+describe('fields written in the wrong place', () => {
+  it('a field of generated_video_inputs at the top of a video request: where it goes, and the input that sets it', async () => {
+    expect(await buildError({ prompt: 'p', request: '{seed: 1}' })).toBe(
+      'Input "request": unknown field "seed" for type video. On type video it belongs inside generated_video_inputs (generated_video_inputs.seed): set input "seed" instead, or move it there in "request".',
+    );
+    expect(await buildError({ prompt: 'p', request: 'aspect_ratio: "16:9"' })).toContain('set input "aspect-ratio" instead');
+  });
+  it('an input is named only when it sets that very field', async () => {
+    expect(await buildError({ request: 'text_prompt: a lighthouse' })).toContain(
+      '(generated_video_inputs.text_prompt): set input "prompt" instead, or move it there in "request".',
+    );
+    expect(await buildError({ prompt: 'p', request: 'negative_prompt: blur' })).toBe(
+      'Input "request": unknown field "negative_prompt" for type video. On type video it belongs inside generated_video_inputs (generated_video_inputs.negative_prompt): move it there in "request".',
+    );
+  });
+  it('a top-level field written inside generated_video_inputs goes back up', async () => {
+    expect(await buildError({ prompt: 'p', request: 'generated_video_inputs: {batch_size: 2}' })).toBe(
+      'Input "request": unknown field "batch_size" in generated_video_inputs for type video. On type video it belongs at the top level of the request (batch_size): set input "batch-size" instead, or move it there in "request".',
+    );
+  });
+  it('a field only a list item has is shown with the list', async () => {
+    expect(await buildError({ prompt: 'p', request: 'generated_video_inputs: {prompt: x}' })).toBe(
+      'Input "request": unknown field "prompt" in generated_video_inputs for type video. On type video it belongs inside generated_video_inputs.multi_prompt[] (generated_video_inputs.multi_prompt[].prompt): move it there in "request".',
+    );
+  });
+  it('a field the type has nowhere keeps the did-you-mean', async () => {
+    expect(await buildError({ type: 'image', prompt: 'p', request: 'generated_video_inputs: {seed: 1}' })).toBe(
+      'Input "request": unknown field "generated_video_inputs" for type image.',
+    );
+    expect(await buildError({ prompt: 'p', request: 'generated_video_inputs: {sed: 1}' })).toBe(
+      'Input "request": unknown field "sed" in generated_video_inputs for type video. Did you mean "seed"?',
+    );
+  });
+});

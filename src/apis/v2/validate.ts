@@ -36,6 +36,30 @@ function fieldsAt(schema: z.ZodType, path: Path): string[] {
   return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }
 
+/** Every place a field of this name has in the schema, as a dotted path (a list's items as `[]`), shallowest first. */
+function placesOf(schema: z.ZodType, key: string, at = ''): string[] {
+  const node = unwrapped(schema);
+  if (node instanceof z.ZodArray) return placesOf(node.element as z.ZodType, key, `${at}[]`);
+  if (!(node instanceof z.ZodObject)) return [];
+  const fields = Object.entries(node.shape as Record<string, z.ZodType>);
+  const here = fields.some(([name]) => name === key) ? [at ? `${at}.${key}` : key] : [];
+  return [...here, ...fields.flatMap(([name, child]) => placesOf(child, key, at ? `${at}.${name}` : name))];
+}
+
+/**
+ * For a field that is unknown where it was written but known elsewhere in the body (`seed` at the top of a video
+ * request, where it goes inside generated_video_inputs): where it goes, and the input that sets it there.
+ */
+function placement(type: GenerationType, key: string, written: string): string {
+  const homes = placesOf(REQUEST_SCHEMAS[type], key).filter((home) => home !== written);
+  if (homes.length === 0) return '';
+  const home = homes[0];
+  const parent = home === key ? '' : home.slice(0, home.length - key.length - 1);
+  const input = homes.map((place) => inputFor(type, place, true)).find((found) => found !== undefined);
+  const where = parent ? `inside ${parent} (${homes.join(' or ')})` : `at the top level of the request (${home})`;
+  return ` On type ${type} it belongs ${where}: ${input ? `set input "${input}" instead, or move it there in "request"` : 'move it there in "request"'}.`;
+}
+
 function formatPath(path: Path): string {
   return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 }
@@ -83,11 +107,11 @@ function expectation(issue: Issue, missing: boolean): string {
   }
 }
 
-/** The input that sets a field (or a field inside it) for this type, if any. */
-function inputFor(type: GenerationType, path: string): MappedInput | undefined {
+/** The input that sets a field (or, unless `exactly`, a field inside it) for this type, if any. */
+function inputFor(type: GenerationType, path: string, exactly = false): MappedInput | undefined {
   for (const [input, fields] of Object.entries(INPUT_FIELDS) as [MappedInput, (typeof INPUT_FIELDS)[MappedInput]][]) {
     const field = fields[type]?.join('.');
-    if (field !== undefined && (field === path || field.startsWith(`${path}.`))) return input;
+    if (field !== undefined && (field === path || (!exactly && field.startsWith(`${path}.`)))) return input;
   }
   return undefined;
 }
@@ -97,7 +121,14 @@ function describeIssue(type: GenerationType, issue: Issue, body: unknown, source
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? ` in ${formatPath(issue.path)}` : '';
     const known = fieldsAt(schema, issue.path);
-    return issue.keys.map((key) => `Input "request": unknown field "${key}"${where} for type ${type}.${didYouMean(key, known)}`);
+    return issue.keys.map((key) => {
+      const written = [...issue.path, key]
+        .map((k) => (typeof k === 'number' ? '[]' : String(k)))
+        .join('.')
+        .replace(/\.\[\]/g, '[]');
+      const moved = placement(type, key, written);
+      return `Input "request": unknown field "${key}"${where} for type ${type}.${moved || didYouMean(key, known)}`;
+    });
   }
   const path = formatPath(issue.path);
   const missing = valueAt(body, issue.path as (string | number)[]) === undefined;
