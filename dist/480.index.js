@@ -20,6 +20,8 @@ var errors = __webpack_require__(74296);
 var lazy = __webpack_require__(18381);
 // EXTERNAL MODULE: ./src/core/money.ts
 var money = __webpack_require__(34247);
+// EXTERNAL MODULE: ./src/hedra/api.ts
+var api = __webpack_require__(29780);
 // EXTERNAL MODULE: ./src/http/errors.ts
 var http_errors = __webpack_require__(58549);
 // EXTERNAL MODULE: ./src/pipeline/context.ts
@@ -337,6 +339,12 @@ const fileHandle = schemas/* looseObject */._H3({
 });
 const estimateAnswer = schemas/* looseObject */._H3({ cost: (0,lenient/* lenientNumber */.T3)(), currency: (0,lenient/* lenientText */.t9)() });
 const balanceAnswer = schemas/* looseObject */._H3({ balance: (0,lenient/* lenientNumber */.T3)(), currency: (0,lenient/* lenientText */.t9)() });
+/** The job a submit's `Location` names (`/v3/jobs/job_…`, or a whole URL ending so), when it is a v3 job id. */
+function jobInLocation(location) {
+    const path = location && URL.canParse(location, 'http://h') ? new URL(location, 'http://h').pathname : '';
+    const job = /\/jobs\/([^/]+)\/?$/.exec(path)?.[1];
+    return job && SAFE_ID.job.test(job) ? job : undefined;
+}
 class HedraV3Client {
     calls;
     transport;
@@ -405,15 +413,21 @@ class HedraV3Client {
     }
     /**
      * Submits one job. Retried by the policy under the same idempotency key, so an attempt whose
-     * answer was lost is answered, the next time, with the job it started.
+     * answer was lost is answered, the next time, with the job it started. `onAccepted` hears the job
+     * as soon as the answer's headers name it (`Location`, documented as the job's path on a 202): the
+     * job exists then, even if the body of the answer never arrives.
      */
-    async submit(model, input, idempotencyKey, onAttempt) {
+    async submit(model, input, idempotencyKey, onAccepted) {
         const path = `/models/${encodeURIComponent(model)}`;
         const body = { input, idempotency_key: idempotencyKey };
-        return this.calls.retrying(`POST ${path}`, async () => {
-            onAttempt?.();
-            return (0,lenient/* read */.LF)(submitAck, await this.transport.requestJson('POST', path, body), `POST ${path}`);
-        }, { retryNote: () => 'submitting again under the same idempotency key (Hedra answers a repeat with the job it started)' });
+        const accepted = (headers) => {
+            const job = jobInLocation(headers.get('location'));
+            if (job)
+                onAccepted?.(job);
+        };
+        return this.calls.retrying(`POST ${path}`, async () => (0,lenient/* read */.LF)(submitAck, await this.transport.requestJson('POST', path, body, accepted), `POST ${path}`), {
+            retryNote: () => 'submitting again under the same idempotency key (Hedra answers a repeat with the job it started)',
+        });
     }
     async status(job) {
         const path = `/jobs/${encodeURIComponent(job)}/status`;
@@ -453,10 +467,10 @@ class HedraV3Client {
     }
 }
 
-// EXTERNAL MODULE: ./src/hedra/api.ts
-var api = __webpack_require__(29780);
-// EXTERNAL MODULE: ./src/hedra/poll.ts + 1 modules
-var poll = __webpack_require__(65173);
+// EXTERNAL MODULE: ./src/hedra/poll.ts
+var poll = __webpack_require__(13015);
+// EXTERNAL MODULE: ./src/hedra/poll-schedule.ts
+var poll_schedule = __webpack_require__(69113);
 // EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
 var parse = __webpack_require__(46085);
 ;// CONCATENATED MODULE: ./src/http/sse.ts
@@ -521,6 +535,7 @@ async function* readEventStream(body, onActivity) {
 
 
 
+
 /** v3's job statuses in the words the shared waiting and reporting use. */
 const AS_V2 = { IN_QUEUE: 'queued', IN_PROGRESS: 'processing', COMPLETED: 'complete', FAILED: 'error' };
 function asItemStatus(job, status) {
@@ -529,6 +544,14 @@ function asItemStatus(job, status) {
 const isFinal = (status) => status?.status === 'COMPLETED' || status?.status === 'FAILED';
 /** The stream's last frame: `event: done`, `data: [STREAM_DONE]`. */
 const STREAM_DONE = '[STREAM_DONE]';
+/** At most one status line a second per job (a status that flaps would otherwise flood the log); a final one always. */
+const LINE_EVERY_MS = 1000;
+/**
+ * How long a stream may go on without a word about the status (keep-alives, logs, bytes without an end of line)
+ * before the status is read once: a few poll intervals (6 s), shorter with a short `timeout` (a tenth of it, at
+ * least one poll interval), so that a run never spends much of its time not knowing.
+ */
+const silentAfter = (timeoutMs) => Math.min(3 * poll_schedule/* MIN_DELAY_MS */.uK, Math.max(poll_schedule/* MIN_DELAY_MS */.uK, timeoutMs / 10));
 /**
  * Follows every job until it has ended; resolves with their last statuses in order (undefined for a job
  * that could not be followed: see onLost). At the deadline, throws WaitTimeout with what was last seen of each.
@@ -554,13 +577,16 @@ async function waitForJobs(jobs, options) {
 async function follow(job, options, last, batch) {
     const who = batch ? `Job ${job}` : 'Job';
     let seen;
+    let lineAt = Number.NEGATIVE_INFINITY;
     const note = (status) => {
         const before = last.get(job);
         const now = asItemStatus(job, status);
         const step = (s) => Math.floor((s?.progress ?? 0) * 10);
-        if (!before || before.status !== now.status || step(before) !== step(now)) {
+        const changed = !before || before.status !== now.status || step(before) !== step(now);
+        if (changed && (isFinal(status) || options.clock() - lineAt >= LINE_EVERY_MS)) {
             const progress = now.status === 'processing' && now.progress != null ? ` ${Math.round(now.progress * 100)}%` : '';
             options.log.info(`${who}: ${now.status}${progress}`);
+            lineAt = options.clock();
         }
         last.set(job, now);
         seen = status;
@@ -596,20 +622,60 @@ async function follow(job, options, last, batch) {
     options.onFinal(job, final);
     return final;
 }
+/** The alarm of a stream that has said nothing of the status for a while. */
+const SILENT = Symbol('silent');
 /**
  * Reads the job's stream until it reports the job ended (or says it is done); resolves with why it
- * stopped early otherwise. A refusal or a broken connection rejects.
+ * stopped early otherwise. A refusal or a broken connection rejects. A stream that keeps talking (keep-alives,
+ * logs, bytes that never end a line: the stall watchdog never fires) but says nothing of the status for
+ * `silentMs` is checked with one status read, and again each `silentMs` while it stays so; a stream silent
+ * altogether is the stall watchdog's.
  */
 async function readStream(job, options, note) {
     const stream = await options.client.openStream(job);
+    let talked = false;
+    const events = readEventStream(stream.body, () => {
+        talked = true;
+        stream.touch();
+    })[Symbol.asyncIterator]();
+    const quiet = new AbortController();
+    let heardAt = options.clock();
+    let reads = 0;
+    let alarm;
+    let next;
     try {
-        for await (const event of readEventStream(stream.body, stream.touch)) {
+        for (;;) {
+            next ??= events.next();
+            alarm ??= options.sleep(Math.max(0, heardAt + options.silentMs - options.clock()), quiet.signal).then(() => SILENT);
+            const step = await Promise.race([next, alarm]);
+            if (step === SILENT) {
+                alarm = undefined;
+                if (options.clock() - heardAt < options.silentMs)
+                    continue;
+                heardAt = options.clock();
+                if (!talked)
+                    continue;
+                talked = false;
+                const log = reads++ === 0 ? options.log.info : options.log.debug;
+                log(`Job ${job}: the event stream has said nothing of the status for ${options.silentMs / 1000}s; reading the status.`);
+                const status = await options.client.status(job);
+                note(status);
+                if (isFinal(status))
+                    return 'the job ended';
+                continue;
+            }
+            next = undefined;
+            if (step.done)
+                return 'the stream ended before the job did';
+            const event = step.value;
             if (event.event === 'status') {
                 const status = HedraV3Client.statusFrame(event.data);
                 if (!status) {
                     options.log.debug(`Job ${job}: a status frame that could not be read: ${event.data.slice(0, 200)}`);
                     continue;
                 }
+                heardAt = options.clock();
+                talked = false;
                 note(status);
                 if (isFinal(status))
                     return 'the job ended';
@@ -621,9 +687,12 @@ async function readStream(job, options, note) {
                 options.log.debug(`Job ${job} log: ${event.data.slice(0, 500)}`);
             }
         }
-        return 'the stream ended before the job did';
     }
     finally {
+        // The alarm and a read still waiting were raced (so their rejections are handled): stopping them only settles
+        // them. Ending the events releases the body (after the read in flight, if any), which closes the connection.
+        quiet.abort();
+        events.return?.(undefined).catch(() => undefined);
         stream.stop();
     }
 }
@@ -881,17 +950,21 @@ function lost(job, why) {
         error_message: `${why}; it may still complete on Hedra's side: to pick it up without paying again, run this action with generation-id: ${job}`,
     };
 }
+/** How long to wait before reading a lagging result again: a second apart at first, then backing off to 5 s. */
+const resultRetryDelay = (attempt) => (attempt < 6 ? 1000 : Math.min(5000, 1000 * (attempt - 4)));
 /**
  * The job's result once it has ended. Hedra's stream is fed apart from the result's store, so a result
- * read right as the stream says "completed" may lag: it is read again, a few times, a second apart.
+ * read right as the stream says "completed" may lag, by seconds or more: it is read again until it shows the
+ * job ended, within the step's `timeout` (`sleep` rejects at the deadline, and the caller reports the job
+ * as ended but not readable yet, with how to pick it up).
  */
 async function finalResult(client, job, sleep) {
     for (let attempt = 1;; attempt++) {
         const result = await client.result(job);
         const ended = result.status === 'FAILED' || (result.status === 'COMPLETED' && (result.outputs?.length ?? 0) > 0);
-        if (ended || attempt >= 4)
+        if (ended)
             return result;
-        await sleep(1000);
+        await sleep(resultRetryDelay(attempt));
     }
 }
 /** How long Hedra keeps a v3 job's media. */
@@ -1464,9 +1537,12 @@ function expiredHandle(error) {
 async function submitEach(ctx, client, model, input, keys, jobs, items = keys.map((_, i) => i)) {
     const refused = new Map();
     await Promise.all(items.map(async (item) => {
+        const record = (job) => {
+            jobs[item] = job;
+            ctx.state.created = jobs.filter((each) => each !== undefined);
+        };
         try {
-            jobs[item] = (await client.submit(model.id, input, keys[item])).job_id;
-            ctx.state.created = jobs.filter((job) => job !== undefined);
+            record((await client.submit(model.id, input, keys[item], record)).job_id);
         }
         catch (error) {
             refused.set(item, error);
@@ -1475,7 +1551,7 @@ async function submitEach(ctx, client, model, input, keys, jobs, items = keys.ma
     return refused;
 }
 /** A refused submit as the user reads it: field problems in the workflow's words, an unknown outcome with what to do. */
-function submitFailure(ctx, model, error) {
+function submitFailure(model, error) {
     if (error instanceof http_errors/* HttpError */.j$ && error.status === 400 && v3Envelope(error.body)?.details.length) {
         const lines = v3DetailLines(error.body, (field) => subjectFor(field, model));
         return new http_errors/* HttpError */.j$(`Hedra refused the request for model ${model.id} (HTTP 400):\n- ${lines.join('\n- ')}`, error.status, error.body);
@@ -1483,15 +1559,25 @@ function submitFailure(ctx, model, error) {
     if (error instanceof http_errors/* HttpError */.j$ && v3Envelope(error.body)?.code === 'ALREADY_EXISTS') {
         return new http_errors/* HttpError */.j$(`${error.message}\nHedra already has a job under this idempotency key, for a request that differs. Set "reuse: false" for a new job, or pick up a job you know with generation-id: job_….`, error.status, error.body);
     }
-    if (!(error instanceof http_errors/* HttpError */.j$) || error.status >= 500) {
-        // The outcome of a lost answer is unknown: the same key replays whatever Hedra made of it.
-        const note = ctx.settings.reuse
-            ? 'A submit may have reached Hedra: running this workflow again with the same inputs sends the same idempotency key, and Hedra answers with that job instead of starting another.'
-            : 'A submit may have reached Hedra: check its dashboard before running again (with "reuse: false", a re-run starts a new job).';
-        if (error instanceof Error)
-            error.message = `${error.message}\n${note}`;
-    }
     return error;
+}
+/** Whether a submit that failed so may still have made a job: anything but Hedra's clear refusal (a 4xx other than 408). */
+function outcomeUnknown(error) {
+    return !(error instanceof http_errors/* HttpError */.j$) || error.status >= 500 || error.status === 408;
+}
+/**
+ * What a submit in flight may leave on Hedra's side when the run ends before its answer names the job (the
+ * deadline, a cancel, a lost connection): how to find it and pick it up without paying again. `rerunFinds`: the
+ * keys are derived from the request, so the same inputs send them again and Hedra answers with the job.
+ */
+function mayExistNote(model, keys, rerunFinds, submittedAt) {
+    const one = keys.length === 1;
+    const which = `${one ? 'A job' : 'Jobs'} of model ${model} may exist on Hedra's side: the submit (idempotency key ${keys.join(', ')}) may have reached Hedra before its answer reached this run.`;
+    if (rerunFinds) {
+        return `${which} Running this workflow again with the same inputs sends the same idempotency key, and Hedra answers with that job instead of starting another (nothing is paid twice).`;
+    }
+    return (`${which} A re-run sends a new key (with "reuse: false", or with local files, which are stored again), so it would start and pay for another job: ` +
+        `first look for ${one ? 'a job' : 'the jobs'} of ${model} submitted at ${new Date(submittedAt).toISOString()} (GET /v3/models/${model}/jobs, or Hedra's dashboard), and pick ${one ? 'it' : 'them'} up with generation-id: job_….`);
 }
 
 ;// CONCATENATED MODULE: ./src/apis/v3/adapter.ts
@@ -1501,6 +1587,7 @@ function submitFailure(ctx, model, error) {
 // POST /models/{model}/estimate in US dollars, one job per batch item under
 // an idempotency key, and each job followed on its event stream (polling
 // when the stream fails). Design: docs/decisions/v3.md.
+
 
 
 
@@ -1604,7 +1691,16 @@ function v3Api(ctx) {
             const submittedAt = ctx.clock();
             const jobs = new Array(count).fill(undefined);
             let input = plan.input;
-            let refused = await submitEach(submitting, client(), detail, input, keysFor ? keysFor(0) : Array.from({ length: count }, ctx.newId), jobs);
+            // Until every submit has answered, whatever ends the run says what may exist and how to find it.
+            const rerunFinds = keysFor !== undefined && plan.uploads.length === 0;
+            const submitAll = async (keys, items) => {
+                state.mayExist = mayExistNote(detail.id, items ? items.map((i) => keys[i]) : keys, rerunFinds, submittedAt);
+                const refusals = await submitEach(submitting, client(), detail, input, keys, jobs, items);
+                if (![...refusals.values()].some(outcomeUnknown))
+                    state.mayExist = undefined;
+                return refusals;
+            };
+            let refused = await submitAll(keysFor ? keysFor(0) : Array.from({ length: count }, ctx.newId));
             if (refused.size > 0 && plan.uploads.length > 0 && [...refused.values()].every(expiredHandle)) {
                 // A handle lapsed between storing and submitting (they last an hour): store the files again, once, and
                 // submit the refused items (the refusal made no job) with the fresh handles.
@@ -1613,10 +1709,10 @@ function v3Api(ctx) {
                 input = withHandles(plan, await store(plan.uploads)).input;
                 state.phase = 'creating the generation';
                 const keys = keysFor ? derivedKeys(ctx.apiKey, settings, detail, input)(0) : Array.from({ length: count }, ctx.newId);
-                refused = await submitEach(submitting, client(), detail, input, keys, jobs, [...refused.keys()]);
+                refused = await submitAll(keys, [...refused.keys()]);
             }
             if (refused.size > 0)
-                throw submitFailure(submitting, detail, [...refused.values()][0]);
+                throw submitFailure(detail, [...refused.values()][0]);
             const submitted = jobs;
             const reused = keysFor && plan.uploads.length === 0 ? await replaced(submitting, client(), detail, input, keysFor, submitted, submittedAt) : new Set();
             const fresh = submitted.filter((_, i) => !reused.has(i));
@@ -1648,27 +1744,49 @@ function v3Api(ctx) {
         async follow(jobs, handlers) {
             const { control } = ctx.transport();
             const results = [];
-            await waitForJobs(jobs, {
-                client: client(),
-                log,
-                deadline: control.deadline,
-                clock: ctx.clock,
-                sleep: (ms) => control.sleep(ms),
-                onFinal: (job, status) => {
-                    const read = finalResult(client(), job, (ms) => control.sleep(ms)).then((result) => {
-                        const cost = typeof result.cost === 'number' ? { amount: result.cost, unit: result.currency ?? 'USD' } : undefined;
-                        handlers.onFinal(job, itemStatus(job, status, result, modality), cost);
-                    }, (error) => {
-                        if ((0,errors/* isStop */.jX)(error))
-                            throw error;
-                        handlers.onFinal(job, lost(job, `its result could not be read (${(0,errors/* said */.ag)(error)})`));
-                    });
-                    results.push(read);
-                },
-                // One job that cannot be followed does not stop the others: their results are paid for.
-                onLost: (job, error) => handlers.onFinal(job, lost(job, `it could not be followed (${(0,errors/* said */.ag)(error)})`)),
-            });
-            await Promise.all(results);
+            /** Jobs that ended, whose result has not been read yet (it may lag the status). */
+            const unread = new Set();
+            const seen = new Map(jobs.map((job) => [job, undefined]));
+            const ended = (job, status, cost) => {
+                unread.delete(job);
+                seen.set(job, status);
+                handlers.onFinal(job, status, cost);
+            };
+            try {
+                await waitForJobs(jobs, {
+                    client: client(),
+                    log,
+                    deadline: control.deadline,
+                    clock: ctx.clock,
+                    sleep: (ms, signal) => control.sleep(ms, signal),
+                    silentMs: silentAfter(settings.timeoutMs),
+                    onFinal: (job, status) => {
+                        unread.add(job);
+                        seen.set(job, { ...asItemStatus(job, status), status: 'finalizing' });
+                        const read = finalResult(client(), job, (ms) => control.sleep(ms)).then((result) => {
+                            const cost = typeof result.cost === 'number' ? { amount: result.cost, unit: result.currency ?? 'USD' } : undefined;
+                            ended(job, itemStatus(job, status, result, modality), cost);
+                        }, (error) => {
+                            if ((0,errors/* isStop */.jX)(error))
+                                throw error;
+                            ended(job, lost(job, `its result could not be read (${(0,errors/* said */.ag)(error)})`));
+                        });
+                        results.push(read);
+                    },
+                    // One job that cannot be followed does not stop the others: their results are paid for.
+                    onLost: (job, error) => ended(job, lost(job, `it could not be followed (${(0,errors/* said */.ag)(error)})`)),
+                });
+                await Promise.all(results);
+            }
+            catch (error) {
+                await Promise.allSettled(results);
+                // The deadline while a result lagged: those jobs ended and are paid for; they are named as not readable yet.
+                if (error instanceof api/* WaitTimeout */.v)
+                    throw new api/* WaitTimeout */.v(new Map([...error.last].map(([job, s]) => [job, seen.get(job) ?? s])), unread);
+                if (error instanceof errors/* DeadlineReached */.h_)
+                    throw new api/* WaitTimeout */.v(seen, unread);
+                throw error;
+            }
         },
         // What each job cost came with its result: nothing more to read.
         charged: async (_jobs, known) => known,

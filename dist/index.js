@@ -28717,10 +28717,13 @@ const FINAL_STATUSES = ['complete', 'error'];
 /** Waiting ran out of time: what was last seen of each item. */
 class WaitTimeout extends Error {
     last;
+    unread;
     name = 'WaitTimeout';
-    constructor(last) {
+    /** `unread`: items that had ended, but whose result was not readable yet (v3's result lags its status). */
+    constructor(last, unread = new Set()) {
         super('deadline reached');
         this.last = last;
+        this.unread = unread;
     }
 }
 
@@ -28845,20 +28848,14 @@ const lenientText = () => zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()
 
 /***/ }),
 
-/***/ 65173:
+/***/ 69113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  O: () => (/* binding */ waitForGenerations)
-});
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(74296);
-// EXTERNAL MODULE: ./src/hedra/api.ts
-var api = __nccwpck_require__(29780);
-;// CONCATENATED MODULE: ./src/hedra/poll-schedule.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   qC: () => (/* binding */ nextPollDelay),
+/* harmony export */   uK: () => (/* binding */ MIN_DELAY_MS)
+/* harmony export */ });
+/* unused harmony exports MAX_DELAY_MS, estimatedCompletion */
 // When to ask for a generation's status next. Pure: the waiter feeds it what
 // it has seen and sleeps for what it returns.
 //
@@ -28917,7 +28914,18 @@ function nextPollDelay(state) {
     return clamp(0.3 * (state.now - state.startedAt));
 }
 
-;// CONCATENATED MODULE: ./src/hedra/poll.ts
+
+/***/ }),
+
+/***/ 13015:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ waitForGenerations)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29780);
+/* harmony import */ var _poll_schedule_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(69113);
 // Waits for items (generations, jobs) to finish: polls their status on the schedule of
 // poll-schedule.ts, logs each meaningful change once, and stops at the
 // deadline. The clock and sleep are parameters so that the benchmark can run
@@ -28925,7 +28933,7 @@ function nextPollDelay(state) {
 
 
 
-const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ...api/* FINAL_STATUSES */.Y];
+const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ..._api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Y];
 /** A log line for a status change or a progress step of 10 %, and nothing for polls that changed nothing. */
 function describeChange(id, now, before, batch) {
     const step = (s) => Math.floor((s?.progress ?? 0) * 10);
@@ -28948,14 +28956,14 @@ async function waitForGenerations(status, ids, options) {
     }
     catch (error) {
         // The run's deadline can also strike during a poll or a sleep: the same timeout, with what was seen.
-        if (error instanceof errors/* DeadlineReached */.h_)
-            throw new api/* WaitTimeout */.v(last);
+        if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineReached */ .h_)
+            throw new _api_js__WEBPACK_IMPORTED_MODULE_1__/* .WaitTimeout */ .v(last);
         throw error;
     }
 }
 async function pollUntilFinal(status, ids, options, last, history, warned) {
     for (;;) {
-        const pending = ids.filter((id) => !api/* FINAL_STATUSES */.Y.includes(last.get(id)?.status ?? ''));
+        const pending = ids.filter((id) => !_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Y.includes(last.get(id)?.status ?? ''));
         for (const now of await statusesOf(pending, status, options.list)) {
             const id = now.id;
             const line = describeChange(id, now, last.get(id), ids.length > 1);
@@ -28967,16 +28975,16 @@ async function pollUntilFinal(status, ids, options, last, history, warned) {
             }
             last.set(id, now);
             history.get(id).push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
-            if (api/* FINAL_STATUSES */.Y.includes(now.status))
+            if (_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Y.includes(now.status))
                 options.onFinal?.(id, now);
         }
-        const stillPending = ids.filter((id) => !api/* FINAL_STATUSES */.Y.includes(last.get(id)?.status ?? ''));
+        const stillPending = ids.filter((id) => !_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Y.includes(last.get(id)?.status ?? ''));
         if (stillPending.length === 0)
             return ids.map((id) => last.get(id));
         const now = options.clock();
         if (now >= options.deadline)
-            throw new api/* WaitTimeout */.v(last);
-        const delay = Math.min(...stillPending.map((id) => nextPollDelay({ now, startedAt: options.startedAt, etaSec: options.etaSec, history: history.get(id) })));
+            throw new _api_js__WEBPACK_IMPORTED_MODULE_1__/* .WaitTimeout */ .v(last);
+        const delay = Math.min(...stillPending.map((id) => (0,_poll_schedule_js__WEBPACK_IMPORTED_MODULE_2__/* .nextPollDelay */ .qC)({ now, startedAt: options.startedAt, etaSec: options.etaSec, history: history.get(id) })));
         await options.sleep(Math.min(delay, options.deadline - now));
     }
 }
@@ -32803,7 +32811,7 @@ function createRunControl(startedAt, timeoutMs, cancel, time) {
     return {
         signal,
         deadline,
-        sleep: (ms) => time.sleep(ms, signal),
+        sleep: (ms, also) => time.sleep(ms, also ? AbortSignal.any([signal, also]) : signal),
         dispose: () => disposed.abort(),
     };
 }
@@ -32875,8 +32883,8 @@ async function untrustedTriggerWarning(env) {
 var lazy = __nccwpck_require__(18381);
 // EXTERNAL MODULE: ./src/core/money.ts
 var money = __nccwpck_require__(34247);
-// EXTERNAL MODULE: ./src/hedra/poll.ts + 1 modules
-var poll = __nccwpck_require__(65173);
+// EXTERNAL MODULE: ./src/hedra/poll.ts
+var poll = __nccwpck_require__(13015);
 // EXTERNAL MODULE: ./src/media/local-files.ts
 var local_files = __nccwpck_require__(14605);
 ;// CONCATENATED MODULE: ./src/apis/v2/balance.ts
@@ -35409,6 +35417,11 @@ class Watchdog {
     stop() {
         clearTimeout(this.timer);
     }
+    /** Gives the request up now (its caller is done with it): a read of its body still waiting ends. */
+    abandon() {
+        clearTimeout(this.timer);
+        this.controller.abort(new http_errors/* NetworkError */.Dr('given up by the caller', 'EABANDONED'));
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/http/transport.ts
@@ -35550,13 +35563,17 @@ class Transport {
             throw error;
         }
     }
-    /** One JSON request to an API path, sent once: its answer parsed, or a NetworkError when the body is not JSON. */
-    async requestJson(method, path, body) {
+    /**
+     * One JSON request to an API path, sent once: its answer parsed, or a NetworkError when the body is not JSON.
+     * `onHeaders` hears a 2xx answer's headers before its body is read (what they say holds even if the body never comes).
+     */
+    async requestJson(method, path, body, onHeaders) {
         const target = { path };
         const headers = { accept: 'application/json' };
         if (body !== undefined)
             headers['content-type'] = 'application/json';
         const answer = await this.open(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
+        onHeaders?.(answer.response.headers);
         const operation = describeCall(method, target);
         const text = await this.mapNetworkErrors(operation, target, () => readText(answer, JSON_LIMIT, 'refuse', `${this.peer}'s answer to ${operation}`));
         try {
@@ -35597,10 +35614,8 @@ class Transport {
         return {
             body: this.guarded(describeCall('GET', { path }), { path }, body),
             touch: () => watchdog.touch(),
-            stop: () => {
-                watchdog.stop();
-                response.body?.cancel().catch(() => undefined);
-            },
+            // Aborts the request: a body being read cannot be cancelled, and a read waiting for bytes must end too.
+            stop: () => watchdog.abandon(),
         };
     }
     /** A body's chunks, with a failure while reading (a reset, the watchdog) turned into a NetworkError naming the call. */
@@ -36565,9 +36580,13 @@ function failureMessage(error, state) {
         message = `Gave up after ${(0,format/* formatDuration */.a3)(error.timeoutMs)} (input "timeout") while ${state.phase}.`;
     if (error instanceof errors/* GenerationFailed */.qj)
         return message;
+    // A submit still unanswered (v3's job has no id before the answer): what may exist, and how to find it.
+    const unanswered = state.mayExist ? `\n${state.mayExist}` : '';
     if (state.created) {
-        return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}`;
+        return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}${unanswered}`;
     }
+    if (unanswered)
+        return `${message}${unanswered}`;
     // An error answer from Hedra, or a request that never left this machine,
     // means the create did not happen; anything else (a lost connection, an
     // answer we could not read) leaves it unknown, so name the ids to check.
@@ -36579,15 +36598,35 @@ function failureMessage(error, state) {
     }
     return message;
 }
+/**
+ * The ids a failure names as existing, or possibly existing, before the run set the id outputs (during the
+ * submit): the outputs name them too, so that a later step can pick them up.
+ */
+function idsToName(error, state) {
+    if (state.phase !== 'creating the generation')
+        return undefined;
+    if (state.created)
+        return state.created;
+    if (state.attempted && (state.outcomeUnknown || (!(error instanceof http_errors/* HttpError */.j$) && !(0,retry/* wasNeverSent */.CR)(error))))
+        return state.attempted;
+    return undefined;
+}
 /** Waiting ran out of time: what each generation was doing, and that it is paid for and can be picked up. */
 function waitTimeoutMessage(timeout, ids, timeoutMs) {
     const states = ids.map((id) => {
+        if (timeout.unread.has(id))
+            return `${id} (ended; its result is not readable yet)`;
         const s = timeout.last.get(id);
         const progress = s?.status === 'processing' && s.progress != null ? ` ${Math.round(s.progress * 100)}%` : '';
         return `${id} (${s ? `${s.status}${progress}` : 'no status yet'})`;
     });
-    return (`Gave up waiting after ${(0,format/* formatDuration */.a3)(timeoutMs)} (input "timeout"): ${states.join(', ')}. ` +
-        `The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`);
+    // Not a failure: Hedra's result store lags the job's status, and the result is paid for.
+    const lag = timeout.unread.size > 0
+        ? `Hedra said ${[...timeout.unread].join(', ')} had ended, but did not yet give its result (the result lags the status): it is not a failure. `
+        : '';
+    const what = ids.every((id) => timeout.unread.has(id)) ? "The result is kept on Hedra's side" : "The generation keeps running on Hedra's side";
+    return (`Gave up waiting after ${(0,format/* formatDuration */.a3)(timeoutMs)} (input "timeout"): ${states.join(', ')}. ${lag}` +
+        `${what} and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`);
 }
 /** One `violations` entry as `field: message` (the spec gives them as field/message pairs). */
 function violationLine(violation) {
@@ -37455,9 +37494,9 @@ async function runWith(deps) {
     }
     catch (error) {
         // Work that may exist is named in the outputs too, so a later step can pick it up.
-        if (!state.created && state.attempted && state.outcomeUnknown) {
-            setOutputs(log, { 'generation-id': state.attempted[0], 'generation-ids': JSON.stringify(state.attempted) });
-        }
+        const named = idsToName(error, state);
+        if (named)
+            setOutputs(log, { 'generation-id': named[0], 'generation-ids': JSON.stringify(named) });
         log.fail(failureMessage(error, state), error instanceof errors/* InputError */.dz ? 'Invalid input' : error instanceof errors/* SpendingRefused */.zO ? 'Not paid for' : 'Hedra generation failed');
         if (!(error instanceof errors/* ExplainedError */.hM) && error instanceof Error)
             log.debug(error.stack ?? String(error));

@@ -27,7 +27,7 @@ import { MISSING_KEY, readApiKey } from './inputs/api-key.js';
 import { readInputs } from './inputs/read.js';
 import type { Api } from './inputs/settings.js';
 import { runPipeline } from './pipeline/run.js';
-import { failureMessage } from './report/failures.js';
+import { failureMessage, idsToName } from './report/failures.js';
 import { checkGitHubInputs } from './report/github.js';
 import { setOutputs } from './report/results.js';
 
@@ -128,9 +128,8 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     });
   } catch (error) {
     // Work that may exist is named in the outputs too, so a later step can pick it up.
-    if (!state.created && state.attempted && state.outcomeUnknown) {
-      setOutputs(log, { 'generation-id': state.attempted[0], 'generation-ids': JSON.stringify(state.attempted) });
-    }
+    const named = idsToName(error, state);
+    if (named) setOutputs(log, { 'generation-id': named[0], 'generation-ids': JSON.stringify(named) });
     log.fail(
       failureMessage(error, state),
       error instanceof InputError ? 'Invalid input' : error instanceof SpendingRefused ? 'Not paid for' : 'Hedra generation failed',

@@ -33,8 +33,8 @@ export interface RunControl {
   signal: AbortSignal;
   /** Absolute time (ms since the epoch, on the run's clock) of the deadline. */
   deadline: number;
-  /** Sleeps, unless the run is aborted first (then rejects with the reason). */
-  sleep(ms: number): Promise<void>;
+  /** Sleeps, unless the run (or `also`, when given) is aborted first: then rejects with the reason. */
+  sleep(ms: number, also?: AbortSignal): Promise<void>;
   /** Stops the deadline's timer, so that it does not hold the process once the run has ended. */
   dispose(): void;
 }
@@ -52,7 +52,7 @@ export function createRunControl(startedAt: number, timeoutMs: number, cancel: A
   return {
     signal,
     deadline,
-    sleep: (ms) => time.sleep(ms, signal),
+    sleep: (ms, also) => time.sleep(ms, also ? AbortSignal.any([signal, also]) : signal),
     dispose: () => disposed.abort(),
   };
 }

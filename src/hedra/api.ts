@@ -63,6 +63,11 @@ export interface RunState {
   created?: string[];
   /** A submit's outcome was unknown: a later refusal does not prove nothing was created. */
   outcomeUnknown?: boolean;
+  /**
+   * Set while a submit whose work has no id yet may have reached Hedra (v3: the job id comes with the answer):
+   * what may exist and how to find it or pick it up, in the adapter's words, for whatever ends the run.
+   */
+  mayExist?: string;
 }
 
 /** What a request will cost, before it is paid. */
@@ -153,7 +158,11 @@ export interface FollowHandlers {
 /** Waiting ran out of time: what was last seen of each item. */
 export class WaitTimeout extends Error {
   override name = 'WaitTimeout';
-  constructor(readonly last: Map<string, ItemStatus | undefined>) {
+  /** `unread`: items that had ended, but whose result was not readable yet (v3's result lags its status). */
+  constructor(
+    readonly last: Map<string, ItemStatus | undefined>,
+    readonly unread: ReadonlySet<string> = new Set(),
+  ) {
     super('deadline reached');
   }
 }

@@ -200,12 +200,16 @@ export class Transport {
     }
   }
 
-  /** One JSON request to an API path, sent once: its answer parsed, or a NetworkError when the body is not JSON. */
-  async requestJson(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  /**
+   * One JSON request to an API path, sent once: its answer parsed, or a NetworkError when the body is not JSON.
+   * `onHeaders` hears a 2xx answer's headers before its body is read (what they say holds even if the body never comes).
+   */
+  async requestJson(method: 'GET' | 'POST', path: string, body?: unknown, onHeaders?: (headers: Headers) => void): Promise<unknown> {
     const target = { path };
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const answer = await this.open(method, target, headers, body === undefined ? undefined : JSON.stringify(body));
+    onHeaders?.(answer.response.headers);
     const operation = describeCall(method, target);
     const text = await this.mapNetworkErrors(operation, target, () => readText(answer, JSON_LIMIT, 'refuse', `${this.peer}'s answer to ${operation}`));
     try {
@@ -246,10 +250,8 @@ export class Transport {
     return {
       body: this.guarded(describeCall('GET', { path }), { path }, body),
       touch: () => watchdog.touch(),
-      stop: () => {
-        watchdog.stop();
-        response.body?.cancel().catch(() => undefined);
-      },
+      // Aborts the request: a body being read cannot be cancelled, and a read waiting for bytes must end too.
+      stop: () => watchdog.abandon(),
     };
   }
 

@@ -32,4 +32,10 @@ export class Watchdog {
   stop(): void {
     clearTimeout(this.timer);
   }
+
+  /** Gives the request up now (its caller is done with it): a read of its body still waiting ends. */
+  abandon(): void {
+    clearTimeout(this.timer);
+    this.controller.abort(new NetworkError('given up by the caller', 'EABANDONED'));
+  }
 }

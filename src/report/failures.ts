@@ -18,9 +18,12 @@ export function failureMessage(error: unknown, state: RunState): string {
   if (error instanceof Cancelled) message = `Cancelled (${error.signal}) while ${state.phase}.`;
   if (error instanceof DeadlineReached) message = `Gave up after ${formatDuration(error.timeoutMs)} (input "timeout") while ${state.phase}.`;
   if (error instanceof GenerationFailed) return message;
+  // A submit still unanswered (v3's job has no id before the answer): what may exist, and how to find it.
+  const unanswered = state.mayExist ? `\n${state.mayExist}` : '';
   if (state.created) {
-    return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}`;
+    return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}${unanswered}`;
   }
+  if (unanswered) return `${message}${unanswered}`;
   // An error answer from Hedra, or a request that never left this machine,
   // means the create did not happen; anything else (a lost connection, an
   // answer we could not read) leaves it unknown, so name the ids to check.
@@ -33,16 +36,34 @@ export function failureMessage(error: unknown, state: RunState): string {
   return message;
 }
 
+/**
+ * The ids a failure names as existing, or possibly existing, before the run set the id outputs (during the
+ * submit): the outputs name them too, so that a later step can pick them up.
+ */
+export function idsToName(error: unknown, state: RunState): string[] | undefined {
+  if (state.phase !== 'creating the generation') return undefined;
+  if (state.created) return state.created;
+  if (state.attempted && (state.outcomeUnknown || (!(error instanceof HttpError) && !wasNeverSent(error)))) return state.attempted;
+  return undefined;
+}
+
 /** Waiting ran out of time: what each generation was doing, and that it is paid for and can be picked up. */
 export function waitTimeoutMessage(timeout: WaitTimeout, ids: string[], timeoutMs: number): string {
   const states = ids.map((id) => {
+    if (timeout.unread.has(id)) return `${id} (ended; its result is not readable yet)`;
     const s = timeout.last.get(id);
     const progress = s?.status === 'processing' && s.progress != null ? ` ${Math.round(s.progress * 100)}%` : '';
     return `${id} (${s ? `${s.status}${progress}` : 'no status yet'})`;
   });
+  // Not a failure: Hedra's result store lags the job's status, and the result is paid for.
+  const lag =
+    timeout.unread.size > 0
+      ? `Hedra said ${[...timeout.unread].join(', ')} had ended, but did not yet give its result (the result lags the status): it is not a failure. `
+      : '';
+  const what = ids.every((id) => timeout.unread.has(id)) ? "The result is kept on Hedra's side" : "The generation keeps running on Hedra's side";
   return (
-    `Gave up waiting after ${formatDuration(timeoutMs)} (input "timeout"): ${states.join(', ')}. ` +
-    `The generation keeps running on Hedra's side and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`
+    `Gave up waiting after ${formatDuration(timeoutMs)} (input "timeout"): ${states.join(', ')}. ${lag}` +
+    `${what} and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`
   );
 }
 

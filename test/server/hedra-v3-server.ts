@@ -54,7 +54,7 @@ export const RATE_LIMIT = 60;
 export type V3Stage = 'files' | 'submit' | 'status' | 'stream' | 'result' | 'download' | 'models' | 'model' | 'estimate' | 'balance';
 
 /** How GET /jobs/{id}/stream behaves (see V3Behaviour.stream). */
-export type StreamMode = 'ok' | 'refuse' | 'hang' | 'end-without-done' | { breakAfter: number };
+export type StreamMode = 'ok' | 'refuse' | 'hang' | 'end-without-done' | 'keep-alive-only' | 'trickle' | { breakAfter: number } | { flap: number };
 
 /** The document's ErrorEnvelope (the `error` of every error answer, and of a FAILED job). */
 export interface ErrorEnvelope {
@@ -90,9 +90,17 @@ export interface V3Behaviour {
   /**
    * GET /jobs/{id}/stream: 'ok'; 'refuse' (answer streamRefuseStatus); { breakAfter: n } (destroy the
    * socket after n frames); 'hang' (headers and the first status frame, then silence); 'end-without-done'
-   * (end cleanly before the job ends, without the done frame).
+   * (end cleanly before the job ends, without the done frame); 'keep-alive-only' (headers, then `: ping` every
+   * streamPaceMs, never a frame); 'trickle' (headers, then one byte every streamPaceMs, never a line's end);
+   * { flap: n } (first n status frames alternating IN_QUEUE and IN_PROGRESS, at once, then the job's own frames).
    */
   stream: StreamMode;
+  /** A job's own stream mode, where it returns one (a batch whose streams misbehave each in its way); `stream` otherwise. */
+  streamFor?: (job: V3Job) => StreamMode | undefined;
+  /** How often a 'keep-alive-only' stream pings and a 'trickle' stream sends its next byte, in ms. */
+  streamPaceMs: number;
+  /** A 202 to a submit sends its status line and headers (Location naming the job) at once, and its body this much later, in ms. */
+  submitBodyDelayMs: number;
   /** 404 NOT_FOUND envelope, 405 (FastAPI's {"detail": "Method Not Allowed"}), 501 envelope, or 200 with a JSON StatusResponse instead of an event stream. */
   streamRefuseStatus: 404 | 405 | 501 | 200;
   /** A `: keep-alive` comment this often on an open stream. */
@@ -548,6 +556,9 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     goneStatus: options.goneStatus ?? 410,
     idempotencyConflict: options.idempotencyConflict ?? 409,
     stream: options.stream ?? 'ok',
+    streamFor: options.streamFor,
+    streamPaceMs: options.streamPaceMs ?? 100,
+    submitBodyDelayMs: options.submitBodyDelayMs ?? 0,
     streamRefuseStatus: options.streamRefuseStatus ?? 404,
     streamKeepAliveMs: options.streamKeepAliveMs ?? 1000,
     catalogueAuth: options.catalogueAuth ?? 'public',
@@ -999,7 +1010,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       ...(typeof job.input.quality === 'string' ? { quality: job.input.quality } : {}),
       status: state.status,
       ...(props.prompt ? { prompt: job.input.prompt ?? null } : {}),
-      outputs: outputsOf(job),
+      outputs: outputsOf(job, time.now() - behaviour.resultLagMs),
       ...(state.status === 'COMPLETED' ? { metrics: { processing_time_ms: job.timings.processing } } : {}),
       error: state.status === 'FAILED' ? failureOf(job) : null,
       cost: job.cost,
@@ -1014,7 +1025,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
 
   function stream(req: IncomingMessage, res: ServerResponse, job: V3Job, record: V3RecordedRequest, fault: Fault | undefined): void {
     stats.streamConnections++;
-    const mode = behaviour.stream;
+    const mode = behaviour.streamFor?.(job) ?? behaviour.stream;
     if (mode === 'refuse') {
       const status = behaviour.streamRefuseStatus;
       let body: unknown;
@@ -1049,11 +1060,27 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       hanging.add(res);
       return;
     }
+    if (mode === 'keep-alive-only' || mode === 'trickle') {
+      // Talking, so no stall watchdog fires, and never a word about the status.
+      const pace = setInterval(() => res.write(mode === 'trickle' ? 'x' : ': ping\n\n'), behaviour.streamPaceMs / time.scale);
+      res.on('close', () => clearInterval(pace));
+      hanging.add(res);
+      return;
+    }
+    if (typeof mode === 'object' && 'flap' in mode) {
+      const eta = job.ack.estimated_completion_at;
+      const frame = (i: number) => ({ job_id: job.id, status: i % 2 ? 'IN_PROGRESS' : 'IN_QUEUE', progress: i % 2 ? 0 : null, estimated_completion_at: eta });
+      checkSchema('StatusResponse', frame(0));
+      checkSchema('StatusResponse', frame(1));
+      const texts = [0, 1].map((i) => `event: status\ndata: ${JSON.stringify(frame(i))}\n\n`);
+      res.write(Array.from({ length: mode.flap }, (_, i) => texts[i % 2]).join(''));
+    }
     if (fault?.kind === 'malformed') {
       res.end(`id: ${current.id}\nevent: status\ndata: {"job_id": <html>\n\n`);
       return;
     }
-    const breakAfter = fault?.kind === 'truncate' || fault?.kind === 'reset-after' ? 1 : typeof mode === 'object' ? mode.breakAfter : undefined;
+    const breakAfter =
+      fault?.kind === 'truncate' || fault?.kind === 'reset-after' ? 1 : typeof mode === 'object' && 'breakAfter' in mode ? mode.breakAfter : undefined;
     let written = 0;
     let over = false;
     let timer: { clear(): void } | undefined;
@@ -1347,6 +1374,17 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       'x-trace-id': typeof trace === 'string' ? trace : traceId(),
       ...answer.headers,
     };
+    if (stage === 'submit' && answer.status === 202 && behaviour.submitBodyDelayMs > 0 && !fault) {
+      // The status line and the headers (Location names the job) now; the body later, or never if the client gives up.
+      res.writeHead(202, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
+      res.flushHeaders();
+      hanging.add(res);
+      time.setTimeout(() => {
+        hanging.delete(res);
+        if (!res.destroyed) res.end(text);
+      }, behaviour.submitBodyDelayMs);
+      return;
+    }
     box.deliver(res, record, fault, { status: answer.status, text, headers, recordMalformed: true });
   };
 

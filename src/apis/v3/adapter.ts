@@ -4,19 +4,29 @@
 // POST /models/{model}/estimate in US dollars, one job per batch item under
 // an idempotency key, and each job followed on its event stream (polling
 // when the stream fails). Design: docs/decisions/v3.md.
-import { isStop, said } from '../../core/errors.js';
+import { DeadlineReached, isStop, said } from '../../core/errors.js';
 import { once, pool } from '../../core/lazy.js';
 import { formatMoney, rounded } from '../../core/money.js';
-import type { Adapter, AdapterContext, Balance, DryRunReport, Estimate, HedraApi, Submission } from '../../hedra/api.js';
+import {
+  type Adapter,
+  type AdapterContext,
+  type Balance,
+  type DryRunReport,
+  type Estimate,
+  type HedraApi,
+  type ItemStatus,
+  type Submission,
+  WaitTimeout,
+} from '../../hedra/api.js';
 import { HttpError } from '../../http/errors.js';
 import type { Upload } from '../../media/local-files.js';
 import { settled } from '../../pipeline/context.js';
 import { type FileHandle, HedraV3Client, type V3ModelDetail } from './client.js';
 import { describeV3Error } from './errors.js';
-import { waitForJobs } from './follow.js';
+import { asItemStatus, silentAfter, waitForJobs } from './follow.js';
 import { prepareV3, type V3Plan, withHandles } from './plan.js';
 import { finalResult, itemStatus, lost, shownInput } from './results.js';
-import { derivedKeys, expiredHandle, replaced, submitEach, submitFailure } from './submit.js';
+import { derivedKeys, expiredHandle, mayExistNote, outcomeUnknown, replaced, submitEach, submitFailure } from './submit.js';
 
 /** Where a person adds funds to the v3 wallet. */
 const FUNDING_URL = 'https://www.hedra.com/develop/billing';
@@ -125,7 +135,15 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
       const submittedAt = ctx.clock();
       const jobs: (string | undefined)[] = new Array(count).fill(undefined);
       let input = plan.input;
-      let refused = await submitEach(submitting, client(), detail, input, keysFor ? keysFor(0) : Array.from({ length: count }, ctx.newId), jobs);
+      // Until every submit has answered, whatever ends the run says what may exist and how to find it.
+      const rerunFinds = keysFor !== undefined && plan.uploads.length === 0;
+      const submitAll = async (keys: string[], items?: number[]) => {
+        state.mayExist = mayExistNote(detail.id, items ? items.map((i) => keys[i]) : keys, rerunFinds, submittedAt);
+        const refusals = await submitEach(submitting, client(), detail, input, keys, jobs, items);
+        if (![...refusals.values()].some(outcomeUnknown)) state.mayExist = undefined;
+        return refusals;
+      };
+      let refused = await submitAll(keysFor ? keysFor(0) : Array.from({ length: count }, ctx.newId));
       if (refused.size > 0 && plan.uploads.length > 0 && [...refused.values()].every(expiredHandle)) {
         // A handle lapsed between storing and submitting (they last an hour): store the files again, once, and
         // submit the refused items (the refusal made no job) with the fresh handles.
@@ -134,9 +152,9 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
         input = withHandles(plan, await store(plan.uploads)).input;
         state.phase = 'creating the generation';
         const keys = keysFor ? derivedKeys(ctx.apiKey as string, settings, detail, input)(0) : Array.from({ length: count }, ctx.newId);
-        refused = await submitEach(submitting, client(), detail, input, keys, jobs, [...refused.keys()]);
+        refused = await submitAll(keys, [...refused.keys()]);
       }
-      if (refused.size > 0) throw submitFailure(submitting, detail, [...refused.values()][0]);
+      if (refused.size > 0) throw submitFailure(detail, [...refused.values()][0]);
       const submitted = jobs as string[];
       const reused =
         keysFor && plan.uploads.length === 0 ? await replaced(submitting, client(), detail, input, keysFor, submitted, submittedAt) : new Set<number>();
@@ -168,29 +186,48 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
     async follow(jobs, handlers) {
       const { control } = ctx.transport();
       const results: Promise<void>[] = [];
-      await waitForJobs(jobs, {
-        client: client(),
-        log,
-        deadline: control.deadline,
-        clock: ctx.clock,
-        sleep: (ms) => control.sleep(ms),
-        onFinal: (job, status) => {
-          const read = finalResult(client(), job, (ms) => control.sleep(ms)).then(
-            (result) => {
-              const cost = typeof result.cost === 'number' ? { amount: result.cost, unit: result.currency ?? 'USD' } : undefined;
-              handlers.onFinal(job, itemStatus(job, status, result, modality), cost);
-            },
-            (error) => {
-              if (isStop(error)) throw error;
-              handlers.onFinal(job, lost(job, `its result could not be read (${said(error)})`));
-            },
-          );
-          results.push(read);
-        },
-        // One job that cannot be followed does not stop the others: their results are paid for.
-        onLost: (job, error) => handlers.onFinal(job, lost(job, `it could not be followed (${said(error)})`)),
-      });
-      await Promise.all(results);
+      /** Jobs that ended, whose result has not been read yet (it may lag the status). */
+      const unread = new Set<string>();
+      const seen = new Map<string, ItemStatus | undefined>(jobs.map((job) => [job, undefined]));
+      const ended = (job: string, status: ItemStatus, cost?: { amount: number; unit: string }) => {
+        unread.delete(job);
+        seen.set(job, status);
+        handlers.onFinal(job, status, cost);
+      };
+      try {
+        await waitForJobs(jobs, {
+          client: client(),
+          log,
+          deadline: control.deadline,
+          clock: ctx.clock,
+          sleep: (ms, signal) => control.sleep(ms, signal),
+          silentMs: silentAfter(settings.timeoutMs),
+          onFinal: (job, status) => {
+            unread.add(job);
+            seen.set(job, { ...asItemStatus(job, status), status: 'finalizing' });
+            const read = finalResult(client(), job, (ms) => control.sleep(ms)).then(
+              (result) => {
+                const cost = typeof result.cost === 'number' ? { amount: result.cost, unit: result.currency ?? 'USD' } : undefined;
+                ended(job, itemStatus(job, status, result, modality), cost);
+              },
+              (error) => {
+                if (isStop(error)) throw error;
+                ended(job, lost(job, `its result could not be read (${said(error)})`));
+              },
+            );
+            results.push(read);
+          },
+          // One job that cannot be followed does not stop the others: their results are paid for.
+          onLost: (job, error) => ended(job, lost(job, `it could not be followed (${said(error)})`)),
+        });
+        await Promise.all(results);
+      } catch (error) {
+        await Promise.allSettled(results);
+        // The deadline while a result lagged: those jobs ended and are paid for; they are named as not readable yet.
+        if (error instanceof WaitTimeout) throw new WaitTimeout(new Map([...error.last].map(([job, s]) => [job, seen.get(job) ?? s])), unread);
+        if (error instanceof DeadlineReached) throw new WaitTimeout(seen, unread);
+        throw error;
+      }
     },
 
     // What each job cost came with its result: nothing more to read.

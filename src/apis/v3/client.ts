@@ -107,6 +107,13 @@ export type FileHandle = z.infer<typeof fileHandle>;
 const estimateAnswer = z.looseObject({ cost: lenientNumber(), currency: lenientText() });
 const balanceAnswer = z.looseObject({ balance: lenientNumber(), currency: lenientText() });
 
+/** The job a submit's `Location` names (`/v3/jobs/job_…`, or a whole URL ending so), when it is a v3 job id. */
+export function jobInLocation(location: string | null): string | undefined {
+  const path = location && URL.canParse(location, 'http://h') ? new URL(location, 'http://h').pathname : '';
+  const job = /\/jobs\/([^/]+)\/?$/.exec(path)?.[1];
+  return job && SAFE_ID.job.test(job) ? job : undefined;
+}
+
 /** A figure in a currency (v3 prices everything in US dollars). */
 export interface Money {
   amount: number;
@@ -183,19 +190,20 @@ export class HedraV3Client {
 
   /**
    * Submits one job. Retried by the policy under the same idempotency key, so an attempt whose
-   * answer was lost is answered, the next time, with the job it started.
+   * answer was lost is answered, the next time, with the job it started. `onAccepted` hears the job
+   * as soon as the answer's headers name it (`Location`, documented as the job's path on a 202): the
+   * job exists then, even if the body of the answer never arrives.
    */
-  async submit(model: string, input: Record<string, unknown>, idempotencyKey: string, onAttempt?: () => void): Promise<SubmitAck> {
+  async submit(model: string, input: Record<string, unknown>, idempotencyKey: string, onAccepted?: (job: string) => void): Promise<SubmitAck> {
     const path = `/models/${encodeURIComponent(model)}`;
     const body = { input, idempotency_key: idempotencyKey };
-    return this.calls.retrying(
-      `POST ${path}`,
-      async () => {
-        onAttempt?.();
-        return read(submitAck, await this.transport.requestJson('POST', path, body), `POST ${path}`);
-      },
-      { retryNote: () => 'submitting again under the same idempotency key (Hedra answers a repeat with the job it started)' },
-    );
+    const accepted = (headers: Headers) => {
+      const job = jobInLocation(headers.get('location'));
+      if (job) onAccepted?.(job);
+    };
+    return this.calls.retrying(`POST ${path}`, async () => read(submitAck, await this.transport.requestJson('POST', path, body, accepted), `POST ${path}`), {
+      retryNote: () => 'submitting again under the same idempotency key (Hedra answers a repeat with the job it started)',
+    });
   }
 
   async status(job: string): Promise<V3Status> {

@@ -29,16 +29,21 @@ export function lost(job: string, why: string): ItemStatus {
   };
 }
 
+/** How long to wait before reading a lagging result again: a second apart at first, then backing off to 5 s. */
+export const resultRetryDelay = (attempt: number) => (attempt < 6 ? 1000 : Math.min(5000, 1000 * (attempt - 4)));
+
 /**
  * The job's result once it has ended. Hedra's stream is fed apart from the result's store, so a result
- * read right as the stream says "completed" may lag: it is read again, a few times, a second apart.
+ * read right as the stream says "completed" may lag, by seconds or more: it is read again until it shows the
+ * job ended, within the step's `timeout` (`sleep` rejects at the deadline, and the caller reports the job
+ * as ended but not readable yet, with how to pick it up).
  */
 export async function finalResult(client: HedraV3Client, job: string, sleep: (ms: number) => Promise<void>): Promise<V3Result> {
   for (let attempt = 1; ; attempt++) {
     const result = await client.result(job);
     const ended = result.status === 'FAILED' || (result.status === 'COMPLETED' && (result.outputs?.length ?? 0) > 0);
-    if (ended || attempt >= 4) return result;
-    await sleep(1000);
+    if (ended) return result;
+    await sleep(resultRetryDelay(attempt));
   }
 }
 

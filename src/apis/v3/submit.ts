@@ -115,9 +115,12 @@ export async function submitEach(
   const refused = new Map<number, unknown>();
   await Promise.all(
     items.map(async (item) => {
+      const record = (job: string) => {
+        jobs[item] = job;
+        ctx.state.created = jobs.filter((each): each is string => each !== undefined);
+      };
       try {
-        jobs[item] = (await client.submit(model.id, input, keys[item])).job_id;
-        ctx.state.created = jobs.filter((job): job is string => job !== undefined);
+        record((await client.submit(model.id, input, keys[item], record)).job_id);
       } catch (error) {
         refused.set(item, error);
       }
@@ -127,7 +130,7 @@ export async function submitEach(
 }
 
 /** A refused submit as the user reads it: field problems in the workflow's words, an unknown outcome with what to do. */
-export function submitFailure(ctx: SubmitContext, model: V3ModelDetail, error: unknown): unknown {
+export function submitFailure(model: V3ModelDetail, error: unknown): unknown {
   if (error instanceof HttpError && error.status === 400 && v3Envelope(error.body)?.details.length) {
     const lines = v3DetailLines(error.body, (field) => subjectFor(field, model));
     return new HttpError(`Hedra refused the request for model ${model.id} (HTTP 400):\n- ${lines.join('\n- ')}`, error.status, error.body);
@@ -139,12 +142,27 @@ export function submitFailure(ctx: SubmitContext, model: V3ModelDetail, error: u
       error.body,
     );
   }
-  if (!(error instanceof HttpError) || error.status >= 500) {
-    // The outcome of a lost answer is unknown: the same key replays whatever Hedra made of it.
-    const note = ctx.settings.reuse
-      ? 'A submit may have reached Hedra: running this workflow again with the same inputs sends the same idempotency key, and Hedra answers with that job instead of starting another.'
-      : 'A submit may have reached Hedra: check its dashboard before running again (with "reuse: false", a re-run starts a new job).';
-    if (error instanceof Error) error.message = `${error.message}\n${note}`;
-  }
   return error;
+}
+
+/** Whether a submit that failed so may still have made a job: anything but Hedra's clear refusal (a 4xx other than 408). */
+export function outcomeUnknown(error: unknown): boolean {
+  return !(error instanceof HttpError) || error.status >= 500 || error.status === 408;
+}
+
+/**
+ * What a submit in flight may leave on Hedra's side when the run ends before its answer names the job (the
+ * deadline, a cancel, a lost connection): how to find it and pick it up without paying again. `rerunFinds`: the
+ * keys are derived from the request, so the same inputs send them again and Hedra answers with the job.
+ */
+export function mayExistNote(model: string, keys: string[], rerunFinds: boolean, submittedAt: number): string {
+  const one = keys.length === 1;
+  const which = `${one ? 'A job' : 'Jobs'} of model ${model} may exist on Hedra's side: the submit (idempotency key ${keys.join(', ')}) may have reached Hedra before its answer reached this run.`;
+  if (rerunFinds) {
+    return `${which} Running this workflow again with the same inputs sends the same idempotency key, and Hedra answers with that job instead of starting another (nothing is paid twice).`;
+  }
+  return (
+    `${which} A re-run sends a new key (with "reuse: false", or with local files, which are stored again), so it would start and pay for another job: ` +
+    `first look for ${one ? 'a job' : 'the jobs'} of ${model} submitted at ${new Date(submittedAt).toISOString()} (GET /v3/models/${model}/jobs, or Hedra's dashboard), and pick ${one ? 'it' : 'them'} up with generation-id: job_….`
+  );
 }

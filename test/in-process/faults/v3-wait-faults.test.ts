@@ -1,7 +1,9 @@
 // v3: faults while following the job. The run reads the job's event stream;
 // when the stream is refused, breaks, ends early or falls silent, it polls the
 // status instead (never more often than every 2 s), and a fault on a poll is
-// retried like any other read. The deadline during the stream names the job to resume.
+// retried like any other read. A stream that talks but says nothing of the status
+// is checked with a status read every few poll intervals. The deadline during the
+// stream names the job to resume.
 // In-process through runWith against the validating v3 test server, the run and
 // the server on the fast clock; a silent connection (a hang, a stream that falls
 // silent) on a slower one, since the stall watchdog counts real time
@@ -15,6 +17,7 @@ import {
   expectCounts,
   expectNoPartialFiles,
   expectPolled,
+  expectPollsSpaced,
   expectRecovered,
   FALLBACK,
   fullRun,
@@ -149,8 +152,14 @@ describe('v3: the deadline during the stream', () => {
     expect(line).toContain(`run this action with generation-id: ${job.id}`);
     expect(result.outputs['generation-id']).toBe(job.id);
     expect(result.outputs.path ?? '').toBe('');
-    // It was the stream that was open when the time ran out: no polling, no result, no download.
-    expectCounts(server, { result: 0, download: 0 });
+    // It was the stream that was open when the time ran out: no polling, no result, no download. Its keep-alives
+    // said nothing of the status for minutes (a frame each 10 % of a 20-minute job), so the status was read once
+    // every 6 s (a few poll intervals) while the stream stayed open: never more often.
+    const reads = requestsOf(server, 'status');
+    expect(reads.length).toBeGreaterThanOrEqual(5);
+    expectCounts(server, { status: reads.length, result: 0, download: 0 });
+    expectPollsSpaced(ctx, 6000);
+    expect(result.stdout).toMatch(/^Job job_\S+: the event stream has said nothing of the status for 6s; reading the status\.$/m);
     expect(result.stdout).not.toMatch(FALLBACK);
     // Given up at the deadline, not when the job ends: less than twice the timeout, on the run's clock.
     expect(result.elapsedMs * ctx.time.scale).toBeLessThan(2 * 120_000);

@@ -1,0 +1,101 @@
+// Waiting that names what exists, through the committed bundle on the wall
+// clock, against the v3 test server's hostile modes. Two runs, short `timeout`
+// values and server pacing in milliseconds, so the file takes a few seconds:
+// - a batch of three jobs whose streams misbehave each in its way: one only
+//   pings, one trickles a byte at a time without ever ending a line (both keep
+//   the stall watchdog quiet and never say the status), one flaps between two
+//   statuses 20,000 times; and every result lags the status by 3.3 s. The run
+//   reads the status of the quiet streams, logs a handful of status lines, waits
+//   for the lagging results and downloads all three.
+// - a submit whose status line and headers come at once and whose body never
+//   comes before the deadline: the failure names the job (the answer's
+//   Location) and how to pick it up, and sets the generation-id output.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type HedraV3Server, type StreamMode, startHedraV3Server } from '../server/hedra-v3-server.ts';
+import { runAction } from './run-action.ts';
+
+const servers: HedraV3Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    expect(server.internalErrors).toEqual([]);
+    await server.close();
+  }
+});
+
+async function server(options: Parameters<typeof startHedraV3Server>[0]): Promise<HedraV3Server> {
+  const started = await startHedraV3Server({ timings: { queued: 0, processing: 300 }, ...options });
+  servers.push(started);
+  return started;
+}
+
+const inputs = (s: HedraV3Server, extra: Record<string, string>) => ({
+  api: 'v3',
+  'api-key': s.apiKey,
+  'base-url': s.baseUrl,
+  model: 'gpt-image-2',
+  prompt: 'a lighthouse at dusk',
+  'aspect-ratio': '1:1',
+  resolution: '1K',
+  request: '{"quality": "low"}',
+  ...extra,
+});
+
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const errorLines = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error'));
+
+describe('waiting that names what exists (v3, through the bundle)', () => {
+  it('quiet streams are checked by a status read, a flapping status logs a few lines, lagging results are waited for', async () => {
+    const modes: StreamMode[] = ['keep-alive-only', 'trickle', { flap: 20_000 }];
+    const s = await server({ resultLagMs: 3300, streamPaceMs: 100 });
+    s.behaviour.streamFor = (job) => modes[[...s.jobs.values()].indexOf(job)];
+    const result = await runAction(inputs(s, { 'batch-size': '3', timeout: '20s' }), { timeoutMs: 25_000 });
+    expect(errorLines(result.stdout)).toEqual([]);
+    expect(result.code, result.stdout.slice(-3000)).toBe(0);
+    const jobs = [...s.jobs.values()];
+    expect(jobs).toHaveLength(3);
+    expect(s.ledger).toHaveLength(3);
+    // Every job's file, downloaded whole, though each result lagged its status by more than 3 s.
+    const paths = JSON.parse(result.outputs.paths) as string[];
+    expect(paths.map((p) => sha(readFileSync(p)))).toEqual(jobs.map((job) => s.resultSha256(job.id)));
+    const resultReads = (job: (typeof jobs)[number]) => s.requests.filter((r) => r.path === `/jobs/${job.id}`);
+    for (const job of jobs) expect(resultReads(job).length).toBeGreaterThanOrEqual(2);
+    // The result was read again until it showed the output: after the job's end plus the lag.
+    for (const job of jobs) {
+      const completedAt = job.createdAt + job.timings.queued + job.timings.processing;
+      expect(resultReads(job).at(-1)!.at).toBeGreaterThanOrEqual(completedAt + 3300);
+    }
+    expect(result.stdout).not.toContain('without an output');
+    // The streams that never said the status: their status was read (after 2 s: a tenth of "timeout", at least a poll interval).
+    for (const job of jobs.slice(0, 2)) {
+      expect(s.requests.filter((r) => r.path === `/jobs/${job.id}/status`).length).toBeGreaterThanOrEqual(1);
+      expect(result.stdout).toContain(`Job ${job.id}: the event stream has said nothing of the status for 2s; reading the status.`);
+    }
+    expect(s.stats.streamConnections).toBe(3);
+    // 20,000 frames flapping in well under a second: at most one status line a second, and the final one.
+    const flapped = jobs[2].id;
+    const lines = result.stdout.split('\n').filter((l) => l.startsWith(`Job ${flapped}: `));
+    expect(lines.length).toBeLessThanOrEqual(8);
+    expect(lines).toContain(`Job ${flapped}: complete`);
+    console.log(`wait.e2e batch run: ${result.elapsedMs} ms`);
+    expect(result.elapsedMs).toBeLessThan(12_000);
+  });
+
+  it('the deadline during a submit whose body never came: the job its Location named is given, with how to pick it up', async () => {
+    const s = await server({ submitBodyDelayMs: 10_000 });
+    const result = await runAction(inputs(s, { timeout: '2s' }), { timeoutMs: 15_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    const [job] = [...s.jobs.values()];
+    expect(s.jobs.size).toBe(1);
+    expect(s.ledger).toEqual([{ jobId: job.id, amount: job.price }]);
+    const [line, ...more] = errorLines(result.stdout);
+    expect(more).toEqual([]);
+    expect(line).toContain('Gave up after 2s (input "timeout") while creating the generation.');
+    expect(line).toContain(`Generation ${job.id} exists on Hedra's side; to pick it up without paying again, run this action with generation-id: ${job.id}`);
+    expect(result.outputs['generation-id']).toBe(job.id);
+    expect(JSON.parse(result.outputs['generation-ids'])).toEqual([job.id]);
+    expect(result.elapsedMs).toBeLessThan(6000);
+  });
+});
