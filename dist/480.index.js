@@ -659,6 +659,8 @@ async function readStream(job, options, note) {
                 const log = reads++ === 0 ? options.log.info : options.log.debug;
                 log(`Job ${job}: the event stream has said nothing of the status for ${options.silentMs / 1000}s; reading the status.`);
                 const status = await options.client.status(job);
+                // Counted from the answer: reads are never closer than silentMs, however long one takes.
+                heardAt = options.clock();
                 note(status);
                 if (isFinal(status))
                     return 'the job ended';
@@ -1696,7 +1698,8 @@ function v3Api(ctx) {
             const submitAll = async (keys, items) => {
                 state.mayExist = mayExistNote(detail.id, items ? items.map((i) => keys[i]) : keys, rerunFinds, submittedAt);
                 const refusals = await submitEach(submitting, client(), detail, input, keys, jobs, items);
-                if (![...refusals.values()].some(outcomeUnknown))
+                // A job whose answer's headers named it is known (state.created): only an item with no job may leave one unnamed.
+                if (![...refusals].some(([item, error]) => jobs[item] === undefined && outcomeUnknown(error)))
                     state.mayExist = undefined;
                 return refusals;
             };

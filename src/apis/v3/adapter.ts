@@ -140,7 +140,8 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
       const submitAll = async (keys: string[], items?: number[]) => {
         state.mayExist = mayExistNote(detail.id, items ? items.map((i) => keys[i]) : keys, rerunFinds, submittedAt);
         const refusals = await submitEach(submitting, client(), detail, input, keys, jobs, items);
-        if (![...refusals.values()].some(outcomeUnknown)) state.mayExist = undefined;
+        // A job whose answer's headers named it is known (state.created): only an item with no job may leave one unnamed.
+        if (![...refusals].some(([item, error]) => jobs[item] === undefined && outcomeUnknown(error))) state.mayExist = undefined;
         return refusals;
       };
       let refused = await submitAll(keysFor ? keysFor(0) : Array.from({ length: count }, ctx.newId));

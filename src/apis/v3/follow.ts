@@ -161,6 +161,8 @@ async function readStream(job: string, options: JobWaitOptions, note: (status: V
         const log = reads++ === 0 ? options.log.info : options.log.debug;
         log(`Job ${job}: the event stream has said nothing of the status for ${options.silentMs / 1000}s; reading the status.`);
         const status = await options.client.status(job);
+        // Counted from the answer: reads are never closer than silentMs, however long one takes.
+        heardAt = options.clock();
         note(status);
         if (isFinal(status)) return 'the job ended';
         continue;
