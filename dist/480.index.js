@@ -1574,7 +1574,7 @@ function outcomeUnknown(error) {
  */
 function mayExistNote(model, keys, rerunFinds, submittedAt) {
     const one = keys.length === 1;
-    const which = `${one ? 'A job' : 'Jobs'} of model ${model} may exist on Hedra's side: the submit (idempotency key ${keys.join(', ')}) may have reached Hedra before its answer reached this run.`;
+    const which = `${one ? 'A job' : 'Jobs'} of model ${model} may exist on Hedra's side: the submit (idempotency key${one ? '' : 's'} ${keys.join(', ')}) may have reached Hedra before its answer reached this run.`;
     if (rerunFinds) {
         return `${which} Running this workflow again with the same inputs sends the same idempotency key, and Hedra answers with that job instead of starting another (nothing is paid twice).`;
     }

@@ -6,7 +6,7 @@ import { Cancelled, DeadlineReached, GenerationFailed, UnexpectedAnswer } from '
 import type { ItemResult } from '../../src/hedra/api.ts';
 import { WaitTimeout } from '../../src/hedra/api.ts';
 import { HttpError, NetworkError } from '../../src/http/errors.ts';
-import { failedItemsMessage, failureMessage, failureReason, resumeHint, waitTimeoutMessage } from '../../src/report/failures.ts';
+import { failedItemsMessage, failureMessage, failureReason, idsToName, resumeHint, waitTimeoutMessage } from '../../src/report/failures.ts';
 
 const G1 = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 const G2 = 'bbbbcccc-dddd-4eee-8fff-aaaabbbbcccc';
@@ -57,7 +57,44 @@ describe('failureMessage', () => {
   });
 });
 
+describe('what may exist when a submit is unanswered', () => {
+  const NOTE = "A job of model m may exist on Hedra's side: the submit (idempotency key k) may have reached Hedra before its answer reached this run.";
+  it('says it, whatever ended the run: the deadline, a cancel, a lost connection', () => {
+    const state = { phase: 'creating the generation' as const, mayExist: NOTE };
+    expect(failureMessage(new DeadlineReached(2000), state)).toBe(`Gave up after 2s (input "timeout") while creating the generation.\n${NOTE}`);
+    expect(failureMessage(new Cancelled('SIGINT'), state)).toBe(`Cancelled (SIGINT) while creating the generation.\n${NOTE}`);
+    expect(failureMessage(new NetworkError('No answer.'), state)).toBe(`No answer.\n${NOTE}`);
+  });
+  it('says it after the jobs that are known', () => {
+    const message = failureMessage(new DeadlineReached(2000), { phase: 'creating the generation', created: [G1], mayExist: NOTE });
+    expect(message).toBe(
+      `Gave up after 2s (input "timeout") while creating the generation.\nGeneration ${G1} exists on Hedra's side; to pick it up without paying again, run this action with generation-id: ${G1}\n${NOTE}`,
+    );
+  });
+});
+
+describe('idsToName', () => {
+  it('names the jobs known during the submit, before the id outputs were set', () => {
+    expect(idsToName(new DeadlineReached(1), { phase: 'creating the generation', created: [G1] })).toEqual([G1]);
+    expect(idsToName(new DeadlineReached(1), { phase: 'waiting', created: [G1] })).toBeUndefined();
+  });
+  it('names the ids a v2 create was sent under when its outcome is unknown, not when Hedra refused it or it never left', () => {
+    const state = { phase: 'creating the generation' as const, attempted: [G1, G2] };
+    expect(idsToName(new DeadlineReached(1), state)).toEqual([G1, G2]);
+    expect(idsToName(new HttpError('refused', 400, {}), state)).toBeUndefined();
+    expect(idsToName(new HttpError('lost', 400, {}), { ...state, outcomeUnknown: true })).toEqual([G1, G2]);
+    expect(idsToName(new NetworkError('never sent', 'ECONNREFUSED'), state)).toBeUndefined();
+  });
+});
+
 describe('waitTimeoutMessage', () => {
+  it('says a job whose result lags its status ended and is not readable yet: not a failure', () => {
+    const last = new Map([[G1, { id: G1, status: 'finalizing' }]]);
+    expect(waitTimeoutMessage(new WaitTimeout(last, new Set([G1])), [G1], 60_000)).toBe(
+      `Gave up waiting after 1m 00s (input "timeout"): ${G1} (ended; its result is not readable yet). Hedra said ${G1} had ended, but did not yet give its result (the result lags the status): it is not a failure. The result is kept on Hedra's side and is already paid for; to wait for it and download it without paying again, run this action with generation-id: ${G1}`,
+    );
+  });
+
   it('says what each generation was doing, that it is paid for, and how to pick it up', () => {
     const last = new Map([
       [G1, { id: G1, status: 'processing', progress: 0.456 }],

@@ -129,6 +129,29 @@ describe('faults while creating the generation', () => {
   });
 });
 
+describe('the deadline during a create that is never answered', () => {
+  it('names the generation that may exist, and sets it as the generation-id output', async () => {
+    // Handled (the generation made), never answered. On the fast clock (not the matrix's clock for a hang), so that the
+    // deadline (a minute: 1.2 s real) comes before the stall watchdog (a tenth of it, 6 s, which counts real time).
+    ctx.server.fault('create', { kind: 'hang' });
+    const result = await fullRun(ctx, { timeout: '1m' });
+    expect(
+      result.code,
+      result.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::debug'))
+        .join('\n'),
+    ).toBe(1);
+    const [id] = ctx.server.jobs.keys();
+    expect(result.stdout).toContain('Gave up after 1m 00s (input "timeout") while creating the generation.');
+    expect(result.stdout).toContain(
+      `The generation may exist on Hedra's side under id ${id}; check before running again (generation-id: ${id} picks it up if it does).`,
+    );
+    expect(result.outputs['generation-id']).toBe(id);
+    expect(JSON.parse(result.outputs['generation-ids'])).toEqual([id]);
+  });
+});
+
 describe('failures after the generation exists name it and how to resume', () => {
   it('a refused status poll', async () => {
     ctx.fault('status', { kind: 'status', status: 403, body: { detail: 'Forbidden' } });

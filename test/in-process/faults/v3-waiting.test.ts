@@ -38,13 +38,15 @@ describe('v3: the deadline during the submit', () => {
   it('the answer had its status line and Location, not its body: the job is named, with generation-id, and set as output', async () => {
     const { server } = ctx;
     server.behaviour.submitBodyDelayMs = 3_600_000;
-    const result = await imageRun({ timeout: '1m' });
+    // Three minutes (3.6 s real): room for a cold start on a busy machine before the submit, and far less than the
+    // stall watchdog's 18 s (real time).
+    const result = await imageRun({ timeout: '3m' });
     expect(result.code, result.stdout.slice(-3000)).toBe(1);
     const [job] = [...server.jobs.values()];
     expect(server.jobs.size).toBe(1);
     const [line, ...more] = errorLines(result);
     expect(more).toEqual([]);
-    expect(line).toContain('Gave up after 1m 00s (input "timeout") while creating the generation.');
+    expect(line).toContain('Gave up after 3m 00s (input "timeout") while creating the generation.');
     expect(line).toContain(`Generation ${job.id} exists on Hedra's side; to pick it up without paying again, run this action with generation-id: ${job.id}`);
     // Every submit was answered as far as the headers: nothing "may" exist beyond the job named.
     expect(line).not.toContain('may exist');
@@ -108,9 +110,9 @@ describe('v3: a result that lags the stream', () => {
     expect(result.outputs.status).toBe('finalizing');
     expect(result.outputs['generation-id']).toBe(job.id);
     expect(result.outputs.path ?? '').toBe('');
-    // Read again and again, backing off to 5 s: a minute holds a dozen reads or more, not hundreds.
+    // Read again and again, backing off to 5 s: what is left of a minute holds a few reads or a dozen, not hundreds.
     const reads = requestsOf(server, 'result').length;
-    expect(reads).toBeGreaterThanOrEqual(10);
+    expect(reads).toBeGreaterThanOrEqual(3);
     expect(reads).toBeLessThan(30);
   });
 });
@@ -133,9 +135,10 @@ describe('v3: streams that talk but never say the status', () => {
     const [job] = [...server.jobs.values()];
     const [stream] = requestsOf(server, 'stream');
     const reads = requestsOf(server, 'status');
-    // A job of 15 s: its status read 6 s and 12 s after the stream opened (still running), and at 18 s (completed).
-    expect(reads.length).toBeGreaterThanOrEqual(3);
-    expect(JSON.parse(String(reads.at(-1)!.status))).toBe(200);
+    // A job of 15 s: its status read 6 s after the stream opened (still running), and every 6 s from each answer
+    // until one says completed.
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(reads.every((r) => r.status === 200)).toBe(true);
     expect(ctx.at(reads[0]) - ctx.at(stream)).toBeGreaterThanOrEqual(6000 - 2 * ctx.time.scale);
     expectPollsSpaced(ctx, 6000);
     expect(server.stats.streamConnections).toBe(1);
