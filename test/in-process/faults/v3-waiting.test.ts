@@ -10,29 +10,23 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wallTime } from '../../helpers/fast-time.ts';
-import { runInProcess } from '../../helpers/run-in-process.ts';
 import type { StreamMode } from '../../server/hedra-v3-server.ts';
-import { errorLines, expectPollsSpaced, requestsOf, sha, useV3Server } from './v3-matrix.ts';
+import { errorLines, expectPollsSpaced, fullRun, requestsOf, sha, useV3Server } from './v3-matrix.ts';
 
 const ctx = useV3Server();
 
-/** An image from a prompt: no local file, so that a re-run with `reuse` sends the same idempotency key. */
-function imageRun(extra: Record<string, string> = {}) {
-  const { server, time } = ctx;
-  const inputs = {
-    api: 'v3',
-    'api-key': server.apiKey,
-    'base-url': server.baseUrl,
+/** An image from a prompt: no local file (the matrix's is left out), so that a re-run with `reuse` sends the same key. */
+const imageRun = (extra: Record<string, string> = {}) =>
+  fullRun(ctx, {
     model: 'gpt-image-2',
-    prompt: 'a lighthouse at dusk',
+    image: '',
+    duration: '',
     'aspect-ratio': '1:1',
     resolution: '1K',
     request: '{"quality": "low"}',
     timeout: '20m',
     ...extra,
-  };
-  return runInProcess(inputs, { time });
-}
+  });
 
 describe('v3: the deadline during the submit', () => {
   it('the answer had its status line and Location, not its body: the job is named, with generation-id, and set as output', async () => {
