@@ -66,7 +66,9 @@ describe('waiting that names what exists (v3, through the bundle)', () => {
     const paths = JSON.parse(result.outputs.paths) as string[];
     expect(paths.map((p) => sha(readFileSync(p)))).toEqual(jobs.map((job) => s.resultSha256(job.id)));
     const resultReads = (job: (typeof jobs)[number]) => s.requests.filter((r) => r.path === `/jobs/${job.id}`);
-    for (const job of jobs) expect(resultReads(job).length).toBeGreaterThanOrEqual(2);
+    // The flapping stream said "completed" at once: its result was read more than once (a quiet stream's job may be
+    // noticed after the lag, on a busy machine).
+    expect(resultReads(jobs[2]).length).toBeGreaterThanOrEqual(2);
     // The result was read again until it showed the output: after the job's end plus the lag.
     for (const job of jobs) {
       const completedAt = job.createdAt + job.timings.queued + job.timings.processing;

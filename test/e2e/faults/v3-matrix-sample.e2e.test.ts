@@ -105,7 +105,11 @@ describe('the v3 fault matrix through the bundle', () => {
     expect(line).toContain(`run this action with generation-id: ${job.id}`);
     expect(result.outputs['generation-id']).toBe(job.id);
     expect(result.outputs.path ?? '').toBe('');
-    expectCounts(server, { result: 0, download: 0 });
+    // A frame each second keeps the status said; on a busy machine a gap of 2 s (a tenth of the timeout, at least
+    // a poll interval) may bring one status read while the stream talks: never a fallback to polling.
+    const reads = requestsOf(server, 'status').length;
+    expect(reads).toBeLessThanOrEqual(1);
+    expectCounts(server, { status: reads, result: 0, download: 0 });
     expect(result.stdout).not.toMatch(FALLBACK);
     expect(result.elapsedMs).toBeLessThan(8000);
     expectNoPartialFiles(result);

@@ -92,22 +92,23 @@ describe('v3: a result that lags the stream', () => {
   it('lagging past the deadline: the job ended but is not readable yet, not failed; how to pick it up', async () => {
     const { server } = ctx;
     server.behaviour.resultLagMs = 3_600_000;
-    const result = await imageRun({ timeout: '1m' });
+    // Three minutes (3.6 s real): room for a cold start on a busy machine before the job ends.
+    const result = await imageRun({ timeout: '3m' });
     expect(result.code, result.stdout.slice(-3000)).toBe(1);
     const [job] = [...server.jobs.values()];
     const [line, ...more] = errorLines(result);
     expect(more).toEqual([]);
-    expect(line).toContain(`Gave up waiting after 1m 00s (input "timeout"): ${job.id} (ended; its result is not readable yet).`);
+    expect(line).toContain(`Gave up waiting after 3m 00s (input "timeout"): ${job.id} (ended; its result is not readable yet).`);
     expect(line).toContain('(the result lags the status): it is not a failure.');
     expect(line).toContain(`to wait for it and download it without paying again, run this action with generation-id: ${job.id}`);
     expect(line.replace(/^::error title=[^:]*::/, '')).not.toMatch(/failed|without an output/);
     expect(result.outputs.status).toBe('finalizing');
     expect(result.outputs['generation-id']).toBe(job.id);
     expect(result.outputs.path ?? '').toBe('');
-    // Read again and again, backing off to 5 s: what is left of a minute holds a few reads or a dozen, not hundreds.
+    // Read again and again, backing off to 5 s: what is left of three minutes holds a few dozen reads, not hundreds.
     const reads = requestsOf(server, 'result').length;
     expect(reads).toBeGreaterThanOrEqual(3);
-    expect(reads).toBeLessThan(30);
+    expect(reads).toBeLessThan(50);
   });
 });
 
