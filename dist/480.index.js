@@ -2,7 +2,7 @@ export const id = 480;
 export const ids = [480];
 export const modules = {
 
-/***/ 58480:
+/***/ 8480:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -15,27 +15,27 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(74296);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/lazy.ts
-var lazy = __webpack_require__(18381);
+var lazy = __webpack_require__(8381);
 // EXTERNAL MODULE: ./src/core/money.ts
-var money = __webpack_require__(34247);
+var money = __webpack_require__(4247);
 // EXTERNAL MODULE: ./src/http/errors.ts
-var http_errors = __webpack_require__(58549);
+var http_errors = __webpack_require__(8549);
 // EXTERNAL MODULE: ./src/pipeline/context.ts
-var context = __webpack_require__(37057);
+var context = __webpack_require__(7057);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(38816);
+var schemas = __webpack_require__(8816);
 // EXTERNAL MODULE: ./src/core/suggest.ts
-var suggest = __webpack_require__(32085);
+var suggest = __webpack_require__(2085);
 // EXTERNAL MODULE: ./src/hedra/calls.ts
-var calls = __webpack_require__(65549);
+var calls = __webpack_require__(5549);
 // EXTERNAL MODULE: ./src/hedra/lenient.ts
-var lenient = __webpack_require__(90075);
+var lenient = __webpack_require__(75);
 // EXTERNAL MODULE: ./src/core/json.ts
-var json = __webpack_require__(86153);
+var json = __webpack_require__(6153);
 // EXTERNAL MODULE: ./src/hedra/answers.ts
-var answers = __webpack_require__(97055);
+var answers = __webpack_require__(7055);
 // EXTERNAL MODULE: ./src/http/answers.ts
 var http_answers = __webpack_require__(1079);
 ;// CONCATENATED MODULE: ./src/apis/v3/errors.ts
@@ -454,11 +454,11 @@ class HedraV3Client {
 }
 
 // EXTERNAL MODULE: ./src/hedra/api.ts
-var api = __webpack_require__(29780);
+var api = __webpack_require__(9780);
 // EXTERNAL MODULE: ./src/hedra/poll.ts + 1 modules
-var poll = __webpack_require__(65173);
+var poll = __webpack_require__(5173);
 // EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
-var parse = __webpack_require__(46085);
+var parse = __webpack_require__(6085);
 ;// CONCATENATED MODULE: ./src/http/sse.ts
 // Reads a server-sent-events body (text/event-stream) into events, by the
 // SSE rules (WHATWG HTML, "Parsing an event stream"), with eventsource-parser:
@@ -629,11 +629,11 @@ async function readStream(job, options, note) {
 }
 
 // EXTERNAL MODULE: ./src/media/local-files.ts
-var local_files = __webpack_require__(14605);
+var local_files = __webpack_require__(4605);
 // EXTERNAL MODULE: ./src/inputs/kinds.ts
-var kinds = __webpack_require__(56106);
+var kinds = __webpack_require__(6106);
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __webpack_require__(45165);
+var parsers = __webpack_require__(5165);
 ;// CONCATENATED MODULE: ./src/apis/v3/input.ts
 // The workflow's typed inputs as the `input` of a Hedra v3 model (POST /models/{model} {input}). On v3
 // every model has its own input schema (GET /models/{model}, `input_schema`): each workflow input goes to
@@ -850,7 +850,7 @@ function mapV3Input(inputs, model, fileUrl) {
 }
 
 // EXTERNAL MODULE: ./src/core/urls.ts
-var urls = __webpack_require__(81221);
+var urls = __webpack_require__(1221);
 ;// CONCATENATED MODULE: ./src/apis/v3/results.ts
 // What a v3 job ended with, in the shape every report uses: its one output
 // (the presigned URL to download), or why there is none; and the input as it
@@ -934,7 +934,7 @@ function itemStatus(job, status, result, modality) {
 }
 
 // EXTERNAL MODULE: ./src/core/format.ts
-var format = __webpack_require__(96228);
+var format = __webpack_require__(6228);
 ;// CONCATENATED MODULE: ./src/apis/v3/schema-words.ts
 
 
@@ -1258,7 +1258,7 @@ let compiler;
 /** One Ajv for the run, built on first use: a dynamic import, so that v2 runs never load it (ncc makes it a chunk of its own). */
 function loadCompiler() {
     compiler ??= (async () => {
-        const [ajvModule, formatsModule] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(210)]).then(__webpack_require__.t.bind(__webpack_require__, 52210, 23)), Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(196)]).then(__webpack_require__.t.bind(__webpack_require__, 82815, 23))]);
+        const [ajvModule, formatsModule] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(210)]).then(__webpack_require__.t.bind(__webpack_require__, 2210, 23)), Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(196)]).then(__webpack_require__.t.bind(__webpack_require__, 2815, 23))]);
         const Ajv2020 = exported(ajvModule);
         const addFormats = exported(formatsModule);
         // strict: false because Hedra's schemas carry keywords that are not JSON Schema (discriminator,
@@ -1387,7 +1387,7 @@ async function prepareV3(client, request) {
 }
 
 // EXTERNAL MODULE: ./src/hedra/derived-ids.ts
-var derived_ids = __webpack_require__(85550);
+var derived_ids = __webpack_require__(5550);
 ;// CONCATENATED MODULE: ./src/apis/v3/submit.ts
 
 
