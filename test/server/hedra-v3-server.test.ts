@@ -601,6 +601,22 @@ describe('the wallet', () => {
   });
 });
 
+describe('hostile estimates (behaviour hostileEstimate)', () => {
+  it.each([
+    ['negative', { cost: -0.25, currency: 'USD' }],
+    ['nan', { cost: 'NaN', currency: 'USD' }],
+    ['words', { cost: 'fifty cents', currency: 'USD' }],
+    ['foreign-currency', { cost: 0.00000278, currency: 'BTC' }],
+  ] as const)('%s: the estimate says %o, and a submit is still charged the real price', async (mode, said) => {
+    const server = await serverWith({ hostileEstimate: mode });
+    const input = { prompt: 'x', aspect_ratio: '16:9', duration_ms: 5000, quality: 'standard' };
+    const answer = await post(server, '/models/kling-v3/estimate', { input });
+    expect(answer.body).toEqual({ model: 'kling-v3', ...said });
+    expect((await post(server, '/models/kling-v3', { input })).status).toBe(202);
+    expect(server.wallet.balance).toBe(99.75);
+  });
+});
+
 describe('files and media references', () => {
   it('sniffs the type from the bytes, answers 201 with a presigned handle for an hour, and records the upload', async () => {
     const answer = await upload(shared, PNG, 'photo.mp3', 'audio/mpeg');
