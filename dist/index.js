@@ -28800,40 +28800,40 @@ function withoutQuery(url) {
         return `file://${parsed.host}${parsed.pathname}`;
     return `${parsed.protocol}…`;
 }
-/** A run of characters a URL can be made of (none of whitespace, quotes, angle brackets). */
-const URL_RUN = /[^\s"'<>]+/g;
 const URL_START = /\bhttps?:\/\//gi;
-const QUERY_OR_FRAGMENT = /[?#]/g;
+/** What ends a URL's path: its query, its fragment, or a character no URL has (whitespace, quotes, angle brackets). */
+const PATH_END = /[?#\s"'<>]/g;
+/** What ends a query. */
+const QUERY_END = /[#\s"'<>]/g;
 /**
  * Every URL in a text with its query replaced by `?…`. Written as a scan rather
  * than one regular expression: `https://https://…` over megabytes made the
- * expression quadratic. Each character is looked at a bounded number of times.
+ * expression quadratic. Each character is looked at a bounded number of times:
+ * after a URL's path, the search goes on from where that path ended.
  */
 function withoutQueries(text) {
-    return text.replace(URL_RUN, (run) => {
-        let out = '';
-        let from = 0;
-        URL_START.lastIndex = 0;
-        while (URL_START.exec(run)) {
-            QUERY_OR_FRAGMENT.lastIndex = URL_START.lastIndex;
-            const mark = QUERY_OR_FRAGMENT.exec(run);
-            if (!mark)
-                break;
-            // A fragment before any query: no query to cut in this URL; look for the next one after it.
-            const end = mark[0] === '#' ? mark.index + 1 : nextFragment(run, mark.index);
-            if (mark[0] === '?') {
-                out += `${run.slice(from, mark.index)}?…`;
-                from = end;
-            }
-            URL_START.lastIndex = end;
+    let out = '';
+    let from = 0;
+    URL_START.lastIndex = 0;
+    while (URL_START.exec(text)) {
+        PATH_END.lastIndex = URL_START.lastIndex;
+        const mark = PATH_END.exec(text);
+        if (!mark)
+            break;
+        let next = mark.index;
+        if (mark[0] === '?') {
+            QUERY_END.lastIndex = mark.index + 1;
+            next = QUERY_END.exec(text)?.index ?? text.length;
+            out += `${text.slice(from, mark.index)}?…`;
+            from = next;
         }
-        return out + run.slice(from);
-    });
-}
-/** Where the query that starts at `at` ends: at the next `#`, else at the end of the run. */
-function nextFragment(run, at) {
-    const hash = run.indexOf('#', at);
-    return hash < 0 ? run.length : hash;
+        else if (mark[0] === '#') {
+            // A fragment before any query: no URL that starts before it has a query to cut.
+            next = mark.index + 1;
+        }
+        URL_START.lastIndex = next;
+    }
+    return out + text.slice(from);
 }
 
 
@@ -32901,16 +32901,20 @@ function createLog(toolkit, env) {
     // Never throws: a text that cannot be checked (an engine limit) is withheld whole rather than let through or
     // let fail the run after it was paid for. Control characters and ANSI escapes go first (printable()), so that
     // none can split a secret out of the matcher's sight, nor colour, move or hide a line.
-    const hideSecrets = (text) => {
+    const checked = (work) => (text) => {
         try {
-            const plain = (0,outside/* printable */.g$)(text);
-            return matcher ? plain.replace(matcher, '***') : plain;
+            return work(text);
         }
         catch {
             return WITHHELD;
         }
     };
-    const redact = (text) => hideSecrets((0,urls/* withoutQueries */.B)(text));
+    const secretsOut = (text) => {
+        const plain = (0,outside/* printable */.g$)(text);
+        return matcher ? plain.replace(matcher, '***') : plain;
+    };
+    const hideSecrets = checked(secretsOut);
+    const redact = checked((text) => secretsOut((0,urls/* withoutQueries */.B)(text)));
     // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
     const properties = (title) => (title ? { title } : {});
     return {

@@ -167,15 +167,19 @@ export function createLog(toolkit: Toolkit, env: Env): Log {
   // Never throws: a text that cannot be checked (an engine limit) is withheld whole rather than let through or
   // let fail the run after it was paid for. Control characters and ANSI escapes go first (printable()), so that
   // none can split a secret out of the matcher's sight, nor colour, move or hide a line.
-  const hideSecrets = (text: string) => {
+  const checked = (work: (text: string) => string) => (text: string) => {
     try {
-      const plain = printable(text);
-      return matcher ? plain.replace(matcher, '***') : plain;
+      return work(text);
     } catch {
       return WITHHELD;
     }
   };
-  const redact = (text: string) => hideSecrets(withoutQueries(text));
+  const secretsOut = (text: string) => {
+    const plain = printable(text);
+    return matcher ? plain.replace(matcher, '***') : plain;
+  };
+  const hideSecrets = checked(secretsOut);
+  const redact = checked((text) => secretsOut(withoutQueries(text)));
   // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
   const properties = (title: string | undefined) => (title ? { title } : {});
   return {

@@ -118,8 +118,6 @@ export interface V3Behaviour {
   keyEcho: boolean;
   /** GET /models/{model} gives this `modality` instead of the model's (not checked against the document). */
   modality?: string;
-  /** The `billing.funding_url` of INSUFFICIENT_BALANCE, instead of Hedra's billing page. */
-  fundingUrl?: string;
   /** Raw bytes written on every stream before its first frame (ANSI escapes, NUL, invalid UTF-8 in `log` and `status` frames). */
   streamNoise?: Buffer;
 }
@@ -566,7 +564,6 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     resultLagMs: options.resultLagMs ?? 0,
     keyEcho: options.keyEcho ?? false,
     modality: options.modality,
-    fundingUrl: options.fundingUrl,
     streamNoise: options.streamNoise,
   };
   const jobs = new Map<string, V3Job>();
@@ -952,7 +949,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         402,
         'INSUFFICIENT_BALANCE',
         `Your API wallet balance is ${dollars(available)} and this request costs ${dollars(price)}. The API wallet is funded separately from Studio and pays only for API requests — add funds at https://www.hedra.com/develop/billing, then retry.`,
-        { billing: { balance: available, required: price, currency: 'USD', funding_url: behaviour.fundingUrl ?? FUNDING_URL } },
+        { billing: { balance: available, required: price, currency: 'USD', funding_url: FUNDING_URL } },
       );
     }
     const job = newJob(model, body);
