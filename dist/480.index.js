@@ -287,6 +287,7 @@ function describeV3Error(answer) {
 
 
 
+
 /** Where a person finds the models v3 offers. */
 const V3_CATALOGUE_URL = 'https://www.hedra.com/develop/models';
 /**
@@ -350,8 +351,13 @@ const fileHandle = schemas/* looseObject */._H3({
     content_type: (0,lenient/* lenientText */.t9)(),
     expires_at: (0,lenient/* lenientText */.t9)(),
 });
-const estimateAnswer = schemas/* looseObject */._H3({ cost: (0,lenient/* lenientNumber */.T3)(), currency: (0,lenient/* lenientText */.t9)() });
-const balanceAnswer = schemas/* looseObject */._H3({ balance: (0,lenient/* lenientNumber */.T3)(), currency: (0,lenient/* lenientText */.t9)() });
+// Figures of money are kept as Hedra sent them and judged by amountIn: a price that is not a finite amount
+// of 0 or more in US dollars must be refused by name, not read as absent or as dollars.
+const estimateAnswer = schemas/* looseObject */._H3({ cost: schemas/* unknown */.L5J().optional(), currency: schemas/* unknown */.L5J().optional() });
+const balanceAnswer = schemas/* looseObject */._H3({ balance: schemas/* unknown */.L5J().optional(), currency: schemas/* unknown */.L5J().optional() });
+/** v3 prices everything in US dollars. */
+const UNIT = 'USD';
+const absent = (value) => value === undefined || value === null;
 class HedraV3Client {
     calls;
     transport;
@@ -397,12 +403,12 @@ class HedraV3Client {
     async estimate(model, input) {
         const path = `/models/${encodeURIComponent(model)}/estimate`;
         const answer = (0,lenient/* read */.LF)(estimateAnswer, await this.calls.json('POST', path, { input }, { attempts: 3 }), `POST ${path}`);
-        return typeof answer.cost === 'number' ? { amount: answer.cost, currency: answer.currency ?? 'USD' } : undefined;
+        return absent(answer.cost) ? undefined : (0,money/* amountIn */.Is)(UNIT, answer.cost, answer.currency, 'cost');
     }
     /** What the API wallet holds (GET /balance). The run can go on without it (Hedra checks at submit): three attempts. */
     async balance() {
         const answer = (0,lenient/* read */.LF)(balanceAnswer, await this.calls.json('GET', '/balance', undefined, { attempts: 3 }), 'GET /balance');
-        return typeof answer.balance === 'number' ? { amount: answer.balance, currency: answer.currency ?? 'USD' } : undefined;
+        return absent(answer.balance) ? undefined : (0,money/* amountIn */.Is)(UNIT, answer.balance, answer.currency, 'balance');
     }
     /** Stores a local file (POST /files, multipart field `file`): its handle, a URL valid for an hour. Free; retried, reopening the file. */
     async uploadFile(file) {
@@ -1573,8 +1579,13 @@ function v3Api(ctx) {
             const price = await (0,context/* settled */.g)(client().estimate(plan.detail.id, plan.input), (error) => log.warning(`Could not get an estimate from Hedra (${(0,errors/* said */.ag)(error)}).`, 'No estimate'));
             if (!price)
                 return { known: false, reason: 'Hedra gave no estimate for this request' };
-            const each = { amount: price.amount, unit: price.currency };
-            const total = { amount: (0,money/* rounded */.Wf)(price.amount * plan.count), unit: price.currency };
+            if ('problem' in price) {
+                const reason = `Hedra's estimate answered ${price.problem}`;
+                log.warning(`The cost is not known: ${reason}. It is not taken as free.`, 'No estimate');
+                return { known: false, reason };
+            }
+            const each = price;
+            const total = { amount: (0,money/* rounded */.Wf)(price.amount * plan.count), unit: price.unit };
             const times = plan.count > 1 ? ` (${plan.count} × ${(0,money/* formatMoney */.up)(each)})` : '';
             return { known: true, total, each, items: plan.count, lowerBound: false, text: `${(0,money/* formatMoney */.up)(total)}${times}, from POST /models/{model}/estimate` };
         },
@@ -1582,9 +1593,13 @@ function v3Api(ctx) {
             const balance = await client().balance();
             if (!balance)
                 return undefined;
+            if ('problem' in balance) {
+                log.info(`The API wallet's balance cannot be weighed (Hedra answered ${balance.problem}); Hedra checks it when the request is submitted.`);
+                return undefined;
+            }
             return {
                 what: 'money in the Hedra API wallet',
-                available: { amount: balance.amount, unit: balance.currency },
+                available: balance,
                 topUp: `Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio).`,
             };
         },

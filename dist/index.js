@@ -28576,8 +28576,12 @@ function once(make) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Gl: () => (/* binding */ currency),
+/* harmony export */   Is: () => (/* binding */ amountIn),
+/* harmony export */   Pt: () => (/* binding */ isAmount),
 /* harmony export */   Wf: () => (/* binding */ rounded),
+/* harmony export */   oQ: () => (/* binding */ answered),
 /* harmony export */   up: () => (/* binding */ formatMoney),
+/* harmony export */   vP: () => (/* binding */ figure),
 /* harmony export */   vV: () => (/* binding */ credits)
 /* harmony export */ });
 // Money in the unit of the API that charges it: v2 prices in credits, v3 in
@@ -28601,6 +28605,36 @@ function formatMoney(money) {
 /** An amount rounded to what a unit can hold: whole credits stay as they are, currencies to a hundredth of a cent. */
 function rounded(amount) {
     return Math.round(amount * 10_000) / 10_000;
+}
+/** What Hedra gave for a figure, as a reader can check it: -2.5, "abc", null, nothing; cut short. */
+function answered(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+/** A figure as a number: a number, or its spelling as text ("14", " 0.5 "), which hand-written answers send; NaN otherwise. */
+function figure(value) {
+    if (typeof value === 'number')
+        return value;
+    return typeof value === 'string' && /^\s*[-+]?(?:\d+(?:\.\d+)?|\.\d+)\s*$/.test(value) ? Number(value) : Number.NaN;
+}
+/** Whether `amount` can be an amount of money: a finite number, 0 or more. */
+const isAmount = (amount) => Number.isFinite(amount) && amount >= 0;
+/**
+ * An amount Hedra gave in `unit` (its field `name`), or why it is not one, naming what Hedra gave: the guards
+ * weigh only finite amounts of 0 or more in the API's own unit, so anything else is refused rather than read
+ * as free. `currency` is the unit Hedra named (absent: its documented unit), compared without regard to case.
+ */
+function amountIn(unit, amount, currency, name) {
+    const given = currency === undefined || currency === null ? unit : currency;
+    if (typeof given !== 'string' || given.trim().toUpperCase() !== unit.toUpperCase()) {
+        return { problem: `currency ${answered(given)}, not ${unit}` };
+    }
+    const value = figure(amount);
+    if (!isAmount(value))
+        return { problem: `${name} ${answered(amount)}, which is not an amount of money (a finite number, 0 or more)` };
+    return { amount: value, unit };
 }
 
 
@@ -33259,10 +33293,12 @@ const inputMode = schemas/* looseObject */._H3({
     mode: catalogue_text.catch(''),
     slots: schemas/* array */.YOg(inputSlot),
 });
+// The price's figures are kept as Hedra sent them: the estimate judges them (estimate.ts), and one that
+// cannot be read must make the price unknown, not be taken as absent (a lower price, or none).
 const pricing = schemas/* looseObject */._H3({
-    base_cost: optional(num),
-    credits_per_second: optional(num),
-    modifiers: optional(schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), num))),
+    base_cost: schemas/* unknown */.L5J().optional(),
+    credits_per_second: schemas/* unknown */.L5J().optional(),
+    modifiers: schemas/* unknown */.L5J().optional(),
 });
 const priceDetails = schemas/* looseObject */._H3({
     credit_cost: optional(num),
@@ -34444,6 +34480,9 @@ function createdIds(chosen, created) {
 // `pricing` in Hedra's catalogue (the spec's schema Pricing), or where that is
 // absent from `price_details` (credit_cost per unit_scale of billing_unit).
 // Pure: the catalogue entry and the built request body in, a figure out.
+// It fails closed: a figure that is not a price (below zero, not a number, a
+// multiplier of 0, a model priced at nothing at all) makes the estimate
+// unknown, naming what the catalogue says, never free or negative.
 
 
 
@@ -34465,11 +34504,20 @@ function itemCount(body) {
     return typeof body.batch_size === 'number' && body.batch_size > 1 ? body.batch_size : 1;
 }
 /**
- * The output's length in seconds: as asked (duration_ms, duration_seconds),
- * else the model's default (its first duration option); undefined when it
- * follows an input (an audio track, a video) and cannot be known here.
+ * The output's length in seconds: the sum of the shots of multi_prompt (the
+ * spec: "total duration is the sum of shot durations"), else as asked
+ * (duration_ms, duration_seconds), else the model's default (its first
+ * duration option); undefined when it follows an input (an audio track, a
+ * video) or a shot's length cannot be read, and so cannot be known here.
  */
 function seconds(model, body) {
+    const shots = setting(body, 'multi_prompt');
+    if (Array.isArray(shots) && shots.length > 0) {
+        const lengths = shots.map((shot) => ((0,json/* isObject */.Gv)(shot) ? (0,money/* figure */.vP)(shot.duration_ms) : Number.NaN));
+        if (!lengths.every((ms) => Number.isFinite(ms) && ms > 0))
+            return undefined;
+        return { seconds: lengths.reduce((sum, ms) => sum + ms, 0) / 1000, from: `${shots.length} shot${shots.length === 1 ? '' : 's'} of multi_prompt` };
+    }
     const ms = setting(body, 'duration_ms');
     if (typeof ms === 'number')
         return { seconds: ms / 1000, from: 'as asked' };
@@ -34489,44 +34537,83 @@ const optionOf = (value) => (typeof value === 'string' || typeof value === 'numb
  * default_resolution.)
  */
 const UNSET_MEANS = { generate_audio: 'true' };
-/** The product of the modifiers that apply, and the ones that did. */
+const absent = (value) => value === undefined || value === null;
+/** The product of the modifiers that apply, and the ones that did; or why they cannot be read (a multiplier must be more than 0). */
 function modifiers(model, body) {
+    const table = model.pricing?.modifiers;
+    if (absent(table))
+        return { factor: 1, applied: [] };
+    if (!(0,json/* isObject */.Gv)(table))
+        return `its pricing modifiers in Hedra's catalogue are ${(0,money/* answered */.oQ)(table)}, not a table of multipliers`;
     let factor = 1;
     const applied = [];
-    for (const [dimension, options] of Object.entries(model.pricing?.modifiers ?? {})) {
+    for (const [dimension, options] of Object.entries(table)) {
         // The request's choice, else the model's default where the catalogue names one (resolution).
         const given = setting(body, dimension) ?? (dimension === 'resolution' ? setting(body, 'target_resolution') : undefined);
         const asked = optionOf(given) ?? (dimension === 'resolution' ? model.default_resolution : UNSET_MEANS[dimension]);
-        const multiplier = asked === undefined ? undefined : options[asked];
-        if (multiplier !== undefined && multiplier !== 1) {
+        if (asked === undefined)
+            continue;
+        if (!(0,json/* isObject */.Gv)(options))
+            return `its ${dimension} modifiers in Hedra's catalogue are ${(0,money/* answered */.oQ)(options)}, not a table of multipliers`;
+        // Own options only: "constructor" must not find Object's.
+        const raw = Object.hasOwn(options, asked) ? options[asked] : undefined;
+        if (raw === undefined)
+            continue;
+        const multiplier = (0,money/* figure */.vP)(raw);
+        if (!(Number.isFinite(multiplier) && multiplier > 0))
+            return `its ${dimension} ${asked} modifier in Hedra's catalogue is ×${(0,money/* answered */.oQ)(raw)}, and a multiplier must be a number more than 0`;
+        if (multiplier !== 1) {
             factor *= multiplier;
             applied.push(`${dimension} ${asked} ×${multiplier}`);
         }
     }
     return { factor, applied };
 }
+/**
+ * Why a rate of the catalogue is not a price, or undefined: a finite number of credits, 0 or more. A model
+ * priced at 0 in all (base and per second, or credit_cost) is not taken as free: such a catalogue entry is
+ * more likely unfilled than a gift, and a budget guard that took it at its word would pay whatever Hedra charges.
+ */
+function notARate(name, raw, value) {
+    return Number.isFinite(value) && value >= 0
+        ? undefined
+        : `its ${name} in Hedra's catalogue is ${(0,money/* answered */.oQ)(raw)}, not a price (a finite number of credits, 0 or more)`;
+}
 /** `ceil`, forgiving the float noise of products such as 6 × 1.1. */
 const ceil = (value) => Math.max(0, Math.ceil(value - 1e-9));
-/** The price of one item under `pricing`. */
+/** The price of one item under `pricing`, or why the catalogue's figures are not a price. */
 function fromPricing(model, body) {
     const pricing = model.pricing;
-    const perSecond = pricing.credits_per_second ?? 0;
-    const base = pricing.base_cost ?? 0;
+    const perSecond = absent(pricing.credits_per_second) ? 0 : (0,money/* figure */.vP)(pricing.credits_per_second);
+    const base = absent(pricing.base_cost) ? 0 : (0,money/* figure */.vP)(pricing.base_cost);
+    const wrong = notARate('credits_per_second', pricing.credits_per_second, perSecond) ?? notARate('base_cost', pricing.base_cost, base);
+    if (wrong)
+        return wrong;
+    if (base === 0 && perSecond === 0)
+        return "Hedra's catalogue prices it at 0 base_cost and 0 credits_per_second, which the action does not take as free";
     const length = perSecond > 0 ? seconds(model, body) : undefined;
-    const { factor, applied } = modifiers(model, body);
+    const modified = modifiers(model, body);
+    if (typeof modified === 'string')
+        return modified;
+    const { factor, applied } = modified;
     const perItem = ceil((base + perSecond * (length?.seconds ?? 0)) * factor);
     const parts = [
         ...(base > 0 ? [`${base} base`] : []),
         ...(perSecond > 0 ? [length ? `${perSecond}/s × ${length.seconds}s (${length.from})` : `${perSecond}/s × the input's length`] : []),
         ...applied,
     ];
-    return { perItem, lowerBound: perSecond > 0 && length === undefined, basis: parts.join(', ') || 'free' };
+    return { perItem, lowerBound: perSecond > 0 && length === undefined, basis: parts.join(', ') };
 }
 /** The price of one item under `price_details`: credit_cost per unit_scale units. */
 function fromPriceDetails(model, body) {
     const { credit_cost: cost, unit_scale: scale = 1, billing_unit: unit } = model.price_details ?? {};
     if (cost === undefined || !(scale > 0) || !unit)
         return 'the catalogue gives no pricing for it';
+    const wrong = notARate('credit_cost', cost, cost);
+    if (wrong)
+        return wrong;
+    if (cost === 0)
+        return "its credit_cost in Hedra's catalogue is 0, which the action does not take as free";
     /** "6 per generation", "1 per 100 characters": the price as the catalogue gives it. */
     const rate = (one, many) => `${cost} per ${scale === 1 ? one : `${scale} ${many}`}`;
     switch (unit.toLowerCase()) {
@@ -34553,11 +34640,11 @@ function fromPriceDetails(model, body) {
 function estimateCredits(model, body) {
     if (!model)
         return { known: false, reason: "Hedra's model catalogue could not be read, or does not list the model" };
-    const perItem = model.pricing && (model.pricing.base_cost !== undefined || model.pricing.credits_per_second !== undefined)
-        ? fromPricing(model, body)
-        : fromPriceDetails(model, body);
+    const perItem = model.pricing && (!absent(model.pricing.base_cost) || !absent(model.pricing.credits_per_second)) ? fromPricing(model, body) : fromPriceDetails(model, body);
     if (typeof perItem === 'string')
         return { known: false, reason: `the model ${model.slug ?? model.id}: ${perItem}` };
+    if (!Number.isFinite(perItem.perItem))
+        return { known: false, reason: `the model ${model.slug ?? model.id}: its price in Hedra's catalogue is too large to be one` };
     const items = itemCount(body);
     return { ...perItem, known: true, items, credits: perItem.perItem * items };
 }
@@ -37321,6 +37408,10 @@ function overBudget(estimate, max) {
     if (!estimate.known) {
         return `Input "max-credits" is ${budget(max)}, but the cost cannot be estimated (${estimate.reason}), so nothing was paid: a budget guard does not guess. Remove "max-credits" to run without it.`;
     }
+    // The adapters refuse nonsense prices already; this holds for any adapter: only a real amount in the budget's unit is weighed.
+    if (estimate.total.unit !== max.unit || !(0,money/* isAmount */.Pt)(estimate.total.amount)) {
+        return `Input "max-credits" is ${budget(max)}, but Hedra priced the request at ${(0,money/* formatMoney */.up)(estimate.total)}, which is not an amount in ${max.unit}, so nothing was paid: a budget guard does not guess. Remove "max-credits" to run without it.`;
+    }
     if (estimate.lowerBound) {
         return `Input "max-credits" is ${budget(max)}, but the cost is only known to be ${estimate.text}: its length follows an input, so nothing was paid. Set "duration", or remove "max-credits" for this step.`;
     }
@@ -37329,9 +37420,14 @@ function overBudget(estimate, max) {
     }
     return undefined;
 }
-/** Why the balance refuses the run, or undefined: only when even the estimate (a lower bound counts) is more than can be spent. */
+/**
+ * Why the balance refuses the run, or undefined: only when even the estimate (a lower bound counts) is more
+ * than can be spent. Figures in different units, or not amounts, are not weighed: Hedra checks at submit.
+ */
 function tooLittleBalance(estimate, balance) {
-    if (!estimate.known || estimate.total.amount <= balance.available.amount)
+    if (!estimate.known || estimate.total.unit !== balance.available.unit || !(0,money/* isAmount */.Pt)(balance.available.amount))
+        return undefined;
+    if (estimate.total.amount <= balance.available.amount)
         return undefined;
     const where = balance.where ? ` (${balance.where})` : '';
     return `Not enough ${balance.what}: this run needs ${estimate.text} and ${(0,money/* formatMoney */.up)(balance.available)}${where} can be spent. Nothing was paid. ${balance.topUp} ${PICK_UP_HINT}`;

@@ -2,7 +2,7 @@
 // limit (`max-credits`) and what the account can spend. Pure, and the same
 // for both APIs: each figure is in the API's own unit (credits on v2, US
 // dollars on v3), and a guard fails closed where it cannot be sure.
-import { formatMoney, type Money } from '../core/money.js';
+import { formatMoney, isAmount, type Money } from '../core/money.js';
 import type { Balance, Estimate } from '../hedra/api.js';
 
 /** What a refusal adds: work already paid for can still be downloaded, and no guard applies to that. */
@@ -21,6 +21,10 @@ export function overBudget(estimate: Estimate, max: Money): string | undefined {
   if (!estimate.known) {
     return `Input "max-credits" is ${budget(max)}, but the cost cannot be estimated (${estimate.reason}), so nothing was paid: a budget guard does not guess. Remove "max-credits" to run without it.`;
   }
+  // The adapters refuse nonsense prices already; this holds for any adapter: only a real amount in the budget's unit is weighed.
+  if (estimate.total.unit !== max.unit || !isAmount(estimate.total.amount)) {
+    return `Input "max-credits" is ${budget(max)}, but Hedra priced the request at ${formatMoney(estimate.total)}, which is not an amount in ${max.unit}, so nothing was paid: a budget guard does not guess. Remove "max-credits" to run without it.`;
+  }
   if (estimate.lowerBound) {
     return `Input "max-credits" is ${budget(max)}, but the cost is only known to be ${estimate.text}: its length follows an input, so nothing was paid. Set "duration", or remove "max-credits" for this step.`;
   }
@@ -30,9 +34,13 @@ export function overBudget(estimate: Estimate, max: Money): string | undefined {
   return undefined;
 }
 
-/** Why the balance refuses the run, or undefined: only when even the estimate (a lower bound counts) is more than can be spent. */
+/**
+ * Why the balance refuses the run, or undefined: only when even the estimate (a lower bound counts) is more
+ * than can be spent. Figures in different units, or not amounts, are not weighed: Hedra checks at submit.
+ */
 export function tooLittleBalance(estimate: Estimate, balance: Balance): string | undefined {
-  if (!estimate.known || estimate.total.amount <= balance.available.amount) return undefined;
+  if (!estimate.known || estimate.total.unit !== balance.available.unit || !isAmount(balance.available.amount)) return undefined;
+  if (estimate.total.amount <= balance.available.amount) return undefined;
   const where = balance.where ? ` (${balance.where})` : '';
   return `Not enough ${balance.what}: this run needs ${estimate.text} and ${formatMoney(balance.available)}${where} can be spent. Nothing was paid. ${balance.topUp} ${PICK_UP_HINT}`;
 }

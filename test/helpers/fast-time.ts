@@ -56,3 +56,24 @@ export const wallTime: TestTime = {
 
 /** The clock in-process runs and their servers share unless a test makes its own: 50 times the wall clock. */
 export const FAST = scaledTime(50);
+
+/**
+ * A clock that moves only when the test moves it: for server tests that must see every state a job
+ * passes through, whatever the machine's load (a busy machine may skip a state on any running clock).
+ * Sleeping on it moves it; its timers run on the wall clock.
+ */
+export function manualTime(start = Date.now()): TestTime & { advance(ms: number): void } {
+  let now = start;
+  return {
+    scale: 1,
+    now: () => now,
+    advance(ms) {
+      now += ms;
+    },
+    async sleep(ms, signal) {
+      if (signal?.aborted) throw signal.reason;
+      now += ms;
+    },
+    setTimeout: wallTime.setTimeout,
+  };
+}

@@ -602,6 +602,9 @@ export function pricedModel(request: Record<string, any>, options: Pick<RenderOp
 
 /** The output duration a request asks for, in seconds (0 when it does not say and the model has no default). */
 export function requestedSeconds(model: CatalogueModel, request: Record<string, any>): number {
+  // The spec: with multi_prompt, "total duration is the sum of shot durations".
+  const shots: { duration_ms: number }[] | undefined = request.generated_video_inputs?.multi_prompt ?? undefined;
+  if (shots?.length) return shots.reduce((sum, shot) => sum + shot.duration_ms, 0) / 1000;
   const ms: number | undefined =
     request.generated_video_inputs?.duration_ms ?? (request.duration_seconds != null ? request.duration_seconds * 1000 : undefined);
   if (ms != null) return ms / 1000;
@@ -763,4 +766,29 @@ export function modelProblems(model: CatalogueModel, request: Record<string, any
     }
   }
   return problems;
+}
+
+/**
+ * Nonsense prices the catalogue can advertise while the server still charges the real ones (behaviour
+ * advertisedPricing): a per-second rate below zero or spelled in words, every modifier ×0 or not a number,
+ * or a model priced at nothing at all (0 base, 0 per second, credit_cost 0).
+ */
+export type HostilePricing = 'negative-per-second' | 'words-per-second' | 'zero-modifier' | 'words-modifier' | 'zero';
+
+/** A model's catalogue answer with its price made nonsense by `mode` (the answer breaks the spec, as a hostile one does). */
+export function hostilePrice(answer: Record<string, unknown>, mode: HostilePricing): Record<string, unknown> {
+  const pricing = answer.pricing as Pricing | null;
+  if (!pricing) return mode === 'zero' ? { ...answer, price_details: { ...(answer.price_details as object), credit_cost: 0 } } : answer;
+  const everyModifier = (value: unknown) =>
+    Object.fromEntries(
+      Object.entries(pricing.modifiers ?? {}).map(([dimension, options]) => [dimension, Object.fromEntries(Object.keys(options).map((o) => [o, value]))]),
+    );
+  const changed: Record<HostilePricing, Record<string, unknown>> = {
+    'negative-per-second': { credits_per_second: -(pricing.credits_per_second ?? 0) },
+    'words-per-second': { credits_per_second: `${pricing.credits_per_second ?? 0} credits` },
+    'zero-modifier': { modifiers: everyModifier(0) },
+    'words-modifier': { modifiers: everyModifier('double') },
+    zero: { base_cost: 0, credits_per_second: 0 },
+  };
+  return { ...answer, pricing: { ...pricing, ...changed[mode] } };
 }

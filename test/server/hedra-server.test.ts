@@ -553,6 +553,26 @@ describe('credits', () => {
     expect(read(answer.body)).toMatchObject({ type: code, credits_needed: 6, credits_available: 5 });
   });
 
+  it('prices multi_prompt by the sum of its shots (the spec: the total duration)', () => {
+    const shots = [15000, 15000, 15000, 15000].map((duration_ms, i) => ({ prompt: `shot ${i}`, duration_ms }));
+    expect(priceOf(video({ multi_prompt: shots, duration_ms: 5000 }, { model_slug: 'kling/kling-2.5-turbo' }))).toBe(840);
+  });
+
+  it.each([
+    ['negative-per-second', 'kling/kling-2.5-turbo', { credits_per_second: -14 }],
+    ['words-per-second', 'kling/kling-2.5-turbo', { credits_per_second: '14 credits' }],
+    ['zero-modifier', 'google/veo-3', { modifiers: { resolution: { '1080p': 0 }, generate_audio: { false: 0 } } }],
+    ['words-modifier', 'google/veo-3', { modifiers: { resolution: { '1080p': 'double' }, generate_audio: { false: 'double' } } }],
+    ['zero', 'google/nano-banana', { base_cost: 0, credits_per_second: 0 }],
+  ] as const)('advertises a %s price in GET /models and still charges the real one', async (mode, slug, advertised) => {
+    const server = await serverWith({ advertisedPricing: mode });
+    const { body } = await get(server, '/models');
+    expect(body.find((m: { slug: string }) => m.slug === slug).pricing).toMatchObject(advertised);
+    const request = video({ duration_ms: 5000 }, { model_slug: 'kling/kling-2.5-turbo' });
+    expect((await post(server, '/generations', request)).status).toBe(200);
+    expect(server.billing.used).toBe(70);
+  });
+
   it('answers GET /billing/credits per the spec without a balance set', async () => {
     const { status, body } = await get(shared, '/billing/credits');
     expect(status).toBe(200);

@@ -23,6 +23,8 @@ import {
   type CatalogueModel,
   CHARACTER_3_DEFAULT_SLUG,
   type DurationForm,
+  type HostilePricing,
+  hostilePrice,
   itemPrice,
   modelAnswer,
   modelProblems,
@@ -32,7 +34,7 @@ import {
 import { type Fault, faultBox, HttpError, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
 import { type FastApiError, schemaRef, spec, validate } from './spec.ts';
 
-export type { CatalogueModel } from './catalogue.ts';
+export type { CatalogueModel, HostilePricing } from './catalogue.ts';
 export { CATALOGUE, CATALOGUE_MODELS, CHARACTER_3_DEFAULT_SLUG, CHARACTER_3_ID, itemPrice, priceOf } from './catalogue.ts';
 export type { Fault, InjectedAnswer, RateLimit } from './faults.ts';
 
@@ -141,6 +143,8 @@ export interface ServerBehaviour {
   modelChecks: boolean;
   /** A create naming a model the catalogue does not list: accepted, or refused with 422 (undocumented). */
   unknownModel: 'accept' | 'refuse';
+  /** Prices GET /models advertises that are not prices (see HostilePricing); creates are still charged the real ones. */
+  advertisedPricing?: HostilePricing;
 
   // Lists (GET /generations, GET /assets): `ids` is a plain string in the spec.
   /** `ids=a&ids=b`: every value counts, or only the last (what FastAPI does with a scalar query parameter). Comma-joined always splits. */
@@ -415,6 +419,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
     modelsFailure: options.modelsFailure,
     modelChecks: options.modelChecks ?? true,
     unknownModel: options.unknownModel ?? 'accept',
+    advertisedPricing: options.advertisedPricing,
     idsRepeated: options.idsRepeated ?? 'all',
     putFinalizes: options.putFinalizes ?? false,
     unfinalizedAssets: options.unfinalizedAssets ?? 'omit',
@@ -886,9 +891,11 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
   }
 
   function models(): Record<string, unknown>[] {
+    const hostile = behaviour.advertisedPricing;
     return [...CATALOGUE_MODELS]
       .sort((a, b) => a.display_order - b.display_order)
-      .map((m) => modelAnswer(m, { characterThreeSlug: behaviour.characterThreeSlug, durations: behaviour.catalogueDurations }));
+      .map((m) => modelAnswer(m, { characterThreeSlug: behaviour.characterThreeSlug, durations: behaviour.catalogueDurations }))
+      .map((answer) => (hostile ? hostilePrice(answer, hostile) : answer));
   }
 
   function listModels(query: URLSearchParams): Record<string, unknown>[] {
@@ -914,7 +921,7 @@ export async function startHedraServer(options: HedraServerOptions = {}): Promis
         'get',
         answer.map((m) => (m.slug === null ? { ...m, slug: 'no-slug' } : m)),
       );
-    } else checkAnswer('/models', 'get', answer);
+    } else if (!behaviour.advertisedPricing) checkAnswer('/models', 'get', answer); // a hostile price breaks the spec on purpose
     return types.length ? answer.filter((m) => types.includes(m.type as string)) : answer;
   }
 

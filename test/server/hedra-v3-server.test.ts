@@ -4,6 +4,7 @@
 // tests rely on these answers.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { manualTime } from '../helpers/fast-time.ts';
 import { FUNDING_URL, type HedraV3Server, priceOf, startHedraV3Server, type V3ServerOptions, voicesOf } from './hedra-v3-server.ts';
 import { combinationsOf, resolveSchema, schemaProblems, schemaRef, specV3, V3_MODELS } from './spec-v3.ts';
 
@@ -249,7 +250,8 @@ describe('models', () => {
 
 describe('a job, start to end', () => {
   it('acks 202 with Location, moves IN_QUEUE → IN_PROGRESS → COMPLETED, and serves one output whose bytes are recorded', async () => {
-    const server = await serverWith(SLOW);
+    const time = manualTime();
+    const server = await serverWith({ ...SLOW, time });
     const body = image({ quality: 'high', resolution: '2K', aspect_ratio: '16:9' });
     const ack = await post(server, '/models/gpt-image-2', body);
     expect(ack.status).toBe(202);
@@ -273,7 +275,7 @@ describe('a job, start to end', () => {
       valid('StatusResponse', s);
       seen.push({ status: s.status, progress: s.progress });
       if (s.status === 'COMPLETED') break;
-      await new Promise((r) => setTimeout(r, 8));
+      time.advance(20);
     }
     const statuses = [...new Set(seen.map((s) => s.status))];
     expect(statuses).toEqual(['IN_QUEUE', 'IN_PROGRESS', 'COMPLETED']);
@@ -343,12 +345,15 @@ describe('a job, start to end', () => {
   });
 
   it('ends a job FAILED with the error failFor gives, refunding it', async () => {
+    const time = manualTime();
     const server = await serverWith({
       ...SLOW,
+      time,
       failFor: (job) => (job.input.prompt === 'doomed' ? { code: 'MODERATION_FAILED', message: 'Output failed moderation.' } : undefined),
     });
     const ack = await post(server, '/models/gpt-image-2', image({ prompt: 'doomed' }));
     expect(server.wallet.balance).toBe(99.96);
+    time.advance(1_000);
     const final = await settled(server, ack.body.job_id);
     expect(final.body).toMatchObject({ status: 'FAILED', progress: 0.4 });
     const result = await get(server, `/jobs/${ack.body.job_id}`);
@@ -596,6 +601,22 @@ describe('the wallet', () => {
   });
 });
 
+describe('hostile estimates (behaviour hostileEstimate)', () => {
+  it.each([
+    ['negative', { cost: -0.25, currency: 'USD' }],
+    ['nan', { cost: 'NaN', currency: 'USD' }],
+    ['words', { cost: 'fifty cents', currency: 'USD' }],
+    ['foreign-currency', { cost: 0.00000278, currency: 'BTC' }],
+  ] as const)('%s: the estimate says %o, and a submit is still charged the real price', async (mode, said) => {
+    const server = await serverWith({ hostileEstimate: mode });
+    const input = { prompt: 'x', aspect_ratio: '16:9', duration_ms: 5000, quality: 'standard' };
+    const answer = await post(server, '/models/kling-v3/estimate', { input });
+    expect(answer.body).toEqual({ model: 'kling-v3', ...said });
+    expect((await post(server, '/models/kling-v3', { input })).status).toBe(202);
+    expect(server.wallet.balance).toBe(99.75);
+  });
+});
+
 describe('files and media references', () => {
   it('sniffs the type from the bytes, answers 201 with a presigned handle for an hour, and records the upload', async () => {
     const answer = await upload(shared, PNG, 'photo.mp3', 'audio/mpeg');
@@ -763,7 +784,8 @@ describe('the event stream', () => {
   });
 
   it("ends cleanly before the job ends, without a done frame ('end-without-done')", async () => {
-    const server = await serverWith({ ...SLOW, stream: 'end-without-done' });
+    // A clock that stands still: the job cannot complete before the stream ends, however slow the machine.
+    const server = await serverWith({ ...SLOW, stream: 'end-without-done', time: manualTime() });
     const { job_id } = (await post(server, '/models/gpt-image-2', image())).body;
     const stream = await sse(server, job_id);
     expect(stream.ended).toBe('end');

@@ -120,7 +120,15 @@ export interface V3Behaviour {
   modality?: string;
   /** Raw bytes written on every stream before its first frame (ANSI escapes, NUL, invalid UTF-8 in `log` and `status` frames). */
   streamNoise?: Buffer;
+  /**
+   * POST /models/{model}/estimate answers a price that is not one, while submits are charged the real price:
+   * 'negative' (cost below zero), 'nan' (cost "NaN"), 'words' (cost "fifty cents"), 'foreign-currency' (the
+   * price in bitcoin, currency "BTC"). Undefined: the real price in USD.
+   */
+  hostileEstimate?: HostileEstimate;
 }
+
+export type HostileEstimate = 'negative' | 'nan' | 'words' | 'foreign-currency';
 
 export interface V3ServerOptions extends Partial<V3Behaviour> {
   /** The server's clock (jobs' progress, expiries, streams): the wall clock unless said; an in-process run shares its own (test/helpers/fast-time.ts). */
@@ -565,6 +573,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     keyEcho: options.keyEcho ?? false,
     modality: options.modality,
     streamNoise: options.streamNoise,
+    hostileEstimate: options.hostileEstimate,
   };
   const jobs = new Map<string, V3Job>();
   const jobsByAsset = new Map<string, V3Job>();
@@ -974,7 +983,18 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     // checked here: some clients estimate before they upload.
     const errors = fieldErrors(model.submitRef, { input }, model.input);
     if (errors) throw invalid(errors);
-    return { status: 200, body: { model: model.id, cost: priceOf(model.id, input), currency: 'USD' }, check: '/models/{model}/estimate' };
+    const cost = priceOf(model.id, input);
+    if (behaviour.hostileEstimate) {
+      // Not checked against the document: a hostile answer breaks it on purpose (or, for a negative cost, its sense).
+      const hostile = {
+        negative: { cost: -cost },
+        nan: { cost: 'NaN' },
+        words: { cost: 'fifty cents' },
+        'foreign-currency': { cost: Math.round((cost / 90_000) * 1e8) / 1e8, currency: 'BTC' },
+      };
+      return { status: 200, body: { model: model.id, currency: 'USD', ...hostile[behaviour.hostileEstimate] } };
+    }
+    return { status: 200, body: { model: model.id, cost, currency: 'USD' }, check: '/models/{model}/estimate' };
   }
 
   function findJob(id: string): V3Job {

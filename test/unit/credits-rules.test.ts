@@ -51,8 +51,10 @@ describe('estimateCredits: pricing modifiers', () => {
     const m = model({ pricing: { base_cost: 4, credits_per_second: 0, modifiers: { resolution: { '4K': 3 } } } });
     expect(known(estimateCredits(m, { target_resolution: '4K' }))).toMatchObject({ credits: 12, lowerBound: false, basis: '4 base, resolution 4K ×3' });
   });
-  it('a model with no cost is free', () => {
-    expect(described(model({ pricing: { base_cost: 0, credits_per_second: 0 } }), {})).toBe('0 credits (free)');
+  it('a model priced at 0 base and 0 per second is not free but unknown: more likely an unfilled entry than a gift', () => {
+    expect(described(model({ pricing: { base_cost: 0, credits_per_second: 0 } }), {})).toBe(
+      "unknown: the model x/y: Hedra's catalogue prices it at 0 base_cost and 0 credits_per_second, which the action does not take as free",
+    );
   });
 });
 

@@ -75,10 +75,12 @@ const inputMode = z.looseObject({
 });
 export type InputMode = z.infer<typeof inputMode>;
 
+// The price's figures are kept as Hedra sent them: the estimate judges them (estimate.ts), and one that
+// cannot be read must make the price unknown, not be taken as absent (a lower price, or none).
 const pricing = z.looseObject({
-  base_cost: optional(num),
-  credits_per_second: optional(num),
-  modifiers: optional(z.record(z.string(), z.record(z.string(), num))),
+  base_cost: z.unknown().optional(),
+  credits_per_second: z.unknown().optional(),
+  modifiers: z.unknown().optional(),
 });
 export type Pricing = z.infer<typeof pricing>;
 

@@ -73,8 +73,13 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
         log.warning(`Could not get an estimate from Hedra (${said(error)}).`, 'No estimate'),
       );
       if (!price) return { known: false, reason: 'Hedra gave no estimate for this request' };
-      const each = { amount: price.amount, unit: price.currency };
-      const total = { amount: rounded(price.amount * plan.count), unit: price.currency };
+      if ('problem' in price) {
+        const reason = `Hedra's estimate answered ${price.problem}`;
+        log.warning(`The cost is not known: ${reason}. It is not taken as free.`, 'No estimate');
+        return { known: false, reason };
+      }
+      const each = price;
+      const total = { amount: rounded(price.amount * plan.count), unit: price.unit };
       const times = plan.count > 1 ? ` (${plan.count} × ${formatMoney(each)})` : '';
       return { known: true, total, each, items: plan.count, lowerBound: false, text: `${formatMoney(total)}${times}, from POST /models/{model}/estimate` };
     },
@@ -82,9 +87,13 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
     async balance(): Promise<Balance | undefined> {
       const balance = await client().balance();
       if (!balance) return undefined;
+      if ('problem' in balance) {
+        log.info(`The API wallet's balance cannot be weighed (Hedra answered ${balance.problem}); Hedra checks it when the request is submitted.`);
+        return undefined;
+      }
       return {
         what: 'money in the Hedra API wallet',
-        available: { amount: balance.amount, unit: balance.currency },
+        available: balance,
         topUp: `Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio).`,
       };
     },

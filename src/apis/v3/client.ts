@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Log } from '../../action/log.js';
 import { InputError, UnexpectedAnswer } from '../../core/errors.js';
+import { amountIn, type Money } from '../../core/money.js';
 import { name } from '../../core/outside.js';
 import { didYouMean } from '../../core/suggest.js';
 import { Calls } from '../../hedra/calls.js';
@@ -105,14 +106,17 @@ const fileHandle = z.looseObject({
 });
 export type FileHandle = z.infer<typeof fileHandle>;
 
-const estimateAnswer = z.looseObject({ cost: lenientNumber(), currency: lenientText() });
-const balanceAnswer = z.looseObject({ balance: lenientNumber(), currency: lenientText() });
+// Figures of money are kept as Hedra sent them and judged by amountIn: a price that is not a finite amount
+// of 0 or more in US dollars must be refused by name, not read as absent or as dollars.
+const estimateAnswer = z.looseObject({ cost: z.unknown().optional(), currency: z.unknown().optional() });
+const balanceAnswer = z.looseObject({ balance: z.unknown().optional(), currency: z.unknown().optional() });
 
-/** A figure in a currency (v3 prices everything in US dollars). */
-export interface Money {
-  amount: number;
-  currency: string;
-}
+/** v3 prices everything in US dollars. */
+const UNIT = 'USD';
+
+/** A figure Hedra gave as money, or why it is not one (the phrase names what Hedra answered); undefined when absent. */
+export type Priced = Money | { problem: string } | undefined;
+const absent = (value: unknown) => value === undefined || value === null;
 
 export class HedraV3Client {
   private readonly calls: Calls;
@@ -156,16 +160,16 @@ export class HedraV3Client {
   }
 
   /** What a submit of `input` would cost (POST /models/{model}/estimate); free, so retried. */
-  async estimate(model: string, input: Record<string, unknown>): Promise<Money | undefined> {
+  async estimate(model: string, input: Record<string, unknown>): Promise<Priced> {
     const path = `/models/${encodeURIComponent(model)}/estimate`;
     const answer = read(estimateAnswer, await this.calls.json('POST', path, { input }, { attempts: 3 }), `POST ${path}`);
-    return typeof answer.cost === 'number' ? { amount: answer.cost, currency: answer.currency ?? 'USD' } : undefined;
+    return absent(answer.cost) ? undefined : amountIn(UNIT, answer.cost, answer.currency, 'cost');
   }
 
   /** What the API wallet holds (GET /balance). The run can go on without it (Hedra checks at submit): three attempts. */
-  async balance(): Promise<Money | undefined> {
+  async balance(): Promise<Priced> {
     const answer = read(balanceAnswer, await this.calls.json('GET', '/balance', undefined, { attempts: 3 }), 'GET /balance');
-    return typeof answer.balance === 'number' ? { amount: answer.balance, currency: answer.currency ?? 'USD' } : undefined;
+    return absent(answer.balance) ? undefined : amountIn(UNIT, answer.balance, answer.currency, 'balance');
   }
 
   /** Stores a local file (POST /files, multipart field `file`): its handle, a URL valid for an hour. Free; retried, reopening the file. */

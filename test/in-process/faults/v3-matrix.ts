@@ -265,15 +265,17 @@ export function expectPollsSpaced(ctx: V3Context, atLeastMs = 2000) {
  * (1.5 s, 3 s after a 429 or a hang) to outlast the time from the submit to the first poll; on a fast clock that time
  * is real latency read 4 or 50 times over, which a busy machine can stretch past any job of a sensible length. So the
  * job starts again as the first poll arrives, with 1 s of the run's time to go: the first poll finds it running and
- * the next, at least 2 s later, sees it end, however long the run took to get there.
+ * the next, at least 2 s later, sees it end, however long the run took to get there. For the same reason it starts
+ * again as the stream is opened, so that the stream finds it running too.
  */
 export function jobToPoll(ctx: V3Context) {
   const { server } = ctx;
   server.behaviour.timings = { queued: 0, processing: 1_000 };
-  let restarted = false;
+  let polled = false;
   ctx.onRequest = (r) => {
-    if (restarted || stageOf(r) !== 'status') return;
-    restarted = true;
+    const stage = stageOf(r);
+    if (polled || (stage !== 'status' && stage !== 'stream')) return;
+    polled = stage === 'status';
     for (const job of server.jobs.values()) server.ageJob(job.id, job.createdAt - ctx.time.now());
   };
 }
