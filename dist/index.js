@@ -28652,6 +28652,7 @@ function amountIn(unit, amount, currency, name) {
 /* harmony export */   g$: () => (/* binding */ printable)
 /* harmony export */ });
 /* unused harmony exports OUTSIDE_MAX, wellFormed, capped */
+/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(81221);
 // Text from outside (Hedra's answers and streams, a gateway's error page):
 // the one rule it follows before it is logged or rendered. Pure.
 //
@@ -28669,6 +28670,7 @@ function amountIn(unit, amount, currency, name) {
 //   successor): shown only when it has the shape of a name, else undefined.
 // - hedraLink(): a link the action prints only when it leads to Hedra's own
 //   site (https, hedra.com or a subdomain).
+
 /** The most characters of one piece of outside text that a message, a cell or a line carries. */
 const OUTSIDE_MAX = 500;
 /**
@@ -28695,12 +28697,19 @@ function printable(text) {
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Lone surrogates as U+FFFD, as a UTF-8 decoder shows invalid bytes. */
 const wellFormed = (text) => text.replace(LONE_SURROGATE, '\ufffd');
-/** Cut to at most `max` characters, an ellipsis included when cut (never inside a surrogate pair). */
+/**
+ * Cut to at most `max` characters, an ellipsis included when cut. The cut falls after a whole word (at
+ * whitespace): text is capped before the log redacts it, and a secret cut in half would no longer be
+ * recognised, so a word at the cut is dropped whole, however long. Never cuts a surrogate pair.
+ */
 function capped(text, max = OUTSIDE_MAX) {
     if (text.length <= max)
         return text;
-    const cut = /[\ud800-\udbff]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
-    return `${text.slice(0, cut)}…`;
+    const head = text.slice(0, max - 1);
+    if (/\s/.test(text.charAt(max - 1)))
+        return `${head}…`;
+    const space = head.search(/\s\S*$/);
+    return `${space < 0 ? '' : head.slice(0, space + 1)}…`;
 }
 /** Outside text inside one of our sentences: printable, its whitespace runs one space, trimmed, capped. */
 function said(text, max = OUTSIDE_MAX) {
@@ -28722,7 +28731,8 @@ const AUTOLINK = /\b(https?|ftp|mailto):|\bwww\./gi;
  * character Markdown or HTML would act on written as an entity, and no autolink.
  */
 function cell(text, max = OUTSIDE_MAX) {
-    return said(text, max)
+    // Queries are cut first: once a URL's `:` is an entity, the log's redaction no longer sees a URL whose query to cut.
+    return said((0,_urls_js__WEBPACK_IMPORTED_MODULE_0__/* .withoutQueries */ .B)(text), max)
         .replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`)
         .replace(AUTOLINK, (_, scheme) => (scheme ? `${scheme}&#58;` : `www&#46;`));
 }

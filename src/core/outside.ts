@@ -16,6 +16,8 @@
 // - hedraLink(): a link the action prints only when it leads to Hedra's own
 //   site (https, hedra.com or a subdomain).
 
+import { withoutQueries } from './urls.js';
+
 /** The most characters of one piece of outside text that a message, a cell or a line carries. */
 export const OUTSIDE_MAX = 500;
 
@@ -48,11 +50,17 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** Lone surrogates as U+FFFD, as a UTF-8 decoder shows invalid bytes. */
 export const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\ufffd');
 
-/** Cut to at most `max` characters, an ellipsis included when cut (never inside a surrogate pair). */
+/**
+ * Cut to at most `max` characters, an ellipsis included when cut. The cut falls after a whole word (at
+ * whitespace): text is capped before the log redacts it, and a secret cut in half would no longer be
+ * recognised, so a word at the cut is dropped whole, however long. Never cuts a surrogate pair.
+ */
 export function capped(text: string, max = OUTSIDE_MAX): string {
   if (text.length <= max) return text;
-  const cut = /[\ud800-\udbff]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
-  return `${text.slice(0, cut)}…`;
+  const head = text.slice(0, max - 1);
+  if (/\s/.test(text.charAt(max - 1))) return `${head}…`;
+  const space = head.search(/\s\S*$/);
+  return `${space < 0 ? '' : head.slice(0, space + 1)}…`;
 }
 
 /** Outside text inside one of our sentences: printable, its whitespace runs one space, trimmed, capped. */
@@ -81,7 +89,8 @@ const AUTOLINK = /\b(https?|ftp|mailto):|\bwww\./gi;
  * character Markdown or HTML would act on written as an entity, and no autolink.
  */
 export function cell(text: string, max = OUTSIDE_MAX): string {
-  return said(text, max)
+  // Queries are cut first: once a URL's `:` is an entity, the log's redaction no longer sees a URL whose query to cut.
+  return said(withoutQueries(text), max)
     .replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`)
     .replace(AUTOLINK, (_, scheme: string | undefined) => (scheme ? `${scheme}&#58;` : `www&#46;`));
 }
