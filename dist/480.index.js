@@ -26,6 +26,8 @@ var http_errors = __webpack_require__(8549);
 var context = __webpack_require__(7057);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(8816);
+// EXTERNAL MODULE: ./src/core/outside.ts
+var outside = __webpack_require__(8328);
 // EXTERNAL MODULE: ./src/core/suggest.ts
 var suggest = __webpack_require__(2085);
 // EXTERNAL MODULE: ./src/hedra/calls.ts
@@ -49,9 +51,14 @@ var http_answers = __webpack_require__(1079);
 
 
 
+
 /** The keys only a v3 error object has (a v2 error object names its code `type`). */
 const V3_KEYS = ['code', 'retryable', 'retry_after', 'details', 'replaced_by', 'billing'];
-const nonEmptyString = (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+/** A string from the envelope as outside text (core/outside.ts: printable, one line, capped), or undefined when empty. */
+const nonEmptyString = (value) => {
+    const text = typeof value === 'string' ? (0,outside/* said */.ag)(value) : '';
+    return text === '' ? undefined : text;
+};
 /** A number, or a string that is one (read leniently). */
 function numberOf(value) {
     if (typeof value === 'number')
@@ -69,7 +76,10 @@ function fieldError(item) {
     const reason = nonEmptyString(item.reason);
     const message = nonEmptyString(item.message) ?? reason ?? 'invalid';
     const allowed = Array.isArray(item.allowed)
-        ? item.allowed.filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean').map(String)
+        ? item.allowed
+            .slice(0, 50)
+            .filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+            .map((v) => (0,outside/* said */.ag)(String(v), 100))
         : [];
     return { field, message, ...(reason && { reason }), ...(allowed.length > 0 && { allowed }) };
 }
@@ -79,7 +89,7 @@ function billingOf(value) {
     const balance = numberOf(value.balance);
     const required = numberOf(value.required);
     const currency = nonEmptyString(value.currency);
-    const fundingUrl = nonEmptyString(value.funding_url);
+    const fundingUrl = (0,outside/* hedraLink */.$I)(value.funding_url);
     return {
         ...(balance !== undefined && { balance }),
         ...(required !== undefined && { required }),
@@ -175,15 +185,19 @@ function walletFigures(billing) {
 function walletMessage(status, envelope, operation) {
     const { billing, message } = envelope;
     const said = !billing && message ? ` Hedra says: ${sentence(message)}.` : '';
-    const url = billing?.fundingUrl && /^https:\/\/\S+$/.test(billing.fundingUrl) ? billing.fundingUrl : BILLING_PAGE;
+    const url = billing?.fundingUrl ?? BILLING_PAGE;
     return (`Not enough money in the Hedra API wallet for this request${walletFigures(billing)} (HTTP ${status}, ${operation}).${said} ` +
         `Add funds at ${url}. The v3 API wallet is prepaid and separate from v2 generation credits and Studio credits.`);
 }
 function retiredMessage(status, envelope, operation) {
     const model = modelOf(operation);
     const head = `${model ? `Model "${model}"` : 'The model'} is retired (HTTP ${status}, ${operation}).`;
+    // The successor becomes advice ("set input model to …"): only a model id is repeated, never Hedra's free text.
+    const successor = (0,outside/* name */.UU)(envelope.replacedBy);
+    if (successor)
+        return `${head} Hedra names its successor: "${successor}" — set input "model" to ${successor}.`;
     if (envelope.replacedBy)
-        return `${head} Hedra names its successor: "${envelope.replacedBy}" — set input "model" to ${envelope.replacedBy}.`;
+        return `${head} Hedra named a successor that is not a model id; choose another model from the catalogue at ${MODELS_PAGE}.`;
     return `${head} Hedra names no successor; choose another model from the catalogue at ${MODELS_PAGE}.`;
 }
 /** ` (trace id …)` put at the end of the first line, before its closing punctuation. */
@@ -265,6 +279,7 @@ function describeV3Error(answer) {
 // other, because every submit carries an idempotency key chosen before the
 // first attempt: Hedra replays the original answer to a repeated submit
 // instead of starting a second job (docs/decisions/v3.md).
+
 
 
 
@@ -369,7 +384,8 @@ class HedraV3Client {
             throw error;
         }
         const detail = (0,lenient/* read */.LF)(modelDetail, answer, `GET ${path}`);
-        return { id: detail.id, modality: detail.modality ?? '', name: detail.name ?? undefined, inputSchema: detail.input_schema };
+        // The modality names what is made, in the summary's heading and in messages: only a name-shaped one is kept.
+        return { id: detail.id, modality: (0,outside/* name */.UU)(detail.modality) ?? '', name: detail.name ?? undefined, inputSchema: detail.input_schema };
     }
     async unknownModel(model) {
         const said = `Input "model": Hedra's v3 API has no model "${model}" (see ${V3_CATALOGUE_URL}).`;
@@ -527,10 +543,12 @@ async function* readEventStream(body, onActivity) {
 
 
 
+
 /** v3's job statuses in the words the shared waiting and reporting use. */
 const AS_V2 = { IN_QUEUE: 'queued', IN_PROGRESS: 'processing', COMPLETED: 'complete', FAILED: 'error' };
 function asItemStatus(job, status) {
-    return { id: job, status: AS_V2[status.status] ?? status.status.toLowerCase(), progress: status.progress ?? undefined };
+    // A status Hedra's document does not list is shown only when it has the shape of a name (it reaches the log).
+    return { id: job, status: AS_V2[status.status] ?? (0,outside/* name */.UU)(status.status.toLowerCase()) ?? 'unknown', progress: status.progress ?? undefined };
 }
 const isFinal = (status) => status?.status === 'COMPLETED' || status?.status === 'FAILED';
 /** The stream's last frame: `event: done`, `data: [STREAM_DONE]`. */

@@ -28639,6 +28639,146 @@ function amountIn(unit, amount, currency, name) {
 
 /***/ }),
 
+/***/ 8328:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $I: () => (/* binding */ hedraLink),
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   UU: () => (/* binding */ name),
+/* harmony export */   aA: () => (/* binding */ saidData),
+/* harmony export */   ag: () => (/* binding */ said),
+/* harmony export */   g$: () => (/* binding */ printable)
+/* harmony export */ });
+/* unused harmony exports OUTSIDE_MAX, wellFormed, capped */
+/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1221);
+// Text from outside (Hedra's answers and streams, a gateway's error page):
+// the one rule it follows before it is logged or rendered. Pure.
+//
+// - printable(): what any line of the log, an annotation, an output or the
+//   summary may carry: no ANSI escape sequence (a server could colour, move
+//   the cursor over or hide its own lines), no control character but a tab and
+//   a line break, no bidirectional override, no lone surrogate (what invalid
+//   UTF-8 becomes is U+FFFD, the replacement character). The log applies it to
+//   every line it writes, whatever built the line.
+// - said(): a piece of outside text inside one of our sentences: printable,
+//   on one line, and capped (OUTSIDE_MAX characters).
+// - cell(): said(), and inert in Markdown and HTML (a table cell, the summary):
+//   no tag, link, image or heading, and no bare URL GitHub would autolink.
+// - name(): a value that names something (a modality, a model id, a
+//   successor): shown only when it has the shape of a name, else undefined.
+// - hedraLink(): a link the action prints only when it leads to Hedra's own
+//   site (https, hedra.com or a subdomain).
+
+/** The most characters of one piece of outside text that a message, a cell or a line carries. */
+const OUTSIDE_MAX = 500;
+/**
+ * ANSI escape sequences: CSI (`ESC [ … final`, also the one-byte 0x9B), OSC and
+ * the other string commands (`ESC ] … BEL|ST`, DCS, SOS, PM, APC), and
+ * two-character escapes. Each part is bounded or a single class, so matching
+ * stays linear on any input.
+ */
+const ANSI = 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
+/(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x7e]?/g;
+/** Control characters other than a tab and a line break (C0, DEL, C1), and the bidirectional overrides and isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Text any line of the log may carry: ANSI sequences removed, a carriage
+ * return taken as a line break, other control characters removed, lone
+ * surrogates shown as U+FFFD.
+ */
+function printable(text) {
+    return wellFormed(text).replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+}
+/** A surrogate without its other half (what a JSON `\\ud800` or a broken decoder leaves). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Lone surrogates as U+FFFD, as a UTF-8 decoder shows invalid bytes. */
+const wellFormed = (text) => text.replace(LONE_SURROGATE, '\ufffd');
+/**
+ * Cut to at most `max` characters, an ellipsis included when cut. The cut falls after a whole word (at
+ * whitespace): text is capped before the log redacts it, and a secret cut in half would no longer be
+ * recognised, so a word at the cut is dropped whole, however long. Never cuts a surrogate pair.
+ */
+function capped(text, max = OUTSIDE_MAX) {
+    if (text.length <= max)
+        return text;
+    const head = text.slice(0, max - 1);
+    if (/\s/.test(text.charAt(max - 1)))
+        return `${head}…`;
+    const space = head.search(/\s\S*$/);
+    return `${space < 0 ? '' : head.slice(0, space + 1)}…`;
+}
+/** Outside text inside one of our sentences: printable, its whitespace runs one space, trimmed, capped. */
+function said(text, max = OUTSIDE_MAX) {
+    // Capped before the whitespace is folded too, so that no step runs over more than the answer cap.
+    return capped(printable(text.slice(0, max * 4))
+        .replace(/\s+/g, ' ')
+        .trim(), max);
+}
+/**
+ * What Markdown or HTML would act on in a cell or line: a cell edge, a tag,
+ * a link or an image, code. (A heading needs a line start, which a cell or a
+ * folded line never gives; an entity only shows a character.)
+ */
+const MARKDOWN = /[|<>[\]!`]/g;
+/** A bare URL or `www.` that GitHub would turn into a link: its `:` or `.` written as an entity, which Markdown shows as the character. */
+const AUTOLINK = /\b(https?|ftp|mailto):|\bwww\./gi;
+/**
+ * Outside text as a table cell or a line of the summary: said(), with every
+ * character Markdown or HTML would act on written as an entity, and no autolink.
+ */
+function cell(text, max = OUTSIDE_MAX) {
+    // Queries are cut first: once a URL's `:` is an entity, the log's redaction no longer sees a URL whose query to cut.
+    return said((0,_urls_js__WEBPACK_IMPORTED_MODULE_0__/* .withoutQueries */ .B)(text), max)
+        .replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(AUTOLINK, (_, scheme) => (scheme ? `${scheme}&#58;` : `www&#46;`));
+}
+/** The shape of a name Hedra gives (a modality, a model id): lower case, digits, `.`, `_`, `-`, at most 64 characters. */
+const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** A name from outside, when it has the shape of one; undefined otherwise (it is then not shown at all). */
+function name(value) {
+    return typeof value === 'string' && NAME.test(value) ? value : undefined;
+}
+/** Hedra's own site: hedra.com and its subdomains. */
+const HEDRA_HOST = /^(?:[a-z0-9-]+\.)*hedra\.com$/;
+/** A link from outside, when it is https on Hedra's own site (no credentials, no port); undefined otherwise. */
+function hedraLink(url) {
+    if (typeof url !== 'string' || url.length > 2048 || /\s/.test(url))
+        return undefined;
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port)
+        return undefined;
+    return HEDRA_HOST.test(parsed.hostname) ? parsed.href : undefined;
+}
+/**
+ * Outside data (an error object Hedra sent) for a file or an output: every string through said(), at most 50
+ * entries of an array or object and 4 levels deep; what lies deeper is left out.
+ */
+function saidData(value, depth = 4) {
+    if (typeof value === 'string')
+        return said(value);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (depth === 0)
+        return null;
+    if (Array.isArray(value))
+        return value.slice(0, 50).map((v) => saidData(v, depth - 1));
+    return Object.fromEntries(Object.entries(value)
+        .slice(0, 50)
+        .map(([k, v]) => [said(k, 100), saidData(v, depth - 1)]));
+}
+
+
+/***/ }),
+
 /***/ 2085:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28703,10 +28843,40 @@ function withoutQuery(url) {
         return `file://${parsed.host}${parsed.pathname}`;
     return `${parsed.protocol}…`;
 }
-const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>?#]*)\?[^\s"'<>#]*/gi;
-/** Every URL in a text with its query replaced by `?…`. */
+const URL_START = /\bhttps?:\/\//gi;
+/** What ends a URL's path: its query, its fragment, or a character no URL has (whitespace, quotes, angle brackets). */
+const PATH_END = /[?#\s"'<>]/g;
+/** What ends a query. */
+const QUERY_END = /[#\s"'<>]/g;
+/**
+ * Every URL in a text with its query replaced by `?…`. Written as a scan rather
+ * than one regular expression: `https://https://…` over megabytes made the
+ * expression quadratic. Each character is looked at a bounded number of times:
+ * after a URL's path, the search goes on from where that path ended.
+ */
 function withoutQueries(text) {
-    return text.replace(URL_QUERY, '$1?…');
+    let out = '';
+    let from = 0;
+    URL_START.lastIndex = 0;
+    while (URL_START.exec(text)) {
+        PATH_END.lastIndex = URL_START.lastIndex;
+        const mark = PATH_END.exec(text);
+        if (!mark)
+            break;
+        let next = mark.index;
+        if (mark[0] === '?') {
+            QUERY_END.lastIndex = mark.index + 1;
+            next = QUERY_END.exec(text)?.index ?? text.length;
+            out += `${text.slice(from, mark.index)}?…`;
+            from = next;
+        }
+        else if (mark[0] === '#') {
+            // A fragment before any query: no URL that starts before it has a query to cut.
+            next = mark.index + 1;
+        }
+        URL_START.lastIndex = next;
+    }
+    return out + text.slice(from);
 }
 
 
@@ -29036,11 +29206,13 @@ async function statusesOf(pending, status, list) {
 /* harmony export */   OG: () => (/* binding */ parseBody),
 /* harmony export */   x_: () => (/* binding */ serverMessage)
 /* harmony export */ });
-/* harmony import */ var _core_json_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6153);
+/* harmony import */ var _core_json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6153);
+/* harmony import */ var _core_outside_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8328);
 // What an error answer's body says, whoever sent it: the body parsed when it
 // is JSON, and the server's own words dug out of the shapes error bodies come
 // in (`detail` as FastAPI writes it, `error`, `message`, `error_message`, or
 // plain text). Knows HTTP bodies, nothing of any one API.
+
 
 /** The body as JSON when it is JSON, else the text. */
 function parseBody(text) {
@@ -29055,32 +29227,36 @@ function parseBody(text) {
 const QUOTED = 500;
 /** 422 detail items as `field.path: message` lines (the leading "body" location dropped). */
 function validationLines(detail) {
-    return detail.map((item) => {
-        if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(item))
-            return String(item);
-        const loc = Array.isArray(item.loc) ? item.loc.filter((part, i) => !(i === 0 && part === 'body')) : [];
-        const path = loc
-            .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
-            .join('.')
-            .replace(/\.\[/g, '[');
-        const msg = typeof item.msg === 'string' ? item.msg : JSON.stringify(item);
-        return path ? `${path}: ${msg}` : msg;
-    });
+    return detail.slice(0, 50).map((item) => (0,_core_outside_js__WEBPACK_IMPORTED_MODULE_0__/* .said */ .ag)(detailLine(item)));
 }
-/** The server's own words, from whichever shape the body has. */
+function detailLine(item) {
+    if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(item))
+        return String(item);
+    const loc = Array.isArray(item.loc) ? item.loc.filter((part, i) => !(i === 0 && part === 'body')) : [];
+    const path = loc
+        .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
+        .join('.')
+        .replace(/\.\[/g, '[');
+    const msg = typeof item.msg === 'string' ? item.msg : JSON.stringify(item);
+    return path ? `${path}: ${msg}` : msg;
+}
+/** The server's own words, from whichever shape the body has: outside text, on one line and capped (core/outside.ts). */
 function serverMessage(body) {
+    return (0,_core_outside_js__WEBPACK_IMPORTED_MODULE_0__/* .said */ .ag)(ownWords(body), QUOTED);
+}
+function ownWords(body) {
     if (typeof body === 'string')
-        return body.trim().slice(0, QUOTED);
-    if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(body))
+        return body.slice(0, QUOTED * 4);
+    if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(body))
         return '';
     const { detail, error, message, error_message } = body;
     if (typeof detail === 'string')
         return detail;
     if (Array.isArray(detail))
         return validationLines(detail).join('; ');
-    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(detail))
-        return serverMessage(detail);
-    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(error)) {
+    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(detail))
+        return ownWords(detail);
+    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(error)) {
         const type = typeof error.type === 'string' ? `${error.type}: ` : '';
         return `${type}${typeof error.message === 'string' ? error.message : JSON.stringify(error)}`;
     }
@@ -32628,6 +32804,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/core/outside.ts
+var outside = __nccwpck_require__(8328);
 // EXTERNAL MODULE: ./src/core/urls.ts
 var urls = __nccwpck_require__(1221);
 ;// CONCATENATED MODULE: ./src/action/log.ts
@@ -32643,6 +32821,7 @@ var urls = __nccwpck_require__(1221);
 // server could echo it in (as is, %xx in either case, JSON and HTML escapes),
 // also when base64- or hex-encoded at any byte alignment, and, for secrets of
 // eight characters or more, with whitespace or line breaks between characters.
+
 
 /** Secrets shorter than this are matched without whitespace between characters and without base64 cores (too short to be unambiguous). */
 const LONG_SECRET = 8;
@@ -32706,15 +32885,24 @@ function anyEncoding(char) {
         char.replace(SYNTAX, '\\$&'),
         percent,
         unicodeEscape(char, true).replace(/\\u/g, '\\\\u'),
-        `&#0*${code};`,
-        `&#[xX]0*${anyCase(code.toString(16))};`,
+        `&#0{0,${ZEROS}}${code};`,
+        `&#[xX]0{0,${ZEROS}}${anyCase(code.toString(16))};`,
     ];
     if (JSON_SHORT[char])
         ways.push(JSON_SHORT[char].replace(SYNTAX, '\\$&'));
     return `(?:${ways.join('|')})`;
 }
-/** Whitespace, line breaks, and their JSON, %xx and HTML escapes: what a server could put between the characters of a secret it echoes. */
-const GAP = String.raw `(?:\s|\\[nrtf]|\\u00(?:0[9aAbBcCdD]|20|[aA]0)|%(?:0[9aAbBcCdD]|20)|%[cC]2%[aA]0|&#0*(?:9|1[0-3]|32|160);|&#[xX]0*(?:[9aAbBcCdD]|20|[aA]0);)*`;
+/** The most leading zeros an HTML numeric entity is looked for with (bounded, like every repetition here). */
+const ZEROS = 8;
+/** The most whitespace characters (or escapes of one) looked for between two characters of a secret: a line break and an indentation. */
+const GAP_MAX = 32;
+/**
+ * Whitespace, line breaks, and their JSON, %xx and HTML escapes: what a server could put between the characters
+ * of a secret it echoes. Bounded (GAP_MAX): an unbounded run made the expression's backtracking grow with the
+ * text, and megabytes of whitespace after a secret's first character overflowed the stack. Bounded, each place
+ * in a text is tried in time independent of the text's length, so redaction is linear.
+ */
+const GAP = String.raw `(?:\s|\\[nrtf]|\\u00(?:0[9aAbBcCdD]|20|[aA]0)|%(?:0[9aAbBcCdD]|20)|%[cC]2%[aA]0|&#0{0,${ZEROS}}(?:9|1[0-3]|32|160);|&#[xX]0{0,${ZEROS}}(?:[9aAbBcCdD]|20|[aA]0);){0,${GAP_MAX}}`;
 /** The pattern (source) of one form: each character in any encoding, with gaps allowed between characters when `gaps`. */
 function formPattern(form, gaps) {
     // Whitespace in a form is a gap itself (a key pasted with a line break in it).
@@ -32745,14 +32933,31 @@ function secretPatterns(value) {
 function inert(text) {
     return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
 }
+/** What stands for a text redaction could not check: none of it leaves. */
+const WITHHELD = '[text withheld: it could not be checked for secrets]';
 function createLog(toolkit, env) {
     const secrets = new Set();
     const patterns = [];
     // Every form of every secret in one expression, compiled when a secret is added, not on every line.
     let matcher;
     let failed = false;
-    const hideSecrets = (text) => (matcher ? text.replace(matcher, '***') : text);
-    const redact = (text) => hideSecrets((0,urls/* withoutQueries */.B)(text));
+    // Never throws: a text that cannot be checked (an engine limit) is withheld whole rather than let through or
+    // let fail the run after it was paid for. Control characters and ANSI escapes go first (printable()), so that
+    // none can split a secret out of the matcher's sight, nor colour, move or hide a line.
+    const checked = (work) => (text) => {
+        try {
+            return work(text);
+        }
+        catch {
+            return WITHHELD;
+        }
+    };
+    const secretsOut = (text) => {
+        const plain = (0,outside/* printable */.g$)(text);
+        return matcher ? plain.replace(matcher, '***') : plain;
+    };
+    const hideSecrets = checked(secretsOut);
+    const redact = checked((text) => secretsOut((0,urls/* withoutQueries */.B)(text)));
     // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
     const properties = (title) => (title ? { title } : {});
     return {
@@ -35966,6 +36171,17 @@ function apiKeyProblems(toolkit, env) {
         `${source} contains ${what}, which an HTTP header cannot carry: most likely a copy-paste error. Store the key again as the secret's whole value, on one line.`,
     ];
 }
+/**
+ * The parts of the key that are secret on their own, to be masked and redacted each: the whole key, and for a
+ * v3 key (`<key_id>:<secret>`) its secret half, which a server can echo alone ("secret … does not match key
+ * id"). The key id before the colon is not a secret (it names the key, as a user name does, and Hedra shows it
+ * in its dashboard) and is not masked: masking it would hide it everywhere it is harmlessly said.
+ */
+function secretParts(key) {
+    const colon = key.indexOf(':');
+    const secret = colon > 0 ? key.slice(colon + 1) : '';
+    return secret ? [key, secret] : [key];
+}
 /** A v3 credential: `<key_id>:<secret>` (v3 sends it as `Authorization: Key <key_id>:<secret>`). */
 const V3_KEY = /^[^:\s]+:[^\s]+$/;
 /**
@@ -36637,6 +36853,7 @@ async function publish(settings, items, summary, env, log) {
 // The step's outputs and the results manifest. Pure: takes what the run
 // produced and returns values; results.ts writes them.
 
+
 /** A URL as an output: http(s) only, else empty. */
 const webUrl = (url) => (url && /^https?:\/\//i.test(url) ? url : '');
 /** Every output the action sets; action.yml declares exactly these (tested). */
@@ -36717,7 +36934,8 @@ function manifest(items, extra) {
             asset_id: status.asset_id ?? null,
             type: status.type ?? null,
             status: status.status,
-            error: status.error ?? status.error_message ?? null,
+            // Hedra's words, by the rule for outside text (core/outside.ts): capped, printable.
+            error: (0,outside/* saidData */.aA)(status.error ?? status.error_message ?? null),
             url: status.url ?? null,
             download_url: status.download_url ?? null,
             streaming_url: status.streaming_url ?? null,
@@ -36735,6 +36953,7 @@ function manifest(items, extra) {
 ;// CONCATENATED MODULE: ./src/report/failures.ts
 // What the user reads when a run fails: the error, plus what exists on
 // Hedra's side and how to pick it up without paying again. Pure.
+
 
 
 
@@ -36785,15 +37004,18 @@ function violationLine(violation) {
         .map(([k, v]) => `${k}: ${String(v)}`)
         .join(', ');
 }
-/** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
+/** Hedra's reason for a failed generation, in one line (outside text: core/outside.ts's said()): error type, message, reason code, parameter, credits. */
 function failureReason(status) {
+    return (0,outside/* said */.ag)(reasonOf(status));
+}
+function reasonOf(status) {
     const e = status.error;
     if (!e)
         return status.error_message ?? 'Hedra gave no reason';
     const details = [
         e.reason_code && `reason ${e.reason_code}`,
         e.param && `parameter ${e.param}`,
-        ...(e.violations ?? []).map((v) => violationLine(v)),
+        ...(e.violations ?? []).slice(0, 20).map((v) => violationLine(v)),
         e.credits_needed != null && `${e.credits_needed} credits needed`,
         e.credits_available != null && `${e.credits_available} available`,
     ].filter(Boolean);
@@ -36823,36 +37045,34 @@ function failedItemsMessage(items) {
 
 
 
+
 /** The cost line: the estimate, what was charged, or that an earlier generation was reused at no cost. */
 function costText(spending) {
     if (spending.reused) {
-        const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
+        const when = spending.reused.createdAt ? ` made ${(0,outside/* cell */.Hn)(spending.reused.createdAt)}` : '';
         return `${formatCost(0, spending.unit)}: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
     }
     const parts = [];
     if (spending.estimateText)
-        parts.push(`estimated ${cell(spending.estimateText)}`);
+        parts.push(`estimated ${(0,outside/* cell */.Hn)(spending.estimateText)}`);
     if (spending.charged !== undefined)
         parts.push(`charged ${formatCost(spending.charged, spending.unit)}`);
     return parts.join('; ') || 'unknown (no estimate could be made)';
 }
-/**
- * Text from outside (Hedra's messages and ids, file names) as a table cell or
- * line: no line break, and no character that Markdown or HTML would act on
- * (a cell edge, a tag, a link or an image).
- */
-const cell = (text) => text.replace(/[\r\n]+/g, ' ').replace(/[|<>[\]!`]/g, (c) => `&#${c.charCodeAt(0)};`);
-const code = (text) => `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
+/** Text from outside as inline code (ids, hashes): the rule's said(), no backtick to close the span early. */
+const code = (text) => `\`${(0,outside/* said */.ag)(text).replace(/`/g, "'")}\``;
 /** A link target without its query string: presigned signatures stay out of the summary. */
 function publicUrl(url) {
     return url ? (0,urls/* withoutQuery */.j)(url) : undefined;
 }
 function renderSummary(input) {
     const status = input.dryRun ? 'dry run' : input.createdOnly ? 'submitted' : overallStatus(input.items);
-    const lines = [`### Hedra ${input.type ?? 'generation'}: ${cell(status)}`, ''];
+    // The type is Hedra's modality on v3: in the heading only when it has the shape of a name (core/outside.ts).
+    const type = (0,outside/* name */.UU)(input.type);
+    const lines = [`### Hedra ${type ?? 'generation'}: ${(0,outside/* cell */.Hn)(status)}`, ''];
     const facts = [];
-    if (input.type)
-        facts.push(['Type', code(input.type)]);
+    if (type)
+        facts.push(['Type', code(type)]);
     if (input.model)
         facts.push(['Model', code(input.model)]);
     if (input.resumed)
@@ -36874,13 +37094,13 @@ function renderSummary(input) {
         lines.push('| generation | asset | status | file | size | sha256 | result |', '|---|---|---|---|---|---|---|');
         for (const item of input.items) {
             const link = publicUrl(item.status.url);
-            const state = item.status.status === 'error' ? `error: ${cell(failureReason(item.status))}` : cell(item.status.status);
-            lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? cell((0,external_node_path_.basename)(item.file.path)) : ''} | ${item.file ? (0,format/* formatBytes */.z3)(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
+            const state = item.status.status === 'error' ? `error: ${(0,outside/* cell */.Hn)(failureReason(item.status))}` : (0,outside/* cell */.Hn)(item.status.status);
+            lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? (0,outside/* cell */.Hn)((0,external_node_path_.basename)(item.file.path)) : ''} | ${item.file ? (0,format/* formatBytes */.z3)(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
         }
         lines.push('');
         const previews = input.items.filter((i) => i.status.status === 'complete' && i.status.type === 'image' && publicUrl(i.status.url));
         if (previews.length > 0) {
-            lines.push(previews.map((i) => `<img src="${publicUrl(i.status.url)}" alt="${cell(i.generationId)}" width="320">`).join(' '), '');
+            lines.push(previews.map((i) => `<img src="${publicUrl(i.status.url)}" alt="${(0,outside/* cell */.Hn)(i.generationId)}" width="320">`).join(' '), '');
         }
     }
     if (input.uploads.length > 0) {
@@ -36888,7 +37108,7 @@ function renderSummary(input) {
         for (const u of input.uploads) {
             const already = u.present ? ' (already on Hedra: not uploaded again)' : '';
             // v3 stores files by handle (a URL valid for an hour), with no asset id to show.
-            lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${(0,format/* formatBytes */.z3)(u.size)})${u.assetId ? ` → ${code(u.assetId)}` : ''}${already}`);
+            lines.push(`- ${u.inputs.join(', ')}: ${(0,outside/* cell */.Hn)(u.name)} (${(0,format/* formatBytes */.z3)(u.size)})${u.assetId ? ` → ${code(u.assetId)}` : ''}${already}`);
         }
         lines.push('');
     }
@@ -37594,8 +37814,9 @@ async function runWith(deps) {
     const startedAt = time.now();
     const log = createLog(toolkit, env);
     const apiKey = readApiKey(toolkit, env);
-    if (apiKey)
-        log.addSecret(apiKey);
+    // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
+    for (const part of apiKey ? secretParts(apiKey) : [])
+        log.addSecret(part);
     const state = { phase: 'reading inputs' };
     let transport;
     let control;
