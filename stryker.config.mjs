@@ -13,7 +13,7 @@ export default {
   mutate: [
     'src/apis/v2/{fields,build,validate,schemas,model-choice,model-rules,estimate,reuse,balance,created,errors,catalogue}.ts',
     'src/inputs/{parsers,request-input,read,api-key}.ts',
-    'src/core/{suggest,format,json,money}.ts',
+    'src/core/{suggest,format,json,money,outside,urls}.ts',
     'src/hedra/{poll-schedule,poll,derived-ids,answers}.ts',
     'src/media/media-types.ts',
     'src/http/{retry,url,answers}.ts',

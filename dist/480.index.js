@@ -2,7 +2,7 @@ export const id = 480;
 export const ids = [480];
 export const modules = {
 
-/***/ 58480:
+/***/ 8480:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -15,29 +15,31 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(74296);
+var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/lazy.ts
-var lazy = __webpack_require__(18381);
+var lazy = __webpack_require__(8381);
 // EXTERNAL MODULE: ./src/core/money.ts
-var money = __webpack_require__(34247);
+var money = __webpack_require__(4247);
 // EXTERNAL MODULE: ./src/hedra/api.ts
-var api = __webpack_require__(29780);
+var api = __webpack_require__(9780);
 // EXTERNAL MODULE: ./src/http/errors.ts
-var http_errors = __webpack_require__(58549);
+var http_errors = __webpack_require__(8549);
 // EXTERNAL MODULE: ./src/pipeline/context.ts
-var context = __webpack_require__(37057);
+var context = __webpack_require__(7057);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(38816);
+var schemas = __webpack_require__(8816);
+// EXTERNAL MODULE: ./src/core/outside.ts
+var outside = __webpack_require__(8328);
 // EXTERNAL MODULE: ./src/core/suggest.ts
-var suggest = __webpack_require__(32085);
+var suggest = __webpack_require__(2085);
 // EXTERNAL MODULE: ./src/hedra/calls.ts
-var calls = __webpack_require__(65549);
+var calls = __webpack_require__(5549);
 // EXTERNAL MODULE: ./src/hedra/lenient.ts
-var lenient = __webpack_require__(90075);
+var lenient = __webpack_require__(75);
 // EXTERNAL MODULE: ./src/core/json.ts
-var json = __webpack_require__(86153);
+var json = __webpack_require__(6153);
 // EXTERNAL MODULE: ./src/hedra/answers.ts
-var answers = __webpack_require__(97055);
+var answers = __webpack_require__(7055);
 // EXTERNAL MODULE: ./src/http/answers.ts
 var http_answers = __webpack_require__(1079);
 ;// CONCATENATED MODULE: ./src/apis/v3/errors.ts
@@ -51,9 +53,14 @@ var http_answers = __webpack_require__(1079);
 
 
 
+
 /** The keys only a v3 error object has (a v2 error object names its code `type`). */
 const V3_KEYS = ['code', 'retryable', 'retry_after', 'details', 'replaced_by', 'billing'];
-const nonEmptyString = (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+/** A string from the envelope as outside text (core/outside.ts: printable, one line, capped), or undefined when empty. */
+const nonEmptyString = (value) => {
+    const text = typeof value === 'string' ? (0,outside/* said */.ag)(value) : '';
+    return text === '' ? undefined : text;
+};
 /** A number, or a string that is one (read leniently). */
 function numberOf(value) {
     if (typeof value === 'number')
@@ -71,7 +78,10 @@ function fieldError(item) {
     const reason = nonEmptyString(item.reason);
     const message = nonEmptyString(item.message) ?? reason ?? 'invalid';
     const allowed = Array.isArray(item.allowed)
-        ? item.allowed.filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean').map(String)
+        ? item.allowed
+            .slice(0, 50)
+            .filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+            .map((v) => (0,outside/* said */.ag)(String(v), 100))
         : [];
     return { field, message, ...(reason && { reason }), ...(allowed.length > 0 && { allowed }) };
 }
@@ -81,7 +91,7 @@ function billingOf(value) {
     const balance = numberOf(value.balance);
     const required = numberOf(value.required);
     const currency = nonEmptyString(value.currency);
-    const fundingUrl = nonEmptyString(value.funding_url);
+    const fundingUrl = (0,outside/* hedraLink */.$I)(value.funding_url);
     return {
         ...(balance !== undefined && { balance }),
         ...(required !== undefined && { required }),
@@ -177,15 +187,19 @@ function walletFigures(billing) {
 function walletMessage(status, envelope, operation) {
     const { billing, message } = envelope;
     const said = !billing && message ? ` Hedra says: ${sentence(message)}.` : '';
-    const url = billing?.fundingUrl && /^https:\/\/\S+$/.test(billing.fundingUrl) ? billing.fundingUrl : BILLING_PAGE;
+    const url = billing?.fundingUrl ?? BILLING_PAGE;
     return (`Not enough money in the Hedra API wallet for this request${walletFigures(billing)} (HTTP ${status}, ${operation}).${said} ` +
         `Add funds at ${url}. The v3 API wallet is prepaid and separate from v2 generation credits and Studio credits.`);
 }
 function retiredMessage(status, envelope, operation) {
     const model = modelOf(operation);
     const head = `${model ? `Model "${model}"` : 'The model'} is retired (HTTP ${status}, ${operation}).`;
+    // The successor becomes advice ("set input model to …"): only a model id is repeated, never Hedra's free text.
+    const successor = (0,outside/* name */.UU)(envelope.replacedBy);
+    if (successor)
+        return `${head} Hedra names its successor: "${successor}" — set input "model" to ${successor}.`;
     if (envelope.replacedBy)
-        return `${head} Hedra names its successor: "${envelope.replacedBy}" — set input "model" to ${envelope.replacedBy}.`;
+        return `${head} Hedra named a successor that is not a model id; choose another model from the catalogue at ${MODELS_PAGE}.`;
     return `${head} Hedra names no successor; choose another model from the catalogue at ${MODELS_PAGE}.`;
 }
 /** ` (trace id …)` put at the end of the first line, before its closing punctuation. */
@@ -267,6 +281,7 @@ function describeV3Error(answer) {
 // other, because every submit carries an idempotency key chosen before the
 // first attempt: Hedra replays the original answer to a repeated submit
 // instead of starting a second job (docs/decisions/v3.md).
+
 
 
 
@@ -377,7 +392,8 @@ class HedraV3Client {
             throw error;
         }
         const detail = (0,lenient/* read */.LF)(modelDetail, answer, `GET ${path}`);
-        return { id: detail.id, modality: detail.modality ?? '', name: detail.name ?? undefined, inputSchema: detail.input_schema };
+        // The modality names what is made, in the summary's heading and in messages: only a name-shaped one is kept.
+        return { id: detail.id, modality: (0,outside/* name */.UU)(detail.modality) ?? '', name: detail.name ?? undefined, inputSchema: detail.input_schema };
     }
     async unknownModel(model) {
         const said = `Input "model": Hedra's v3 API has no model "${model}" (see ${V3_CATALOGUE_URL}).`;
@@ -474,11 +490,11 @@ class HedraV3Client {
 }
 
 // EXTERNAL MODULE: ./src/hedra/poll.ts
-var poll = __webpack_require__(13015);
+var poll = __webpack_require__(3015);
 // EXTERNAL MODULE: ./src/hedra/poll-schedule.ts
-var poll_schedule = __webpack_require__(69113);
+var poll_schedule = __webpack_require__(9113);
 // EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
-var parse = __webpack_require__(46085);
+var parse = __webpack_require__(6085);
 ;// CONCATENATED MODULE: ./src/http/sse.ts
 // Reads a server-sent-events body (text/event-stream) into events, by the
 // SSE rules (WHATWG HTML, "Parsing an event stream"), with eventsource-parser:
@@ -542,10 +558,12 @@ async function* readEventStream(body, onActivity) {
 
 
 
+
 /** v3's job statuses in the words the shared waiting and reporting use. */
 const AS_V2 = { IN_QUEUE: 'queued', IN_PROGRESS: 'processing', COMPLETED: 'complete', FAILED: 'error' };
 function asItemStatus(job, status) {
-    return { id: job, status: AS_V2[status.status] ?? status.status.toLowerCase(), progress: status.progress ?? undefined };
+    // A status Hedra's document does not list is shown only when it has the shape of a name (it reaches the log).
+    return { id: job, status: AS_V2[status.status] ?? (0,outside/* name */.UU)(status.status.toLowerCase()) ?? 'unknown', progress: status.progress ?? undefined };
 }
 const isFinal = (status) => status?.status === 'COMPLETED' || status?.status === 'FAILED';
 /** The stream's last frame: `event: done`, `data: [STREAM_DONE]`. */
@@ -706,11 +724,11 @@ async function readStream(job, options, note) {
 }
 
 // EXTERNAL MODULE: ./src/media/local-files.ts
-var local_files = __webpack_require__(14605);
+var local_files = __webpack_require__(4605);
 // EXTERNAL MODULE: ./src/inputs/kinds.ts
-var kinds = __webpack_require__(56106);
+var kinds = __webpack_require__(6106);
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __webpack_require__(45165);
+var parsers = __webpack_require__(5165);
 ;// CONCATENATED MODULE: ./src/apis/v3/input.ts
 // The workflow's typed inputs as the `input` of a Hedra v3 model (POST /models/{model} {input}). On v3
 // every model has its own input schema (GET /models/{model}, `input_schema`): each workflow input goes to
@@ -927,7 +945,7 @@ function mapV3Input(inputs, model, fileUrl) {
 }
 
 // EXTERNAL MODULE: ./src/core/urls.ts
-var urls = __webpack_require__(81221);
+var urls = __webpack_require__(1221);
 ;// CONCATENATED MODULE: ./src/apis/v3/results.ts
 // What a v3 job ended with, in the shape every report uses: its one output
 // (the presigned URL to download), or why there is none; and the input as it
@@ -1015,7 +1033,7 @@ function itemStatus(job, status, result, modality) {
 }
 
 // EXTERNAL MODULE: ./src/core/format.ts
-var format = __webpack_require__(96228);
+var format = __webpack_require__(6228);
 ;// CONCATENATED MODULE: ./src/apis/v3/schema-words.ts
 
 
@@ -1339,7 +1357,7 @@ let compiler;
 /** One Ajv for the run, built on first use: a dynamic import, so that v2 runs never load it (ncc makes it a chunk of its own). */
 function loadCompiler() {
     compiler ??= (async () => {
-        const [ajvModule, formatsModule] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(210)]).then(__webpack_require__.t.bind(__webpack_require__, 52210, 23)), Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(196)]).then(__webpack_require__.t.bind(__webpack_require__, 82815, 23))]);
+        const [ajvModule, formatsModule] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(210)]).then(__webpack_require__.t.bind(__webpack_require__, 2210, 23)), Promise.all(/* import() */[__webpack_require__.e(457), __webpack_require__.e(196)]).then(__webpack_require__.t.bind(__webpack_require__, 2815, 23))]);
         const Ajv2020 = exported(ajvModule);
         const addFormats = exported(formatsModule);
         // strict: false because Hedra's schemas carry keywords that are not JSON Schema (discriminator,
@@ -1468,7 +1486,7 @@ async function prepareV3(client, request) {
 }
 
 // EXTERNAL MODULE: ./src/hedra/derived-ids.ts
-var derived_ids = __webpack_require__(85550);
+var derived_ids = __webpack_require__(5550);
 ;// CONCATENATED MODULE: ./src/apis/v3/submit.ts
 
 

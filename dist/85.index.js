@@ -2,7 +2,7 @@ export const id = 85;
 export const ids = [85];
 export const modules = {
 
-/***/ 46085:
+/***/ 6085:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 

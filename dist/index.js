@@ -1,60 +1,338 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 99239:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
+module.exports = __nccwpck_require__(218);
 
 
-const Client = __nccwpck_require__(49202)
-const Dispatcher = __nccwpck_require__(32640)
-const Pool = __nccwpck_require__(73071)
-const BalancedPool = __nccwpck_require__(72820)
-const Agent = __nccwpck_require__(94084)
-const ProxyAgent = __nccwpck_require__(22949)
-const EnvHttpProxyAgent = __nccwpck_require__(58758)
-const RetryAgent = __nccwpck_require__(74923)
-const errors = __nccwpck_require__(68480)
-const util = __nccwpck_require__(61671)
+/***/ }),
+
+/***/ 218:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var net = __nccwpck_require__(9278);
+var tls = __nccwpck_require__(4756);
+var http = __nccwpck_require__(8611);
+var https = __nccwpck_require__(5692);
+var events = __nccwpck_require__(4434);
+var assert = __nccwpck_require__(2613);
+var util = __nccwpck_require__(9023);
+
+
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
+
+
+function httpOverHttp(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = http.request;
+  return agent;
+}
+
+function httpsOverHttp(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = http.request;
+  agent.createSocket = createSecureSocket;
+  agent.defaultPort = 443;
+  return agent;
+}
+
+function httpOverHttps(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = https.request;
+  return agent;
+}
+
+function httpsOverHttps(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = https.request;
+  agent.createSocket = createSecureSocket;
+  agent.defaultPort = 443;
+  return agent;
+}
+
+
+function TunnelingAgent(options) {
+  var self = this;
+  self.options = options || {};
+  self.proxyOptions = self.options.proxy || {};
+  self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
+  self.requests = [];
+  self.sockets = [];
+
+  self.on('free', function onFree(socket, host, port, localAddress) {
+    var options = toOptions(host, port, localAddress);
+    for (var i = 0, len = self.requests.length; i < len; ++i) {
+      var pending = self.requests[i];
+      if (pending.host === options.host && pending.port === options.port) {
+        // Detect the request to connect same origin server,
+        // reuse the connection.
+        self.requests.splice(i, 1);
+        pending.request.onSocket(socket);
+        return;
+      }
+    }
+    socket.destroy();
+    self.removeSocket(socket);
+  });
+}
+util.inherits(TunnelingAgent, events.EventEmitter);
+
+TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
+  var self = this;
+  var options = mergeOptions({request: req}, self.options, toOptions(host, port, localAddress));
+
+  if (self.sockets.length >= this.maxSockets) {
+    // We are over limit so we'll add it to the queue.
+    self.requests.push(options);
+    return;
+  }
+
+  // If we are under maxSockets create a new one.
+  self.createSocket(options, function(socket) {
+    socket.on('free', onFree);
+    socket.on('close', onCloseOrRemove);
+    socket.on('agentRemove', onCloseOrRemove);
+    req.onSocket(socket);
+
+    function onFree() {
+      self.emit('free', socket, options);
+    }
+
+    function onCloseOrRemove(err) {
+      self.removeSocket(socket);
+      socket.removeListener('free', onFree);
+      socket.removeListener('close', onCloseOrRemove);
+      socket.removeListener('agentRemove', onCloseOrRemove);
+    }
+  });
+};
+
+TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
+  var self = this;
+  var placeholder = {};
+  self.sockets.push(placeholder);
+
+  var connectOptions = mergeOptions({}, self.proxyOptions, {
+    method: 'CONNECT',
+    path: options.host + ':' + options.port,
+    agent: false,
+    headers: {
+      host: options.host + ':' + options.port
+    }
+  });
+  if (options.localAddress) {
+    connectOptions.localAddress = options.localAddress;
+  }
+  if (connectOptions.proxyAuth) {
+    connectOptions.headers = connectOptions.headers || {};
+    connectOptions.headers['Proxy-Authorization'] = 'Basic ' +
+        new Buffer(connectOptions.proxyAuth).toString('base64');
+  }
+
+  debug('making CONNECT request');
+  var connectReq = self.request(connectOptions);
+  connectReq.useChunkedEncodingByDefault = false; // for v0.6
+  connectReq.once('response', onResponse); // for v0.6
+  connectReq.once('upgrade', onUpgrade);   // for v0.6
+  connectReq.once('connect', onConnect);   // for v0.7 or later
+  connectReq.once('error', onError);
+  connectReq.end();
+
+  function onResponse(res) {
+    // Very hacky. This is necessary to avoid http-parser leaks.
+    res.upgrade = true;
+  }
+
+  function onUpgrade(res, socket, head) {
+    // Hacky.
+    process.nextTick(function() {
+      onConnect(res, socket, head);
+    });
+  }
+
+  function onConnect(res, socket, head) {
+    connectReq.removeAllListeners();
+    socket.removeAllListeners();
+
+    if (res.statusCode !== 200) {
+      debug('tunneling socket could not be established, statusCode=%d',
+        res.statusCode);
+      socket.destroy();
+      var error = new Error('tunneling socket could not be established, ' +
+        'statusCode=' + res.statusCode);
+      error.code = 'ECONNRESET';
+      options.request.emit('error', error);
+      self.removeSocket(placeholder);
+      return;
+    }
+    if (head.length > 0) {
+      debug('got illegal response body from proxy');
+      socket.destroy();
+      var error = new Error('got illegal response body from proxy');
+      error.code = 'ECONNRESET';
+      options.request.emit('error', error);
+      self.removeSocket(placeholder);
+      return;
+    }
+    debug('tunneling connection has established');
+    self.sockets[self.sockets.indexOf(placeholder)] = socket;
+    return cb(socket);
+  }
+
+  function onError(cause) {
+    connectReq.removeAllListeners();
+
+    debug('tunneling socket could not be established, cause=%s\n',
+          cause.message, cause.stack);
+    var error = new Error('tunneling socket could not be established, ' +
+                          'cause=' + cause.message);
+    error.code = 'ECONNRESET';
+    options.request.emit('error', error);
+    self.removeSocket(placeholder);
+  }
+};
+
+TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
+  var pos = this.sockets.indexOf(socket)
+  if (pos === -1) {
+    return;
+  }
+  this.sockets.splice(pos, 1);
+
+  var pending = this.requests.shift();
+  if (pending) {
+    // If we have pending requests and a socket gets closed a new one
+    // needs to be created to take over in the pool for the one that closed.
+    this.createSocket(pending, function(socket) {
+      pending.request.onSocket(socket);
+    });
+  }
+};
+
+function createSecureSocket(options, cb) {
+  var self = this;
+  TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
+    var hostHeader = options.request.getHeader('host');
+    var tlsOptions = mergeOptions({}, self.options, {
+      socket: socket,
+      servername: hostHeader ? hostHeader.replace(/:.*$/, '') : options.host
+    });
+
+    // 0 is dummy port for v0.6
+    var secureSocket = tls.connect(0, tlsOptions);
+    self.sockets[self.sockets.indexOf(socket)] = secureSocket;
+    cb(secureSocket);
+  });
+}
+
+
+function toOptions(host, port, localAddress) {
+  if (typeof host === 'string') { // since v0.10
+    return {
+      host: host,
+      port: port,
+      localAddress: localAddress
+    };
+  }
+  return host; // for v0.11 or later
+}
+
+function mergeOptions(target) {
+  for (var i = 1, len = arguments.length; i < len; ++i) {
+    var overrides = arguments[i];
+    if (typeof overrides === 'object') {
+      var keys = Object.keys(overrides);
+      for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
+        var k = keys[j];
+        if (overrides[k] !== undefined) {
+          target[k] = overrides[k];
+        }
+      }
+    }
+  }
+  return target;
+}
+
+
+var debug;
+if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
+  debug = function() {
+    var args = Array.prototype.slice.call(arguments);
+    if (typeof args[0] === 'string') {
+      args[0] = 'TUNNEL: ' + args[0];
+    } else {
+      args.unshift('TUNNEL:');
+    }
+    console.error.apply(console, args);
+  }
+} else {
+  debug = function() {};
+}
+exports.debug = debug; // for test
+
+
+/***/ }),
+
+/***/ 6752:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(36924)
-const buildConnector = __nccwpck_require__(75237)
-const MockClient = __nccwpck_require__(99008)
-const MockAgent = __nccwpck_require__(72318)
-const MockPool = __nccwpck_require__(15549)
-const mockErrors = __nccwpck_require__(77472)
-const RetryHandler = __nccwpck_require__(17439)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(97256)
-const DecoratorHandler = __nccwpck_require__(62004)
-const RedirectHandler = __nccwpck_require__(70511)
-const createRedirectInterceptor = __nccwpck_require__(87449)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
-  redirect: __nccwpck_require__(23191),
-  retry: __nccwpck_require__(34653),
-  dump: __nccwpck_require__(9049),
-  dns: __nccwpck_require__(92532)
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
+  redirect: __nccwpck_require__(1514),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -108,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(21609).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+const fetchImpl = (__nccwpck_require__(4398).fetch)
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -123,66 +401,66 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(54591).Headers
-/* unused reexport */ __nccwpck_require__(60318).Response
-/* unused reexport */ __nccwpck_require__(83772).Request
-/* unused reexport */ __nccwpck_require__(86947).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(7230).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(70262)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(75488)
-const { kConstruct } = __nccwpck_require__(38362)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(85762)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(37953)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(97049)
-/* unused reexport */ __nccwpck_require__(58029).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(39917)
+const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 18259:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(61671)
-const { RequestAbortedError } = __nccwpck_require__(68480)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -242,16 +520,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 83631:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(34589)
-const { AsyncResource } = __nccwpck_require__(16698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(68480)
-const util = __nccwpck_require__(61671)
-const { addSignal, removeSignal } = __nccwpck_require__(18259)
+const assert = __nccwpck_require__(4589)
+const { AsyncResource } = __nccwpck_require__(6698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -357,7 +635,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 90515:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -366,16 +644,16 @@ const {
   Readable,
   Duplex,
   PassThrough
-} = __nccwpck_require__(57075)
+} = __nccwpck_require__(7075)
 const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(68480)
-const util = __nccwpck_require__(61671)
-const { AsyncResource } = __nccwpck_require__(16698)
-const { addSignal, removeSignal } = __nccwpck_require__(18259)
-const assert = __nccwpck_require__(34589)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { AsyncResource } = __nccwpck_require__(6698)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
+const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
 
@@ -615,17 +893,17 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 23172:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(34589)
-const { Readable } = __nccwpck_require__(60274)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68480)
-const util = __nccwpck_require__(61671)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(91678)
-const { AsyncResource } = __nccwpck_require__(16698)
+const assert = __nccwpck_require__(4589)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -836,18 +1114,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 10373:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(34589)
-const { finished, PassThrough } = __nccwpck_require__(57075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68480)
-const util = __nccwpck_require__(61671)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(91678)
-const { AsyncResource } = __nccwpck_require__(16698)
-const { addSignal, removeSignal } = __nccwpck_require__(18259)
+const assert = __nccwpck_require__(4589)
+const { finished, PassThrough } = __nccwpck_require__(7075)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { AsyncResource } = __nccwpck_require__(6698)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -1063,16 +1341,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 65765:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(68480)
-const { AsyncResource } = __nccwpck_require__(16698)
-const util = __nccwpck_require__(61671)
-const { addSignal, removeSignal } = __nccwpck_require__(18259)
-const assert = __nccwpck_require__(34589)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { AsyncResource } = __nccwpck_require__(6698)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
+const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -1178,32 +1456,32 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 36924:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(23172)
-module.exports.stream = __nccwpck_require__(10373)
-module.exports.pipeline = __nccwpck_require__(90515)
-module.exports.upgrade = __nccwpck_require__(65765)
-module.exports.connect = __nccwpck_require__(83631)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 60274:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
 
 
 
-const assert = __nccwpck_require__(34589)
-const { Readable } = __nccwpck_require__(57075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68480)
-const util = __nccwpck_require__(61671)
-const { ReadableStreamFrom } = __nccwpck_require__(61671)
+const assert = __nccwpck_require__(4589)
+const { Readable } = __nccwpck_require__(7075)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -1584,15 +1862,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 91678:
+/***/ 7655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(34589)
+const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(68480)
+} = __nccwpck_require__(8707)
 
-const { chunksDecode } = __nccwpck_require__(60274)
+const { chunksDecode } = __nccwpck_require__(9927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -1684,16 +1962,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 75237:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const net = __nccwpck_require__(77030)
-const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(61671)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68480)
-const timers = __nccwpck_require__(46416)
+const net = __nccwpck_require__(7030)
+const assert = __nccwpck_require__(4589)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const timers = __nccwpck_require__(6603)
 
 function noop () {}
 
@@ -1778,7 +2056,7 @@ function buildConnector ({ allowH2, maxCachedSessions, socketPath, timeout, sess
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(41692)
+        tls = __nccwpck_require__(1692)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -1931,7 +2209,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 11530:
+/***/ 735:
 /***/ ((module) => {
 
 
@@ -2056,12 +2334,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 92527:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const diagnosticsChannel = __nccwpck_require__(53053)
-const util = __nccwpck_require__(57975)
+const diagnosticsChannel = __nccwpck_require__(3053)
+const util = __nccwpck_require__(7975)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -2265,7 +2543,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 68480:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -2697,7 +2975,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 52590:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -2705,8 +2983,8 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(68480)
-const assert = __nccwpck_require__(34589)
+} = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
   isValidHeaderValue,
@@ -2720,9 +2998,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(61671)
-const { channels } = __nccwpck_require__(92527)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(11530)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -3186,7 +3464,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 65082:
+/***/ 6443:
 /***/ ((module) => {
 
 module.exports = {
@@ -3260,7 +3538,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 42651:
+/***/ 7752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3268,7 +3546,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(11530)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -3419,23 +3697,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 61671:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(34589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(65082)
-const { IncomingMessage } = __nccwpck_require__(37067)
-const stream = __nccwpck_require__(57075)
-const net = __nccwpck_require__(77030)
+const assert = __nccwpck_require__(4589)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { IncomingMessage } = __nccwpck_require__(7067)
+const stream = __nccwpck_require__(7075)
+const net = __nccwpck_require__(7030)
 const { Blob } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(57975)
-const { stringify } = __nccwpck_require__(41792)
-const { EventEmitter: EE } = __nccwpck_require__(78474)
-const { InvalidArgumentError } = __nccwpck_require__(68480)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(11530)
-const { tree } = __nccwpck_require__(42651)
+const nodeUtil = __nccwpck_require__(7975)
+const { stringify } = __nccwpck_require__(1792)
+const { EventEmitter: EE } = __nccwpck_require__(8474)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -4145,18 +4423,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 94084:
+/***/ 7405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(68480)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(65082)
-const DispatcherBase = __nccwpck_require__(50100)
-const Pool = __nccwpck_require__(73071)
-const Client = __nccwpck_require__(49202)
-const util = __nccwpck_require__(61671)
-const createRedirectInterceptor = __nccwpck_require__(87449)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -4285,7 +4563,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 72820:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4293,7 +4571,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(68480)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -4301,10 +4579,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(49413)
-const Pool = __nccwpck_require__(73071)
-const { kUrl, kInterceptors } = __nccwpck_require__(65082)
-const { parseOrigin } = __nccwpck_require__(61671)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -4501,17 +4779,17 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 31988:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(61671)
-const { channels } = __nccwpck_require__(92527)
-const timers = __nccwpck_require__(46416)
+const assert = __nccwpck_require__(4589)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -4524,7 +4802,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(68480)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -4557,9 +4835,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(65082)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(42505)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -4571,11 +4849,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(44203) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(88465))
+    mod = await WebAssembly.compile(__nccwpck_require__(3434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -4583,7 +4861,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(44203))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -5498,7 +5776,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(99161).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -6021,21 +6299,21 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 43837:
+/***/ 8788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(34589)
-const { errorMonitor } = __nccwpck_require__(78474)
-const { pipeline } = __nccwpck_require__(57075)
-const util = __nccwpck_require__(61671)
+const assert = __nccwpck_require__(4589)
+const { errorMonitor } = __nccwpck_require__(8474)
+const { pipeline } = __nccwpck_require__(7075)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(68480)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -6054,7 +6332,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(65082)
+} = __nccwpck_require__(6443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -6066,7 +6344,7 @@ let h2ExperimentalWarned = false
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(32467)
+  http2 = __nccwpck_require__(2467)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -6460,7 +6738,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(99161).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -6820,26 +7098,26 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 49202:
+/***/ 3701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
 
 
 
-const assert = __nccwpck_require__(34589)
-const net = __nccwpck_require__(77030)
-const http = __nccwpck_require__(37067)
-const util = __nccwpck_require__(61671)
-const { channels } = __nccwpck_require__(92527)
-const Request = __nccwpck_require__(52590)
-const DispatcherBase = __nccwpck_require__(50100)
+const assert = __nccwpck_require__(4589)
+const net = __nccwpck_require__(7030)
+const http = __nccwpck_require__(7067)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(68480)
-const buildConnector = __nccwpck_require__(75237)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -6881,9 +7159,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(65082)
-const connectH1 = __nccwpck_require__(31988)
-const connectH2 = __nccwpck_require__(43837)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -7191,7 +7469,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(87449)
+const createRedirectInterceptor = __nccwpck_require__(5092)
 
 function onError (client, err) {
   if (
@@ -7451,19 +7729,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 50100:
+/***/ 1841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(32640)
+const Dispatcher = __nccwpck_require__(883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(68480)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(65082)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -7666,11 +7944,11 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 32640:
+/***/ 883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = __nccwpck_require__(78474)
+const EventEmitter = __nccwpck_require__(8474)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -7738,15 +8016,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 58758:
+/***/ 3137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(50100)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(65082)
-const ProxyAgent = __nccwpck_require__(22949)
-const Agent = __nccwpck_require__(94084)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -7905,7 +8183,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 41605:
+/***/ 4660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -8029,15 +8307,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 49413:
+/***/ 2128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(50100)
-const FixedQueue = __nccwpck_require__(41605)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(65082)
-const PoolStats = __nccwpck_require__(48501)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const PoolStats = __nccwpck_require__(3246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -8230,10 +8508,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 48501:
+/***/ 3246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(65082)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -8271,7 +8549,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 73071:
+/***/ 628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8282,14 +8560,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(49413)
-const Client = __nccwpck_require__(49202)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(68480)
-const util = __nccwpck_require__(61671)
-const { kUrl, kInterceptors } = __nccwpck_require__(65082)
-const buildConnector = __nccwpck_require__(75237)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -8385,19 +8663,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 22949:
+/***/ 6672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(65082)
-const { URL } = __nccwpck_require__(73136)
-const Agent = __nccwpck_require__(94084)
-const Pool = __nccwpck_require__(73071)
-const DispatcherBase = __nccwpck_require__(50100)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(68480)
-const buildConnector = __nccwpck_require__(75237)
-const Client = __nccwpck_require__(49202)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const { URL } = __nccwpck_require__(3136)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -8666,13 +8944,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 74923:
+/***/ 50:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(32640)
-const RetryHandler = __nccwpck_require__(17439)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -8708,7 +8986,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 97256:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8716,8 +8994,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(68480)
-const Agent = __nccwpck_require__(94084)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -8747,7 +9025,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 62004:
+/***/ 8155:
 /***/ ((module) => {
 
 
@@ -8798,16 +9076,16 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 70511:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(61671)
-const { kBodyUsed } = __nccwpck_require__(65082)
-const assert = __nccwpck_require__(34589)
-const { InvalidArgumentError } = __nccwpck_require__(68480)
-const EE = __nccwpck_require__(78474)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed } = __nccwpck_require__(6443)
+const assert = __nccwpck_require__(4589)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -9037,20 +9315,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 17439:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const assert = __nccwpck_require__(34589)
+const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(65082)
-const { RequestRetryError } = __nccwpck_require__(68480)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(61671)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -9481,14 +9759,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 92532:
+/***/ 379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(77030)
-const { lookup } = __nccwpck_require__(40610)
-const DecoratorHandler = __nccwpck_require__(62004)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(68480)
+const { isIP } = __nccwpck_require__(7030)
+const { lookup } = __nccwpck_require__(610)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -9863,14 +10141,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 9049:
+/***/ 8060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(61671)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68480)
-const DecoratorHandler = __nccwpck_require__(62004)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -9993,12 +10271,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 87449:
+/***/ 5092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(70511)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -10021,11 +10299,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 23191:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(70511)
+const RedirectHandler = __nccwpck_require__(8754)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -10052,11 +10330,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 34653:
+/***/ 2026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(17439)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -10078,13 +10356,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 42505:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(2573);
+const utils_1 = __nccwpck_require__(172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -10362,7 +10640,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 44203:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10374,7 +10652,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 88465:
+/***/ 3434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10386,7 +10664,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 2573:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10407,13 +10685,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 72318:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(65082)
-const Agent = __nccwpck_require__(94084)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -10424,14 +10702,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(31034)
-const MockClient = __nccwpck_require__(99008)
-const MockPool = __nccwpck_require__(15549)
-const { matchValue, buildMockOptions } = __nccwpck_require__(71154)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68480)
-const Dispatcher = __nccwpck_require__(32640)
-const Pluralizer = __nccwpck_require__(40422)
-const PendingInterceptorsFormatter = __nccwpck_require__(20613)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const Pluralizer = __nccwpck_require__(1529)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -10574,14 +10852,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 99008:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(57975)
-const Client = __nccwpck_require__(49202)
-const { buildMockDispatch } = __nccwpck_require__(71154)
+const { promisify } = __nccwpck_require__(7975)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -10590,10 +10868,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(31034)
-const { MockInterceptor } = __nccwpck_require__(14988)
-const Symbols = __nccwpck_require__(65082)
-const { InvalidArgumentError } = __nccwpck_require__(68480)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -10640,12 +10918,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 77472:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(68480)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -10675,12 +10953,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 14988:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(71154)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -10688,9 +10966,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(31034)
-const { InvalidArgumentError } = __nccwpck_require__(68480)
-const { buildURL } = __nccwpck_require__(61671)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -10889,14 +11167,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 15549:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(57975)
-const Pool = __nccwpck_require__(73071)
-const { buildMockDispatch } = __nccwpck_require__(71154)
+const { promisify } = __nccwpck_require__(7975)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -10905,10 +11183,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(31034)
-const { MockInterceptor } = __nccwpck_require__(14988)
-const Symbols = __nccwpck_require__(65082)
-const { InvalidArgumentError } = __nccwpck_require__(68480)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -10955,7 +11233,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 31034:
+/***/ 1117:
 /***/ ((module) => {
 
 
@@ -10985,26 +11263,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 71154:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(77472)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(31034)
-const { buildURL } = __nccwpck_require__(61671)
-const { STATUS_CODES } = __nccwpck_require__(37067)
+} = __nccwpck_require__(1117)
+const { buildURL } = __nccwpck_require__(3440)
+const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(57975)
+} = __nccwpck_require__(7975)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -11359,13 +11637,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 20613:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(57075)
-const { Console } = __nccwpck_require__(37540)
+const { Transform } = __nccwpck_require__(7075)
+const { Console } = __nccwpck_require__(7540)
 
 const PERSISTENT = process.versions.icu ? '✅' : 'Y '
 const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N '
@@ -11409,7 +11687,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 40422:
+/***/ 1529:
 /***/ ((module) => {
 
 
@@ -11445,7 +11723,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 46416:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -11875,21 +12153,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 48097:
+/***/ 9634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(38362)
-const { urlEquals, getFieldValues } = __nccwpck_require__(3047)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(61671)
-const { webidl } = __nccwpck_require__(17092)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(60318)
-const { Request, fromInnerRequest } = __nccwpck_require__(83772)
-const { kState } = __nccwpck_require__(23216)
-const { fetching } = __nccwpck_require__(21609)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(39921)
-const assert = __nccwpck_require__(34589)
+const { kConstruct } = __nccwpck_require__(109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest } = __nccwpck_require__(9967)
+const { kState } = __nccwpck_require__(3627)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
+const assert = __nccwpck_require__(4589)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -12741,15 +13019,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 75488:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(38362)
-const { Cache } = __nccwpck_require__(48097)
-const { webidl } = __nccwpck_require__(17092)
-const { kEnumerableProperty } = __nccwpck_require__(61671)
+const { kConstruct } = __nccwpck_require__(109)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -12900,26 +13178,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 38362:
+/***/ 109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(65082).kConstruct)
+  kConstruct: (__nccwpck_require__(6443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 3047:
+/***/ 6798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(34589)
-const { URLSerializer } = __nccwpck_require__(37953)
-const { isValidHeaderName } = __nccwpck_require__(39921)
+const assert = __nccwpck_require__(4589)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -12964,7 +13242,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 90835:
+/***/ 1276:
 /***/ ((module) => {
 
 
@@ -12983,15 +13261,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 85762:
+/***/ 9061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(75905)
-const { stringify } = __nccwpck_require__(16300)
-const { webidl } = __nccwpck_require__(17092)
-const { Headers } = __nccwpck_require__(54591)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(5893)
+const { Headers } = __nccwpck_require__(660)
 
 /**
  * @typedef {Object} Cookie
@@ -13174,15 +13452,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 75905:
+/***/ 1978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(90835)
-const { isCTLExcludingHtab } = __nccwpck_require__(16300)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(37953)
-const assert = __nccwpck_require__(34589)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
+const assert = __nccwpck_require__(4589)
 
 /**
  * @description Parses the field-value attributes of a set-cookie header string.
@@ -13491,7 +13769,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 16300:
+/***/ 7797:
 /***/ ((module) => {
 
 
@@ -13850,13 +14128,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 48510:
+/***/ 4031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
-const { Transform } = __nccwpck_require__(57075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(8114)
+const { Transform } = __nccwpck_require__(7075)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -14431,23 +14709,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 39917:
+/***/ 1238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { pipeline } = __nccwpck_require__(57075)
-const { fetching } = __nccwpck_require__(21609)
-const { makeRequest } = __nccwpck_require__(83772)
-const { webidl } = __nccwpck_require__(17092)
-const { EventSourceStream } = __nccwpck_require__(48510)
-const { parseMIMEType } = __nccwpck_require__(37953)
-const { createFastMessageEvent } = __nccwpck_require__(97049)
-const { isNetworkError } = __nccwpck_require__(60318)
-const { delay } = __nccwpck_require__(8114)
-const { kEnumerableProperty } = __nccwpck_require__(61671)
-const { environmentSettingsObject } = __nccwpck_require__(39921)
-const { getGlobalDispatcher } = __nccwpck_require__(97256)
+const { pipeline } = __nccwpck_require__(7075)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(5893)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { delay } = __nccwpck_require__(4811)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -14921,7 +15199,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8114:
+/***/ 4811:
 /***/ ((module) => {
 
 
@@ -14965,12 +15243,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 99161:
+/***/ 4492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(61671)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -14980,20 +15258,20 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(39921)
-const { FormData } = __nccwpck_require__(86947)
-const { kState } = __nccwpck_require__(23216)
-const { webidl } = __nccwpck_require__(17092)
+} = __nccwpck_require__(3168)
+const { FormData } = __nccwpck_require__(5910)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 const { Blob } = __nccwpck_require__(4573)
-const assert = __nccwpck_require__(34589)
-const { isErrored, isDisturbed } = __nccwpck_require__(57075)
-const { isArrayBuffer } = __nccwpck_require__(73429)
-const { serializeAMimeType } = __nccwpck_require__(37953)
-const { multipartFormDataParser } = __nccwpck_require__(48075)
+const assert = __nccwpck_require__(4589)
+const { isErrored, isDisturbed } = __nccwpck_require__(7075)
+const { isArrayBuffer } = __nccwpck_require__(3429)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
 let random
 
 try {
-  const crypto = __nccwpck_require__(77598)
+  const crypto = __nccwpck_require__(7598)
   random = (max) => crypto.randomInt(0, max)
 } catch {
   random = (max) => Math.floor(Math.random(max))
@@ -15501,7 +15779,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 74832:
+/***/ 4495:
 /***/ ((module) => {
 
 
@@ -15632,12 +15910,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 37953:
+/***/ 1900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(34589)
+const assert = __nccwpck_require__(4589)
 
 const encoder = new TextEncoder()
 
@@ -16383,12 +16661,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 60248:
+/***/ 6653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(65082)
+const { kConnected, kSize } = __nccwpck_require__(6443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -16436,14 +16714,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 92267:
+/***/ 7114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(23216)
-const { webidl } = __nccwpck_require__(17092)
+const { kState } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -16569,17 +16847,17 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 48075:
+/***/ 116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(61671)
-const { utf8DecodeBytes } = __nccwpck_require__(39921)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(37953)
-const { isFileLike } = __nccwpck_require__(92267)
-const { makeEntry } = __nccwpck_require__(86947)
-const assert = __nccwpck_require__(34589)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(3168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
+const { isFileLike } = __nccwpck_require__(7114)
+const { makeEntry } = __nccwpck_require__(5910)
+const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
 const File = globalThis.File ?? NodeFile
@@ -17050,18 +17328,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 86947:
+/***/ 5910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(39921)
-const { kState } = __nccwpck_require__(23216)
-const { kEnumerableProperty } = __nccwpck_require__(61671)
-const { FileLike, isFileLike } = __nccwpck_require__(92267)
-const { webidl } = __nccwpck_require__(17092)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
+const { kState } = __nccwpck_require__(3627)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { FileLike, isFileLike } = __nccwpck_require__(7114)
+const { webidl } = __nccwpck_require__(5893)
 const { File: NativeFile } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(57975)
+const nodeUtil = __nccwpck_require__(7975)
 
 /** @type {globalThis['File']} */
 const File = globalThis.File ?? NativeFile
@@ -17309,7 +17587,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 70262:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -17356,23 +17634,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 54591:
+/***/ 660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(65082)
-const { kEnumerableProperty } = __nccwpck_require__(61671)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(39921)
-const { webidl } = __nccwpck_require__(17092)
-const assert = __nccwpck_require__(34589)
-const util = __nccwpck_require__(57975)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(5893)
+const assert = __nccwpck_require__(4589)
+const util = __nccwpck_require__(7975)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -18050,7 +18328,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 21609:
+/***/ 4398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -18063,10 +18341,10 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(60318)
-const { HeadersList } = __nccwpck_require__(54591)
-const { Request, cloneRequest } = __nccwpck_require__(83772)
-const zlib = __nccwpck_require__(38522)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest } = __nccwpck_require__(9967)
+const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -18101,24 +18379,24 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(39921)
-const { kState, kDispatcher } = __nccwpck_require__(23216)
-const assert = __nccwpck_require__(34589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(99161)
+} = __nccwpck_require__(3168)
+const { kState, kDispatcher } = __nccwpck_require__(3627)
+const assert = __nccwpck_require__(4589)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(74832)
-const EE = __nccwpck_require__(78474)
-const { Readable, pipeline, finished } = __nccwpck_require__(57075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(61671)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(37953)
-const { getGlobalDispatcher } = __nccwpck_require__(97256)
-const { webidl } = __nccwpck_require__(17092)
-const { STATUS_CODES } = __nccwpck_require__(37067)
+} = __nccwpck_require__(4495)
+const EE = __nccwpck_require__(8474)
+const { Readable, pipeline, finished } = __nccwpck_require__(7075)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(5893)
+const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
 const defaultUserAgent = typeof __UNDICI_IS_NODE__ !== 'undefined' || typeof esbuildDetection !== 'undefined'
@@ -20327,23 +20605,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 83772:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(99161)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(54591)
-const { FinalizationRegistry } = __nccwpck_require__(60248)()
-const util = __nccwpck_require__(61671)
-const nodeUtil = __nccwpck_require__(57975)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const util = __nccwpck_require__(3440)
+const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(39921)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -20353,14 +20631,14 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(74832)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(23216)
-const { webidl } = __nccwpck_require__(17092)
-const { URLSerializer } = __nccwpck_require__(37953)
-const { kConstruct } = __nccwpck_require__(65082)
-const assert = __nccwpck_require__(34589)
-const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(78474)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
+const assert = __nccwpck_require__(4589)
+const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
 const kAbortController = Symbol('abortController')
 
@@ -21371,15 +21649,15 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 60318:
+/***/ 9051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(54591)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(99161)
-const util = __nccwpck_require__(61671)
-const nodeUtil = __nccwpck_require__(57975)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
+const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -21390,18 +21668,18 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(39921)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(74832)
-const { kState, kHeaders } = __nccwpck_require__(23216)
-const { webidl } = __nccwpck_require__(17092)
-const { FormData } = __nccwpck_require__(86947)
-const { URLSerializer } = __nccwpck_require__(37953)
-const { kConstruct } = __nccwpck_require__(65082)
-const assert = __nccwpck_require__(34589)
-const { types } = __nccwpck_require__(57975)
+} = __nccwpck_require__(4495)
+const { kState, kHeaders } = __nccwpck_require__(3627)
+const { webidl } = __nccwpck_require__(5893)
+const { FormData } = __nccwpck_require__(5910)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
+const assert = __nccwpck_require__(4589)
+const { types } = __nccwpck_require__(7975)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -21988,7 +22266,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 23216:
+/***/ 3627:
 /***/ ((module) => {
 
 
@@ -22004,21 +22282,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 39921:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(57075)
-const zlib = __nccwpck_require__(38522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(74832)
-const { getGlobalOrigin } = __nccwpck_require__(70262)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(37953)
+const { Transform } = __nccwpck_require__(7075)
+const zlib = __nccwpck_require__(8522)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(61671)
-const assert = __nccwpck_require__(34589)
-const { isUint8Array } = __nccwpck_require__(73429)
-const { webidl } = __nccwpck_require__(17092)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const assert = __nccwpck_require__(4589)
+const { isUint8Array } = __nccwpck_require__(3429)
+const { webidl } = __nccwpck_require__(5893)
 
 let supportedHashes = []
 
@@ -22026,7 +22304,7 @@ let supportedHashes = []
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(77598)
+  crypto = __nccwpck_require__(7598)
   const possibleRelevantHashes = ['sha256', 'sha384', 'sha512']
   supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash))
 /* c8 ignore next 3 */
@@ -23643,14 +23921,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 17092:
+/***/ 5893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { types, inspect } = __nccwpck_require__(57975)
-const { markAsUncloneable } = __nccwpck_require__(75919)
-const { toUSVString } = __nccwpck_require__(61671)
+const { types, inspect } = __nccwpck_require__(7975)
+const { markAsUncloneable } = __nccwpck_require__(5919)
+const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -24345,7 +24623,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 93066:
+/***/ 2607:
 /***/ ((module) => {
 
 
@@ -24642,7 +24920,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7230:
+/***/ 8355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24651,16 +24929,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(38319)
+} = __nccwpck_require__(3610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(79570)
-const { webidl } = __nccwpck_require__(17092)
-const { kEnumerableProperty } = __nccwpck_require__(61671)
+} = __nccwpck_require__(961)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -24993,12 +25271,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 56886:
+/***/ 8573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(17092)
+const { webidl } = __nccwpck_require__(5893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -25078,7 +25356,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 79570:
+/***/ 961:
 /***/ ((module) => {
 
 
@@ -25095,7 +25373,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 38319:
+/***/ 3610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25106,12 +25384,12 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(79570)
-const { ProgressEvent } = __nccwpck_require__(56886)
-const { getEncoding } = __nccwpck_require__(93066)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(37953)
-const { types } = __nccwpck_require__(57975)
-const { StringDecoder } = __nccwpck_require__(13193)
+} = __nccwpck_require__(961)
+const { ProgressEvent } = __nccwpck_require__(8573)
+const { getEncoding } = __nccwpck_require__(2607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
+const { types } = __nccwpck_require__(7975)
+const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -25493,32 +25771,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 60896:
+/***/ 6897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(23715)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(21503)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(51484)
-const { channels } = __nccwpck_require__(92527)
-const { CloseEvent } = __nccwpck_require__(97049)
-const { makeRequest } = __nccwpck_require__(83772)
-const { fetching } = __nccwpck_require__(21609)
-const { Headers, getHeadersList } = __nccwpck_require__(54591)
-const { getDecodeSplit } = __nccwpck_require__(39921)
-const { WebsocketFrameSend } = __nccwpck_require__(29879)
+} = __nccwpck_require__(1216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
+const { channels } = __nccwpck_require__(2414)
+const { CloseEvent } = __nccwpck_require__(5188)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(77598)
+  crypto = __nccwpck_require__(7598)
 /* c8 ignore next 3 */
 } catch {
 
@@ -25871,7 +26149,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 23715:
+/***/ 736:
 /***/ ((module) => {
 
 
@@ -25944,15 +26222,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 97049:
+/***/ 5188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(17092)
-const { kEnumerableProperty } = __nccwpck_require__(61671)
-const { kConstruct } = __nccwpck_require__(65082)
-const { MessagePort } = __nccwpck_require__(75919)
+const { webidl } = __nccwpck_require__(5893)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
+const { MessagePort } = __nccwpck_require__(5919)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -26280,12 +26558,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 29879:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(23715)
+const { maxUnsigned16Bit } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 16386
 
@@ -26295,7 +26573,7 @@ let buffer = null
 let bufIdx = BUFFER_SIZE
 
 try {
-  crypto = __nccwpck_require__(77598)
+  crypto = __nccwpck_require__(7598)
 /* c8 ignore next 3 */
 } catch {
   crypto = {
@@ -26383,14 +26661,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 10908:
+/***/ 9469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
-const { isValidClientWindowBits } = __nccwpck_require__(51484)
-const { MessageSizeExceededError } = __nccwpck_require__(68480)
+const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -26495,16 +26773,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 21601:
+/***/ 1652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Writable } = __nccwpck_require__(57075)
-const assert = __nccwpck_require__(34589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(23715)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(21503)
-const { channels } = __nccwpck_require__(92527)
+const { Writable } = __nccwpck_require__(7075)
+const assert = __nccwpck_require__(4589)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
+const { channels } = __nccwpck_require__(2414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -26514,11 +26792,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(51484)
-const { WebsocketFrameSend } = __nccwpck_require__(29879)
-const { closeWebSocketConnection } = __nccwpck_require__(60896)
-const { PerMessageDeflate } = __nccwpck_require__(10908)
-const { MessageSizeExceededError } = __nccwpck_require__(68480)
+} = __nccwpck_require__(8625)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { closeWebSocketConnection } = __nccwpck_require__(6897)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27029,14 +27307,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6657:
+/***/ 3900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(29879)
-const { opcodes, sendHints } = __nccwpck_require__(23715)
-const FixedQueue = __nccwpck_require__(41605)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -27140,7 +27418,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 21503:
+/***/ 1216:
 /***/ ((module) => {
 
 
@@ -27159,16 +27437,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 51484:
+/***/ 8625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(21503)
-const { states, opcodes } = __nccwpck_require__(23715)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(97049)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
+const { states, opcodes } = __nccwpck_require__(736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(37953)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
 
 /* globals Blob */
 
@@ -27488,15 +27766,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 58029:
+/***/ 3726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(17092)
-const { URLSerializer } = __nccwpck_require__(37953)
-const { environmentSettingsObject } = __nccwpck_require__(39921)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(23715)
+const { webidl } = __nccwpck_require__(5893)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -27505,21 +27783,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(21503)
+} = __nccwpck_require__(1216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(51484)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(60896)
-const { ByteParser } = __nccwpck_require__(21601)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(61671)
-const { getGlobalDispatcher } = __nccwpck_require__(97256)
-const { types } = __nccwpck_require__(57975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(97049)
-const { SendQueue } = __nccwpck_require__(6657)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { types } = __nccwpck_require__(7975)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -28090,286 +28368,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 20770:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-module.exports = __nccwpck_require__(20218);
-
-
-/***/ }),
-
-/***/ 20218:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-
-var net = __nccwpck_require__(69278);
-var tls = __nccwpck_require__(64756);
-var http = __nccwpck_require__(58611);
-var https = __nccwpck_require__(65692);
-var events = __nccwpck_require__(24434);
-var assert = __nccwpck_require__(42613);
-var util = __nccwpck_require__(39023);
-
-
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
-
-
-function httpOverHttp(options) {
-  var agent = new TunnelingAgent(options);
-  agent.request = http.request;
-  return agent;
-}
-
-function httpsOverHttp(options) {
-  var agent = new TunnelingAgent(options);
-  agent.request = http.request;
-  agent.createSocket = createSecureSocket;
-  agent.defaultPort = 443;
-  return agent;
-}
-
-function httpOverHttps(options) {
-  var agent = new TunnelingAgent(options);
-  agent.request = https.request;
-  return agent;
-}
-
-function httpsOverHttps(options) {
-  var agent = new TunnelingAgent(options);
-  agent.request = https.request;
-  agent.createSocket = createSecureSocket;
-  agent.defaultPort = 443;
-  return agent;
-}
-
-
-function TunnelingAgent(options) {
-  var self = this;
-  self.options = options || {};
-  self.proxyOptions = self.options.proxy || {};
-  self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
-  self.requests = [];
-  self.sockets = [];
-
-  self.on('free', function onFree(socket, host, port, localAddress) {
-    var options = toOptions(host, port, localAddress);
-    for (var i = 0, len = self.requests.length; i < len; ++i) {
-      var pending = self.requests[i];
-      if (pending.host === options.host && pending.port === options.port) {
-        // Detect the request to connect same origin server,
-        // reuse the connection.
-        self.requests.splice(i, 1);
-        pending.request.onSocket(socket);
-        return;
-      }
-    }
-    socket.destroy();
-    self.removeSocket(socket);
-  });
-}
-util.inherits(TunnelingAgent, events.EventEmitter);
-
-TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
-  var self = this;
-  var options = mergeOptions({request: req}, self.options, toOptions(host, port, localAddress));
-
-  if (self.sockets.length >= this.maxSockets) {
-    // We are over limit so we'll add it to the queue.
-    self.requests.push(options);
-    return;
-  }
-
-  // If we are under maxSockets create a new one.
-  self.createSocket(options, function(socket) {
-    socket.on('free', onFree);
-    socket.on('close', onCloseOrRemove);
-    socket.on('agentRemove', onCloseOrRemove);
-    req.onSocket(socket);
-
-    function onFree() {
-      self.emit('free', socket, options);
-    }
-
-    function onCloseOrRemove(err) {
-      self.removeSocket(socket);
-      socket.removeListener('free', onFree);
-      socket.removeListener('close', onCloseOrRemove);
-      socket.removeListener('agentRemove', onCloseOrRemove);
-    }
-  });
-};
-
-TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
-  var self = this;
-  var placeholder = {};
-  self.sockets.push(placeholder);
-
-  var connectOptions = mergeOptions({}, self.proxyOptions, {
-    method: 'CONNECT',
-    path: options.host + ':' + options.port,
-    agent: false,
-    headers: {
-      host: options.host + ':' + options.port
-    }
-  });
-  if (options.localAddress) {
-    connectOptions.localAddress = options.localAddress;
-  }
-  if (connectOptions.proxyAuth) {
-    connectOptions.headers = connectOptions.headers || {};
-    connectOptions.headers['Proxy-Authorization'] = 'Basic ' +
-        new Buffer(connectOptions.proxyAuth).toString('base64');
-  }
-
-  debug('making CONNECT request');
-  var connectReq = self.request(connectOptions);
-  connectReq.useChunkedEncodingByDefault = false; // for v0.6
-  connectReq.once('response', onResponse); // for v0.6
-  connectReq.once('upgrade', onUpgrade);   // for v0.6
-  connectReq.once('connect', onConnect);   // for v0.7 or later
-  connectReq.once('error', onError);
-  connectReq.end();
-
-  function onResponse(res) {
-    // Very hacky. This is necessary to avoid http-parser leaks.
-    res.upgrade = true;
-  }
-
-  function onUpgrade(res, socket, head) {
-    // Hacky.
-    process.nextTick(function() {
-      onConnect(res, socket, head);
-    });
-  }
-
-  function onConnect(res, socket, head) {
-    connectReq.removeAllListeners();
-    socket.removeAllListeners();
-
-    if (res.statusCode !== 200) {
-      debug('tunneling socket could not be established, statusCode=%d',
-        res.statusCode);
-      socket.destroy();
-      var error = new Error('tunneling socket could not be established, ' +
-        'statusCode=' + res.statusCode);
-      error.code = 'ECONNRESET';
-      options.request.emit('error', error);
-      self.removeSocket(placeholder);
-      return;
-    }
-    if (head.length > 0) {
-      debug('got illegal response body from proxy');
-      socket.destroy();
-      var error = new Error('got illegal response body from proxy');
-      error.code = 'ECONNRESET';
-      options.request.emit('error', error);
-      self.removeSocket(placeholder);
-      return;
-    }
-    debug('tunneling connection has established');
-    self.sockets[self.sockets.indexOf(placeholder)] = socket;
-    return cb(socket);
-  }
-
-  function onError(cause) {
-    connectReq.removeAllListeners();
-
-    debug('tunneling socket could not be established, cause=%s\n',
-          cause.message, cause.stack);
-    var error = new Error('tunneling socket could not be established, ' +
-                          'cause=' + cause.message);
-    error.code = 'ECONNRESET';
-    options.request.emit('error', error);
-    self.removeSocket(placeholder);
-  }
-};
-
-TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
-  var pos = this.sockets.indexOf(socket)
-  if (pos === -1) {
-    return;
-  }
-  this.sockets.splice(pos, 1);
-
-  var pending = this.requests.shift();
-  if (pending) {
-    // If we have pending requests and a socket gets closed a new one
-    // needs to be created to take over in the pool for the one that closed.
-    this.createSocket(pending, function(socket) {
-      pending.request.onSocket(socket);
-    });
-  }
-};
-
-function createSecureSocket(options, cb) {
-  var self = this;
-  TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
-    var hostHeader = options.request.getHeader('host');
-    var tlsOptions = mergeOptions({}, self.options, {
-      socket: socket,
-      servername: hostHeader ? hostHeader.replace(/:.*$/, '') : options.host
-    });
-
-    // 0 is dummy port for v0.6
-    var secureSocket = tls.connect(0, tlsOptions);
-    self.sockets[self.sockets.indexOf(socket)] = secureSocket;
-    cb(secureSocket);
-  });
-}
-
-
-function toOptions(host, port, localAddress) {
-  if (typeof host === 'string') { // since v0.10
-    return {
-      host: host,
-      port: port,
-      localAddress: localAddress
-    };
-  }
-  return host; // for v0.11 or later
-}
-
-function mergeOptions(target) {
-  for (var i = 1, len = arguments.length; i < len; ++i) {
-    var overrides = arguments[i];
-    if (typeof overrides === 'object') {
-      var keys = Object.keys(overrides);
-      for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
-        var k = keys[j];
-        if (overrides[k] !== undefined) {
-          target[k] = overrides[k];
-        }
-      }
-    }
-  }
-  return target;
-}
-
-
-var debug;
-if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
-  debug = function() {
-    var args = Array.prototype.slice.call(arguments);
-    if (typeof args[0] === 'string') {
-      args[0] = 'TUNNEL: ' + args[0];
-    } else {
-      args.unshift('TUNNEL:');
-    }
-    console.error.apply(console, args);
-  }
-} else {
-  debug = function() {};
-}
-exports.debug = debug; // for test
-
-
-/***/ }),
-
-/***/ 74296:
+/***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28455,7 +28454,7 @@ const said = (error) => (error instanceof Error ? error.message : String(error))
 
 /***/ }),
 
-/***/ 96228:
+/***/ 6228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28507,7 +28506,7 @@ function comparedSizes(size, max) {
 
 /***/ }),
 
-/***/ 86153:
+/***/ 6153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28544,7 +28543,7 @@ function canonicalJson(value) {
 
 /***/ }),
 
-/***/ 18381:
+/***/ 8381:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28571,7 +28570,7 @@ function once(make) {
 
 /***/ }),
 
-/***/ 34247:
+/***/ 4247:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28640,7 +28639,147 @@ function amountIn(unit, amount, currency, name) {
 
 /***/ }),
 
-/***/ 32085:
+/***/ 8328:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $I: () => (/* binding */ hedraLink),
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   UU: () => (/* binding */ name),
+/* harmony export */   aA: () => (/* binding */ saidData),
+/* harmony export */   ag: () => (/* binding */ said),
+/* harmony export */   g$: () => (/* binding */ printable)
+/* harmony export */ });
+/* unused harmony exports OUTSIDE_MAX, wellFormed, capped */
+/* harmony import */ var _urls_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1221);
+// Text from outside (Hedra's answers and streams, a gateway's error page):
+// the one rule it follows before it is logged or rendered. Pure.
+//
+// - printable(): what any line of the log, an annotation, an output or the
+//   summary may carry: no ANSI escape sequence (a server could colour, move
+//   the cursor over or hide its own lines), no control character but a tab and
+//   a line break, no bidirectional override, no lone surrogate (what invalid
+//   UTF-8 becomes is U+FFFD, the replacement character). The log applies it to
+//   every line it writes, whatever built the line.
+// - said(): a piece of outside text inside one of our sentences: printable,
+//   on one line, and capped (OUTSIDE_MAX characters).
+// - cell(): said(), and inert in Markdown and HTML (a table cell, the summary):
+//   no tag, link, image or heading, and no bare URL GitHub would autolink.
+// - name(): a value that names something (a modality, a model id, a
+//   successor): shown only when it has the shape of a name, else undefined.
+// - hedraLink(): a link the action prints only when it leads to Hedra's own
+//   site (https, hedra.com or a subdomain).
+
+/** The most characters of one piece of outside text that a message, a cell or a line carries. */
+const OUTSIDE_MAX = 500;
+/**
+ * ANSI escape sequences: CSI (`ESC [ … final`, also the one-byte 0x9B), OSC and
+ * the other string commands (`ESC ] … BEL|ST`, DCS, SOS, PM, APC), and
+ * two-character escapes. Each part is bounded or a single class, so matching
+ * stays linear on any input.
+ */
+const ANSI = 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
+/(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\x20-\x7e]?/g;
+/** Control characters other than a tab and a line break (C0, DEL, C1), and the bidirectional overrides and isolates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Text any line of the log may carry: ANSI sequences removed, a carriage
+ * return taken as a line break, other control characters removed, lone
+ * surrogates shown as U+FFFD.
+ */
+function printable(text) {
+    return wellFormed(text).replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+}
+/** A surrogate without its other half (what a JSON `\\ud800` or a broken decoder leaves). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Lone surrogates as U+FFFD, as a UTF-8 decoder shows invalid bytes. */
+const wellFormed = (text) => text.replace(LONE_SURROGATE, '\ufffd');
+/**
+ * Cut to at most `max` characters, an ellipsis included when cut. The cut falls after a whole word (at
+ * whitespace): text is capped before the log redacts it, and a secret cut in half would no longer be
+ * recognised, so a word at the cut is dropped whole, however long. Never cuts a surrogate pair.
+ */
+function capped(text, max = OUTSIDE_MAX) {
+    if (text.length <= max)
+        return text;
+    const head = text.slice(0, max - 1);
+    if (/\s/.test(text.charAt(max - 1)))
+        return `${head}…`;
+    const space = head.search(/\s\S*$/);
+    return `${space < 0 ? '' : head.slice(0, space + 1)}…`;
+}
+/** Outside text inside one of our sentences: printable, its whitespace runs one space, trimmed, capped. */
+function said(text, max = OUTSIDE_MAX) {
+    // Capped before the whitespace is folded too, so that no step runs over more than the answer cap.
+    return capped(printable(text.slice(0, max * 4))
+        .replace(/\s+/g, ' ')
+        .trim(), max);
+}
+/**
+ * What Markdown or HTML would act on in a cell or line: a cell edge, a tag,
+ * a link or an image, code. (A heading needs a line start, which a cell or a
+ * folded line never gives; an entity only shows a character.)
+ */
+const MARKDOWN = /[|<>[\]!`]/g;
+/** A bare URL or `www.` that GitHub would turn into a link: its `:` or `.` written as an entity, which Markdown shows as the character. */
+const AUTOLINK = /\b(https?|ftp|mailto):|\bwww\./gi;
+/**
+ * Outside text as a table cell or a line of the summary: said(), with every
+ * character Markdown or HTML would act on written as an entity, and no autolink.
+ */
+function cell(text, max = OUTSIDE_MAX) {
+    // Queries are cut first: once a URL's `:` is an entity, the log's redaction no longer sees a URL whose query to cut.
+    return said((0,_urls_js__WEBPACK_IMPORTED_MODULE_0__/* .withoutQueries */ .B)(text), max)
+        .replace(MARKDOWN, (c) => `&#${c.charCodeAt(0)};`)
+        .replace(AUTOLINK, (_, scheme) => (scheme ? `${scheme}&#58;` : `www&#46;`));
+}
+/** The shape of a name Hedra gives (a modality, a model id): lower case, digits, `.`, `_`, `-`, at most 64 characters. */
+const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** A name from outside, when it has the shape of one; undefined otherwise (it is then not shown at all). */
+function name(value) {
+    return typeof value === 'string' && NAME.test(value) ? value : undefined;
+}
+/** Hedra's own site: hedra.com and its subdomains. */
+const HEDRA_HOST = /^(?:[a-z0-9-]+\.)*hedra\.com$/;
+/** A link from outside, when it is https on Hedra's own site (no credentials, no port); undefined otherwise. */
+function hedraLink(url) {
+    if (typeof url !== 'string' || url.length > 2048 || /\s/.test(url))
+        return undefined;
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port)
+        return undefined;
+    return HEDRA_HOST.test(parsed.hostname) ? parsed.href : undefined;
+}
+/**
+ * Outside data (an error object Hedra sent) for a file or an output: every string through said(), at most 50
+ * entries of an array or object and 4 levels deep; what lies deeper is left out.
+ */
+function saidData(value, depth = 4) {
+    if (typeof value === 'string')
+        return said(value);
+    if (value === null || typeof value !== 'object')
+        return value;
+    if (depth === 0)
+        return null;
+    if (Array.isArray(value))
+        return value.slice(0, 50).map((v) => saidData(v, depth - 1));
+    return Object.fromEntries(Object.entries(value)
+        .slice(0, 50)
+        .map(([k, v]) => [said(k, 100), saidData(v, depth - 1)]));
+}
+
+
+/***/ }),
+
+/***/ 2085:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28686,7 +28825,7 @@ function didYouMean(word, candidates) {
 
 /***/ }),
 
-/***/ 81221:
+/***/ 1221:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28704,16 +28843,46 @@ function withoutQuery(url) {
         return `file://${parsed.host}${parsed.pathname}`;
     return `${parsed.protocol}…`;
 }
-const URL_QUERY = /(\bhttps?:\/\/[^\s"'<>?#]*)\?[^\s"'<>#]*/gi;
-/** Every URL in a text with its query replaced by `?…`. */
+const URL_START = /\bhttps?:\/\//gi;
+/** What ends a URL's path: its query, its fragment, or a character no URL has (whitespace, quotes, angle brackets). */
+const PATH_END = /[?#\s"'<>]/g;
+/** What ends a query. */
+const QUERY_END = /[#\s"'<>]/g;
+/**
+ * Every URL in a text with its query replaced by `?…`. Written as a scan rather
+ * than one regular expression: `https://https://…` over megabytes made the
+ * expression quadratic. Each character is looked at a bounded number of times:
+ * after a URL's path, the search goes on from where that path ended.
+ */
 function withoutQueries(text) {
-    return text.replace(URL_QUERY, '$1?…');
+    let out = '';
+    let from = 0;
+    URL_START.lastIndex = 0;
+    while (URL_START.exec(text)) {
+        PATH_END.lastIndex = URL_START.lastIndex;
+        const mark = PATH_END.exec(text);
+        if (!mark)
+            break;
+        let next = mark.index;
+        if (mark[0] === '?') {
+            QUERY_END.lastIndex = mark.index + 1;
+            next = QUERY_END.exec(text)?.index ?? text.length;
+            out += `${text.slice(from, mark.index)}?…`;
+            from = next;
+        }
+        else if (mark[0] === '#') {
+            // A fragment before any query: no URL that starts before it has a query to cut.
+            next = mark.index + 1;
+        }
+        URL_START.lastIndex = next;
+    }
+    return out + text.slice(from);
 }
 
 
 /***/ }),
 
-/***/ 97055:
+/***/ 7055:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28739,7 +28908,7 @@ function answered(status, operation, said) {
 
 /***/ }),
 
-/***/ 29780:
+/***/ 9780:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28764,13 +28933,13 @@ class WaitTimeout extends Error {
 
 /***/ }),
 
-/***/ 65549:
+/***/ 5549:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   g: () => (/* binding */ Calls)
 /* harmony export */ });
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28902);
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8902);
 
 class Calls {
     transport;
@@ -28794,7 +28963,7 @@ class Calls {
 
 /***/ }),
 
-/***/ 85550:
+/***/ 5550:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28803,7 +28972,7 @@ class Calls {
 /* harmony export */   sS: () => (/* binding */ generationIdsFor),
 /* harmony export */   sc: () => (/* binding */ sha256)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 // Ids derived from content, for both APIs' exactly-once and reuse: a content
 // key (a SHA-256 over everything that makes a request) turned into ids by an
@@ -28835,7 +29004,7 @@ function generationIdsFor(apiKey, contentKey, slot, count) {
 
 /***/ }),
 
-/***/ 90075:
+/***/ 75:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28844,8 +29013,8 @@ function generationIdsFor(apiKey, contentKey, slot, count) {
 /* harmony export */   Vm: () => (/* binding */ resultUrl),
 /* harmony export */   t9: () => (/* binding */ lenientText)
 /* harmony export */ });
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38816);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8816);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 // Hedra's answers, read leniently: the server adds fields and enum values
 // over time, and a run must not break on one it does not know, nor fail a
 // paid result over a field it only shows. What the action needs is checked
@@ -28882,7 +29051,7 @@ const lenientText = () => zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()
 
 /***/ }),
 
-/***/ 69113:
+/***/ 9113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28951,15 +29120,15 @@ function nextPollDelay(state) {
 
 /***/ }),
 
-/***/ 13015:
+/***/ 3015:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   O: () => (/* binding */ waitForGenerations)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
-/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(29780);
-/* harmony import */ var _poll_schedule_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(69113);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9780);
+/* harmony import */ var _poll_schedule_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9113);
 // Waits for items (generations, jobs) to finish: polls their status on the schedule of
 // poll-schedule.ts, logs each meaningful change once, and stops at the
 // deadline. The clock and sleep are parameters so that the benchmark can run
@@ -29045,11 +29214,13 @@ async function statusesOf(pending, status, list) {
 /* harmony export */   OG: () => (/* binding */ parseBody),
 /* harmony export */   x_: () => (/* binding */ serverMessage)
 /* harmony export */ });
-/* harmony import */ var _core_json_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(86153);
+/* harmony import */ var _core_json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6153);
+/* harmony import */ var _core_outside_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8328);
 // What an error answer's body says, whoever sent it: the body parsed when it
 // is JSON, and the server's own words dug out of the shapes error bodies come
 // in (`detail` as FastAPI writes it, `error`, `message`, `error_message`, or
 // plain text). Knows HTTP bodies, nothing of any one API.
+
 
 /** The body as JSON when it is JSON, else the text. */
 function parseBody(text) {
@@ -29064,32 +29235,36 @@ function parseBody(text) {
 const QUOTED = 500;
 /** 422 detail items as `field.path: message` lines (the leading "body" location dropped). */
 function validationLines(detail) {
-    return detail.map((item) => {
-        if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(item))
-            return String(item);
-        const loc = Array.isArray(item.loc) ? item.loc.filter((part, i) => !(i === 0 && part === 'body')) : [];
-        const path = loc
-            .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
-            .join('.')
-            .replace(/\.\[/g, '[');
-        const msg = typeof item.msg === 'string' ? item.msg : JSON.stringify(item);
-        return path ? `${path}: ${msg}` : msg;
-    });
+    return detail.slice(0, 50).map((item) => (0,_core_outside_js__WEBPACK_IMPORTED_MODULE_0__/* .said */ .ag)(detailLine(item)));
 }
-/** The server's own words, from whichever shape the body has. */
+function detailLine(item) {
+    if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(item))
+        return String(item);
+    const loc = Array.isArray(item.loc) ? item.loc.filter((part, i) => !(i === 0 && part === 'body')) : [];
+    const path = loc
+        .map((part) => (typeof part === 'number' ? `[${part}]` : String(part)))
+        .join('.')
+        .replace(/\.\[/g, '[');
+    const msg = typeof item.msg === 'string' ? item.msg : JSON.stringify(item);
+    return path ? `${path}: ${msg}` : msg;
+}
+/** The server's own words, from whichever shape the body has: outside text, on one line and capped (core/outside.ts). */
 function serverMessage(body) {
+    return (0,_core_outside_js__WEBPACK_IMPORTED_MODULE_0__/* .said */ .ag)(ownWords(body), QUOTED);
+}
+function ownWords(body) {
     if (typeof body === 'string')
-        return body.trim().slice(0, QUOTED);
-    if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(body))
+        return body.slice(0, QUOTED * 4);
+    if (!(0,_core_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(body))
         return '';
     const { detail, error, message, error_message } = body;
     if (typeof detail === 'string')
         return detail;
     if (Array.isArray(detail))
         return validationLines(detail).join('; ');
-    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(detail))
-        return serverMessage(detail);
-    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .isObject */ .Gv)(error)) {
+    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(detail))
+        return ownWords(detail);
+    if ((0,_core_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(error)) {
         const type = typeof error.type === 'string' ? `${error.type}: ` : '';
         return `${type}${typeof error.message === 'string' ? error.message : JSON.stringify(error)}`;
     }
@@ -29105,7 +29280,7 @@ function serverMessage(body) {
 
 /***/ }),
 
-/***/ 58549:
+/***/ 8549:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29113,7 +29288,7 @@ function serverMessage(body) {
 /* harmony export */   dD: () => (/* binding */ describePlainly),
 /* harmony export */   j$: () => (/* binding */ HttpError)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 // What the HTTP layer reports when a request fails, in two kinds:
 // - HttpError: the server answered with an error status. Whoever speaks the
 //   API (an adapter in src/apis/) words the message; the layer keeps the
@@ -29167,7 +29342,7 @@ const describePlainly = (answer) => {
 
 /***/ }),
 
-/***/ 28902:
+/***/ 8902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29178,7 +29353,7 @@ const describePlainly = (answer) => {
 /* harmony export */   yq: () => (/* binding */ parseRateLimitReset)
 /* harmony export */ });
 /* unused harmony exports POLICY, isRetryable, parseRetryAfter, backoffDelay, decide */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58549);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8549);
 // The one retry policy and the one loop that applies it, used by every call.
 // The policy (decide) is pure: it says whether and when to try again.
 //
@@ -29335,11 +29510,11 @@ async function withRetries(operation, attempt, options) {
 
 /***/ }),
 
-/***/ 79407:
+/***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4585);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2727);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29348,7 +29523,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 56106:
+/***/ 6106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29415,7 +29590,7 @@ const MAPPED_INPUTS = [
 
 /***/ }),
 
-/***/ 45165:
+/***/ 5165:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29430,7 +29605,7 @@ const MAPPED_INPUTS = [
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
 /* unused harmony export isV3Id */
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 // Pure parsers for input values. Each takes the input's name so that its
 // error says which input is wrong, in the user's own words.
 
@@ -29535,11 +29710,11 @@ function parseIdList(input, raw, api = 'v2') {
 /* harmony export */   zs: () => (/* binding */ insideGitFolder)
 /* harmony export */ });
 /* unused harmony export locate */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(74296);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
 // Files named by inputs come from the repository, which a pull request can
 // change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
 // read and sent. A named file is resolved to its real path, which must lie in
@@ -29631,7 +29806,7 @@ async function workspaceFile(input, written, workspace, missing = (where) => `In
 
 /***/ }),
 
-/***/ 4585:
+/***/ 2727:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29689,9 +29864,9 @@ __nccwpck_require__.d(core_namespaceObject, {
 });
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(70857);
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -29823,7 +29998,7 @@ function escapeProperty(s) {
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(79896);
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -29862,10 +30037,10 @@ function prepareKeyValueMessage(key, value) {
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(58611);
+var external_http_ = __nccwpck_require__(8611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(65692);
+var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -29959,9 +30134,9 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(20770);
-// EXTERNAL MODULE: ./node_modules/@actions/core/node_modules/undici/index.js
-var undici = __nccwpck_require__(99239);
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -30559,7 +30734,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -31125,13 +31300,13 @@ function toPlatformPath(pth) {
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(13193);
+var external_string_decoder_ = __nccwpck_require__(3193);
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(24434);
+var external_events_ = __nccwpck_require__(4434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(42613);
+var external_assert_ = __nccwpck_require__(2613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -32637,8 +32812,10 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./src/core/outside.ts
+var outside = __nccwpck_require__(8328);
 // EXTERNAL MODULE: ./src/core/urls.ts
-var urls = __nccwpck_require__(81221);
+var urls = __nccwpck_require__(1221);
 ;// CONCATENATED MODULE: ./src/action/log.ts
 // Everything the run says goes through here, so that nothing reaches the log,
 // an annotation, the job summary or a pull-request comment without passing
@@ -32652,6 +32829,7 @@ var urls = __nccwpck_require__(81221);
 // server could echo it in (as is, %xx in either case, JSON and HTML escapes),
 // also when base64- or hex-encoded at any byte alignment, and, for secrets of
 // eight characters or more, with whitespace or line breaks between characters.
+
 
 /** Secrets shorter than this are matched without whitespace between characters and without base64 cores (too short to be unambiguous). */
 const LONG_SECRET = 8;
@@ -32715,15 +32893,24 @@ function anyEncoding(char) {
         char.replace(SYNTAX, '\\$&'),
         percent,
         unicodeEscape(char, true).replace(/\\u/g, '\\\\u'),
-        `&#0*${code};`,
-        `&#[xX]0*${anyCase(code.toString(16))};`,
+        `&#0{0,${ZEROS}}${code};`,
+        `&#[xX]0{0,${ZEROS}}${anyCase(code.toString(16))};`,
     ];
     if (JSON_SHORT[char])
         ways.push(JSON_SHORT[char].replace(SYNTAX, '\\$&'));
     return `(?:${ways.join('|')})`;
 }
-/** Whitespace, line breaks, and their JSON, %xx and HTML escapes: what a server could put between the characters of a secret it echoes. */
-const GAP = String.raw `(?:\s|\\[nrtf]|\\u00(?:0[9aAbBcCdD]|20|[aA]0)|%(?:0[9aAbBcCdD]|20)|%[cC]2%[aA]0|&#0*(?:9|1[0-3]|32|160);|&#[xX]0*(?:[9aAbBcCdD]|20|[aA]0);)*`;
+/** The most leading zeros an HTML numeric entity is looked for with (bounded, like every repetition here). */
+const ZEROS = 8;
+/** The most whitespace characters (or escapes of one) looked for between two characters of a secret: a line break and an indentation. */
+const GAP_MAX = 32;
+/**
+ * Whitespace, line breaks, and their JSON, %xx and HTML escapes: what a server could put between the characters
+ * of a secret it echoes. Bounded (GAP_MAX): an unbounded run made the expression's backtracking grow with the
+ * text, and megabytes of whitespace after a secret's first character overflowed the stack. Bounded, each place
+ * in a text is tried in time independent of the text's length, so redaction is linear.
+ */
+const GAP = String.raw `(?:\s|\\[nrtf]|\\u00(?:0[9aAbBcCdD]|20|[aA]0)|%(?:0[9aAbBcCdD]|20)|%[cC]2%[aA]0|&#0{0,${ZEROS}}(?:9|1[0-3]|32|160);|&#[xX]0{0,${ZEROS}}(?:[9aAbBcCdD]|20|[aA]0);){0,${GAP_MAX}}`;
 /** The pattern (source) of one form: each character in any encoding, with gaps allowed between characters when `gaps`. */
 function formPattern(form, gaps) {
     // Whitespace in a form is a gap itself (a key pasted with a line break in it).
@@ -32754,14 +32941,31 @@ function secretPatterns(value) {
 function inert(text) {
     return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
 }
+/** What stands for a text redaction could not check: none of it leaves. */
+const WITHHELD = '[text withheld: it could not be checked for secrets]';
 function createLog(toolkit, env) {
     const secrets = new Set();
     const patterns = [];
     // Every form of every secret in one expression, compiled when a secret is added, not on every line.
     let matcher;
     let failed = false;
-    const hideSecrets = (text) => (matcher ? text.replace(matcher, '***') : text);
-    const redact = (text) => hideSecrets((0,urls/* withoutQueries */.B)(text));
+    // Never throws: a text that cannot be checked (an engine limit) is withheld whole rather than let through or
+    // let fail the run after it was paid for. Control characters and ANSI escapes go first (printable()), so that
+    // none can split a secret out of the matcher's sight, nor colour, move or hide a line.
+    const checked = (work) => (text) => {
+        try {
+            return work(text);
+        }
+        catch {
+            return WITHHELD;
+        }
+    };
+    const secretsOut = (text) => {
+        const plain = (0,outside/* printable */.g$)(text);
+        return matcher ? plain.replace(matcher, '***') : plain;
+    };
+    const hideSecrets = checked(secretsOut);
+    const redact = checked((text) => secretsOut((0,urls/* withoutQueries */.B)(text)));
     // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
     const properties = (title) => (title ? { title } : {});
     return {
@@ -32811,7 +33015,7 @@ function createLog(toolkit, env) {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(74296);
+var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/action/run-control.ts
 // One AbortSignal for the whole run: it fires at the deadline (input
 // "timeout") or when the runner cancels the step (SIGINT, then SIGTERM 7.5 s
@@ -32866,9 +33070,9 @@ function abortOnSignals(controller, graceMs = 5000) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./src/core/json.ts
-var json = __nccwpck_require__(86153);
+var json = __nccwpck_require__(6153);
 ;// CONCATENATED MODULE: ./src/action/event.ts
 // The payload of the event that triggered the workflow (GITHUB_EVENT_PATH):
 // read in one place, for the trust warning, the release and the pull request.
@@ -32914,13 +33118,13 @@ async function untrustedTriggerWarning(env) {
 }
 
 // EXTERNAL MODULE: ./src/core/lazy.ts
-var lazy = __nccwpck_require__(18381);
+var lazy = __nccwpck_require__(8381);
 // EXTERNAL MODULE: ./src/core/money.ts
-var money = __nccwpck_require__(34247);
+var money = __nccwpck_require__(4247);
 // EXTERNAL MODULE: ./src/hedra/poll.ts
-var poll = __nccwpck_require__(13015);
+var poll = __nccwpck_require__(3015);
 // EXTERNAL MODULE: ./src/media/local-files.ts
-var local_files = __nccwpck_require__(14605);
+var local_files = __nccwpck_require__(4605);
 ;// CONCATENATED MODULE: ./src/apis/v2/balance.ts
 // What a v2 account can spend, for the pipeline's balance guard, from
 // GET /billing/credits. Pure.
@@ -32941,9 +33145,9 @@ function spendable(balance) {
 }
 
 // EXTERNAL MODULE: ./src/inputs/parsers.ts
-var parsers = __nccwpck_require__(45165);
+var parsers = __nccwpck_require__(5165);
 // EXTERNAL MODULE: ./src/inputs/kinds.ts
-var kinds = __nccwpck_require__(56106);
+var kinds = __nccwpck_require__(6106);
 ;// CONCATENATED MODULE: ./src/apis/v2/fields.ts
 // Per workflow input, the field of POST /generations each generation type
 // sends it in. This table is the one place that knows the
@@ -33041,9 +33245,9 @@ function typesUsing(input) {
 }
 
 // EXTERNAL MODULE: ./src/core/suggest.ts
-var suggest = __nccwpck_require__(32085);
+var suggest = __nccwpck_require__(2085);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __nccwpck_require__(38816);
+var schemas = __nccwpck_require__(8816);
 ;// CONCATENATED MODULE: ./src/apis/v2/catalogue.ts
 // Hedra's model catalogue (GET /models), read leniently: the checks made
 // against a model (request/model-rules.ts) need only a few of its fields, and
@@ -33838,15 +34042,15 @@ function modelIdWarning(model, body) {
 }
 
 // EXTERNAL MODULE: ./src/hedra/calls.ts
-var calls = __nccwpck_require__(65549);
+var calls = __nccwpck_require__(5549);
 // EXTERNAL MODULE: ./src/hedra/lenient.ts
-var lenient = __nccwpck_require__(90075);
+var lenient = __nccwpck_require__(75);
 // EXTERNAL MODULE: ./src/http/errors.ts
-var http_errors = __nccwpck_require__(58549);
+var http_errors = __nccwpck_require__(8549);
 // EXTERNAL MODULE: ./src/http/retry.ts
-var retry = __nccwpck_require__(28902);
+var retry = __nccwpck_require__(8902);
 // EXTERNAL MODULE: ./src/hedra/answers.ts
-var answers = __nccwpck_require__(97055);
+var answers = __nccwpck_require__(7055);
 // EXTERNAL MODULE: ./src/http/answers.ts
 var http_answers = __nccwpck_require__(1079);
 ;// CONCATENATED MODULE: ./src/apis/v2/errors.ts
@@ -34478,11 +34682,11 @@ function priced(estimate) {
 }
 
 // EXTERNAL MODULE: ./src/hedra/derived-ids.ts
-var derived_ids = __nccwpck_require__(85550);
+var derived_ids = __nccwpck_require__(5550);
 // EXTERNAL MODULE: ./src/pipeline/context.ts
-var context = __nccwpck_require__(37057);
+var context = __nccwpck_require__(7057);
 // EXTERNAL MODULE: ./src/core/format.ts
-var format = __nccwpck_require__(96228);
+var format = __nccwpck_require__(6228);
 ;// CONCATENATED MODULE: ./src/apis/v2/model-rules.ts
 // Every input checked against what the chosen model of Hedra's v2 catalogue
 // takes, before anything is paid: aspect ratio, resolution, duration, the
@@ -34962,7 +35166,7 @@ function buildReporting(modelProblems, build, type) {
 }
 
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/apis/v2/uploads.ts
 // v2's way of storing local files: each becomes a Hedra asset (POST /assets
 // under the id the action reserved, then the file as multipart to POST
@@ -35149,19 +35353,119 @@ function costOf(status) {
     return typeof status.credit_cost === 'number' ? (0,money/* credits */.vV)(status.credit_cost) : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/http/proxy.ts
+const DEFAULT_PORTS = { 'http:': 80, 'https:': 443 };
+/** The variables as undici reads them: a lower-case name, when set (even empty), hides the upper-case one; HTTPS falls back to the HTTP proxy. */
+function proxyRules(env) {
+    const http = (env.http_proxy ?? env.HTTP_PROXY) || undefined;
+    const https = (env.https_proxy ?? env.HTTPS_PROXY) || http;
+    return { http, https, noProxy: parseNoProxy(env.no_proxy ?? env.NO_PROXY ?? '') };
+}
+function parseNoProxy(value) {
+    const entries = [];
+    for (const entry of value.split(/[,\s]/)) {
+        if (!entry)
+            continue;
+        let hostname;
+        let port = 0;
+        // An IPv6 entry with a port is bracketed ([::1]:443); a bare one has several colons and no port.
+        const ipv6WithPort = /^\[(.+)\]:(\d+)$/.exec(entry);
+        if (ipv6WithPort) {
+            hostname = ipv6WithPort[1];
+            port = Number.parseInt(ipv6WithPort[2], 10);
+        }
+        else {
+            const unbracketed = entry.replace(/^\[(.+)\]$/, '$1');
+            const parsed = (unbracketed.match(/:/g) ?? []).length === 1 ? /^(.+):(\d+)$/.exec(unbracketed) : null;
+            hostname = parsed ? parsed[1] : unbracketed;
+            if (parsed)
+                port = Number.parseInt(parsed[2], 10);
+        }
+        entries.push({
+            // A leading dot or `*.` and a trailing dot do not change the name.
+            hostname: hostname
+                .replace(/^\*?\./, '')
+                .replace(/^(.+)\.$/, '$1')
+                .toLowerCase(),
+            port,
+            wildcard: entry.startsWith('*'),
+        });
+    }
+    return entries;
+}
+function exempt(entries, hostname, port) {
+    for (const entry of entries) {
+        if (entry.port && entry.port !== port)
+            continue;
+        if (entry.hostname === '*')
+            return true;
+        if (!entry.wildcard && hostname === entry.hostname)
+            return true;
+        if (hostname.endsWith(`.${entry.hostname}`))
+            return true;
+    }
+    return false;
+}
+/** The proxy a request to `origin` goes through, or undefined when it goes directly. */
+function proxyFor(rules, origin) {
+    const url = new URL(origin);
+    const proxy = url.protocol === 'https:' ? rules.https : rules.http;
+    if (!proxy)
+        return undefined;
+    // URL.hostname keeps an IPv6 address's brackets; NO_PROXY entries are stored without them.
+    let hostname = url.hostname.replace(/^\[(.+)\]$/, '$1').toLowerCase();
+    if (hostname.length > 1 && hostname.endsWith('.'))
+        hostname = hostname.slice(0, -1);
+    const port = Number.parseInt(url.port, 10) || DEFAULT_PORTS[url.protocol] || 0;
+    return exempt(rules.noProxy, hostname, port) ? undefined : proxy;
+}
+/**
+ * A dispatcher that sends each origin directly or through its proxy, by the
+ * rules. `options` (such as `connect`) go to every agent, as with undici's
+ * EnvHttpProxyAgent.
+ */
+function proxyDispatcher(undici, rules, options = {}) {
+    const direct = new undici.Agent(options);
+    const proxies = new Map();
+    const agentFor = (origin) => {
+        const uri = proxyFor(rules, origin);
+        if (uri === undefined)
+            return direct;
+        let agent = proxies.get(uri);
+        if (!agent)
+            proxies.set(uri, (agent = new undici.ProxyAgent({ ...options, uri })));
+        return agent;
+    };
+    const all = () => [direct, ...proxies.values()];
+    class Routing extends undici.Dispatcher {
+        dispatch(opts, handler) {
+            return agentFor(opts.origin ?? '').dispatch(opts, handler);
+        }
+        async close() {
+            await Promise.all(all().map((agent) => agent.close()));
+        }
+        async destroy() {
+            await Promise.all(all().map((agent) => agent.destroy()));
+        }
+    }
+    return new Routing();
+}
+
 ;// CONCATENATED MODULE: ./src/http/fetch.ts
+
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 function fetcherFor(env) {
     if (!PROXY_VARIABLES.some((name) => env[name]))
         return { fetch: globalThis.fetch, close: async () => undefined };
+    const rules = proxyRules(env);
     let agent;
-    const load = () => (agent ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 46752, 19)).then((undici) => {
-        const dispatcher = new undici.EnvHttpProxyAgent();
+    const load = () => (agent ??= Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19)).then((undici) => {
+        const dispatcher = proxyDispatcher(undici, rules);
         const viaProxy = ((url, init) => undici.fetch(url, { ...init, dispatcher }));
         return { fetch: viaProxy, close: () => dispatcher.close() };
     }));
     return {
-        proxied: true,
+        proxy: rules,
         fetch: (async (url, init) => (await load()).fetch(url, init)),
         close: async () => {
             if (agent)
@@ -35171,7 +35475,7 @@ function fetcherFor(env) {
 }
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/http/bodies.ts
 // Bodies as the transport reads and sends them: read in chunks that feed the
 // stall watchdog, never past a limit (an answer larger than any the API gives
@@ -35254,10 +35558,10 @@ function multipartFrame(fileName, fileContentType, fileSize) {
 }
 
 // EXTERNAL MODULE: external "node:dns"
-var external_node_dns_ = __nccwpck_require__(40610);
+var external_node_dns_ = __nccwpck_require__(610);
 var external_node_dns_default = /*#__PURE__*/__nccwpck_require__.n(external_node_dns_);
 // EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(77030);
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/http/url.ts
 // Presigned URLs are named by Hedra's answers, which the action does not take on
 // trust: a download URL is fetched only when it is https: (plain http: only
@@ -35391,6 +35695,7 @@ function presignedUrlProblem(url, allowed) {
 // it; see docs/decisions/nodes-fetch.md for why it is not loaded at start).
 
 
+
 /** A host name resolved to an address the rules refuse: raised inside the connection attempt, before any socket is opened. */
 class RefusedAddress extends Error {
     name = 'RefusedAddress';
@@ -35451,9 +35756,9 @@ class PresignedClient {
         this.options = options;
     }
     load() {
-        this.dispatcher ??= __nccwpck_require__.e(/* import() */ 752).then(__nccwpck_require__.t.bind(__nccwpck_require__, 46752, 19)).then((undici) => {
+        this.dispatcher ??= Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19)).then((undici) => {
             const connect = { lookup: guardedLookup(this.options.allowed) };
-            const dispatcher = this.options.proxied ? new undici.EnvHttpProxyAgent({ connect }) : new undici.Agent({ connect });
+            const dispatcher = this.options.proxy ? proxyDispatcher(undici, this.options.proxy, { connect }) : new undici.Agent({ connect });
             return { request: undici.request, dispatcher };
         });
         return this.dispatcher;
@@ -35742,7 +36047,7 @@ class Transport {
             try {
                 const answer = await this.mapNetworkErrors(operation, target, async () => {
                     try {
-                        this.presigned ??= new PresignedClient({ proxied: this.options.fetcher.proxied === true, allowed: this.allowed });
+                        this.presigned ??= new PresignedClient({ proxy: this.options.fetcher.proxy, allowed: this.allowed });
                         return await this.presigned.get(current, { 'user-agent': this.options.userAgent, 'accept-encoding': 'identity' }, AbortSignal.any([this.control.signal, watchdog.signal]));
                     }
                     catch (error) {
@@ -35881,6 +36186,17 @@ function apiKeyProblems(toolkit, env) {
         `${source} contains ${what}, which an HTTP header cannot carry: most likely a copy-paste error. Store the key again as the secret's whole value, on one line.`,
     ];
 }
+/**
+ * The parts of the key that are secret on their own, to be masked and redacted each: the whole key, and for a
+ * v3 key (`<key_id>:<secret>`) its secret half, which a server can echo alone ("secret … does not match key
+ * id"). The key id before the colon is not a secret (it names the key, as a user name does, and Hedra shows it
+ * in its dashboard) and is not masked: masking it would hide it everywhere it is harmlessly said.
+ */
+function secretParts(key) {
+    const colon = key.indexOf(':');
+    const secret = colon > 0 ? key.slice(colon + 1) : '';
+    return secret ? [key, secret] : [key];
+}
 /** A v3 credential: `<key_id>:<secret>` (v3 sends it as `Authorization: Key <key_id>:<secret>`). */
 const V3_KEY = /^[^:\s]+:[^\s]+$/;
 /**
@@ -35984,7 +36300,7 @@ async function parseRequestInput(text) {
         }
     }
     if (!parsedAsJson) {
-        const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 38815, 19));
+        const { parseDocument } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
         // YAML 1.2 core schema: `yes`/`no` stay strings; duplicate keys are errors.
         let doc;
         try {
@@ -36253,7 +36569,7 @@ function parseTimeout(raw) {
 }
 
 // EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/report/github.ts
 // Where GitHub itself is involved: attaching results to a release and
 // commenting on a pull request. Both are opt-in and need a token with one
@@ -36271,7 +36587,7 @@ var external_node_stream_ = __nccwpck_require__(57075);
 
 
 async function octokitFor(token, env) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 92413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     return getOctokit(token, env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {});
 }
 function repository(env) {
@@ -36552,6 +36868,7 @@ async function publish(settings, items, summary, env, log) {
 // The step's outputs and the results manifest. Pure: takes what the run
 // produced and returns values; results.ts writes them.
 
+
 /** A URL as an output: http(s) only, else empty. */
 const webUrl = (url) => (url && /^https?:\/\//i.test(url) ? url : '');
 /** Every output the action sets; action.yml declares exactly these (tested). */
@@ -36632,7 +36949,8 @@ function manifest(items, extra) {
             asset_id: status.asset_id ?? null,
             type: status.type ?? null,
             status: status.status,
-            error: status.error ?? status.error_message ?? null,
+            // Hedra's words, by the rule for outside text (core/outside.ts): capped, printable.
+            error: (0,outside/* saidData */.aA)(status.error ?? status.error_message ?? null),
             url: status.url ?? null,
             download_url: status.download_url ?? null,
             streaming_url: status.streaming_url ?? null,
@@ -36650,6 +36968,7 @@ function manifest(items, extra) {
 ;// CONCATENATED MODULE: ./src/report/failures.ts
 // What the user reads when a run fails: the error, plus what exists on
 // Hedra's side and how to pick it up without paying again. Pure.
+
 
 
 
@@ -36724,15 +37043,18 @@ function violationLine(violation) {
         .map(([k, v]) => `${k}: ${String(v)}`)
         .join(', ');
 }
-/** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
+/** Hedra's reason for a failed generation, in one line (outside text: core/outside.ts's said()): error type, message, reason code, parameter, credits. */
 function failureReason(status) {
+    return (0,outside/* said */.ag)(reasonOf(status));
+}
+function reasonOf(status) {
     const e = status.error;
     if (!e)
         return status.error_message ?? 'Hedra gave no reason';
     const details = [
         e.reason_code && `reason ${e.reason_code}`,
         e.param && `parameter ${e.param}`,
-        ...(e.violations ?? []).map((v) => violationLine(v)),
+        ...(e.violations ?? []).slice(0, 20).map((v) => violationLine(v)),
         e.credits_needed != null && `${e.credits_needed} credits needed`,
         e.credits_available != null && `${e.credits_available} available`,
     ].filter(Boolean);
@@ -36762,36 +37084,34 @@ function failedItemsMessage(items) {
 
 
 
+
 /** The cost line: the estimate, what was charged, or that an earlier generation was reused at no cost. */
 function costText(spending) {
     if (spending.reused) {
-        const when = spending.reused.createdAt ? ` made ${cell(spending.reused.createdAt)}` : '';
+        const when = spending.reused.createdAt ? ` made ${(0,outside/* cell */.Hn)(spending.reused.createdAt)}` : '';
         return `${formatCost(0, spending.unit)}: ${spending.reused.waited ? 'waited for' : 'reused'} the generation${when} from the same inputs`;
     }
     const parts = [];
     if (spending.estimateText)
-        parts.push(`estimated ${cell(spending.estimateText)}`);
+        parts.push(`estimated ${(0,outside/* cell */.Hn)(spending.estimateText)}`);
     if (spending.charged !== undefined)
         parts.push(`charged ${formatCost(spending.charged, spending.unit)}`);
     return parts.join('; ') || 'unknown (no estimate could be made)';
 }
-/**
- * Text from outside (Hedra's messages and ids, file names) as a table cell or
- * line: no line break, and no character that Markdown or HTML would act on
- * (a cell edge, a tag, a link or an image).
- */
-const cell = (text) => text.replace(/[\r\n]+/g, ' ').replace(/[|<>[\]!`]/g, (c) => `&#${c.charCodeAt(0)};`);
-const code = (text) => `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
+/** Text from outside as inline code (ids, hashes): the rule's said(), no backtick to close the span early. */
+const code = (text) => `\`${(0,outside/* said */.ag)(text).replace(/`/g, "'")}\``;
 /** A link target without its query string: presigned signatures stay out of the summary. */
 function publicUrl(url) {
     return url ? (0,urls/* withoutQuery */.j)(url) : undefined;
 }
 function renderSummary(input) {
     const status = input.dryRun ? 'dry run' : input.createdOnly ? 'submitted' : overallStatus(input.items);
-    const lines = [`### Hedra ${input.type ?? 'generation'}: ${cell(status)}`, ''];
+    // The type is Hedra's modality on v3: in the heading only when it has the shape of a name (core/outside.ts).
+    const type = (0,outside/* name */.UU)(input.type);
+    const lines = [`### Hedra ${type ?? 'generation'}: ${(0,outside/* cell */.Hn)(status)}`, ''];
     const facts = [];
-    if (input.type)
-        facts.push(['Type', code(input.type)]);
+    if (type)
+        facts.push(['Type', code(type)]);
     if (input.model)
         facts.push(['Model', code(input.model)]);
     if (input.resumed)
@@ -36813,13 +37133,13 @@ function renderSummary(input) {
         lines.push('| generation | asset | status | file | size | sha256 | result |', '|---|---|---|---|---|---|---|');
         for (const item of input.items) {
             const link = publicUrl(item.status.url);
-            const state = item.status.status === 'error' ? `error: ${cell(failureReason(item.status))}` : cell(item.status.status);
-            lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? cell((0,external_node_path_.basename)(item.file.path)) : ''} | ${item.file ? (0,format/* formatBytes */.z3)(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
+            const state = item.status.status === 'error' ? `error: ${(0,outside/* cell */.Hn)(failureReason(item.status))}` : (0,outside/* cell */.Hn)(item.status.status);
+            lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? (0,outside/* cell */.Hn)((0,external_node_path_.basename)(item.file.path)) : ''} | ${item.file ? (0,format/* formatBytes */.z3)(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
         }
         lines.push('');
         const previews = input.items.filter((i) => i.status.status === 'complete' && i.status.type === 'image' && publicUrl(i.status.url));
         if (previews.length > 0) {
-            lines.push(previews.map((i) => `<img src="${publicUrl(i.status.url)}" alt="${cell(i.generationId)}" width="320">`).join(' '), '');
+            lines.push(previews.map((i) => `<img src="${publicUrl(i.status.url)}" alt="${(0,outside/* cell */.Hn)(i.generationId)}" width="320">`).join(' '), '');
         }
     }
     if (input.uploads.length > 0) {
@@ -36827,7 +37147,7 @@ function renderSummary(input) {
         for (const u of input.uploads) {
             const already = u.present ? ' (already on Hedra: not uploaded again)' : '';
             // v3 stores files by handle (a URL valid for an hour), with no asset id to show.
-            lines.push(`- ${u.inputs.join(', ')}: ${cell(u.name)} (${(0,format/* formatBytes */.z3)(u.size)})${u.assetId ? ` → ${code(u.assetId)}` : ''}${already}`);
+            lines.push(`- ${u.inputs.join(', ')}: ${(0,outside/* cell */.Hn)(u.name)} (${(0,format/* formatBytes */.z3)(u.size)})${u.assetId ? ` → ${code(u.assetId)}` : ''}${already}`);
         }
         lines.push('');
     }
@@ -36863,14 +37183,14 @@ async function reportResults(ctx) {
 }
 
 // EXTERNAL MODULE: ./src/hedra/api.ts
-var hedra_api = __nccwpck_require__(29780);
+var hedra_api = __nccwpck_require__(9780);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(38522);
+var external_node_zlib_ = __nccwpck_require__(8522);
 var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
 // EXTERNAL MODULE: ./src/media/media-types.ts
-var media_types = __nccwpck_require__(22380);
+var media_types = __nccwpck_require__(2380);
 ;// CONCATENATED MODULE: ./src/media/download.ts
 // Downloads a result from its presigned URL into place: streamed to a
 // temporary file beside the target, hashed on the way, checked against
@@ -37508,7 +37828,7 @@ const USER_AGENT = 'hedra-generate-action/1';
 /** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
 const ADAPTERS = {
     v2: async () => v2Adapter,
-    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(480)]).then(__nccwpck_require__.bind(__nccwpck_require__, 58480))).v3Adapter,
+    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(480)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8480))).v3Adapter,
 };
 /**
  * The action as the runner starts it (index.ts), or a harness such as
@@ -37533,8 +37853,9 @@ async function runWith(deps) {
     const startedAt = time.now();
     const log = createLog(toolkit, env);
     const apiKey = readApiKey(toolkit, env);
-    if (apiKey)
-        log.addSecret(apiKey);
+    // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
+    for (const part of apiKey ? secretParts(apiKey) : [])
+        log.addSecret(part);
     const state = { phase: 'reading inputs' };
     let transport;
     let control;
@@ -37607,7 +37928,7 @@ async function runWith(deps) {
 
 /***/ }),
 
-/***/ 14605:
+/***/ 4605:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -37617,18 +37938,18 @@ async function runWith(deps) {
 /* harmony export */   vc: () => (/* binding */ withAssetIds),
 /* harmony export */   xI: () => (/* binding */ inputAssetIds)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(74296);
-/* harmony import */ var _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(56106);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4296);
+/* harmony import */ var _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6106);
 /* harmony import */ var _inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5247);
-/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(22380);
+/* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2380);
 // Local files given to media inputs, checked before any request is sent:
 // each must exist inside the workspace, be of the input's kind by its name,
 // not be empty and be readable. Each distinct file is planned once, with a
@@ -37739,7 +38060,7 @@ function withAssetIds(value, renamed) {
  * leave it unknown.
  */
 async function localMedia(uploads) {
-    const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 14357)) : undefined;
+    const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 4357)) : undefined;
     return Promise.all(uploads.flatMap((upload) => upload.inputs.map(async (input) => {
         const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
         return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
@@ -37749,7 +38070,7 @@ async function localMedia(uploads) {
 
 /***/ }),
 
-/***/ 22380:
+/***/ 2380:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -37807,14 +38128,14 @@ function isKnownExtension(extension) {
 
 /***/ }),
 
-/***/ 37057:
+/***/ 7057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   g: () => (/* binding */ settled)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(74296);
-/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(58549);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8549);
 
 
 /** A read made before paying, that the run can do without: its value, or undefined once the failure is told (a refused key and a stop pass through). */
@@ -37830,63 +38151,63 @@ function settled(work, onFailure) {
 
 /***/ }),
 
-/***/ 42613:
+/***/ 2613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 20181:
+/***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 24434:
+/***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 79896:
+/***/ 9896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 58611:
+/***/ 8611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 65692:
+/***/ 5692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 69278:
+/***/ 9278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 34589:
+/***/ 4589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 16698:
+/***/ 6698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -37900,77 +38221,77 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 37540:
+/***/ 7540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 77598:
+/***/ 7598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 53053:
+/***/ 3053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 40610:
+/***/ 610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 78474:
+/***/ 8474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 73024:
+/***/ 3024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 51455:
+/***/ 1455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 37067:
+/***/ 7067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 32467:
+/***/ 2467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 77030:
+/***/ 7030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 76760:
+/***/ 6760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -37984,84 +38305,63 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
-/***/ 41792:
+/***/ 1792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 80099:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
-
-/***/ }),
-
-/***/ 57075:
+/***/ 7075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 37830:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
-
-/***/ }),
-
-/***/ 87997:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
-
-/***/ }),
-
-/***/ 41692:
+/***/ 1692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 73136:
+/***/ 3136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 57975:
+/***/ 7975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 73429:
+/***/ 3429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 75919:
+/***/ 5919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 38522:
+/***/ 8522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 70857:
+/***/ 857:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -38075,28 +38375,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 13193:
+/***/ 3193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 64756:
+/***/ 4756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 39023:
+/***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 38816:
+/***/ 8816:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47679,8 +47979,8 @@ function preprocess(fn, schema) {
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		id: moduleId,
-/******/ 		loaded: false,
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -47692,9 +47992,6 @@ function preprocess(fn, schema) {
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
-/******/ 
-/******/ 	// Flag the module as loaded
-/******/ 	module.loaded = true;
 /******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
@@ -47868,15 +48165,6 @@ function preprocess(fn, schema) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/node module decorator */
-/******/ (() => {
-/******/ 	__nccwpck_require__.nmd = (module) => {
-/******/ 		module.paths = [];
-/******/ 		if (!module.children) module.children = [];
-/******/ 		return module;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
 /******/ 	// no baseURI
@@ -47945,6 +48233,6 @@ function preprocess(fn, schema) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(79407);
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

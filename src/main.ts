@@ -23,7 +23,7 @@ import { ExplainedError, InputError, SpendingRefused } from './core/errors.js';
 import type { Adapter, RunState } from './hedra/api.js';
 import { type Fetcher, fetcherFor } from './http/fetch.js';
 import { Transport } from './http/transport.js';
-import { MISSING_KEY, readApiKey } from './inputs/api-key.js';
+import { MISSING_KEY, readApiKey, secretParts } from './inputs/api-key.js';
 import { readInputs } from './inputs/read.js';
 import type { Api } from './inputs/settings.js';
 import { runPipeline } from './pipeline/run.js';
@@ -77,7 +77,8 @@ export async function runWith(deps: RunDependencies): Promise<number> {
   const startedAt = time.now();
   const log = createLog(toolkit, env);
   const apiKey = readApiKey(toolkit, env);
-  if (apiKey) log.addSecret(apiKey);
+  // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
+  for (const part of apiKey ? secretParts(apiKey) : []) log.addSecret(part);
   const state: RunState = { phase: 'reading inputs' };
   let transport: Transport | undefined;
   let control: RunControl | undefined;

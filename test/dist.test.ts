@@ -19,3 +19,19 @@ it('dist/ is what the sources bundle to', { timeout: 120_000 }, () => {
     expect(readFileSync(join(out, file), 'utf8') === readFileSync(join(ROOT, 'dist', file), 'utf8'), `dist/${file} is stale: run npm run bundle`).toBe(true);
   }
 });
+
+// One undici in the bundle (docs/decisions/one-undici.md): the action's own and the one the toolkit's HTTP client
+// brings must resolve to the same package, or each copy costs the bundle about a megabyte. Every copy of undici
+// defines its base error class under this symbol once, in lib/core/errors.js.
+it('dist/ holds one undici', () => {
+  const marker = "Symbol.for('undici.error.UND_ERR')";
+  const copies = readdirSync(join(ROOT, 'dist'))
+    .filter((file) => file.endsWith('.js'))
+    .flatMap((file) =>
+      readFileSync(join(ROOT, 'dist', file), 'utf8')
+        .split(marker)
+        .slice(1)
+        .map(() => file),
+    );
+  expect(copies.length, `undici in ${copies.join(', ')}: align undici with @actions/http-client's (npm ls undici)`).toBe(1);
+});

@@ -10,6 +10,7 @@
 // server could echo it in (as is, %xx in either case, JSON and HTML escapes),
 // also when base64- or hex-encoded at any byte alignment, and, for secrets of
 // eight characters or more, with whitespace or line breaks between characters.
+import { printable } from '../core/outside.js';
 import { withoutQueries } from '../core/urls.js';
 import type { Env, Toolkit } from './toolkit.js';
 
@@ -81,15 +82,25 @@ function anyEncoding(char: string): string {
     char.replace(SYNTAX, '\\$&'),
     percent,
     unicodeEscape(char, true).replace(/\\u/g, '\\\\u'),
-    `&#0*${code};`,
-    `&#[xX]0*${anyCase(code.toString(16))};`,
+    `&#0{0,${ZEROS}}${code};`,
+    `&#[xX]0{0,${ZEROS}}${anyCase(code.toString(16))};`,
   ];
   if (JSON_SHORT[char]) ways.push(JSON_SHORT[char].replace(SYNTAX, '\\$&'));
   return `(?:${ways.join('|')})`;
 }
 
-/** Whitespace, line breaks, and their JSON, %xx and HTML escapes: what a server could put between the characters of a secret it echoes. */
-const GAP = String.raw`(?:\s|\\[nrtf]|\\u00(?:0[9aAbBcCdD]|20|[aA]0)|%(?:0[9aAbBcCdD]|20)|%[cC]2%[aA]0|&#0*(?:9|1[0-3]|32|160);|&#[xX]0*(?:[9aAbBcCdD]|20|[aA]0);)*`;
+/** The most leading zeros an HTML numeric entity is looked for with (bounded, like every repetition here). */
+const ZEROS = 8;
+/** The most whitespace characters (or escapes of one) looked for between two characters of a secret: a line break and an indentation. */
+export const GAP_MAX = 32;
+
+/**
+ * Whitespace, line breaks, and their JSON, %xx and HTML escapes: what a server could put between the characters
+ * of a secret it echoes. Bounded (GAP_MAX): an unbounded run made the expression's backtracking grow with the
+ * text, and megabytes of whitespace after a secret's first character overflowed the stack. Bounded, each place
+ * in a text is tried in time independent of the text's length, so redaction is linear.
+ */
+const GAP = String.raw`(?:\s|\\[nrtf]|\\u00(?:0[9aAbBcCdD]|20|[aA]0)|%(?:0[9aAbBcCdD]|20)|%[cC]2%[aA]0|&#0{0,${ZEROS}}(?:9|1[0-3]|32|160);|&#[xX]0{0,${ZEROS}}(?:[9aAbBcCdD]|20|[aA]0);){0,${GAP_MAX}}`;
 
 /** The pattern (source) of one form: each character in any encoding, with gaps allowed between characters when `gaps`. */
 function formPattern(form: string, gaps: boolean): string {
@@ -124,6 +135,9 @@ function inert(text: string): string {
   return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
 }
 
+/** What stands for a text redaction could not check: none of it leaves. */
+export const WITHHELD = '[text withheld: it could not be checked for secrets]';
+
 export interface Log {
   /** Registers a secret with the runner's masker and with redact(). Call it before anything else runs. */
   addSecret(value: string): void;
@@ -150,8 +164,22 @@ export function createLog(toolkit: Toolkit, env: Env): Log {
   // Every form of every secret in one expression, compiled when a secret is added, not on every line.
   let matcher: RegExp | undefined;
   let failed = false;
-  const hideSecrets = (text: string) => (matcher ? text.replace(matcher, '***') : text);
-  const redact = (text: string) => hideSecrets(withoutQueries(text));
+  // Never throws: a text that cannot be checked (an engine limit) is withheld whole rather than let through or
+  // let fail the run after it was paid for. Control characters and ANSI escapes go first (printable()), so that
+  // none can split a secret out of the matcher's sight, nor colour, move or hide a line.
+  const checked = (work: (text: string) => string) => (text: string) => {
+    try {
+      return work(text);
+    } catch {
+      return WITHHELD;
+    }
+  };
+  const secretsOut = (text: string) => {
+    const plain = printable(text);
+    return matcher ? plain.replace(matcher, '***') : plain;
+  };
+  const hideSecrets = checked(secretsOut);
+  const redact = checked((text) => secretsOut(withoutQueries(text)));
   // An annotation's properties only when there is a title: the toolkit writes `::warning ::` for an empty one.
   const properties = (title: string | undefined) => (title ? { title } : {});
   return {

@@ -22,6 +22,7 @@
 import dns, { type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { type ProxyRules, proxyDispatcher } from './proxy.js';
 import { type AddressKind, addressProblem } from './url.js';
 
 /** An answer to a presigned GET: its status and headers, and its body exactly as sent (not decoded). */
@@ -91,8 +92,8 @@ export class PresignedClient {
 
   constructor(
     private readonly options: {
-      /** Whether a proxy from the environment carries requests (then the proxy resolves names). */
-      proxied: boolean;
+      /** The rules of a proxy from the environment that carries requests, if one does (then the proxy resolves names). */
+      proxy?: ProxyRules;
       /** The kinds of non-public address that may be connected to (base-url's own). */
       allowed: readonly AddressKind[];
     },
@@ -101,7 +102,7 @@ export class PresignedClient {
   private load() {
     this.dispatcher ??= import('undici').then((undici) => {
       const connect = { lookup: guardedLookup(this.options.allowed) as never };
-      const dispatcher = this.options.proxied ? new undici.EnvHttpProxyAgent({ connect }) : new undici.Agent({ connect });
+      const dispatcher = this.options.proxy ? proxyDispatcher(undici, this.options.proxy, { connect }) : new undici.Agent({ connect });
       return { request: undici.request, dispatcher };
     });
     return this.dispatcher;

@@ -290,7 +290,7 @@ export class Transport {
       try {
         const answer = await this.mapNetworkErrors(operation, target, async () => {
           try {
-            this.presigned ??= new PresignedClient({ proxied: this.options.fetcher.proxied === true, allowed: this.allowed });
+            this.presigned ??= new PresignedClient({ proxy: this.options.fetcher.proxy, allowed: this.allowed });
             return await this.presigned.get(
               current,
               { 'user-agent': this.options.userAgent, 'accept-encoding': 'identity' },

@@ -35,6 +35,18 @@ export function apiKeyProblems(toolkit: Toolkit, env: Env): string[] {
   ];
 }
 
+/**
+ * The parts of the key that are secret on their own, to be masked and redacted each: the whole key, and for a
+ * v3 key (`<key_id>:<secret>`) its secret half, which a server can echo alone ("secret … does not match key
+ * id"). The key id before the colon is not a secret (it names the key, as a user name does, and Hedra shows it
+ * in its dashboard) and is not masked: masking it would hide it everywhere it is harmlessly said.
+ */
+export function secretParts(key: string): string[] {
+  const colon = key.indexOf(':');
+  const secret = colon > 0 ? key.slice(colon + 1) : '';
+  return secret ? [key, secret] : [key];
+}
+
 /** A v3 credential: `<key_id>:<secret>` (v3 sends it as `Authorization: Key <key_id>:<secret>`). */
 const V3_KEY = /^[^:\s]+:[^\s]+$/;
 

@@ -3,6 +3,7 @@
 
 import { Cancelled, DeadlineReached, GenerationFailed } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
+import { said } from '../core/outside.js';
 import type { ItemResult, ItemStatus, RunState, WaitTimeout } from '../hedra/api.js';
 import { HttpError } from '../http/errors.js';
 import { wasNeverSent } from '../http/retry.js';
@@ -76,14 +77,18 @@ function violationLine(violation: Record<string, unknown>): string {
     .join(', ');
 }
 
-/** Hedra's reason for a failed generation, in one line: error type, message, reason code, parameter, credits. */
+/** Hedra's reason for a failed generation, in one line (outside text: core/outside.ts's said()): error type, message, reason code, parameter, credits. */
 export function failureReason(status: ItemStatus): string {
+  return said(reasonOf(status));
+}
+
+function reasonOf(status: ItemStatus): string {
   const e = status.error;
   if (!e) return status.error_message ?? 'Hedra gave no reason';
   const details = [
     e.reason_code && `reason ${e.reason_code}`,
     e.param && `parameter ${e.param}`,
-    ...(e.violations ?? []).map((v) => violationLine(v)),
+    ...(e.violations ?? []).slice(0, 20).map((v) => violationLine(v)),
     e.credits_needed != null && `${e.credits_needed} credits needed`,
     e.credits_available != null && `${e.credits_available} available`,
   ].filter(Boolean);

@@ -1,6 +1,7 @@
 // The step's outputs and the results manifest. Pure: takes what the run
 // produced and returns values; results.ts writes them.
 import { formatMoney, type Unit } from '../core/money.js';
+import { saidData } from '../core/outside.js';
 import type { ItemResult } from '../hedra/api.js';
 
 /** A URL as an output: http(s) only, else empty. */
@@ -107,7 +108,8 @@ export function manifest(items: ItemResult[], extra: { request?: unknown; inputA
       asset_id: status.asset_id ?? null,
       type: status.type ?? null,
       status: status.status,
-      error: status.error ?? status.error_message ?? null,
+      // Hedra's words, by the rule for outside text (core/outside.ts): capped, printable.
+      error: saidData(status.error ?? status.error_message ?? null),
       url: status.url ?? null,
       download_url: status.download_url ?? null,
       streaming_url: status.streaming_url ?? null,

@@ -2,6 +2,7 @@
 // It carries no secret and no presigned signature (links lose their query).
 import { basename } from 'node:path';
 import { formatBytes, formatDuration } from '../core/format.js';
+import { cell, name, said } from '../core/outside.js';
 import { withoutQuery } from '../core/urls.js';
 import type { ItemResult } from '../hedra/api.js';
 import type { Upload } from '../media/local-files.js';
@@ -36,13 +37,8 @@ function costText(spending: Spending): string {
   return parts.join('; ') || 'unknown (no estimate could be made)';
 }
 
-/**
- * Text from outside (Hedra's messages and ids, file names) as a table cell or
- * line: no line break, and no character that Markdown or HTML would act on
- * (a cell edge, a tag, a link or an image).
- */
-const cell = (text: string) => text.replace(/[\r\n]+/g, ' ').replace(/[|<>[\]!`]/g, (c) => `&#${c.charCodeAt(0)};`);
-const code = (text: string) => `\`${text.replace(/[\r\n]+/g, ' ').replace(/`/g, "'")}\``;
+/** Text from outside as inline code (ids, hashes): the rule's said(), no backtick to close the span early. */
+const code = (text: string) => `\`${said(text).replace(/`/g, "'")}\``;
 
 /** A link target without its query string: presigned signatures stay out of the summary. */
 function publicUrl(url: string | null | undefined): string | undefined {
@@ -51,9 +47,11 @@ function publicUrl(url: string | null | undefined): string | undefined {
 
 export function renderSummary(input: SummaryInput): string {
   const status = input.dryRun ? 'dry run' : input.createdOnly ? 'submitted' : overallStatus(input.items);
-  const lines = [`### Hedra ${input.type ?? 'generation'}: ${cell(status)}`, ''];
+  // The type is Hedra's modality on v3: in the heading only when it has the shape of a name (core/outside.ts).
+  const type = name(input.type);
+  const lines = [`### Hedra ${type ?? 'generation'}: ${cell(status)}`, ''];
   const facts: [string, string][] = [];
-  if (input.type) facts.push(['Type', code(input.type)]);
+  if (type) facts.push(['Type', code(type)]);
   if (input.model) facts.push(['Model', code(input.model)]);
   if (input.resumed) facts.push(['Run', 'resumed an existing generation']);
   if (input.spending) facts.push([input.spending.unit === 'credits' ? 'Credits' : 'Cost', costText(input.spending)]);

@@ -141,9 +141,12 @@ export function finishRun(run: PreparedRun, ended: { code: number | null; stdout
     dirs: run.dirs,
   };
   const key = env[inputEnv('api-key')] || env.HEDRA_API_KEY;
-  if (key && key.length >= 16) {
-    const leaks = findSecret(key, { stdout: visibleStdout(ended.stdout), stderr: ended.stderr }, [base]);
-    if (leaks.length > 0) throw new Error(`the API key leaked:\n${leaks.join('\n')}`);
+  // The whole key, and a v3 key's secret half (`<key_id>:<secret>`), which is a secret on its own.
+  const secret = key?.includes(':') ? key.slice(key.indexOf(':') + 1) : '';
+  for (const part of [key, secret]) {
+    if (!part || part.length < 16) continue;
+    const leaks = findSecret(part, { stdout: visibleStdout(ended.stdout), stderr: ended.stderr }, [base]);
+    if (leaks.length > 0) throw new Error(`the API key${part === key ? '' : "'s secret half"} leaked:\n${leaks.join('\n')}`);
   }
   return result;
 }

@@ -63,7 +63,8 @@ export function secretForms(key: string): string[] {
  * in JSON) allowed between any two characters: a key split over two lines is still the key to whoever reads them.
  */
 export function secretPattern(key: string): RegExp {
-  const gap = String.raw`(?:\s|\\[nrt])*`;
+  // Bounded, as the action's own matcher is (GAP_MAX there): an unbounded run overflows the stack on megabytes of whitespace.
+  const gap = String.raw`(?:\s|\\[nrt]){0,64}`;
   const literal = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
   const forms = secretForms(key).map((form) =>
     [...form]

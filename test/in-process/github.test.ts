@@ -316,7 +316,8 @@ describe('comment', () => {
     expect(github.comments).toHaveLength(1);
     const { body } = github.comments[0];
     expect(body).toContain('key *** (***) was refused');
-    expect(body).toContain(`${hedra.origin}/media/${job.assetId}.png?…`);
+    // The URL is Hedra's text in a table cell: no autolink (its colon an entity), and no query.
+    expect(body).toContain(`${hedra.origin.replace('://', '&#58;//')}/media/${job.assetId}.png?…`);
     expect(body).not.toContain('X-Amz-Signature');
     expect(body).not.toContain(hedra.apiKey);
   });

@@ -5,15 +5,12 @@
 // authority added by NODE_EXTRA_CA_CERTS is read by Node when a process
 // starts, so trusting one is proven through the bundle only
 // (test/e2e/network.e2e.test.ts); here, a certificate nothing trusts.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST } from '../helpers/fast-time.ts';
 import { runInProcess } from '../helpers/run-in-process.ts';
+import { testCertificate } from '../helpers/test-certificate.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { type RecordingProxy, startProxy } from '../server/proxy.ts';
-import { tempDir } from '../setup/temp.ts';
 
 describe('a proxy from the environment', () => {
   let server: HedraServer;
@@ -49,35 +46,11 @@ describe('a proxy from the environment', () => {
 });
 
 describe('a certificate authority of your own', () => {
-  // The certificate stays until the describe is done, then goes with the directory.
-  const dir = tempDir('hedra-tls-');
+  // The committed test-only certificate (test/fixtures/tls/), which this process does not trust.
   let server: HedraServer;
   beforeAll(async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'pipe' }, // openssl's progress stays out of the test output; on failure it is in the error
-    );
-    const key = readFileSync(join(dir, 'key.pem'), 'utf8');
-    rmSync(join(dir, 'key.pem')); // the server holds it in memory; no private key on disk longer than needed
     server = await startHedraServer({
-      tls: { key, cert: readFileSync(join(dir, 'cert.pem'), 'utf8') },
+      tls: testCertificate(),
       timings: { queued: 0, processing: 200, finalizing: 0 },
       time: FAST,
     });

@@ -121,6 +121,13 @@ export interface V3Behaviour {
    * frames are built apart from the database): the result shows the job as it was this long ago.
    */
   resultLagMs: number;
+  // Hostile modes: text a compromised API or a gateway could send.
+  /** A refused credential's 401 says its secret half back, as is and in base64 ("secret … does not match key id …"). */
+  keyEcho: boolean;
+  /** GET /models/{model} gives this `modality` instead of the model's (not checked against the document). */
+  modality?: string;
+  /** Raw bytes written on every stream before its first frame (ANSI escapes, NUL, invalid UTF-8 in `log` and `status` frames). */
+  streamNoise?: Buffer;
   /**
    * POST /models/{model}/estimate answers a price that is not one, while submits are charged the real price:
    * 'negative' (cost below zero), 'nan' (cost "NaN"), 'words' (cost "fifty cents"), 'foreign-currency' (the
@@ -574,6 +581,9 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     extraKeys: options.extraKeys ?? [],
     rateLimitReset: options.rateLimitReset ?? 'epoch',
     resultLagMs: options.resultLagMs ?? 0,
+    keyEcho: options.keyEcho ?? false,
+    modality: options.modality,
+    streamNoise: options.streamNoise,
     hostileEstimate: options.hostileEstimate,
   };
   const jobs = new Map<string, V3Job>();
@@ -648,7 +658,15 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const match = typeof header === 'string' ? /^\s*(Key|Bearer)\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw fail(401, 'UNAUTHORIZED', "Missing credentials. Send 'Authorization: Key <key_id>:<secret>' or 'Authorization: Bearer <token>'.");
     const credential = match[2];
-    if (credential !== apiKey && !behaviour.extraKeys.includes(credential)) throw fail(401, 'UNAUTHORIZED', 'Invalid API key.');
+    if (credential !== apiKey && !behaviour.extraKeys.includes(credential)) {
+      const [id, ...rest] = credential.split(':');
+      const secret = rest.join(':');
+      if (behaviour.keyEcho && secret) {
+        const b64 = Buffer.from(secret).toString('base64');
+        throw fail(401, 'UNAUTHORIZED', `secret ${secret} does not match key id ${id} (received ${b64}, ${encodeURIComponent(secret)}).`);
+      }
+      throw fail(401, 'UNAUTHORIZED', 'Invalid API key.');
+    }
     return credential;
   }
 
@@ -828,6 +846,8 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
 
   function modelDetail(m: V3Model): Answer {
     const body = { ...modelSummary(m), input_schema: resolveSchema(m.input), output_schema: resolveSchema({ $ref: schemaRef('OutputItem') }) };
+    // A hostile modality breaks the document's enum on purpose: not checked then.
+    if (behaviour.modality !== undefined) return { status: 200, body: { ...body, modality: behaviour.modality } };
     return { status: 200, body, check: '/models/{model}' };
   }
 
@@ -1143,6 +1163,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       res.end();
       return;
     }
+    if (behaviour.streamNoise) res.write(behaviour.streamNoise);
     const due = frames.slice(next).filter((f) => f.at <= now);
     const lastStatus = [...due].reverse().find((f) => f.event === 'status');
     for (const f of due) {

@@ -44,7 +44,7 @@ describe('v3Envelope', () => {
         param: 'input.resolution',
         details: [{ field: 'input.resolution', message: 'no', reason: 'enum', allowed: ['720p', '1080p'] }],
         replaced_by: 'kling-v4',
-        billing: { balance: 1.5, required: 2, currency: 'usd', funding_url: 'https://pay.example/add' },
+        billing: { balance: 1.5, required: 2, currency: 'usd', funding_url: 'https://www.hedra.com/develop/billing?ref=add' },
       },
       trace_id: TRACE,
     };
@@ -56,7 +56,7 @@ describe('v3Envelope', () => {
       param: 'input.resolution',
       details: [{ field: 'input.resolution', message: 'no', reason: 'enum', allowed: ['720p', '1080p'] }],
       replacedBy: 'kling-v4',
-      billing: { balance: 1.5, required: 2, currency: 'USD', fundingUrl: 'https://pay.example/add' },
+      billing: { balance: 1.5, required: 2, currency: 'USD', fundingUrl: 'https://www.hedra.com/develop/billing?ref=add' },
       traceId: TRACE,
     });
   });
@@ -210,10 +210,10 @@ describe('hedraError on INSUFFICIENT_BALANCE', () => {
 
   it('writes other currencies with their code, and sub-cent prices in full', () => {
     const body = {
-      error: { code: 'INSUFFICIENT_BALANCE', billing: { balance: 0.004, required: 0.0125, currency: 'eur', funding_url: 'https://pay.example/x' } },
+      error: { code: 'INSUFFICIENT_BALANCE', billing: { balance: 0.004, required: 0.0125, currency: 'eur', funding_url: 'https://billing.hedra.com/x' } },
     };
     expect(answer(402, body).message).toMatch(
-      /^Not enough money in the Hedra API wallet for this request: balance 0\.004 EUR, this request costs 0\.0125 EUR \(HTTP 402, .*\)\. Add funds at https:\/\/pay\.example\/x\. /,
+      /^Not enough money in the Hedra API wallet for this request: balance 0\.004 EUR, this request costs 0\.0125 EUR \(HTTP 402, .*\)\. Add funds at https:\/\/billing\.hedra\.com\/x\. /,
     );
     expect([money(0), money(12), money(0.1), money(0.05), money(0.005), money(1234.5), money(-0.5), money(-0.0000001)]).toEqual([
       '$0.00',

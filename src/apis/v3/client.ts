@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Log } from '../../action/log.js';
 import { InputError, UnexpectedAnswer } from '../../core/errors.js';
 import { amountIn, type Money } from '../../core/money.js';
+import { name } from '../../core/outside.js';
 import { didYouMean } from '../../core/suggest.js';
 import { Calls } from '../../hedra/calls.js';
 import { lenientNumber, lenientText, read, resultUrl } from '../../hedra/lenient.js';
@@ -149,7 +150,8 @@ export class HedraV3Client {
       throw error;
     }
     const detail = read(modelDetail, answer, `GET ${path}`);
-    return { id: detail.id, modality: detail.modality ?? '', name: detail.name ?? undefined, inputSchema: detail.input_schema };
+    // The modality names what is made, in the summary's heading and in messages: only a name-shaped one is kept.
+    return { id: detail.id, modality: name(detail.modality) ?? '', name: detail.name ?? undefined, inputSchema: detail.input_schema };
   }
 
   private async unknownModel(model: string): Promise<string> {

@@ -5,6 +5,7 @@
 // envelope (a gateway's page) is said as it is.
 import { isObject } from '../../core/json.js';
 import { currency } from '../../core/money.js';
+import { hedraLink, name, said } from '../../core/outside.js';
 import { answered, keyRefused } from '../../hedra/answers.js';
 import { parseBody, serverMessage, validationLines } from '../../http/answers.js';
 import { type ErrorAnswer, HttpError } from '../../http/errors.js';
@@ -25,6 +26,7 @@ export interface V3Billing {
   /** Undefined when Hedra cannot price the request before measuring its inputs. */
   required?: number;
   currency?: string;
+  /** Only a link to Hedra's own site (core/outside.ts): any other is dropped, and the message links Hedra's billing page. */
   fundingUrl?: string;
 }
 
@@ -37,6 +39,7 @@ export interface V3Envelope {
   retryAfterSeconds?: number;
   param?: string;
   details: V3FieldError[];
+  /** As Hedra gave it (trimmed): retiredMessage shows it only when it has the shape of a model id. */
   replacedBy?: string;
   billing?: V3Billing;
   /** Only a 32-hex trace id (what Hedra's support asks for). */
@@ -46,7 +49,11 @@ export interface V3Envelope {
 /** The keys only a v3 error object has (a v2 error object names its code `type`). */
 const V3_KEYS = ['code', 'retryable', 'retry_after', 'details', 'replaced_by', 'billing'];
 
-const nonEmptyString = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+/** A string from the envelope as outside text (core/outside.ts: printable, one line, capped), or undefined when empty. */
+const nonEmptyString = (value: unknown): string | undefined => {
+  const text = typeof value === 'string' ? said(value) : '';
+  return text === '' ? undefined : text;
+};
 
 /** A number, or a string that is one (read leniently). */
 function numberOf(value: unknown): number | undefined {
@@ -62,7 +69,10 @@ function fieldError(item: unknown): V3FieldError | undefined {
   const reason = nonEmptyString(item.reason);
   const message = nonEmptyString(item.message) ?? reason ?? 'invalid';
   const allowed = Array.isArray(item.allowed)
-    ? item.allowed.filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean').map(String)
+    ? item.allowed
+        .slice(0, 50)
+        .filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        .map((v) => said(String(v), 100))
     : [];
   return { field, message, ...(reason && { reason }), ...(allowed.length > 0 && { allowed }) };
 }
@@ -72,7 +82,7 @@ function billingOf(value: unknown): V3Billing | undefined {
   const balance = numberOf(value.balance);
   const required = numberOf(value.required);
   const currency = nonEmptyString(value.currency);
-  const fundingUrl = nonEmptyString(value.funding_url);
+  const fundingUrl = hedraLink(value.funding_url);
   return {
     ...(balance !== undefined && { balance }),
     ...(required !== undefined && { required }),
@@ -170,7 +180,7 @@ function walletFigures(billing: V3Billing | undefined): string {
 function walletMessage(status: number, envelope: V3Envelope, operation: string): string {
   const { billing, message } = envelope;
   const said = !billing && message ? ` Hedra says: ${sentence(message)}.` : '';
-  const url = billing?.fundingUrl && /^https:\/\/\S+$/.test(billing.fundingUrl) ? billing.fundingUrl : BILLING_PAGE;
+  const url = billing?.fundingUrl ?? BILLING_PAGE;
   return (
     `Not enough money in the Hedra API wallet for this request${walletFigures(billing)} (HTTP ${status}, ${operation}).${said} ` +
     `Add funds at ${url}. The v3 API wallet is prepaid and separate from v2 generation credits and Studio credits.`
@@ -180,7 +190,10 @@ function walletMessage(status: number, envelope: V3Envelope, operation: string):
 function retiredMessage(status: number, envelope: V3Envelope, operation: string): string {
   const model = modelOf(operation);
   const head = `${model ? `Model "${model}"` : 'The model'} is retired (HTTP ${status}, ${operation}).`;
-  if (envelope.replacedBy) return `${head} Hedra names its successor: "${envelope.replacedBy}" — set input "model" to ${envelope.replacedBy}.`;
+  // The successor becomes advice ("set input model to …"): only a model id is repeated, never Hedra's free text.
+  const successor = name(envelope.replacedBy);
+  if (successor) return `${head} Hedra names its successor: "${successor}" — set input "model" to ${successor}.`;
+  if (envelope.replacedBy) return `${head} Hedra named a successor that is not a model id; choose another model from the catalogue at ${MODELS_PAGE}.`;
   return `${head} Hedra names no successor; choose another model from the catalogue at ${MODELS_PAGE}.`;
 }
 

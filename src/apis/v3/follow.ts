@@ -5,6 +5,7 @@
 // the same waiting code (../wait.ts), v3's statuses read in v2's words.
 import type { Log } from '../../action/log.js';
 import { Cancelled, DeadlineReached } from '../../core/errors.js';
+import { name } from '../../core/outside.js';
 import { type ItemStatus, WaitTimeout } from '../../hedra/api.js';
 import { waitForGenerations } from '../../hedra/poll.js';
 import { MIN_DELAY_MS } from '../../hedra/poll-schedule.js';
@@ -15,7 +16,8 @@ import { HedraV3Client, type V3Status } from './client.js';
 const AS_V2: Record<string, string> = { IN_QUEUE: 'queued', IN_PROGRESS: 'processing', COMPLETED: 'complete', FAILED: 'error' };
 
 export function asItemStatus(job: string, status: V3Status): ItemStatus {
-  return { id: job, status: AS_V2[status.status] ?? status.status.toLowerCase(), progress: status.progress ?? undefined };
+  // A status Hedra's document does not list is shown only when it has the shape of a name (it reaches the log).
+  return { id: job, status: AS_V2[status.status] ?? name(status.status.toLowerCase()) ?? 'unknown', progress: status.progress ?? undefined };
 }
 
 const isFinal = (status: V3Status | undefined) => status?.status === 'COMPLETED' || status?.status === 'FAILED';
