@@ -106,10 +106,9 @@ describe('the v3 fault matrix through the bundle', () => {
     expect(result.outputs['generation-id']).toBe(job.id);
     expect(result.outputs.path ?? '').toBe('');
     // The stream sends a status frame every 6 s (each 10 % of the job) and keep-alives between: after 2 s of them (a
-    // tenth of the timeout, at least a poll interval) the status is read once, and again 2 s after each answer. The
-    // stream stays open: never a fallback to polling.
+    // tenth of the timeout, at least a poll interval) the status is read once, and again 2 s after each answer (none
+    // when a busy machine opens the stream late). The stream stays open: never a fallback to polling.
     const reads = requestsOf(server, 'status');
-    expect(reads.length).toBeGreaterThanOrEqual(1);
     expect(reads.length).toBeLessThanOrEqual(2);
     expectCounts(server, { status: reads.length, result: 0, download: 0 });
     expect(result.stdout).not.toMatch(FALLBACK);
