@@ -60,7 +60,7 @@ describe('v3 reuse: re-runs seconds apart, decided by what Hedra says', () => {
     ['on the same clock', 0],
     ["Hedra's clock five minutes behind the runner's", -300_000],
     ["Hedra's clock five minutes ahead", 300_000],
-  ])('%s: a re-run of a success is reused for nothing; the first run is paid; a failure is tried again', async (_name, skew) => {
+  ])('%s: the first run is paid, a re-run of its success is reused for nothing', async (_name, skew) => {
     const on = skew === 0 ? server : await serverAt(skew);
     try {
       const given = inputs('seconds apart');
@@ -70,23 +70,26 @@ describe('v3 reuse: re-runs seconds apart, decided by what Hedra says', () => {
       expect([second.code, second.outputs.reused, second.outputs.credits]).toEqual([0, 'true', '0']);
       expect(second.outputs['generation-id']).toBe(first.outputs['generation-id']);
       expect(on.ledger).toHaveLength(1);
-      on.behaviour.failFor = () => DOWN;
-      const broken = inputs('fails then works');
-      const failed = await runOn(on, broken);
-      on.behaviour.failFor = undefined;
-      const retried = await runOn(on, broken);
-      expect([failed.code, retried.code]).toEqual([1, 0]);
-      expect(retried.outputs['generation-id']).not.toBe(failed.outputs['generation-id']);
-      expect([retried.outputs.reused, retried.outputs.credits]).toEqual(['false', String(on.priceOf(MODEL, PRICE_OPTIONS))]);
-      expect(retried.stdout).toContain(
-        `Job ${failed.outputs['generation-id']}, made earlier from the same request, had failed: submitting again under a new key.`,
-      );
-      // The first failure's key, then the same again and the next slot's: a third run would meet the second's job.
-      const [k0, k0again, k1] = keysOf(on, broken.prompt);
-      expect([k0again === k0, k1 === k0]).toEqual([true, false]);
     } finally {
       if (on !== server) await on.close();
     }
+  });
+
+  it("a re-run of a failure makes a new attempt under the next slot's key, paid and counted", async () => {
+    server.behaviour.failFor = () => DOWN;
+    const broken = inputs('fails then works');
+    const failed = await run(broken);
+    server.behaviour.failFor = undefined;
+    const retried = await run(broken);
+    expect([failed.code, retried.code]).toEqual([1, 0]);
+    expect(retried.outputs['generation-id']).not.toBe(failed.outputs['generation-id']);
+    expect([retried.outputs.reused, retried.outputs.credits]).toEqual(['false', price()]);
+    expect(retried.stdout).toContain(
+      `Job ${failed.outputs['generation-id']}, made earlier from the same request, had failed: submitting again under a new key.`,
+    );
+    // The first failure's key, then the same again and the next slot's: a third run would meet the second's job.
+    const [k0, k0again, k1] = keysOf(server, broken.prompt);
+    expect([k0again === k0, k1 === k0]).toEqual([true, false]);
   });
 
   it('without a Date from Hedra, a job of this run is still never claimed as an earlier one', async () => {
