@@ -1,7 +1,8 @@
 // Reuse on v3 decided by what Hedra says about the job under the idempotency key, on the shared fast
 // clock: re-runs seconds apart (no job aged by hand), Hedra's clock far from the runner's, and every
 // undocumented form of idempotency the test server has (refusals stored or not, keys that expire, a key
-// reused with another body answered 409, 422 or with the original job).
+// reused with another body answered 409, 422 or with the original job; the server's own modes for them are
+// checked in test/server/hedra-v3-server.test.ts).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAST, type TestTime } from '../helpers/fast-time.ts';
@@ -166,18 +167,5 @@ describe('v3 reuse: every undocumented idempotency form', () => {
     expect(result.outputs['generation-id']).not.toBe(other.outputs['generation-id']);
     expect(server.jobs.get(result.outputs['generation-id'])?.input.prompt).toBe(given.prompt);
     expect([result.outputs.reused, result.outputs.credits]).toEqual(['false', price()]);
-  });
-
-  it("the server's own 'original' form: the same key with another body is answered with the first job", async () => {
-    // The action's keys are derived from the body, so only a client that sends one key twice meets this form.
-    server.behaviour.idempotencyConflict = 'original';
-    const submit = (prompt: string) =>
-      fetch(`${server.baseUrl}/models/${MODEL}`, {
-        method: 'POST',
-        headers: { authorization: `Key ${server.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ input: { prompt, aspect_ratio: '1:1', ...PRICE_OPTIONS }, idempotency_key: 'one-key' }),
-      }).then(async (answer) => [answer.status, ((await answer.json()) as { job_id: string }).job_id]);
-    const [a, b] = [await submit('first'), await submit('second')];
-    expect([a[0], b[0], b[1]]).toEqual([202, 202, a[1]]);
   });
 });
