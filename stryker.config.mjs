@@ -2,7 +2,7 @@
 // (vitest.stryker.config.ts): `npm run mutate`, not part of `npm test`. It fails
 // below 90 % of mutants killed. The score table is printed; the full report goes
 // to reports/mutation/mutation.json (gitignored, as are Stryker's sandboxes in
-// .stryker-tmp/). A run takes about 15 minutes on two cores.
+// .stryker-tmp/). A run takes about 45 minutes on two cores.
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
