@@ -37828,7 +37828,7 @@ const USER_AGENT = 'hedra-generate-action/1';
 /** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
 const ADAPTERS = {
     v2: async () => v2Adapter,
-    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(480)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8480))).v3Adapter,
+    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(143)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5143))).v3Adapter,
 };
 /**
  * The action as the runner starts it (index.ts), or a harness such as

@@ -561,6 +561,32 @@ describe('idempotency', () => {
     expect((await post(server, '/models/gpt-image-2', { ...body, input: { ...body.input, prompt: 'other' } })).status).toBe(422);
     expect(server.jobs.size).toBe(1);
   });
+
+  it('the undocumented forms: the original job for another body, refusals stored or not, keys that expire; Date on its own clock', async () => {
+    const time = manualTime(Date.parse('2026-12-05T13:00:00.250Z'));
+    const server = await serverWith({ time, idempotencyConflict: 'original', storeRefusals: true, keyTtlMs: 60_000 });
+    const first = await post(server, '/models/gpt-image-2', { ...image(), idempotency_key: 'k' });
+    expect(first.headers.get('date')).toBe('Sat, 05 Dec 2026 13:00:00 GMT');
+    const other = await post(server, '/models/gpt-image-2', { ...image({ prompt: 'other' }), idempotency_key: 'k' });
+    expect([other.status, other.body.job_id]).toEqual([202, first.body.job_id]);
+    // A refusal (moderation) kept under its key: the same key and body are refused after the cause is gone.
+    server.behaviour.moderation = () => 'flagged';
+    expect((await post(server, '/models/gpt-image-2', { ...image(), idempotency_key: 'r' })).status).toBe(422);
+    server.behaviour.moderation = undefined;
+    expect((await post(server, '/models/gpt-image-2', { ...image(), idempotency_key: 'r' })).status).toBe(422);
+    server.behaviour.storeRefusals = false;
+    server.behaviour.moderation = () => 'flagged';
+    expect((await post(server, '/models/gpt-image-2', { ...image(), idempotency_key: 's' })).status).toBe(422);
+    server.behaviour.moderation = undefined;
+    expect((await post(server, '/models/gpt-image-2', { ...image(), idempotency_key: 's' })).status).toBe(202);
+    // A minute on, every key is forgotten: 'k' makes a new job, 'r' is no longer refused.
+    time.advance(60_000);
+    const later = await post(server, '/models/gpt-image-2', { ...image(), idempotency_key: 'k' });
+    expect([later.status, later.body.job_id === first.body.job_id]).toEqual([202, false]);
+    expect((await post(server, '/models/gpt-image-2', { ...image(), idempotency_key: 'r' })).status).toBe(202);
+    server.behaviour.dateHeader = false;
+    expect((await get(server, '/balance')).headers.get('date')).toBeNull();
+  });
 });
 
 describe('the wallet', () => {

@@ -85,8 +85,18 @@ export interface V3Behaviour {
   retired: Record<string, string | null>;
   /** HTTP status of GONE (undocumented). */
   goneStatus: 410 | 404;
-  /** The same idempotency_key with a different body (undocumented): this status, code ALREADY_EXISTS. */
-  idempotencyConflict: 409 | 422;
+  /**
+   * The same idempotency_key with a different body (undocumented): this status, code ALREADY_EXISTS; or
+   * 'original': the original job's ack, as if the body were the same.
+   */
+  idempotencyConflict: 409 | 422 | 'original';
+  // How long Hedra keeps what an idempotency_key stands for, and what it keeps, are undocumented.
+  /** A submit refused 4xx under a key is stored, and the same key with the same body is answered the same refusal. */
+  storeRefusals: boolean;
+  /** A key is forgotten this long (server clock) after its first submit: the same key then makes a new job. Never, unless said. */
+  keyTtlMs?: number;
+  /** Whether answers carry `Date` (the server's clock); Node's own is turned off too when not. */
+  dateHeader: boolean;
   /**
    * GET /jobs/{id}/stream: 'ok'; 'refuse' (answer streamRefuseStatus); { breakAfter: n } (destroy the
    * socket after n frames); 'hang' (headers and the first status frame, then silence); 'end-without-done'
@@ -570,6 +580,9 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     retired: options.retired ?? {},
     goneStatus: options.goneStatus ?? 410,
     idempotencyConflict: options.idempotencyConflict ?? 409,
+    storeRefusals: options.storeRefusals ?? false,
+    keyTtlMs: options.keyTtlMs,
+    dateHeader: options.dateHeader ?? true,
     stream: options.stream ?? 'ok',
     streamFor: options.streamFor,
     streamPaceMs: options.streamPaceMs ?? 100,
@@ -590,7 +603,8 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const jobsByAsset = new Map<string, V3Job>();
   const files = new Map<string, V3File>();
   const filesByUrl = new Map<string, V3File>();
-  const idempotency = new Map<string, { fingerprint: string; job: V3Job }>();
+  /** What each (credential, idempotency_key) stands for: the job it made, or the refusal stored for it; since when. */
+  const idempotency = new Map<string, { fingerprint: string; at: number } & ({ job: V3Job } | { refusal: HttpError })>();
   const refunded = new Set<string>();
   const timelines = new WeakMap<V3Job, Frame[]>();
   const ledger: { jobId: string; amount: number }[] = [];
@@ -935,17 +949,40 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const key = body && typeof body === 'object' && typeof body.idempotency_key === 'string' ? body.idempotency_key : undefined;
     const slot = key === undefined ? undefined : `${credential}\u0000${key}`;
     const fingerprint = `${model.id}\u0000${canonical(body)}`;
-    const seen = slot === undefined ? undefined : idempotency.get(slot);
+    let seen = slot === undefined ? undefined : idempotency.get(slot);
+    if (seen && behaviour.keyTtlMs !== undefined && time.now() - seen.at >= behaviour.keyTtlMs) {
+      idempotency.delete(slot as string);
+      seen = undefined;
+    }
     if (seen) {
-      if (seen.fingerprint !== fingerprint) {
-        throw fail(behaviour.idempotencyConflict, 'ALREADY_EXISTS', `idempotency_key '${key}' was already used with a different request.`, {
-          param: 'idempotency_key',
-        });
+      if (seen.fingerprint !== fingerprint && (behaviour.idempotencyConflict !== 'original' || !('job' in seen))) {
+        throw fail(
+          behaviour.idempotencyConflict === 'original' ? 409 : behaviour.idempotencyConflict,
+          'ALREADY_EXISTS',
+          `idempotency_key '${key}' was already used with a different request.`,
+          {
+            param: 'idempotency_key',
+          },
+        );
       }
       record.replay = true;
       stats.replays++;
+      if ('refusal' in seen) throw seen.refusal;
       return { status: 202, body: seen.job.ack, headers: { location: String(seen.job.ack.result_url) }, check: `/models/${model.id}` };
     }
+    if (slot === undefined || !behaviour.storeRefusals) return accept(model, body, slot, fingerprint);
+    try {
+      return accept(model, body, slot, fingerprint);
+    } catch (error) {
+      if (error instanceof HttpError && error.status >= 400 && error.status < 500 && error.status !== 429) {
+        idempotency.set(slot, { fingerprint, at: time.now(), refusal: error });
+      }
+      throw error;
+    }
+  }
+
+  /** A submit's checks, its charge and its job, once no key stands in the way. */
+  function accept(model: V3Model, body: Record<string, any>, slot: string | undefined, fingerprint: string): Answer {
     const errors = fieldErrors(model.submitRef, body, model.input);
     if (errors) throw invalid(errors);
     const input: Record<string, any> = body.input;
@@ -980,7 +1017,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     jobsByAsset.set(job.assetId, job);
     balance = round4(balance - price);
     ledger.push({ jobId: job.id, amount: price });
-    if (slot !== undefined) idempotency.set(slot, { fingerprint, job });
+    if (slot !== undefined) idempotency.set(slot, { fingerprint, at: time.now(), job });
     return { status: 202, body: job.ack, headers: { location: String(job.ack.result_url) }, check: `/models/${model.id}` };
   }
 
@@ -1415,6 +1452,9 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       'x-trace-id': typeof trace === 'string' ? trace : traceId(),
       ...answer.headers,
     };
+    // Hedra's clock, as every answer tells it (RFC 9110); the server's own, which may not be the client's.
+    if (behaviour.dateHeader) headers.date = new Date(time.now()).toUTCString();
+    else res.sendDate = false;
     if (stage === 'submit' && answer.status === 202 && behaviour.submitBodyDelayMs > 0 && !fault) {
       // The status line and the headers (Location names the job) now; the body later, or never if the client gives up.
       res.writeHead(202, { ...headers, 'content-length': String(Buffer.byteLength(text)) });

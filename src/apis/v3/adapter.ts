@@ -22,11 +22,12 @@ import { HttpError } from '../../http/errors.js';
 import type { Upload } from '../../media/local-files.js';
 import { settled } from '../../pipeline/context.js';
 import { type FileHandle, HedraV3Client, type V3ModelDetail } from './client.js';
+import type { Before } from './earlier.js';
 import { describeV3Error } from './errors.js';
 import { asItemStatus, silentAfter, waitForJobs } from './follow.js';
 import { prepareV3, type V3Plan, withHandles } from './plan.js';
 import { finalResult, itemStatus, lost, shownInput } from './results.js';
-import { derivedKeys, expiredHandle, mayExistNote, outcomeUnknown, replaced, submitEach, submitFailure } from './submit.js';
+import { derivedKeys, expiredHandle, mayBeKept, mayExistNote, outcomeUnknown, replaced, submitEach, submitFailure } from './submit.js';
 
 /** Where a person adds funds to the v3 wallet. */
 const FUNDING_URL = 'https://www.hedra.com/develop/billing';
@@ -146,13 +147,40 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
       let input = plan.input;
       // Until every submit has answered, whatever ends the run says what may exist and how to find it.
       const rerunFinds = keysFor !== undefined && plan.uploads.length === 0;
-      const submitAll = async (keys: string[], items?: number[]) => {
-        state.mayExist = mayExistNote(detail.id, items ? items.map((i) => keys[i]) : keys, rerunFinds, submittedAt);
+      /**
+       * A refusal under a derived key may be one Hedra kept from an earlier run whose cause is fixed since: the
+       * refused items are submitted once more under random keys (a refused submit is free), and only a refusal
+       * that still holds fails the run. A job so made is this run's; a re-run cannot find it by its key.
+       */
+      const refusedAgain = async (refusals: Map<number, unknown>) => {
+        const items = [...refusals].filter(([, error]) => mayBeKept(error)).map(([item]) => item);
+        log.info(
+          `Hedra refused the submit under this request's idempotency key (${said(refusals.get(items[0]))}). Whether Hedra keeps a refusal under its key is undocumented: submitting once more under a new random key, so that an earlier run's refusal is not taken for this one's.`,
+        );
+        const again = await submitAll(Array.from({ length: count }, ctx.newId), items, false);
+        const made = items.filter((item) => !again.has(item)).map((item) => jobs[item]);
+        for (const item of items) {
+          const error = again.get(item);
+          if (error === undefined) refusals.delete(item);
+          else refusals.set(item, error);
+        }
+        if (made.length > 0) {
+          log.info(
+            `Hedra accepted the new key (job ${made.join(', ')}): the refusal was one it kept under this request's key. Until Hedra forgets it, a re-run with the same inputs makes a new job; to use ${made.length > 1 ? 'them' : 'it'} again, give generation-id the job id${made.length > 1 ? 's, one a line' : ''}.`,
+          );
+        }
+        return refusals;
+      };
+      const submitAll = async (keys: string[], items?: number[], findable = rerunFinds) => {
+        state.mayExist = mayExistNote(detail.id, items ? items.map((i) => keys[i]) : keys, findable, submittedAt);
         const refusals = await submitEach(submitting, client(), detail, input, keys, jobs, items);
         // A job whose answer's headers named it is known (state.created): only an item with no job may leave one unnamed.
         if (![...refusals].some(([item, error]) => jobs[item] === undefined && outcomeUnknown(error))) state.mayExist = undefined;
         return refusals;
       };
+      // Hedra's clock as it last said, just before each submit: a job it stamps earlier is an earlier run's.
+      const before = (): Before => ({ hedra: client().hedraTime(), runner: ctx.clock() });
+      const first = before();
       let refused = await submitAll(keysFor ? keysFor(0) : Array.from({ length: count }, ctx.newId));
       if (refused.size > 0 && plan.uploads.length > 0 && [...refused.values()].every(expiredHandle)) {
         // A handle lapsed between storing and submitting (they last an hour): store the files again, once, and
@@ -164,10 +192,11 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
         const keys = keysFor ? derivedKeys(ctx.apiKey as string, settings, detail, input)(0) : Array.from({ length: count }, ctx.newId);
         refused = await submitAll(keys, [...refused.keys()]);
       }
+      if (rerunFinds && [...refused.values()].some(mayBeKept)) refused = await refusedAgain(refused);
       if (refused.size > 0) throw submitFailure(detail, [...refused.values()][0]);
       const submitted = jobs as string[];
       const reused =
-        keysFor && plan.uploads.length === 0 ? await replaced(submitting, client(), detail, input, keysFor, submitted, submittedAt) : new Set<number>();
+        keysFor && plan.uploads.length === 0 ? await replaced(submitting, client(), detail, input, keysFor, submitted, first, before) : new Set<number>();
       const fresh = submitted.filter((_, i) => !reused.has(i));
       if (fresh.length > 0) log.info(`Submitted ${detail.id} job ${fresh.join(', ')}.`);
       return {

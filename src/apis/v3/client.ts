@@ -15,6 +15,7 @@ import { didYouMean } from '../../core/suggest.js';
 import { Calls } from '../../hedra/calls.js';
 import { lenientNumber, lenientText, read, resultUrl } from '../../hedra/lenient.js';
 import { HttpError, NetworkError } from '../../http/errors.js';
+import type { RetryOptions } from '../../http/retry.js';
 import type { FileBody, Transport } from '../../http/transport.js';
 import { v3Envelope } from './errors.js';
 
@@ -92,6 +93,8 @@ const jobResult = z.looseObject({
   job_id: jobId(),
   model: lenientText(),
   status: z.union([z.string(), z.number()]).transform(String),
+  // The prompt the job ran with: a key Hedra replays whatever the body may answer with another request's job.
+  prompt: lenientText(),
   outputs: z.array(outputItem).nullish(),
   error: envelope,
   cost: lenientNumber(),
@@ -128,10 +131,32 @@ const absent = (value: unknown) => value === undefined || value === null;
 export class HedraV3Client {
   private readonly calls: Calls;
   private readonly transport: Transport;
+  /** Hedra's clock as its last answer told it (`Date`, to the second): see `hedraTime`. */
+  private heard: number | undefined;
 
   constructor(transport: Transport, log: Pick<Log, 'info'>, clock: () => number) {
     this.transport = transport;
     this.calls = new Calls(transport, log, clock);
+  }
+
+  /**
+   * The latest instant Hedra's own clock is known to have passed: the `Date` of its latest answer, an HTTP
+   * date to the second, rounded down (RFC 9110 has every origin server with a clock send it). A job Hedra
+   * stamps earlier existed before that answer left Hedra, whatever this machine's clock says; undefined when
+   * no answer carried a date.
+   */
+  hedraTime(): number | undefined {
+    return this.heard;
+  }
+
+  private hear(headers: Headers): void {
+    const at = Date.parse(headers.get('date') ?? '');
+    if (!Number.isNaN(at) && (this.heard === undefined || at > this.heard)) this.heard = at;
+  }
+
+  /** A JSON call, retried, its answer's date heard. */
+  private json(method: 'GET' | 'POST', path: string, body?: unknown, extra: Partial<RetryOptions<unknown>> = {}): Promise<unknown> {
+    return this.calls.retrying(`${method} ${path}`, () => this.transport.requestJson(method, path, body, (headers) => this.hear(headers)), extra);
   }
 
   /**
@@ -142,7 +167,7 @@ export class HedraV3Client {
     const path = `/models/${encodeURIComponent(model)}`;
     let answer: unknown;
     try {
-      answer = await this.calls.json('GET', path);
+      answer = await this.json('GET', path);
     } catch (error) {
       // A retired model is the user's to change (its message names the successor), whatever the status says it with.
       if (error instanceof HttpError && v3Envelope(error.body)?.code === 'GONE') throw new InputError(error.message);
@@ -157,7 +182,7 @@ export class HedraV3Client {
   private async unknownModel(model: string): Promise<string> {
     const said = `Input "model": Hedra's v3 API has no model "${model}" (see ${V3_CATALOGUE_URL}).`;
     try {
-      const ids = read(modelList, await this.calls.json('GET', '/models', undefined, { attempts: 2 }), 'GET /models')
+      const ids = read(modelList, await this.json('GET', '/models', undefined, { attempts: 2 }), 'GET /models')
         .data.map((m) => m.id)
         .filter(Boolean);
       return `${said}${didYouMean(model, ids)}`;
@@ -169,13 +194,13 @@ export class HedraV3Client {
   /** What a submit of `input` would cost (POST /models/{model}/estimate); free, so retried. */
   async estimate(model: string, input: Record<string, unknown>): Promise<Priced> {
     const path = `/models/${encodeURIComponent(model)}/estimate`;
-    const answer = read(estimateAnswer, await this.calls.json('POST', path, { input }, { attempts: 3 }), `POST ${path}`);
+    const answer = read(estimateAnswer, await this.json('POST', path, { input }, { attempts: 3 }), `POST ${path}`);
     return absent(answer.cost) ? undefined : amountIn(UNIT, answer.cost, answer.currency, 'cost');
   }
 
   /** What the API wallet holds (GET /balance). The run can go on without it (Hedra checks at submit): three attempts. */
   async balance(): Promise<Priced> {
-    const answer = read(balanceAnswer, await this.calls.json('GET', '/balance', undefined, { attempts: 3 }), 'GET /balance');
+    const answer = read(balanceAnswer, await this.json('GET', '/balance', undefined, { attempts: 3 }), 'GET /balance');
     return absent(answer.balance) ? undefined : amountIn(UNIT, answer.balance, answer.currency, 'balance');
   }
 
@@ -214,7 +239,7 @@ export class HedraV3Client {
 
   async status(job: string): Promise<V3Status> {
     const path = `/jobs/${encodeURIComponent(job)}/status`;
-    return read(jobStatus, await this.calls.json('GET', path), `GET ${path}`);
+    return read(jobStatus, await this.json('GET', path), `GET ${path}`);
   }
 
   /**
@@ -223,7 +248,7 @@ export class HedraV3Client {
    */
   async statusAndStart(job: string): Promise<{ status: V3Status; submittedAt?: number }> {
     const path = `/jobs/${encodeURIComponent(job)}/status?logs_after=start`;
-    const answer = read(jobStatusWithLogs, await this.calls.json('GET', path), `GET ${path}`);
+    const answer = read(jobStatusWithLogs, await this.json('GET', path), `GET ${path}`);
     const first = answer.logs?.[0]?.timestamp;
     const at = first ? Date.parse(first) : Number.NaN;
     return { status: answer, submittedAt: Number.isNaN(at) ? undefined : at };
@@ -231,7 +256,7 @@ export class HedraV3Client {
 
   async result(job: string): Promise<V3Result> {
     const path = `/jobs/${encodeURIComponent(job)}`;
-    const result = read(jobResult, await this.calls.json('GET', path), `GET ${path}`);
+    const result = read(jobResult, await this.json('GET', path), `GET ${path}`);
     if (result.job_id !== job) throw new UnexpectedAnswer(`Hedra answered GET ${path} with another job (${result.job_id}).`, result);
     return result;
   }

@@ -11,10 +11,10 @@ import { generationIdsFor, SLOTS, sha256 } from '../../hedra/derived-ids.js';
 import { HttpError } from '../../http/errors.js';
 import type { Settings } from '../../inputs/settings.js';
 import type { HedraV3Client, V3ModelDetail } from './client.js';
+import { type Before, existedBefore, type JobFacts, otherRequest, verdict } from './earlier.js';
 import { v3DetailLines, v3Envelope } from './errors.js';
 import { subjectFor } from './input.js';
 import { jobCount } from './plan.js';
-import { RETENTION } from './results.js';
 
 /** What submitting needs of the run. */
 export interface SubmitContext {
@@ -33,17 +33,16 @@ export function derivedKeys(apiKey: string, settings: Settings, model: V3ModelDe
   return (slot) => generationIdsFor(apiKey, key, slot, jobCount(settings));
 }
 
-/** How much older than this run's first submit a job must be to count as an earlier run's: far more than clocks drift apart. */
-const EARLIER_BY_MS = 60_000;
-
 /**
- * Hedra answers a repeated idempotency key with the job it started, whatever became of it. A job Hedra
- * says was submitted well before this run's first submit (its first lifecycle event) was made by an
- * earlier run: completed with its output still kept, or still running, it is this run's result at no
- * cost; failed (refunded) or expired, it would fail every re-run, so that item is submitted again under
- * the next slot's key, and after the last slot under a random one, as reuse skips a failed generation on
- * v2. A job this run made is never submitted again. Returns the items reused; `jobs` is updated in place,
- * each new job recorded as soon as it exists.
+ * Hedra answers a repeated idempotency key with the job it first made, whatever became of it, and does not
+ * say whether an answer is a replay: what Hedra says about the job decides (earlier.ts). A job Hedra stamps
+ * before an instant its clock had passed before this submit was made by an earlier run: completed with its
+ * output still kept, or still running, it is this run's result at no cost; failed, expired or gone, it is
+ * never this run's answer: the item is submitted again under the next slot's key (so that two re-runs of the
+ * same failure still meet on one job), and after the last slot under a random one, as reuse skips a failed
+ * generation on v2. A job made for another request (a key Hedra replays whatever the body) is left for a
+ * random key. A job this run made is never submitted again. `before` is read just before each submit.
+ * Returns the items reused; `jobs` is updated in place, each new job recorded as soon as it exists.
  */
 export async function replaced(
   ctx: SubmitContext,
@@ -52,30 +51,44 @@ export async function replaced(
   input: Record<string, unknown>,
   keysFor: (slot: number) => string[],
   jobs: string[],
-  submittedAt: number,
+  first: Before,
+  before: () => Before,
 ): Promise<Set<number>> {
   const reused = new Set<number>();
   await Promise.all(
     jobs.map(async (_, item) => {
+      let at = first;
       for (let slot = 1; ; slot++) {
         const job = jobs[item];
-        const { status, submittedAt: madeAt } = await client.statusAndStart(job);
-        if (madeAt === undefined || madeAt > submittedAt - EARLIER_BY_MS) return;
-        const why = await unusable(client, job, status.status);
-        if (why === undefined) {
+        const said = verdict(await factsOf(client, model, input, job, at), at);
+        if (said.kind === 'made') {
+          if (said.undated) ctx.log.info(`Hedra gave no time for job ${job}: it is taken as made by this run, and paid by it.`);
+          else if (slot === 1) {
+            // A key Hedra has forgotten makes a new job: said, and counted as this run's.
+            ctx.log.info(
+              `Job ${job} is new: Hedra had no job under its idempotency key (the first run of this request, or an earlier run's key Hedra no longer keeps), so this run pays for it.`,
+            );
+          }
+          return;
+        }
+        if (said.kind === 'reuse') {
           reused.add(item);
           ctx.log.info(
-            status.status === 'COMPLETED'
-              ? `Job ${job} was made earlier from the same request (Hedra answered the same idempotency key with it): nothing is paid again. For a new take, change "seed" or set "reuse: false".`
-              : `Job ${job}, from the same request, is still running (an earlier run started it): waiting for it instead of paying for another.`,
+            said.running
+              ? `Job ${job}, from the same request, is still running (an earlier run started it): waiting for it instead of paying for another.`
+              : `Job ${job} was made earlier from the same request (Hedra answered the same idempotency key with it): nothing is paid again. For a new take, change "seed" or set "reuse: false".`,
           );
           return;
         }
-        const fresh = slot >= SLOTS;
+        const fresh = said.freshKey || slot >= SLOTS;
+        const whose = said.freshKey
+          ? `Hedra answered this request's idempotency key with job ${job}, which`
+          : `Job ${job}, made earlier from the same request,`;
         ctx.log.info(
-          `Job ${job}, made earlier from the same request, ${why}: submitting again under a new key${fresh ? ' (a random one: the derived ones are used up)' : ''}.`,
+          `${whose} ${said.why}: submitting again under a new key${fresh ? ` (a random one${said.freshKey ? '' : ': the derived ones are used up'})` : ''}.`,
         );
         const key = fresh ? ctx.newId() : keysFor(slot)[item];
+        at = before();
         jobs[item] = (await client.submit(model.id, input, key)).job_id;
         ctx.state.created = [...jobs];
         if (fresh) return;
@@ -85,12 +98,18 @@ export async function replaced(
   return reused;
 }
 
-/** Why an earlier run's job cannot be this run's result (failed, or its output expired), or undefined when it can. */
-async function unusable(client: HedraV3Client, job: string, status: string): Promise<string | undefined> {
-  if (status === 'FAILED') return 'had failed';
-  if (status !== 'COMPLETED') return undefined;
-  const output = (await client.result(job)).outputs?.[0];
-  return output && output.status !== 'EXPIRED' && output.url ? undefined : `has no output left (Hedra keeps results for ${RETENTION})`;
+/** What Hedra says about a job: its status and when it was submitted; for an earlier one, its output and whose request it ran. */
+async function factsOf(client: HedraV3Client, model: V3ModelDetail, input: Record<string, unknown>, job: string, at: Before): Promise<JobFacts> {
+  const { status, submittedAt } = await client.statusAndStart(job);
+  if (!existedBefore(submittedAt, at)) return { submittedAt, status: status.status };
+  const result = await client.result(job);
+  const output = result.outputs?.[0];
+  return {
+    submittedAt,
+    status: status.status,
+    outputKept: Boolean(output && output.status !== 'EXPIRED' && output.url),
+    otherRequest: otherRequest({ model: model.id, input }, result),
+  };
 }
 
 /** Whether a submit was refused because a stored file's handle had lapsed (reason `expired`). */
@@ -143,6 +162,16 @@ export function submitFailure(model: V3ModelDetail, error: unknown): unknown {
     );
   }
   return error;
+}
+
+/**
+ * Whether a refusal may be one Hedra kept under the idempotency key from an earlier submit (whether it keeps
+ * refusals is undocumented): any clear refusal (4xx) but a rate limit or a timeout, which the retry policy
+ * owns, including ALREADY_EXISTS (the key taken by another body). Refused submits are free: asking once more
+ * under a random key tells a refusal that still holds from one that no longer does.
+ */
+export function mayBeKept(error: unknown): boolean {
+  return error instanceof HttpError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 }
 
 /** Whether a submit that failed so may still have made a job: anything but Hedra's clear refusal (a 4xx other than 408). */
