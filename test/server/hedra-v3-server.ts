@@ -118,8 +118,11 @@ export interface V3Behaviour {
    * Last-Event-Id resumes after that id, as every stream does).
    */
   stream: StreamMode;
-  /** The done frame's data: 3.9.0's literal `[STREAM_DONE]` ('marker'), or 3.0.1's final status as JSON ('json'). */
-  streamDone: 'marker' | 'json';
+  /**
+   * The done frame's data: 3.9.0's literal `[STREAM_DONE]` ('marker'), or 3.0.1's final status as JSON ('json');
+   * 'json-only': the final status only there, with no `status` frame for it before the done.
+   */
+  streamDone: 'marker' | 'json' | 'json-only';
   /**
    * The limit per API key (test/server/v3-rate-limit.ts): the document's 60 requests per 60 s unless said, with
    * X-RateLimit-* headers on every answer to a key; false: neither.
@@ -1124,7 +1127,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   /** A frame as sent; `done` in the form behaviour.streamDone says (3.0.1's carried the final status frame's data). */
   const frameText = (f: Frame, frames: Frame[]) => {
     const finalStatus = () => [...frames].reverse().find((g) => g.event === 'status')!.data;
-    const data = f.event === 'done' && behaviour.streamDone === 'json' ? finalStatus() : f.data;
+    const data = f.event === 'done' && behaviour.streamDone !== 'marker' ? finalStatus() : f.data;
     return `id: ${f.id}\nevent: ${f.event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
   };
 
@@ -1210,6 +1213,8 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     /** Writes a frame; false once the connection is done with. */
     const send = (f: Frame): boolean => {
       if (over) return false;
+      // The final status said only by the done frame (ids are 1-based: frames[f.id] is the next frame).
+      if (behaviour.streamDone === 'json-only' && f.event === 'status' && frames[f.id]?.event === 'done') return true;
       if (mode === 'end-without-done' && f.event === 'done') {
         stop();
         res.end();
