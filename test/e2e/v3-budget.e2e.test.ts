@@ -11,21 +11,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type HedraV3Server, startHedraV3Server, type V3ServerOptions } from '../server/hedra-v3-server.ts';
+import { startHedraV3Server, type V3ServerOptions } from '../server/hedra-v3-server.ts';
 import { mostInWindow } from '../server/v3-rate-limit.ts';
 import { runAction } from './run-action.ts';
-
-const inputs = (s: HedraV3Server, extra: Record<string, string>) => ({
-  api: 'v3',
-  'api-key': s.apiKey,
-  'base-url': s.baseUrl,
-  model: 'gpt-image-2',
-  prompt: 'a lighthouse at dusk',
-  'aspect-ratio': '1:1',
-  resolution: '1K',
-  request: '{"quality": "low"}',
-  ...extra,
-});
+import { closeServers, v3ImageInputs } from './v3-image.ts';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const server = (options: V3ServerOptions) => startHedraV3Server(options);
@@ -37,17 +26,12 @@ const [closing, quiet] = await Promise.all([
   server({ timings: { queued: 0, processing: 300 }, stream: 'keep-alive-only', streamPaceMs: 100 }),
 ]);
 
-afterAll(async () => {
-  for (const s of [closing, quiet]) {
-    expect(s.internalErrors).toEqual([]);
-    await s.close();
-  }
-});
+afterAll(() => closeServers([closing, quiet]));
 
 describe('the request budget and streams that reconnect (v3, through the bundle)', () => {
-  const closingRun = runAction(inputs(closing, { 'batch-size': '8', timeout: '2m' }), { timeoutMs: 30_000 });
+  const closingRun = runAction(v3ImageInputs(closing, { 'batch-size': '8', timeout: '2m' }), { timeoutMs: 30_000 });
   // A long timeout: a quiet stream is checked at the poll interval, not at a fraction of the timeout.
-  const quietRun = runAction(inputs(quiet, { timeout: '10m' }), { timeoutMs: 30_000 });
+  const quietRun = runAction(v3ImageInputs(quiet, { timeout: '10m' }), { timeoutMs: 30_000 });
 
   it('a batch of 8 whose streams close by design: followed to the end by reconnecting, within the budget, no 429', async () => {
     const s = closing;

@@ -12,23 +12,12 @@
 import { describe, expect, it } from 'vitest';
 import type { V3RecordedRequest } from '../server/hedra-v3-server.ts';
 import { mostInWindow } from '../server/v3-rate-limit.ts';
-import { FALLBACK, fullRun, requestsOf, stageOf, useV3Server } from './faults/v3-matrix.ts';
+import { FALLBACK, promptImageRun, requestsOf, stageOf, useV3Server } from './faults/v3-matrix.ts';
 
 const ctx = useV3Server();
 
 /** Images from a prompt (no local file), `batch` of them. */
-const imageRun = (batch: number, extra: Record<string, string> = {}) =>
-  fullRun(ctx, {
-    model: 'gpt-image-2',
-    image: '',
-    duration: '',
-    'aspect-ratio': '1:1',
-    resolution: '1K',
-    request: '{"quality": "low"}',
-    'batch-size': String(batch),
-    timeout: '20m',
-    ...extra,
-  });
+const imageRun = (batch: number, extra: Record<string, string> = {}) => promptImageRun(ctx, { 'batch-size': String(batch), ...extra });
 
 /** The requests made with the key (the downloads go to presigned URLs, outside the budget). */
 const keyRequests = () => ctx.server.requests.filter((r) => !r.path.startsWith('/media/'));

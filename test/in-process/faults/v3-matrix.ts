@@ -186,6 +186,19 @@ export function fullRun(ctx: V3Context, extra: Record<string, string> = {}): Pro
 }
 export type Run = ActionRun;
 
+/** An image from a prompt (gpt-image-2): no local file (the full run's is left out), so that a re-run with `reuse` sends the same key. */
+export const promptImageRun = (ctx: V3Context, extra: Record<string, string> = {}) =>
+  fullRun(ctx, {
+    model: 'gpt-image-2',
+    image: '',
+    duration: '',
+    'aspect-ratio': '1:1',
+    resolution: '1K',
+    request: '{"quality": "low"}',
+    timeout: '20m',
+    ...extra,
+  });
+
 export function countByStage(server: HedraV3Server): Record<V3Stage, number> {
   const counts = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<V3Stage, number>;
   for (const r of server.requests) {
