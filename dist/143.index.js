@@ -10,6 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  V3_RATE_LIMIT: () => (/* binding */ V3_RATE_LIMIT),
   v3Adapter: () => (/* binding */ v3Adapter),
   v3Api: () => (/* binding */ v3Api)
 });
@@ -531,11 +532,13 @@ var parse = __webpack_require__(6085);
 const MAX_EVENT_CHARS = 8 * 1024 * 1024;
 /**
  * The events of an SSE body, as they complete. `onActivity` is called for
- * every chunk received, keep-alive comments included (for a stall watchdog).
- * An error of the body passes through after the events before it; ending the
- * iteration early ends the reading of the body.
+ * every chunk received, keep-alive comments included (for a stall watchdog);
+ * `onRetry` with each `retry:` field's milliseconds (how long the server asks
+ * a client to wait before reconnecting). An error of the body passes through
+ * after the events before it; ending the iteration early ends the reading of
+ * the body.
  */
-async function* readEventStream(body, onActivity) {
+async function* readEventStream(body, onActivity, onRetry) {
     const decoder = new TextDecoder('utf-8');
     const ready = [];
     let lastId;
@@ -546,6 +549,7 @@ async function* readEventStream(body, onActivity) {
         onId: (id) => {
             lastId = id;
         },
+        onRetry: (ms) => onRetry?.(ms),
         onEvent: (message) => {
             ready.push({ event: message.event || 'message', data: message.data, ...(lastId !== undefined && { id: lastId }) });
         },
@@ -588,16 +592,24 @@ function asItemStatus(job, status) {
     return { id: job, status: AS_V2[status.status] ?? (0,outside/* name */.UU)(status.status.toLowerCase()) ?? 'unknown', progress: status.progress ?? undefined };
 }
 const isFinal = (status) => status?.status === 'COMPLETED' || status?.status === 'FAILED';
-/** The stream's last frame: `event: done`, `data: [STREAM_DONE]`. */
+/** The stream's last frame: `event: done`, with `data: [STREAM_DONE]` (3.9.0) or the final status as JSON (3.0.1). */
 const STREAM_DONE = '[STREAM_DONE]';
+/** How many times a stream Hedra closed before the job ended is opened again before the job is polled instead. */
+const MAX_RECONNECTS = 2;
+/** How long to wait before reconnecting when the stream named no `retry:`. */
+const RECONNECT_DEFAULT_MS = 1000;
+/** The longest `retry:` honoured: a longer one is cut to it (the job is not left unwatched for minutes). */
+const RECONNECT_MAX_MS = 30_000;
 /** At most one status line a second per job (a status that flaps would otherwise flood the log); a final one always. */
 const LINE_EVERY_MS = 1000;
 /**
  * How long a stream may go on without a word about the status (keep-alives, logs, bytes without an end of line)
- * before the status is read once: a few poll intervals (6 s), shorter with a short `timeout` (a tenth of it, at
- * least one poll interval), so that a run never spends much of its time not knowing.
+ * before the status is read once: the poll interval, what polling would wait at this point of the job (2 s at
+ * first, longer as the job's own progress says its end is far: poll-schedule.ts), so that a job that is done is
+ * noticed as soon as polling would have noticed it, and a long job's quiet stream is not polled every 2 s.
+ * `history` is what the stream (and the reads) said of the status since following began at `startedAt`.
  */
-const silentAfter = (timeoutMs) => Math.min(3 * poll_schedule/* MIN_DELAY_MS */.uK, Math.max(poll_schedule/* MIN_DELAY_MS */.uK, timeoutMs / 10));
+const quietCheckAfter = (now, startedAt, history) => (0,poll_schedule/* nextPollDelay */.qC)({ now, startedAt, history });
 /**
  * Follows every job until it has ended; resolves with their last statuses in order (undefined for a job
  * that could not be followed: see onLost). At the deadline, throws WaitTimeout with what was last seen of each.
@@ -624,6 +636,8 @@ async function follow(job, options, last, batch) {
     const who = batch ? `Job ${job}` : 'Job';
     let seen;
     let lineAt = Number.NEGATIVE_INFINITY;
+    const history = [];
+    const startedAt = options.clock();
     const note = (status) => {
         const before = last.get(job);
         const now = asItemStatus(job, status);
@@ -636,15 +650,32 @@ async function follow(job, options, last, batch) {
         }
         last.set(job, now);
         seen = status;
+        history.push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
     };
+    const where = {};
     let why;
-    try {
-        why = await readStream(job, options, note);
-    }
-    catch (error) {
-        if (error instanceof errors/* Cancelled */.cJ || error instanceof errors/* DeadlineReached */.h_)
-            throw error;
-        why = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+    for (let reconnects = 0;; reconnects++) {
+        let ended;
+        try {
+            ended = await readStream(job, options, note, where, () => quietCheckAfter(options.clock(), startedAt, history));
+        }
+        catch (error) {
+            if (error instanceof errors/* Cancelled */.cJ || error instanceof errors/* DeadlineReached */.h_)
+                throw error;
+            why = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+            break;
+        }
+        why = ended.why;
+        if (isFinal(seen) || !ended.closed)
+            break;
+        if (reconnects >= MAX_RECONNECTS) {
+            why = `Hedra closed it ${reconnects + 1} times before the job ended`;
+            break;
+        }
+        const wait = Math.min(RECONNECT_MAX_MS, where.retryMs ?? RECONNECT_DEFAULT_MS);
+        const from = where.lastEventId === undefined ? 'from the start' : `after event ${(0,outside/* name */.UU)(where.lastEventId) ?? '(an id not shown)'}`;
+        options.log.info(`${who}: Hedra closed the event stream before the job ended; reconnecting in ${(wait / 1000).toFixed(1)}s, ${from}.`);
+        await options.sleep(wait);
     }
     if (isFinal(seen)) {
         options.onFinal(job, seen);
@@ -674,48 +705,57 @@ const SILENT = Symbol('silent');
  * Reads the job's stream until it reports the job ended (or says it is done); resolves with why it
  * stopped early otherwise. A refusal or a broken connection rejects. A stream that keeps talking (keep-alives,
  * logs, bytes that never end a line: the stall watchdog never fires) but says nothing of the status for
- * `silentMs` is checked with one status read, and again each `silentMs` while it stays so; a stream silent
+ * the poll interval (quietFor) is checked with one status read, and again each interval while it stays so; a stream silent
  * altogether is the stall watchdog's.
  */
-async function readStream(job, options, note) {
-    const stream = await options.client.openStream(job);
+async function readStream(job, options, note, where, quietFor) {
+    const stream = await options.client.openStream(job, where.lastEventId);
     let talked = false;
     const events = readEventStream(stream.body, () => {
         talked = true;
         stream.touch();
+    }, (ms) => {
+        where.retryMs = ms;
     })[Symbol.asyncIterator]();
+    const ended = (why, closed = false) => ({ why, closed });
     const quiet = new AbortController();
     let heardAt = options.clock();
+    let silentMs = quietFor();
     let reads = 0;
     let alarm;
     let next;
     try {
         for (;;) {
             next ??= events.next();
-            alarm ??= options.sleep(Math.max(0, heardAt + options.silentMs - options.clock()), quiet.signal).then(() => SILENT);
+            alarm ??= options.sleep(Math.max(0, heardAt + silentMs - options.clock()), quiet.signal).then(() => SILENT);
             const step = await Promise.race([next, alarm]);
             if (step === SILENT) {
                 alarm = undefined;
-                if (options.clock() - heardAt < options.silentMs)
+                if (options.clock() - heardAt < silentMs)
                     continue;
                 heardAt = options.clock();
+                silentMs = quietFor();
                 if (!talked)
                     continue;
                 talked = false;
                 const log = reads++ === 0 ? options.log.info : options.log.debug;
-                log(`Job ${job}: the event stream has said nothing of the status for ${options.silentMs / 1000}s; reading the status.`);
+                log(`Job ${job}: the event stream has said nothing of the status for ${Math.round(silentMs / 100) / 10}s; reading the status.`);
                 const status = await options.client.status(job);
-                // Counted from the answer: reads are never closer than silentMs, however long one takes.
+                // Counted from the answer: reads are never closer than the interval, however long one takes.
                 heardAt = options.clock();
                 note(status);
+                silentMs = quietFor();
                 if (isFinal(status))
-                    return 'the job ended';
+                    return ended('the job ended');
                 continue;
             }
             next = undefined;
             if (step.done)
-                return 'the stream ended before the job did';
+                return ended('the stream ended before the job did', true);
             const event = step.value;
+            // An id too long to be one of Hedra's is not sent back: the stream is then resumed from its start.
+            if (event.id !== undefined)
+                where.lastEventId = event.id.length <= 256 ? event.id : undefined;
             if (event.event === 'status') {
                 const status = HedraV3Client.statusFrame(event.data);
                 if (!status) {
@@ -725,11 +765,16 @@ async function readStream(job, options, note) {
                 heardAt = options.clock();
                 talked = false;
                 note(status);
+                silentMs = quietFor();
                 if (isFinal(status))
-                    return 'the job ended';
+                    return ended('the job ended');
             }
             else if (event.event === 'done' || event.data.trim() === STREAM_DONE) {
-                return 'the stream said it was done before the job ended';
+                // 3.0.1's `done` carries the final status; 3.9.0's only the marker (the status came before it).
+                const status = event.data.trim() === STREAM_DONE ? undefined : HedraV3Client.statusFrame(event.data);
+                if (status)
+                    note(status);
+                return ended(isFinal(status) ? 'the job ended' : 'the stream said it was done before the job ended');
             }
             else if (event.event === 'log') {
                 options.log.debug(`Job ${job} log: ${event.data.slice(0, 500)}`);
@@ -1731,8 +1776,13 @@ function mayExistNote(model, keys, rerunFinds, submittedAt) {
 const FUNDING_URL = 'https://www.hedra.com/develop/billing';
 /** How many files are stored at once. */
 const STORE_CONCURRENCY = 3;
-/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope. */
-const v3Adapter = { keyScheme: 'authorization-key', describeError: describeV3Error, make: v3Api };
+/**
+ * Hedra's documented limit: 60 requests per 60 s per API key (the 429 example of the v3 document, and
+ * ../shared/hedra-api/README.md), which every request of a run keeps to (docs/decisions/request-budget.md).
+ */
+const V3_RATE_LIMIT = { requests: 60, windowMs: 60_000 };
+/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope, its rate limit. */
+const v3Adapter = { keyScheme: 'authorization-key', describeError: describeV3Error, rateLimit: V3_RATE_LIMIT, make: v3Api };
 function v3Api(ctx) {
     const { log, settings } = ctx;
     const client = (0,lazy/* once */.O)(() => new HedraV3Client(ctx.transport(), log, ctx.clock));
@@ -1924,7 +1974,6 @@ function v3Api(ctx) {
                     deadline: control.deadline,
                     clock: ctx.clock,
                     sleep: (ms, signal) => control.sleep(ms, signal),
-                    silentMs: silentAfter(settings.timeoutMs),
                     onFinal: (job, status) => {
                         unread.add(job);
                         seen.set(job, { ...asItemStatus(job, status), status: 'finalizing' });

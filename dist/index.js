@@ -29055,10 +29055,9 @@ const lenientText = () => zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   qC: () => (/* binding */ nextPollDelay),
-/* harmony export */   uK: () => (/* binding */ MIN_DELAY_MS)
+/* harmony export */   qC: () => (/* binding */ nextPollDelay)
 /* harmony export */ });
-/* unused harmony exports MAX_DELAY_MS, estimatedCompletion */
+/* unused harmony exports MIN_DELAY_MS, MAX_DELAY_MS, estimatedCompletion */
 // When to ask for a generation's status next. Pure: the waiter feeds it what
 // it has seen and sleeps for what it returns.
 //
@@ -29350,9 +29349,10 @@ const describePlainly = (answer) => {
 /* harmony export */   CR: () => (/* binding */ wasNeverSent),
 /* harmony export */   LH: () => (/* binding */ withRetries),
 /* harmony export */   g5: () => (/* binding */ failureOf),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   yq: () => (/* binding */ parseRateLimitReset)
 /* harmony export */ });
-/* unused harmony exports POLICY, isRetryable, parseRetryAfter, backoffDelay, decide */
+/* unused harmony exports POLICY, isRetryable, backoffDelay, decide */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8549);
 // The one retry policy and the one loop that applies it, used by every call.
 // The policy (decide) is pure: it says whether and when to try again.
@@ -29514,7 +29514,7 @@ async function withRetries(operation, attempt, options) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2727);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6050);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29806,7 +29806,7 @@ async function workspaceFile(input, written, workspace, missing = (where) => `In
 
 /***/ }),
 
-/***/ 2727:
+/***/ 6050:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35544,6 +35544,122 @@ async function* fileChunks(path, watchdog, head, tail) {
     yield tail;
 }
 
+;// CONCATENATED MODULE: ./src/http/budget.ts
+// The request budget: one per run (the transport's), so one per API key, and
+// every API request of the run goes through it: streams opened, each job's
+// status reads, result reads, estimates, uploads, submits. Requests wait their
+// turn in the order they asked (a batch whose jobs all poll takes turns rather
+// than each polling on its own schedule).
+//
+// What it keeps to, each a reason to wait before the next request:
+// - the API's published limit (v3: 60 requests per 60 s per key), as a sliding
+//   window: no `windowMs` (plus a margin for the network's jitter: the server
+//   counts arrivals, this counts departures) ever holds more than `requests`.
+//   That is one request a second on average, and a burst may use what the
+//   window has left (a batch's submits and streams go at once);
+// - what the server says of the key on any answer: X-RateLimit-Limit lowers
+//   the limit, X-RateLimit-Remaining with X-RateLimit-Reset caps what may be
+//   sent before the reset (0: nothing), which also counts the key's other
+//   users (another workflow run with the same key);
+// - a 429's Retry-After (or the error body's retry_after, which the API's
+//   describeError puts in its place): nothing at all is sent before it.
+// The state and the arithmetic are pure (every method takes `now`); only
+// take() waits, on the run's injected clock and sleep. Design:
+// docs/decisions/request-budget.md.
+
+/**
+ * How much longer than the window a request is counted: the server times arrivals, this times departures, and two
+ * requests' latencies differ by up to this much without the server seeing one window more than full.
+ */
+const WINDOW_MARGIN_MS = 2000;
+function rateLimitHeaders(headers) {
+    const get = (name) => headers.get(name) ?? undefined;
+    return { limit: get('x-ratelimit-limit'), remaining: get('x-ratelimit-remaining'), reset: get('x-ratelimit-reset') };
+}
+const wholeNumber = (value) => (value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined);
+class RequestBudget {
+    options;
+    /** The most requests a window may hold: the policy's, lowered by X-RateLimit-Limit. */
+    limit;
+    windowMs;
+    /** When each request of the last window (and margin) was sent, oldest first. */
+    sent = [];
+    /** No request before this (a 429's Retry-After). */
+    pausedUntil = 0;
+    /** What the server last said is left for the key until its reset. */
+    server;
+    /** The turn of the last request to ask: each waits for the one before it. */
+    queue = Promise.resolve();
+    constructor(options) {
+        this.options = options;
+        this.limit = options.policy?.requests;
+        this.windowMs = options.policy?.windowMs ?? 0;
+    }
+    /** How long from `now` the next request must wait (0: it may go now). */
+    delayAt(now) {
+        let until = this.pausedUntil;
+        if (this.server && now < this.server.resetAt && this.server.left <= 0)
+            until = Math.max(until, this.server.resetAt);
+        if (this.limit !== undefined) {
+            const span = this.windowMs + WINDOW_MARGIN_MS;
+            while (this.sent.length > 0 && this.sent[0] <= now - span)
+                this.sent.shift();
+            // The window is full: the next request goes when enough of the oldest have left it.
+            if (this.sent.length >= this.limit)
+                until = Math.max(until, this.sent[this.sent.length - this.limit] + span);
+        }
+        return Math.max(0, until - now);
+    }
+    /** A request goes now. */
+    spend(now) {
+        if (this.limit !== undefined)
+            this.sent.push(now);
+        if (this.server) {
+            if (now >= this.server.resetAt)
+                this.server = undefined;
+            else
+                this.server.left--;
+        }
+    }
+    /** What an answer's rate-limit headers say of the key (any answer: a 2xx as much as a 429). */
+    heard(headers, now) {
+        const limit = wholeNumber(headers.limit);
+        // A limit means something only over a known window: the policy's.
+        if (limit !== undefined && limit > 0 && this.limit !== undefined)
+            this.limit = Math.min(this.limit, limit);
+        const remaining = wholeNumber(headers.remaining);
+        const resetIn = (0,retry/* parseRateLimitReset */.yq)(headers.reset, now);
+        if (remaining === undefined || resetIn === undefined || resetIn <= 0)
+            return;
+        this.server = { left: remaining, resetAt: now + resetIn };
+    }
+    /** A 429 asked for `ms` of quiet: no request of the run goes before it has passed. */
+    pause(ms, now) {
+        this.pausedUntil = Math.max(this.pausedUntil, now + ms);
+    }
+    /**
+     * Waits for this request's turn and for the budget to allow it, then counts it as sent. Turns are taken in the
+     * order asked; a wait that the run's end interrupts rejects (and the next in line goes on).
+     */
+    take(what) {
+        const turn = this.queue.then(() => this.waitTurn(what));
+        this.queue = turn.catch(() => undefined);
+        return turn;
+    }
+    async waitTurn(what) {
+        for (;;) {
+            const now = this.options.clock();
+            const wait = this.delayAt(now);
+            if (wait <= 0) {
+                this.spend(now);
+                return;
+            }
+            this.options.debug?.(`The request budget of the key allows the next request in ${(wait / 1000).toFixed(1)}s; waiting before ${what}`);
+            await this.options.sleep(wait);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
 // The frame of a multipart/form-data body with one file in field `file`
 // (Hedra's asset upload): what goes before and after the file's bytes, so the
@@ -35841,6 +35957,7 @@ class Watchdog {
 
 
 
+
 /** How many redirects a presigned URL may take to its file: a CDN needs one or two. */
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -35860,8 +35977,8 @@ class Transport {
     stallMs;
     /** Who answers, as messages name it. */
     peer;
-    /** When the server said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
-    notBefore = 0;
+    /** Every API request of the run waits for its turn in the key's budget (budget.ts). */
+    budget;
     /** The kinds of non-public address presigned URLs may reach: base-url's own. */
     allowed;
     presigned;
@@ -35871,6 +35988,7 @@ class Transport {
         this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
         this.allowed = allowedKinds(options.baseUrl);
         this.peer = options.peer ?? 'the server';
+        this.budget = new RequestBudget({ policy: options.rateLimit, clock: options.clock, sleep: (ms) => this.control.sleep(ms), debug: options.debug });
     }
     describe(answer) {
         return (this.options.describeError ?? http_errors/* describePlainly */.dD)(answer);
@@ -35913,11 +36031,7 @@ class Transport {
      */
     async open(method, target, headers, body) {
         const operation = describeCall(method, target);
-        const wait = this.notBefore - this.options.clock();
-        if (wait > 0) {
-            this.options.debug(`${this.peer}'s rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
-            await this.control.sleep(wait);
-        }
+        await this.budget.take(operation);
         const watchdog = new Watchdog(this.stallMs);
         this.options.debug(`→ ${operation}`);
         try {
@@ -35933,19 +36047,18 @@ class Transport {
                 });
                 watchdog.touch();
                 this.options.debug(`← ${operation}: HTTP ${response.status}`);
-                const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
-                if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
-                    this.notBefore = this.options.clock() + ((0,retry/* parseRateLimitReset */.yq)(reset, this.options.clock()) ?? 0);
-                }
+                const limits = rateLimitHeaders(response.headers);
+                this.budget.heard(limits, this.options.clock());
                 if (!response.ok) {
                     const text = await readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
-                    throw this.describe({
-                        status: response.status,
-                        text,
-                        operation,
-                        retryAfter: response.headers.get('retry-after') ?? undefined,
-                        rateLimitReset: reset,
-                    });
+                    const retryAfter = response.headers.get('retry-after') ?? undefined;
+                    const error = this.describe({ status: response.status, text, operation, retryAfter, rateLimitReset: limits.reset });
+                    // A 429 quiets the whole run for what it asked (its header, or the body's word that describe put in its place).
+                    const now = this.options.clock();
+                    const asked = response.status === 429 ? ((0,retry/* parseRetryAfter */.mu)(error.retryAfter, now) ?? (0,retry/* parseRateLimitReset */.yq)(limits.reset, now)) : undefined;
+                    if (asked !== undefined)
+                        this.budget.pause(asked, now);
+                    throw error;
                 }
                 return { response, watchdog };
             });
@@ -37891,6 +38004,7 @@ async function runWith(deps) {
             clock: time.now,
             debug: log.debug,
             describeError: adapter.describeError,
+            rateLimit: adapter.rateLimit,
             peer: 'Hedra',
         }));
         const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId });

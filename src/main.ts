@@ -110,6 +110,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
         clock: time.now,
         debug: log.debug,
         describeError: adapter.describeError,
+        rateLimit: adapter.rateLimit,
         peer: 'Hedra',
       }));
     const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId });

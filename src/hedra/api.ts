@@ -5,6 +5,7 @@
 // guards and everything the user reads about it; an adapter speaks its API.
 import type { Log } from '../action/log.js';
 import type { Money, Unit } from '../core/money.js';
+import type { RateLimitPolicy } from '../http/budget.js';
 import type { DescribeError } from '../http/errors.js';
 import type { Transport } from '../http/transport.js';
 import type { Api, Settings } from '../inputs/settings.js';
@@ -229,5 +230,7 @@ export interface AdapterContext {
 export interface Adapter {
   keyScheme: 'x-api-key' | 'authorization-key';
   describeError: DescribeError;
+  /** The documented rate limit per key, which every request of the run keeps to (http/budget.ts); none where unpublished. */
+  rateLimit?: RateLimitPolicy;
   make(ctx: AdapterContext): HedraApi;
 }

@@ -37,6 +37,7 @@ import {
   type V3Model,
   v3Model,
 } from './spec-v3.ts';
+import { type RateLimitRule, rateLimiter } from './v3-rate-limit.ts';
 
 export type { Fault, InjectedAnswer, RateLimit } from './hedra-server.ts';
 export type { FieldError, Modality } from './spec-v3.ts';
@@ -54,7 +55,16 @@ export const RATE_LIMIT = 60;
 export type V3Stage = 'files' | 'submit' | 'status' | 'stream' | 'result' | 'download' | 'models' | 'model' | 'estimate' | 'balance';
 
 /** How GET /jobs/{id}/stream behaves (see V3Behaviour.stream). */
-export type StreamMode = 'ok' | 'refuse' | 'hang' | 'end-without-done' | 'keep-alive-only' | 'trickle' | { breakAfter: number } | { flap: number };
+export type StreamMode =
+  | 'ok'
+  | 'refuse'
+  | 'hang'
+  | 'end-without-done'
+  | 'keep-alive-only'
+  | 'trickle'
+  | { breakAfter: number }
+  | { flap: number }
+  | { closeAfterMs: number; retryMs?: number };
 
 /** The document's ErrorEnvelope (the `error` of every error answer, and of a FAILED job). */
 export interface ErrorEnvelope {
@@ -102,9 +112,22 @@ export interface V3Behaviour {
    * socket after n frames); 'hang' (headers and the first status frame, then silence); 'end-without-done'
    * (end cleanly before the job ends, without the done frame); 'keep-alive-only' (headers, then `: ping` every
    * streamPaceMs, never a frame); 'trickle' (headers, then one byte every streamPaceMs, never a line's end);
-   * { flap: n } (first n status frames alternating IN_QUEUE and IN_PROGRESS, at once, then the job's own frames).
+   * { flap: n } (first n status frames alternating IN_QUEUE and IN_PROGRESS, at once, then the job's own frames);
+   * { closeAfterMs, retryMs } (Hedra's closing by design, a drain or a maximum duration: each connection is ended
+   * cleanly closeAfterMs after it opened, after a `retry: retryMs` line and without the done frame; a reconnect with
+   * Last-Event-Id resumes after that id, as every stream does).
    */
   stream: StreamMode;
+  /**
+   * The done frame's data: 3.9.0's literal `[STREAM_DONE]` ('marker'), or 3.0.1's final status as JSON ('json');
+   * 'json-only': the final status only there, with no `status` frame for it before the done.
+   */
+  streamDone: 'marker' | 'json' | 'json-only';
+  /**
+   * The limit per API key (test/server/v3-rate-limit.ts): the document's 60 requests per 60 s unless said, with
+   * X-RateLimit-* headers on every answer to a key; false: neither.
+   */
+  keyRateLimit: RateLimitRule | false;
   /** A job's own stream mode, where it returns one (a batch whose streams misbehave each in its way); `stream` otherwise. */
   streamFor?: (job: V3Job) => StreamMode | undefined;
   /** How often a 'keep-alive-only' stream pings and a 'trickle' stream sends its next byte, in ms. */
@@ -584,6 +607,8 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     keyTtlMs: options.keyTtlMs,
     dateHeader: options.dateHeader ?? true,
     stream: options.stream ?? 'ok',
+    streamDone: options.streamDone ?? 'marker',
+    keyRateLimit: options.keyRateLimit ?? { requests: RATE_LIMIT, windowMs: 60_000 },
     streamFor: options.streamFor,
     streamPaceMs: options.streamPaceMs ?? 100,
     submitBodyDelayMs: options.submitBodyDelayMs ?? 0,
@@ -613,6 +638,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const requests: V3RecordedRequest[] = [];
   const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: RATE_LIMIT, now: time.now });
   const { hanging } = box;
+  const limiter = rateLimiter(() => behaviour.keyRateLimit);
   let balance = options.balance ?? 100;
   let origin = '';
 
@@ -1098,7 +1124,12 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
 
   // ------------------------------------------------------------ the stream
 
-  const frameText = (f: Frame) => `id: ${f.id}\nevent: ${f.event}\ndata: ${typeof f.data === 'string' ? f.data : JSON.stringify(f.data)}\n\n`;
+  /** A frame as sent; `done` in the form behaviour.streamDone says (3.0.1's carried the final status frame's data). */
+  const frameText = (f: Frame, frames: Frame[]) => {
+    const finalStatus = () => [...frames].reverse().find((g) => g.event === 'status')!.data;
+    const data = f.event === 'done' && behaviour.streamDone !== 'marker' ? finalStatus() : f.data;
+    return `id: ${f.id}\nevent: ${f.event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+  };
 
   function stream(req: IncomingMessage, res: ServerResponse, job: V3Job, record: V3RecordedRequest, fault: Fault | undefined): void {
     stats.streamConnections++;
@@ -1133,7 +1164,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const now = time.now();
     const current = [...frames].reverse().find((f) => f.event === 'status' && f.at <= now)!;
     if (mode === 'hang') {
-      res.write(frameText(current));
+      res.write(frameText(current, frames));
       hanging.add(res);
       return;
     }
@@ -1170,9 +1201,20 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       timer?.clear();
     };
     res.on('close', stop);
+    if (typeof mode === 'object' && 'closeAfterMs' in mode) {
+      // Closed by design: `retry:` (how long to wait before reconnecting), then a clean end without done.
+      const closing = time.setTimeout(() => {
+        if (over) return;
+        stop();
+        res.end(mode.retryMs !== undefined ? `retry: ${mode.retryMs}\n\n` : '');
+      }, mode.closeAfterMs);
+      res.on('close', () => closing.clear());
+    }
     /** Writes a frame; false once the connection is done with. */
     const send = (f: Frame): boolean => {
       if (over) return false;
+      // The final status said only by the done frame (ids are 1-based: frames[f.id] is the next frame).
+      if (behaviour.streamDone === 'json-only' && f.event === 'status' && frames[f.id]?.event === 'done') return true;
       if (mode === 'end-without-done' && f.event === 'done') {
         stop();
         res.end();
@@ -1181,10 +1223,10 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       written++;
       if (breakAfter !== undefined && written >= breakAfter) {
         stop();
-        res.write(frameText(f), () => res.socket?.destroy());
+        res.write(frameText(f, frames), () => res.socket?.destroy());
         return false;
       }
-      res.write(frameText(f));
+      res.write(frameText(f, frames));
       if (f.event === 'done') {
         stop();
         res.end();
@@ -1377,6 +1419,26 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     throw fail(404, 'NOT_FOUND', 'Not found.');
   }
 
+  /**
+   * The key's rate limit (v3-rate-limit.ts), before anything else: a request of a known key is counted and its answer
+   * gets the X-RateLimit-* headers, or it is over the limit and answered 429 here (false).
+   */
+  function admitted(req: IncomingMessage, res: ServerResponse, url: URL, record: V3RecordedRequest): boolean {
+    const credential = /^\s*(?:Key|Bearer)\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (!url.pathname.startsWith(`${V3_PREFIX}/`) || !credential || (credential !== apiKey && !behaviour.extraKeys.includes(credential))) return true;
+    const admission = limiter.admit(credential, record.at);
+    for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+    if (admission.allowed) return true;
+    const body = faultEnvelope(429, admission.retryAfterSeconds);
+    const problems = schemaProblems('ErrorResponse', body);
+    if (problems) ownFaults.push(`rate-limit answer breaks ErrorResponse: ${problems}`);
+    record.status = 429;
+    req.resume();
+    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(admission.retryAfterSeconds), 'x-trace-id': body.trace_id });
+    res.end(JSON.stringify(body));
+    return false;
+  }
+
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? '';
@@ -1390,6 +1452,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       at: time.now(),
     };
     requests.push(record);
+    if (!admitted(req, res, url, record)) return;
     const stage = stageOf(method, url.pathname);
     const fault = box.arrive(req, record, stage);
     if (fault?.kind === 'reset-before') return;

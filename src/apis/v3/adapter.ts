@@ -24,7 +24,7 @@ import { settled } from '../../pipeline/context.js';
 import { type FileHandle, HedraV3Client, type V3ModelDetail } from './client.js';
 import type { Before } from './earlier.js';
 import { describeV3Error } from './errors.js';
-import { asItemStatus, silentAfter, waitForJobs } from './follow.js';
+import { asItemStatus, waitForJobs } from './follow.js';
 import { prepareV3, type V3Plan, withHandles } from './plan.js';
 import { finalResult, itemStatus, lost, shownInput } from './results.js';
 import { derivedKeys, expiredHandle, mayBeKept, mayExistNote, outcomeUnknown, replaced, submitEach, submitFailure } from './submit.js';
@@ -35,8 +35,14 @@ const FUNDING_URL = 'https://www.hedra.com/develop/billing';
 /** How many files are stored at once. */
 const STORE_CONCURRENCY = 3;
 
-/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope. */
-export const v3Adapter: Adapter = { keyScheme: 'authorization-key', describeError: describeV3Error, make: v3Api };
+/**
+ * Hedra's documented limit: 60 requests per 60 s per API key (the 429 example of the v3 document, and
+ * ../shared/hedra-api/README.md), which every request of a run keeps to (docs/decisions/request-budget.md).
+ */
+export const V3_RATE_LIMIT = { requests: 60, windowMs: 60_000 };
+
+/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope, its rate limit. */
+export const v3Adapter: Adapter = { keyScheme: 'authorization-key', describeError: describeV3Error, rateLimit: V3_RATE_LIMIT, make: v3Api };
 
 export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
   const { log, settings } = ctx;
@@ -240,7 +246,6 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
           deadline: control.deadline,
           clock: ctx.clock,
           sleep: (ms, signal) => control.sleep(ms, signal),
-          silentMs: silentAfter(settings.timeoutMs),
           onFinal: (job, status) => {
             unread.add(job);
             seen.set(job, { ...asItemStatus(job, status), status: 'finalizing' });
