@@ -1308,7 +1308,9 @@ async function checkV3Durations(model, files, pathOf) {
     const byField = new Map();
     for (const file of files) {
         const field = String(file.path[0]);
-        if (file.kind === 'audio' || file.kind === 'video')
+        // A file of another kind than its field takes is refused as such (schema.ts): its length says nothing more.
+        const fits = (mediaTypeAt(model, file.path) ?? file.kind) === file.kind;
+        if ((file.kind === 'audio' || file.kind === 'video') && fits)
             byField.set(field, [...(byField.get(field) ?? []), file]);
     }
     const check = { problems: [], unmeasured: [] };

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fieldDurationBounds } from '../../src/apis/v3/durations.ts';
+import { checkV3Durations, fieldDurationBounds } from '../../src/apis/v3/durations.ts';
 import type { V3Model } from '../../src/apis/v3/input.ts';
 import { durationProblems, MAX_GRACE_MS, MIN_SLACK_MS, slotDurationBounds, type TimedFile } from '../../src/media/duration-bounds.ts';
 import { mediaDurationMs } from '../../src/media/durations.ts';
@@ -95,5 +95,56 @@ describe('lengths against a model bounds', () => {
     expect(fieldDurationBounds(model, 'audios')).toEqual({ minMs: undefined, maxMs: 15_000, maxTotalMs: 30_000 });
     expect(fieldDurationBounds(model, 'source_video')).toEqual({ minMs: undefined, maxMs: undefined, maxTotalMs: undefined });
     expect(slotDurationBounds({ max_duration_ms: 60_000, min_duration_ms: null })).toEqual({ minMs: undefined, maxMs: 60_000, maxTotalMs: undefined });
+  });
+});
+
+describe('v3: the local files against their fields', () => {
+  const model: V3Model = {
+    id: 'seedance-20',
+    modality: 'video',
+    inputSchema: {
+      properties: {
+        audios: { type: 'array', media_type: 'audio', max_duration_ms: 15_000, max_total_duration_ms: 15_000 },
+        source_video: { media_type: 'video', min_duration_ms: 3000 },
+        start_image: { media_type: 'image' },
+      },
+    },
+  };
+  const paths = {
+    'a.wav': file('a.wav', wav(9)),
+    'b.mp3': file('b.mp3', mp3(9)),
+    'odd.mp3': file('odd.mp3', Buffer.from('ID3')),
+    'v.mp4': file('v.mp4', mp4(1)),
+  };
+  const pathOf = (written: string) => paths[written as keyof typeof paths];
+
+  it('checks each field with bounds, lists together, and names the files whose length is unknown', async () => {
+    const check = await checkV3Durations(
+      model,
+      [
+        { input: 'audio', written: 'a.wav', kind: 'audio', bytes: 1, path: ['audios', 0] },
+        { input: 'audio', written: 'b.mp3', kind: 'audio', bytes: 1, path: ['audios', 1] },
+        { input: 'audio', written: 'odd.mp3', kind: 'audio', bytes: 1, path: ['audios', 2] },
+        { input: 'video', written: 'v.mp4', kind: 'video', bytes: 1, path: ['source_video'] },
+      ],
+      pathOf,
+    );
+    expect(check.problems).toEqual([
+      'Input "audio": its 2 files are 18s long together; model seedance-20 takes at most 15s of audio in all.',
+      'Input "video": "v.mp4" is 1s long; model seedance-20 takes video of at least 3s.',
+    ]);
+    expect(check.unmeasured).toEqual(['odd.mp3']);
+  });
+
+  it('leaves alone a file of another kind than its field takes (refused as such elsewhere), and fields without bounds', async () => {
+    const check = await checkV3Durations(
+      model,
+      [
+        { input: 'video', written: 'short.wav', kind: 'audio', bytes: 1, path: ['source_video'] },
+        { input: 'image', written: 'v.mp4', kind: 'video', bytes: 1, path: ['start_image'] },
+      ],
+      pathOf,
+    );
+    expect(check).toEqual({ problems: [], unmeasured: [] });
   });
 });

@@ -7,7 +7,7 @@ import { boundMs, type DurationBounds, durationProblems, hasBounds, type TimedFi
 import { mediaDurationMs } from '../../media/durations.js';
 import type { V3Model } from './input.js';
 import type { V3LocalFile } from './schema.js';
-import { fieldSchema } from './schema-words.js';
+import { fieldSchema, mediaTypeAt } from './schema-words.js';
 
 /** A field's bounds: each keyword on the field itself, else on its items (a list of media). */
 export function fieldDurationBounds(model: V3Model, field: string | number | undefined): DurationBounds {
@@ -38,7 +38,9 @@ export async function checkV3Durations(model: V3Model, files: readonly V3LocalFi
   const byField = new Map<string, V3LocalFile[]>();
   for (const file of files) {
     const field = String(file.path[0]);
-    if (file.kind === 'audio' || file.kind === 'video') byField.set(field, [...(byField.get(field) ?? []), file]);
+    // A file of another kind than its field takes is refused as such (schema.ts): its length says nothing more.
+    const fits = (mediaTypeAt(model, file.path) ?? file.kind) === file.kind;
+    if ((file.kind === 'audio' || file.kind === 'video') && fits) byField.set(field, [...(byField.get(field) ?? []), file]);
   }
   const check: DurationCheck = { problems: [], unmeasured: [] };
   for (const [field, fieldFiles] of byField) {
