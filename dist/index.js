@@ -37972,7 +37972,7 @@ async function runWith(deps) {
 const MAX_GRACE_MS = 500;
 /** How far below a minimum a file may measure (readers differ by a frame or so) and still pass. */
 const MIN_SLACK_MS = 50;
-/** The number of bounds that apply: a field without any needs no file read. */
+/** Whether any bound applies: the files of a field without any need not be read. */
 function hasBounds(bounds) {
     return bounds.minMs !== undefined || bounds.maxMs !== undefined || bounds.maxTotalMs !== undefined;
 }

@@ -36,7 +36,7 @@ export const MAX_GRACE_MS = 500;
 /** How far below a minimum a file may measure (readers differ by a frame or so) and still pass. */
 export const MIN_SLACK_MS = 50;
 
-/** The number of bounds that apply: a field without any needs no file read. */
+/** Whether any bound applies: the files of a field without any need not be read. */
 export function hasBounds(bounds: DurationBounds): boolean {
   return bounds.minMs !== undefined || bounds.maxMs !== undefined || bounds.maxTotalMs !== undefined;
 }

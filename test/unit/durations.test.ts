@@ -45,7 +45,7 @@ describe('the length of a local media file, from its headers', () => {
   });
 });
 
-const timed = (durationMs: number | undefined, written = 'voice.wav', input = 'audio'): TimedFile => ({ input, written, kind: 'audio', durationMs });
+const timed = (durationMs: number | undefined, written = 'voice.wav', input = 'audio', kind = 'audio'): TimedFile => ({ input, written, kind, durationMs });
 
 describe('lengths against a model bounds', () => {
   it('refuses a file over the maximum, naming the input, the file, its length and the bound in seconds', () => {
@@ -55,8 +55,8 @@ describe('lengths against a model bounds', () => {
   });
 
   it('refuses a file under the minimum', () => {
-    expect(durationProblems([timed(300, 'clip.mp4', 'video')], { minMs: 2000 }, 'veo-31')).toEqual([
-      'Input "video": "clip.mp4" is 0.3s long; model veo-31 takes audio of at least 2s.',
+    expect(durationProblems([timed(300, 'clip.mp4', 'video', 'video')], { minMs: 2000 }, 'veo-31')).toEqual([
+      'Input "video": "clip.mp4" is 0.3s long; model veo-31 takes video of at least 2s.',
     ]);
   });
 
