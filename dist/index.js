@@ -34687,6 +34687,8 @@ var derived_ids = __nccwpck_require__(5550);
 var context = __nccwpck_require__(7057);
 // EXTERNAL MODULE: ./src/core/format.ts
 var format = __nccwpck_require__(6228);
+// EXTERNAL MODULE: ./src/media/duration-bounds.ts
+var duration_bounds = __nccwpck_require__(5938);
 ;// CONCATENATED MODULE: ./src/apis/v2/model-rules.ts
 // Every input checked against what the chosen model of Hedra's v2 catalogue
 // takes, before anything is paid: aspect ratio, resolution, duration, the
@@ -34695,6 +34697,7 @@ var format = __nccwpck_require__(6228);
 // the model, the parsed inputs and what was read of the local files go in;
 // every problem comes out, each naming the workflow input as written, the
 // model and what it allows.
+
 
 
 
@@ -34929,7 +34932,17 @@ function slotProblems(name, input, slot, count, media) {
             problems.push(`Input "${input}": "${file.written}" is ${measured}; model ${name} takes images ${bound} on each side.`);
         }
     }
+    if (kind === 'audio' || kind === 'video') {
+        const timed = media.filter((m) => m.input === input).map((m) => ({ input, written: m.written, kind, durationMs: m.durationMs }));
+        problems.push(...(0,duration_bounds/* durationProblems */.d6)(timed, (0,duration_bounds/* slotDurationBounds */.UL)(slot), name));
+    }
     return problems;
+}
+/** The audio and video files whose length could not be read, when the model bounds the length of any slot's files. */
+function unmeasuredMedia(model, media) {
+    const bounded = (model.inputs ?? []).some((mode) => mode.slots.some((slot) => (0,duration_bounds/* hasBounds */.C1)((0,duration_bounds/* slotDurationBounds */.UL)(slot))));
+    const timed = media.filter((m) => m.durationMs === undefined && kinds/* MEDIA_INPUTS */.tW[m.input].kind !== 'image');
+    return bounded ? [...new Set(timed.map((m) => m.written))] : [];
 }
 
 ;// CONCATENATED MODULE: ./src/apis/v2/reuse.ts
@@ -35071,7 +35084,7 @@ async function prepareV2(ctx, client, request) {
         log.info("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
     for (const upload of uploads)
         upload.present = present?.has(upload.assetId.toLowerCase());
-    const model = await checkModel(settings, uploads, catalogue, request.files.unusable);
+    const model = await checkModel(settings, uploads, catalogue, request.files.unusable, (text) => log.info(text));
     const { body, generationIds } = buildReporting(model.problems, () => buildRequest(settings, ctx.newId, model.fields), settings.type);
     const warning = modelIdWarning(settings.model, body);
     if (warning)
@@ -35138,13 +35151,17 @@ async function uploadsPresent(client, uploads) {
  * created: the model named (or the type's default) and each input against
  * its rules. Without the catalogue, the schema checks alone stand.
  */
-async function checkModel(settings, uploads, catalogue, unusable) {
+async function checkModel(settings, uploads, catalogue, unusable, note) {
     const choice = catalogue ? chooseModel(catalogue, settings.type, settings.model) : { problems: problemsWithoutCatalogue(settings.type, settings.model) };
     const problems = [...choice.problems];
     if (catalogue && choice.model) {
         // A file that cannot be used was still given: its problem is said already, and the model takes it as given.
         const options = { supplied: [...suppliedByRequest(settings.type, settings.request), ...unusable], catalogue };
-        problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, await (0,local_files/* localMedia */.W_)(uploads), options));
+        const media = await (0,local_files/* localMedia */.W_)(uploads);
+        problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, media, options));
+        for (const written of unmeasuredMedia(choice.model, media)) {
+            note(`The length of ${written} cannot be read here; Hedra checks it against the model's bounds when it is uploaded.`);
+        }
     }
     const label = choice.model && (choice.model.name ? `${modelLabel(choice.model)} (${choice.model.name})` : modelLabel(choice.model));
     return { fields: modelFields(choice.model, settings.type, settings.model), label, problems, chosen: choice.model };
@@ -36700,7 +36717,7 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 
 async function octokitFor(token, env) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 157).then(__nccwpck_require__.bind(__nccwpck_require__, 157));
     return getOctokit(token, env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {});
 }
 function repository(env) {
@@ -37941,7 +37958,7 @@ const USER_AGENT = 'hedra-generate-action/1';
 /** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
 const ADAPTERS = {
     v2: async () => v2Adapter,
-    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(143)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5143))).v3Adapter,
+    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(892)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5892))).v3Adapter,
 };
 /**
  * The action as the runner starts it (index.ts), or a harness such as
@@ -38042,6 +38059,123 @@ async function runWith(deps) {
 
 /***/ }),
 
+/***/ 5938:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C1: () => (/* binding */ hasBounds),
+/* harmony export */   Py: () => (/* binding */ boundMs),
+/* harmony export */   Q8: () => (/* binding */ unmeasured),
+/* harmony export */   UL: () => (/* binding */ slotDurationBounds),
+/* harmony export */   d6: () => (/* binding */ durationProblems)
+/* harmony export */ });
+/* unused harmony exports MAX_GRACE_MS, MIN_SLACK_MS */
+/* harmony import */ var _core_format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6228);
+// Local audio and video files against the lengths a model takes (the least and the most per file, the
+// most of all its files together), on both APIs: v3's media fields carry min_duration_ms/max_duration_ms/
+// max_total_duration_ms, v2's catalogue slots the same. Pure: the bounds and the lengths read of the files
+// (durations.ts) go in, every problem in the workflow's words comes out. Why the maximum has a grace and
+// what an unknown length does: docs/decisions/durations.md.
+
+/**
+ * How much longer than a maximum a file may measure and still pass. Hedra grants "DURATION_MAX_TOLERANCE_MS"
+ * over every maximum (its v2 spec; the figure is undocumented), and its reader (ffprobe, the decoded audio)
+ * may measure a file a frame or two apart from this one: refusing a file Hedra would take would leave the
+ * user no way through, while one Hedra refuses after all is refused for free. The minimum is exact at Hedra.
+ */
+const MAX_GRACE_MS = 500;
+/** How far below a minimum a file may measure (readers differ by a frame or so) and still pass. */
+const MIN_SLACK_MS = 50;
+/** Whether any bound applies: the files of a field without any need not be read. */
+function hasBounds(bounds) {
+    return bounds.minMs !== undefined || bounds.maxMs !== undefined || bounds.maxTotalMs !== undefined;
+}
+/** A bound as read from Hedra: a positive finite number of milliseconds, else none. */
+function boundMs(value) {
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+/**
+ * Every problem of the files of one field or slot against its bounds: each file too short or too long,
+ * and all of them together too long. `model` names the model as the messages show it. Files whose length
+ * is unknown pass (and are left out of the total).
+ */
+function durationProblems(files, bounds, model) {
+    const problems = [];
+    const { minMs, maxMs, maxTotalMs } = bounds;
+    for (const file of files) {
+        const ms = file.durationMs;
+        if (ms === undefined)
+            continue;
+        const is = `Input "${file.input}": "${file.written}" is ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(ms)} long`;
+        if (maxMs !== undefined && ms > maxMs + MAX_GRACE_MS)
+            problems.push(`${is}; model ${model} takes ${file.kind} of at most ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(maxMs)}.`);
+        if (minMs !== undefined && ms < minMs - MIN_SLACK_MS)
+            problems.push(`${is}; model ${model} takes ${file.kind} of at least ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(minMs)}.`);
+    }
+    const known = files.filter((file) => file.durationMs !== undefined);
+    if (maxTotalMs !== undefined && known.length > 1) {
+        const total = known.reduce((sum, file) => sum + file.durationMs, 0);
+        if (total > maxTotalMs + MAX_GRACE_MS) {
+            const kind = known[0].kind;
+            problems.push(`Input "${known[0].input}": its ${known.length} files are ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(total)} long together; model ${model} takes at most ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(maxTotalMs)} of ${kind} in all.`);
+        }
+    }
+    return problems;
+}
+/** A v2 catalogue slot's bounds (min_duration_ms, max_duration_ms, max_total_duration_ms). */
+function slotDurationBounds(slot) {
+    return { minMs: boundMs(slot.min_duration_ms), maxMs: boundMs(slot.max_duration_ms), maxTotalMs: boundMs(slot.max_total_duration_ms) };
+}
+/** The files whose length could not be read, for a note: Hedra checks them when they are stored. */
+function unmeasured(files) {
+    return [...new Set(files.filter((file) => file.durationMs === undefined).map((file) => file.written))];
+}
+
+
+/***/ }),
+
+/***/ 6945:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ mediaDurationMs)
+/* harmony export */ });
+// How long a local audio or video file plays, read from its headers with music-metadata (MP3, WAV,
+// M4A/MP4/MOV, Ogg, FLAC, WebM/Matroska, AAC, …): the file is read through a file tokenizer, a few
+// headers and never the whole file into memory. Only a file whose headers do not say (an MP3 of varying
+// bitrate without a Xing header, raw AAC) is scanned to its end, frame by frame, still streamed. A file
+// whose length cannot be told is `undefined`, never an error: Hedra measures it itself when it is stored,
+// and refuses it there for free (docs/decisions/durations.md). The comparison with a model's bounds is
+// duration-bounds.ts's, apart from this I/O.
+/** The reader, loaded on first use: runs without audio or video never load it (ncc makes it a chunk of its own). */
+let reader;
+/** The longest of what the file says: the container's duration, or its longest track's (a video-only MP4 has only the latter). */
+function longestSeconds(metadata) {
+    const seconds = [metadata.format.duration, ...metadata.format.trackInfo.map((track) => track.duration)].filter((s) => typeof s === 'number' && Number.isFinite(s) && s > 0);
+    return seconds.length === 0 ? undefined : Math.max(...seconds);
+}
+/**
+ * The length of the media file at `path`, in milliseconds; undefined when it cannot be told (an unknown
+ * or damaged format, a stream with no length). Headers first; the whole file only when they do not say.
+ */
+async function mediaDurationMs(path) {
+    reader ??= __nccwpck_require__.e(/* import() */ 258).then(__nccwpck_require__.bind(__nccwpck_require__, 9258));
+    const { parseFile } = await reader;
+    const read = async (scan) => {
+        try {
+            return longestSeconds(await parseFile(path, { duration: scan, skipCovers: true }));
+        }
+        catch {
+            return undefined; // an unreadable file is one whose length is unknown: Hedra says what is wrong with it
+        }
+    };
+    const seconds = (await read(false)) ?? (await read(true));
+    return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}
+
+
+/***/ }),
+
 /***/ 4605:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38063,6 +38197,7 @@ async function runWith(deps) {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4296);
 /* harmony import */ var _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6106);
 /* harmony import */ var _inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5247);
+/* harmony import */ var _durations_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6945);
 /* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2380);
 // Local files given to media inputs, checked before any request is sent:
 // each must exist inside the workspace, be of the input's kind by its name,
@@ -38070,6 +38205,7 @@ async function runWith(deps) {
 // token (the id it will be stored under on v2) that stands for it in the
 // request until it is stored, so that the request can be built and checked
 // first. Every problem of every file is reported, not just the first.
+
 
 
 
@@ -38169,16 +38305,19 @@ function withAssetIds(value, renamed) {
     return JSON.parse(json);
 }
 /**
- * The local files as the model checks see them: size, and for images the
- * pixel size read from the file's header (no decoding); unreadable headers
- * leave it unknown.
+ * The local files as the model checks see them: size, for images the pixel
+ * size read from the file's header (no decoding), for audio and video the
+ * length read from theirs; unreadable headers leave them unknown.
  */
 async function localMedia(uploads) {
     const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 4357)) : undefined;
-    return Promise.all(uploads.flatMap((upload) => upload.inputs.map(async (input) => {
-        const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
-        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
-    })));
+    return Promise.all(uploads.flatMap((upload) => {
+        const timed = upload.kind === 'audio' || upload.kind === 'video' ? (0,_durations_js__WEBPACK_IMPORTED_MODULE_8__/* .mediaDurationMs */ .L)(upload.path) : undefined;
+        return upload.inputs.map(async (input) => {
+            const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
+            return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height, durationMs: await timed };
+        });
+    }));
 }
 
 
@@ -38500,6 +38639,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
 
 /***/ }),
 

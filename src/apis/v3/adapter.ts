@@ -75,7 +75,7 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
     promptInput: () => 'prompt',
 
     async prepare(request) {
-      const plan = await prepareV3(ctx.apiKey ? client() : undefined, request);
+      const plan = await prepareV3(ctx.apiKey ? client() : undefined, request, (text) => log.info(text));
       modality = plan.detail?.modality;
       return plan;
     },
