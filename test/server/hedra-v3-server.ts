@@ -37,6 +37,7 @@ import {
   type V3Model,
   v3Model,
 } from './spec-v3.ts';
+import { type ErrorTypeMode, type IdForm, issueId, type TopUp, topUpFor, withErrorType } from './v3-later-builds.ts';
 
 export type { Fault, InjectedAnswer, RateLimit } from './hedra-server.ts';
 export type { FieldError, Modality } from './spec-v3.ts';
@@ -65,7 +66,7 @@ export interface ErrorEnvelope {
   param?: string | null;
   details?: FieldError[] | null;
   replaced_by?: string | null;
-  billing?: { balance: number; required?: number | null; currency?: string; funding_url: string } | null;
+  billing?: { balance: number; required?: number | null; currency?: string; funding_url: string; reason?: string } | null;
 }
 
 export interface V3Behaviour {
@@ -144,6 +145,12 @@ export interface V3Behaviour {
    * price in bitcoin, currency "BTC"). Undefined: the real price in USD.
    */
   hostileEstimate?: HostileEstimate;
+  /** Whether error answers carry the OpenAI `error.type` of later builds (v3-later-builds.ts): 'absent' unless said. */
+  errorType: ErrorTypeMode;
+  /** What the wallet does at a submit it cannot pay (v3-later-builds.ts): refuse ('none', unless said), top up, or fail to. */
+  topUp: TopUp;
+  /** How the job and asset ids it issues look (v3-later-builds.ts): 'uuid' unless said. */
+  idForm: IdForm;
 }
 
 export type HostileEstimate = 'negative' | 'nan' | 'words' | 'foreign-currency';
@@ -161,6 +168,8 @@ export interface V3RecordedRequest extends RecordedRequest {
   replay?: boolean;
   /** When the request arrived (time.now()): tests check how often the action polls. */
   at: number;
+  /** The X-Hedra-Spec-Version the request carried (the spec generation its client was built against), if any. */
+  specVersion?: string;
 }
 
 export interface V3File {
@@ -242,7 +251,8 @@ export interface HedraV3Server {
   /** Every debit (positive) and refund (negative), in order. */
   ledger: { jobId: string; amount: number }[];
   /** Stream connections opened and submits answered by replay. */
-  stats: { streamConnections: number; replays: number };
+  /** Stream connections opened, submits answered by replaying a key's ack, and automatic top-ups of the wallet at submit. */
+  stats: { streamConnections: number; replays: number; topUps: number };
   behaviour: V3Behaviour;
   /** Internal faults of this server, such as an answer of its own that breaks the document (each also answered as a 500). */
   internalErrors: string[];
@@ -561,7 +571,7 @@ interface Answer {
   check?: string;
 }
 
-const MEDIA_RE = /^\/media\/(asset_[0-9a-f-]+)\.(\w+)$/;
+const MEDIA_RE = /^\/media\/(asset_[A-Za-z0-9_-]+)\.(\w+)$/;
 const FILE_RE = /^\/files\/(file_[0-9a-f-]+)$/;
 
 // ------------------------------------------------------------------ server
@@ -598,6 +608,9 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     modality: options.modality,
     streamNoise: options.streamNoise,
     hostileEstimate: options.hostileEstimate,
+    errorType: options.errorType ?? 'absent',
+    topUp: options.topUp ?? { mode: 'none' },
+    idForm: options.idForm ?? 'uuid',
   };
   const jobs = new Map<string, V3Job>();
   const jobsByAsset = new Map<string, V3Job>();
@@ -608,7 +621,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const refunded = new Set<string>();
   const timelines = new WeakMap<V3Job, Frame[]>();
   const ledger: { jobId: string; amount: number }[] = [];
-  const stats = { streamConnections: 0, replays: 0 };
+  const stats = { streamConnections: 0, replays: 0, topUps: 0 };
   const ownFaults: string[] = [];
   const requests: V3RecordedRequest[] = [];
   const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: RATE_LIMIT, now: time.now });
@@ -793,7 +806,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         : model.modality === 'audio'
           ? Math.max(1000, 60 * Array.from(String(input.text ?? '')).length)
           : null;
-    const id = `job_${randomUUID()}`;
+    const id = issueId('job', behaviour.idForm);
     const timings = { ...behaviour.timings };
     const job: V3Job = {
       id,
@@ -805,7 +818,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       createdAt,
       timings,
       price: priceOf(model.id, input),
-      assetId: `asset_${randomUUID()}`,
+      assetId: issueId('asset', behaviour.idForm),
       contentType: type.contentType,
       ext: type.ext,
       width,
@@ -1001,13 +1014,19 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     if (moderated !== undefined) throw fail(422, 'MODERATION_FAILED', moderated);
     const price = priceOf(model.id, input);
     const available = wallet.balance;
-    if (available < price) {
+    const topUp = topUpFor(behaviour.topUp, available, price);
+    if (topUp === undefined) {
+      const reason = behaviour.topUp.mode === 'declined' ? { reason: behaviour.topUp.reason } : {};
       throw fail(
         402,
         'INSUFFICIENT_BALANCE',
         `Your API wallet balance is ${dollars(available)} and this request costs ${dollars(price)}. The API wallet is funded separately from Studio and pays only for API requests — add funds at https://www.hedra.com/develop/billing, then retry.`,
-        { billing: { balance: available, required: price, currency: 'USD', funding_url: FUNDING_URL } },
+        { billing: { balance: available, required: price, currency: 'USD', funding_url: FUNDING_URL, ...reason } },
       );
+    }
+    if (topUp > 0) {
+      balance = round4(balance + topUp);
+      stats.topUps++;
     }
     const job = newJob(model, body);
     job.failure = behaviour.failFor?.(job);
@@ -1388,6 +1407,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       body: undefined,
       status: 500,
       at: time.now(),
+      ...(typeof req.headers['x-hedra-spec-version'] === 'string' && { specVersion: req.headers['x-hedra-spec-version'] }),
     };
     requests.push(record);
     const stage = stageOf(method, url.pathname);
@@ -1401,7 +1421,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
           body =
             stage === 'download'
               ? s3Error(f.status, 'ServiceUnavailable', 'Please reduce your request rate.').body
-              : faultEnvelope(f.status, retryAfter, f.rateLimit?.limit);
+              : withErrorType(behaviour.errorType, f.status, faultEnvelope(f.status, retryAfter, f.rateLimit?.limit));
           if (stage !== 'download') {
             const problems = schemaProblems('ErrorResponse', body);
             if (problems) ownFaults.push(`injected status body breaks ErrorResponse: ${problems}`);
@@ -1426,7 +1446,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       if (answer.check) check(answer.check, method.toLowerCase(), answer.status, answer.body);
     } catch (error) {
       if (error instanceof HttpError) {
-        answer = { status: error.status, body: error.body, headers: error.headers };
+        answer = { status: error.status, body: withErrorType(behaviour.errorType, error.status, error.body), headers: error.headers };
         if (typeof error.body === 'object') {
           const problems = schemaProblems('ErrorResponse', error.body);
           if (problems) {
