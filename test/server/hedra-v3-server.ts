@@ -96,6 +96,12 @@ export interface V3Behaviour {
   storeRefusals: boolean;
   /** A key is forgotten this long (server clock) after its first submit: the same key then makes a new job. Never, unless said. */
   keyTtlMs?: number;
+  /**
+   * A key's first submit is still being processed this long (server clock): the same key and body meanwhile
+   * answer 409 ALREADY_IN_PROGRESS, retryable, with retry_after the seconds left (undocumented; the form
+   * other idempotent APIs use). Then its ack is replayed. Never in progress, unless said.
+   */
+  keyBusyMs?: number;
   /** Whether answers carry `Date` (the server's clock); Node's own is turned off too when not. */
   dateHeader: boolean;
   /**
@@ -592,6 +598,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     idempotencyConflict: options.idempotencyConflict ?? 409,
     storeRefusals: options.storeRefusals ?? false,
     keyTtlMs: options.keyTtlMs,
+    keyBusyMs: options.keyBusyMs,
     dateHeader: options.dateHeader ?? true,
     stream: options.stream ?? 'ok',
     streamFor: options.streamFor,
@@ -977,6 +984,14 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
             param: 'idempotency_key',
           },
         );
+      }
+      const busy = 'job' in seen && behaviour.keyBusyMs !== undefined ? seen.at + behaviour.keyBusyMs - time.now() : 0;
+      if (busy > 0) {
+        const seconds = Math.ceil(busy / 1000);
+        throw fail(409, 'ALREADY_IN_PROGRESS', `A request with idempotency_key '${key}' is still being processed; retry in ${seconds}s.`, {
+          retryable: true,
+          retry_after: seconds,
+        });
       }
       record.replay = true;
       stats.replays++;
@@ -1416,7 +1431,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     if (fault?.kind === 'status') {
       await box.answerStatus(req, res, record, fault, (f) => {
         const retryAfter = f.retryAfter !== undefined && /^\d+$/.test(f.retryAfter) ? Number(f.retryAfter) : undefined;
-        let body = f.body;
+        let body = withErrorType(behaviour.errorType, f.status, f.body);
         if (body === undefined) {
           body =
             stage === 'download'
@@ -1446,7 +1461,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       if (answer.check) check(answer.check, method.toLowerCase(), answer.status, answer.body);
     } catch (error) {
       if (error instanceof HttpError) {
-        answer = { status: error.status, body: withErrorType(behaviour.errorType, error.status, error.body), headers: error.headers };
+        answer = { status: error.status, body: error.body, headers: error.headers };
         if (typeof error.body === 'object') {
           const problems = schemaProblems('ErrorResponse', error.body);
           if (problems) {
@@ -1465,6 +1480,8 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       }
     }
     record.status = answer.status;
+    // Every error answer, the server's own or injected, in the form of the build it stands for.
+    if (answer.status >= 400) answer = { ...answer, body: withErrorType(behaviour.errorType, answer.status, answer.body) };
     const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     const trace = (answer.body as { trace_id?: unknown } | null)?.trace_id;
     const headers: Record<string, string> = {
