@@ -4,6 +4,7 @@
 // (`billing.reason`), a key still in progress, opaque ids, and the record of
 // each request's X-Hedra-Spec-Version. Every answer still fits the document.
 import { afterEach, describe, expect, it } from 'vitest';
+import { manualTime } from '../helpers/fast-time.ts';
 import { type HedraV3Server, startHedraV3Server, type V3ServerOptions } from './hedra-v3-server.ts';
 import { schemaProblems } from './spec-v3.ts';
 import { openAiErrorType, topUpFor } from './v3-later-builds.ts';
@@ -108,15 +109,15 @@ describe('the wallet at submit', () => {
 
 describe('a key still in progress (keyBusyMs)', () => {
   it('answers the same key 409 ALREADY_IN_PROGRESS, retryable, until the first submit is done; then replays its job', async () => {
-    let now = 1_000_000;
-    const server = await serverWith({ keyBusyMs: 1500, time: { now: () => now, setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout } as never });
+    const time = manualTime();
+    const server = await serverWith({ keyBusyMs: 1500, time });
     const body = { ...IMAGE, idempotency_key: 'k1' };
     const first = await ask(server, 'POST', '/models/gpt-image-2', body);
-    now += 400;
+    time.advance(400);
     const busy = await ask(server, 'POST', '/models/gpt-image-2', body);
     expect(busy.status).toBe(409);
     expect(busy.body.error).toMatchObject({ code: 'ALREADY_IN_PROGRESS', retryable: true, retry_after: 2 });
-    now += 1100;
+    time.advance(1100);
     const replayed = await ask(server, 'POST', '/models/gpt-image-2', body);
     expect([first.status, replayed.status]).toEqual([202, 202]);
     expect(replayed.body.job_id).toBe(first.body.job_id);
