@@ -6,7 +6,7 @@
 // in-process in test/in-process/v3-later-builds.test.ts.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { envelope, type HedraV3Server, startHedraV3Server } from '../server/hedra-v3-server.ts';
+import { envelope, expiredHandle, type HedraV3Server, startHedraV3Server } from '../server/hedra-v3-server.ts';
 import { type RunOptions, runAction } from './run-action.ts';
 
 let server: HedraV3Server;
@@ -32,10 +32,7 @@ it('an error with error.type is decoded fully: fields named per input, an expire
     method: 'POST',
     path: '/models/kling-v3',
     status: 400,
-    body: envelope('INVALID_ARGUMENT', 'input.start_image: the POST /v3/files url expired.', {
-      param: 'input.start_image',
-      details: [{ field: 'input.start_image', message: 'input.start_image: the POST /v3/files url expired', reason: 'expired' }],
-    }),
+    body: expiredHandle('input.start_image'),
   });
   const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(2048)]);
   const same = { ...IMAGE, prompt: fresh('started together') };

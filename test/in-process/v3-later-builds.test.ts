@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunOptions } from '../e2e/run-action.ts';
 import { FAST } from '../helpers/fast-time.ts';
 import { runInProcess } from '../helpers/run-in-process.ts';
-import { envelope, type HedraV3Server, startHedraV3Server, voicesOf } from '../server/hedra-v3-server.ts';
+import { envelope, expiredHandle, type HedraV3Server, startHedraV3Server, voicesOf } from '../server/hedra-v3-server.ts';
 
 let server: HedraV3Server;
 beforeAll(async () => {
@@ -43,10 +43,7 @@ describe('errors with error.type are decoded as fully as without', () => {
       method: 'POST',
       path: '/models/kling-v3',
       status: 400,
-      body: envelope('INVALID_ARGUMENT', 'input.start_image: the POST /v3/files url expired.', {
-        param: 'input.start_image',
-        details: [{ field: 'input.start_image', message: 'input.start_image: the POST /v3/files url expired', reason: 'expired' }],
-      }),
+      body: expiredHandle('input.start_image'),
     });
     const result = await run({ ...KLING, prompt: fresh('expired handle'), image: 'fox.png' }, { files: { 'fox.png': png() } });
     expect(errorLines(result.stdout)).toEqual([]);

@@ -486,6 +486,13 @@ export function envelope(code: string, message: string, extra: Partial<ErrorEnve
   return { error: { code, message, retryable: false, ...extra }, trace_id: traceId() };
 }
 
+/** The document's refusal of a POST /files handle submitted past its `expires_at` (example expired_file_handle), for `field`. */
+export const expiredHandle = (field: string) =>
+  envelope('INVALID_ARGUMENT', `${field}: the POST /v3/files url expired. Upload the file again and submit with the fresh url.`, {
+    param: field,
+    details: [{ field, message: `${field}: the POST /v3/files url expired`, reason: 'expired' }],
+  });
+
 const fail = (status: number, code: string, message: string, extra: Partial<ErrorEnvelope> = {}, headers: Record<string, string> = {}) =>
   new HttpError(status, envelope(code, message, extra), headers);
 
