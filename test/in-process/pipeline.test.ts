@@ -194,7 +194,7 @@ describe.each(APIS)('the pipeline on $name', (api) => {
       expect(result.stdout).toMatch(
         /::warning title=Balance below the estimate::The balance is below this run's estimate: .+ is needed and \$0\.001 can be spent/,
       );
-      expect(api.submits().map((r) => r.status)).toEqual([402]);
+      expect((api.submits() as { status: number }[]).map((r) => r.status)).toEqual([402]);
       expect(error).toContain('Not enough money in the Hedra API wallet for this request: balance $0.001');
     }
   });
