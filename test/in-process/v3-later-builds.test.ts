@@ -99,6 +99,19 @@ describe('errors with error.type are decoded as fully as without', () => {
     expect(new Set(submits('gpt-image-2').map((r) => (r.body as { idempotency_key: string }).idempotency_key)).size).toBe(1);
   });
 
+  it('a key still in progress past the deadline is not moved to a random key: no second job is paid', async () => {
+    server.behaviour.keyBusyMs = 3_600_000;
+    const inputs = { ...IMAGE, prompt: fresh('long in progress'), request: 'quality: low' };
+    const first = await run(inputs, { reuseDefault: true });
+    const second = await run({ ...inputs, timeout: '2m' }, { reuseDefault: true });
+    expect([first.code, second.code]).toEqual([0, 1]);
+    expect(second.stdout).toContain(
+      'Another submit under this idempotency key (a run of the same inputs) is still being processed, so no second job was paid for. Run the workflow again once it has been, to get its job.',
+    );
+    expect(new Set(submits('gpt-image-2').map((r) => (r.body as { idempotency_key: string }).idempotency_key)).size).toBe(1);
+    expect(server.ledger.filter((e) => server.jobs.get(e.jobId)?.input.prompt === inputs.prompt)).toHaveLength(1);
+  });
+
   it("shows a 402's wallet figures and funding link", async () => {
     server.wallet.balance = 0;
     const result = await run({ ...IMAGE, prompt: fresh('empty') });
