@@ -29601,10 +29601,12 @@ const MAPPED_INPUTS = [
 /* harmony export */   cG: () => (/* binding */ parseInteger),
 /* harmony export */   ew: () => (/* binding */ parseMediaList),
 /* harmony export */   hG: () => (/* binding */ parseIdList),
+/* harmony export */   pm: () => (/* binding */ V3_ID_RULE),
+/* harmony export */   v_: () => (/* binding */ isV3Id),
 /* harmony export */   x: () => (/* binding */ parseMediaRef),
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
-/* unused harmony export isV3Id */
+/* unused harmony export V3_ID_MAX */
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 // Pure parsers for input values. Each takes the input's name so that its
 // error says which input is wrong, in the user's own words.
@@ -29652,15 +29654,23 @@ function parseDuration(input, raw) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be longer than zero, got "${raw}".`);
     return ms;
 }
-/** A v3 id: `job_<uuid>` or `asset_<uuid>`, as Hedra's v3 issues them. */
+/** The most characters a v3 id may have: far more than any Hedra issues, few enough for a file name. */
+const V3_ID_MAX = 128;
+/**
+ * A v3 id (`job_…`, `asset_…`, `voice_…`): Hedra calls them "server-issued and opaque", so nothing is assumed
+ * after the prefix (not a UUID, not a case: an id is used exactly as written). It is held to what is safe
+ * where ids go, a file name, a URL path, a log line: its prefix, then letters, digits, `_` and `-`, at most
+ * V3_ID_MAX characters in all. This one rule holds for ids given as inputs and ids in Hedra's answers.
+ */
 function isV3Id(prefix, raw) {
-    return raw.startsWith(`${prefix}_`) && isUuid(raw.slice(prefix.length + 1));
+    return raw.length <= V3_ID_MAX && raw.startsWith(`${prefix}_`) && /^[A-Za-z0-9_-]+$/.test(raw.slice(prefix.length + 1));
 }
 function parseMediaRef(input, raw) {
+    // v2's asset ids are UUIDs, in any case (lower-cased as v2 writes them); v3's are opaque, kept as written.
     if (isUuid(raw))
         return { kind: 'asset', id: raw.toLowerCase() };
     if (isV3Id('asset', raw))
-        return { kind: 'asset', id: `asset_${raw.slice('asset_'.length).toLowerCase()}` };
+        return { kind: 'asset', id: raw };
     if (/^https:\/\//i.test(raw)) {
         try {
             return { kind: 'url', url: new URL(raw).href };
@@ -29683,7 +29693,9 @@ function parseMediaList(input, raw) {
         .filter((line) => line !== '' && !line.startsWith('#'))
         .map((line) => parseMediaRef(input, line));
 }
-/** A list of generation ids (v2: UUIDs) or job ids (v3: job_<uuid>) to resume, one per line or comma-separated. */
+/** A list of generation ids (v2: UUIDs, lower-cased) or job ids (v3: job_…, opaque, as written) to resume, one per line or comma-separated. */
+/** What a v3 id must look like, for messages. */
+const V3_ID_RULE = `A v3 id is its prefix (job_, asset_, voice_) then letters, digits, "_" or "-", at most ${V3_ID_MAX} characters, as Hedra issued it.`;
 function parseIdList(input, raw, api = 'v2') {
     const ids = raw.split(/[\s,]+/).filter(Boolean);
     for (const id of ids) {
@@ -29694,9 +29706,9 @@ function parseIdList(input, raw, api = 'v2') {
         if (api === 'v2' && !isUuid(id))
             throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
         if (api === 'v3' && !isV3Id('job', id))
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be v3 job ids (job_<uuid>), one per line; "${id}" is not one.`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be v3 job ids, one per line; "${id}" is not one. ${V3_ID_RULE}`);
     }
-    return ids.map((id) => (api === 'v3' ? `job_${id.slice(4).toLowerCase()}` : id.toLowerCase()));
+    return ids.map((id) => (api === 'v3' ? id : id.toLowerCase()));
 }
 
 
@@ -36055,7 +36067,7 @@ class Transport {
             return await this.mapNetworkErrors(operation, target, async () => {
                 const response = await this.options.fetcher.fetch(this.url(target), {
                     method,
-                    headers: { 'user-agent': this.options.userAgent, ...this.keyHeader(), ...headers },
+                    headers: { 'user-agent': this.options.userAgent, ...this.options.headers, ...this.keyHeader(), ...headers },
                     body: typeof body === 'function' ? body(watchdog) : body,
                     signal: AbortSignal.any([this.control.signal, watchdog.signal]),
                     // The key must not follow a redirect to another host.
@@ -36485,6 +36497,7 @@ var workspace_file = __nccwpck_require__(5247);
 
 
 
+
 /** What `type` means when it is empty on v2 (action.yml's default is empty, because on v3 the model decides). */
 const V2_DEFAULT_TYPE = 'video';
 function parseApi(raw) {
@@ -36590,7 +36603,7 @@ async function readInputs(toolkit, env, cwd) {
     // On v3 the model's kind is not known yet: a duration is only ever given for videos (and sounds) there.
     if (type !== undefined)
         parsed('duration', (raw) => checkShortDuration(api === 'v3' ? 'video' : type, raw, mapped.duration), undefined);
-    problems.push(...assetIdProblems(api ?? 'v2', mapped));
+    problems.push(...assetIdProblems(api ?? 'v2', mapped), ...voiceIdProblems(api ?? 'v2', mapped['voice-id']));
     const workspace = env.GITHUB_WORKSPACE || cwd;
     const runnerTemp = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
     const outputPath = get('output-path');
@@ -36660,6 +36673,18 @@ function assetIdProblems(api, mapped) {
         .flat()
         .filter((ref) => typeof ref === 'object' && ref.kind === 'asset' && ref.id.startsWith('asset_'))
         .map((ref) => `Input "${input}": "${ref.id}" is a v3 asset id; v2 takes its own asset ids (UUIDs) or files. Set "api: v3", or give the file.`));
+}
+/**
+ * A v3 `voice-id` that is no v3 voice id (voice_…, opaque: see isV3Id), before anything is sent. On v2 a voice
+ * id is a UUID, checked with the rest of the v2 request.
+ */
+function voiceIdProblems(api, voice) {
+    if (api !== 'v3' || typeof voice !== 'string' || (0,parsers/* isV3Id */.v_)('voice', voice))
+        return [];
+    const list = 'GET /models/{model}/voices lists the voices of a speech model';
+    if ((0,parsers/* isUuid */.O1)(voice))
+        return [`Input "voice-id": "${voice}" is a v2 voice id (a UUID); v3 voice ids are voice_… (${list}).`];
+    return [`Input "voice-id" must be a v3 voice id (voice_…; ${list}); "${(0,outside/* said */.ag)(voice, 140)}" is not one. ${parsers/* V3_ID_RULE */.pm}`];
 }
 /** Types whose `duration` a bare number below half a second almost certainly meant as seconds. */
 const DURATION_TYPES = ['video', 'motion_control', 'text_to_sound'];
@@ -37671,7 +37696,10 @@ async function withPromptFile(settings, target) {
 // The two guards on spending, both before anything is paid: the user's own
 // limit (`max-credits`) and what the account can spend. Pure, and the same
 // for both APIs: each figure is in the API's own unit (credits on v2, US
-// dollars on v3), and a guard fails closed where it cannot be sure.
+// dollars on v3). `max-credits` fails closed where it cannot be sure; the
+// balance refuses only where a shortfall proves the refusal (an account that
+// may top up at submit is warned about instead: Hedra's own refusal is free
+// and exact).
 
 /** What a refusal adds: work already paid for can still be downloaded, and no guard applies to that. */
 const PICK_UP_HINT = 'To download work already paid for, pick it up with input "generation-id" (no guard applies).';
@@ -37684,6 +37712,10 @@ function budget(max) {
  * closed: an estimate that cannot be made, or is only a lower bound, is refused too.
  */
 function overBudget(estimate, max) {
+    if (!estimate.known && estimate.unpriceable) {
+        return (`Input "max-credits" is ${budget(max)}, but ${estimate.reason}: no price is known before paying, so the budget cannot be guarded and nothing was paid. ` +
+            'To run this model, remove "max-credits" from this step (Hedra still refuses, for free, a submit the wallet cannot pay), or choose a model Hedra prices up front.');
+    }
     if (!estimate.known) {
         return `Input "max-credits" is ${budget(max)}, but the cost cannot be estimated (${estimate.reason}), so nothing was paid: a budget guard does not guess. Remove "max-credits" to run without it.`;
     }
@@ -37699,17 +37731,32 @@ function overBudget(estimate, max) {
     }
     return undefined;
 }
+/** Whether even the estimate (a lower bound counts) is more than can be spent. Figures in different units, or not amounts, are not weighed. */
+function shortOf(estimate, balance) {
+    if (!estimate.known || estimate.total.unit !== balance.available.unit || !(0,money/* isAmount */.Pt)(balance.available.amount))
+        return false;
+    return estimate.total.amount > balance.available.amount;
+}
 /**
- * Why the balance refuses the run, or undefined: only when even the estimate (a lower bound counts) is more
- * than can be spent. Figures in different units, or not amounts, are not weighed: Hedra checks at submit.
+ * Why the balance refuses the run, or undefined: only when the estimate is more than can be spent and the
+ * account cannot be topped up at submit (see lowBalanceWarning). Otherwise Hedra checks at submit.
  */
 function tooLittleBalance(estimate, balance) {
-    if (!estimate.known || estimate.total.unit !== balance.available.unit || !(0,money/* isAmount */.Pt)(balance.available.amount))
-        return undefined;
-    if (estimate.total.amount <= balance.available.amount)
+    if (balance.mayTopUpAtSubmit || !shortOf(estimate, balance))
         return undefined;
     const where = balance.where ? ` (${balance.where})` : '';
     return `Not enough ${balance.what}: this run needs ${estimate.text} and ${(0,money/* formatMoney */.up)(balance.available)}${where} can be spent. Nothing was paid. ${balance.topUp} ${PICK_UP_HINT}`;
+}
+/**
+ * A warning when the estimate is more than an account that may top up at submit holds: the run goes on,
+ * since the top-up may pay, and a submit it cannot pay is refused by Hedra for free, with exact figures.
+ */
+function lowBalanceWarning(estimate, balance) {
+    if (!balance.mayTopUpAtSubmit || !shortOf(estimate, balance))
+        return undefined;
+    return (`The balance is below this run's estimate: ${estimate.text} is needed and ${(0,money/* formatMoney */.up)(balance.available)} can be spent (${balance.what}). ` +
+        'Submitting anyway: a wallet with automatic top-up is charged when the request is submitted, and Hedra refuses, for free, a request it cannot pay. ' +
+        `If it refuses: ${balance.topUp.charAt(0).toLowerCase()}${balance.topUp.slice(1)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/create.ts
@@ -37849,7 +37896,7 @@ async function checked(run, local) {
 function aboutParsedInputs(problems, unparsed) {
     return problems.filter((problem) => !unparsed.some((input) => problem.includes(`input "${input}"`) || problem.includes(`Input "${input}"`)));
 }
-/** `max-credits`, then the balance: either refuses the run before anything is paid. */
+/** `max-credits`, then the balance: either refuses the run before anything is paid (a balance that may top up at submit only warns). */
 function guard(run, estimate, balance) {
     const { settings, api } = run;
     // Without a key (a dry run), nothing could be priced: the guard has nothing to say.
@@ -37858,9 +37905,14 @@ function guard(run, estimate, balance) {
         if (refusal)
             throw new errors/* SpendingRefused */.zO(refusal);
     }
-    const shortfall = balance ? tooLittleBalance(estimate, balance) : undefined;
+    if (!balance)
+        return;
+    const shortfall = tooLittleBalance(estimate, balance);
     if (shortfall)
         throw new errors/* SpendingRefused */.zO(shortfall);
+    const low = lowBalanceWarning(estimate, balance);
+    if (low)
+        run.log.warning(low, 'Balance below the estimate');
 }
 /** Nothing is stored or submitted: the earlier work is this run's result, at no cost. */
 async function useEarlier(run, plan, earlier, summary) {
@@ -37958,7 +38010,7 @@ const USER_AGENT = 'hedra-generate-action/1';
 /** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
 const ADAPTERS = {
     v2: async () => v2Adapter,
-    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(892)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5892))).v3Adapter,
+    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(558)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3558))).v3Adapter,
 };
 /**
  * The action as the runner starts it (index.ts), or a harness such as
@@ -38014,6 +38066,7 @@ async function runWith(deps) {
             baseUrl: settings.baseUrl,
             apiKey: apiKey ?? '',
             keyScheme: adapter.keyScheme,
+            headers: adapter.headers,
             userAgent: USER_AGENT,
             control: running,
             timeoutMs: settings.timeoutMs,

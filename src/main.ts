@@ -103,6 +103,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
         baseUrl: settings.baseUrl,
         apiKey: apiKey ?? '',
         keyScheme: adapter.keyScheme,
+        headers: adapter.headers,
         userAgent: USER_AGENT,
         control: running,
         timeoutMs: settings.timeoutMs,

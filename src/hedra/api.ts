@@ -89,6 +89,8 @@ export type Estimate =
       reason: string;
       /** Hedra prices the request only once its files are stored: ask again after storing them. */
       afterStoring?: boolean;
+      /** Hedra prices the model only once it has measured the inputs (v3: an estimate with no cost): no figure can come before paying. */
+      unpriceable?: boolean;
     };
 
 /** What the account can spend, for the balance guard. */
@@ -100,6 +102,11 @@ export interface Balance {
   where?: string;
   /** Where and how to add funds, one sentence. */
   topUp: string;
+  /**
+   * The account may be topped up when a request is submitted (v3's wallets with automatic top-up): a
+   * balance below the estimate is then no proof of a refusal, and is warned about, not refused.
+   */
+  mayTopUpAtSubmit?: boolean;
 }
 
 /** Work an earlier run made from the same inputs, found before paying: used instead of paying again. */
@@ -229,6 +236,8 @@ export interface AdapterContext {
 /** An API as main.ts plugs it in: how its key travels, how its error answers are worded, and the adapter itself. */
 export interface Adapter {
   keyScheme: 'x-api-key' | 'authorization-key';
+  /** Headers sent with every request to the API besides the key (v3's X-Hedra-Spec-Version). */
+  headers?: Readonly<Record<string, string>>;
   describeError: DescribeError;
   /** The documented rate limit per key, which every request of the run keeps to (http/budget.ts); none where unpublished. */
   rateLimit?: RateLimitPolicy;

@@ -33,6 +33,8 @@ interface TransportOptions {
   apiKey: string;
   /** How the key is sent: v2's `X-API-Key: <key>` unless said, v3's `Authorization: Key <key>`. */
   keyScheme?: 'x-api-key' | 'authorization-key';
+  /** Sent with every request to the API besides the key (never to a presigned URL). */
+  headers?: Readonly<Record<string, string>>;
   userAgent: string;
   control: RunControl;
   /** The whole run's time budget: a request that makes no progress for a tenth of it (2 s to 60 s) is given up. */
@@ -169,7 +171,7 @@ export class Transport {
       return await this.mapNetworkErrors(operation, target, async () => {
         const response = await this.options.fetcher.fetch(this.url(target), {
           method,
-          headers: { 'user-agent': this.options.userAgent, ...this.keyHeader(), ...headers },
+          headers: { 'user-agent': this.options.userAgent, ...this.options.headers, ...this.keyHeader(), ...headers },
           body: typeof body === 'function' ? (body(watchdog) as never) : body,
           signal: AbortSignal.any([this.control.signal, watchdog.signal]),
           // The key must not follow a redirect to another host.

@@ -37,6 +37,7 @@ import {
   type V3Model,
   v3Model,
 } from './spec-v3.ts';
+import { type ErrorTypeMode, type IdForm, issueId, type TopUp, topUpFor, withErrorType } from './v3-later-builds.ts';
 import { type RateLimitRule, rateLimiter } from './v3-rate-limit.ts';
 
 export type { Fault, InjectedAnswer, RateLimit } from './hedra-server.ts';
@@ -75,7 +76,7 @@ export interface ErrorEnvelope {
   param?: string | null;
   details?: FieldError[] | null;
   replaced_by?: string | null;
-  billing?: { balance: number; required?: number | null; currency?: string; funding_url: string } | null;
+  billing?: { balance: number; required?: number | null; currency?: string; funding_url: string; reason?: string } | null;
 }
 
 export interface V3Behaviour {
@@ -105,6 +106,12 @@ export interface V3Behaviour {
   storeRefusals: boolean;
   /** A key is forgotten this long (server clock) after its first submit: the same key then makes a new job. Never, unless said. */
   keyTtlMs?: number;
+  /**
+   * A key's first submit is still being processed this long (server clock): the same key and body meanwhile
+   * answer 409 ALREADY_IN_PROGRESS, retryable, with retry_after the seconds left (undocumented; the form
+   * other idempotent APIs use). Then its ack is replayed. Never in progress, unless said.
+   */
+  keyBusyMs?: number;
   /** Whether answers carry `Date` (the server's clock); Node's own is turned off too when not. */
   dateHeader: boolean;
   /**
@@ -167,6 +174,12 @@ export interface V3Behaviour {
    * price in bitcoin, currency "BTC"). Undefined: the real price in USD.
    */
   hostileEstimate?: HostileEstimate;
+  /** Whether error answers carry the OpenAI `error.type` of later builds (v3-later-builds.ts): 'absent' unless said. */
+  errorType: ErrorTypeMode;
+  /** What the wallet does at a submit it cannot pay (v3-later-builds.ts): refuse ('none', unless said), top up, or fail to. */
+  topUp: TopUp;
+  /** How the job and asset ids it issues look (v3-later-builds.ts): 'uuid' unless said. */
+  idForm: IdForm;
 }
 
 export type HostileEstimate = 'negative' | 'nan' | 'words' | 'foreign-currency';
@@ -184,6 +197,8 @@ export interface V3RecordedRequest extends RecordedRequest {
   replay?: boolean;
   /** When the request arrived (time.now()): tests check how often the action polls. */
   at: number;
+  /** The X-Hedra-Spec-Version the request carried (the spec generation its client was built against), if any. */
+  specVersion?: string;
 }
 
 export interface V3File {
@@ -265,7 +280,8 @@ export interface HedraV3Server {
   /** Every debit (positive) and refund (negative), in order. */
   ledger: { jobId: string; amount: number }[];
   /** Stream connections opened and submits answered by replay. */
-  stats: { streamConnections: number; replays: number };
+  /** Stream connections opened, submits answered by replaying a key's ack, and automatic top-ups of the wallet at submit. */
+  stats: { streamConnections: number; replays: number; topUps: number };
   behaviour: V3Behaviour;
   /** Internal faults of this server, such as an answer of its own that breaks the document (each also answered as a 500). */
   internalErrors: string[];
@@ -493,6 +509,13 @@ export function envelope(code: string, message: string, extra: Partial<ErrorEnve
   return { error: { code, message, retryable: false, ...extra }, trace_id: traceId() };
 }
 
+/** The document's refusal of a POST /files handle submitted past its `expires_at` (example expired_file_handle), for `field`. */
+export const expiredHandle = (field: string) =>
+  envelope('INVALID_ARGUMENT', `${field}: the POST /v3/files url expired. Upload the file again and submit with the fresh url.`, {
+    param: field,
+    details: [{ field, message: `${field}: the POST /v3/files url expired`, reason: 'expired' }],
+  });
+
 const fail = (status: number, code: string, message: string, extra: Partial<ErrorEnvelope> = {}, headers: Record<string, string> = {}) =>
   new HttpError(status, envelope(code, message, extra), headers);
 
@@ -584,7 +607,7 @@ interface Answer {
   check?: string;
 }
 
-const MEDIA_RE = /^\/media\/(asset_[0-9a-f-]+)\.(\w+)$/;
+const MEDIA_RE = /^\/media\/(asset_[A-Za-z0-9_-]+)\.(\w+)$/;
 const FILE_RE = /^\/files\/(file_[0-9a-f-]+)$/;
 
 // ------------------------------------------------------------------ server
@@ -605,6 +628,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     idempotencyConflict: options.idempotencyConflict ?? 409,
     storeRefusals: options.storeRefusals ?? false,
     keyTtlMs: options.keyTtlMs,
+    keyBusyMs: options.keyBusyMs,
     dateHeader: options.dateHeader ?? true,
     stream: options.stream ?? 'ok',
     streamDone: options.streamDone ?? 'marker',
@@ -623,6 +647,9 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     modality: options.modality,
     streamNoise: options.streamNoise,
     hostileEstimate: options.hostileEstimate,
+    errorType: options.errorType ?? 'absent',
+    topUp: options.topUp ?? { mode: 'none' },
+    idForm: options.idForm ?? 'uuid',
   };
   const jobs = new Map<string, V3Job>();
   const jobsByAsset = new Map<string, V3Job>();
@@ -633,7 +660,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const refunded = new Set<string>();
   const timelines = new WeakMap<V3Job, Frame[]>();
   const ledger: { jobId: string; amount: number }[] = [];
-  const stats = { streamConnections: 0, replays: 0 };
+  const stats = { streamConnections: 0, replays: 0, topUps: 0 };
   const ownFaults: string[] = [];
   const requests: V3RecordedRequest[] = [];
   const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: RATE_LIMIT, now: time.now });
@@ -819,7 +846,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         : model.modality === 'audio'
           ? Math.max(1000, 60 * Array.from(String(input.text ?? '')).length)
           : null;
-    const id = `job_${randomUUID()}`;
+    const id = issueId('job', behaviour.idForm);
     const timings = { ...behaviour.timings };
     const job: V3Job = {
       id,
@@ -831,7 +858,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       createdAt,
       timings,
       price: priceOf(model.id, input),
-      assetId: `asset_${randomUUID()}`,
+      assetId: issueId('asset', behaviour.idForm),
       contentType: type.contentType,
       ext: type.ext,
       width,
@@ -991,6 +1018,14 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
           },
         );
       }
+      const busy = 'job' in seen && behaviour.keyBusyMs !== undefined ? seen.at + behaviour.keyBusyMs - time.now() : 0;
+      if (busy > 0) {
+        const seconds = Math.ceil(busy / 1000);
+        throw fail(409, 'ALREADY_IN_PROGRESS', `A request with idempotency_key '${key}' is still being processed; retry in ${seconds}s.`, {
+          retryable: true,
+          retry_after: seconds,
+        });
+      }
       record.replay = true;
       stats.replays++;
       if ('refusal' in seen) throw seen.refusal;
@@ -1027,13 +1062,19 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     if (moderated !== undefined) throw fail(422, 'MODERATION_FAILED', moderated);
     const price = priceOf(model.id, input);
     const available = wallet.balance;
-    if (available < price) {
+    const topUp = topUpFor(behaviour.topUp, available, price);
+    if (topUp === undefined) {
+      const reason = behaviour.topUp.mode === 'declined' ? { reason: behaviour.topUp.reason } : {};
       throw fail(
         402,
         'INSUFFICIENT_BALANCE',
         `Your API wallet balance is ${dollars(available)} and this request costs ${dollars(price)}. The API wallet is funded separately from Studio and pays only for API requests — add funds at https://www.hedra.com/develop/billing, then retry.`,
-        { billing: { balance: available, required: price, currency: 'USD', funding_url: FUNDING_URL } },
+        { billing: { balance: available, required: price, currency: 'USD', funding_url: FUNDING_URL, ...reason } },
       );
+    }
+    if (topUp > 0) {
+      balance = round4(balance + topUp);
+      stats.topUps++;
     }
     const job = newJob(model, body);
     job.failure = behaviour.failFor?.(job);
@@ -1450,6 +1491,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       body: undefined,
       status: 500,
       at: time.now(),
+      ...(typeof req.headers['x-hedra-spec-version'] === 'string' && { specVersion: req.headers['x-hedra-spec-version'] }),
     };
     requests.push(record);
     if (!admitted(req, res, url, record)) return;
@@ -1459,12 +1501,12 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     if (fault?.kind === 'status') {
       await box.answerStatus(req, res, record, fault, (f) => {
         const retryAfter = f.retryAfter !== undefined && /^\d+$/.test(f.retryAfter) ? Number(f.retryAfter) : undefined;
-        let body = f.body;
+        let body = withErrorType(behaviour.errorType, f.status, f.body);
         if (body === undefined) {
           body =
             stage === 'download'
               ? s3Error(f.status, 'ServiceUnavailable', 'Please reduce your request rate.').body
-              : faultEnvelope(f.status, retryAfter, f.rateLimit?.limit);
+              : withErrorType(behaviour.errorType, f.status, faultEnvelope(f.status, retryAfter, f.rateLimit?.limit));
           if (stage !== 'download') {
             const problems = schemaProblems('ErrorResponse', body);
             if (problems) ownFaults.push(`injected status body breaks ErrorResponse: ${problems}`);
@@ -1508,6 +1550,8 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       }
     }
     record.status = answer.status;
+    // Every error answer, the server's own or injected, in the form of the build it stands for.
+    if (answer.status >= 400) answer = { ...answer, body: withErrorType(behaviour.errorType, answer.status, answer.body) };
     const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     const trace = (answer.body as { trace_id?: unknown } | null)?.trace_id;
     const headers: Record<string, string> = {

@@ -16,6 +16,10 @@ describe('jobInLocation', () => {
     expect(jobInLocation(`/v3/jobs/${JOB}`)).toBe(JOB);
     expect(jobInLocation(`https://api.hedra.com/v3/jobs/${JOB}/`)).toBe(JOB);
   });
+  it('takes an opaque job id as issued (no UUID, mixed case, _ and -), up to 128 characters', () => {
+    for (const job of ['job_01JH3KX9ZQ8W2V', 'job_Op_a-B', `job_${'x'.repeat(124)}`]) expect(jobInLocation(`/v3/jobs/${job}`)).toBe(job);
+    expect(jobInLocation(`/v3/jobs/job_${'x'.repeat(125)}`)).toBeUndefined();
+  });
   it('names nothing that is not a job id, nor another resource of the job', () => {
     for (const location of [null, '', '/v3/jobs/', `/v3/jobs/${JOB}/status`, '/v3/jobs/asset_1', '/v3/jobs/job_..%2F..', '/v3/jobs/job_a b']) {
       expect(jobInLocation(location)).toBeUndefined();

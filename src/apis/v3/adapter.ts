@@ -27,6 +27,7 @@ import { describeV3Error } from './errors.js';
 import { asItemStatus, waitForJobs } from './follow.js';
 import { prepareV3, type V3Plan, withHandles } from './plan.js';
 import { finalResult, itemStatus, lost, shownInput } from './results.js';
+import { V3_HEADERS } from './spec-version.js';
 import { derivedKeys, expiredHandle, mayBeKept, mayExistNote, outcomeUnknown, replaced, submitEach, submitFailure } from './submit.js';
 
 /** Where a person adds funds to the v3 wallet. */
@@ -41,8 +42,14 @@ const STORE_CONCURRENCY = 3;
  */
 export const V3_RATE_LIMIT = { requests: 60, windowMs: 60_000 };
 
-/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope, its rate limit. */
-export const v3Adapter: Adapter = { keyScheme: 'authorization-key', describeError: describeV3Error, rateLimit: V3_RATE_LIMIT, make: v3Api };
+/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, the spec version it is built against, its error envelope, its rate limit. */
+export const v3Adapter: Adapter = {
+  keyScheme: 'authorization-key',
+  headers: V3_HEADERS,
+  describeError: describeV3Error,
+  rateLimit: V3_RATE_LIMIT,
+  make: v3Api,
+};
 
 export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
   const { log, settings } = ctx;
@@ -90,6 +97,13 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
         log.warning(`Could not get an estimate from Hedra (${said(error)}).`, 'No estimate'),
       );
       if (!price) return { known: false, reason: 'Hedra gave no estimate for this request' };
+      if (price === 'unpriceable') {
+        return {
+          known: false,
+          reason: `Hedra cannot price model ${plan.detail.id} before it has measured the inputs (its estimate gives no cost)`,
+          unpriceable: true,
+        };
+      }
       if ('problem' in price) {
         const reason = `Hedra's estimate answered ${price.problem}`;
         log.warning(`The cost is not known: ${reason}. It is not taken as free.`, 'No estimate');
@@ -112,6 +126,8 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
         what: 'money in the Hedra API wallet',
         available: balance,
         topUp: `Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio).`,
+        // Wallets can top up automatically at submit (builds after spec 3.9.0): a low balance proves nothing.
+        mayTopUpAtSubmit: true,
       };
     },
 

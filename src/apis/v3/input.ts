@@ -7,7 +7,7 @@
 import { isObject } from '../../core/json.js';
 import { GENERATION_TYPES, type GenerationType, isMediaInput, type MappedInput, type MediaInput } from '../../inputs/kinds.js';
 import type { MediaRef } from '../../inputs/parsers.js';
-import { isUuid } from '../../inputs/parsers.js';
+import { isUuid, isV3Id } from '../../inputs/parsers.js';
 import type { InputValue } from '../../inputs/settings.js';
 
 /** A v3 model as GET /models/{model} describes it (ModelDetail), with its input schema. */
@@ -81,8 +81,6 @@ const DONE_OTHERWISE: Partial<Record<GenerationType, string>> = {
   image_to_image: 'on v3, image models edit the images given in input "reference-images"',
   video_to_video: 'on v3, video models that take input "video" transform it',
 };
-
-const ASSET_ID = /^asset_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function andList(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
@@ -203,8 +201,8 @@ function mediaValue(
     // Kept in the input as it would go, so that the schema check does not also call the field missing.
     return { source: 'url', url: ref.url };
   }
-  // The v2 parser reads `asset_<uuid>` as a path (it is no UUID): on v3 it is an asset id.
-  if (ref.kind === 'file' && !ASSET_ID.test(ref.written)) {
+  // An `asset_…` id is opaque (parsers.ts isV3Id); a path that is not one is a file.
+  if (ref.kind === 'file' && !isV3Id('asset', ref.written)) {
     plan.media.push({ input, written: ref.written, path, kind: 'file' });
     return { source: 'url', url: fileUrl(ref.written) };
   }
