@@ -12,7 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import type { V3RecordedRequest } from '../server/hedra-v3-server.ts';
 import { mostInWindow } from '../server/v3-rate-limit.ts';
-import { FALLBACK, promptImageRun, requestsOf, stageOf, useV3Server } from './faults/v3-matrix.ts';
+import { FALLBACK, promptImageRun, requestsOf, STEADY_TIME, stageOf, useV3Server } from './faults/v3-matrix.ts';
 
 const ctx = useV3Server();
 
@@ -25,6 +25,7 @@ const readsOf = (job: string) => ctx.server.requests.filter((r) => r.path === `/
 
 describe('v3: one request budget for every request of the run', () => {
   it('a batch of 8 whose streams are refused: the jobs poll taking turns, never more than 60 requests in 60 s, no 429', async () => {
+    await ctx.onClock(STEADY_TIME);
     const { server } = ctx;
     server.behaviour.stream = 'refuse';
     server.behaviour.timings = { queued: 0, processing: 90_000 };
@@ -44,6 +45,7 @@ describe('v3: one request budget for every request of the run', () => {
   });
 
   it('a lower X-RateLimit-Limit from the server is kept to: no 429', async () => {
+    await ctx.onClock(STEADY_TIME);
     const { server } = ctx;
     // 6 requests per 10 s: a run of 2 jobs makes more than that in its first second. The budget, told the limit by the
     // first answer, keeps it over its own (longer) window, far from the server's edge.
@@ -58,6 +60,7 @@ describe('v3: one request budget for every request of the run', () => {
   });
 
   it('a 429 whose envelope alone says retry_after quiets every request of the run, not only the one refused', async () => {
+    await ctx.onClock(STEADY_TIME);
     const { server } = ctx;
     server.behaviour.stream = 'refuse';
     server.behaviour.timings = { queued: 0, processing: 20_000 };

@@ -69,6 +69,13 @@ export function stageOf(r: V3RecordedRequest): V3Stage | undefined {
  */
 export const SLOW_TIME = scaledTime(4);
 
+/**
+ * 10 times the wall clock: the clock of a test that counts requests against a rate or times a read to the second
+ * (the request budget, the quiet-stream check). At 50 times, 40 ms of a loaded machine's latency is 2 s of the
+ * test's clock, enough to crowd a minute's window or delay a read past its bound; at 10 it is 0.4 s.
+ */
+export const STEADY_TIME = scaledTime(10);
+
 /** Whether the stall watchdog ends the fault (a hang, a stalled body). */
 export const stalls = (fault: Fault) => fault.kind === 'hang' || fault.kind === 'stall';
 /** The clock a test with `fault` runs on. */
@@ -84,11 +91,13 @@ export const clockFor = (fault: Fault) => (stalls(fault) ? SLOW_TIME : FAST);
 const SETTINGS = new Map<TestTime, { timeout: string; processing: number }>([
   [FAST, { timeout: '20m', processing: 1_000 }],
   [SLOW_TIME, { timeout: '20s', processing: 300 }],
+  // STEADY_TIME: 3 minutes (18 s real), past the longest job such a test runs (90 s, 9 s real).
+  [STEADY_TIME, { timeout: '3m', processing: 500 }],
   [wallTime, { timeout: '20s', processing: 300 }],
 ]);
 const settingsOn = (time: TestTime) => {
   const settings = SETTINGS.get(time);
-  if (!settings) throw new Error('the v3 matrix runs on FAST, SLOW_TIME or (through the bundle) the wall clock');
+  if (!settings) throw new Error('the v3 matrix runs on FAST, SLOW_TIME, STEADY_TIME or (through the bundle) the wall clock');
   return settings;
 };
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { wallTime } from '../../helpers/fast-time.ts';
 import type { StreamMode } from '../../server/hedra-v3-server.ts';
-import { errorLines, expectPollsSpaced, promptImageRun, requestsOf, sha, useV3Server } from './v3-matrix.ts';
+import { errorLines, expectPollsSpaced, promptImageRun, requestsOf, STEADY_TIME, sha, useV3Server } from './v3-matrix.ts';
 
 const ctx = useV3Server();
 
@@ -106,6 +106,7 @@ describe('v3: streams that talk but never say the status', () => {
     ['only keep-alive comments', 'keep-alive-only'],
     ['a byte at a time, never ending a line', 'trickle'],
   ])('%s: the status is read at the poll interval (2 s at first, then backing off), and the job ends with it', async (_name, mode) => {
+    await ctx.onClock(STEADY_TIME);
     const { server } = ctx;
     server.behaviour.stream = mode;
     server.behaviour.timings = { queued: 0, processing: 15_000 };
