@@ -22,7 +22,6 @@ import busboy from 'busboy';
 import { type TestTime, wallTime } from '../helpers/fast-time.ts';
 import { type Fault, faultBox, HttpError, type InjectedAnswer, parseRecorded, readBody } from './faults.ts';
 import type { RecordedRequest } from './hedra-server.ts';
-import { acceptedAsPublicUrl, catalogueFrom, type VoiceForm, voiceOutputs, voiceResultFields } from './v3-models.ts';
 import {
   answerProblems,
   type FieldError,
@@ -38,6 +37,7 @@ import {
   type V3Model,
   v3Model,
 } from './spec-v3.ts';
+import { acceptedAsPublicUrl, catalogueFrom, type VoiceForm, voiceOutputs, voiceResultFields } from './v3-models.ts';
 
 export type { Fault, InjectedAnswer, RateLimit } from './hedra-server.ts';
 export type { FieldError, Modality } from './spec-v3.ts';

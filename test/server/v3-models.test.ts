@@ -80,7 +80,12 @@ describe('a voice output', () => {
     if (voiceForm === 'result') {
       expect(result.body).toMatchObject({ outputs: [], voice_id: voice });
     } else {
-      expect(output).toMatchObject({ status: 'COMPLETED', url: null, content_type: null, ...(voiceForm === 'voice_id' ? { voice_id: voice } : { asset_id: voice }) });
+      expect(output).toMatchObject({
+        status: 'COMPLETED',
+        url: null,
+        content_type: null,
+        ...(voiceForm === 'voice_id' ? { voice_id: voice } : { asset_id: voice }),
+      });
     }
   });
 });

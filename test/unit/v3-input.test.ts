@@ -157,7 +157,10 @@ describe('mapV3Input: media v3 cannot take', () => {
   });
 
   it('refuses a URL Hedra cannot fetch (a private address) or that carries a password, and still fills the field', () => {
-    const plan = map({ mapped: { image: { kind: 'url', url: 'https://10.0.0.7/cat.png' }, 'end-image': { kind: 'url', url: 'https://me:pw@cdn.test/e.png' } } }, KLING);
+    const plan = map(
+      { mapped: { image: { kind: 'url', url: 'https://10.0.0.7/cat.png' }, 'end-image': { kind: 'url', url: 'https://me:pw@cdn.test/e.png' } } },
+      KLING,
+    );
     expect(plan.problems).toEqual([
       'Input "image": 10.0.0.7 is not a public address, so Hedra cannot fetch https://10.0.0.7: give a public https URL, or the file itself (a path in the repository).',
       'Input "end-image": the URL carries a user name or password, which would be sent to Hedra: give a public URL without them, or the file itself.',
