@@ -925,12 +925,25 @@ const KINDS = {
         is: 'moves a character image as a driving video does, with a field character_orientation',
     },
 };
+/** The types from the narrowest to the widest: the first that fits a model says best what it is. */
+const SPECIFIC_FIRST = [
+    'motion_control',
+    'image_upscale',
+    'video_upscale',
+    'voice_clone',
+    'speech_to_speech',
+    'audio_isolation',
+    'text_to_speech',
+    'text_to_sound',
+    'image_to_image',
+    'video_to_video',
+    'image',
+    'video',
+];
 const MODALITY_NOUNS = { image: 'images', video: 'videos', audio: 'audio' };
 /** The types that fit the model, the most specific first (the plain `video`/`image` last). */
 function typesFitting(model) {
-    const fitting = Object.keys(KINDS).filter((type) => KINDS[type].modality === model.modality && KINDS[type].fits(model));
-    const plain = (type) => (type === 'video' || type === 'image' ? 1 : 0);
-    return fitting.sort((a, b) => plain(a) - plain(b));
+    return SPECIFIC_FIRST.filter((type) => KINDS[type].modality === model.modality && KINDS[type].fits(model));
 }
 /**
  * Why `type` does not name this model, with what it makes and what to set (undefined when it fits):

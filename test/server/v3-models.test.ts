@@ -28,7 +28,7 @@ async function stored(s: HedraV3Server, bytes: Buffer, filename: string): Promis
   const form = new FormData();
   form.append('file', new Blob([bytes]), filename);
   const response = await fetch(`${s.baseUrl}/files`, { method: 'POST', headers: { authorization: `Key ${s.apiKey}` }, body: form });
-  return (await response.json()).url;
+  return ((await response.json()) as { url: string }).url;
 }
 
 const MP3 = Buffer.concat([Buffer.from('ID3'), Buffer.alloc(64, 1)]);

@@ -69,13 +69,27 @@ const KINDS: Record<GenerationType, { modality: string; fits: (model: ModelKind)
   },
 };
 
+/** The types from the narrowest to the widest: the first that fits a model says best what it is. */
+const SPECIFIC_FIRST: GenerationType[] = [
+  'motion_control',
+  'image_upscale',
+  'video_upscale',
+  'voice_clone',
+  'speech_to_speech',
+  'audio_isolation',
+  'text_to_speech',
+  'text_to_sound',
+  'image_to_image',
+  'video_to_video',
+  'image',
+  'video',
+];
+
 const MODALITY_NOUNS: Record<string, string> = { image: 'images', video: 'videos', audio: 'audio' };
 
 /** The types that fit the model, the most specific first (the plain `video`/`image` last). */
 export function typesFitting(model: ModelKind): GenerationType[] {
-  const fitting = (Object.keys(KINDS) as GenerationType[]).filter((type) => KINDS[type].modality === model.modality && KINDS[type].fits(model));
-  const plain = (type: GenerationType) => (type === 'video' || type === 'image' ? 1 : 0);
-  return fitting.sort((a, b) => plain(a) - plain(b));
+  return SPECIFIC_FIRST.filter((type) => KINDS[type].modality === model.modality && KINDS[type].fits(model));
 }
 
 /**
