@@ -104,7 +104,7 @@ exports["default"] = addMetaSchema2020;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dependencies_1 = __webpack_require__(5826);
+const dependencies_1 = __webpack_require__(3445);
 const def = {
     keyword: "dependentSchemas",
     type: "object",
@@ -440,7 +440,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dependencies_1 = __webpack_require__(5826);
+const dependencies_1 = __webpack_require__(3445);
 const def = {
     keyword: "dependentRequired",
     type: "object",

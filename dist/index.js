@@ -29055,10 +29055,9 @@ const lenientText = () => zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   qC: () => (/* binding */ nextPollDelay),
-/* harmony export */   uK: () => (/* binding */ MIN_DELAY_MS)
+/* harmony export */   qC: () => (/* binding */ nextPollDelay)
 /* harmony export */ });
-/* unused harmony exports MAX_DELAY_MS, estimatedCompletion */
+/* unused harmony exports MIN_DELAY_MS, MAX_DELAY_MS, estimatedCompletion */
 // When to ask for a generation's status next. Pure: the waiter feeds it what
 // it has seen and sleeps for what it returns.
 //
@@ -29350,9 +29349,10 @@ const describePlainly = (answer) => {
 /* harmony export */   CR: () => (/* binding */ wasNeverSent),
 /* harmony export */   LH: () => (/* binding */ withRetries),
 /* harmony export */   g5: () => (/* binding */ failureOf),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   yq: () => (/* binding */ parseRateLimitReset)
 /* harmony export */ });
-/* unused harmony exports POLICY, isRetryable, parseRetryAfter, backoffDelay, decide */
+/* unused harmony exports POLICY, isRetryable, backoffDelay, decide */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8549);
 // The one retry policy and the one loop that applies it, used by every call.
 // The policy (decide) is pure: it says whether and when to try again.
@@ -29637,7 +29637,7 @@ function presignedUrlProblem(url, allowed) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3216);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5238);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29724,10 +29724,12 @@ const MAPPED_INPUTS = [
 /* harmony export */   cG: () => (/* binding */ parseInteger),
 /* harmony export */   ew: () => (/* binding */ parseMediaList),
 /* harmony export */   hG: () => (/* binding */ parseIdList),
+/* harmony export */   pm: () => (/* binding */ V3_ID_RULE),
+/* harmony export */   v_: () => (/* binding */ isV3Id),
 /* harmony export */   x: () => (/* binding */ parseMediaRef),
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
-/* unused harmony export isV3Id */
+/* unused harmony export V3_ID_MAX */
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 // Pure parsers for input values. Each takes the input's name so that its
 // error says which input is wrong, in the user's own words.
@@ -29775,15 +29777,23 @@ function parseDuration(input, raw) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be longer than zero, got "${raw}".`);
     return ms;
 }
-/** A v3 id: `job_<uuid>` or `asset_<uuid>`, as Hedra's v3 issues them. */
+/** The most characters a v3 id may have: far more than any Hedra issues, few enough for a file name. */
+const V3_ID_MAX = 128;
+/**
+ * A v3 id (`job_…`, `asset_…`, `voice_…`): Hedra calls them "server-issued and opaque", so nothing is assumed
+ * after the prefix (not a UUID, not a case: an id is used exactly as written). It is held to what is safe
+ * where ids go, a file name, a URL path, a log line: its prefix, then letters, digits, `_` and `-`, at most
+ * V3_ID_MAX characters in all. This one rule holds for ids given as inputs and ids in Hedra's answers.
+ */
 function isV3Id(prefix, raw) {
-    return raw.startsWith(`${prefix}_`) && isUuid(raw.slice(prefix.length + 1));
+    return raw.length <= V3_ID_MAX && raw.startsWith(`${prefix}_`) && /^[A-Za-z0-9_-]+$/.test(raw.slice(prefix.length + 1));
 }
 function parseMediaRef(input, raw) {
+    // v2's asset ids are UUIDs, in any case (lower-cased as v2 writes them); v3's are opaque, kept as written.
     if (isUuid(raw))
         return { kind: 'asset', id: raw.toLowerCase() };
     if (isV3Id('asset', raw))
-        return { kind: 'asset', id: `asset_${raw.slice('asset_'.length).toLowerCase()}` };
+        return { kind: 'asset', id: raw };
     if (/^https:\/\//i.test(raw)) {
         try {
             return { kind: 'url', url: new URL(raw).href };
@@ -29806,7 +29816,9 @@ function parseMediaList(input, raw) {
         .filter((line) => line !== '' && !line.startsWith('#'))
         .map((line) => parseMediaRef(input, line));
 }
-/** A list of generation ids (v2: UUIDs) or job ids (v3: job_<uuid>) to resume, one per line or comma-separated. */
+/** A list of generation ids (v2: UUIDs, lower-cased) or job ids (v3: job_…, opaque, as written) to resume, one per line or comma-separated. */
+/** What a v3 id must look like, for messages. */
+const V3_ID_RULE = `A v3 id is its prefix (job_, asset_, voice_) then letters, digits, "_" or "-", at most ${V3_ID_MAX} characters, as Hedra issued it.`;
 function parseIdList(input, raw, api = 'v2') {
     const ids = raw.split(/[\s,]+/).filter(Boolean);
     for (const id of ids) {
@@ -29817,9 +29829,9 @@ function parseIdList(input, raw, api = 'v2') {
         if (api === 'v2' && !isUuid(id))
             throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
         if (api === 'v3' && !isV3Id('job', id))
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be v3 job ids (job_<uuid>), one per line; "${id}" is not one.`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Input "${input}" must be v3 job ids, one per line; "${id}" is not one. ${V3_ID_RULE}`);
     }
-    return ids.map((id) => (api === 'v3' ? `job_${id.slice(4).toLowerCase()}` : id.toLowerCase()));
+    return ids.map((id) => (api === 'v3' ? id : id.toLowerCase()));
 }
 
 
@@ -29929,7 +29941,7 @@ async function workspaceFile(input, written, workspace, missing = (where) => `In
 
 /***/ }),
 
-/***/ 3216:
+/***/ 5238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34810,6 +34822,8 @@ var derived_ids = __nccwpck_require__(5550);
 var context = __nccwpck_require__(7057);
 // EXTERNAL MODULE: ./src/core/format.ts
 var format = __nccwpck_require__(6228);
+// EXTERNAL MODULE: ./src/media/duration-bounds.ts
+var duration_bounds = __nccwpck_require__(5938);
 ;// CONCATENATED MODULE: ./src/apis/v2/model-rules.ts
 // Every input checked against what the chosen model of Hedra's v2 catalogue
 // takes, before anything is paid: aspect ratio, resolution, duration, the
@@ -34818,6 +34832,7 @@ var format = __nccwpck_require__(6228);
 // the model, the parsed inputs and what was read of the local files go in;
 // every problem comes out, each naming the workflow input as written, the
 // model and what it allows.
+
 
 
 
@@ -35052,7 +35067,17 @@ function slotProblems(name, input, slot, count, media) {
             problems.push(`Input "${input}": "${file.written}" is ${measured}; model ${name} takes images ${bound} on each side.`);
         }
     }
+    if (kind === 'audio' || kind === 'video') {
+        const timed = media.filter((m) => m.input === input).map((m) => ({ input, written: m.written, kind, durationMs: m.durationMs }));
+        problems.push(...(0,duration_bounds/* durationProblems */.d6)(timed, (0,duration_bounds/* slotDurationBounds */.UL)(slot), name));
+    }
     return problems;
+}
+/** The audio and video files whose length could not be read, when the model bounds the length of any slot's files. */
+function unmeasuredMedia(model, media) {
+    const bounded = (model.inputs ?? []).some((mode) => mode.slots.some((slot) => (0,duration_bounds/* hasBounds */.C1)((0,duration_bounds/* slotDurationBounds */.UL)(slot))));
+    const timed = media.filter((m) => m.durationMs === undefined && kinds/* MEDIA_INPUTS */.tW[m.input].kind !== 'image');
+    return bounded ? [...new Set(timed.map((m) => m.written))] : [];
 }
 
 ;// CONCATENATED MODULE: ./src/apis/v2/reuse.ts
@@ -35194,7 +35219,7 @@ async function prepareV2(ctx, client, request) {
         log.info("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
     for (const upload of uploads)
         upload.present = present?.has(upload.assetId.toLowerCase());
-    const model = await checkModel(settings, uploads, catalogue, request.files.unusable);
+    const model = await checkModel(settings, uploads, catalogue, request.files.unusable, (text) => log.info(text));
     const { body, generationIds } = buildReporting(model.problems, () => buildRequest(settings, ctx.newId, model.fields), settings.type);
     const warning = modelIdWarning(settings.model, body);
     if (warning)
@@ -35261,13 +35286,17 @@ async function uploadsPresent(client, uploads) {
  * created: the model named (or the type's default) and each input against
  * its rules. Without the catalogue, the schema checks alone stand.
  */
-async function checkModel(settings, uploads, catalogue, unusable) {
+async function checkModel(settings, uploads, catalogue, unusable, note) {
     const choice = catalogue ? chooseModel(catalogue, settings.type, settings.model) : { problems: problemsWithoutCatalogue(settings.type, settings.model) };
     const problems = [...choice.problems];
     if (catalogue && choice.model) {
         // A file that cannot be used was still given: its problem is said already, and the model takes it as given.
         const options = { supplied: [...suppliedByRequest(settings.type, settings.request), ...unusable], catalogue };
-        problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, await (0,local_files/* localMedia */.W_)(uploads), options));
+        const media = await (0,local_files/* localMedia */.W_)(uploads);
+        problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, media, options));
+        for (const written of unmeasuredMedia(choice.model, media)) {
+            note(`The length of ${written} cannot be read here; Hedra checks it against the model's bounds when it is uploaded.`);
+        }
     }
     const label = choice.model && (choice.model.name ? `${modelLabel(choice.model)} (${choice.model.name})` : modelLabel(choice.model));
     return { fields: modelFields(choice.model, settings.type, settings.model), label, problems, chosen: choice.model };
@@ -35667,6 +35696,122 @@ async function* fileChunks(path, watchdog, head, tail) {
     yield tail;
 }
 
+;// CONCATENATED MODULE: ./src/http/budget.ts
+// The request budget: one per run (the transport's), so one per API key, and
+// every API request of the run goes through it: streams opened, each job's
+// status reads, result reads, estimates, uploads, submits. Requests wait their
+// turn in the order they asked (a batch whose jobs all poll takes turns rather
+// than each polling on its own schedule).
+//
+// What it keeps to, each a reason to wait before the next request:
+// - the API's published limit (v3: 60 requests per 60 s per key), as a sliding
+//   window: no `windowMs` (plus a margin for the network's jitter: the server
+//   counts arrivals, this counts departures) ever holds more than `requests`.
+//   That is one request a second on average, and a burst may use what the
+//   window has left (a batch's submits and streams go at once);
+// - what the server says of the key on any answer: X-RateLimit-Limit lowers
+//   the limit, X-RateLimit-Remaining with X-RateLimit-Reset caps what may be
+//   sent before the reset (0: nothing), which also counts the key's other
+//   users (another workflow run with the same key);
+// - a 429's Retry-After (or the error body's retry_after, which the API's
+//   describeError puts in its place): nothing at all is sent before it.
+// The state and the arithmetic are pure (every method takes `now`); only
+// take() waits, on the run's injected clock and sleep. Design:
+// docs/decisions/request-budget.md.
+
+/**
+ * How much longer than the window a request is counted: the server times arrivals, this times departures, and two
+ * requests' latencies differ by up to this much without the server seeing one window more than full.
+ */
+const WINDOW_MARGIN_MS = 2000;
+function rateLimitHeaders(headers) {
+    const get = (name) => headers.get(name) ?? undefined;
+    return { limit: get('x-ratelimit-limit'), remaining: get('x-ratelimit-remaining'), reset: get('x-ratelimit-reset') };
+}
+const wholeNumber = (value) => (value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined);
+class RequestBudget {
+    options;
+    /** The most requests a window may hold: the policy's, lowered by X-RateLimit-Limit. */
+    limit;
+    windowMs;
+    /** When each request of the last window (and margin) was sent, oldest first. */
+    sent = [];
+    /** No request before this (a 429's Retry-After). */
+    pausedUntil = 0;
+    /** What the server last said is left for the key until its reset. */
+    server;
+    /** The turn of the last request to ask: each waits for the one before it. */
+    queue = Promise.resolve();
+    constructor(options) {
+        this.options = options;
+        this.limit = options.policy?.requests;
+        this.windowMs = options.policy?.windowMs ?? 0;
+    }
+    /** How long from `now` the next request must wait (0: it may go now). */
+    delayAt(now) {
+        let until = this.pausedUntil;
+        if (this.server && now < this.server.resetAt && this.server.left <= 0)
+            until = Math.max(until, this.server.resetAt);
+        if (this.limit !== undefined) {
+            const span = this.windowMs + WINDOW_MARGIN_MS;
+            while (this.sent.length > 0 && this.sent[0] <= now - span)
+                this.sent.shift();
+            // The window is full: the next request goes when enough of the oldest have left it.
+            if (this.sent.length >= this.limit)
+                until = Math.max(until, this.sent[this.sent.length - this.limit] + span);
+        }
+        return Math.max(0, until - now);
+    }
+    /** A request goes now. */
+    spend(now) {
+        if (this.limit !== undefined)
+            this.sent.push(now);
+        if (this.server) {
+            if (now >= this.server.resetAt)
+                this.server = undefined;
+            else
+                this.server.left--;
+        }
+    }
+    /** What an answer's rate-limit headers say of the key (any answer: a 2xx as much as a 429). */
+    heard(headers, now) {
+        const limit = wholeNumber(headers.limit);
+        // A limit means something only over a known window: the policy's.
+        if (limit !== undefined && limit > 0 && this.limit !== undefined)
+            this.limit = Math.min(this.limit, limit);
+        const remaining = wholeNumber(headers.remaining);
+        const resetIn = (0,retry/* parseRateLimitReset */.yq)(headers.reset, now);
+        if (remaining === undefined || resetIn === undefined || resetIn <= 0)
+            return;
+        this.server = { left: remaining, resetAt: now + resetIn };
+    }
+    /** A 429 asked for `ms` of quiet: no request of the run goes before it has passed. */
+    pause(ms, now) {
+        this.pausedUntil = Math.max(this.pausedUntil, now + ms);
+    }
+    /**
+     * Waits for this request's turn and for the budget to allow it, then counts it as sent. Turns are taken in the
+     * order asked; a wait that the run's end interrupts rejects (and the next in line goes on).
+     */
+    take(what) {
+        const turn = this.queue.then(() => this.waitTurn(what));
+        this.queue = turn.catch(() => undefined);
+        return turn;
+    }
+    async waitTurn(what) {
+        for (;;) {
+            const now = this.options.clock();
+            const wait = this.delayAt(now);
+            if (wait <= 0) {
+                this.spend(now);
+                return;
+            }
+            this.options.debug?.(`The request budget of the key allows the next request in ${(wait / 1000).toFixed(1)}s; waiting before ${what}`);
+            await this.options.sleep(wait);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/http/multipart.ts
 // The frame of a multipart/form-data body with one file in field `file`
 // (Hedra's asset upload): what goes before and after the file's bytes, so the
@@ -35855,6 +36000,7 @@ class Watchdog {
 
 
 
+
 /** How many redirects a presigned URL may take to its file: a CDN needs one or two. */
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -35874,8 +36020,8 @@ class Transport {
     stallMs;
     /** Who answers, as messages name it. */
     peer;
-    /** When the server said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
-    notBefore = 0;
+    /** Every API request of the run waits for its turn in the key's budget (budget.ts). */
+    budget;
     /** The kinds of non-public address presigned URLs may reach: base-url's own. */
     allowed;
     presigned;
@@ -35885,6 +36031,7 @@ class Transport {
         this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
         this.allowed = (0,http_url/* allowedKinds */.i7)(options.baseUrl);
         this.peer = options.peer ?? 'the server';
+        this.budget = new RequestBudget({ policy: options.rateLimit, clock: options.clock, sleep: (ms) => this.control.sleep(ms), debug: options.debug });
     }
     describe(answer) {
         return (this.options.describeError ?? http_errors/* describePlainly */.dD)(answer);
@@ -35927,18 +36074,14 @@ class Transport {
      */
     async open(method, target, headers, body) {
         const operation = describeCall(method, target);
-        const wait = this.notBefore - this.options.clock();
-        if (wait > 0) {
-            this.options.debug(`${this.peer}'s rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
-            await this.control.sleep(wait);
-        }
+        await this.budget.take(operation);
         const watchdog = new Watchdog(this.stallMs);
         this.options.debug(`→ ${operation}`);
         try {
             return await this.mapNetworkErrors(operation, target, async () => {
                 const response = await this.options.fetcher.fetch(this.url(target), {
                     method,
-                    headers: { 'user-agent': this.options.userAgent, ...this.keyHeader(), ...headers },
+                    headers: { 'user-agent': this.options.userAgent, ...this.options.headers, ...this.keyHeader(), ...headers },
                     body: typeof body === 'function' ? body(watchdog) : body,
                     signal: AbortSignal.any([this.control.signal, watchdog.signal]),
                     // The key must not follow a redirect to another host.
@@ -35947,19 +36090,18 @@ class Transport {
                 });
                 watchdog.touch();
                 this.options.debug(`← ${operation}: HTTP ${response.status}`);
-                const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
-                if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
-                    this.notBefore = this.options.clock() + ((0,retry/* parseRateLimitReset */.yq)(reset, this.options.clock()) ?? 0);
-                }
+                const limits = rateLimitHeaders(response.headers);
+                this.budget.heard(limits, this.options.clock());
                 if (!response.ok) {
                     const text = await readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
-                    throw this.describe({
-                        status: response.status,
-                        text,
-                        operation,
-                        retryAfter: response.headers.get('retry-after') ?? undefined,
-                        rateLimitReset: reset,
-                    });
+                    const retryAfter = response.headers.get('retry-after') ?? undefined;
+                    const error = this.describe({ status: response.status, text, operation, retryAfter, rateLimitReset: limits.reset });
+                    // A 429 quiets the whole run for what it asked (its header, or the body's word that describe put in its place).
+                    const now = this.options.clock();
+                    const asked = response.status === 429 ? ((0,retry/* parseRetryAfter */.mu)(error.retryAfter, now) ?? (0,retry/* parseRateLimitReset */.yq)(limits.reset, now)) : undefined;
+                    if (asked !== undefined)
+                        this.budget.pause(asked, now);
+                    throw error;
                 }
                 return { response, watchdog };
             });
@@ -36369,6 +36511,7 @@ var workspace_file = __nccwpck_require__(5247);
 
 
 
+
 /** What `type` means when it is empty on v2 (action.yml's default is empty, because on v3 the model decides). */
 const V2_DEFAULT_TYPE = 'video';
 function parseApi(raw) {
@@ -36500,7 +36643,7 @@ async function readInputs(toolkit, env, cwd) {
     // On v3 the model's kind is not known yet: a duration is only ever given for videos (and sounds) there.
     if (type !== undefined)
         parsed('duration', (raw) => checkShortDuration(api === 'v3' ? 'video' : type, raw, mapped.duration), undefined);
-    problems.push(...assetIdProblems(api ?? 'v2', mapped));
+    problems.push(...assetIdProblems(api ?? 'v2', mapped), ...voiceIdProblems(api ?? 'v2', mapped['voice-id']));
     if (api === 'v2')
         problems.push(...v2OnlyProblems(mapped, unparsed));
     const workspace = env.GITHUB_WORKSPACE || cwd;
@@ -36573,6 +36716,18 @@ function assetIdProblems(api, mapped) {
         .filter((ref) => typeof ref === 'object' && ref.kind === 'asset' && ref.id.startsWith('asset_'))
         .map((ref) => `Input "${input}": "${ref.id}" is a v3 asset id; v2 takes its own asset ids (UUIDs) or files. Set "api: v3", or give the file.`));
 }
+/**
+ * A v3 `voice-id` that is no v3 voice id (voice_…, opaque: see isV3Id), before anything is sent. On v2 a voice
+ * id is a UUID, checked with the rest of the v2 request.
+ */
+function voiceIdProblems(api, voice) {
+    if (api !== 'v3' || typeof voice !== 'string' || (0,parsers/* isV3Id */.v_)('voice', voice))
+        return [];
+    const list = 'GET /models/{model}/voices lists the voices of a speech model';
+    if ((0,parsers/* isUuid */.O1)(voice))
+        return [`Input "voice-id": "${voice}" is a v2 voice id (a UUID); v3 voice ids are voice_… (${list}).`];
+    return [`Input "voice-id" must be a v3 voice id (voice_…; ${list}); "${(0,outside/* said */.ag)(voice, 140)}" is not one. ${parsers/* V3_ID_RULE */.pm}`];
+}
 /** Types whose `duration` a bare number below half a second almost certainly meant as seconds. */
 const DURATION_TYPES = ['video', 'motion_control', 'text_to_sound'];
 /** `duration: 5` is 5 milliseconds: for a video or a sound that is a mistake for 5s. */
@@ -36629,7 +36784,7 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 
 async function octokitFor(token, env) {
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 157).then(__nccwpck_require__.bind(__nccwpck_require__, 157));
     return getOctokit(token, env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {});
 }
 function repository(env) {
@@ -37594,7 +37749,10 @@ async function withPromptFile(settings, target) {
 // The two guards on spending, both before anything is paid: the user's own
 // limit (`max-credits`) and what the account can spend. Pure, and the same
 // for both APIs: each figure is in the API's own unit (credits on v2, US
-// dollars on v3), and a guard fails closed where it cannot be sure.
+// dollars on v3). `max-credits` fails closed where it cannot be sure; the
+// balance refuses only where a shortfall proves the refusal (an account that
+// may top up at submit is warned about instead: Hedra's own refusal is free
+// and exact).
 
 /** What a refusal adds: work already paid for can still be downloaded, and no guard applies to that. */
 const PICK_UP_HINT = 'To download work already paid for, pick it up with input "generation-id" (no guard applies).';
@@ -37607,6 +37765,10 @@ function budget(max) {
  * closed: an estimate that cannot be made, or is only a lower bound, is refused too.
  */
 function overBudget(estimate, max) {
+    if (!estimate.known && estimate.unpriceable) {
+        return (`Input "max-credits" is ${budget(max)}, but ${estimate.reason}: no price is known before paying, so the budget cannot be guarded and nothing was paid. ` +
+            'To run this model, remove "max-credits" from this step (Hedra still refuses, for free, a submit the wallet cannot pay), or choose a model Hedra prices up front.');
+    }
     if (!estimate.known) {
         return `Input "max-credits" is ${budget(max)}, but the cost cannot be estimated (${estimate.reason}), so nothing was paid: a budget guard does not guess. Remove "max-credits" to run without it.`;
     }
@@ -37622,17 +37784,32 @@ function overBudget(estimate, max) {
     }
     return undefined;
 }
+/** Whether even the estimate (a lower bound counts) is more than can be spent. Figures in different units, or not amounts, are not weighed. */
+function shortOf(estimate, balance) {
+    if (!estimate.known || estimate.total.unit !== balance.available.unit || !(0,money/* isAmount */.Pt)(balance.available.amount))
+        return false;
+    return estimate.total.amount > balance.available.amount;
+}
 /**
- * Why the balance refuses the run, or undefined: only when even the estimate (a lower bound counts) is more
- * than can be spent. Figures in different units, or not amounts, are not weighed: Hedra checks at submit.
+ * Why the balance refuses the run, or undefined: only when the estimate is more than can be spent and the
+ * account cannot be topped up at submit (see lowBalanceWarning). Otherwise Hedra checks at submit.
  */
 function tooLittleBalance(estimate, balance) {
-    if (!estimate.known || estimate.total.unit !== balance.available.unit || !(0,money/* isAmount */.Pt)(balance.available.amount))
-        return undefined;
-    if (estimate.total.amount <= balance.available.amount)
+    if (balance.mayTopUpAtSubmit || !shortOf(estimate, balance))
         return undefined;
     const where = balance.where ? ` (${balance.where})` : '';
     return `Not enough ${balance.what}: this run needs ${estimate.text} and ${(0,money/* formatMoney */.up)(balance.available)}${where} can be spent. Nothing was paid. ${balance.topUp} ${PICK_UP_HINT}`;
+}
+/**
+ * A warning when the estimate is more than an account that may top up at submit holds: the run goes on,
+ * since the top-up may pay, and a submit it cannot pay is refused by Hedra for free, with exact figures.
+ */
+function lowBalanceWarning(estimate, balance) {
+    if (!balance.mayTopUpAtSubmit || !shortOf(estimate, balance))
+        return undefined;
+    return (`The balance is below this run's estimate: ${estimate.text} is needed and ${(0,money/* formatMoney */.up)(balance.available)} can be spent (${balance.what}). ` +
+        'Submitting anyway: a wallet with automatic top-up is charged when the request is submitted, and Hedra refuses, for free, a request it cannot pay. ' +
+        `If it refuses: ${balance.topUp.charAt(0).toLowerCase()}${balance.topUp.slice(1)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/create.ts
@@ -37772,7 +37949,7 @@ async function checked(run, local) {
 function aboutParsedInputs(problems, unparsed) {
     return problems.filter((problem) => !unparsed.some((input) => problem.includes(`input "${input}"`) || problem.includes(`Input "${input}"`)));
 }
-/** `max-credits`, then the balance: either refuses the run before anything is paid. */
+/** `max-credits`, then the balance: either refuses the run before anything is paid (a balance that may top up at submit only warns). */
 function guard(run, estimate, balance) {
     const { settings, api } = run;
     // Without a key (a dry run), nothing could be priced: the guard has nothing to say.
@@ -37781,9 +37958,14 @@ function guard(run, estimate, balance) {
         if (refusal)
             throw new errors/* SpendingRefused */.zO(refusal);
     }
-    const shortfall = balance ? tooLittleBalance(estimate, balance) : undefined;
+    if (!balance)
+        return;
+    const shortfall = tooLittleBalance(estimate, balance);
     if (shortfall)
         throw new errors/* SpendingRefused */.zO(shortfall);
+    const low = lowBalanceWarning(estimate, balance);
+    if (low)
+        run.log.warning(low, 'Balance below the estimate');
 }
 /** Nothing is stored or submitted: the earlier work is this run's result, at no cost. */
 async function useEarlier(run, plan, earlier, summary) {
@@ -37881,7 +38063,7 @@ const USER_AGENT = 'hedra-generate-action/1';
 /** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
 const ADAPTERS = {
     v2: async () => v2Adapter,
-    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(295)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7295))).v3Adapter,
+    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(376)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2376))).v3Adapter,
 };
 /**
  * The action as the runner starts it (index.ts), or a harness such as
@@ -37937,6 +38119,7 @@ async function runWith(deps) {
             baseUrl: settings.baseUrl,
             apiKey: apiKey ?? '',
             keyScheme: adapter.keyScheme,
+            headers: adapter.headers,
             userAgent: USER_AGENT,
             control: running,
             timeoutMs: settings.timeoutMs,
@@ -37944,6 +38127,7 @@ async function runWith(deps) {
             clock: time.now,
             debug: log.debug,
             describeError: adapter.describeError,
+            rateLimit: adapter.rateLimit,
             peer: 'Hedra',
         }));
         const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId });
@@ -37981,6 +38165,123 @@ async function runWith(deps) {
 
 /***/ }),
 
+/***/ 5938:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C1: () => (/* binding */ hasBounds),
+/* harmony export */   Py: () => (/* binding */ boundMs),
+/* harmony export */   Q8: () => (/* binding */ unmeasured),
+/* harmony export */   UL: () => (/* binding */ slotDurationBounds),
+/* harmony export */   d6: () => (/* binding */ durationProblems)
+/* harmony export */ });
+/* unused harmony exports MAX_GRACE_MS, MIN_SLACK_MS */
+/* harmony import */ var _core_format_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6228);
+// Local audio and video files against the lengths a model takes (the least and the most per file, the
+// most of all its files together), on both APIs: v3's media fields carry min_duration_ms/max_duration_ms/
+// max_total_duration_ms, v2's catalogue slots the same. Pure: the bounds and the lengths read of the files
+// (durations.ts) go in, every problem in the workflow's words comes out. Why the maximum has a grace and
+// what an unknown length does: docs/decisions/durations.md.
+
+/**
+ * How much longer than a maximum a file may measure and still pass. Hedra grants "DURATION_MAX_TOLERANCE_MS"
+ * over every maximum (its v2 spec; the figure is undocumented), and its reader (ffprobe, the decoded audio)
+ * may measure a file a frame or two apart from this one: refusing a file Hedra would take would leave the
+ * user no way through, while one Hedra refuses after all is refused for free. The minimum is exact at Hedra.
+ */
+const MAX_GRACE_MS = 500;
+/** How far below a minimum a file may measure (readers differ by a frame or so) and still pass. */
+const MIN_SLACK_MS = 50;
+/** Whether any bound applies: the files of a field without any need not be read. */
+function hasBounds(bounds) {
+    return bounds.minMs !== undefined || bounds.maxMs !== undefined || bounds.maxTotalMs !== undefined;
+}
+/** A bound as read from Hedra: a positive finite number of milliseconds, else none. */
+function boundMs(value) {
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+/**
+ * Every problem of the files of one field or slot against its bounds: each file too short or too long,
+ * and all of them together too long. `model` names the model as the messages show it. Files whose length
+ * is unknown pass (and are left out of the total).
+ */
+function durationProblems(files, bounds, model) {
+    const problems = [];
+    const { minMs, maxMs, maxTotalMs } = bounds;
+    for (const file of files) {
+        const ms = file.durationMs;
+        if (ms === undefined)
+            continue;
+        const is = `Input "${file.input}": "${file.written}" is ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(ms)} long`;
+        if (maxMs !== undefined && ms > maxMs + MAX_GRACE_MS)
+            problems.push(`${is}; model ${model} takes ${file.kind} of at most ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(maxMs)}.`);
+        if (minMs !== undefined && ms < minMs - MIN_SLACK_MS)
+            problems.push(`${is}; model ${model} takes ${file.kind} of at least ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(minMs)}.`);
+    }
+    const known = files.filter((file) => file.durationMs !== undefined);
+    if (maxTotalMs !== undefined && known.length > 1) {
+        const total = known.reduce((sum, file) => sum + file.durationMs, 0);
+        if (total > maxTotalMs + MAX_GRACE_MS) {
+            const kind = known[0].kind;
+            problems.push(`Input "${known[0].input}": its ${known.length} files are ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(total)} long together; model ${model} takes at most ${(0,_core_format_js__WEBPACK_IMPORTED_MODULE_0__/* .seconds */ .YA)(maxTotalMs)} of ${kind} in all.`);
+        }
+    }
+    return problems;
+}
+/** A v2 catalogue slot's bounds (min_duration_ms, max_duration_ms, max_total_duration_ms). */
+function slotDurationBounds(slot) {
+    return { minMs: boundMs(slot.min_duration_ms), maxMs: boundMs(slot.max_duration_ms), maxTotalMs: boundMs(slot.max_total_duration_ms) };
+}
+/** The files whose length could not be read, for a note: Hedra checks them when they are stored. */
+function unmeasured(files) {
+    return [...new Set(files.filter((file) => file.durationMs === undefined).map((file) => file.written))];
+}
+
+
+/***/ }),
+
+/***/ 6945:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ mediaDurationMs)
+/* harmony export */ });
+// How long a local audio or video file plays, read from its headers with music-metadata (MP3, WAV,
+// M4A/MP4/MOV, Ogg, FLAC, WebM/Matroska, AAC, …): the file is read through a file tokenizer, a few
+// headers and never the whole file into memory. Only a file whose headers do not say (an MP3 of varying
+// bitrate without a Xing header, raw AAC) is scanned to its end, frame by frame, still streamed. A file
+// whose length cannot be told is `undefined`, never an error: Hedra measures it itself when it is stored,
+// and refuses it there for free (docs/decisions/durations.md). The comparison with a model's bounds is
+// duration-bounds.ts's, apart from this I/O.
+/** The reader, loaded on first use: runs without audio or video never load it (ncc makes it a chunk of its own). */
+let reader;
+/** The longest of what the file says: the container's duration, or its longest track's (a video-only MP4 has only the latter). */
+function longestSeconds(metadata) {
+    const seconds = [metadata.format.duration, ...metadata.format.trackInfo.map((track) => track.duration)].filter((s) => typeof s === 'number' && Number.isFinite(s) && s > 0);
+    return seconds.length === 0 ? undefined : Math.max(...seconds);
+}
+/**
+ * The length of the media file at `path`, in milliseconds; undefined when it cannot be told (an unknown
+ * or damaged format, a stream with no length). Headers first; the whole file only when they do not say.
+ */
+async function mediaDurationMs(path) {
+    reader ??= __nccwpck_require__.e(/* import() */ 258).then(__nccwpck_require__.bind(__nccwpck_require__, 9258));
+    const { parseFile } = await reader;
+    const read = async (scan) => {
+        try {
+            return longestSeconds(await parseFile(path, { duration: scan, skipCovers: true }));
+        }
+        catch {
+            return undefined; // an unreadable file is one whose length is unknown: Hedra says what is wrong with it
+        }
+    };
+    const seconds = (await read(false)) ?? (await read(true));
+    return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}
+
+
+/***/ }),
+
 /***/ 4605:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38002,6 +38303,7 @@ async function runWith(deps) {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4296);
 /* harmony import */ var _inputs_kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6106);
 /* harmony import */ var _inputs_workspace_file_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5247);
+/* harmony import */ var _durations_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6945);
 /* harmony import */ var _media_types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2380);
 // Local files given to media inputs, checked before any request is sent:
 // each must exist inside the workspace, be of the input's kind by its name,
@@ -38009,6 +38311,7 @@ async function runWith(deps) {
 // token (the id it will be stored under on v2) that stands for it in the
 // request until it is stored, so that the request can be built and checked
 // first. Every problem of every file is reported, not just the first.
+
 
 
 
@@ -38108,16 +38411,19 @@ function withAssetIds(value, renamed) {
     return JSON.parse(json);
 }
 /**
- * The local files as the model checks see them: size, and for images the
- * pixel size read from the file's header (no decoding); unreadable headers
- * leave it unknown.
+ * The local files as the model checks see them: size, for images the pixel
+ * size read from the file's header (no decoding), for audio and video the
+ * length read from theirs; unreadable headers leave them unknown.
  */
 async function localMedia(uploads) {
     const images = uploads.some((upload) => upload.kind === 'image') ? await __nccwpck_require__.e(/* import() */ 357).then(__nccwpck_require__.bind(__nccwpck_require__, 4357)) : undefined;
-    return Promise.all(uploads.flatMap((upload) => upload.inputs.map(async (input) => {
-        const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
-        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
-    })));
+    return Promise.all(uploads.flatMap((upload) => {
+        const timed = upload.kind === 'audio' || upload.kind === 'video' ? (0,_durations_js__WEBPACK_IMPORTED_MODULE_8__/* .mediaDurationMs */ .L)(upload.path) : undefined;
+        return upload.inputs.map(async (input) => {
+            const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
+            return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height, durationMs: await timed };
+        });
+    }));
 }
 
 
@@ -38439,6 +38745,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decod
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
 
 /***/ }),
 

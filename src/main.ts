@@ -103,6 +103,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
         baseUrl: settings.baseUrl,
         apiKey: apiKey ?? '',
         keyScheme: adapter.keyScheme,
+        headers: adapter.headers,
         userAgent: USER_AGENT,
         control: running,
         timeoutMs: settings.timeoutMs,
@@ -110,6 +111,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
         clock: time.now,
         debug: log.debug,
         describeError: adapter.describeError,
+        rateLimit: adapter.rateLimit,
         peer: 'Hedra',
       }));
     const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId });

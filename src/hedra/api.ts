@@ -5,6 +5,7 @@
 // guards and everything the user reads about it; an adapter speaks its API.
 import type { Log } from '../action/log.js';
 import type { Money, Unit } from '../core/money.js';
+import type { RateLimitPolicy } from '../http/budget.js';
 import type { DescribeError } from '../http/errors.js';
 import type { Transport } from '../http/transport.js';
 import type { Api, Settings } from '../inputs/settings.js';
@@ -90,6 +91,8 @@ export type Estimate =
       reason: string;
       /** Hedra prices the request only once its files are stored: ask again after storing them. */
       afterStoring?: boolean;
+      /** Hedra prices the model only once it has measured the inputs (v3: an estimate with no cost): no figure can come before paying. */
+      unpriceable?: boolean;
     };
 
 /** What the account can spend, for the balance guard. */
@@ -101,6 +104,11 @@ export interface Balance {
   where?: string;
   /** Where and how to add funds, one sentence. */
   topUp: string;
+  /**
+   * The account may be topped up when a request is submitted (v3's wallets with automatic top-up): a
+   * balance below the estimate is then no proof of a refusal, and is warned about, not refused.
+   */
+  mayTopUpAtSubmit?: boolean;
 }
 
 /** Work an earlier run made from the same inputs, found before paying: used instead of paying again. */
@@ -230,6 +238,10 @@ export interface AdapterContext {
 /** An API as main.ts plugs it in: how its key travels, how its error answers are worded, and the adapter itself. */
 export interface Adapter {
   keyScheme: 'x-api-key' | 'authorization-key';
+  /** Headers sent with every request to the API besides the key (v3's X-Hedra-Spec-Version). */
+  headers?: Readonly<Record<string, string>>;
   describeError: DescribeError;
+  /** The documented rate limit per key, which every request of the run keeps to (http/budget.ts); none where unpublished. */
+  rateLimit?: RateLimitPolicy;
   make(ctx: AdapterContext): HedraApi;
 }

@@ -25,11 +25,17 @@ export const MAX_EVENT_CHARS = 8 * 1024 * 1024;
 
 /**
  * The events of an SSE body, as they complete. `onActivity` is called for
- * every chunk received, keep-alive comments included (for a stall watchdog).
- * An error of the body passes through after the events before it; ending the
- * iteration early ends the reading of the body.
+ * every chunk received, keep-alive comments included (for a stall watchdog);
+ * `onRetry` with each `retry:` field's milliseconds (how long the server asks
+ * a client to wait before reconnecting). An error of the body passes through
+ * after the events before it; ending the iteration early ends the reading of
+ * the body.
  */
-export async function* readEventStream(body: AsyncIterable<Uint8Array>, onActivity?: () => void): AsyncGenerator<ServerSentEvent> {
+export async function* readEventStream(
+  body: AsyncIterable<Uint8Array>,
+  onActivity?: () => void,
+  onRetry?: (ms: number) => void,
+): AsyncGenerator<ServerSentEvent> {
   const decoder = new TextDecoder('utf-8');
   const ready: ServerSentEvent[] = [];
   let lastId: string | undefined;
@@ -40,6 +46,7 @@ export async function* readEventStream(body: AsyncIterable<Uint8Array>, onActivi
     onId: (id) => {
       lastId = id;
     },
+    onRetry: (ms) => onRetry?.(ms),
     onEvent: (message: EventSourceMessage) => {
       ready.push({ event: message.event || 'message', data: message.data, ...(lastId !== undefined && { id: lastId }) });
     },

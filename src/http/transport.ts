@@ -19,11 +19,12 @@ import type { RunControl } from '../action/run-control.js';
 import { LocalFileError, UnexpectedAnswer } from '../core/errors.js';
 import { withoutQuery } from '../core/urls.js';
 import { ERROR_LIMIT, fileChunks, JSON_LIMIT, readCut, readText } from './bodies.js';
+import { type RateLimitPolicy, RequestBudget, rateLimitHeaders } from './budget.js';
 import { type DescribeError, describePlainly, HttpError, NetworkError } from './errors.js';
 import type { Fetcher } from './fetch.js';
 import { multipartFrame } from './multipart.js';
 import { PresignedClient, refusedAddress } from './presigned.js';
-import { isCertificateProblem, parseRateLimitReset } from './retry.js';
+import { isCertificateProblem, parseRateLimitReset, parseRetryAfter } from './retry.js';
 import { type AddressKind, allowedKinds, presignedUrlProblem } from './url.js';
 import { Watchdog } from './watchdog.js';
 
@@ -32,6 +33,8 @@ interface TransportOptions {
   apiKey: string;
   /** How the key is sent: v2's `X-API-Key: <key>` unless said, v3's `Authorization: Key <key>`. */
   keyScheme?: 'x-api-key' | 'authorization-key';
+  /** Sent with every request to the API besides the key (never to a presigned URL). */
+  headers?: Readonly<Record<string, string>>;
   userAgent: string;
   control: RunControl;
   /** The whole run's time budget: a request that makes no progress for a tenth of it (2 s to 60 s) is given up. */
@@ -44,6 +47,8 @@ interface TransportOptions {
   describeError?: DescribeError;
   /** Who answers, as messages name it ("Hedra"); "the server" when not given. */
   peer?: string;
+  /** The API's documented rate limit per key, kept to by the request budget (budget.ts); none: only what answers say. */
+  rateLimit?: RateLimitPolicy;
 }
 
 /** A local file to send as a request body. */
@@ -98,8 +103,8 @@ export class Transport {
   private readonly stallMs: number;
   /** Who answers, as messages name it. */
   private readonly peer: string;
-  /** When the server said its rate limit is used up (X-RateLimit-Remaining: 0): no API request before its reset. */
-  private notBefore = 0;
+  /** Every API request of the run waits for its turn in the key's budget (budget.ts). */
+  readonly budget: RequestBudget;
   /** The kinds of non-public address presigned URLs may reach: base-url's own. */
   private readonly allowed: readonly AddressKind[];
   private presigned?: PresignedClient;
@@ -109,6 +114,7 @@ export class Transport {
     this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
     this.allowed = allowedKinds(options.baseUrl);
     this.peer = options.peer ?? 'the server';
+    this.budget = new RequestBudget({ policy: options.rateLimit, clock: options.clock, sleep: (ms) => this.control.sleep(ms), debug: options.debug });
   }
 
   private describe(answer: Parameters<DescribeError>[0]): HttpError {
@@ -158,18 +164,14 @@ export class Transport {
     body?: string | ((watchdog: Watchdog) => AsyncIterable<Buffer>),
   ): Promise<OpenAnswer> {
     const operation = describeCall(method, target);
-    const wait = this.notBefore - this.options.clock();
-    if (wait > 0) {
-      this.options.debug(`${this.peer}'s rate limit resets in ${(wait / 1000).toFixed(1)}s; waiting before ${operation}`);
-      await this.control.sleep(wait);
-    }
+    await this.budget.take(operation);
     const watchdog = new Watchdog(this.stallMs);
     this.options.debug(`→ ${operation}`);
     try {
       return await this.mapNetworkErrors(operation, target, async () => {
         const response = await this.options.fetcher.fetch(this.url(target), {
           method,
-          headers: { 'user-agent': this.options.userAgent, ...this.keyHeader(), ...headers },
+          headers: { 'user-agent': this.options.userAgent, ...this.options.headers, ...this.keyHeader(), ...headers },
           body: typeof body === 'function' ? (body(watchdog) as never) : body,
           signal: AbortSignal.any([this.control.signal, watchdog.signal]),
           // The key must not follow a redirect to another host.
@@ -178,19 +180,17 @@ export class Transport {
         } as RequestInit);
         watchdog.touch();
         this.options.debug(`← ${operation}: HTTP ${response.status}`);
-        const reset = response.headers.get('x-ratelimit-reset') ?? undefined;
-        if (response.headers.get('x-ratelimit-remaining')?.trim() === '0') {
-          this.notBefore = this.options.clock() + (parseRateLimitReset(reset, this.options.clock()) ?? 0);
-        }
+        const limits = rateLimitHeaders(response.headers);
+        this.budget.heard(limits, this.options.clock());
         if (!response.ok) {
           const text = await readText({ response, watchdog }, ERROR_LIMIT, 'cut').catch(() => '');
-          throw this.describe({
-            status: response.status,
-            text,
-            operation,
-            retryAfter: response.headers.get('retry-after') ?? undefined,
-            rateLimitReset: reset,
-          });
+          const retryAfter = response.headers.get('retry-after') ?? undefined;
+          const error = this.describe({ status: response.status, text, operation, retryAfter, rateLimitReset: limits.reset });
+          // A 429 quiets the whole run for what it asked (its header, or the body's word that describe put in its place).
+          const now = this.options.clock();
+          const asked = response.status === 429 ? (parseRetryAfter(error.retryAfter, now) ?? parseRateLimitReset(limits.reset, now)) : undefined;
+          if (asked !== undefined) this.budget.pause(asked, now);
+          throw error;
         }
         return { response, watchdog };
       });

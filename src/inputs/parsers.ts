@@ -52,14 +52,23 @@ export function parseDuration(input: string, raw: string): number {
 /** What a media input names: an existing asset, a public URL (video keyframes only), or a local file to upload. */
 export type MediaRef = { kind: 'asset'; id: string } | { kind: 'url'; url: string } | { kind: 'file'; written: string };
 
-/** A v3 id: `job_<uuid>` or `asset_<uuid>`, as Hedra's v3 issues them. */
-export function isV3Id(prefix: 'job' | 'asset', raw: string): boolean {
-  return raw.startsWith(`${prefix}_`) && isUuid(raw.slice(prefix.length + 1));
+/** The most characters a v3 id may have: far more than any Hedra issues, few enough for a file name. */
+export const V3_ID_MAX = 128;
+
+/**
+ * A v3 id (`job_…`, `asset_…`, `voice_…`): Hedra calls them "server-issued and opaque", so nothing is assumed
+ * after the prefix (not a UUID, not a case: an id is used exactly as written). It is held to what is safe
+ * where ids go, a file name, a URL path, a log line: its prefix, then letters, digits, `_` and `-`, at most
+ * V3_ID_MAX characters in all. This one rule holds for ids given as inputs and ids in Hedra's answers.
+ */
+export function isV3Id(prefix: 'job' | 'asset' | 'voice', raw: string): boolean {
+  return raw.length <= V3_ID_MAX && raw.startsWith(`${prefix}_`) && /^[A-Za-z0-9_-]+$/.test(raw.slice(prefix.length + 1));
 }
 
 export function parseMediaRef(input: string, raw: string): MediaRef {
+  // v2's asset ids are UUIDs, in any case (lower-cased as v2 writes them); v3's are opaque, kept as written.
   if (isUuid(raw)) return { kind: 'asset', id: raw.toLowerCase() };
-  if (isV3Id('asset', raw)) return { kind: 'asset', id: `asset_${raw.slice('asset_'.length).toLowerCase()}` };
+  if (isV3Id('asset', raw)) return { kind: 'asset', id: raw };
   if (/^https:\/\//i.test(raw)) {
     try {
       return { kind: 'url', url: new URL(raw).href };
@@ -83,7 +92,10 @@ export function parseMediaList(input: string, raw: string): MediaRef[] {
     .map((line) => parseMediaRef(input, line));
 }
 
-/** A list of generation ids (v2: UUIDs) or job ids (v3: job_<uuid>) to resume, one per line or comma-separated. */
+/** A list of generation ids (v2: UUIDs, lower-cased) or job ids (v3: job_…, opaque, as written) to resume, one per line or comma-separated. */
+/** What a v3 id must look like, for messages. */
+export const V3_ID_RULE = `A v3 id is its prefix (job_, asset_, voice_) then letters, digits, "_" or "-", at most ${V3_ID_MAX} characters, as Hedra issued it.`;
+
 export function parseIdList(input: string, raw: string, api: 'v2' | 'v3' = 'v2'): string[] {
   const ids = raw.split(/[\s,]+/).filter(Boolean);
   for (const id of ids) {
@@ -91,7 +103,7 @@ export function parseIdList(input: string, raw: string, api: 'v2' | 'v3' = 'v2')
     if (api === 'v3' && isUuid(id))
       throw new InputError(`Input "${input}": "${id}" is a v2 generation id; set "api: v2" to pick it up (v3 job ids are job_…).`);
     if (api === 'v2' && !isUuid(id)) throw new InputError(`Input "${input}" must be generation ids (UUIDs), one per line; "${id}" is not one.`);
-    if (api === 'v3' && !isV3Id('job', id)) throw new InputError(`Input "${input}" must be v3 job ids (job_<uuid>), one per line; "${id}" is not one.`);
+    if (api === 'v3' && !isV3Id('job', id)) throw new InputError(`Input "${input}" must be v3 job ids, one per line; "${id}" is not one. ${V3_ID_RULE}`);
   }
-  return ids.map((id) => (api === 'v3' ? `job_${id.slice(4).toLowerCase()}` : id.toLowerCase()));
+  return ids.map((id) => (api === 'v3' ? id : id.toLowerCase()));
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Env, Toolkit } from '../action/toolkit.js';
 import { InputError } from '../core/errors.js';
+import { said } from '../core/outside.js';
 import { didYouMean } from '../core/suggest.js';
 import { apiKeyProblems, apiKeyShapeProblems, readApiKey } from './api-key.js';
 import {
@@ -21,6 +22,8 @@ import {
 } from './kinds.js';
 import {
   FALSE_SPELLINGS,
+  isUuid,
+  isV3Id,
   type MediaRef,
   parseBoolean,
   parseDuration,
@@ -29,6 +32,7 @@ import {
   parseMediaList,
   parseMediaRef,
   TRUE_SPELLINGS,
+  V3_ID_RULE,
 } from './parsers.js';
 import { envName, read } from './raw.js';
 import { parseRequestInput } from './request-input.js';
@@ -180,7 +184,7 @@ export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promi
   }
   // On v3 the model's kind is not known yet: a duration is only ever given for videos (and sounds) there.
   if (type !== undefined) parsed('duration', (raw) => checkShortDuration(api === 'v3' ? 'video' : type, raw, mapped.duration), undefined);
-  problems.push(...assetIdProblems(api ?? 'v2', mapped));
+  problems.push(...assetIdProblems(api ?? 'v2', mapped), ...voiceIdProblems(api ?? 'v2', mapped['voice-id']));
   if (api === 'v2') problems.push(...v2OnlyProblems(mapped, unparsed));
   const workspace = env.GITHUB_WORKSPACE || cwd;
   const runnerTemp = env.RUNNER_TEMP || tmpdir();
@@ -255,6 +259,17 @@ function assetIdProblems(api: Api, mapped: Settings['mapped']): string[] {
       .filter((ref): ref is Extract<MediaRef, { kind: 'asset' }> => typeof ref === 'object' && ref.kind === 'asset' && ref.id.startsWith('asset_'))
       .map((ref) => `Input "${input}": "${ref.id}" is a v3 asset id; v2 takes its own asset ids (UUIDs) or files. Set "api: v3", or give the file.`),
   );
+}
+
+/**
+ * A v3 `voice-id` that is no v3 voice id (voice_…, opaque: see isV3Id), before anything is sent. On v2 a voice
+ * id is a UUID, checked with the rest of the v2 request.
+ */
+function voiceIdProblems(api: Api, voice: InputValue | undefined): string[] {
+  if (api !== 'v3' || typeof voice !== 'string' || isV3Id('voice', voice)) return [];
+  const list = 'GET /models/{model}/voices lists the voices of a speech model';
+  if (isUuid(voice)) return [`Input "voice-id": "${voice}" is a v2 voice id (a UUID); v3 voice ids are voice_… (${list}).`];
+  return [`Input "voice-id" must be a v3 voice id (voice_…; ${list}); "${said(voice, 140)}" is not one. ${V3_ID_RULE}`];
 }
 
 /** Types whose `duration` a bare number below half a second almost certainly meant as seconds. */

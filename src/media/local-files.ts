@@ -14,6 +14,7 @@ import { type AssetKind, MEDIA_INPUTS, type MediaInput } from '../inputs/kinds.j
 import type { MediaRef } from '../inputs/parsers.js';
 import type { InputValue, Settings } from '../inputs/settings.js';
 import { workspaceFile } from '../inputs/workspace-file.js';
+import { mediaDurationMs } from './durations.js';
 import { extensionsOf, fileType } from './media-types.js';
 
 /** The SHA-256 of a file, streamed. */
@@ -143,21 +144,24 @@ export interface LocalMedia {
   /** From the image's header, when it could be read. */
   width?: number;
   height?: number;
+  /** Of audio and video, from its headers (durations.ts), in milliseconds; undefined when it could not be read. */
+  durationMs?: number;
 }
 
 /**
- * The local files as the model checks see them: size, and for images the
- * pixel size read from the file's header (no decoding); unreadable headers
- * leave it unknown.
+ * The local files as the model checks see them: size, for images the pixel
+ * size read from the file's header (no decoding), for audio and video the
+ * length read from theirs; unreadable headers leave them unknown.
  */
 export async function localMedia(uploads: Upload[]): Promise<LocalMedia[]> {
   const images = uploads.some((upload) => upload.kind === 'image') ? await import('image-size/fromFile') : undefined;
   return Promise.all(
-    uploads.flatMap((upload) =>
-      upload.inputs.map(async (input) => {
+    uploads.flatMap((upload) => {
+      const timed = upload.kind === 'audio' || upload.kind === 'video' ? mediaDurationMs(upload.path) : undefined;
+      return upload.inputs.map(async (input) => {
         const pixels = upload.kind === 'image' ? await images?.imageSizeFromFile(upload.path).catch(() => undefined) : undefined;
-        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height };
-      }),
-    ),
+        return { input, written: upload.written, size: upload.size, width: pixels?.width, height: pixels?.height, durationMs: await timed };
+      });
+    }),
   );
 }

@@ -13,7 +13,7 @@ import { setOutputs } from '../report/results.js';
 import { renderSummary, type SummaryInput } from '../report/summary.js';
 import { collect } from './collect.js';
 import { type Run, settled } from './context.js';
-import { overBudget, tooLittleBalance } from './guards.js';
+import { lowBalanceWarning, overBudget, tooLittleBalance } from './guards.js';
 
 type Summary = Omit<SummaryInput, 'items' | 'elapsedMs'>;
 
@@ -146,7 +146,7 @@ function aboutParsedInputs(problems: string[], unparsed: InputName[]): string[] 
   return problems.filter((problem) => !unparsed.some((input) => problem.includes(`input "${input}"`) || problem.includes(`Input "${input}"`)));
 }
 
-/** `max-credits`, then the balance: either refuses the run before anything is paid. */
+/** `max-credits`, then the balance: either refuses the run before anything is paid (a balance that may top up at submit only warns). */
 function guard(run: Run, estimate: Estimate, balance: Balance | undefined): void {
   const { settings, api } = run;
   // Without a key (a dry run), nothing could be priced: the guard has nothing to say.
@@ -154,8 +154,11 @@ function guard(run: Run, estimate: Estimate, balance: Balance | undefined): void
     const refusal = overBudget(estimate, { amount: settings.maxCredits, unit: api.unit });
     if (refusal) throw new SpendingRefused(refusal);
   }
-  const shortfall = balance ? tooLittleBalance(estimate, balance) : undefined;
+  if (!balance) return;
+  const shortfall = tooLittleBalance(estimate, balance);
   if (shortfall) throw new SpendingRefused(shortfall);
+  const low = lowBalanceWarning(estimate, balance);
+  if (low) run.log.warning(low, 'Balance below the estimate');
 }
 
 /** Nothing is stored or submitted: the earlier work is this run's result, at no cost. */

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mp3 } from '../helpers/media-files.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { type RunOptions, runAction } from './run-action.ts';
 
@@ -44,7 +45,8 @@ function filesUnder(dir: string): string[] {
 
 describe('a video from a local image and a local audio file', () => {
   const image = randomBytes(300_000);
-  const audio = randomBytes(500_000);
+  // A real MP3 (its length is checked against the model's), of random frames: 500 KB, 500 s.
+  const audio = mp3(500, true);
 
   it('uploads both, creates, waits, downloads, and reports', async () => {
     const result = await run(

@@ -15,20 +15,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type HedraV3Server, type StreamMode, startHedraV3Server, type V3ServerOptions } from '../server/hedra-v3-server.ts';
+import { type StreamMode, startHedraV3Server, type V3ServerOptions } from '../server/hedra-v3-server.ts';
 import { runAction } from './run-action.ts';
-
-const inputs = (s: HedraV3Server, extra: Record<string, string>) => ({
-  api: 'v3',
-  'api-key': s.apiKey,
-  'base-url': s.baseUrl,
-  model: 'gpt-image-2',
-  prompt: 'a lighthouse at dusk',
-  'aspect-ratio': '1:1',
-  resolution: '1K',
-  request: '{"quality": "low"}',
-  ...extra,
-});
+import { closeServers, v3ImageInputs } from './v3-image.ts';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const errorLines = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('::error'));
@@ -41,19 +30,14 @@ const [quiet, slowSubmit] = await Promise.all([server({ resultLagMs: 4000, strea
 const modes: StreamMode[] = ['keep-alive-only', 'trickle', { flap: 20_000 }];
 quiet.behaviour.streamFor = (job) => modes[[...quiet.jobs.values()].indexOf(job)];
 
-afterAll(async () => {
-  for (const s of [quiet, slowSubmit]) {
-    expect(s.internalErrors).toEqual([]);
-    await s.close();
-  }
-});
+afterAll(() => closeServers([quiet, slowSubmit]));
 
 describe('waiting that names what exists (v3, through the bundle)', () => {
-  const quietRun = runAction(inputs(quiet, { 'batch-size': '3', timeout: '20s' }), { timeoutMs: 25_000 });
+  const quietRun = runAction(v3ImageInputs(quiet, { 'batch-size': '3', timeout: '20s' }), { timeoutMs: 25_000 });
   // Eight seconds: room for a cold start on a busy machine before the submit's status line arrives (the other run
   // takes longer anyway). Its body never does: the stall watchdog (2 s) gives an attempt up, and the submit is sent
   // again under the same key (answered the same way), until the deadline or no time is left to retry.
-  const slowSubmitRun = runAction(inputs(slowSubmit, { timeout: '8s' }), { timeoutMs: 20_000 });
+  const slowSubmitRun = runAction(v3ImageInputs(slowSubmit, { timeout: '8s' }), { timeoutMs: 20_000 });
 
   it('quiet streams are checked by a status read, a flapping status logs a few lines, lagging results are waited for', async () => {
     const s = quiet;

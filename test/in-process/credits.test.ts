@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunOptions } from '../e2e/run-action.ts';
 import { FAST, scaledTime } from '../helpers/fast-time.ts';
+import { mp3 } from '../helpers/media-files.ts';
 import { runInProcess } from '../helpers/run-in-process.ts';
 import { CHARACTER_3_DEFAULT_SLUG } from '../server/catalogue.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
@@ -148,7 +149,7 @@ describe('max-credits', () => {
   it('fails closed when the length follows an input (an audio-driven avatar): the estimate is only a lower bound', async () => {
     const result = await run(
       { prompt: fresh('avatar'), image: 'face.png', audio: 'voice.mp3', 'max-credits': '100000' },
-      { files: { 'face.png': randomBytes(2000), 'voice.mp3': randomBytes(2000) } },
+      { files: { 'face.png': randomBytes(2000), 'voice.mp3': mp3(2, true) } },
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('but the cost is only known to be at least');
@@ -323,7 +324,7 @@ describe('reuse', () => {
   });
   // Two identical runs started together (two runners at once) are two processes: test/e2e/credits.e2e.test.ts.
   it('a generation made from a different request under the same inputs (the default model changed) is not reused', async () => {
-    const files = { 'face.png': randomBytes(2000), 'voice.mp3': randomBytes(2000) };
+    const files = { 'face.png': randomBytes(2000), 'voice.mp3': mp3(2, true) };
     const avatar = { prompt: fresh('avatar'), image: 'face.png', audio: 'voice.mp3' };
     const first = await run(avatar, { files });
     expect(first.code).toBe(0);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunOptions } from '../e2e/run-action.ts';
 import { FAST } from '../helpers/fast-time.ts';
+import { mp3 } from '../helpers/media-files.ts';
 import { runInProcess } from '../helpers/run-in-process.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 
@@ -46,7 +47,8 @@ function filesUnder(dir: string): string[] {
 
 describe('a video from a local image and a local audio file', () => {
   const image = randomBytes(300_000);
-  const audio = randomBytes(500_000);
+  // A real MP3 (its length is checked against the model's), of random frames: 500 KB, 500 s.
+  const audio = mp3(500, true);
 
   it('uploads both, creates, waits, downloads, and reports', async () => {
     const result = await run(

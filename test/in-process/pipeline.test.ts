@@ -182,15 +182,21 @@ describe.each(APIS)('the pipeline on $name', (api) => {
     expect(error).toContain(api.name === 'v2' ? '(7 credits)' : "($0.01 (US dollars on v3, the API wallet's unit))");
   });
 
-  it('a balance under the estimate refuses before anything is paid, with both figures', async () => {
+  it('a balance under the estimate: v2 refuses before anything is paid; v3 warns (the wallet may top up at submit) and Hedra refuses for free', async () => {
     api.spendable(api.name === 'v2' ? 5 : 0.001);
     const result = await runInProcess(api.image(fresh('a lighthouse on credit')));
     expect(result.code).toBe(1);
-    expect(api.submits()).toEqual([]);
     const [error] = errors(result);
-    expect(error).toMatch(
-      /^::error title=Not paid for::Not enough (Hedra credits|money in the Hedra API wallet): this run needs .+ and .+ can be spent\. Nothing was paid\./,
-    );
+    if (api.name === 'v2') {
+      expect(api.submits()).toEqual([]);
+      expect(error).toMatch(/^::error title=Not paid for::Not enough Hedra credits: this run needs .+ and .+ can be spent\. Nothing was paid\./);
+    } else {
+      expect(result.stdout).toMatch(
+        /::warning title=Balance below the estimate::The balance is below this run's estimate: .+ is needed and \$0\.001 can be spent/,
+      );
+      expect((api.submits() as { status: number }[]).map((r) => r.status)).toEqual([402]);
+      expect(error).toContain('Not enough money in the Hedra API wallet for this request: balance $0.001');
+    }
   });
 
   it('reports every input problem in one round: what did not parse beside what the model does not take', async () => {

@@ -344,14 +344,16 @@ describe('v3 end to end', () => {
     );
   });
 
-  it('refuses before submitting when the wallet holds less than the estimate, with the funding link', async () => {
+  it('warns, not refuses, when the wallet holds less than the estimate (it may top up at submit); the 402 then says the figures', async () => {
     server.wallet.balance = 0.02;
     const result = await run({ model: 'gpt-image-2', prompt: fresh('too dear'), 'aspect-ratio': '1:1', resolution: '1K', request: 'quality: high' });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /::error title=Not paid for::Not enough money in the Hedra API wallet: this run needs \$0\.08, from POST \/models\/\{model\}\/estimate and \$0\.02 can be spent\. Nothing was paid\. Add funds at https:\/\/www\.hedra\.com\/develop\/billing/,
+      /::warning title=Balance below the estimate::The balance is below this run's estimate: \$0\.08, from POST \/models\/\{model\}\/estimate is needed and \$0\.02 can be spent \(money in the Hedra API wallet\)\. Submitting anyway/,
     );
-    expect(submits('gpt-image-2')).toEqual([]);
+    // Hedra's own refusal is free and exact: one submit, refused, not retried, no job.
+    expect(submits('gpt-image-2')).toHaveLength(1);
+    expect(result.stdout).toContain('Not enough money in the Hedra API wallet for this request: balance $0.02, this request costs $0.08 (USD)');
   });
 
   it("reads the 402 envelope's billing figures when the wallet could not be read first", async () => {

@@ -908,3 +908,54 @@ describe('faults', () => {
     expect((await get(shared, '/balance')).body.balance).toBeTypeOf('number');
   });
 });
+
+describe('the rate limit per key, and streams closed by design', () => {
+  it('every answer to a key carries X-RateLimit-*; past 60 in 60 s, a 429 with Retry-After and the envelope, not counted', async () => {
+    const time = manualTime();
+    const server = await serverWith({ time });
+    const first = await get(server, '/balance');
+    expect(first.headers.get('x-ratelimit-limit')).toBe('60');
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('59');
+    // Epoch seconds: when the oldest request of the window leaves it.
+    expect(Number(first.headers.get('x-ratelimit-reset'))).toBe(Math.ceil((time.now() + 60_000) / 1000));
+    for (let i = 0; i < 59; i++) expect((await get(server, '/balance')).status).toBe(200);
+    const refused = await get(server, '/balance');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(refused.body.error).toMatchObject({ code: 'RESOURCE_EXHAUSTED', retryable: true, retry_after: 60 });
+    valid('ErrorResponse', refused.body);
+    // Another key's requests, or none at all, are not this key's.
+    expect((await call(server, 'GET', '/models', undefined, null)).status).toBe(200);
+    time.advance(60_000);
+    expect((await get(server, '/balance')).status).toBe(200);
+  });
+
+  it('closes each connection cleanly after closeAfterMs, with retry: and no done; Last-Event-Id resumes after that id', async () => {
+    const server = await serverWith({ timings: { queued: 0, processing: 600 }, stream: { closeAfterMs: 250, retryMs: 40 } });
+    const { job_id } = (await post(server, '/models/gpt-image-2', image())).body;
+    const first = await sse(server, job_id);
+    expect(first.ended).toBe('end');
+    expect(first.frames.at(-1)).toEqual({ retry: '40' });
+    expect(first.frames.some((f) => f.event === 'done')).toBe(false);
+    const last = first.frames.filter((f) => f.id).at(-1)!.id!;
+    const resumed = await sse(server, job_id, { lastEventId: last });
+    const ids = resumed.frames.filter((f) => f.id).map((f) => Number(f.id));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(Math.min(...ids)).toBe(Number(last) + 1);
+  });
+
+  it.each([
+    ['json', true],
+    ['json-only', false],
+  ] as const)("done carries the final status as JSON ('%s'), the status frame before it %s", async (form, statusFrame) => {
+    const server = await serverWith({ streamDone: form });
+    const { job_id } = (await post(server, '/models/gpt-image-2', image())).body;
+    const frames = (await sse(server, job_id)).frames.filter((f) => !f.comment);
+    expect(frames.at(-1)?.event).toBe('done');
+    const done = JSON.parse(frames.at(-1)!.data!);
+    valid('StatusResponse', done);
+    expect(done).toMatchObject({ job_id, status: 'COMPLETED' });
+    expect(frames.some((f) => f.event === 'status' && JSON.parse(f.data!).status === 'COMPLETED')).toBe(statusFrame);
+  });
+});

@@ -37,7 +37,9 @@ import {
   type V3Model,
   v3Model,
 } from './spec-v3.ts';
+import { type ErrorTypeMode, type IdForm, issueId, type TopUp, topUpFor, withErrorType } from './v3-later-builds.ts';
 import { acceptedAsPublicUrl, catalogueFrom, type VoiceForm, voiceOutputs, voiceResultFields } from './v3-models.ts';
+import { type RateLimitRule, rateLimiter } from './v3-rate-limit.ts';
 
 export type { Fault, InjectedAnswer, RateLimit } from './hedra-server.ts';
 export type { FieldError, Modality } from './spec-v3.ts';
@@ -55,7 +57,16 @@ export const RATE_LIMIT = 60;
 export type V3Stage = 'files' | 'submit' | 'status' | 'stream' | 'result' | 'download' | 'models' | 'model' | 'estimate' | 'balance';
 
 /** How GET /jobs/{id}/stream behaves (see V3Behaviour.stream). */
-export type StreamMode = 'ok' | 'refuse' | 'hang' | 'end-without-done' | 'keep-alive-only' | 'trickle' | { breakAfter: number } | { flap: number };
+export type StreamMode =
+  | 'ok'
+  | 'refuse'
+  | 'hang'
+  | 'end-without-done'
+  | 'keep-alive-only'
+  | 'trickle'
+  | { breakAfter: number }
+  | { flap: number }
+  | { closeAfterMs: number; retryMs?: number };
 
 /** The document's ErrorEnvelope (the `error` of every error answer, and of a FAILED job). */
 export interface ErrorEnvelope {
@@ -66,7 +77,7 @@ export interface ErrorEnvelope {
   param?: string | null;
   details?: FieldError[] | null;
   replaced_by?: string | null;
-  billing?: { balance: number; required?: number | null; currency?: string; funding_url: string } | null;
+  billing?: { balance: number; required?: number | null; currency?: string; funding_url: string; reason?: string } | null;
 }
 
 export interface V3Behaviour {
@@ -96,6 +107,12 @@ export interface V3Behaviour {
   storeRefusals: boolean;
   /** A key is forgotten this long (server clock) after its first submit: the same key then makes a new job. Never, unless said. */
   keyTtlMs?: number;
+  /**
+   * A key's first submit is still being processed this long (server clock): the same key and body meanwhile
+   * answer 409 ALREADY_IN_PROGRESS, retryable, with retry_after the seconds left (undocumented; the form
+   * other idempotent APIs use). Then its ack is replayed. Never in progress, unless said.
+   */
+  keyBusyMs?: number;
   /** Whether answers carry `Date` (the server's clock); Node's own is turned off too when not. */
   dateHeader: boolean;
   /**
@@ -103,9 +120,22 @@ export interface V3Behaviour {
    * socket after n frames); 'hang' (headers and the first status frame, then silence); 'end-without-done'
    * (end cleanly before the job ends, without the done frame); 'keep-alive-only' (headers, then `: ping` every
    * streamPaceMs, never a frame); 'trickle' (headers, then one byte every streamPaceMs, never a line's end);
-   * { flap: n } (first n status frames alternating IN_QUEUE and IN_PROGRESS, at once, then the job's own frames).
+   * { flap: n } (first n status frames alternating IN_QUEUE and IN_PROGRESS, at once, then the job's own frames);
+   * { closeAfterMs, retryMs } (Hedra's closing by design, a drain or a maximum duration: each connection is ended
+   * cleanly closeAfterMs after it opened, after a `retry: retryMs` line and without the done frame; a reconnect with
+   * Last-Event-Id resumes after that id, as every stream does).
    */
   stream: StreamMode;
+  /**
+   * The done frame's data: 3.9.0's literal `[STREAM_DONE]` ('marker'), or 3.0.1's final status as JSON ('json');
+   * 'json-only': the final status only there, with no `status` frame for it before the done.
+   */
+  streamDone: 'marker' | 'json' | 'json-only';
+  /**
+   * The limit per API key (test/server/v3-rate-limit.ts): the document's 60 requests per 60 s unless said, with
+   * X-RateLimit-* headers on every answer to a key; false: neither.
+   */
+  keyRateLimit: RateLimitRule | false;
   /** A job's own stream mode, where it returns one (a batch whose streams misbehave each in its way); `stream` otherwise. */
   streamFor?: (job: V3Job) => StreamMode | undefined;
   /** How often a 'keep-alive-only' stream pings and a 'trickle' stream sends its next byte, in ms. */
@@ -152,6 +182,12 @@ export interface V3Behaviour {
   externalUrls: 'accept' | 'refuse';
   /** Where a voice output carries its voice (undocumented). */
   voiceForm: VoiceForm;
+  /** Whether error answers carry the OpenAI `error.type` of later builds (v3-later-builds.ts): 'absent' unless said. */
+  errorType: ErrorTypeMode;
+  /** What the wallet does at a submit it cannot pay (v3-later-builds.ts): refuse ('none', unless said), top up, or fail to. */
+  topUp: TopUp;
+  /** How the job and asset ids it issues look (v3-later-builds.ts): 'uuid' unless said. */
+  idForm: IdForm;
 }
 
 export type HostileEstimate = 'negative' | 'nan' | 'words' | 'foreign-currency';
@@ -169,6 +205,8 @@ export interface V3RecordedRequest extends RecordedRequest {
   replay?: boolean;
   /** When the request arrived (time.now()): tests check how often the action polls. */
   at: number;
+  /** The X-Hedra-Spec-Version the request carried (the spec generation its client was built against), if any. */
+  specVersion?: string;
 }
 
 export interface V3File {
@@ -249,8 +287,8 @@ export interface HedraV3Server {
   wallet: { balance: number };
   /** Every debit (positive) and refund (negative), in order. */
   ledger: { jobId: string; amount: number }[];
-  /** Stream connections opened, submits answered by replay, public URLs taken as media (externalUrls: 'accept'). */
-  stats: { streamConnections: number; replays: number; publicUrls: string[] };
+  /** Stream connections opened, submits answered by replaying a key's ack, automatic top-ups of the wallet at submit, and public URLs taken as media (externalUrls: 'accept'). */
+  stats: { streamConnections: number; replays: number; topUps: number; publicUrls: string[] };
   behaviour: V3Behaviour;
   /** Internal faults of this server, such as an answer of its own that breaks the document (each also answered as a 500). */
   internalErrors: string[];
@@ -480,6 +518,13 @@ export function envelope(code: string, message: string, extra: Partial<ErrorEnve
   return { error: { code, message, retryable: false, ...extra }, trace_id: traceId() };
 }
 
+/** The document's refusal of a POST /files handle submitted past its `expires_at` (example expired_file_handle), for `field`. */
+export const expiredHandle = (field: string) =>
+  envelope('INVALID_ARGUMENT', `${field}: the POST /v3/files url expired. Upload the file again and submit with the fresh url.`, {
+    param: field,
+    details: [{ field, message: `${field}: the POST /v3/files url expired`, reason: 'expired' }],
+  });
+
 const fail = (status: number, code: string, message: string, extra: Partial<ErrorEnvelope> = {}, headers: Record<string, string> = {}) =>
   new HttpError(status, envelope(code, message, extra), headers);
 
@@ -571,7 +616,7 @@ interface Answer {
   check?: string;
 }
 
-const MEDIA_RE = /^\/media\/(asset_[0-9a-f-]+)\.(\w+)$/;
+const MEDIA_RE = /^\/media\/(asset_[A-Za-z0-9_-]+)\.(\w+)$/;
 const FILE_RE = /^\/files\/(file_[0-9a-f-]+)$/;
 
 // ------------------------------------------------------------------ server
@@ -592,8 +637,11 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     idempotencyConflict: options.idempotencyConflict ?? 409,
     storeRefusals: options.storeRefusals ?? false,
     keyTtlMs: options.keyTtlMs,
+    keyBusyMs: options.keyBusyMs,
     dateHeader: options.dateHeader ?? true,
     stream: options.stream ?? 'ok',
+    streamDone: options.streamDone ?? 'marker',
+    keyRateLimit: options.keyRateLimit ?? { requests: RATE_LIMIT, windowMs: 60_000 },
     streamFor: options.streamFor,
     streamPaceMs: options.streamPaceMs ?? 100,
     submitBodyDelayMs: options.submitBodyDelayMs ?? 0,
@@ -611,6 +659,9 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     modelsPageSize: options.modelsPageSize,
     externalUrls: options.externalUrls ?? 'refuse',
     voiceForm: options.voiceForm ?? 'voice_id',
+    errorType: options.errorType ?? 'absent',
+    topUp: options.topUp ?? { mode: 'none' },
+    idForm: options.idForm ?? 'uuid',
   };
   const jobs = new Map<string, V3Job>();
   const jobsByAsset = new Map<string, V3Job>();
@@ -621,11 +672,12 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const refunded = new Set<string>();
   const timelines = new WeakMap<V3Job, Frame[]>();
   const ledger: { jobId: string; amount: number }[] = [];
-  const stats = { streamConnections: 0, replays: 0, publicUrls: [] as string[] };
+  const stats = { streamConnections: 0, replays: 0, topUps: 0, publicUrls: [] as string[] };
   const ownFaults: string[] = [];
   const requests: V3RecordedRequest[] = [];
   const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: RATE_LIMIT, now: time.now });
   const { hanging } = box;
+  const limiter = rateLimiter(() => behaviour.keyRateLimit);
   let balance = options.balance ?? 100;
   let origin = '';
 
@@ -807,7 +859,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         : model.modality === 'audio'
           ? Math.max(1000, 60 * Array.from(String(input.text ?? '')).length)
           : null;
-    const id = `job_${randomUUID()}`;
+    const id = issueId('job', behaviour.idForm);
     const timings = { ...behaviour.timings };
     const job: V3Job = {
       id,
@@ -819,7 +871,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       createdAt,
       timings,
       price: priceOf(model.id, input),
-      assetId: `asset_${randomUUID()}`,
+      assetId: issueId('asset', behaviour.idForm),
       contentType: type.contentType,
       ext: type.ext,
       width,
@@ -985,6 +1037,14 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
           },
         );
       }
+      const busy = 'job' in seen && behaviour.keyBusyMs !== undefined ? seen.at + behaviour.keyBusyMs - time.now() : 0;
+      if (busy > 0) {
+        const seconds = Math.ceil(busy / 1000);
+        throw fail(409, 'ALREADY_IN_PROGRESS', `A request with idempotency_key '${key}' is still being processed; retry in ${seconds}s.`, {
+          retryable: true,
+          retry_after: seconds,
+        });
+      }
       record.replay = true;
       stats.replays++;
       if ('refusal' in seen) throw seen.refusal;
@@ -1021,13 +1081,19 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     if (moderated !== undefined) throw fail(422, 'MODERATION_FAILED', moderated);
     const price = priceOf(model.id, input);
     const available = wallet.balance;
-    if (available < price) {
+    const topUp = topUpFor(behaviour.topUp, available, price);
+    if (topUp === undefined) {
+      const reason = behaviour.topUp.mode === 'declined' ? { reason: behaviour.topUp.reason } : {};
       throw fail(
         402,
         'INSUFFICIENT_BALANCE',
         `Your API wallet balance is ${dollars(available)} and this request costs ${dollars(price)}. The API wallet is funded separately from Studio and pays only for API requests — add funds at https://www.hedra.com/develop/billing, then retry.`,
-        { billing: { balance: available, required: price, currency: 'USD', funding_url: FUNDING_URL } },
+        { billing: { balance: available, required: price, currency: 'USD', funding_url: FUNDING_URL, ...reason } },
       );
+    }
+    if (topUp > 0) {
+      balance = round4(balance + topUp);
+      stats.topUps++;
     }
     const job = newJob(model, body);
     job.failure = behaviour.failFor?.(job);
@@ -1119,7 +1185,12 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
 
   // ------------------------------------------------------------ the stream
 
-  const frameText = (f: Frame) => `id: ${f.id}\nevent: ${f.event}\ndata: ${typeof f.data === 'string' ? f.data : JSON.stringify(f.data)}\n\n`;
+  /** A frame as sent; `done` in the form behaviour.streamDone says (3.0.1's carried the final status frame's data). */
+  const frameText = (f: Frame, frames: Frame[]) => {
+    const finalStatus = () => [...frames].reverse().find((g) => g.event === 'status')!.data;
+    const data = f.event === 'done' && behaviour.streamDone !== 'marker' ? finalStatus() : f.data;
+    return `id: ${f.id}\nevent: ${f.event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+  };
 
   function stream(req: IncomingMessage, res: ServerResponse, job: V3Job, record: V3RecordedRequest, fault: Fault | undefined): void {
     stats.streamConnections++;
@@ -1154,7 +1225,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const now = time.now();
     const current = [...frames].reverse().find((f) => f.event === 'status' && f.at <= now)!;
     if (mode === 'hang') {
-      res.write(frameText(current));
+      res.write(frameText(current, frames));
       hanging.add(res);
       return;
     }
@@ -1191,9 +1262,20 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       timer?.clear();
     };
     res.on('close', stop);
+    if (typeof mode === 'object' && 'closeAfterMs' in mode) {
+      // Closed by design: `retry:` (how long to wait before reconnecting), then a clean end without done.
+      const closing = time.setTimeout(() => {
+        if (over) return;
+        stop();
+        res.end(mode.retryMs !== undefined ? `retry: ${mode.retryMs}\n\n` : '');
+      }, mode.closeAfterMs);
+      res.on('close', () => closing.clear());
+    }
     /** Writes a frame; false once the connection is done with. */
     const send = (f: Frame): boolean => {
       if (over) return false;
+      // The final status said only by the done frame (ids are 1-based: frames[f.id] is the next frame).
+      if (behaviour.streamDone === 'json-only' && f.event === 'status' && frames[f.id]?.event === 'done') return true;
       if (mode === 'end-without-done' && f.event === 'done') {
         stop();
         res.end();
@@ -1202,10 +1284,10 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       written++;
       if (breakAfter !== undefined && written >= breakAfter) {
         stop();
-        res.write(frameText(f), () => res.socket?.destroy());
+        res.write(frameText(f, frames), () => res.socket?.destroy());
         return false;
       }
-      res.write(frameText(f));
+      res.write(frameText(f, frames));
       if (f.event === 'done') {
         stop();
         res.end();
@@ -1398,6 +1480,26 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     throw fail(404, 'NOT_FOUND', 'Not found.');
   }
 
+  /**
+   * The key's rate limit (v3-rate-limit.ts), before anything else: a request of a known key is counted and its answer
+   * gets the X-RateLimit-* headers, or it is over the limit and answered 429 here (false).
+   */
+  function admitted(req: IncomingMessage, res: ServerResponse, url: URL, record: V3RecordedRequest): boolean {
+    const credential = /^\s*(?:Key|Bearer)\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (!url.pathname.startsWith(`${V3_PREFIX}/`) || !credential || (credential !== apiKey && !behaviour.extraKeys.includes(credential))) return true;
+    const admission = limiter.admit(credential, record.at);
+    for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+    if (admission.allowed) return true;
+    const body = faultEnvelope(429, admission.retryAfterSeconds);
+    const problems = schemaProblems('ErrorResponse', body);
+    if (problems) ownFaults.push(`rate-limit answer breaks ErrorResponse: ${problems}`);
+    record.status = 429;
+    req.resume();
+    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(admission.retryAfterSeconds), 'x-trace-id': body.trace_id });
+    res.end(JSON.stringify(body));
+    return false;
+  }
+
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? '';
@@ -1409,20 +1511,22 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       body: undefined,
       status: 500,
       at: time.now(),
+      ...(typeof req.headers['x-hedra-spec-version'] === 'string' && { specVersion: req.headers['x-hedra-spec-version'] }),
     };
     requests.push(record);
+    if (!admitted(req, res, url, record)) return;
     const stage = stageOf(method, url.pathname);
     const fault = box.arrive(req, record, stage);
     if (fault?.kind === 'reset-before') return;
     if (fault?.kind === 'status') {
       await box.answerStatus(req, res, record, fault, (f) => {
         const retryAfter = f.retryAfter !== undefined && /^\d+$/.test(f.retryAfter) ? Number(f.retryAfter) : undefined;
-        let body = f.body;
+        let body = withErrorType(behaviour.errorType, f.status, f.body);
         if (body === undefined) {
           body =
             stage === 'download'
               ? s3Error(f.status, 'ServiceUnavailable', 'Please reduce your request rate.').body
-              : faultEnvelope(f.status, retryAfter, f.rateLimit?.limit);
+              : withErrorType(behaviour.errorType, f.status, faultEnvelope(f.status, retryAfter, f.rateLimit?.limit));
           if (stage !== 'download') {
             const problems = schemaProblems('ErrorResponse', body);
             if (problems) ownFaults.push(`injected status body breaks ErrorResponse: ${problems}`);
@@ -1466,6 +1570,8 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       }
     }
     record.status = answer.status;
+    // Every error answer, the server's own or injected, in the form of the build it stands for.
+    if (answer.status >= 400) answer = { ...answer, body: withErrorType(behaviour.errorType, answer.status, answer.body) };
     const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     const trace = (answer.body as { trace_id?: unknown } | null)?.trace_id;
     const headers: Record<string, string> = {

@@ -83,14 +83,17 @@ describe('ids of the other API', () => {
     expect(await problems({ api: 'v3', 'api-key': V3_KEY, model: 'm', 'generation-id': UUID })).toBe(
       `Input "generation-id": "${UUID}" is a v2 generation id; set "api: v2" to pick it up (v3 job ids are job_…).`,
     );
-    expect(await problems({ api: 'v3', 'api-key': V3_KEY, model: 'm', 'generation-id': 'job_1' })).toMatch(/must be v3 job ids \(job_<uuid>\)/);
+    // v3 ids are opaque (no UUID assumed): only their prefix and a safe charset are held to.
+    expect(await problems({ api: 'v3', 'api-key': V3_KEY, model: 'm', 'generation-id': 'job_../x' })).toMatch(
+      /must be v3 job ids, one per line; "job_..\/x" is not one/,
+    );
   });
-  it('refuses a v3 asset id on v2, and reads it as an asset on v3', async () => {
+  it('refuses a v3 asset id on v2, and reads it as an asset on v3, exactly as written (ids are opaque)', async () => {
     expect(await problems({ image: `asset_${UUID}` })).toBe(
       `Input "image": "asset_${UUID}" is a v3 asset id; v2 takes its own asset ids (UUIDs) or files. Set "api: v3", or give the file.`,
     );
     const settings = await readInputsFrom(envFrom({ api: 'v3', 'api-key': V3_KEY, model: 'm', image: `asset_${UUID.toUpperCase()}` }));
-    expect(settings.mapped.image).toEqual({ kind: 'asset', id: `asset_${UUID}` });
+    expect(settings.mapped.image).toEqual({ kind: 'asset', id: `asset_${UUID.toUpperCase()}` });
   });
 });
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   FALSE_SPELLINGS,
   isUuid,
+  isV3Id,
   parseBoolean,
   parseDuration,
   parseIdList,
@@ -198,5 +199,36 @@ describe('parseIdList', () => {
   });
   it('refuses ids glued together without a separator', () => {
     expect(() => parseIdList('generation-id', `${HEX}${DIGITS}`)).toThrow(/is not one/);
+  });
+});
+
+describe('v3 ids are opaque (isV3Id, and the parsers that use it)', () => {
+  const ULID = 'job_01JH3KX9ZQ8W2V_a-B';
+  it('takes the prefix, then letters, digits, _ and -, up to 128 characters in all; no UUID assumed', () => {
+    for (const id of [`job_${HEX}`, ULID, 'job_x', `job_${'a'.repeat(124)}`]) expect(isV3Id('job', id)).toBe(true);
+    expect(isV3Id('asset', 'asset_AbC_9-z')).toBe(true);
+    expect(isV3Id('voice', 'voice_Rachel_v2')).toBe(true);
+  });
+  it('refuses what could name another file or path, a line break, a wrong prefix, an empty or over-long tail', () => {
+    const bad = ['job_', 'job_../x', 'job_a/b', 'job_a.b', 'job_a b', 'job_a\nb', 'job_a%2F', 'Job_a', `asset_${HEX}`, `job_${'a'.repeat(125)}`];
+    for (const id of bad) expect(isV3Id('job', id)).toBe(false);
+    expect(isV3Id('voice', `job_${HEX}`)).toBe(false);
+  });
+  it('keeps v3 ids as written (case included); v2 UUIDs are still lower-cased', () => {
+    expect(parseIdList('generation-id', `${ULID}, job_${HEX_UPPER}`, 'v3')).toEqual([ULID, `job_${HEX_UPPER}`]);
+    expect(parseIdList('generation-id', HEX_UPPER, 'v2')).toEqual([HEX]);
+    expect(parseMediaRef('image', 'asset_AbC_9-z')).toEqual({ kind: 'asset', id: 'asset_AbC_9-z' });
+    expect(parseMediaRef('image', `asset_${HEX_UPPER}`)).toEqual({ kind: 'asset', id: `asset_${HEX_UPPER}` });
+    // Not an id's charset: a path.
+    expect(parseMediaRef('image', 'asset_photo.png')).toEqual({ kind: 'file', written: 'asset_photo.png' });
+  });
+  it('names the rule when a v3 job id breaks it, and keeps v2 ids UUIDs on v2', () => {
+    expect(thrown(() => parseIdList('generation-id', 'job_a/b', 'v3')).message).toBe(
+      'Input "generation-id" must be v3 job ids, one per line; "job_a/b" is not one. A v3 id is its prefix (job_, asset_, voice_) then letters, digits, "_" or "-", at most 128 characters, as Hedra issued it.',
+    );
+    expect(thrown(() => parseIdList('generation-id', ULID, 'v2')).message).toBe(
+      `Input "generation-id": "${ULID}" is a v3 job id; set "api: v3" to pick it up.`,
+    );
+    expect(thrown(() => parseIdList('generation-id', 'gen_1', 'v2')).message).toMatch(/must be generation ids \(UUIDs\)/);
   });
 });

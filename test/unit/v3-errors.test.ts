@@ -361,3 +361,72 @@ describe('retryable and retry_after reach the retry policy', () => {
     expect(failureOf(new HttpError('m', 500, {}))).toStrictEqual({ kind: 'status', status: 500, retryAfter: undefined, rateLimitReset: undefined });
   });
 });
+
+describe('envelopes of builds after 3.9.0: error.type beside code', () => {
+  /** Every documented error example of the submit, by status. */
+  const examples: [number, string][] = Object.entries(spec.paths['/models/kling-v3'].post.responses).flatMap(([status, response]: [string, any]) =>
+    Object.keys(response.content?.['application/json']?.examples ?? {}).map((name): [number, string] => [Number(status), name]),
+  );
+  const TYPES = ['invalid_request_error', 'authentication_error', 'permission_error', 'rate_limit_error', 'server_error'];
+  const typed = (body: { error: Record<string, unknown> }, type: string) => ({ ...body, error: { type, ...body.error } });
+
+  it('covers every documented error of the submit', () => {
+    expect(examples.map(([status]) => status)).toEqual([400, 400, 400, 401, 401, 402, 402, 403, 403, 404, 404, 422, 429, 500]);
+  });
+
+  it.each(examples)('decodes HTTP %i %s the same with any type as without', (status, name) => {
+    const plain = traced(example(status, name));
+    for (const type of [...TYPES, 'a_type_not_yet_known']) {
+      const body = typed(plain, type);
+      expect(v3Envelope(body)).toEqual(v3Envelope(plain));
+      const [withType, without] = [answer(status, body), answer(status, plain)];
+      expect([withType.message, withType.retryable, withType.retryAfter]).toEqual([without.message, without.retryable, without.retryAfter]);
+    }
+  });
+
+  it('keeps what the action acts on: an expired handle, field lines, the successor, retryable, the wallet figures', () => {
+    const expired = v3Envelope(typed(example(400, 'expired_file_handle'), 'invalid_request_error'));
+    expect(expired?.details.map((d) => d.reason)).toEqual(['expired']);
+    expect(v3DetailLines(typed(example(400, 'field_validation'), 'invalid_request_error'))).toHaveLength(2);
+    const gone = { error: { type: 'invalid_request_error', code: 'GONE', message: 'Retired.', replaced_by: 'kling-v4' } };
+    expect(answer(410, gone).message).toContain('set input "model" to kling-v4');
+    const busy = { error: { type: 'invalid_request_error', code: 'ALREADY_IN_PROGRESS', message: 'Busy.', retryable: true, retry_after: 2 } };
+    expect([answer(409, busy).retryable, answer(409, busy).retryAfter]).toEqual([true, '2']);
+    expect(answer(402, typed(example(402, 'unfunded_submit'), 'invalid_request_error')).message).toContain(
+      'Not enough money in the Hedra API wallet for this request: balance $0.00, this request costs $0.05 (USD)',
+    );
+  });
+
+  it('still takes a v2 body (its code in a string type, no string code) for no envelope', () => {
+    expect(v3Envelope({ error: { type: 'INSUFFICIENT_BALANCE', message: 'low', retryable: true } })).toBeUndefined();
+    expect(v3Envelope({ error: { type: 'NOT_FOUND', code: 404 } })).toBeUndefined();
+    expect(v3Envelope({ error: { type: 'server_error', code: 'INTERNAL' } })?.code).toBe('INTERNAL');
+    // A code that is no string does not make a body v3 when a string type is there.
+    expect(v3Envelope({ error: { type: 'server_error', code: 500, retryable: true } })).toBeUndefined();
+  });
+});
+
+describe('billing.reason: a top-up at submit that failed', () => {
+  const declined = (reason: unknown) => ({
+    error: {
+      type: 'invalid_request_error',
+      code: 'INSUFFICIENT_BALANCE',
+      message: 'Your API wallet balance is $0.00 and this request costs $0.05.',
+      billing: { balance: 0, required: 0.05, currency: 'USD', funding_url: 'https://www.hedra.com/develop/billing?add_funds=true', reason },
+    },
+  });
+
+  it('says why, after the figures and before the funding link', () => {
+    expect(v3Envelope(declined('card_declined'))?.billing?.reason).toBe('card_declined');
+    expect(answer(402, declined('card_declined')).message).toBe(
+      "Not enough money in the Hedra API wallet for this request: balance $0.00, this request costs $0.05 (USD) (HTTP 402, POST /models/kling-v3). The wallet's automatic top-up failed (card_declined): check the payment method it charges, or add funds by hand. Add funds at https://www.hedra.com/develop/billing?add_funds=true. The v3 API wallet is prepaid and separate from v2 generation credits and Studio credits.",
+    );
+  });
+
+  it('repeats only a code-shaped reason: free text, odd values and none are left out', () => {
+    for (const reason of ['your card ending 4242 was declined', 'a\nb', 42, null, '', 'x'.repeat(65)]) {
+      expect(v3Envelope(declined(reason))?.billing?.reason).toBeUndefined();
+      expect(answer(402, declined(reason)).message).not.toContain('top-up');
+    }
+  });
+});

@@ -84,4 +84,9 @@ describe('mayBeKept: a refusal Hedra may have stored under the key', () => {
     for (const status of [408, 429, 500, 503]) expect(mayBeKept(refused(status))).toBe(false);
     expect(mayBeKept(new Error('socket hang up'))).toBe(false);
   });
+  it('not a 4xx Hedra says is retryable (a key still in progress): a random key would pay for a second job', () => {
+    const busy = new HttpError('busy', 409, {}, '2', undefined, { retryable: true });
+    expect(mayBeKept(busy)).toBe(false);
+    expect(mayBeKept(new HttpError('no', 409, {}, undefined, undefined, { retryable: false }))).toBe(true);
+  });
 });

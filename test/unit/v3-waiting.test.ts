@@ -3,7 +3,7 @@
 // may say nothing of the status, and what a submit without an answer may leave.
 import { describe, expect, it } from 'vitest';
 import { jobInLocation } from '../../src/apis/v3/client.ts';
-import { silentAfter } from '../../src/apis/v3/follow.ts';
+import { quietCheckAfter } from '../../src/apis/v3/follow.ts';
 import { resultRetryDelay } from '../../src/apis/v3/results.ts';
 import { mayExistNote, outcomeUnknown } from '../../src/apis/v3/submit.ts';
 import { DeadlineReached } from '../../src/core/errors.ts';
@@ -15,6 +15,10 @@ describe('jobInLocation', () => {
   it('reads the job from the path or the whole URL, with or without a final slash', () => {
     expect(jobInLocation(`/v3/jobs/${JOB}`)).toBe(JOB);
     expect(jobInLocation(`https://api.hedra.com/v3/jobs/${JOB}/`)).toBe(JOB);
+  });
+  it('takes an opaque job id as issued (no UUID, mixed case, _ and -), up to 128 characters', () => {
+    for (const job of ['job_01JH3KX9ZQ8W2V', 'job_Op_a-B', `job_${'x'.repeat(124)}`]) expect(jobInLocation(`/v3/jobs/${job}`)).toBe(job);
+    expect(jobInLocation(`/v3/jobs/job_${'x'.repeat(125)}`)).toBeUndefined();
   });
   it('names nothing that is not a job id, nor another resource of the job', () => {
     for (const location of [null, '', '/v3/jobs/', `/v3/jobs/${JOB}/status`, '/v3/jobs/asset_1', '/v3/jobs/job_..%2F..', '/v3/jobs/job_a b']) {
@@ -29,9 +33,18 @@ describe('resultRetryDelay', () => {
   });
 });
 
-describe('silentAfter', () => {
-  it('is a tenth of the timeout, between one poll interval (2 s) and three (6 s)', () => {
-    expect([1000, 5000, 20_000, 40_000, 60_000, 3_600_000].map(silentAfter)).toEqual([2000, 2000, 2000, 4000, 6000, 6000]);
+describe('quietCheckAfter', () => {
+  it('is the poll interval: 2 s at first, so that a quiet stream is checked no later than polling would notice the end', () => {
+    expect(quietCheckAfter(0, 0, [])).toBe(2000);
+    expect(quietCheckAfter(5000, 0, [{ at: 1000, status: 'queued', progress: 0 }])).toBe(2000);
+  });
+  it('backs off as polling does, with the time waited and what the job said of its progress (never over 30 s)', () => {
+    expect(quietCheckAfter(20_000, 0, [])).toBe(6000);
+    expect(quietCheckAfter(3_600_000, 0, [])).toBe(30_000);
+    // 10 % in the first 60 s: about 9 minutes to go; half of that is more than the 30 s ceiling.
+    expect(quietCheckAfter(60_000, 0, [{ at: 60_000, status: 'processing', progress: 0.1 }])).toBe(30_000);
+    // 90 % after 90 s: 10 s to go, checked in half of it.
+    expect(quietCheckAfter(90_000, 0, [{ at: 90_000, status: 'processing', progress: 0.9 }])).toBe(5000);
   });
 });
 

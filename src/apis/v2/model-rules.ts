@@ -10,6 +10,7 @@ import { valueAt } from '../../core/json.js';
 import { didYouMean } from '../../core/suggest.js';
 import { type GenerationType, MEDIA_INPUTS, type MediaInput } from '../../inputs/kinds.js';
 import type { Settings } from '../../inputs/settings.js';
+import { durationProblems, hasBounds, slotDurationBounds } from '../../media/duration-bounds.js';
 import type { LocalMedia } from '../../media/local-files.js';
 import { type InputSlot, type Model, modelLabel, parseDurationOption } from './catalogue.js';
 import { DEFAULT_VIDEO_MODEL_ID, type FieldPath, INPUT_FIELDS } from './fields.js';
@@ -263,5 +264,16 @@ function slotProblems(name: string, input: MediaInput, slot: InputSlot, count: n
       problems.push(`Input "${input}": "${file.written}" is ${measured}; model ${name} takes images ${bound} on each side.`);
     }
   }
+  if (kind === 'audio' || kind === 'video') {
+    const timed = media.filter((m) => m.input === input).map((m) => ({ input, written: m.written, kind, durationMs: m.durationMs }));
+    problems.push(...durationProblems(timed, slotDurationBounds(slot), name));
+  }
   return problems;
+}
+
+/** The audio and video files whose length could not be read, when the model bounds the length of any slot's files. */
+export function unmeasuredMedia(model: Model, media: readonly LocalMedia[]): string[] {
+  const bounded = (model.inputs ?? []).some((mode) => mode.slots.some((slot) => hasBounds(slotDurationBounds(slot))));
+  const timed = media.filter((m) => m.durationMs === undefined && MEDIA_INPUTS[m.input].kind !== 'image');
+  return bounded ? [...new Set(timed.map((m) => m.written))] : [];
 }

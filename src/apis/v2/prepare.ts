@@ -16,7 +16,7 @@ import { buildRequest, itemsRequested, modelIdWarning, modelOf } from './build.j
 import { type Model, modelLabel } from './catalogue.js';
 import type { HedraClient, ListedGeneration } from './client.js';
 import { chooseModel, modelFields, problemsWithoutCatalogue } from './model-choice.js';
-import { checkAgainstModel, suppliedByRequest } from './model-rules.js';
+import { checkAgainstModel, suppliedByRequest, unmeasuredMedia } from './model-rules.js';
 import { assetIdFor } from './reuse.js';
 
 /** A v2 request, ready to price, store and create. */
@@ -65,7 +65,7 @@ export async function prepareV2(ctx: AdapterContext, client: HedraClient | undef
   if (!ctx.apiKey) log.info("No API key: the checks against Hedra's model catalogue were skipped (only the request schema was checked).");
   for (const upload of uploads) upload.present = present?.has(upload.assetId.toLowerCase());
 
-  const model = await checkModel(settings, uploads, catalogue, request.files.unusable);
+  const model = await checkModel(settings, uploads, catalogue, request.files.unusable, (text) => log.info(text));
   const { body, generationIds } = buildReporting(model.problems, () => buildRequest(settings, ctx.newId, model.fields), settings.type);
   const warning = modelIdWarning(settings.model, body);
   if (warning) log.warning(warning, 'Deprecated by the API');
@@ -147,13 +147,18 @@ async function checkModel(
   uploads: Upload[],
   catalogue: Model[] | undefined,
   unusable: MediaInput[],
+  note: (text: string) => void,
 ): Promise<{ fields: Record<string, string>; label?: string; problems: string[]; chosen?: Model }> {
   const choice = catalogue ? chooseModel(catalogue, settings.type, settings.model) : { problems: problemsWithoutCatalogue(settings.type, settings.model) };
   const problems = [...choice.problems];
   if (catalogue && choice.model) {
     // A file that cannot be used was still given: its problem is said already, and the model takes it as given.
     const options = { supplied: [...suppliedByRequest(settings.type, settings.request), ...unusable], catalogue };
-    problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, await localMedia(uploads), options));
+    const media = await localMedia(uploads);
+    problems.push(...checkAgainstModel(choice.model, settings.type, settings.mapped, media, options));
+    for (const written of unmeasuredMedia(choice.model, media)) {
+      note(`The length of ${written} cannot be read here; Hedra checks it against the model's bounds when it is uploaded.`);
+    }
   }
   const label = choice.model && (choice.model.name ? `${modelLabel(choice.model)} (${choice.model.name})` : modelLabel(choice.model));
   return { fields: modelFields(choice.model, settings.type, settings.model), label, problems, chosen: choice.model };

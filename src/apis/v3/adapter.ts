@@ -24,10 +24,11 @@ import { settled } from '../../pipeline/context.js';
 import { type FileHandle, HedraV3Client, type V3ModelDetail } from './client.js';
 import type { Before } from './earlier.js';
 import { describeV3Error } from './errors.js';
-import { asItemStatus, silentAfter, waitForJobs } from './follow.js';
+import { asItemStatus, waitForJobs } from './follow.js';
 import { prepareV3, type V3Plan, withHandles } from './plan.js';
 import { withUrlAdvice } from './refused-urls.js';
 import { finalResult, itemStatus, lost, shownInput } from './results.js';
+import { V3_HEADERS } from './spec-version.js';
 import { derivedKeys, expiredHandle, mayBeKept, mayExistNote, outcomeUnknown, replaced, submitEach, submitFailure } from './submit.js';
 
 /** Where a person adds funds to the v3 wallet. */
@@ -36,8 +37,20 @@ const FUNDING_URL = 'https://www.hedra.com/develop/billing';
 /** How many files are stored at once. */
 const STORE_CONCURRENCY = 3;
 
-/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, its error envelope. */
-export const v3Adapter: Adapter = { keyScheme: 'authorization-key', describeError: describeV3Error, make: v3Api };
+/**
+ * Hedra's documented limit: 60 requests per 60 s per API key (the 429 example of the v3 document, and
+ * ../shared/hedra-api/README.md), which every request of a run keeps to (docs/decisions/request-budget.md).
+ */
+export const V3_RATE_LIMIT = { requests: 60, windowMs: 60_000 };
+
+/** The v3 API: its key as `Authorization: Key <key_id>:<secret>`, the spec version it is built against, its error envelope, its rate limit. */
+export const v3Adapter: Adapter = {
+  keyScheme: 'authorization-key',
+  headers: V3_HEADERS,
+  describeError: describeV3Error,
+  rateLimit: V3_RATE_LIMIT,
+  make: v3Api,
+};
 
 export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
   const { log, settings } = ctx;
@@ -70,7 +83,7 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
     promptInput: () => 'prompt',
 
     async prepare(request) {
-      const plan = await prepareV3(ctx.apiKey ? client() : undefined, request);
+      const plan = await prepareV3(ctx.apiKey ? client() : undefined, request, (text) => log.info(text));
       modality = plan.detail?.modality;
       return plan;
     },
@@ -85,6 +98,13 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
         log.warning(`Could not get an estimate from Hedra (${said(error)}).`, 'No estimate'),
       );
       if (!price) return { known: false, reason: 'Hedra gave no estimate for this request' };
+      if (price === 'unpriceable') {
+        return {
+          known: false,
+          reason: `Hedra cannot price model ${plan.detail.id} before it has measured the inputs (its estimate gives no cost)`,
+          unpriceable: true,
+        };
+      }
       if ('problem' in price) {
         const reason = `Hedra's estimate answered ${price.problem}`;
         log.warning(`The cost is not known: ${reason}. It is not taken as free.`, 'No estimate');
@@ -107,6 +127,8 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
         what: 'money in the Hedra API wallet',
         available: balance,
         topUp: `Add funds at ${FUNDING_URL} (the v3 wallet is separate from v2 credits and from Studio).`,
+        // Wallets can top up automatically at submit (builds after spec 3.9.0): a low balance proves nothing.
+        mayTopUpAtSubmit: true,
       };
     },
 
@@ -241,7 +263,6 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
           deadline: control.deadline,
           clock: ctx.clock,
           sleep: (ms, signal) => control.sleep(ms, signal),
-          silentMs: silentAfter(settings.timeoutMs),
           onFinal: (job, status) => {
             unread.add(job);
             seen.set(job, { ...asItemStatus(job, status), status: 'finalizing' });

@@ -17,6 +17,7 @@ import { lenientNumber, lenientText, read, resultUrl } from '../../hedra/lenient
 import { HttpError, NetworkError } from '../../http/errors.js';
 import type { RetryOptions } from '../../http/retry.js';
 import type { FileBody, Transport } from '../../http/transport.js';
+import { isV3Id } from '../../inputs/parsers.js';
 import { catalogueIds } from './catalogue.js';
 import { v3Envelope } from './errors.js';
 
@@ -24,13 +25,13 @@ import { v3Envelope } from './errors.js';
 export const V3_CATALOGUE_URL = 'https://www.hedra.com/develop/models';
 
 /**
- * A v3 id from Hedra: "server-issued, and opaque" (documented as `job_<uuid>`, `asset_<uuid>`). Anything
- * safe to name a file and to log passes (its prefix, then letters, digits and dashes), so that a billed
- * job is never refused over the form of its id; anything else (a `../`, a line break) is refused.
+ * A v3 id from Hedra: "server-issued, and opaque" (the examples show `job_<uuid>`, `asset_<uuid>`). Anything
+ * safe to name a file, a URL path and a log line passes (isV3Id: its prefix, then letters, digits, `_` and
+ * `-`, kept as written), so that a billed job is never refused over the form of its id; anything else (a
+ * `../`, a line break, a `?`) is refused before it names anything.
  */
-const SAFE_ID = { job: /^job_[A-Za-z0-9-]{1,100}$/, asset: /^asset_[A-Za-z0-9-]{1,100}$/, voice: /^voice_[A-Za-z0-9-]{1,100}$/ };
-const jobId = () => z.string().regex(SAFE_ID.job, 'is not a v3 job id (job_…)');
-const assetId = () => z.string().regex(SAFE_ID.asset, 'is not a v3 asset id (asset_…)');
+const jobId = () => z.string().refine((id) => isV3Id('job', id), 'is not a v3 job id (job_…)');
+const assetId = () => z.string().refine((id) => isV3Id('asset', id), 'is not a v3 asset id (asset_…)');
 
 const modelDetail = z.looseObject({
   id: z.string(),
@@ -79,9 +80,9 @@ const envelope = z
 export type V3ErrorEnvelope = z.infer<typeof envelope>;
 
 /** Whether a value is a v3 voice id safe to show and to pass on (a step output, the log). */
-export const isVoiceId = (value: unknown): value is string => typeof value === 'string' && SAFE_ID.voice.test(value);
+export const isVoiceId = (value: unknown): value is string => typeof value === 'string' && isV3Id('voice', value);
 /** A voice an output may be (a voice clone's): a safe id, or nothing (it reaches the outputs and the log). */
-const voiceId = () => z.string().regex(SAFE_ID.voice, 'is not a v3 voice id (voice_…)');
+const voiceId = () => z.string().refine((id) => isV3Id('voice', id), 'is not a v3 voice id (voice_…)');
 
 const outputItem = z.looseObject({
   status: lenientText(),
@@ -126,7 +127,7 @@ const balanceAnswer = z.looseObject({ balance: z.unknown().optional(), currency:
 export function jobInLocation(location: string | null): string | undefined {
   const path = location && URL.canParse(location, 'http://h') ? new URL(location, 'http://h').pathname : '';
   const job = /\/jobs\/([^/]+)\/?$/.exec(path)?.[1];
-  return job && SAFE_ID.job.test(job) ? job : undefined;
+  return job && isV3Id('job', job) ? job : undefined;
 }
 
 /** v3 prices everything in US dollars. */
@@ -200,11 +201,23 @@ export class HedraV3Client {
     }
   }
 
-  /** What a submit of `input` would cost (POST /models/{model}/estimate); free, so retried. */
-  async estimate(model: string, input: Record<string, unknown>): Promise<Priced> {
+  /**
+   * What a submit of `input` would cost (POST /models/{model}/estimate); free, so retried. 'unpriceable' when
+   * Hedra says the model cannot be priced before it has measured the inputs: the spec says the estimate "says
+   * so explicitly" without saying how, so both plausible forms count: an answer with no (or a null) cost, and
+   * an error envelope whose `billing` has no `required` figure.
+   */
+  async estimate(model: string, input: Record<string, unknown>): Promise<Priced | 'unpriceable'> {
     const path = `/models/${encodeURIComponent(model)}/estimate`;
-    const answer = read(estimateAnswer, await this.json('POST', path, { input }, { attempts: 3 }), `POST ${path}`);
-    return absent(answer.cost) ? undefined : amountIn(UNIT, answer.cost, answer.currency, 'cost');
+    let answer: z.infer<typeof estimateAnswer>;
+    try {
+      answer = read(estimateAnswer, await this.json('POST', path, { input }, { attempts: 3 }), `POST ${path}`);
+    } catch (error) {
+      const billing = error instanceof HttpError ? v3Envelope(error.body)?.billing : undefined;
+      if (billing && billing.required === undefined) return 'unpriceable';
+      throw error;
+    }
+    return absent(answer.cost) ? 'unpriceable' : amountIn(UNIT, answer.cost, answer.currency, 'cost');
   }
 
   /** What the API wallet holds (GET /balance). The run can go on without it (Hedra checks at submit): three attempts. */

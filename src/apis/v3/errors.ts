@@ -1,8 +1,10 @@
 // v3's error vocabulary: every error is one envelope, {"error": {code,
 // message, retryable, retry_after, param, details, replaced_by, billing},
 // "trace_id"}, read leniently (any field may be missing or odd); its messages
-// are keyed on `code`, never on the wording of `message`. A body that is no
-// envelope (a gateway's page) is said as it is.
+// are keyed on `code`, never on the wording of `message`. Builds after spec
+// 3.9.0 add an OpenAI-style `error.type` (`invalid_request_error`, ...) and
+// say "match on `code`": a string `code` makes a body v3, whatever `type`
+// holds. A body that is no envelope (a gateway's page) is said as it is.
 import { isObject } from '../../core/json.js';
 import { currency } from '../../core/money.js';
 import { hedraLink, name, said } from '../../core/outside.js';
@@ -28,6 +30,8 @@ export interface V3Billing {
   currency?: string;
   /** Only a link to Hedra's own site (core/outside.ts): any other is dropped, and the message links Hedra's billing page. */
   fundingUrl?: string;
+  /** Why an automatic top-up at submit failed (`card_declined`, ...; builds after 3.9.0), when it has the shape of a code. */
+  reason?: string;
 }
 
 /** A v3 error envelope as read: every field optional, odd values left out. */
@@ -46,7 +50,7 @@ export interface V3Envelope {
   traceId?: string;
 }
 
-/** The keys only a v3 error object has (a v2 error object names its code `type`). */
+/** The keys only a v3 error object has (a v2 error object names its code `type`, and has none of these). */
 const V3_KEYS = ['code', 'retryable', 'retry_after', 'details', 'replaced_by', 'billing'];
 
 /** A string from the envelope as outside text (core/outside.ts: printable, one line, capped), or undefined when empty. */
@@ -83,24 +87,32 @@ function billingOf(value: unknown): V3Billing | undefined {
   const required = numberOf(value.required);
   const currency = nonEmptyString(value.currency);
   const fundingUrl = hedraLink(value.funding_url);
+  // Said back in the message: only a code's shape (`card_declined`), never Hedra's free text.
+  const reason = nonEmptyString(value.reason);
   return {
     ...(balance !== undefined && { balance }),
     ...(required !== undefined && { required }),
     ...(currency && /^[A-Za-z]{3}$/.test(currency) && { currency: currency.toUpperCase() }),
     ...(fundingUrl && { fundingUrl }),
+    ...(reason && /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(reason) && { reason }),
   };
 }
 
 /**
- * The v3 error envelope of an answer's (parsed) body, or undefined when the
- * body is not one: it has an `error` object without v2's string `type`, and
- * a v3 key in it (`code`, `retryable`, ...) or a `trace_id` beside it.
+ * Whether an `error` object is v3's: a string `code` says so, whatever else it holds (later builds add
+ * `type`, the OpenAI error type, beside it). Without one, v2's string `type` (its code) says it is not;
+ * otherwise a v3 key (`retryable`, `details`, ...) or a `trace_id` beside it does.
  */
+function isV3Error(error: Record<string, unknown>, body: Record<string, unknown>): boolean {
+  if (typeof error.code === 'string') return true;
+  if (typeof error.type === 'string') return false;
+  return V3_KEYS.some((key) => key in error) || 'trace_id' in body;
+}
+
+/** The v3 error envelope of an answer's (parsed) body, or undefined when the body is not one (see isV3Error). */
 export function v3Envelope(body: unknown): V3Envelope | undefined {
-  if (!isObject(body) || !isObject(body.error)) return undefined;
+  if (!isObject(body) || !isObject(body.error) || !isV3Error(body.error, body)) return undefined;
   const error = body.error;
-  if (typeof error.type === 'string') return undefined;
-  if (!V3_KEYS.some((key) => key in error) && !('trace_id' in body)) return undefined;
   const retryAfter = numberOf(error.retry_after);
   const traceId = nonEmptyString(body.trace_id);
   const code = nonEmptyString(error.code);
@@ -181,8 +193,10 @@ function walletMessage(status: number, envelope: V3Envelope, operation: string):
   const { billing, message } = envelope;
   const said = !billing && message ? ` Hedra says: ${sentence(message)}.` : '';
   const url = billing?.fundingUrl ?? BILLING_PAGE;
+  // A wallet with automatic top-up is charged at submit: Hedra says why that charge failed.
+  const topUp = billing?.reason ? ` The wallet's automatic top-up failed (${billing.reason}): check the payment method it charges, or add funds by hand.` : '';
   return (
-    `Not enough money in the Hedra API wallet for this request${walletFigures(billing)} (HTTP ${status}, ${operation}).${said} ` +
+    `Not enough money in the Hedra API wallet for this request${walletFigures(billing)} (HTTP ${status}, ${operation}).${said}${topUp} ` +
     `Add funds at ${url}. The v3 API wallet is prepaid and separate from v2 generation credits and Studio credits.`
   );
 }

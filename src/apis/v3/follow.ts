@@ -1,14 +1,19 @@
 // Waits for v3 jobs: each job's server-sent-events stream first (Hedra pushes
-// every status change, so nothing is polled), and when a stream is refused,
-// breaks, ends early or falls silent, polling that job's status on the same
-// schedule as v2 (never more often than every 2 s: poll-schedule.ts), through
-// the same waiting code (../wait.ts), v3's statuses read in v2's words.
+// every status change, so nothing is polled). A stream Hedra closes without its
+// `done` frame (it does so by design: drains, a maximum duration, after a
+// `retry:`) is reconnected with Last-Event-Id, as Hedra's SDKs do, at most
+// MAX_RECONNECTS times; when a stream is refused, breaks, falls silent, or is
+// closed once more, that job's status is polled on the same schedule as v2
+// (never more often than every 2 s: poll-schedule.ts), through the same waiting
+// code (../wait.ts), v3's statuses read in v2's words. Every request (streams,
+// reads) waits its turn in the key's request budget (http/budget.ts), so the
+// jobs of a batch that all poll take turns.
 import type { Log } from '../../action/log.js';
 import { Cancelled, DeadlineReached } from '../../core/errors.js';
 import { name } from '../../core/outside.js';
 import { type ItemStatus, WaitTimeout } from '../../hedra/api.js';
 import { waitForGenerations } from '../../hedra/poll.js';
-import { MIN_DELAY_MS } from '../../hedra/poll-schedule.js';
+import { nextPollDelay, type Observation } from '../../hedra/poll-schedule.js';
 import { readEventStream, type ServerSentEvent } from '../../http/sse.js';
 import { HedraV3Client, type V3Status } from './client.js';
 
@@ -22,18 +27,27 @@ export function asItemStatus(job: string, status: V3Status): ItemStatus {
 
 const isFinal = (status: V3Status | undefined) => status?.status === 'COMPLETED' || status?.status === 'FAILED';
 
-/** The stream's last frame: `event: done`, `data: [STREAM_DONE]`. */
+/** The stream's last frame: `event: done`, with `data: [STREAM_DONE]` (3.9.0) or the final status as JSON (3.0.1). */
 const STREAM_DONE = '[STREAM_DONE]';
+
+/** How many times a stream Hedra closed before the job ended is opened again before the job is polled instead. */
+export const MAX_RECONNECTS = 2;
+/** How long to wait before reconnecting when the stream named no `retry:`. */
+const RECONNECT_DEFAULT_MS = 1000;
+/** The longest `retry:` honoured: a longer one is cut to it (the job is not left unwatched for minutes). */
+const RECONNECT_MAX_MS = 30_000;
 
 /** At most one status line a second per job (a status that flaps would otherwise flood the log); a final one always. */
 const LINE_EVERY_MS = 1000;
 
 /**
  * How long a stream may go on without a word about the status (keep-alives, logs, bytes without an end of line)
- * before the status is read once: a few poll intervals (6 s), shorter with a short `timeout` (a tenth of it, at
- * least one poll interval), so that a run never spends much of its time not knowing.
+ * before the status is read once: the poll interval, what polling would wait at this point of the job (2 s at
+ * first, longer as the job's own progress says its end is far: poll-schedule.ts), so that a job that is done is
+ * noticed as soon as polling would have noticed it, and a long job's quiet stream is not polled every 2 s.
+ * `history` is what the stream (and the reads) said of the status since following began at `startedAt`.
  */
-export const silentAfter = (timeoutMs: number) => Math.min(3 * MIN_DELAY_MS, Math.max(MIN_DELAY_MS, timeoutMs / 10));
+export const quietCheckAfter = (now: number, startedAt: number, history: Observation[]) => nextPollDelay({ now, startedAt, history });
 
 export interface JobWaitOptions {
   client: HedraV3Client;
@@ -42,8 +56,6 @@ export interface JobWaitOptions {
   clock: () => number;
   /** Sleeps `ms`, unless the run or `signal` is aborted first (then rejects). */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** How long the stream may say nothing of the status (while saying something) before the status is read: silentAfter. */
-  silentMs: number;
   /** Called once per job as soon as it has ended (its result is fetched then). */
   onFinal: (job: string, status: V3Status) => void;
   /** Called for a job that could not be followed to its end (its stream and then its polls failed); the others go on. */
@@ -78,6 +90,8 @@ async function follow(job: string, options: JobWaitOptions, last: Map<string, It
   const who = batch ? `Job ${job}` : 'Job';
   let seen: V3Status | undefined;
   let lineAt = Number.NEGATIVE_INFINITY;
+  const history: Observation[] = [];
+  const startedAt = options.clock();
   const note = (status: V3Status) => {
     const before = last.get(job);
     const now = asItemStatus(job, status);
@@ -90,14 +104,30 @@ async function follow(job: string, options: JobWaitOptions, last: Map<string, It
     }
     last.set(job, now);
     seen = status;
+    history.push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
   };
 
+  const where: StreamPlace = {};
   let why: string;
-  try {
-    why = await readStream(job, options, note);
-  } catch (error) {
-    if (error instanceof Cancelled || error instanceof DeadlineReached) throw error;
-    why = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  for (let reconnects = 0; ; reconnects++) {
+    let ended: StreamEnd;
+    try {
+      ended = await readStream(job, options, note, where, () => quietCheckAfter(options.clock(), startedAt, history));
+    } catch (error) {
+      if (error instanceof Cancelled || error instanceof DeadlineReached) throw error;
+      why = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+      break;
+    }
+    why = ended.why;
+    if (isFinal(seen) || !ended.closed) break;
+    if (reconnects >= MAX_RECONNECTS) {
+      why = `Hedra closed it ${reconnects + 1} times before the job ended`;
+      break;
+    }
+    const wait = Math.min(RECONNECT_MAX_MS, where.retryMs ?? RECONNECT_DEFAULT_MS);
+    const from = where.lastEventId === undefined ? 'from the start' : `after event ${name(where.lastEventId) ?? '(an id not shown)'}`;
+    options.log.info(`${who}: Hedra closed the event stream before the job ended; reconnecting in ${(wait / 1000).toFixed(1)}s, ${from}.`);
+    await options.sleep(wait);
   }
   if (isFinal(seen)) {
     options.onFinal(job, seen as V3Status);
@@ -127,6 +157,18 @@ async function follow(job: string, options: JobWaitOptions, last: Map<string, It
   return final as V3Status;
 }
 
+/** Where a job's stream got to, across its connections: what a reconnect sends as Last-Event-Id, and the `retry:` asked. */
+interface StreamPlace {
+  lastEventId?: string;
+  retryMs?: number;
+}
+
+/** Why a connection of the stream stopped; `closed` when Hedra ended it cleanly before the job ended and without `done`. */
+interface StreamEnd {
+  why: string;
+  closed: boolean;
+}
+
 /** The alarm of a stream that has said nothing of the status for a while. */
 const SILENT = Symbol('silent');
 
@@ -134,44 +176,62 @@ const SILENT = Symbol('silent');
  * Reads the job's stream until it reports the job ended (or says it is done); resolves with why it
  * stopped early otherwise. A refusal or a broken connection rejects. A stream that keeps talking (keep-alives,
  * logs, bytes that never end a line: the stall watchdog never fires) but says nothing of the status for
- * `silentMs` is checked with one status read, and again each `silentMs` while it stays so; a stream silent
+ * the poll interval (quietFor) is checked with one status read, and again each interval while it stays so; a stream silent
  * altogether is the stall watchdog's.
  */
-async function readStream(job: string, options: JobWaitOptions, note: (status: V3Status) => void): Promise<string> {
-  const stream = await options.client.openStream(job);
+async function readStream(
+  job: string,
+  options: JobWaitOptions,
+  note: (status: V3Status) => void,
+  where: StreamPlace,
+  quietFor: () => number,
+): Promise<StreamEnd> {
+  const stream = await options.client.openStream(job, where.lastEventId);
   let talked = false;
-  const events = readEventStream(stream.body, () => {
-    talked = true;
-    stream.touch();
-  })[Symbol.asyncIterator]();
+  const events = readEventStream(
+    stream.body,
+    () => {
+      talked = true;
+      stream.touch();
+    },
+    (ms) => {
+      where.retryMs = ms;
+    },
+  )[Symbol.asyncIterator]();
+  const ended = (why: string, closed = false): StreamEnd => ({ why, closed });
   const quiet = new AbortController();
   let heardAt = options.clock();
+  let silentMs = quietFor();
   let reads = 0;
   let alarm: Promise<typeof SILENT> | undefined;
   let next: Promise<IteratorResult<ServerSentEvent>> | undefined;
   try {
     for (;;) {
       next ??= events.next();
-      alarm ??= options.sleep(Math.max(0, heardAt + options.silentMs - options.clock()), quiet.signal).then(() => SILENT);
+      alarm ??= options.sleep(Math.max(0, heardAt + silentMs - options.clock()), quiet.signal).then(() => SILENT);
       const step = await Promise.race([next, alarm]);
       if (step === SILENT) {
         alarm = undefined;
-        if (options.clock() - heardAt < options.silentMs) continue;
+        if (options.clock() - heardAt < silentMs) continue;
         heardAt = options.clock();
+        silentMs = quietFor();
         if (!talked) continue;
         talked = false;
         const log = reads++ === 0 ? options.log.info : options.log.debug;
-        log(`Job ${job}: the event stream has said nothing of the status for ${options.silentMs / 1000}s; reading the status.`);
+        log(`Job ${job}: the event stream has said nothing of the status for ${Math.round(silentMs / 100) / 10}s; reading the status.`);
         const status = await options.client.status(job);
-        // Counted from the answer: reads are never closer than silentMs, however long one takes.
+        // Counted from the answer: reads are never closer than the interval, however long one takes.
         heardAt = options.clock();
         note(status);
-        if (isFinal(status)) return 'the job ended';
+        silentMs = quietFor();
+        if (isFinal(status)) return ended('the job ended');
         continue;
       }
       next = undefined;
-      if (step.done) return 'the stream ended before the job did';
+      if (step.done) return ended('the stream ended before the job did', true);
       const event = step.value;
+      // An id too long to be one of Hedra's is not sent back: the stream is then resumed from its start.
+      if (event.id !== undefined) where.lastEventId = event.id.length <= 256 ? event.id : undefined;
       if (event.event === 'status') {
         const status = HedraV3Client.statusFrame(event.data);
         if (!status) {
@@ -181,9 +241,13 @@ async function readStream(job: string, options: JobWaitOptions, note: (status: V
         heardAt = options.clock();
         talked = false;
         note(status);
-        if (isFinal(status)) return 'the job ended';
+        silentMs = quietFor();
+        if (isFinal(status)) return ended('the job ended');
       } else if (event.event === 'done' || event.data.trim() === STREAM_DONE) {
-        return 'the stream said it was done before the job ended';
+        // 3.0.1's `done` carries the final status; 3.9.0's only the marker (the status came before it).
+        const status = event.data.trim() === STREAM_DONE ? undefined : HedraV3Client.statusFrame(event.data);
+        if (status) note(status);
+        return ended(isFinal(status) ? 'the job ended' : 'the stream said it was done before the job ended');
       } else if (event.event === 'log') {
         options.log.debug(`Job ${job} log: ${event.data.slice(0, 500)}`);
       }

@@ -7,7 +7,7 @@
 import { isObject } from '../../core/json.js';
 import { type GenerationType, isMediaInput, type MappedInput, type MediaInput } from '../../inputs/kinds.js';
 import type { MediaRef } from '../../inputs/parsers.js';
-import { isUuid } from '../../inputs/parsers.js';
+import { isUuid, isV3Id } from '../../inputs/parsers.js';
 import type { InputValue } from '../../inputs/settings.js';
 import { AUTO_DURATION, autoDurationProblem, listProblem, takesList, userUrlProblem } from './fields.js';
 import { typeProblem } from './kinds.js';
@@ -78,8 +78,6 @@ const FIELDS: Record<FieldInput, readonly { field: string; list?: true }[]> = {
 };
 
 const FIELD_INPUTS = Object.keys(FIELDS) as FieldInput[];
-
-const ASSET_ID = /^asset_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The model's input fields, from its schema's properties. */
 export function schemaProperties(model: V3Model): Record<string, unknown> {
@@ -184,8 +182,8 @@ function mediaValue(
     // Kept in the input as it would go, so that the schema check does not also call the field missing.
     return { source: 'url', url: ref.url };
   }
-  // The v2 parser reads `asset_<uuid>` as a path (it is no UUID): on v3 it is an asset id.
-  if (ref.kind === 'file' && !ASSET_ID.test(ref.written)) {
+  // An `asset_…` id is opaque (parsers.ts isV3Id); a path that is not one is a file.
+  if (ref.kind === 'file' && !isV3Id('asset', ref.written)) {
     plan.media.push({ input, written: ref.written, path, kind: 'file' });
     return { source: 'url', url: fileUrl(ref.written) };
   }

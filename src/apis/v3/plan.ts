@@ -8,6 +8,7 @@ import type { Plan, PrepareRequest } from '../../hedra/api.js';
 import type { Settings } from '../../inputs/settings.js';
 import { inputAssetIds, type Upload } from '../../media/local-files.js';
 import type { FileHandle, HedraV3Client, V3ModelDetail } from './client.js';
+import { checkV3Durations } from './durations.js';
 import { mapV3Input, type V3InputPlan, type V3Inputs, type V3MediaSlot } from './input.js';
 import { shownInput } from './results.js';
 import { checkV3Input } from './schema.js';
@@ -44,8 +45,11 @@ export function withHandles(plan: V3Plan, handles: Map<Upload, FileHandle>): V3I
   });
 }
 
-/** Every check v3 allows before paying; without a key (a dry run), only the inputs were read. */
-export async function prepareV3(client: HedraV3Client | undefined, request: PrepareRequest): Promise<V3Plan> {
+/**
+ * Every check v3 allows before paying; without a key (a dry run), only the inputs were read. `note` is told
+ * what could not be checked here (a file whose length cannot be read).
+ */
+export async function prepareV3(client: HedraV3Client | undefined, request: PrepareRequest, note: (text: string) => void = () => {}): Promise<V3Plan> {
   const { settings } = request;
   const model = settings.model as string;
   const inputs: V3Inputs = { model, type: settings.typeGiven ? settings.type : undefined, mapped: settings.mapped, request: settings.request };
@@ -64,8 +68,12 @@ export async function prepareV3(client: HedraV3Client | undefined, request: Prep
     const upload = slot.kind === 'file' ? byWritten.get(slot.written) : undefined;
     return upload ? [{ input: slot.input, written: slot.written, kind: upload.kind, bytes: upload.size, path: slot.path }] : [];
   });
-  // Both, all at once: the mapping leaves out what it reported, so the schema check does not say it again.
-  const problems = [...checked.problems, ...(await checkV3Input(checked.input, detail, localChecks))];
+  // The local audio and video against the lengths their fields take, before anything is stored.
+  const durations = await checkV3Durations(detail, localChecks, (written) => byWritten.get(written)?.path);
+  for (const written of durations.unmeasured)
+    note(`The length of ${written} cannot be read here; Hedra checks it against model ${detail.id}'s bounds when it is stored.`);
+  // All at once: the mapping leaves out what it reported, so the schema check does not say it again.
+  const problems = [...checked.problems, ...(await checkV3Input(checked.input, detail, localChecks)), ...durations.problems];
   if (problems.length > 0) throw InputError.all(problems, `The request for model ${detail.id} has`);
   const uploads = request.files.uploads.filter((upload) => checked.media.some((slot) => slot.kind === 'file' && byWritten.get(slot.written) === upload));
   return {

@@ -161,6 +161,13 @@ export function submitFailure(model: V3ModelDetail, error: unknown): unknown {
       error.body,
     );
   }
+  if (error instanceof HttpError && error.retryable === true && v3Envelope(error.body)?.code === 'ALREADY_IN_PROGRESS') {
+    return new HttpError(
+      `${error.message}\nAnother submit under this idempotency key (a run of the same inputs) is still being processed, so no second job was paid for. Run the workflow again once it has been, to get its job.`,
+      error.status,
+      error.body,
+    );
+  }
   return error;
 }
 
@@ -168,10 +175,13 @@ export function submitFailure(model: V3ModelDetail, error: unknown): unknown {
  * Whether a refusal may be one Hedra kept under the idempotency key from an earlier submit (whether it keeps
  * refusals is undocumented): any clear refusal (4xx) but a rate limit or a timeout, which the retry policy
  * owns, including ALREADY_EXISTS (the key taken by another body). Refused submits are free: asking once more
- * under a random key tells a refusal that still holds from one that no longer does.
+ * under a random key tells a refusal that still holds from one that no longer does. Not one Hedra says is
+ * `retryable` (a key whose first submit is still in progress): the job under the key is coming, and a random
+ * key would pay for a second one.
  */
 export function mayBeKept(error: unknown): boolean {
-  return error instanceof HttpError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+  if (!(error instanceof HttpError) || error.retryable === true) return false;
+  return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
 }
 
 /** Whether a submit that failed so may still have made a job: anything but Hedra's clear refusal (a 4xx other than 408). */

@@ -105,8 +105,8 @@ describe('the v3 fault matrix through the bundle', () => {
     expect(line).toContain(`run this action with generation-id: ${job.id}`);
     expect(result.outputs['generation-id']).toBe(job.id);
     expect(result.outputs.path ?? '').toBe('');
-    // The stream sends a status frame every 6 s (each 10 % of the job) and keep-alives between: after 2 s of them (a
-    // tenth of the timeout, at least a poll interval) the status is read once, and again 2 s after each answer (none
+    // The stream sends a status frame every 6 s (each 10 % of the job) and keep-alives between: after 2 s of them (the
+    // first poll interval) the status is read once, and again a poll interval after each answer (none
     // when a busy machine opens the stream late). The stream stays open: never a fallback to polling.
     const reads = requestsOf(server, 'status');
     expect(reads.length).toBeLessThanOrEqual(2);

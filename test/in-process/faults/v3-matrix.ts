@@ -186,6 +186,19 @@ export function fullRun(ctx: V3Context, extra: Record<string, string> = {}): Pro
 }
 export type Run = ActionRun;
 
+/** An image from a prompt (gpt-image-2): no local file (the full run's is left out), so that a re-run with `reuse` sends the same key. */
+export const promptImageRun = (ctx: V3Context, extra: Record<string, string> = {}) =>
+  fullRun(ctx, {
+    model: 'gpt-image-2',
+    image: '',
+    duration: '',
+    'aspect-ratio': '1:1',
+    resolution: '1K',
+    request: '{"quality": "low"}',
+    timeout: '20m',
+    ...extra,
+  });
+
 export function countByStage(server: HedraV3Server): Record<V3Stage, number> {
   const counts = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<V3Stage, number>;
   for (const r of server.requests) {
@@ -280,17 +293,20 @@ export function jobToPoll(ctx: V3Context) {
   };
 }
 
-/** A run that followed its job by polling after one stream connection: polls after the stream, spaced, the result after them. */
-export function expectPolled(ctx: V3Context, result: Run, minPolls: number) {
+/**
+ * A run that followed its job by polling after its stream connections (one, unless a stream closed cleanly was
+ * reconnected): polls after the last stream, spaced, the result after them.
+ */
+export function expectPolled(ctx: V3Context, result: Run, minPolls: number, streams = 1) {
   const { server } = ctx;
   const index = (r: V3RecordedRequest | undefined) => (r ? server.requests.indexOf(r) : -1);
   expectRecovered(server, result);
-  // One stream request (counted below), opened at most once (a refused or reset one never opens).
-  expect(server.stats.streamConnections).toBeLessThanOrEqual(1);
+  // The stream requests (counted below), each opened at most once (a refused or reset one never opens).
+  expect(server.stats.streamConnections).toBeLessThanOrEqual(streams);
   const polls = requestsOf(server, 'status');
   expect(polls.length).toBeGreaterThanOrEqual(minPolls);
-  expectCounts(server, { status: polls.length });
-  const [stream] = requestsOf(server, 'stream');
+  expectCounts(server, { status: polls.length, ...(streams > 1 && { stream: streams }) });
+  const stream = requestsOf(server, 'stream').at(-1)!;
   expect(index(polls[0])).toBeGreaterThan(index(stream));
   expect(index(requestsOf(server, 'result')[0])).toBeGreaterThan(index(polls.at(-1)));
   expect(polls.every((p) => p.status === 200)).toBe(true);
