@@ -29510,11 +29510,134 @@ async function withRetries(operation, attempt, options) {
 
 /***/ }),
 
+/***/ 6697:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pz: () => (/* binding */ hostKind),
+/* harmony export */   cg: () => (/* binding */ addressProblem),
+/* harmony export */   i7: () => (/* binding */ allowedKinds),
+/* harmony export */   mB: () => (/* binding */ presignedUrlProblem)
+/* harmony export */ });
+/* unused harmony export addressKind */
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+// Presigned URLs are named by Hedra's answers, which the action does not take on
+// trust: a download URL is fetched only when it is https: (plain http: only
+// to this machine, where test servers live), and only from a public address,
+// unless base-url itself is an address of the same kind (a loopback test
+// server may hand out loopback download URLs; nothing may send the action to
+// a cloud metadata service at 169.254.169.254). The rules are pure: the
+// transport applies them to every URL it is sent to, redirects included, and
+// to every address a host name resolves to (src/http/presigned.ts).
+
+const KIND_WORDS = {
+    loopback: 'a loopback address (this machine)',
+    private: 'a private-network address',
+    'link-local': 'a link-local address (where cloud metadata services answer)',
+    unspecified: 'an unspecified address (0.0.0.0/8 or ::)',
+};
+function ipv4Kind(a, b) {
+    if (a === 0)
+        return 'unspecified';
+    if (a === 127)
+        return 'loopback';
+    if (a === 169 && b === 254)
+        return 'link-local';
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
+        return 'private';
+    return 'public';
+}
+/** The eight 16-bit groups of a valid IPv6 address (a trailing dotted IPv4 part counts as two). */
+function ipv6Groups(address) {
+    const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+    const text = dotted
+        ? `${address.slice(0, dotted.index)}${((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16)}:${((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)}`
+        : address;
+    const [head, tail] = text.split('::');
+    const groups = (part) => (part ? part.split(':').map((group) => Number.parseInt(group, 16)) : []);
+    const left = groups(head);
+    const right = groups(tail);
+    return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+}
+function ipv6Kind(address) {
+    const g = ipv6Groups(address);
+    const zero = (from, to) => g.slice(from, to).every((group) => group === 0);
+    // ::1; `::` itself is taken below, as the IPv4-compatible 0.0.0.0.
+    if (zero(0, 7) && g[7] === 1)
+        return 'loopback';
+    if ((g[0] & 0xffc0) === 0xfe80)
+        return 'link-local';
+    // fc00::/7 unique local; fec0::/10 the site-local addresses it replaced.
+    if ((g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfec0)
+        return 'private';
+    // An IPv4 address inside: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::).
+    const embedded = zero(0, 5) && (g[5] === 0xffff || g[5] === 0);
+    if (embedded || (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)))
+        return ipv4Kind(g[6] >> 8, g[6] & 0xff);
+    if (g[0] === 0x2002)
+        return ipv4Kind(g[1] >> 8, g[1] & 0xff);
+    return 'public';
+}
+/** What an IP address (v4 dotted, or v6, with or without brackets) reaches; undefined when it is not an IP address. */
+function addressKind(address) {
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(address)) {
+        const [a, b] = address.split('.').map(Number);
+        return ipv4Kind(a, b);
+    }
+    const bare = address.replace(/^\[(.*)\]$/, '$1');
+    return (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(bare) ? ipv6Kind(bare) : undefined;
+}
+/** What a URL's host reaches when that is known without asking DNS: an IP address, or `localhost`; undefined for other names. */
+function hostKind(hostname) {
+    return hostname.toLowerCase() === 'localhost' ? 'loopback' : addressKind(hostname);
+}
+/** The kinds of address download URLs may name besides public ones: base-url's own kind, when its host is an address (or localhost). */
+function allowedKinds(baseUrl) {
+    const kind = hostKind(new URL(baseUrl).hostname);
+    return kind && kind !== 'public' ? [kind] : [];
+}
+function kindProblem(what, kind, allowed) {
+    if (kind === 'public' || allowed.includes(kind))
+        return undefined;
+    return `${what} ${KIND_WORDS[kind]}, which is fetched from only when base-url is one too`;
+}
+/** Why `address`, an IP address that the host name `host` resolves to, may not be connected to; undefined when it may. */
+function addressProblem(host, address, allowed) {
+    return kindProblem(`${host} resolves to ${address},`, addressKind(address) ?? 'public', allowed);
+}
+/**
+ * Why a presigned URL (or a redirect on the way to one) may not be fetched;
+ * undefined when it may, as far as the URL itself tells (the addresses a
+ * host name resolves to are checked when connecting: addressProblem).
+ */
+function presignedUrlProblem(url, allowed) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return 'it is not a URL';
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return `it is a ${parsed.protocol} URL, and only https: is fetched`;
+    const kind = hostKind(parsed.hostname);
+    const problem = kind && kindProblem(`${parsed.hostname} is`, kind, allowed);
+    if (problem)
+        return problem;
+    if (parsed.protocol === 'http:' && kind !== 'loopback')
+        return 'it is plain http:, which is fetched only from this machine (127.0.0.0/8, ::1, localhost)';
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6050);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5238);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29818,7 +29941,7 @@ async function workspaceFile(input, written, workspace, missing = (where) => `In
 
 /***/ }),
 
-/***/ 6050:
+/***/ 5238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35705,117 +35828,8 @@ function multipartFrame(fileName, fileContentType, fileSize) {
 // EXTERNAL MODULE: external "node:dns"
 var external_node_dns_ = __nccwpck_require__(610);
 var external_node_dns_default = /*#__PURE__*/__nccwpck_require__.n(external_node_dns_);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/http/url.ts
-// Presigned URLs are named by Hedra's answers, which the action does not take on
-// trust: a download URL is fetched only when it is https: (plain http: only
-// to this machine, where test servers live), and only from a public address,
-// unless base-url itself is an address of the same kind (a loopback test
-// server may hand out loopback download URLs; nothing may send the action to
-// a cloud metadata service at 169.254.169.254). The rules are pure: the
-// transport applies them to every URL it is sent to, redirects included, and
-// to every address a host name resolves to (src/http/presigned.ts).
-
-const KIND_WORDS = {
-    loopback: 'a loopback address (this machine)',
-    private: 'a private-network address',
-    'link-local': 'a link-local address (where cloud metadata services answer)',
-    unspecified: 'an unspecified address (0.0.0.0/8 or ::)',
-};
-function ipv4Kind(a, b) {
-    if (a === 0)
-        return 'unspecified';
-    if (a === 127)
-        return 'loopback';
-    if (a === 169 && b === 254)
-        return 'link-local';
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
-        return 'private';
-    return 'public';
-}
-/** The eight 16-bit groups of a valid IPv6 address (a trailing dotted IPv4 part counts as two). */
-function ipv6Groups(address) {
-    const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-    const text = dotted
-        ? `${address.slice(0, dotted.index)}${((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16)}:${((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)}`
-        : address;
-    const [head, tail] = text.split('::');
-    const groups = (part) => (part ? part.split(':').map((group) => Number.parseInt(group, 16)) : []);
-    const left = groups(head);
-    const right = groups(tail);
-    return [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
-}
-function ipv6Kind(address) {
-    const g = ipv6Groups(address);
-    const zero = (from, to) => g.slice(from, to).every((group) => group === 0);
-    // ::1; `::` itself is taken below, as the IPv4-compatible 0.0.0.0.
-    if (zero(0, 7) && g[7] === 1)
-        return 'loopback';
-    if ((g[0] & 0xffc0) === 0xfe80)
-        return 'link-local';
-    // fc00::/7 unique local; fec0::/10 the site-local addresses it replaced.
-    if ((g[0] & 0xfe00) === 0xfc00 || (g[0] & 0xffc0) === 0xfec0)
-        return 'private';
-    // An IPv4 address inside: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::).
-    const embedded = zero(0, 5) && (g[5] === 0xffff || g[5] === 0);
-    if (embedded || (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)))
-        return ipv4Kind(g[6] >> 8, g[6] & 0xff);
-    if (g[0] === 0x2002)
-        return ipv4Kind(g[1] >> 8, g[1] & 0xff);
-    return 'public';
-}
-/** What an IP address (v4 dotted, or v6, with or without brackets) reaches; undefined when it is not an IP address. */
-function addressKind(address) {
-    if ((0,external_node_net_.isIPv4)(address)) {
-        const [a, b] = address.split('.').map(Number);
-        return ipv4Kind(a, b);
-    }
-    const bare = address.replace(/^\[(.*)\]$/, '$1');
-    return (0,external_node_net_.isIPv6)(bare) ? ipv6Kind(bare) : undefined;
-}
-/** What a URL's host reaches when that is known without asking DNS: an IP address, or `localhost`; undefined for other names. */
-function hostKind(hostname) {
-    return hostname.toLowerCase() === 'localhost' ? 'loopback' : addressKind(hostname);
-}
-/** The kinds of address download URLs may name besides public ones: base-url's own kind, when its host is an address (or localhost). */
-function allowedKinds(baseUrl) {
-    const kind = hostKind(new URL(baseUrl).hostname);
-    return kind && kind !== 'public' ? [kind] : [];
-}
-function kindProblem(what, kind, allowed) {
-    if (kind === 'public' || allowed.includes(kind))
-        return undefined;
-    return `${what} ${KIND_WORDS[kind]}, which is fetched from only when base-url is one too`;
-}
-/** Why `address`, an IP address that the host name `host` resolves to, may not be connected to; undefined when it may. */
-function addressProblem(host, address, allowed) {
-    return kindProblem(`${host} resolves to ${address},`, addressKind(address) ?? 'public', allowed);
-}
-/**
- * Why a presigned URL (or a redirect on the way to one) may not be fetched;
- * undefined when it may, as far as the URL itself tells (the addresses a
- * host name resolves to are checked when connecting: addressProblem).
- */
-function presignedUrlProblem(url, allowed) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return 'it is not a URL';
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return `it is a ${parsed.protocol} URL, and only https: is fetched`;
-    const kind = hostKind(parsed.hostname);
-    const problem = kind && kindProblem(`${parsed.hostname} is`, kind, allowed);
-    if (problem)
-        return problem;
-    if (parsed.protocol === 'http:' && kind !== 'loopback')
-        return 'it is plain http:, which is fetched only from this machine (127.0.0.0/8, ::1, localhost)';
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./src/http/url.ts
+var http_url = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: ./src/http/presigned.ts
 // GETs of presigned URLs (results on Hedra's CDN), one request each: the
 // transport follows redirects itself (transport.ts, openDownload), checking
@@ -35857,7 +35871,7 @@ function guardedLookup(allowed, lookup = (host, options, done) => external_node_
                 return callback(error, '');
             const list = addresses;
             for (const { address } of list) {
-                const problem = addressProblem(hostname, address, allowed);
+                const problem = (0,http_url/* addressProblem */.cg)(hostname, address, allowed);
                 if (problem)
                     return callback(new RefusedAddress(problem), '');
             }
@@ -36015,7 +36029,7 @@ class Transport {
         this.options = options;
         this.control = options.control;
         this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
-        this.allowed = allowedKinds(options.baseUrl);
+        this.allowed = (0,http_url/* allowedKinds */.i7)(options.baseUrl);
         this.peer = options.peer ?? 'the server';
         this.budget = new RequestBudget({ policy: options.rateLimit, clock: options.clock, sleep: (ms) => this.control.sleep(ms), debug: options.debug });
     }
@@ -36179,7 +36193,7 @@ class Transport {
         let current = url;
         let from;
         for (let redirects = 0;; redirects++) {
-            const problem = presignedUrlProblem(current, this.allowed);
+            const problem = (0,http_url/* presignedUrlProblem */.mB)(current, this.allowed);
             if (problem)
                 throw refusedUrl(this.peer, current, from, problem);
             const target = { url: current };
@@ -36552,7 +36566,8 @@ const PARSERS = {
     'voice-id': (_, raw) => raw,
     resolution: (_, raw) => raw,
     'aspect-ratio': (_, raw) => raw,
-    duration: parsers/* parseDuration */.E9,
+    // `auto`: the model chooses the length (v3 models whose duration_ms takes -1).
+    duration: (input, raw) => (raw.toLowerCase() === 'auto' ? 'auto' : (0,parsers/* parseDuration */.E9)(input, raw)),
     seed: (input, raw) => (0,parsers/* parseInteger */.cG)(input, raw),
     name: (_, raw) => raw,
     'batch-size': (input, raw) => (0,parsers/* parseInteger */.cG)(input, raw, { min: 1, max: 8 }),
@@ -36560,7 +36575,32 @@ const PARSERS = {
 function parseMapped(input, raw) {
     if (!(0,kinds/* isMediaInput */.P$)(input))
         return PARSERS[input](input, raw);
-    return kinds/* MEDIA_INPUTS */.tW[input].list ? (0,parsers/* parseMediaList */.ew)(input, raw) : (0,parsers/* parseMediaRef */.x)(input, raw);
+    // Several lines make a list for any media input: on v3 a field may take one or several (one audio per speaker).
+    if (kinds/* MEDIA_INPUTS */.tW[input].list || /\S\s*\r?\n\s*\S/.test(raw)) {
+        const refs = (0,parsers/* parseMediaList */.ew)(input, raw);
+        return kinds/* MEDIA_INPUTS */.tW[input].list || refs.length > 1 ? refs : refs[0];
+    }
+    return (0,parsers/* parseMediaRef */.x)(input, raw);
+}
+/**
+ * What v2 cannot take of what the parsers accept for v3 (several files in a one-file input, `duration: auto`):
+ * each a problem, its input left out of `mapped` (as an input that could not be read) so that v2 never sees it.
+ */
+function v2OnlyProblems(mapped, unparsed) {
+    const problems = [];
+    const drop = (input, problem) => {
+        delete mapped[input];
+        unparsed.push(input);
+        problems.push(problem);
+    };
+    for (const input of Object.keys(kinds/* MEDIA_INPUTS */.tW)) {
+        if (!kinds/* MEDIA_INPUTS */.tW[input].list && Array.isArray(mapped[input])) {
+            drop(input, `Input "${input}" takes one file on v2; several (one per line) only on v3, for a model whose field takes a list.`);
+        }
+    }
+    if (mapped.duration === 'auto')
+        drop('duration', 'Input "duration" is auto, which only v3 models that choose their own length take: give a length such as 5s on v2.');
+    return problems;
 }
 /**
  * Every input, checked and typed. `env` is where the runner's other variables
@@ -36604,6 +36644,8 @@ async function readInputs(toolkit, env, cwd) {
     if (type !== undefined)
         parsed('duration', (raw) => checkShortDuration(api === 'v3' ? 'video' : type, raw, mapped.duration), undefined);
     problems.push(...assetIdProblems(api ?? 'v2', mapped), ...voiceIdProblems(api ?? 'v2', mapped['voice-id']));
+    if (api === 'v2')
+        problems.push(...v2OnlyProblems(mapped, unparsed));
     const workspace = env.GITHUB_WORKSPACE || cwd;
     const runnerTemp = env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
     const outputPath = get('output-path');
@@ -37046,6 +37088,7 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'estimated-credits',
     'credits',
     'reused',
+    'voice-id',
 ]));
 /** A figure of spending in its unit: "42 credits", "$0.25" (or "0.25 EUR"). */
 const formatCost = (amount, unit) => (0,money/* formatMoney */.up)({ amount, unit });
@@ -37081,6 +37124,8 @@ function resultOutputs(items, resultsFile) {
         path: first.file?.path ?? '',
         paths: JSON.stringify(items.map((i) => i.file?.path ?? '')),
         sha256: first.file?.sha256 ?? '',
+        // What a voice clone made: a voice to speak with (voice-id of a later step), not a file.
+        'voice-id': first.status.voice_id ?? '',
         result: JSON.stringify(first.status),
         'results-file': resultsFile,
     };
@@ -37109,6 +37154,7 @@ function manifest(items, extra) {
             url: status.url ?? null,
             download_url: status.download_url ?? null,
             streaming_url: status.streaming_url ?? null,
+            voice_id: status.voice_id ?? null,
             path: file?.path ?? null,
             bytes: file?.bytes ?? null,
             sha256: file?.sha256 ?? null,
@@ -37292,6 +37338,9 @@ function renderSummary(input) {
             lines.push(`| ${code(item.generationId)} | ${code(item.status.asset_id ?? '')} | ${state} | ${item.file ? (0,outside/* cell */.Hn)((0,external_node_path_.basename)(item.file.path)) : ''} | ${item.file ? (0,format/* formatBytes */.z3)(item.file.bytes) : ''} | ${item.file ? code(item.file.sha256) : ''} | ${link ? `[open](${link})` : ''} |`);
         }
         lines.push('');
+        const voices = input.items.filter((i) => i.status.status === 'complete' && i.status.voice_id);
+        for (const item of voices)
+            lines.push(`Voice made by ${code(item.generationId)}: ${code(item.status.voice_id ?? '')} (give it to \`voice-id\` of a speech model).`, '');
         const previews = input.items.filter((i) => i.status.status === 'complete' && i.status.type === 'image' && publicUrl(i.status.url));
         if (previews.length > 0) {
             lines.push(previews.map((i) => `<img src="${publicUrl(i.status.url)}" alt="${(0,outside/* cell */.Hn)(i.generationId)}" width="320">`).join(' '), '');
@@ -37586,6 +37635,10 @@ async function collect(run, submission, options) {
         item.status = status;
         if (status.status !== 'complete' || !downloads)
             return;
+        if (status.voice_id) {
+            log.info(`${capitalized(api.noun)} ${id} made voice ${status.voice_id}: a voice, not a file, so nothing is downloaded (step output voice-id).`);
+            return;
+        }
         if (!status.download_url) {
             log.info(`${capitalized(api.noun)} ${id} produced no downloadable file (a ${status.type ?? 'result'}).`);
             return;
@@ -38010,7 +38063,7 @@ const USER_AGENT = 'hedra-generate-action/1';
 /** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
 const ADAPTERS = {
     v2: async () => v2Adapter,
-    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(558)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3558))).v3Adapter,
+    v3: async () => (await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(376)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2376))).v3Adapter,
 };
 /**
  * The action as the runner starts it (index.ts), or a harness such as

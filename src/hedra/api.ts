@@ -38,6 +38,8 @@ export interface ItemStatus {
   /** The presigned URL the file is fetched from (no key goes with it). */
   download_url?: string | null;
   streaming_url?: string | null;
+  /** The voice the item made, when its output is a voice rather than a file (a v3 voice clone). */
+  voice_id?: string | null;
   error?: ItemError | null;
   error_message?: string | null;
 }

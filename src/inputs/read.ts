@@ -93,7 +93,8 @@ const PARSERS: Record<Exclude<MappedInput, MediaInput>, (input: string, raw: str
   'voice-id': (_, raw) => raw,
   resolution: (_, raw) => raw,
   'aspect-ratio': (_, raw) => raw,
-  duration: parseDuration,
+  // `auto`: the model chooses the length (v3 models whose duration_ms takes -1).
+  duration: (input, raw) => (raw.toLowerCase() === 'auto' ? 'auto' : parseDuration(input, raw)),
   seed: (input, raw) => parseInteger(input, raw),
   name: (_, raw) => raw,
   'batch-size': (input, raw) => parseInteger(input, raw, { min: 1, max: 8 }),
@@ -101,7 +102,33 @@ const PARSERS: Record<Exclude<MappedInput, MediaInput>, (input: string, raw: str
 
 function parseMapped(input: MappedInput, raw: string): InputValue {
   if (!isMediaInput(input)) return PARSERS[input](input, raw);
-  return MEDIA_INPUTS[input].list ? parseMediaList(input, raw) : parseMediaRef(input, raw);
+  // Several lines make a list for any media input: on v3 a field may take one or several (one audio per speaker).
+  if (MEDIA_INPUTS[input].list || /\S\s*\r?\n\s*\S/.test(raw)) {
+    const refs = parseMediaList(input, raw);
+    return MEDIA_INPUTS[input].list || refs.length > 1 ? refs : refs[0];
+  }
+  return parseMediaRef(input, raw);
+}
+
+/**
+ * What v2 cannot take of what the parsers accept for v3 (several files in a one-file input, `duration: auto`):
+ * each a problem, its input left out of `mapped` (as an input that could not be read) so that v2 never sees it.
+ */
+function v2OnlyProblems(mapped: Settings['mapped'], unparsed: InputName[]): string[] {
+  const problems: string[] = [];
+  const drop = (input: MappedInput, problem: string) => {
+    delete mapped[input];
+    unparsed.push(input);
+    problems.push(problem);
+  };
+  for (const input of Object.keys(MEDIA_INPUTS) as MediaInput[]) {
+    if (!MEDIA_INPUTS[input].list && Array.isArray(mapped[input])) {
+      drop(input, `Input "${input}" takes one file on v2; several (one per line) only on v3, for a model whose field takes a list.`);
+    }
+  }
+  if (mapped.duration === 'auto')
+    drop('duration', 'Input "duration" is auto, which only v3 models that choose their own length take: give a length such as 5s on v2.');
+  return problems;
 }
 
 /** The inputs as read: the settings, and every problem found reading them. */
@@ -158,6 +185,7 @@ export async function readInputs(toolkit: Toolkit, env: Env, cwd: string): Promi
   // On v3 the model's kind is not known yet: a duration is only ever given for videos (and sounds) there.
   if (type !== undefined) parsed('duration', (raw) => checkShortDuration(api === 'v3' ? 'video' : type, raw, mapped.duration), undefined);
   problems.push(...assetIdProblems(api ?? 'v2', mapped), ...voiceIdProblems(api ?? 'v2', mapped['voice-id']));
+  if (api === 'v2') problems.push(...v2OnlyProblems(mapped, unparsed));
   const workspace = env.GITHUB_WORKSPACE || cwd;
   const runnerTemp = env.RUNNER_TEMP || tmpdir();
   const outputPath = get('output-path');

@@ -50,6 +50,10 @@ export async function collect(run: Run, submission: Submission, options: Collect
     const item = items[index];
     item.status = status;
     if (status.status !== 'complete' || !downloads) return;
+    if (status.voice_id) {
+      log.info(`${capitalized(api.noun)} ${id} made voice ${status.voice_id}: a voice, not a file, so nothing is downloaded (step output voice-id).`);
+      return;
+    }
     if (!status.download_url) {
       log.info(`${capitalized(api.noun)} ${id} produced no downloadable file (a ${status.type ?? 'result'}).`);
       return;

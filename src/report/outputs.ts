@@ -27,6 +27,7 @@ export const OUTPUT_NAMES = [
   'estimated-credits',
   'credits',
   'reused',
+  'voice-id',
 ] as const;
 export type Outputs = Partial<Record<(typeof OUTPUT_NAMES)[number], string>>;
 
@@ -84,6 +85,8 @@ export function resultOutputs(items: ItemResult[], resultsFile: string): Outputs
     path: first.file?.path ?? '',
     paths: JSON.stringify(items.map((i) => i.file?.path ?? '')),
     sha256: first.file?.sha256 ?? '',
+    // What a voice clone made: a voice to speak with (voice-id of a later step), not a file.
+    'voice-id': first.status.voice_id ?? '',
     result: JSON.stringify(first.status),
     'results-file': resultsFile,
   };
@@ -113,6 +116,7 @@ export function manifest(items: ItemResult[], extra: { request?: unknown; inputA
       url: status.url ?? null,
       download_url: status.download_url ?? null,
       streaming_url: status.streaming_url ?? null,
+      voice_id: status.voice_id ?? null,
       path: file?.path ?? null,
       bytes: file?.bytes ?? null,
       sha256: file?.sha256 ?? null,

@@ -74,6 +74,9 @@ export function renderSummary(input: SummaryInput): string {
       );
     }
     lines.push('');
+    const voices = input.items.filter((i) => i.status.status === 'complete' && i.status.voice_id);
+    for (const item of voices)
+      lines.push(`Voice made by ${code(item.generationId)}: ${code(item.status.voice_id ?? '')} (give it to \`voice-id\` of a speech model).`, '');
     const previews = input.items.filter((i) => i.status.status === 'complete' && i.status.type === 'image' && publicUrl(i.status.url));
     if (previews.length > 0) {
       lines.push(previews.map((i) => `<img src="${publicUrl(i.status.url)}" alt="${cell(i.generationId)}" width="320">`).join(' '), '');

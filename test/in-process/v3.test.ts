@@ -397,13 +397,14 @@ describe('v3 end to end', () => {
     expect(server.jobs.size).toBe(jobs);
   });
 
-  it('refuses a type other than the model kind, a v2 asset id and a URL, all at once', async () => {
+  it('refuses a type other than the model kind, a v2 asset id and a URL Hedra cannot fetch, all at once', async () => {
     const result = await run({
       ...KLING,
       type: 'image',
       prompt: 'p',
       image: '0b6f6a33-1b2f-4a3c-9a55-4a6b1f0e2c11',
-      'end-image': 'https://example.com/end.png',
+      // A public URL is sent for Hedra to fetch (v3-kinds.test.ts); one on a private address is refused here.
+      'end-image': 'https://10.1.2.3/end.png',
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/has 3 problems/);

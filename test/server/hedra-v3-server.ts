@@ -38,6 +38,7 @@ import {
   v3Model,
 } from './spec-v3.ts';
 import { type ErrorTypeMode, type IdForm, issueId, type TopUp, topUpFor, withErrorType } from './v3-later-builds.ts';
+import { acceptedAsPublicUrl, catalogueFrom, type VoiceForm, voiceOutputs, voiceResultFields } from './v3-models.ts';
 import { type RateLimitRule, rateLimiter } from './v3-rate-limit.ts';
 
 export type { Fault, InjectedAnswer, RateLimit } from './hedra-server.ts';
@@ -174,6 +175,13 @@ export interface V3Behaviour {
    * price in bitcoin, currency "BTC"). Undefined: the real price in USD.
    */
   hostileEstimate?: HostileEstimate;
+  // Model kinds (v3-models.ts).
+  /** GET /models in pages of this many models (`next_cursor`, `cursor`); undefined: the whole list at once. */
+  modelsPageSize?: number;
+  /** Media `{"source": "url"}` that is no POST /files handle: refused (reason external_url), or taken as a public URL. */
+  externalUrls: 'accept' | 'refuse';
+  /** Where a voice output carries its voice (undocumented). */
+  voiceForm: VoiceForm;
   /** Whether error answers carry the OpenAI `error.type` of later builds (v3-later-builds.ts): 'absent' unless said. */
   errorType: ErrorTypeMode;
   /** What the wallet does at a submit it cannot pay (v3-later-builds.ts): refuse ('none', unless said), top up, or fail to. */
@@ -279,9 +287,8 @@ export interface HedraV3Server {
   wallet: { balance: number };
   /** Every debit (positive) and refund (negative), in order. */
   ledger: { jobId: string; amount: number }[];
-  /** Stream connections opened and submits answered by replay. */
-  /** Stream connections opened, submits answered by replaying a key's ack, and automatic top-ups of the wallet at submit. */
-  stats: { streamConnections: number; replays: number; topUps: number };
+  /** Stream connections opened, submits answered by replaying a key's ack, automatic top-ups of the wallet at submit, and public URLs taken as media (externalUrls: 'accept'). */
+  stats: { streamConnections: number; replays: number; topUps: number; publicUrls: string[] };
   behaviour: V3Behaviour;
   /** Internal faults of this server, such as an answer of its own that breaks the document (each also answered as a 500). */
   internalErrors: string[];
@@ -343,6 +350,7 @@ export function priceOf(model: string, input: Record<string, unknown>): number {
   const m = v3Model(model);
   if (!m) throw new Error(`priceOf: no model '${model}' in the v3 document`);
   const resolution = typeof input.resolution === 'string' ? input.resolution : '';
+  if (m.modality === 'audio' && !m.input.properties?.text) return 0.3; // a voice clone: a flat price (v3-models.ts)
   if (m.modality === 'audio') return round4(0.00005 * Array.from(String(input.text ?? '')).length);
   if (m.modality === 'video') {
     const ms = durationOf(m, input);
@@ -371,7 +379,8 @@ function stableUuid(seed: string): string {
 /** The voices a model lists: three per voice provider (the id's first word) for speech models, none for others. */
 export function voicesOf(model: string): VoiceSummary[] {
   const m = v3Model(model);
-  if (m?.modality !== 'audio') return [];
+  // Speech models (a voice_id field), not every audio model (a voice clone makes a voice, it speaks with none).
+  if (m?.modality !== 'audio' || !m.input.properties?.voice_id) return [];
   const provider = model.split('-')[0];
   return VOICE_NAMES.map(([name, labels]) => ({ id: `voice_${stableUuid(`${provider}:${name}`)}`, name, preview_url: null, labels }));
 }
@@ -647,6 +656,9 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     modality: options.modality,
     streamNoise: options.streamNoise,
     hostileEstimate: options.hostileEstimate,
+    modelsPageSize: options.modelsPageSize,
+    externalUrls: options.externalUrls ?? 'refuse',
+    voiceForm: options.voiceForm ?? 'voice_id',
     errorType: options.errorType ?? 'absent',
     topUp: options.topUp ?? { mode: 'none' },
     idForm: options.idForm ?? 'uuid',
@@ -660,7 +672,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   const refunded = new Set<string>();
   const timelines = new WeakMap<V3Job, Frame[]>();
   const ledger: { jobId: string; amount: number }[] = [];
-  const stats = { streamConnections: 0, replays: 0, topUps: 0 };
+  const stats = { streamConnections: 0, replays: 0, topUps: 0, publicUrls: [] as string[] };
   const ownFaults: string[] = [];
   const requests: V3RecordedRequest[] = [];
   const box = faultBox<V3Stage>({ rateLimitReset: () => behaviour.rateLimitReset, defaultLimit: RATE_LIMIT, now: time.now });
@@ -812,6 +824,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
   function outputsOf(job: V3Job, now = time.now()): V3Output[] {
     const state = stateAt(job, now);
     if (state.status !== 'COMPLETED') return [];
+    if (v3Model(job.model)?.output === 'voice') return voiceOutputs(behaviour.voiceForm, job.id) as V3Output[];
     const expired = outputsExpired(job, state.endedAt ?? now, now);
     return [
       {
@@ -907,8 +920,10 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
         { field: 'modality', message: `modality: Input should be ${modalities.map((m) => `'${m}'`).join(', ')}`, reason: 'enum', allowed: modalities },
       ]);
     }
-    const data = V3_MODELS.filter((m) => !Object.hasOwn(behaviour.retired, m.id) && (modality === null || m.modality === modality)).map(modelSummary);
-    return { status: 200, body: { data, next_cursor: null }, check: '/models' };
+    const all = V3_MODELS.filter((m) => !Object.hasOwn(behaviour.retired, m.id) && (modality === null || m.modality === modality)).map(modelSummary);
+    const page = catalogueFrom(all, query.get('cursor'), behaviour.modelsPageSize);
+    if (!page) throw invalid([{ field: 'cursor', message: 'cursor: not a cursor this server issued', reason: 'invalid' }]);
+    return { status: 200, body: page, check: '/models' };
   }
 
   function modelDetail(m: V3Model): Answer {
@@ -952,6 +967,10 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const checkOne = (field: string, spec: MediaField, ref: Record<string, any>) => {
       if (ref.source === 'url') {
         const file = filesByUrl.get(ref.url);
+        if (!file && acceptedAsPublicUrl(behaviour.externalUrls, ref.url, origin)) {
+          stats.publicUrls.push(ref.url);
+          return;
+        }
         if (!file) {
           problem(
             field,
@@ -1047,7 +1066,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
     const errors = fieldErrors(model.submitRef, body, model.input);
     if (errors) throw invalid(errors);
     const input: Record<string, any> = body.input;
-    if (model.modality === 'audio' && behaviour.unknownVoice === 'refuse' && !voicesOf(model.id).some((v) => v.id === input.voice_id)) {
+    if (model.input.properties?.voice_id && behaviour.unknownVoice === 'refuse' && !voicesOf(model.id).some((v) => v.id === input.voice_id)) {
       throw invalid([
         {
           field: 'input.voice_id',
@@ -1155,6 +1174,7 @@ export async function startHedraV3Server(options: V3ServerOptions = {}): Promise
       status: state.status,
       ...(props.prompt ? { prompt: job.input.prompt ?? null } : {}),
       outputs: outputsOf(job, time.now() - behaviour.resultLagMs),
+      ...(v3Model(job.model)?.output === 'voice' ? voiceResultFields(behaviour.voiceForm, job.id, state.status === 'COMPLETED') : {}),
       ...(state.status === 'COMPLETED' ? { metrics: { processing_time_ms: job.timings.processing } } : {}),
       error: state.status === 'FAILED' ? failureOf(job) : null,
       cost: job.cost,

@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { withLaterModels } from './v3-models.ts';
 
 type Json = Record<string, any>;
 
 export const SPEC_V3_PATH = new URL('../fixtures/openapi-v3.json', import.meta.url);
-export const specV3: Json = JSON.parse(readFileSync(SPEC_V3_PATH, 'utf8'));
+/** The document, with the models Hedra's later builds add written in its own form (v3-models.ts). */
+export const specV3: Json = withLaterModels(JSON.parse(readFileSync(SPEC_V3_PATH, 'utf8')));
 
 // CommonJS modules seen from ESM: the class may sit on .default.
 const Ajv2020 = ((Ajv2020Module as any).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
@@ -147,8 +149,10 @@ export interface V3Model {
   name: string;
   /** The first paragraph of the operation's description, unless it is the generic text every operation carries. */
   description: string | null;
-  /** Not in the document per model: derived (see modalityOf). */
+  /** Not in the document per model: derived (see modalityOf), or a later model's `x-modality`. */
   modality: Modality;
+  /** What a job makes: a media file, or (a later model's `x-output`) a voice. */
+  output: 'media' | 'voice';
   /** The document's Input_<suffix> schema, as written (with $refs, if any). */
   input: Json;
   inputRef: string;
@@ -204,7 +208,8 @@ export const V3_MODELS: V3Model[] = Object.entries<Json>(specV3.paths)
       id,
       name,
       description,
-      modality: modalityOf(input, summary, description),
+      modality: op['x-modality'] ?? modalityOf(input, summary, description),
+      output: op['x-output'] ?? 'media',
       input,
       inputRef: schemaRef(inputName),
       submitRef: op.requestBody.content['application/json'].schema.$ref ?? schemaRef(`SubmitBody_${schemaSuffix(id)}`),

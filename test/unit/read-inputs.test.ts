@@ -287,3 +287,21 @@ describe('unusedWhenResuming', () => {
     expect(unusedWhenResuming({ ...base, promptFile: 'f' })).toEqual(['prompt-file']);
   });
 });
+
+describe('what only v3 takes: several files in a one-file input, duration auto', () => {
+  it('reads several lines of audio as a list on v3, one line as one file', async () => {
+    expect((await read({ api: 'v3', model: 'hedra-avatar', audio: 'a.mp3\n\nb.mp3\n' })).mapped.audio).toEqual([
+      { kind: 'file', written: 'a.mp3' },
+      { kind: 'file', written: 'b.mp3' },
+    ]);
+    expect((await read({ api: 'v3', model: 'hedra-avatar', audio: 'a.mp3' })).mapped.audio).toEqual({ kind: 'file', written: 'a.mp3' });
+  });
+  it('reads duration auto (any case) on v3', async () => {
+    expect((await read({ api: 'v3', model: 'seedance-25', duration: 'Auto' })).mapped.duration).toBe('auto');
+  });
+  it('refuses both on v2, together', async () => {
+    const message = await problem({ type: 'video', audio: 'a.mp3\nb.mp3', duration: 'auto' });
+    expect(message).toContain('Input "audio" takes one file on v2; several (one per line) only on v3, for a model whose field takes a list.');
+    expect(message).toContain('Input "duration" is auto, which only v3 models that choose their own length take: give a length such as 5s on v2.');
+  });
+});

@@ -149,12 +149,23 @@ describe('mapV3Input: media v3 cannot take', () => {
     expect(plan.media).toEqual([]);
   });
 
-  it('refuses a URL, and still fills the field so that the schema check does not call it missing', () => {
+  it('sends a public https URL as it is, for Hedra to fetch, and notes it as a URL slot', () => {
     const plan = map({ mapped: { image: { kind: 'url', url: 'https://example.com/cat.png' } } }, KLING);
-    expect(plan.problems).toEqual([
-      'Input "image": "https://example.com/cat.png" is a URL; v3 accepts only files it stored itself (POST /files) or its own asset ids (asset_…): commit the file to the repository, or download it in an earlier step, and give its path.',
-    ]);
+    expect(plan.problems).toEqual([]);
     expect(plan.input).toEqual({ start_image: { source: 'url', url: 'https://example.com/cat.png' } });
+    expect(plan.media).toEqual([{ input: 'image', written: 'https://example.com/cat.png', path: ['start_image'], kind: 'url' }]);
+  });
+
+  it('refuses a URL Hedra cannot fetch (a private address) or that carries a password, and still fills the field', () => {
+    const plan = map(
+      { mapped: { image: { kind: 'url', url: 'https://10.0.0.7/cat.png' }, 'end-image': { kind: 'url', url: 'https://me:pw@cdn.test/e.png' } } },
+      KLING,
+    );
+    expect(plan.problems).toEqual([
+      'Input "image": 10.0.0.7 is not a public address, so Hedra cannot fetch https://10.0.0.7: give a public https URL, or the file itself (a path in the repository).',
+      'Input "end-image": the URL carries a user name or password, which would be sent to Hedra: give a public URL without them, or the file itself.',
+    ]);
+    expect(plan.input.start_image).toEqual({ source: 'url', url: 'https://10.0.0.7/cat.png' });
     expect(plan.media).toEqual([]);
   });
 
@@ -211,9 +222,9 @@ describe('mapV3Input: inputs without a v3 field', () => {
     expect(plan.input).toEqual({ text: 'Hi' });
   });
 
-  it('refuses name: v3 jobs have none', () => {
+  it('refuses name on a model without a name field, saying what it takes', () => {
     const plan = map({ mapped: { prompt: 'a cat', name: 'my video' } }, KLING);
-    expect(plan.problems).toEqual(['Input "name" has no counterpart on Hedra\'s v3 API (its jobs have no name): remove it.']);
+    expect(plan.problems).toEqual([`Model kling-v3 does not take input "name". ${KLING_TAKES}`]);
     expect(plan.input).toEqual({ prompt: 'a cat' });
   });
 });
@@ -247,31 +258,34 @@ describe('mapV3Input: type', () => {
     expect(map({ type, mapped: {} }, m).problems).toEqual([]);
   });
 
-  it('refuses a type the model does not make', () => {
+  it('refuses a type of another modality, saying what the model makes and what to set', () => {
     expect(map({ type: 'image' }, KLING).problems).toEqual([
-      'Input "type" is image, but model kling-v3 makes videos: set type: video, or leave "type" out (on v3 the model decides what is made).',
+      'Input "type" is image, but model kling-v3 makes videos, not images. Set type: video, or leave "type" out: on v3 the model decides what is made.',
     ]);
     expect(map({ type: 'video' }, ELEVEN).problems).toEqual([
-      'Input "type" is video, but model elevenlabs-v3 makes speech: set type: text_to_speech, or leave "type" out (on v3 the model decides what is made).',
+      'Input "type" is video, but model elevenlabs-v3 makes audio, not videos. Set type: text_to_speech, or leave "type" out: on v3 the model decides what is made.',
     ]);
   });
 
-  it('says which v2 types v3 has no models for', () => {
+  it('takes image_to_image for an image model that takes images (no fixed list of kinds v3 lacks)', () => {
+    expect(map({ type: 'image_to_image' }, GPT_IMAGE).problems).toEqual([]);
+  });
+
+  it('refuses a kind of the same modality the model is not, with the types that fit it', () => {
     expect(map({ type: 'voice_clone' }, CHARACTER).problems).toEqual([
-      'Input "type" is voice_clone, which Hedra\'s v3 API has no models for: it has models only for types image, video and text_to_speech, none for image_to_image, text_to_sound, image_upscale, video_upscale, audio_isolation, speech_to_speech, voice_clone, video_to_video and motion_control. Model hedra-character-3 makes videos: set type: video, or leave "type" out (on v3 the model decides what is made).',
+      'Input "type" is voice_clone, but model hedra-character-3 makes videos, not audio. Set type: video, or leave "type" out: on v3 the model decides what is made.',
     ]);
-  });
-
-  it('says how v3 does image-to-image', () => {
-    expect(map({ type: 'image_to_image' }, GPT_IMAGE).problems[0]).toMatch(
-      /^Input "type" is image_to_image, which Hedra's v3 API has no models for \(on v3, image models edit the images given in input "reference-images"\): .* Model gpt-image-2 makes images: set type: image/,
-    );
+    expect(map({ type: 'motion_control' }, KLING).problems).toEqual([
+      'Input "type" is motion_control, but model kling-v3 makes videos and is not a motion_control model (one that moves a character image as a driving video does, with a field character_orientation). Set type: video, or leave "type" out: on v3 the model decides what is made.',
+    ]);
   });
 
   it('leaves a model of an unknown modality alone without a type, and says so with one', () => {
     const odd: V3Model = { ...KLING, id: 'mesh-1', modality: '3d' };
     expect(map({}, odd).problems).toEqual([]);
-    expect(map({ type: 'video' }, odd).problems).toEqual(['Input "type" is video, but model mesh-1 makes 3d, which no "type" names: leave "type" out.']);
+    expect(map({ type: 'video' }, odd).problems).toEqual([
+      'Input "type" is video, but model mesh-1 makes 3d, not videos. Leave "type" out: on v3 the model decides what is made.',
+    ]);
   });
 });
 
@@ -284,7 +298,7 @@ describe('mapV3Input: several problems at once', () => {
           prompt: 'a cat',
           image: { kind: 'asset', id: V2_ASSET },
           audio: file('a.mp3'),
-          'end-image': { kind: 'url', url: 'https://example.com/end.png' },
+          'end-image': { kind: 'url', url: 'https://127.0.0.1/end.png' },
           name: 'x',
         },
         request: { input: {} },
@@ -292,12 +306,12 @@ describe('mapV3Input: several problems at once', () => {
       KLING,
     );
     expect(plan.problems).toEqual([
-      'Input "type" is image, but model kling-v3 makes videos: set type: video, or leave "type" out (on v3 the model decides what is made).',
+      'Input "type" is image, but model kling-v3 makes videos, not images. Set type: video, or leave "type" out: on v3 the model decides what is made.',
       'Input "request" wraps its fields in "input": on v3, "request" holds the model\'s input fields directly, e.g. request: \'{"prompt": …}\' instead of \'{"input": {"prompt": …}}\'.',
       `Input "image": "${V2_ASSET}" is a v2 asset id; v3 takes files (a path in the repository) or asset ids of earlier v3 outputs (asset_…).`,
-      'Input "end-image": "https://example.com/end.png" is a URL; v3 accepts only files it stored itself (POST /files) or its own asset ids (asset_…): commit the file to the repository, or download it in an earlier step, and give its path.',
+      'Input "end-image": 127.0.0.1 is not a public address, so Hedra cannot fetch https://127.0.0.1: give a public https URL, or the file itself (a path in the repository).',
       `Model kling-v3 does not take input "audio". ${KLING_TAKES}`,
-      'Input "name" has no counterpart on Hedra\'s v3 API (its jobs have no name): remove it.',
+      `Model kling-v3 does not take input "name". ${KLING_TAKES}`,
     ]);
   });
 });

@@ -273,12 +273,12 @@ describe('checkV3Input: all problems at once', () => {
   it('reports the mapping and schema problems together, each once', async () => {
     const problems = await problemsOf(
       KLING_COMBOS,
-      { prompt: '   ', 'aspect-ratio': '4:3', image: { kind: 'url', url: 'https://example.com/a.png' }, name: 'n' },
+      { prompt: '   ', 'aspect-ratio': '4:3', image: { kind: 'url', url: 'https://192.168.1.2/a.png' }, name: 'n' },
       { quality: 'ultra', qualty: 'pro' },
     );
     expect(problems).toEqual([
-      'Input "image": "https://example.com/a.png" is a URL; v3 accepts only files it stored itself (POST /files) or its own asset ids (asset_…): commit the file to the repository, or download it in an earlier step, and give its path.',
-      'Input "name" has no counterpart on Hedra\'s v3 API (its jobs have no name): remove it.',
+      'Input "image": 192.168.1.2 is not a public address, so Hedra cannot fetch https://192.168.1.2: give a public https URL, or the file itself (a path in the repository).',
+      `Model kling-v3 does not take input "name". ${KLING_TAKES}`,
       `Model kling-v3 needs input "duration" (one of ${KLING_DURATIONS}).`,
       `Model kling-v3 does not take request field "qualty". Did you mean "quality"? ${KLING_TAKES}`,
       'Input "prompt" must not be blank for model kling-v3.',

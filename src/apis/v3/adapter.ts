@@ -26,6 +26,7 @@ import type { Before } from './earlier.js';
 import { describeV3Error } from './errors.js';
 import { asItemStatus, waitForJobs } from './follow.js';
 import { prepareV3, type V3Plan, withHandles } from './plan.js';
+import { withUrlAdvice } from './refused-urls.js';
 import { finalResult, itemStatus, lost, shownInput } from './results.js';
 import { V3_HEADERS } from './spec-version.js';
 import { derivedKeys, expiredHandle, mayBeKept, mayExistNote, outcomeUnknown, replaced, submitEach, submitFailure } from './submit.js';
@@ -215,7 +216,7 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
         refused = await submitAll(keys, [...refused.keys()]);
       }
       if (rerunFinds && [...refused.values()].some(mayBeKept)) refused = await refusedAgain(refused);
-      if (refused.size > 0) throw submitFailure(detail, [...refused.values()][0]);
+      if (refused.size > 0) throw withUrlAdvice(submitFailure(detail, [...refused.values()][0]), plan.urls);
       const submitted = jobs as string[];
       const reused =
         keysFor && plan.uploads.length === 0 ? await replaced(submitting, client(), detail, input, keysFor, submitted, first, before) : new Set<number>();

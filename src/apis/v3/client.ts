@@ -18,6 +18,7 @@ import { HttpError, NetworkError } from '../../http/errors.js';
 import type { RetryOptions } from '../../http/retry.js';
 import type { FileBody, Transport } from '../../http/transport.js';
 import { isV3Id } from '../../inputs/parsers.js';
+import { catalogueIds } from './catalogue.js';
 import { v3Envelope } from './errors.js';
 
 /** Where a person finds the models v3 offers. */
@@ -44,8 +45,6 @@ export interface V3ModelDetail {
   name?: string;
   inputSchema: Record<string, unknown>;
 }
-
-const modelList = z.looseObject({ data: z.array(z.looseObject({ id: z.string() }).catch({ id: '' })) });
 
 const submitAck = z.looseObject({ job_id: jobId(), model: lenientText(), status: lenientText() });
 export type SubmitAck = z.infer<typeof submitAck>;
@@ -80,10 +79,18 @@ const envelope = z
   .catch(undefined);
 export type V3ErrorEnvelope = z.infer<typeof envelope>;
 
+/** Whether a value is a v3 voice id safe to show and to pass on (a step output, the log). */
+export const isVoiceId = (value: unknown): value is string => typeof value === 'string' && isV3Id('voice', value);
+/** A voice an output may be (a voice clone's): a safe id, or nothing (it reaches the outputs and the log). */
+const voiceId = () => z.string().refine((id) => isV3Id('voice', id), 'is not a v3 voice id (voice_…)');
+
 const outputItem = z.looseObject({
   status: lenientText(),
-  // Null once expired; when given, it must be a v3 asset id: it names the downloaded file.
-  asset_id: assetId().nullish(),
+  // Null once expired; when given, a v3 asset id (it names the downloaded file), or the voice a voice clone made.
+  asset_id: z.union([assetId(), voiceId()]).nullish(),
+  // An output that is a voice, not a file (undocumented: whichever key carries it), read in results.ts.
+  voice_id: voiceId().nullish(),
+  id: z.unknown().optional(),
   url: resultUrl(),
   content_type: lenientText(),
   error: envelope,
@@ -97,6 +104,7 @@ const jobResult = z.looseObject({
   // The prompt the job ran with: a key Hedra replays whatever the body may answer with another request's job.
   prompt: lenientText(),
   outputs: z.array(outputItem).nullish(),
+  voice_id: voiceId().nullish(),
   error: envelope,
   cost: lenientNumber(),
   currency: lenientText(),
@@ -183,9 +191,10 @@ export class HedraV3Client {
   private async unknownModel(model: string): Promise<string> {
     const said = `Input "model": Hedra's v3 API has no model "${model}" (see ${V3_CATALOGUE_URL}).`;
     try {
-      const ids = read(modelList, await this.json('GET', '/models', undefined, { attempts: 2 }), 'GET /models')
-        .data.map((m) => m.id)
-        .filter(Boolean);
+      // Every page: the closest id may be on any of them.
+      const ids = await catalogueIds((cursor) =>
+        this.json('GET', cursor === undefined ? '/models' : `/models?cursor=${encodeURIComponent(cursor)}`, undefined, { attempts: 2 }),
+      );
       return `${said}${didYouMean(model, ids)}`;
     } catch {
       return said;

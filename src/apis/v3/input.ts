@@ -5,10 +5,12 @@
 // against the schema is v3-schema.ts's job, uploading the files the caller's.
 
 import { isObject } from '../../core/json.js';
-import { GENERATION_TYPES, type GenerationType, isMediaInput, type MappedInput, type MediaInput } from '../../inputs/kinds.js';
+import { type GenerationType, isMediaInput, type MappedInput, type MediaInput } from '../../inputs/kinds.js';
 import type { MediaRef } from '../../inputs/parsers.js';
 import { isUuid, isV3Id } from '../../inputs/parsers.js';
 import type { InputValue } from '../../inputs/settings.js';
+import { AUTO_DURATION, autoDurationProblem, listProblem, takesList, userUrlProblem } from './fields.js';
+import { typeProblem } from './kinds.js';
 
 /** A v3 model as GET /models/{model} describes it (ModelDetail), with its input schema. */
 export interface V3Model {
@@ -35,7 +37,8 @@ export interface V3MediaSlot {
   written: string;
   /** e.g. ['start_image'] or ['images', 1]. */
   path: (string | number)[];
-  kind: 'file' | 'asset';
+  /** A public https URL is sent as it is (Hedra fetches it): a refusal of its field says to pass the file instead. */
+  kind: 'file' | 'asset' | 'url';
 }
 
 export interface V3InputPlan {
@@ -45,8 +48,8 @@ export interface V3InputPlan {
   problems: string[];
 }
 
-/** The typed inputs that have a v3 field (`name` has none, `batch-size` is the number of jobs, not a field). */
-type FieldInput = Exclude<MappedInput, 'name' | 'batch-size'>;
+/** The typed inputs that have a v3 field (`batch-size` is the number of jobs, not a field). */
+type FieldInput = Exclude<MappedInput, 'batch-size'>;
 
 /**
  * The v3 fields each input can go to, preferred first: the first one the model's schema has is used, so
@@ -58,33 +61,23 @@ const FIELDS: Record<FieldInput, readonly { field: string; list?: true }[]> = {
   prompt: [{ field: 'prompt' }, { field: 'text' }],
   text: [{ field: 'text' }],
   'voice-id': [{ field: 'voice_id' }],
-  image: [{ field: 'start_image' }],
+  // A start frame where the model animates one; else the image a model works on (an upscaler's source_image).
+  image: [{ field: 'start_image' }, { field: 'source_image' }],
   'end-image': [{ field: 'end_image' }],
+  // `audio` may be a list too where the field takes one (hedra-character-3: one audio per speaker): fields.ts.
   audio: [{ field: 'audio' }, { field: 'audios', list: true }],
   video: [{ field: 'source_video' }, { field: 'videos', list: true }],
-  resolution: [{ field: 'resolution' }],
+  // An upscaler has no output `resolution`, only the one to upscale to.
+  resolution: [{ field: 'resolution' }, { field: 'target_resolution' }],
   'aspect-ratio': [{ field: 'aspect_ratio' }],
   duration: [{ field: 'duration_ms' }],
   seed: [{ field: 'seed' }],
+  // The name of what the model makes (a cloned voice's).
+  name: [{ field: 'name' }],
   'reference-images': [{ field: 'images', list: true }],
 };
 
 const FIELD_INPUTS = Object.keys(FIELDS) as FieldInput[];
-
-/** What a v3 model makes → the v2 `type` that names it. */
-const MODALITY_TYPES: Record<string, GenerationType> = { image: 'image', video: 'video', audio: 'text_to_speech' };
-const MODALITY_NOUNS: Record<string, string> = { image: 'images', video: 'videos', audio: 'speech' };
-const V3_TYPES = Object.values(MODALITY_TYPES);
-
-/** v2 types whose work a v3 model of another type does, and how. */
-const DONE_OTHERWISE: Partial<Record<GenerationType, string>> = {
-  image_to_image: 'on v3, image models edit the images given in input "reference-images"',
-  video_to_video: 'on v3, video models that take input "video" transform it',
-};
-
-function andList(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
 
 /** The model's input fields, from its schema's properties. */
 export function schemaProperties(model: V3Model): Record<string, unknown> {
@@ -173,19 +166,6 @@ function elsewhere(input: FieldInput, model: V3Model): string {
   return other !== undefined && targetOf(other, model) !== undefined ? ` (${what[other]} in input "${other}")` : '';
 }
 
-function typeProblem(type: GenerationType, model: V3Model): string | undefined {
-  const expected = MODALITY_TYPES[model.modality];
-  if (type === expected) return undefined;
-  const fix =
-    expected === undefined
-      ? `Model ${model.id} makes ${model.modality}, which no "type" names: leave "type" out.`
-      : `Model ${model.id} makes ${MODALITY_NOUNS[model.modality]}: set type: ${expected}, or leave "type" out (on v3 the model decides what is made).`;
-  if (V3_TYPES.includes(type)) return `Input "type" is ${type}, but ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`;
-  const none = GENERATION_TYPES.filter((t) => !V3_TYPES.includes(t));
-  const how = DONE_OTHERWISE[type] === undefined ? '' : ` (${DONE_OTHERWISE[type]})`;
-  return `Input "type" is ${type}, which Hedra's v3 API has no models for${how}: it has models only for types ${andList(V3_TYPES)}, none for ${andList(none)}. ${fix}`;
-}
-
 /** The media reference as a v3 media object; files and v3 assets are noted as slots, the rest as problems. */
 function mediaValue(
   input: MediaInput,
@@ -195,9 +175,10 @@ function mediaValue(
   plan: V3InputPlan,
 ): Record<string, unknown> {
   if (ref.kind === 'url') {
-    plan.problems.push(
-      `Input "${input}": "${ref.url}" is a URL; v3 accepts only files it stored itself (POST /files) or its own asset ids (asset_…): commit the file to the repository, or download it in an earlier step, and give its path.`,
-    );
+    // Sent as it is, for Hedra to fetch (its newer SDKs and CLI take any public https URL); one it cannot reach is refused here.
+    const problem = userUrlProblem(input, ref.url);
+    if (problem === undefined) plan.media.push({ input, written: ref.url, path, kind: 'url' });
+    else plan.problems.push(problem);
     // Kept in the input as it would go, so that the schema check does not also call the field missing.
     return { source: 'url', url: ref.url };
   }
@@ -219,6 +200,7 @@ function mediaValue(
 
 /** The value a typed input sends; media problems are noted in the plan. */
 function fieldValue(
+  model: V3Model,
   input: FieldInput,
   value: InputValue,
   target: { field: string; list?: true },
@@ -226,12 +208,15 @@ function fieldValue(
   plan: V3InputPlan,
 ): unknown {
   if (isMediaInput(input)) {
+    // A list goes as a list where the field is one or takes one (one or several, one per line); else one reference.
+    const list = target.list === true || (Array.isArray(value) && takesList(model, target.field));
     const refs = Array.isArray(value) ? value : [value as MediaRef];
-    const items = refs.map((ref, i) => mediaValue(input, ref, target.list ? [target.field, i] : [target.field], fileUrl, plan));
-    return target.list ? items : items[0];
+    const items = refs.map((ref, i) => mediaValue(input, ref, list ? [target.field, i] : [target.field], fileUrl, plan));
+    return list ? items : items[0];
   }
   // duration_ms is an integer; `duration` may be written finer than a millisecond (0.0015s), which no model can tell apart.
   if (input === 'duration' && typeof value === 'number') return Math.round(value);
+  if (input === 'duration' && value === AUTO_DURATION) return -1;
   return value;
 }
 
@@ -245,7 +230,7 @@ function fieldValue(
 export function mapV3Input(inputs: V3Inputs, model: V3Model, fileUrl: (written: string) => string): V3InputPlan {
   const plan: V3InputPlan = { input: {}, media: [], problems: [] };
   if (inputs.type !== undefined) {
-    const problem = typeProblem(inputs.type, model);
+    const problem = typeProblem(inputs.type, { ...model, fields: schemaProperties(model) });
     if (problem !== undefined) plan.problems.push(problem);
   }
 
@@ -277,12 +262,11 @@ export function mapV3Input(inputs: V3Inputs, model: V3Model, fileUrl: (written: 
       continue;
     }
     setBy.set(target.field, input);
-    plan.input[target.field] = fieldValue(input, value, target, fileUrl, plan);
+    const problem = listProblem(model, input, value, target) ?? (input === 'duration' ? autoDurationProblem(model, value) : undefined);
+    if (problem !== undefined) plan.problems.push(problem);
+    plan.input[target.field] = fieldValue(model, input, value, target, fileUrl, plan);
   }
 
-  if (inputs.mapped.name !== undefined) {
-    plan.problems.push('Input "name" has no counterpart on Hedra\'s v3 API (its jobs have no name): remove it.');
-  }
   // `batch-size` is not a field: the caller submits that many jobs (every v3 model makes one output per job).
   return plan;
 }

@@ -9,7 +9,7 @@ import type { Settings } from '../../inputs/settings.js';
 import { inputAssetIds, type Upload } from '../../media/local-files.js';
 import type { FileHandle, HedraV3Client, V3ModelDetail } from './client.js';
 import { checkV3Durations } from './durations.js';
-import { mapV3Input, type V3InputPlan, type V3Inputs } from './input.js';
+import { mapV3Input, type V3InputPlan, type V3Inputs, type V3MediaSlot } from './input.js';
 import { shownInput } from './results.js';
 import { checkV3Input } from './schema.js';
 
@@ -25,6 +25,8 @@ export interface V3Plan extends Plan {
   handles?: Map<Upload, FileHandle>;
   /** The model's input as it will be sent (local files as placeholders until stored). */
   input: Record<string, unknown>;
+  /** Where public URLs given to media inputs go, for Hedra to fetch: a refusal there says to pass the file instead. */
+  urls: V3MediaSlot[];
 }
 
 /** How a local file is named in the request before it is stored: a valid URL that says what will go there. */
@@ -57,7 +59,7 @@ export async function prepareV3(client: HedraV3Client | undefined, request: Prep
   for (const upload of request.files.uploads) upload.assetId = '';
   if (!client) {
     // The model's schema is Hedra's to give (GET /models/{model} needs a key): only the inputs were read.
-    return { ...base, type: inputs.type, model, uploads: request.files.uploads, request: undefined, input: {} };
+    return { ...base, type: inputs.type, model, uploads: request.files.uploads, request: undefined, input: {}, urls: [] };
   }
   const detail = await client.model(model);
   // Checked with files as placeholders; the same mapping is made again with their handles once stored.
@@ -82,5 +84,6 @@ export async function prepareV3(client: HedraV3Client | undefined, request: Prep
     request: shownInput(checked.input),
     detail,
     input: checked.input,
+    urls: checked.media.filter((slot) => slot.kind === 'url'),
   };
 }

@@ -3,7 +3,7 @@
 // may be shown, without the signatures of stored files' handles.
 import { withoutQuery } from '../../core/urls.js';
 import type { ItemStatus } from '../../hedra/api.js';
-import type { HedraV3Client, V3Result, V3Status } from './client.js';
+import { type HedraV3Client, isVoiceId, type V3Output, type V3Result, type V3Status } from './client.js';
 
 /**
  * The input as it may be shown (the `request` output, the summary, the manifest): a stored file's handle
@@ -41,7 +41,7 @@ export const resultRetryDelay = (attempt: number) => (attempt < 6 ? 1000 : Math.
 export async function finalResult(client: HedraV3Client, job: string, sleep: (ms: number) => Promise<void>): Promise<V3Result> {
   for (let attempt = 1; ; attempt++) {
     const result = await client.result(job);
-    const ended = result.status === 'FAILED' || (result.status === 'COMPLETED' && (result.outputs?.length ?? 0) > 0);
+    const ended = result.status === 'FAILED' || (result.status === 'COMPLETED' && ((result.outputs?.length ?? 0) > 0 || isVoiceId(result.voice_id)));
     if (ended) return result;
     await sleep(resultRetryDelay(attempt));
   }
@@ -49,6 +49,14 @@ export async function finalResult(client: HedraV3Client, job: string, sleep: (ms
 
 /** How long Hedra keeps a v3 job's media. */
 export const RETENTION = '48 hours';
+
+/**
+ * The voice a job made, when its output is a voice rather than a file (a voice clone). Undocumented in
+ * form: the output's `voice_id`, its `asset_id` or `id` when that is a `voice_…`, or the result's `voice_id`.
+ */
+export function voiceOf(output: V3Output | undefined, result: V3Result): string | undefined {
+  return [output?.voice_id, output?.asset_id, output?.id, result.voice_id].find(isVoiceId);
+}
 
 /** A finished job as the shared downloads and reporting see a generation: its one output, or why there is none. */
 export function itemStatus(job: string, status: V3Status, result: V3Result, modality: string | undefined): ItemStatus {
@@ -69,6 +77,9 @@ export function itemStatus(job: string, status: V3Status, result: V3Result, moda
     };
   }
   const output = result.outputs?.[0];
+  const voice = voiceOf(output, result);
+  // A voice is what the job made, not a file that expires: nothing to download.
+  if (voice !== undefined && output?.status !== 'FAILED') return { id: job, type, status: 'complete', voice_id: voice };
   if (!output) return { id: job, type, status: 'error', error_message: 'the job completed without an output' };
   if (output.status === 'EXPIRED' || (!output.url && !output.asset_id)) {
     return {

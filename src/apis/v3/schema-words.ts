@@ -32,12 +32,15 @@ const isDuration = (path: Path) => path[0] === 'duration_ms' && path.length === 
 
 /** An allowed value or bound as the workflow writes it. */
 function shown(value: unknown, path: Path): string {
+  // -1 is `duration: auto` (the model chooses the length).
+  if (value === -1 && isDuration(path)) return 'auto';
   if (typeof value === 'number' && isDuration(path)) return seconds(value);
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** A value that was given, for "got …": strings quoted (and cut short), durations as seconds. */
 function given(value: unknown, path: Path): string {
+  if (value === -1 && isDuration(path)) return '"auto"';
   if (typeof value === 'number' && isDuration(path)) return `"${seconds(value)}"`;
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   return JSON.stringify(value) ?? String(value);
