@@ -691,7 +691,7 @@ async function waitForJobs(jobs, options) {
     const last = new Map(jobs.map((job) => [job, undefined]));
     try {
         return await Promise.all(jobs.map((job) => follow(job, options, last, jobs.length > 1).catch((error) => {
-            if (error instanceof errors/* Cancelled */.cJ || error instanceof errors/* DeadlineReached */.h_ || error instanceof api/* WaitTimeout */.v)
+            if (error instanceof errors/* Cancelled */.cJ || error instanceof errors/* DeadlineReached */.h_ || error instanceof api/* WaitTimeout */.vw)
                 throw error;
             options.onLost(job, error);
             return undefined;
@@ -699,8 +699,8 @@ async function waitForJobs(jobs, options) {
     }
     catch (error) {
         // The run's deadline (during a stream, a poll or a sleep) or the poller's: the same timeout, with every job's view.
-        if (error instanceof errors/* DeadlineReached */.h_ || error instanceof api/* WaitTimeout */.v)
-            throw new api/* WaitTimeout */.v(last);
+        if (error instanceof errors/* DeadlineReached */.h_ || error instanceof api/* WaitTimeout */.vw)
+            throw new api/* WaitTimeout */.vw(last);
         throw error;
     }
 }
@@ -1801,6 +1801,7 @@ async function checkV3Input(input, model, localFiles = []) {
 
 
 
+
 /** How a local file is named in the request before it is stored: a valid URL that says what will go there. */
 const pendingUrl = (written) => `https://pending-upload.invalid/${encodeURIComponent(written)}`;
 /** How many jobs: `batch-size` (every v3 model makes one output per job). */
@@ -1819,7 +1820,7 @@ function withHandles(plan, handles) {
  * Every check v3 allows before paying; without a key (a dry run), only the inputs were read. `note` is told
  * what could not be checked here (a file whose length cannot be read).
  */
-async function prepareV3(client, request, note = () => { }) {
+async function prepareV3(client, request, note = () => { }, reads = api/* uncached */.SG) {
     const { settings } = request;
     const model = settings.model;
     const inputs = { model, type: settings.typeGiven ? settings.type : undefined, mapped: settings.mapped, request: settings.request };
@@ -1832,7 +1833,7 @@ async function prepareV3(client, request, note = () => { }) {
         // The model's schema is Hedra's to give (GET /models/{model} needs a key): only the inputs were read.
         return { ...base, type: inputs.type, model, uploads: request.files.uploads, request: undefined, input: {}, urls: [] };
     }
-    const detail = await client.model(model);
+    const detail = await reads(`v3 ${settings.baseUrl} GET /models/${model}`, () => client.model(model));
     // Checked with files as placeholders; the same mapping is made again with their handles once stored.
     const checked = mapV3Input(inputs, detail, pendingUrl);
     const localChecks = checked.media.flatMap((slot) => {
@@ -2181,7 +2182,7 @@ function v3Api(ctx) {
         // The mapping puts the text where the model takes it (`prompt`, or `text` on a speech model).
         promptInput: () => 'prompt',
         async prepare(request) {
-            const plan = await prepareV3(ctx.apiKey ? client() : undefined, request, (text) => log.info(text));
+            const plan = await prepareV3(ctx.apiKey ? client() : undefined, request, (text) => log.info(text), ctx.reads);
             modality = plan.detail?.modality;
             return plan;
         },
@@ -2379,10 +2380,10 @@ function v3Api(ctx) {
             catch (error) {
                 await Promise.allSettled(results);
                 // The deadline while a result lagged: those jobs ended and are paid for; they are named as not readable yet.
-                if (error instanceof api/* WaitTimeout */.v)
-                    throw new api/* WaitTimeout */.v(new Map([...error.last].map(([job, s]) => [job, seen.get(job) ?? s])), unread);
+                if (error instanceof api/* WaitTimeout */.vw)
+                    throw new api/* WaitTimeout */.vw(new Map([...error.last].map(([job, s]) => [job, seen.get(job) ?? s])), unread);
                 if (error instanceof errors/* DeadlineReached */.h_)
-                    throw new api/* WaitTimeout */.v(seen, unread);
+                    throw new api/* WaitTimeout */.vw(seen, unread);
                 throw error;
             }
         },

@@ -28912,8 +28912,9 @@ function answered(status, operation, said) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Y: () => (/* binding */ FINAL_STATUSES),
-/* harmony export */   v: () => (/* binding */ WaitTimeout)
+/* harmony export */   SG: () => (/* binding */ uncached),
+/* harmony export */   Ys: () => (/* binding */ FINAL_STATUSES),
+/* harmony export */   vw: () => (/* binding */ WaitTimeout)
 /* harmony export */ });
 /** The statuses an item ends in. */
 const FINAL_STATUSES = ['complete', 'error'];
@@ -28929,6 +28930,8 @@ class WaitTimeout extends Error {
         this.unread = unread;
     }
 }
+/** A cache that keeps nothing: each read is made (a single step). */
+const uncached = (_key, read) => read();
 
 
 /***/ }),
@@ -29135,7 +29138,7 @@ function nextPollDelay(state) {
 
 
 
-const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ..._api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Y];
+const KNOWN_STATUSES = ['queued', 'processing', 'finalizing', ..._api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Ys];
 /** A log line for a status change or a progress step of 10 %, and nothing for polls that changed nothing. */
 function describeChange(id, now, before, batch) {
     const step = (s) => Math.floor((s?.progress ?? 0) * 10);
@@ -29159,13 +29162,13 @@ async function waitForGenerations(status, ids, options) {
     catch (error) {
         // The run's deadline can also strike during a poll or a sleep: the same timeout, with what was seen.
         if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .DeadlineReached */ .h_)
-            throw new _api_js__WEBPACK_IMPORTED_MODULE_1__/* .WaitTimeout */ .v(last);
+            throw new _api_js__WEBPACK_IMPORTED_MODULE_1__/* .WaitTimeout */ .vw(last);
         throw error;
     }
 }
 async function pollUntilFinal(status, ids, options, last, history, warned) {
     for (;;) {
-        const pending = ids.filter((id) => !_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Y.includes(last.get(id)?.status ?? ''));
+        const pending = ids.filter((id) => !_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Ys.includes(last.get(id)?.status ?? ''));
         for (const now of await statusesOf(pending, status, options.list)) {
             const id = now.id;
             const line = describeChange(id, now, last.get(id), ids.length > 1);
@@ -29177,15 +29180,15 @@ async function pollUntilFinal(status, ids, options, last, history, warned) {
             }
             last.set(id, now);
             history.get(id).push({ at: options.clock(), status: now.status, progress: now.progress ?? 0 });
-            if (_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Y.includes(now.status))
+            if (_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Ys.includes(now.status))
                 options.onFinal?.(id, now);
         }
-        const stillPending = ids.filter((id) => !_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Y.includes(last.get(id)?.status ?? ''));
+        const stillPending = ids.filter((id) => !_api_js__WEBPACK_IMPORTED_MODULE_1__/* .FINAL_STATUSES */ .Ys.includes(last.get(id)?.status ?? ''));
         if (stillPending.length === 0)
             return ids.map((id) => last.get(id));
         const now = options.clock();
         if (now >= options.deadline)
-            throw new _api_js__WEBPACK_IMPORTED_MODULE_1__/* .WaitTimeout */ .v(last);
+            throw new _api_js__WEBPACK_IMPORTED_MODULE_1__/* .WaitTimeout */ .vw(last);
         const delay = Math.min(...stillPending.map((id) => (0,_poll_schedule_js__WEBPACK_IMPORTED_MODULE_2__/* .nextPollDelay */ .qC)({ now, startedAt: options.startedAt, etaSec: options.etaSec, history: history.get(id) })));
         await options.sleep(Math.min(delay, options.deadline - now));
     }
@@ -29637,7 +29640,7 @@ function presignedUrlProblem(url, allowed) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5238);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7123);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29941,7 +29944,7 @@ async function workspaceFile(input, written, workspace, missing = (where) => `In
 
 /***/ }),
 
-/***/ 5238:
+/***/ 7123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34816,6 +34819,8 @@ function priced(estimate) {
     return { known: true, total: (0,money/* credits */.vV)(estimate.credits), each: (0,money/* credits */.vV)(estimate.perItem), items, lowerBound, text: describeEstimate(estimate) };
 }
 
+// EXTERNAL MODULE: ./src/hedra/api.ts
+var hedra_api = __nccwpck_require__(9780);
 // EXTERNAL MODULE: ./src/hedra/derived-ids.ts
 var derived_ids = __nccwpck_require__(5550);
 // EXTERNAL MODULE: ./src/pipeline/context.ts
@@ -35188,6 +35193,7 @@ function decideReuse(slots, found, sent) {
 
 
 
+
 /** Every check and the build, with the catalogue's problems and the body's reported together. */
 async function prepareV2(ctx, client, request) {
     const { log } = ctx;
@@ -35198,7 +35204,7 @@ async function prepareV2(ctx, client, request) {
     const lookUp = derive !== undefined && client !== undefined && request.problems.length === 0;
     // The reads that need no hashing start now, so that hashing the files overlaps them.
     const catalogueRead = client
-        ? (0,context/* settled */.g)(client.models(), (error) => log.warning(`Could not read Hedra's model catalogue (${(0,errors/* said */.ag)(error)}); the request is checked against the API schema only.`, 'Model checks skipped'))
+        ? (0,context/* settled */.g)((ctx.reads ?? hedra_api/* uncached */.SG)(`v2 ${ctx.settings.baseUrl} GET /models`, () => client.models()), (error) => log.warning(`Could not read Hedra's model catalogue (${(0,errors/* said */.ag)(error)}); the request is checked against the API schema only.`, 'Model checks skipped'))
         : undefined;
     // Keep a rejection (a refused key) from going unhandled while the files are hashed.
     catalogueRead?.catch(() => undefined);
@@ -36031,7 +36037,8 @@ class Transport {
         this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
         this.allowed = (0,http_url/* allowedKinds */.i7)(options.baseUrl);
         this.peer = options.peer ?? 'the server';
-        this.budget = new RequestBudget({ policy: options.rateLimit, clock: options.clock, sleep: (ms) => this.control.sleep(ms), debug: options.debug });
+        this.budget =
+            options.budget ?? new RequestBudget({ policy: options.rateLimit, clock: options.clock, sleep: (ms) => this.control.sleep(ms), debug: options.debug });
     }
     describe(answer) {
         return (this.options.describeError ?? http_errors/* describePlainly */.dD)(answer);
@@ -36290,6 +36297,11 @@ const INPUT_DEFAULTS = {
     'max-credits': '',
     reuse: 'true',
     'dry-run': 'false',
+    manifest: '',
+    plan: 'false',
+    item: '',
+    parallel: '4',
+    verify: 'false',
 };
 const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
 /** Hedra's two APIs: v2, the generations API; v3, one endpoint per model (src/apis/). */
@@ -36376,6 +36388,115 @@ function apiKeyShapeProblems(key, api, source) {
         ];
     }
     return [];
+}
+
+;// CONCATENATED MODULE: ./src/inputs/manifest-step.ts
+
+
+
+
+/** The most items one step generates at once (each item's requests share its API key's budget anyway). */
+const MAX_PARALLEL = 16;
+/** The inputs that only mean something with `manifest`. */
+const MANIFEST_ONLY = ['plan', 'item', 'verify'];
+/** A v3 key's shape (api-key.ts checks the same): a key id, a colon, a secret. */
+const looksV3 = (key) => /^[^:\s]+:\S+$/.test(key);
+/** Every line of the key input, trimmed: each is a key (and each is masked as one). */
+function keyLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+}
+/**
+ * The manifest step's settings, or undefined when `manifest` is empty (a single step). Throws every problem at
+ * once: an input that only a manifest takes, given without one, is one of them.
+ */
+function readManifestStep(toolkit, env) {
+    const get = (input) => read(toolkit, env, input);
+    const written = get('manifest');
+    const problems = [];
+    if (written === '') {
+        const given = MANIFEST_ONLY.filter((input) => (input === 'item' ? get(input) !== '' : get(input) !== 'false' && get(input) !== ''));
+        if (given.length === 0)
+            return undefined;
+        throw errors/* InputError */.dz.all(given.map((input) => `Input "${input}" works on a manifest of many items: set "manifest" too (e.g. manifest: media/hedra.yml), or leave "${input}" out.`), 'The inputs have');
+    }
+    const flag = (input) => {
+        try {
+            return (0,parsers/* parseBoolean */.yG)(input, get(input));
+        }
+        catch (error) {
+            problems.push(error.message);
+            return false;
+        }
+    };
+    const plan = flag('plan');
+    const verify = flag('verify');
+    const itemText = get('item');
+    if (plan && verify)
+        problems.push('Inputs "plan" and "verify" are both true: a step does one of them; use two steps.');
+    if ((plan || verify) && itemText !== '')
+        problems.push(`Input "item" generates; with "${plan ? 'plan' : 'verify'}: true" nothing is generated. Leave "item" out.`);
+    let parallel = 4;
+    try {
+        parallel = (0,parsers/* parseInteger */.cG)('parallel', get('parallel'), { min: 1, max: MAX_PARALLEL });
+    }
+    catch (error) {
+        problems.push(error.message);
+    }
+    for (const input of ['release-upload', 'comment', 'generation-id']) {
+        const value = get(input);
+        if (value !== '' && value !== 'false')
+            problems.push(`Input "${input}" is for a single step; with "manifest" it is not taken (every item would ${input === 'generation-id' ? 'resume the same work' : 'publish on its own'}). Leave it out.`);
+    }
+    const keys = keysByApi(get('api-key') || env.HEDRA_API_KEY?.trim() || '', problems);
+    const baseUrls = baseUrlsByApi(get('base-url'), problems);
+    if (problems.length > 0)
+        throw errors/* InputError */.dz.all(problems, 'The inputs have');
+    const items = itemText === ''
+        ? undefined
+        : [
+            ...new Set(itemText
+                .split(/[,\n]/)
+                .map((name) => name.trim())
+                .filter(Boolean)),
+        ];
+    return { written, mode: plan ? 'plan' : verify ? 'verify' : 'generate', items, parallel, keys, baseUrls };
+}
+/** One key per API, each recognised by its shape; never says a key, only which line. */
+function keysByApi(raw, problems) {
+    const keys = {};
+    keyLines(raw).forEach((key, index) => {
+        const api = looksV3(key) ? 'v3' : 'v2';
+        if (keys[api] !== undefined) {
+            problems.push(`Input "api-key" has two ${api} keys (line ${index + 1} is the second): give at most one key per API, one per line.`);
+            return;
+        }
+        keys[api] = key;
+    });
+    return keys;
+}
+/** One URL for every API, or `v2: <url>` / `v3: <url>` lines. */
+function baseUrlsByApi(raw, problems) {
+    const lines = raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    if (lines.length === 0)
+        return {};
+    const labelled = lines.map((line) => /^(v\d+)\s*[:=]\s*(\S+)$/.exec(line));
+    if (lines.length === 1 && !labelled[0])
+        return Object.fromEntries(APIS.map((api) => [api, lines[0]]));
+    const urls = {};
+    labelled.forEach((match, index) => {
+        if (!match || !APIS.includes(match[1])) {
+            problems.push(`Input "base-url" line ${index + 1}: with several lines, each is "v2: <url>" or "v3: <url>", got "${lines[index]}".`);
+        }
+        else
+            urls[match[1]] = match[2];
+    });
+    return urls;
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -36765,6 +36886,117 @@ function parseTimeout(raw) {
     return ms;
 }
 
+;// CONCATENATED MODULE: ./src/report/failures.ts
+// What the user reads when a run fails: the error, plus what exists on
+// Hedra's side and how to pick it up without paying again. Pure.
+
+
+
+
+
+/** How to pick up generations that exist, without paying again. */
+function resumeHint(ids) {
+    return `run this action with generation-id: ${ids.join(',')}`;
+}
+/** The error, plus what exists on Hedra's side and how to pick it up. */
+function failureMessage(error, state) {
+    let message = error instanceof Error ? error.message : String(error);
+    if (error instanceof errors/* Cancelled */.cJ)
+        message = `Cancelled (${error.signal}) while ${state.phase}.`;
+    if (error instanceof errors/* DeadlineReached */.h_)
+        message = `Gave up after ${(0,format/* formatDuration */.a3)(error.timeoutMs)} (input "timeout") while ${state.phase}.`;
+    if (error instanceof errors/* GenerationFailed */.qj)
+        return message;
+    // A submit still unanswered (v3's job has no id before the answer): what may exist, and how to find it.
+    const unanswered = state.mayExist ? `\n${state.mayExist}` : '';
+    if (state.created) {
+        return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}${unanswered}`;
+    }
+    if (unanswered)
+        return `${message}${unanswered}`;
+    // An error answer from Hedra, or a request that never left this machine,
+    // means the create did not happen; anything else (a lost connection, an
+    // answer we could not read) leaves it unknown, so name the ids to check.
+    if (state.attempted && (0,retry/* wasNeverSent */.CR)(error)) {
+        return `${message}\nThe request never left this machine: no generation was created, and nothing was billed.`;
+    }
+    if (state.attempted && (state.outcomeUnknown || !(error instanceof http_errors/* HttpError */.j$))) {
+        return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
+    }
+    return message;
+}
+/**
+ * The ids a failure names as existing, or possibly existing, before the run set the id outputs (during the
+ * submit): the outputs name them too, so that a later step can pick them up.
+ */
+function idsToName(error, state) {
+    if (state.phase !== 'creating the generation')
+        return undefined;
+    if (state.created)
+        return state.created;
+    if (state.attempted && (state.outcomeUnknown || (!(error instanceof http_errors/* HttpError */.j$) && !(0,retry/* wasNeverSent */.CR)(error))))
+        return state.attempted;
+    return undefined;
+}
+/** Waiting ran out of time: what each generation was doing, and that it is paid for and can be picked up. */
+function waitTimeoutMessage(timeout, ids, timeoutMs) {
+    const states = ids.map((id) => {
+        if (timeout.unread.has(id))
+            return `${id} (ended; its result is not readable yet)`;
+        const s = timeout.last.get(id);
+        const progress = s?.status === 'processing' && s.progress != null ? ` ${Math.round(s.progress * 100)}%` : '';
+        return `${id} (${s ? `${s.status}${progress}` : 'no status yet'})`;
+    });
+    // Not a failure: Hedra's result store lags the job's status, and the result is paid for.
+    const lag = timeout.unread.size > 0
+        ? `Hedra said ${[...timeout.unread].join(', ')} had ended, but did not yet give its result (the result lags the status): it is not a failure. `
+        : '';
+    const what = ids.every((id) => timeout.unread.has(id)) ? "The result is kept on Hedra's side" : "The generation keeps running on Hedra's side";
+    return (`Gave up waiting after ${(0,format/* formatDuration */.a3)(timeoutMs)} (input "timeout"): ${states.join(', ')}. ${lag}` +
+        `${what} and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`);
+}
+/** One `violations` entry as `field: message` (the spec gives them as field/message pairs). */
+function violationLine(violation) {
+    const { field, message } = violation;
+    if (typeof field === 'string' && typeof message === 'string')
+        return `${field}: ${message}`;
+    return Object.entries(violation)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ');
+}
+/** Hedra's reason for a failed generation, in one line (outside text: core/outside.ts's said()): error type, message, reason code, parameter, credits. */
+function failureReason(status) {
+    return (0,outside/* said */.ag)(reasonOf(status));
+}
+function reasonOf(status) {
+    const e = status.error;
+    if (!e)
+        return status.error_message ?? 'Hedra gave no reason';
+    const details = [
+        e.reason_code && `reason ${e.reason_code}`,
+        e.param && `parameter ${e.param}`,
+        ...(e.violations ?? []).slice(0, 20).map((v) => violationLine(v)),
+        e.credits_needed != null && `${e.credits_needed} credits needed`,
+        e.credits_available != null && `${e.credits_available} available`,
+    ].filter(Boolean);
+    return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
+}
+/** One line per failed item, for the step's failure: `items` are all the run's items, in order. */
+function failedItemsMessage(items) {
+    return items
+        .flatMap((item, index) => {
+        if (item.status.status !== 'error')
+            return [];
+        if (item.refusedAtCreation) {
+            return [
+                `Batch item ${index + 1} (requested as generation ${item.refusedAtCreation.requestedId}) was refused at creation: ${failureReason(item.status)}.`,
+            ];
+        }
+        return [`Generation ${item.generationId} failed: ${failureReason(item.status)}.`];
+    })
+        .join('\n');
+}
+
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/report/github.ts
@@ -37089,6 +37321,12 @@ const OUTPUT_NAMES = (/* unused pure expression or super */ null && ([
     'credits',
     'reused',
     'voice-id',
+    'matrix',
+    'work',
+    'lock-file',
+    'provenance',
+    'predicate-path',
+    'predicate-type',
 ]));
 /** A figure of spending in its unit: "42 credits", "$0.25" (or "0.25 EUR"). */
 const formatCost = (amount, unit) => (0,money/* formatMoney */.up)({ amount, unit });
@@ -37134,6 +37372,7 @@ function resultOutputs(items, resultsFile) {
 function manifest(items, extra) {
     const { spending } = extra;
     return {
+        model: extra.model ?? null,
         ...(spending
             ? {
                 credits: {
@@ -37164,117 +37403,6 @@ function manifest(items, extra) {
         input_asset_ids: extra.inputAssetIds,
         request: extra.request ?? null,
     };
-}
-
-;// CONCATENATED MODULE: ./src/report/failures.ts
-// What the user reads when a run fails: the error, plus what exists on
-// Hedra's side and how to pick it up without paying again. Pure.
-
-
-
-
-
-/** How to pick up generations that exist, without paying again. */
-function resumeHint(ids) {
-    return `run this action with generation-id: ${ids.join(',')}`;
-}
-/** The error, plus what exists on Hedra's side and how to pick it up. */
-function failureMessage(error, state) {
-    let message = error instanceof Error ? error.message : String(error);
-    if (error instanceof errors/* Cancelled */.cJ)
-        message = `Cancelled (${error.signal}) while ${state.phase}.`;
-    if (error instanceof errors/* DeadlineReached */.h_)
-        message = `Gave up after ${(0,format/* formatDuration */.a3)(error.timeoutMs)} (input "timeout") while ${state.phase}.`;
-    if (error instanceof errors/* GenerationFailed */.qj)
-        return message;
-    // A submit still unanswered (v3's job has no id before the answer): what may exist, and how to find it.
-    const unanswered = state.mayExist ? `\n${state.mayExist}` : '';
-    if (state.created) {
-        return `${message}\nGeneration ${state.created.join(', ')} exists on Hedra's side; to pick it up without paying again, ${resumeHint(state.created)}${unanswered}`;
-    }
-    if (unanswered)
-        return `${message}${unanswered}`;
-    // An error answer from Hedra, or a request that never left this machine,
-    // means the create did not happen; anything else (a lost connection, an
-    // answer we could not read) leaves it unknown, so name the ids to check.
-    if (state.attempted && (0,retry/* wasNeverSent */.CR)(error)) {
-        return `${message}\nThe request never left this machine: no generation was created, and nothing was billed.`;
-    }
-    if (state.attempted && (state.outcomeUnknown || !(error instanceof http_errors/* HttpError */.j$))) {
-        return `${message}\nThe generation may exist on Hedra's side under id ${state.attempted.join(', ')}; check before running again (generation-id: ${state.attempted.join(',')} picks it up if it does).`;
-    }
-    return message;
-}
-/**
- * The ids a failure names as existing, or possibly existing, before the run set the id outputs (during the
- * submit): the outputs name them too, so that a later step can pick them up.
- */
-function idsToName(error, state) {
-    if (state.phase !== 'creating the generation')
-        return undefined;
-    if (state.created)
-        return state.created;
-    if (state.attempted && (state.outcomeUnknown || (!(error instanceof http_errors/* HttpError */.j$) && !(0,retry/* wasNeverSent */.CR)(error))))
-        return state.attempted;
-    return undefined;
-}
-/** Waiting ran out of time: what each generation was doing, and that it is paid for and can be picked up. */
-function waitTimeoutMessage(timeout, ids, timeoutMs) {
-    const states = ids.map((id) => {
-        if (timeout.unread.has(id))
-            return `${id} (ended; its result is not readable yet)`;
-        const s = timeout.last.get(id);
-        const progress = s?.status === 'processing' && s.progress != null ? ` ${Math.round(s.progress * 100)}%` : '';
-        return `${id} (${s ? `${s.status}${progress}` : 'no status yet'})`;
-    });
-    // Not a failure: Hedra's result store lags the job's status, and the result is paid for.
-    const lag = timeout.unread.size > 0
-        ? `Hedra said ${[...timeout.unread].join(', ')} had ended, but did not yet give its result (the result lags the status): it is not a failure. `
-        : '';
-    const what = ids.every((id) => timeout.unread.has(id)) ? "The result is kept on Hedra's side" : "The generation keeps running on Hedra's side";
-    return (`Gave up waiting after ${(0,format/* formatDuration */.a3)(timeoutMs)} (input "timeout"): ${states.join(', ')}. ${lag}` +
-        `${what} and is already paid for; to wait for it and download it without paying again, ${resumeHint(ids)}`);
-}
-/** One `violations` entry as `field: message` (the spec gives them as field/message pairs). */
-function violationLine(violation) {
-    const { field, message } = violation;
-    if (typeof field === 'string' && typeof message === 'string')
-        return `${field}: ${message}`;
-    return Object.entries(violation)
-        .map(([k, v]) => `${k}: ${String(v)}`)
-        .join(', ');
-}
-/** Hedra's reason for a failed generation, in one line (outside text: core/outside.ts's said()): error type, message, reason code, parameter, credits. */
-function failureReason(status) {
-    return (0,outside/* said */.ag)(reasonOf(status));
-}
-function reasonOf(status) {
-    const e = status.error;
-    if (!e)
-        return status.error_message ?? 'Hedra gave no reason';
-    const details = [
-        e.reason_code && `reason ${e.reason_code}`,
-        e.param && `parameter ${e.param}`,
-        ...(e.violations ?? []).slice(0, 20).map((v) => violationLine(v)),
-        e.credits_needed != null && `${e.credits_needed} credits needed`,
-        e.credits_available != null && `${e.credits_available} available`,
-    ].filter(Boolean);
-    return `${[e.type, e.message].filter(Boolean).join(': ')}${details.length ? ` (${details.join('; ')})` : ''}`;
-}
-/** One line per failed item, for the step's failure: `items` are all the run's items, in order. */
-function failedItemsMessage(items) {
-    return items
-        .flatMap((item, index) => {
-        if (item.status.status !== 'error')
-            return [];
-        if (item.refusedAtCreation) {
-            return [
-                `Batch item ${index + 1} (requested as generation ${item.refusedAtCreation.requestedId}) was refused at creation: ${failureReason(item.status)}.`,
-            ];
-        }
-        return [`Generation ${item.generationId} failed: ${failureReason(item.status)}.`];
-    })
-        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -37379,15 +37507,975 @@ async function reportResults(ctx) {
     // Named after the first generation that exists (an item refused at creation has no id).
     const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
     const resultsFile = (0,external_node_path_.join)(settings.runnerTemp, `hedra-results-${named}.json`);
-    const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: ctx.inputAssetIds, spending: ctx.spending }), null, 2);
+    const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: ctx.inputAssetIds, spending: ctx.spending, model: ctx.summary.model }), null, 2);
     await (0,promises_.writeFile)(resultsFile, ctx.log.hideSecrets(written));
     setOutputs(ctx.log, { ...resultOutputs(items, resultsFile), ...(ctx.spending ? spendingOutputs(ctx.spending) : {}) });
     const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items, spending: ctx.spending }));
     await publish(settings, items, summary, ctx.env, ctx.log);
 }
 
-// EXTERNAL MODULE: ./src/hedra/api.ts
-var hedra_api = __nccwpck_require__(9780);
+;// CONCATENATED MODULE: ./src/manifest/manifest-file.ts
+// The manifest: a YAML file in the repository that names many generations,
+// each with the action's own inputs under their own names, plus `defaults`
+// applied to every item. It is read as hostile (a pull request can change it):
+// its size, its aliases and its nesting are capped, every key is checked, and
+// every problem of every item is reported at once, named by item and input as
+// written (`items.intro.aspect-ratio`). Each item's values then become the
+// inputs of one step, checked as a single step's are (run-items.ts).
+
+
+
+
+
+
+/** The inputs an item may set: what makes the generation and where it goes. The rest belong to the step. */
+const ITEM_INPUTS = [
+    'api',
+    'type',
+    'model',
+    'prompt',
+    'prompt-file',
+    'text',
+    'voice-id',
+    'image',
+    'end-image',
+    'audio',
+    'video',
+    'resolution',
+    'aspect-ratio',
+    'duration',
+    'seed',
+    'name',
+    'batch-size',
+    'reference-images',
+    'request',
+    'output-path',
+];
+/** The most a manifest file may hold: far more than 1,000 items need. */
+const MANIFEST_MAX_BYTES = 8 * 1024 * 1024;
+/** An item's name: it names matrix jobs, lock entries and provenance files, so it is plain. */
+const ITEM_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const ITEM_NAME_RULE = 'letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
+/** `{item}` in an input's text is the item's name (output-path: media/{item}.mp4). */
+const ITEM_PLACEHOLDER = /\{item\}/g;
+/** A YAML value as the text of an input: lists one entry per line, `request` as JSON. */
+function inputText(input, value) {
+    if (typeof value === 'string')
+        return value.trim();
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    if (input === 'request' && (0,json/* isObject */.Gv)(value))
+        return JSON.stringify(value);
+    if (Array.isArray(value) && value.every((entry) => typeof entry === 'string' || typeof entry === 'number'))
+        return value.join('\n');
+    return {
+        problem: `must be ${input === 'request' ? 'a mapping of request fields' : 'a text, a number, or a list of texts'}, got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list of mappings' : `a ${typeof value}`}.`,
+    };
+}
+/** Why a key of an item (or of `defaults`) is not an item input. */
+function unknownKey(key) {
+    if (INPUT_NAMES.includes(key)) {
+        const secret = key === 'api-key' || key === 'github-token';
+        return secret
+            ? 'is a secret: it never goes in the repository. Pass it to the step (api-key: ${{ secrets.HEDRA_API_KEY }}).'
+            : `is set on the step (with: ${key}: …), not per item: it applies to every item the step runs.`;
+    }
+    return `is no input an item takes.${(0,suggest/* didYouMean */.a)(key, ITEM_INPUTS)}`;
+}
+/** The inputs of one mapping (an item or `defaults`), with a problem per key that cannot be used. */
+function manifest_file_readInputs(where, mapping, problems) {
+    const inputs = {};
+    for (const [key, value] of Object.entries(mapping)) {
+        if (!ITEM_INPUTS.includes(key)) {
+            problems.push(`${where}.${key}: "${key}" ${unknownKey(key)}`);
+            continue;
+        }
+        const text = inputText(key, value);
+        if (typeof text === 'string')
+            inputs[key] = text;
+        else
+            problems.push(`${where}.${key}: ${text.problem}`);
+    }
+    return inputs;
+}
+/** The output path as the lock and the checks compare it: relative to the workspace, normalised, with `/`. */
+function outputKey(outputPath) {
+    return (0,external_node_path_.normalize)(outputPath).replace(/\\/g, '/').replace(/\/+$/, '');
+}
+/**
+ * Parses and checks a manifest's text. `file` is how messages name it. Throws one InputError with every problem;
+ * each names the item and input as written.
+ */
+async function parseManifest(text, file) {
+    const { parse } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    let document;
+    try {
+        document = parse(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: true });
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`The manifest ${file} is not valid YAML: ${error.message.split('\n')[0]}`);
+    }
+    if (!(0,json/* isObject */.Gv)(document))
+        throw new errors/* InputError */.dz(`The manifest ${file} must be a mapping with "items" (and optionally "defaults"), got ${document === null ? 'an empty file' : 'something else'}.`);
+    const problems = [];
+    for (const key of Object.keys(document)) {
+        if (!['version', 'defaults', 'items'].includes(key))
+            problems.push(`${key}: the manifest has "version", "defaults" and "items" only.${(0,suggest/* didYouMean */.a)(key, ['defaults', 'items'])}`);
+    }
+    if (document.version !== undefined && document.version !== 1)
+        problems.push(`version: this action reads manifest version 1, got ${JSON.stringify(document.version)}.`);
+    const defaultsValue = document.defaults ?? {};
+    if (!(0,json/* isObject */.Gv)(defaultsValue))
+        problems.push('defaults: must be a mapping of inputs.');
+    const defaults = (0,json/* isObject */.Gv)(defaultsValue) ? manifest_file_readInputs('defaults', defaultsValue, problems) : {};
+    const itemsValue = document.items;
+    if (!(0,json/* isObject */.Gv)(itemsValue) || Object.keys(itemsValue).length === 0) {
+        problems.push('items: must be a mapping of named items, each a mapping of inputs (items: { intro: { prompt: … } }).');
+        throw errors/* InputError */.dz.all(problems, `The manifest ${file} has`);
+    }
+    const items = [];
+    const outputs = new Map();
+    for (const [name, value] of Object.entries(itemsValue)) {
+        const where = `items.${name}`;
+        if (!ITEM_NAME.test(name))
+            problems.push(`${where}: an item's name is ${ITEM_NAME_RULE}.`);
+        if (!(0,json/* isObject */.Gv)(value)) {
+            problems.push(`${where}: must be a mapping of inputs (prompt: …, output-path: …).`);
+            continue;
+        }
+        const inputs = { ...defaults, ...manifest_file_readInputs(where, value, problems) };
+        for (const input of Object.keys(inputs))
+            inputs[input] = inputs[input]?.replace(ITEM_PLACEHOLDER, name);
+        const output = inputs['output-path'];
+        if (!output) {
+            problems.push(`${where}.output-path: every item needs one (a file such as media/${name}.mp4, or a folder), so that its output has a place in the repository; "defaults" can give it for all (output-path: media/{item}.mp4).`);
+        }
+        else if ((0,external_node_path_.isAbsolute)(output) || outputKey(output).startsWith('..') || outputKey(output) === '.') {
+            problems.push(`${where}.output-path: "${output}" must be a path inside the workspace, relative to it (such as media/${name}.mp4).`);
+        }
+        else {
+            const other = outputs.get(outputKey(output));
+            if (other)
+                problems.push(`${where}.output-path: "${output}" is also items.${other}'s: each item needs a place of its own.`);
+            outputs.set(outputKey(output), name);
+        }
+        items.push({ name, inputs });
+    }
+    if (problems.length > 0)
+        throw errors/* InputError */.dz.all(problems, `The manifest ${file} has`);
+    return items;
+}
+/** Reads the manifest file (at most MANIFEST_MAX_BYTES) and parses it. */
+async function readManifest(path, file) {
+    const text = await (0,promises_.readFile)(path, 'utf8').catch((error) => {
+        throw new errors/* InputError */.dz(error.code === 'ENOENT' ? `Input "manifest": there is no file ${file}.` : `Input "manifest": ${file} cannot be read (${error.code ?? error.message}).`);
+    });
+    if (Buffer.byteLength(text) > MANIFEST_MAX_BYTES)
+        throw new errors/* InputError */.dz(`Input "manifest": ${file} is over ${MANIFEST_MAX_BYTES / 1024 / 1024} MiB.`);
+    return parseManifest(text, file);
+}
+/** Where a path inside the workspace is, as the lock and messages write it. */
+function workspaceRelative(workspace, path) {
+    return (0,external_node_path_.relative)(workspace, path).replace(/\\/g, '/');
+}
+
+;// CONCATENATED MODULE: ./src/manifest/item-toolkit.ts
+
+
+
+/** The step's inputs an item takes as they are: how every item waits, downloads, reuses and spends. */
+const STEP_INPUTS = ['timeout', 'wait', 'download', 'reuse', 'max-credits', 'dry-run', 'github-token'];
+/** The API an item is for (its `api`, else v2, as a single step). */
+const itemApi = (item) => (item.inputs.api === 'v3' ? 'v3' : 'v2');
+/**
+ * Every input of the item's run, as the runner passes a step's (each declared input, defaults applied). `priceOnly`:
+ * a run that checks and prices only (a plan), which must neither look up earlier work nor need a key.
+ */
+function itemInputs(item, step, parent, priceOnly) {
+    const inputs = { ...INPUT_DEFAULTS };
+    for (const input of STEP_INPUTS)
+        inputs[input] = read(parent.toolkit, parent.env, input);
+    for (const input of ITEM_INPUTS)
+        if (item.inputs[input] !== undefined)
+            inputs[input] = item.inputs[input];
+    const api = itemApi(item);
+    inputs['api-key'] = step.keys[api] ?? '';
+    inputs['base-url'] = step.baseUrls[api] ?? '';
+    if (priceOnly)
+        Object.assign(inputs, { 'dry-run': 'true', reuse: 'false', 'max-credits': '' });
+    return inputs;
+}
+/** The item's environment: the step's, but its inputs are the item's and the key comes only from `api-key`. */
+function itemEnv(env, inputs) {
+    const own = {};
+    for (const [name, value] of Object.entries(env))
+        if (!name.startsWith('INPUT_') && name !== 'HEDRA_API_KEY')
+            own[name] = value;
+    for (const input of INPUT_NAMES)
+        own[envName(input)] = inputs[input];
+    return own;
+}
+/**
+ * The item's toolkit. `label`: the item's name, put before each of its log lines when several items share the log
+ * (their groups become lines then: groups cannot interleave); undefined: its lines are the step's own. `failures`:
+ * whether the item's failure is the step's (an error annotation), or kept for the manifest to report with the
+ * other items' (a plan's input problems, all in one round).
+ */
+function itemToolkit(log, parent, inputs, options, record) {
+    const { label } = options;
+    const named = (message) => (label ? `[${label}] ${message}` : message);
+    let summary = '';
+    const writer = {
+        addRaw(text, addEOL = false) {
+            summary += text + (addEOL ? '\n' : '');
+            return writer;
+        },
+        async write() {
+            record.summary += summary;
+            summary = '';
+            return writer;
+        },
+    };
+    return {
+        getInput: (name) => (inputs[name] ?? '').trim(),
+        setOutput: (name, value) => {
+            record.outputs[name] = String(value);
+        },
+        // To the runner's masker only: the step's log has every key already, and the item's own log redacts its lines before they come here.
+        setSecret: (secret) => parent.setSecret(secret),
+        info: (message) => log.info(named(message)),
+        debug: (message) => log.debug(named(message)),
+        warning: (message, properties) => log.warning(named(String(message)), properties?.title),
+        error: (message, properties) => {
+            record.failures.push(String(message));
+            if (options.failures === 'fail the step')
+                log.fail(named(String(message)), properties?.title);
+        },
+        startGroup: (name) => (label ? log.info(named(`── ${name}`)) : parent.startGroup(name)),
+        endGroup: () => (label ? undefined : parent.endGroup()),
+        summary: writer,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/items.ts
+// Running items of a manifest, each as a single step (main.ts's runStep) with a
+// toolkit and an environment of its own, a few at a time, all sharing one
+// request budget per API key and the reads that answer the same for all; and
+// reading what each left (its outputs, the results file) into lock entries
+// and provenance.
+
+
+
+
+
+/** Runs `items`, `limit` at a time; resolves once every one has ended (a failed item does not stop the others). */
+async function runItems(ctx, items, options) {
+    const runs = [];
+    const label = items.length > 1;
+    await (0,lazy/* pool */.d)(items, options.limit, async (item) => {
+        const record = { outputs: {}, summary: '', failures: [] };
+        const inputs = itemInputs(item, ctx.step, ctx, options.shared.priceOnly);
+        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures }, record);
+        const startedAt = ctx.time.now();
+        const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared);
+        runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
+    });
+    // In the manifest's order, whatever order they ended in.
+    return items.map((item) => runs.find((run) => run.item === item));
+}
+/** What an item made, from its results file (written by the item's own run, in RUNNER_TEMP). */
+async function readResults(run) {
+    const file = run.record.outputs['results-file'];
+    if (!file)
+        return undefined;
+    const parsed = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+    if (!(0,json/* isObject */.Gv)(parsed) || !Array.isArray(parsed.generations))
+        return undefined;
+    const credits = (0,json/* isObject */.Gv)(parsed.credits) ? parsed.credits : {};
+    return {
+        model: typeof parsed.model === 'string' ? parsed.model : null,
+        request: parsed.request ?? null,
+        reused: credits.reused === true,
+        generations: parsed.generations.filter(json/* isObject */.Gv),
+    };
+}
+/** A downloaded file's place, relative to the workspace; undefined if it is not inside it (never recorded then). */
+function inWorkspace(workspace, path) {
+    if (typeof path !== 'string' || path === '')
+        return undefined;
+    const inside = (0,external_node_path_.relative)(workspace, path).replace(/\\/g, '/');
+    return inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside) ? undefined : inside;
+}
+/** The lock entry and the provenance of an item that ended well, with every output downloaded into the workspace. */
+async function whatWasMade(run, fingerprint, workspace) {
+    const results = await readResults(run);
+    if (!results)
+        return undefined;
+    const outputs = [];
+    const made = [];
+    for (const generation of results.generations) {
+        const path = inWorkspace(workspace, generation.path);
+        if (!path || typeof generation.sha256 !== 'string' || typeof generation.bytes !== 'number')
+            continue;
+        outputs.push({ path, bytes: generation.bytes, sha256: generation.sha256 });
+        made.push({
+            item: run.item.name,
+            path,
+            sha256: generation.sha256,
+            api: fingerprint.api,
+            model: results.model,
+            generationId: String(generation.generation_id ?? ''),
+            assetId: typeof generation.asset_id === 'string' ? generation.asset_id : null,
+            contentKey: fingerprint.key,
+            inputs: fingerprint.inputs,
+            request: results.request,
+            reused: results.reused,
+            startedOn: new Date(run.startedAt).toISOString(),
+            finishedOn: new Date(run.finishedAt).toISOString(),
+        });
+    }
+    // An item whose files were not all downloaded (download: false, a voice) is not recorded: the lock would not hold its outputs.
+    if (outputs.length === 0 || outputs.length !== results.generations.length)
+        return undefined;
+    const ids = results.generations.map((generation) => String(generation.generation_id ?? ''));
+    return { locked: { key: fingerprint.key, api: fingerprint.api, model: results.model, ids, inputs: fingerprint.inputs, outputs }, made };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/lock.ts
+// The lock file beside the manifest (media/hedra.yml → media/hedra.lock.json),
+// committed with the media: per item, what its output was made from (the
+// fingerprint), by which API, model and ids, and each output file's path, size
+// and SHA-256. Written in a stable order (items by name, fields in one order),
+// so that its diff in a pull request reads as what changed. Read as hostile:
+// a pull request can edit it, so every id, digest and path is checked before
+// anything uses it.
+
+
+
+
+
+
+
+const LOCK_VERSION = 1;
+const hex64 = schemas/* string */.YjP().regex(/^[0-9a-f]{64}$/);
+/** A path the lock names: relative to the workspace and inside it. */
+const insidePath = schemas/* string */.YjP()
+    .min(1)
+    .max(1024)
+    .refine((path) => !(0,external_node_path_.isAbsolute)(path) && !outputKey(path).startsWith('..') && !/[\0\r\n]/.test(path), 'a path inside the workspace');
+/** A generation id (v2, a UUID) or a job id (v3, job_…), as Hedra issues them. */
+const workId = schemas/* string */.YjP().refine((id) => (0,parsers/* isUuid */.O1)(id) || (0,parsers/* isV3Id */.v_)('job', id), 'a generation or job id');
+const lockedOutput = schemas/* strictObject */.rej({ path: insidePath, bytes: schemas/* number */.aig().int().nonnegative(), sha256: hex64 });
+const lockedItem = schemas/* strictObject */.rej({
+    key: hex64,
+    api: schemas/* enum */.k5n(['v2', 'v3']),
+    model: schemas/* string */.YjP().max(256).nullable(),
+    ids: schemas/* array */.YOg(workId).max(64),
+    inputs: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()),
+    outputs: schemas/* array */.YOg(lockedOutput).max(64),
+});
+const lockFile = schemas/* strictObject */.rej({
+    version: schemas/* literal */.euz(LOCK_VERSION),
+    items: schemas/* record */.g1P(schemas/* string */.YjP().regex(ITEM_NAME), lockedItem),
+});
+/** The lock file of a manifest: beside it, named after it. */
+function lockPathFor(manifestPath) {
+    const name = (0,external_node_path_.basename)(manifestPath).replace(/\.ya?ml$/i, '');
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)(manifestPath), `${name}.lock.json`);
+}
+/** The lock as committed; empty when there is none yet. `shown` is how messages name it. */
+async function readLock(path, shown) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return new Map();
+        throw new errors/* InputError */.dz(`The lock file ${shown} cannot be read (${error.code ?? error.message}).`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw new errors/* InputError */.dz(`The lock file ${shown} is not JSON. It is written by the action: restore it from git, or delete it to generate every item again (unchanged inputs are reused at no cost).`);
+    }
+    const checked = lockFile.safeParse(parsed);
+    if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new errors/* InputError */.dz(`The lock file ${shown} is not one this action wrote (${issue.path.join('.') || 'the file'}: ${issue.message}). Restore it from git, or delete it to generate every item again (unchanged inputs are reused at no cost).`);
+    }
+    return new Map(Object.entries(checked.data.items));
+}
+/** The lock's text: items by name, fields in one order, two-space indents, a final newline. */
+function lockText(lock) {
+    const items = {};
+    for (const name of [...lock.keys()].sort()) {
+        const item = lock.get(name);
+        items[name] = {
+            key: item.key,
+            api: item.api,
+            model: item.model,
+            ids: item.ids,
+            inputs: Object.fromEntries(Object.keys(item.inputs)
+                .sort()
+                .map((input) => [input, item.inputs[input]])),
+            outputs: item.outputs.map(({ path, bytes, sha256 }) => ({ path, bytes, sha256 })),
+        };
+    }
+    return `${JSON.stringify({ version: LOCK_VERSION, items }, null, 2)}\n`;
+}
+/** Writes the lock whole or not at all: a temporary file beside it, renamed into place. */
+async function writeLock(path, text) {
+    const temporary = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    await (0,promises_.writeFile)(temporary, text);
+    await (0,promises_.rename)(temporary, path);
+}
+
+;// CONCATENATED MODULE: ./src/manifest/fingerprint.ts
+// What an item's output is made from, as the lock file records it: every input
+// that makes the generation, local files as their SHA-256 (their bytes, not
+// their names, are what Hedra receives), and the content key over all of it.
+// It is the derivation reuse uses (src/apis/v2/prepare.ts, v3/submit.ts)
+// without the API key, so that it is computed with no key and no request: a
+// plan in a pull request from a fork compares it with the lock.
+
+
+
+
+
+
+
+/** Inputs that say where the output goes, not what it is: a change moves the file, it does not make a new one. */
+const PLACE_INPUTS = new Set(['output-path']);
+async function fileFingerprint(input, written, workspace) {
+    try {
+        const { path } = await (0,workspace_file/* workspaceFile */.EJ)(input, written, workspace);
+        return { file: written, sha256: await (0,local_files/* fileSha256 */.sN)(path) };
+    }
+    catch {
+        // The item's own check says what is wrong with the file; the fingerprint only records that it is not known.
+        return { file: written };
+    }
+}
+/** A media input's lines: files by digest, asset ids and URLs as written. */
+async function mediaFingerprint(input, text, workspace) {
+    const lines = text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
+    const each = await Promise.all(lines.map(async (line) => {
+        try {
+            const ref = (0,parsers/* parseMediaRef */.x)(input, line);
+            return ref.kind === 'file' ? fileFingerprint(input, ref.written, workspace) : line;
+        }
+        catch {
+            return line;
+        }
+    }));
+    return each.length === 1 ? each[0] : each;
+}
+/** The item's fingerprint; `baseUrls` are the step's (`base-url`), by API. */
+async function fingerprint(item, baseUrls, workspace) {
+    const api = item.inputs.api === 'v3' ? 'v3' : 'v2';
+    const inputs = {};
+    for (const [input, text] of Object.entries(item.inputs)) {
+        if (PLACE_INPUTS.has(input) || text === '')
+            continue;
+        if (input === 'prompt-file')
+            inputs[input] = await fileFingerprint(input, text, workspace);
+        else
+            inputs[input] = (0,kinds/* isMediaInput */.P$)(input) ? await mediaFingerprint(input, text, workspace) : text;
+    }
+    const baseUrl = (baseUrls[api] || DEFAULT_BASE_URLS[api]).replace(/\/+$/, '');
+    return { key: (0,derived_ids/* sha256 */.sc)((0,json/* canonicalJson */.dj)({ v: 1, baseUrl, inputs })), api, inputs };
+}
+/** The inputs whose fingerprints differ (added, removed or changed), in the order written. */
+function changedInputs(before, now) {
+    const names = [...new Set([...Object.keys(now), ...Object.keys(before)])];
+    return names.filter((name) => (0,json/* canonicalJson */.dj)(before[name]) !== (0,json/* canonicalJson */.dj)(now[name]));
+}
+
+;// CONCATENATED MODULE: ./src/manifest/plan.ts
+// What each item of a manifest needs, from its fingerprint, its lock entry and
+// the files on disk: nothing (unchanged), to be made (new, or an input
+// changed), or its output put back (missing, changed by hand, or moved to a
+// new output-path: the generation exists, so it is downloaded again at no
+// cost). And the matrix of the items that need work, as GitHub's
+// strategy.matrix takes it. Pure but for checkOutputs, which reads the disk.
+
+
+
+
+
+
+/** GitHub runs at most 256 jobs of one matrix. */
+const MATRIX_LIMIT = 256;
+/** Each locked output as found on disk: missing, or with other content (a hand edit); the path must stay in the workspace. */
+async function checkOutputs(workspace, outputs) {
+    return Promise.all(outputs.map(async (output) => {
+        const there = await (0,promises_.lstat)((0,external_node_path_.join)(workspace, output.path)).catch(() => undefined);
+        if (!there)
+            return { path: output.path, found: 'missing' };
+        try {
+            const file = await (0,workspace_file/* workspaceFile */.EJ)('output-path', output.path, workspace);
+            if (file.size !== output.bytes)
+                return { path: output.path, found: 'modified' };
+            return { path: output.path, found: (await (0,local_files/* fileSha256 */.sN)(file.path)) === output.sha256 ? 'same' : 'modified' };
+        }
+        catch {
+            // A directory, a link out of the workspace: not the file the lock names.
+            return { path: output.path, found: 'modified' };
+        }
+    }));
+}
+/** Whether the locked outputs are where `output-path` now says (a file: the first is it; a folder: all are in it). */
+function inPlace(outputPath, outputs) {
+    const place = outputKey(outputPath);
+    const isFile = (0,external_node_path_.extname)(place) !== '' && !/[\\/]$/.test(outputPath);
+    if (outputs.length === 0)
+        return true;
+    return isFile ? outputKey(outputs[0].path) === place : outputs.every((output) => outputKey(output.path).startsWith(`${place}/`));
+}
+/** What the item needs. */
+function itemState(now, outputPath, locked, found) {
+    if (!locked)
+        return { kind: 'new' };
+    if (locked.key !== now.key) {
+        const inputs = changedInputs(locked.inputs, now.inputs);
+        return { kind: 'changed', inputs: inputs.length > 0 ? inputs : ['base-url'] };
+    }
+    if (!inPlace(outputPath, locked.outputs))
+        return { kind: 'moved', to: outputPath };
+    const missing = found.filter((output) => output.found === 'missing').map((output) => output.path);
+    if (missing.length > 0)
+        return { kind: 'output missing', paths: missing };
+    const modified = found.filter((output) => output.found === 'modified').map((output) => output.path);
+    if (modified.length > 0)
+        return { kind: 'output modified', paths: modified };
+    return { kind: 'unchanged' };
+}
+const needsWork = (state) => state.kind !== 'unchanged';
+/** Whether the item's generation must be paid for (an input changed, or it is new); else it exists and is downloaded again. */
+const needsGeneration = (state) => state.kind === 'new' || state.kind === 'changed';
+/** The state in a few words, for the log and the summary. */
+function describeState(state) {
+    switch (state.kind) {
+        case 'changed':
+            return `changed: ${state.inputs.join(', ')}`;
+        case 'output missing':
+        case 'output modified':
+            return `${state.kind}: ${state.paths.join(', ')}`;
+        case 'moved':
+            return `output-path changed: ${state.to}`;
+        default:
+            return state.kind;
+    }
+}
+/**
+ * strategy.matrix for the items that need work: one entry per item, or, over GitHub's limit of 256 jobs, 256 entries
+ * each naming several items (comma-separated, in the manifest's order), which the `item` input takes as they are.
+ */
+function matrixFor(names, limit = MATRIX_LIMIT) {
+    if (names.length <= limit)
+        return { include: names.map((item) => ({ item })) };
+    const per = Math.ceil(names.length / limit);
+    const include = [];
+    for (let start = 0; start < names.length; start += per)
+        include.push({ item: names.slice(start, start + per).join(',') });
+    return { include };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/provenance.ts
+// Provenance for every file a manifest item made: an in-toto Statement (v1)
+// whose subject is the file and its SHA-256 and whose predicate says how it
+// was made (the API, the model, the generation or job id, the content key, the
+// request as sent with secrets removed, when, and by which workflow run).
+// Two files per output: the predicate alone, which GitHub's actions/attest
+// signs (`predicate-type`, `predicate-path`, `subject-path`), and the whole
+// Statement, for tools that read in-toto directly. Pure but for writing them.
+
+
+const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+/** Ours: what the predicate's fields mean is documented in the README ("Provenance"). */
+const PREDICATE_TYPE = 'https://github.com/hedra-actions/hedra-generate-action/provenance/v1';
+/** The workflow run, from the runner's variables (absent outside a runner). */
+function workflowRun(env) {
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runId = env.GITHUB_RUN_ID ?? null;
+    return {
+        repository: env.GITHUB_REPOSITORY ?? null,
+        workflow: env.GITHUB_WORKFLOW_REF ?? env.GITHUB_WORKFLOW ?? null,
+        event: env.GITHUB_EVENT_NAME ?? null,
+        ref: env.GITHUB_REF ?? null,
+        commit: env.GITHUB_SHA ?? null,
+        runId,
+        runAttempt: env.GITHUB_RUN_ATTEMPT ?? null,
+        url: env.GITHUB_REPOSITORY && runId ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${runId}` : null,
+    };
+}
+function predicateFor(made, env) {
+    return {
+        generator: { name: 'hedra-generate-action', uri: 'https://github.com/hedra-actions/hedra-generate-action' },
+        item: made.item,
+        api: made.api,
+        model: made.model,
+        generationId: made.generationId,
+        assetId: made.assetId,
+        contentKey: made.contentKey,
+        inputs: made.inputs,
+        request: made.request,
+        reused: made.reused,
+        startedOn: made.startedOn,
+        finishedOn: made.finishedOn,
+        workflowRun: workflowRun(env),
+    };
+}
+function statementFor(made, env) {
+    return {
+        _type: STATEMENT_TYPE,
+        subject: [{ name: made.path, digest: { sha256: made.sha256 } }],
+        predicateType: PREDICATE_TYPE,
+        predicate: predicateFor(made, env),
+    };
+}
+/**
+ * Writes the predicate and the Statement of each output into `folder`, named after the item and the output's place
+ * in it (item names are plain: manifest-file.ts). `hide` takes out any secret an answer echoed.
+ */
+async function writeProvenance(folder, outputs, env, hide) {
+    await (0,promises_.mkdir)(folder, { recursive: true });
+    const counts = new Map();
+    const written = [];
+    for (const made of outputs) {
+        const n = (counts.get(made.item) ?? 0) + 1;
+        counts.set(made.item, n);
+        const base = (0,external_node_path_.join)(folder, n === 1 ? made.item : `${made.item}-${n}`);
+        const predicate = `${base}.predicate.json`;
+        const statement = `${base}.intoto.json`;
+        await (0,promises_.writeFile)(predicate, hide(`${JSON.stringify(predicateFor(made, env), null, 2)}\n`));
+        await (0,promises_.writeFile)(statement, hide(`${JSON.stringify(statementFor(made, env), null, 2)}\n`));
+        written.push({ item: made.item, path: made.path, sha256: made.sha256, predicate, statement });
+    }
+    return written;
+}
+
+;// CONCATENATED MODULE: ./src/manifest/shared.ts
+
+/** The shared parts for one step: budgets on the step's clock, stopped by the step's cancel. */
+function sharedAcrossItems(time, cancel, priceOnly, debug) {
+    const budgets = new Map();
+    const answers = new Map();
+    return {
+        budget(key, policy) {
+            let budget = budgets.get(key);
+            if (!budget) {
+                budget = new RequestBudget({ policy, clock: time.now, sleep: (ms) => time.sleep(ms, cancel), debug });
+                budgets.set(key, budget);
+            }
+            return budget;
+        },
+        reads: (key, read) => {
+            let answer = answers.get(key);
+            if (!answer) {
+                answer = read();
+                answers.set(key, answer);
+                answer.catch(() => undefined);
+            }
+            return answer;
+        },
+        priceOnly,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/generate.ts
+// Generating a manifest's items: the ones named (`item`: a matrix job) or every
+// one that needs work, each exactly as a single step (exactly once, reuse,
+// waiting, downloading), `parallel` at once on one request budget per key.
+// Items that need nothing send nothing. Without `item` (the collect), the
+// lock file is written for the whole manifest: what was made, with what was
+// already locked and unchanged; items gone from the manifest leave it. Every
+// file made gets its provenance.
+
+
+
+
+
+
+
+
+
+
+async function generateItems(ctx, loaded) {
+    const { log, step } = ctx;
+    const chosen = step.items ? loaded.items.filter((item) => step.items?.includes(item.name)) : loaded.items;
+    const stateOf = (name) => loaded.states.get(name) ?? { kind: 'new' };
+    const todo = chosen.filter((item) => needsWork(stateOf(item.name)));
+    for (const item of chosen)
+        if (!todo.includes(item))
+            log.info(`${item.name} is up to date (its inputs and files match ${loaded.lockShown}): nothing is sent for it.`);
+    const keyless = todo.filter((item) => step.keys[itemApi(item)] === undefined);
+    if (keyless.length > 0) {
+        throw errors/* InputError */.dz.all(keyless.map((item) => `items.${item.name}: it is for ${itemApi(item)}, and input "api-key" has no ${itemApi(item)} key (${itemApi(item) === 'v3' ? 'v3 keys are "<key_id>:<secret>"' : 'a v2 key is one string without a colon'}; give one key per line for a manifest that uses both APIs).`), 'The inputs have');
+    }
+    for (const item of todo)
+        log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
+    const shared = sharedAcrossItems(ctx.time, ctx.cancel, false, log.debug);
+    const runs = await runItems({ ...ctx, workspace: loaded.workspace }, todo, { shared, limit: step.parallel, failures: 'fail the step' });
+    const lock = new Map([...loaded.lock].filter(([name]) => loaded.items.some((item) => item.name === name)));
+    const made = [];
+    const unrecorded = [];
+    for (const run of runs) {
+        if (run.result.code !== 0)
+            continue;
+        const what = await whatWasMade(run, loaded.fingerprints.get(run.item.name), loaded.workspace);
+        if (!what) {
+            unrecorded.push(run.item.name);
+            continue;
+        }
+        lock.set(run.item.name, what.locked);
+        made.push(...what.made);
+    }
+    const provenance = await writeProvenance((0,external_node_path_.join)(ctx.env.RUNNER_TEMP || ctx.cwd, 'hedra-provenance'), made, ctx.env, log.hideSecrets);
+    // One item run alone is a single step: its outputs are the step's (a matrix job's later steps read them so).
+    if (runs.length === 1)
+        setOutputs(log, runs[0].record.outputs);
+    setOutputs(log, {
+        provenance: JSON.stringify(provenance),
+        'predicate-path': provenance[0]?.predicate ?? '',
+        'predicate-type': PREDICATE_TYPE,
+    });
+    if (unrecorded.length > 0) {
+        log.warning(`${unrecorded.join(', ')} ended without every output downloaded into the workspace (download: false, wait: false, or an output that is not a file), so the lock does not record ${unrecorded.length === 1 ? 'it' : 'them'}.`, 'Not in the lock');
+    }
+    if (!step.items) {
+        await writeLock(loaded.lockPath, log.hideSecrets(lockText(lock)));
+        setOutputs(log, { 'lock-file': loaded.lockShown });
+        log.info(`Wrote ${loaded.lockShown} (${lock.size} item${lock.size === 1 ? '' : 's'}): commit it with the media.`);
+    }
+    await log.summary(summaryOf(loaded, chosen.length, runs) + (runs.length === 1 ? `\n${runs[0].record.summary}` : ''));
+    const failed = runs.filter((run) => run.result.code !== 0).map((run) => run.item.name);
+    if (failed.length > 0) {
+        log.fail(`${failed.length} of ${runs.length} items failed: ${failed.join(', ')}. What each made on Hedra's side and how to pick it up is said above; a re-run of this step reuses it, at no second charge.`, 'Items failed');
+    }
+}
+function summaryOf(loaded, chosen, runs) {
+    const rows = runs.map((run) => {
+        const ids = run.record.outputs['generation-ids'] ?? '';
+        const result = run.result.code === 0 ? (run.record.outputs.reused === 'true' ? 'reused (no charge)' : 'made') : 'failed';
+        const paths = run.record.outputs.paths ? JSON.parse(run.record.outputs.paths).filter(Boolean).join(', ') : '';
+        return `| \`${run.item.name}\` | ${result} | ${(0,outside/* cell */.Hn)(ids.replace(/[[\]"]/g, '').replace(/,/g, ', '))} | ${(0,outside/* cell */.Hn)(run.record.outputs.credits ?? '–')} | ${(0,outside/* cell */.Hn)(paths) || '–'} |`;
+    });
+    return [
+        `### ${(0,outside/* cell */.Hn)(loaded.manifestShown)}`,
+        '',
+        `${runs.length} of ${chosen} item${chosen === 1 ? '' : 's'} needed work.`,
+        '',
+        ...(runs.length > 0 ? ['| item | result | ids | cost | files |', '|---|---|---|---|---|', ...rows, ''] : []),
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/manifest/load.ts
+
+
+
+
+
+
+
+
+
+/** How many files are hashed at once while the manifest is compared with the lock. */
+const HASHING = 8;
+async function load(ctx) {
+    const workspace = ctx.env.GITHUB_WORKSPACE || ctx.cwd;
+    const unknown = unknownInputs(ctx.env);
+    if (unknown.length > 0)
+        throw errors/* InputError */.dz.all(unknown, 'The inputs have');
+    const file = await (0,workspace_file/* workspaceFile */.EJ)('manifest', ctx.step.written, workspace);
+    const manifestShown = workspaceRelative(workspace, file.path);
+    const items = await readManifest(file.path, manifestShown);
+    const named = ctx.step.items ?? [];
+    const names = items.map((item) => item.name);
+    const missing = named.filter((name) => !names.includes(name));
+    if (missing.length > 0) {
+        throw errors/* InputError */.dz.all(missing.map((name) => `Input "item": ${manifestShown} has no item "${name}".${(0,suggest/* didYouMean */.a)(name, names)}`), 'The inputs have');
+    }
+    const lockPath = lockPathFor(file.path);
+    const lockShown = workspaceRelative(workspace, lockPath);
+    const lock = await readLock(lockPath, lockShown);
+    const fingerprints = new Map();
+    const states = new Map();
+    await (0,lazy/* pool */.d)(items, HASHING, async (item) => {
+        const print = await fingerprint(item, ctx.step.baseUrls, workspace);
+        const locked = lock.get(item.name);
+        const found = locked && locked.key === print.key ? await checkOutputs(workspace, locked.outputs) : [];
+        fingerprints.set(item.name, print);
+        states.set(item.name, itemState(print, item.inputs['output-path'] ?? '', locked, found));
+    });
+    return { items, fingerprints, states, lock, lockPath, lockShown, manifestShown, workspace };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/plan-step.ts
+// The two steps on a manifest that pay nothing: plan (what each item needs,
+// every item checked as a single step's inputs are, priced with a key, and the
+// matrix of the items that need work) and verify (the files on disk against
+// the lock). Without a key neither sends a request.
+
+
+
+
+
+
+
+
+
+/** How many items are checked at once without a key (no request: only files are read). */
+const LOCAL_CHECKS = 16;
+/** An item's problem, named by item and input as the manifest writes them: `items.intro.aspect-ratio: …`. */
+function named(item, problem) {
+    const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
+    return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
+}
+/** Every problem of an item's check, named; none when it passed. */
+function itemProblems(run) {
+    if (run.result.code === 0)
+        return [];
+    const { error } = run.result;
+    const problems = error instanceof errors/* InputError */.dz ? error.problems : run.record.failures;
+    return problems.map((problem) => named(run.item.name, problem));
+}
+/** The unit of an item's estimate, by its API: credits on v2, US dollars on v3. */
+const unitOf = (run) => (itemApi(run.item) === 'v3' ? 'USD' : 'credits');
+/** `max-credits` against each unit's total of the items to be paid for: fails closed on an item that cannot be priced. */
+function guardTotals(budgetText, toPay, totals) {
+    if (budgetText === '')
+        return;
+    if (!/^\$?(\d+(\.\d+)?|\.\d+)$/.test(budgetText))
+        throw new errors/* InputError */.dz(`Input "max-credits" must be a number (credits on v2, US dollars on v3), got "${budgetText}".`);
+    const budget = Number(budgetText.replace('$', ''));
+    const unpriced = toPay.filter((run) => run.record.outputs['estimated-credits'] === '' || run.record.outputs['estimated-credits'] === undefined);
+    if (unpriced.length > 0) {
+        throw new errors/* SpendingRefused */.zO(`Input "max-credits" is ${budgetText}, but ${unpriced.map((run) => run.item.name).join(', ')} cannot be priced before paying (see the log): the guard fails closed. Give the step a key for every API the items use, or leave "max-credits" out.`);
+    }
+    for (const [unit, total] of totals) {
+        if (total > budget) {
+            throw new errors/* SpendingRefused */.zO(`The items to generate are estimated at ${formatCost(total, unit)} in all, over "max-credits" (${formatCost(budget, unit)}). Nothing was generated; raise the limit or generate fewer items (input "item").`);
+        }
+    }
+}
+async function planItems(ctx, loaded) {
+    const { log, step } = ctx;
+    const priced = Object.keys(step.keys).length > 0;
+    const shared = sharedAcrossItems(ctx.time, ctx.cancel, true, log.debug);
+    const runs = await runItems({ ...ctx, workspace: loaded.workspace }, loaded.items, {
+        shared,
+        limit: priced ? step.parallel : LOCAL_CHECKS,
+        failures: 'keep',
+    });
+    const problems = runs.flatMap(itemProblems);
+    if (problems.length > 0)
+        throw errors/* InputError */.dz.all(problems, `The manifest ${loaded.manifestShown} has`);
+    const stateOf = (run) => loaded.states.get(run.item.name) ?? { kind: 'new' };
+    const work = runs.filter((run) => needsWork(stateOf(run)));
+    const toPay = work.filter((run) => needsGeneration(stateOf(run)));
+    const totals = new Map();
+    for (const run of toPay) {
+        const estimate = Number(run.record.outputs['estimated-credits']);
+        if (run.record.outputs['estimated-credits'] && Number.isFinite(estimate))
+            totals.set(unitOf(run), (totals.get(unitOf(run)) ?? 0) + estimate);
+    }
+    guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
+    const matrix = matrixFor(work.map((run) => run.item.name));
+    setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
+    for (const run of runs)
+        log.info(`${run.item.name}: ${describeState(stateOf(run))}${plan_step_costText(run, stateOf(run), priced)}.`);
+    const total = [...totals].map(([unit, amount]) => formatCost(amount, unit)).join(' + ');
+    log.info(work.length === 0
+        ? `Every item of ${loaded.manifestShown} is up to date: nothing to generate.`
+        : `${work.length} of ${runs.length} items need work${priced ? `, estimated at ${total || 'nothing'} in all` : ''}; the matrix has ${matrix.include.length} entr${matrix.include.length === 1 ? 'y' : 'ies'}.`);
+    const rows = runs.map((run) => `| \`${run.item.name}\` | ${itemApi(run.item)} | ${(0,outside/* cell */.Hn)(describeState(stateOf(run)))} |${priced ? ` ${(0,outside/* cell */.Hn)(plan_step_costText(run, stateOf(run), true).replace(/^, /, '')) || '–'} |` : ''}`);
+    await log.summary([
+        `### Plan of ${(0,outside/* cell */.Hn)(loaded.manifestShown)}`,
+        '',
+        `${work.length} of ${runs.length} items need work${priced ? `; estimated cost ${total || 'nothing'}` : ' (give the step a key to price them)'}.`,
+        '',
+        `| item | API | needs |${priced ? ' estimate |' : ''}`,
+        `|---|---|---|${priced ? '---|' : ''}`,
+        ...rows,
+        '',
+    ].join('\n'));
+}
+/** ", 12 credits" for an item to be paid for, ", no charge (it exists)" for one whose output is only put back. */
+function plan_step_costText(run, state, priced) {
+    if (!priced || !needsWork(state))
+        return '';
+    if (!needsGeneration(state))
+        return ', no charge (the generation exists: it is downloaded again)';
+    const estimate = run.record.outputs['estimated-credits'];
+    return estimate ? `, ${formatCost(Number(estimate), unitOf(run))}` : ', cost unknown before paying';
+}
+async function verifyOutputs(ctx, loaded) {
+    const { log } = ctx;
+    const problems = [];
+    let checked = 0;
+    for (const [name, locked] of [...loaded.lock].sort(([a], [b]) => a.localeCompare(b))) {
+        for (const output of await checkOutputs(loaded.workspace, locked.outputs)) {
+            checked++;
+            if (output.found === 'missing')
+                problems.push(`${output.path} (items.${name}) is missing.`);
+            if (output.found === 'modified')
+                problems.push(`${output.path} (items.${name}) was changed: its SHA-256 is not the lock's.`);
+        }
+    }
+    for (const item of loaded.items) {
+        const state = loaded.states.get(item.name);
+        if (state && needsGeneration(state))
+            log.info(`${item.name} is ${describeState(state)} since the lock was written: a plan lists it, and the next generate step makes it.`);
+    }
+    if (problems.length > 0) {
+        log.fail(`${problems.length} of ${checked} files do not match ${loaded.lockShown}:\n- ${problems.join('\n- ')}\nRestore them from git (git checkout -- <file>), or run the manifest step without "verify" to download them again (their generations exist: no charge).`, 'Files differ from the lock');
+        return;
+    }
+    log.info(`All ${checked} files of ${loaded.lockShown} match it.`);
+}
+
+;// CONCATENATED MODULE: ./src/manifest/run.ts
+// A step on a manifest of many generations (`manifest`), as the story of its
+// three uses:
+//   - plan: every item checked as a single step's inputs are (and priced, with
+//     a key), compared with the lock and the files on disk; the matrix of the
+//     items that need work. No key needed, no request without one.
+//   - verify: every output on disk matches the lock. No key, no request.
+//   - generate: the items named (`item`, a matrix job) or every item that needs
+//     work, each exactly as a single step, a few at once on one request budget
+//     per key; then, for the whole manifest, the lock file and provenance.
+// Items that need nothing send nothing. Whatever fails, every problem of every
+// item is reported at once, named by item and input.
+
+
+
+
+
+/** Runs the step on the manifest; resolves to the exit code. */
+async function runManifest(ctx) {
+    const { log } = ctx;
+    try {
+        const loaded = await load(ctx);
+        if (ctx.step.mode === 'verify')
+            await verifyOutputs(ctx, loaded);
+        else if (ctx.step.mode === 'plan')
+            await planItems(ctx, loaded);
+        else
+            await generateItems(ctx, loaded);
+    }
+    catch (error) {
+        log.fail(failureMessage(error, { phase: 'reading inputs' }), error instanceof errors/* InputError */.dz ? 'Invalid input' : 'Manifest failed');
+    }
+    return log.failed() ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
@@ -37653,7 +38741,7 @@ async function collect(run, submission, options) {
             await log.group(`Waiting for ${api.noun} ${confirmed.join(', ')}`, () => api.follow(confirmed, { onFinal: ended }, submission.etaSec));
         }
         catch (error) {
-            if (!(error instanceof hedra_api/* WaitTimeout */.v))
+            if (!(error instanceof hedra_api/* WaitTimeout */.vw))
                 throw error;
             const lastStatus = error.last.get(confirmed[0])?.status;
             if (lastStatus)
@@ -37812,12 +38900,53 @@ function lowBalanceWarning(estimate, balance) {
         `If it refuses: ${balance.topUp.charAt(0).toLowerCase()}${balance.topUp.slice(1)}`);
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/price.ts
+// A run that only prices the request (a manifest's plan with a key): checked
+// as a run that pays is, then estimated, and nothing else is asked of Hedra
+// (no reuse look-up, no balance, nothing stored). Items of one shape (the same
+// model and request but for their texts) are priced once: the estimate is
+// kept in the run's shared reads under the shape, so that planning 1,000
+// items costs one estimate per model and shape, not 1,000.
+
+
+
+/** Free texts of a request: they say what to make, not how much of it (no price of Hedra's follows their length). */
+const TEXT_FIELDS = new Set(['prompt', 'text', 'text_prompt', 'negative_prompt', 'name', 'title']);
+/** The request without its free texts: what its price follows. */
+function shapeOf(value) {
+    if (Array.isArray(value))
+        return value.map(shapeOf);
+    if (!(0,json/* isObject */.Gv)(value))
+        return value;
+    return Object.fromEntries(Object.entries(value).map(([field, inner]) => [field, TEXT_FIELDS.has(field) && typeof inner === 'string' ? '…' : shapeOf(inner)]));
+}
+/** Prices the plan (once per shape across the items that share `run.reads`) and sets the spending outputs. */
+async function priceOnly(run, plan) {
+    const { api, log } = run;
+    const shape = (0,json/* canonicalJson */.dj)({
+        api: api.name,
+        base: run.settings.baseUrl,
+        model: plan.model ?? run.settings.model ?? null,
+        count: plan.count,
+        request: shapeOf(plan.request),
+    });
+    const estimate = run.hasKey ? await run.reads(`estimate ${shape}`, () => api.estimate(plan)) : { known: false, reason: 'pricing needs an API key' };
+    const spending = {
+        unit: api.unit,
+        estimated: estimate.known ? estimate.total.amount : undefined,
+        estimateText: estimate.known ? estimate.text : undefined,
+    };
+    log.info(`Estimated cost: ${estimate.known ? estimate.text : `unknown: ${estimate.reason}`}.`);
+    setOutputs(log, spendingOutputs(spending));
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/create.ts
 // Creating the work, step by step, for either API: check every input against
 // the model before anything is paid (every problem in one round), look for an
 // earlier run's work from the same inputs, price the request and guard the
 // budget and the balance, store the local files, submit exactly once, then
 // follow, download and report (collect.ts). A dry run stops before storing.
+
 
 
 
@@ -37844,6 +38973,8 @@ async function create(run) {
         await balanceRead?.catch(() => undefined);
         throw error;
     });
+    if (run.priceOnly)
+        return priceOnly(run, plan);
     // In a dry run, earlier work only changes what the report says: a look-up that fails is told, like the catalogue
     // read, and the dry run goes on (a real run looks again, and does not create without knowing).
     const earlier = settings.dryRun
@@ -38059,6 +39190,9 @@ async function resume(run, ids) {
 
 
 
+
+
+
 const USER_AGENT = 'hedra-generate-action/1';
 /** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
 const ADAPTERS = {
@@ -38084,9 +39218,37 @@ async function run() {
 }
 /** Runs the action with the collaborators given; resolves to the exit code. */
 async function runWith(deps) {
+    const { toolkit, env } = deps;
+    const log = createLog(toolkit, env);
+    // Every key given (a manifest that mixes the APIs gives one per line), and each one's secret half, in every form.
+    for (const key of keyLines(readApiKey(toolkit, env) ?? ''))
+        for (const part of secretParts(key))
+            log.addSecret(part);
+    let manifest;
+    try {
+        manifest = readManifestStep(toolkit, env);
+    }
+    catch (error) {
+        log.fail(failureMessage(error, { phase: 'reading inputs' }), 'Invalid input');
+        return 1;
+    }
+    if (!manifest)
+        return (await runStep(deps, log)).code;
+    return runManifest({
+        log,
+        toolkit,
+        step: manifest,
+        env,
+        cwd: deps.cwd,
+        time: deps.time,
+        cancel: deps.cancel,
+        runItem: (toolkit, env, shared) => runStep({ ...deps, toolkit, env, shared }, createLog(toolkit, env)),
+    });
+}
+/** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
+async function runStep(deps, log) {
     const { toolkit, env, time } = deps;
     const startedAt = time.now();
-    const log = createLog(toolkit, env);
     const apiKey = readApiKey(toolkit, env);
     // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
     for (const part of apiKey ? secretParts(apiKey) : [])
@@ -38094,6 +39256,7 @@ async function runWith(deps) {
     const state = { phase: 'reading inputs' };
     let transport;
     let control;
+    let failure;
     try {
         const { settings, problems, unparsed, reachable } = await readInputs(toolkit, env, deps.cwd);
         if (settings.githubToken)
@@ -38128,9 +39291,11 @@ async function runWith(deps) {
             debug: log.debug,
             describeError: adapter.describeError,
             rateLimit: adapter.rateLimit,
+            budget: deps.shared?.budget(`${settings.api} ${settings.baseUrl}`, adapter.rateLimit),
             peer: 'Hedra',
         }));
-        const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId });
+        const reads = deps.shared?.reads ?? hedra_api/* uncached */.SG;
+        const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId, reads });
         await runPipeline({
             api,
             log,
@@ -38144,9 +39309,12 @@ async function runWith(deps) {
             hasKey: apiKey !== undefined,
             problems,
             unparsed,
+            reads,
+            priceOnly: deps.shared?.priceOnly,
         });
     }
     catch (error) {
+        failure = error;
         // Work that may exist is named in the outputs too, so a later step can pick it up.
         const named = idsToName(error, state);
         if (named)
@@ -38159,7 +39327,7 @@ async function runWith(deps) {
         control?.dispose();
         await transport?.close();
     }
-    return log.failed() ? 1 : 0;
+    return { code: log.failed() ? 1 : 0, error: failure };
 }
 
 

@@ -14,18 +14,21 @@
 // from) are parameters of runWith(): run() passes the real ones, tests their own.
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
-import { createLog } from './action/log.js';
+import { createLog, type Log } from './action/log.js';
 import { abortOnSignals, createRunControl, type RunControl, realTime, type Time } from './action/run-control.js';
 import type { Env, Toolkit } from './action/toolkit.js';
 import { untrustedTriggerWarning } from './action/trust.js';
 import { v2Adapter } from './apis/v2/adapter.js';
 import { ExplainedError, InputError, SpendingRefused } from './core/errors.js';
-import type { Adapter, RunState } from './hedra/api.js';
+import { type Adapter, type RunState, uncached } from './hedra/api.js';
 import { type Fetcher, fetcherFor } from './http/fetch.js';
 import { Transport } from './http/transport.js';
 import { MISSING_KEY, readApiKey, secretParts } from './inputs/api-key.js';
+import { keyLines, type ManifestStep, readManifestStep } from './inputs/manifest-step.js';
 import { readInputs } from './inputs/read.js';
 import type { Api } from './inputs/settings.js';
+import { runManifest } from './manifest/run.js';
+import type { SharedAcrossItems, StepResult } from './manifest/shared.js';
 import { runPipeline } from './pipeline/run.js';
 import { failureMessage, idsToName } from './report/failures.js';
 import { checkGitHubInputs } from './report/github.js';
@@ -73,15 +76,41 @@ export async function run(): Promise<void> {
 
 /** Runs the action with the collaborators given; resolves to the exit code. */
 export async function runWith(deps: RunDependencies): Promise<number> {
+  const { toolkit, env } = deps;
+  const log = createLog(toolkit, env);
+  // Every key given (a manifest that mixes the APIs gives one per line), and each one's secret half, in every form.
+  for (const key of keyLines(readApiKey(toolkit, env) ?? '')) for (const part of secretParts(key)) log.addSecret(part);
+  let manifest: ManifestStep | undefined;
+  try {
+    manifest = readManifestStep(toolkit, env);
+  } catch (error) {
+    log.fail(failureMessage(error, { phase: 'reading inputs' }), 'Invalid input');
+    return 1;
+  }
+  if (!manifest) return (await runStep(deps, log)).code;
+  return runManifest({
+    log,
+    toolkit,
+    step: manifest,
+    env,
+    cwd: deps.cwd,
+    time: deps.time,
+    cancel: deps.cancel,
+    runItem: (toolkit, env, shared) => runStep({ ...deps, toolkit, env, shared }, createLog(toolkit, env)),
+  });
+}
+
+/** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
+async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems }, log: Log): Promise<StepResult> {
   const { toolkit, env, time } = deps;
   const startedAt = time.now();
-  const log = createLog(toolkit, env);
   const apiKey = readApiKey(toolkit, env);
   // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
   for (const part of apiKey ? secretParts(apiKey) : []) log.addSecret(part);
   const state: RunState = { phase: 'reading inputs' };
   let transport: Transport | undefined;
   let control: RunControl | undefined;
+  let failure: unknown;
   try {
     const { settings, problems, unparsed, reachable } = await readInputs(toolkit, env, deps.cwd);
     if (settings.githubToken) log.addSecret(settings.githubToken);
@@ -112,9 +141,11 @@ export async function runWith(deps: RunDependencies): Promise<number> {
         debug: log.debug,
         describeError: adapter.describeError,
         rateLimit: adapter.rateLimit,
+        budget: deps.shared?.budget(`${settings.api} ${settings.baseUrl}`, adapter.rateLimit),
         peer: 'Hedra',
       }));
-    const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId });
+    const reads = deps.shared?.reads ?? uncached;
+    const api = adapter.make({ log, settings, apiKey, transport: connect, clock: time.now, newId: deps.newId, reads });
     await runPipeline({
       api,
       log,
@@ -128,8 +159,11 @@ export async function runWith(deps: RunDependencies): Promise<number> {
       hasKey: apiKey !== undefined,
       problems,
       unparsed,
+      reads,
+      priceOnly: deps.shared?.priceOnly,
     });
   } catch (error) {
+    failure = error;
     // Work that may exist is named in the outputs too, so a later step can pick it up.
     const named = idsToName(error, state);
     if (named) setOutputs(log, { 'generation-id': named[0], 'generation-ids': JSON.stringify(named) });
@@ -142,5 +176,5 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     control?.dispose();
     await transport?.close();
   }
-  return log.failed() ? 1 : 0;
+  return { code: log.failed() ? 1 : 0, error: failure };
 }

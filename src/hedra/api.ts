@@ -233,7 +233,15 @@ export interface AdapterContext {
   clock: () => number;
   /** Where the ids the action reserves come from (random unless derived from the content). */
   newId: () => string;
+  /** Reads that answer the same for every item of a manifest (the catalogue, a model): made once across them. */
+  reads?: ReadCache;
 }
+
+/** Makes `read` once per `key` across the runs that share the cache, and hands every caller its answer. */
+export type ReadCache = <T>(key: string, read: () => Promise<T>) => Promise<T>;
+
+/** A cache that keeps nothing: each read is made (a single step). */
+export const uncached: ReadCache = (_key, read) => read();
 
 /** An API as main.ts plugs it in: how its key travels, how its error answers are worded, and the adapter itself. */
 export interface Adapter {

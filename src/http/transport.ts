@@ -47,8 +47,9 @@ interface TransportOptions {
   describeError?: DescribeError;
   /** Who answers, as messages name it ("Hedra"); "the server" when not given. */
   peer?: string;
-  /** The API's documented rate limit per key, kept to by the request budget (budget.ts); none: only what answers say. */
+  /** The API's documented rate limit per key, kept to by the request budget (budget.ts), or a budget shared with other runs on the key (a manifest's items). */
   rateLimit?: RateLimitPolicy;
+  budget?: RequestBudget;
 }
 
 /** A local file to send as a request body. */
@@ -114,7 +115,8 @@ export class Transport {
     this.stallMs = Math.min(60_000, Math.max(2000, options.timeoutMs / 10));
     this.allowed = allowedKinds(options.baseUrl);
     this.peer = options.peer ?? 'the server';
-    this.budget = new RequestBudget({ policy: options.rateLimit, clock: options.clock, sleep: (ms) => this.control.sleep(ms), debug: options.debug });
+    this.budget =
+      options.budget ?? new RequestBudget({ policy: options.rateLimit, clock: options.clock, sleep: (ms) => this.control.sleep(ms), debug: options.debug });
   }
 
   private describe(answer: Parameters<DescribeError>[0]): HttpError {

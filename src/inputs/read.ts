@@ -48,7 +48,7 @@ function parseApi(raw: string): Api {
 }
 
 /** Inputs given under `with:` that action.yml does not declare: the runner only warns; we stop. */
-function unknownInputs(env: Env): string[] {
+export function unknownInputs(env: Env): string[] {
   const known = new Set(INPUT_NAMES.map(envName));
   return Object.keys(env)
     .filter((key) => key.startsWith('INPUT_') && !known.has(key))

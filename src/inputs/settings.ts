@@ -38,6 +38,11 @@ export const INPUT_DEFAULTS = {
   'max-credits': '',
   reuse: 'true',
   'dry-run': 'false',
+  manifest: '',
+  plan: 'false',
+  item: '',
+  parallel: '4',
+  verify: 'false',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -4,7 +4,7 @@ import type { Log } from '../action/log.js';
 import type { Time } from '../action/run-control.js';
 import type { Env } from '../action/toolkit.js';
 import { Cancelled, DeadlineReached } from '../core/errors.js';
-import type { HedraApi, RunState } from '../hedra/api.js';
+import type { HedraApi, ReadCache, RunState } from '../hedra/api.js';
 import { HttpError } from '../http/errors.js';
 import type { Transport } from '../http/transport.js';
 import type { InputName, Settings } from '../inputs/settings.js';
@@ -29,6 +29,10 @@ export interface Run {
   problems: string[];
   /** The inputs given that did not parse (a check against the model says nothing more about them). */
   unparsed: InputName[];
+  /** Only check and price the request (a manifest's plan): nothing is looked up, stored or submitted. */
+  priceOnly?: boolean;
+  /** Reads shared with the other items of a manifest (the catalogue, estimates by shape). */
+  reads: ReadCache;
 }
 
 /** A read made before paying, that the run can do without: its value, or undefined once the failure is told (a refused key and a stop pass through). */

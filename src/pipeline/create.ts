@@ -14,6 +14,7 @@ import { renderSummary, type SummaryInput } from '../report/summary.js';
 import { collect } from './collect.js';
 import { type Run, settled } from './context.js';
 import { lowBalanceWarning, overBudget, tooLittleBalance } from './guards.js';
+import { priceOnly } from './price.js';
 
 type Summary = Omit<SummaryInput, 'items' | 'elapsedMs'>;
 
@@ -37,6 +38,7 @@ export async function create(run: Run): Promise<void> {
     await balanceRead?.catch(() => undefined);
     throw error;
   });
+  if (run.priceOnly) return priceOnly(run, plan);
   // In a dry run, earlier work only changes what the report says: a look-up that fails is told, like the catalogue
   // read, and the dry run goes on (a real run looks again, and does not create without knowing).
   const earlier = settings.dryRun

@@ -28,6 +28,12 @@ export const OUTPUT_NAMES = [
   'credits',
   'reused',
   'voice-id',
+  'matrix',
+  'work',
+  'lock-file',
+  'provenance',
+  'predicate-path',
+  'predicate-type',
 ] as const;
 export type Outputs = Partial<Record<(typeof OUTPUT_NAMES)[number], string>>;
 
@@ -93,9 +99,10 @@ export function resultOutputs(items: ItemResult[], resultsFile: string): Outputs
 }
 
 /** The manifest written to `results-file`: everything about every generation, where outputs stay small. */
-export function manifest(items: ItemResult[], extra: { request?: unknown; inputAssetIds: Record<string, unknown>; spending?: Spending }) {
+export function manifest(items: ItemResult[], extra: { request?: unknown; inputAssetIds: Record<string, unknown>; spending?: Spending; model?: string }) {
   const { spending } = extra;
   return {
+    model: extra.model ?? null,
     ...(spending
       ? {
           credits: {

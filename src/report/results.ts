@@ -34,7 +34,11 @@ export async function reportResults(ctx: ResultsContext): Promise<void> {
   // Named after the first generation that exists (an item refused at creation has no id).
   const named = items.find((item) => item.generationId)?.generationId ?? 'refused';
   const resultsFile = join(settings.runnerTemp, `hedra-results-${named}.json`);
-  const written = JSON.stringify(manifest(items, { request: ctx.request, inputAssetIds: ctx.inputAssetIds, spending: ctx.spending }), null, 2);
+  const written = JSON.stringify(
+    manifest(items, { request: ctx.request, inputAssetIds: ctx.inputAssetIds, spending: ctx.spending, model: ctx.summary.model }),
+    null,
+    2,
+  );
   await writeFile(resultsFile, ctx.log.hideSecrets(written));
   setOutputs(ctx.log, { ...resultOutputs(items, resultsFile), ...(ctx.spending ? spendingOutputs(ctx.spending) : {}) });
   const summary = await ctx.log.summary(renderSummary({ ...ctx.summary, items, spending: ctx.spending }));

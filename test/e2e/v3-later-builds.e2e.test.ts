@@ -6,7 +6,7 @@
 // in-process in test/in-process/v3-later-builds.test.ts.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { envelope, expiredHandle, type HedraV3Server, startHedraV3Server } from '../server/hedra-v3-server.ts';
+import { expiredHandle, type HedraV3Server, startHedraV3Server } from '../server/hedra-v3-server.ts';
 import { type RunOptions, runAction } from './run-action.ts';
 
 let server: HedraV3Server;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = new URL('../../src/', import.meta.url).pathname;
 
 /** The rooms of src/, lowest first: each may import itself and those before it. */
-const LAYERS = ['core', 'action', 'http', 'inputs', 'media', 'hedra', 'report', 'pipeline', 'apis', '.'];
+const LAYERS = ['core', 'action', 'http', 'inputs', 'media', 'hedra', 'report', 'pipeline', 'apis', 'manifest', '.'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

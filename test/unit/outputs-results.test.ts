@@ -77,6 +77,7 @@ describe('resultOutputs', () => {
 describe('manifest', () => {
   it('has every field of every item, null where unknown', () => {
     expect(manifest([complete, failed], { request: { type: 'video' }, inputAssetIds: { image: 'a0' } })).toEqual({
+      model: null,
       generations: [
         {
           generation_id: 'g1',

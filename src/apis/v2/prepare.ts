@@ -6,7 +6,7 @@
 // out together, while the local files are hashed.
 import { InputError, said } from '../../core/errors.js';
 import { canonicalJson } from '../../core/json.js';
-import type { AdapterContext, Plan, PrepareRequest } from '../../hedra/api.js';
+import { type AdapterContext, type Plan, type PrepareRequest, uncached } from '../../hedra/api.js';
 import { generationIdsFor, SLOTS, sha256 } from '../../hedra/derived-ids.js';
 import type { MediaInput } from '../../inputs/kinds.js';
 import type { Settings } from '../../inputs/settings.js';
@@ -44,8 +44,10 @@ export async function prepareV2(ctx: AdapterContext, client: HedraClient | undef
   const lookUp = derive !== undefined && client !== undefined && request.problems.length === 0;
   // The reads that need no hashing start now, so that hashing the files overlaps them.
   const catalogueRead = client
-    ? settled(client.models(), (error) =>
-        log.warning(`Could not read Hedra's model catalogue (${said(error)}); the request is checked against the API schema only.`, 'Model checks skipped'),
+    ? settled(
+        (ctx.reads ?? uncached)(`v2 ${ctx.settings.baseUrl} GET /models`, () => client.models()),
+        (error) =>
+          log.warning(`Could not read Hedra's model catalogue (${said(error)}); the request is checked against the API schema only.`, 'Model checks skipped'),
       )
     : undefined;
   // Keep a rejection (a refused key) from going unhandled while the files are hashed.

@@ -83,7 +83,7 @@ export function v3Api(ctx: AdapterContext): HedraApi<V3Plan> {
     promptInput: () => 'prompt',
 
     async prepare(request) {
-      const plan = await prepareV3(ctx.apiKey ? client() : undefined, request, (text) => log.info(text));
+      const plan = await prepareV3(ctx.apiKey ? client() : undefined, request, (text) => log.info(text), ctx.reads);
       modality = plan.detail?.modality;
       return plan;
     },

@@ -4,7 +4,7 @@
 // JSON-schema validator, with each file against its field. Once the files are
 // stored, the same mapping is made again with their handles.
 import { InputError } from '../../core/errors.js';
-import type { Plan, PrepareRequest } from '../../hedra/api.js';
+import { type Plan, type PrepareRequest, type ReadCache, uncached } from '../../hedra/api.js';
 import type { Settings } from '../../inputs/settings.js';
 import { inputAssetIds, type Upload } from '../../media/local-files.js';
 import type { FileHandle, HedraV3Client, V3ModelDetail } from './client.js';
@@ -49,7 +49,12 @@ export function withHandles(plan: V3Plan, handles: Map<Upload, FileHandle>): V3I
  * Every check v3 allows before paying; without a key (a dry run), only the inputs were read. `note` is told
  * what could not be checked here (a file whose length cannot be read).
  */
-export async function prepareV3(client: HedraV3Client | undefined, request: PrepareRequest, note: (text: string) => void = () => {}): Promise<V3Plan> {
+export async function prepareV3(
+  client: HedraV3Client | undefined,
+  request: PrepareRequest,
+  note: (text: string) => void = () => {},
+  reads: ReadCache = uncached,
+): Promise<V3Plan> {
   const { settings } = request;
   const model = settings.model as string;
   const inputs: V3Inputs = { model, type: settings.typeGiven ? settings.type : undefined, mapped: settings.mapped, request: settings.request };
@@ -61,7 +66,7 @@ export async function prepareV3(client: HedraV3Client | undefined, request: Prep
     // The model's schema is Hedra's to give (GET /models/{model} needs a key): only the inputs were read.
     return { ...base, type: inputs.type, model, uploads: request.files.uploads, request: undefined, input: {}, urls: [] };
   }
-  const detail = await client.model(model);
+  const detail = await reads(`v3 ${settings.baseUrl} GET /models/${model}`, () => client.model(model));
   // Checked with files as placeholders; the same mapping is made again with their handles once stored.
   const checked = mapV3Input(inputs, detail, pendingUrl);
   const localChecks = checked.media.flatMap((slot) => {

@@ -1,0 +1,136 @@
+// The two steps on a manifest that pay nothing: plan (what each item needs,
+// every item checked as a single step's inputs are, priced with a key, and the
+// matrix of the items that need work) and verify (the files on disk against
+// the lock). Without a key neither sends a request.
+import { InputError, SpendingRefused } from '../core/errors.js';
+import { cell } from '../core/outside.js';
+import { read } from '../inputs/raw.js';
+import { formatCost } from '../report/outputs.js';
+import { setOutputs } from '../report/results.js';
+import { itemApi } from './item-toolkit.js';
+import { type ItemRun, runItems } from './items.js';
+import type { Loaded, ManifestContext } from './load.js';
+import { checkOutputs, describeState, type ItemState, matrixFor, needsGeneration, needsWork } from './plan.js';
+import { sharedAcrossItems } from './shared.js';
+
+/** How many items are checked at once without a key (no request: only files are read). */
+const LOCAL_CHECKS = 16;
+
+/** An item's problem, named by item and input as the manifest writes them: `items.intro.aspect-ratio: …`. */
+function named(item: string, problem: string): string {
+  const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
+  return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
+}
+
+/** Every problem of an item's check, named; none when it passed. */
+function itemProblems(run: ItemRun): string[] {
+  if (run.result.code === 0) return [];
+  const { error } = run.result;
+  const problems = error instanceof InputError ? error.problems : run.record.failures;
+  return problems.map((problem) => named(run.item.name, problem));
+}
+
+/** The unit of an item's estimate, by its API: credits on v2, US dollars on v3. */
+const unitOf = (run: ItemRun) => (itemApi(run.item) === 'v3' ? 'USD' : 'credits');
+
+/** `max-credits` against each unit's total of the items to be paid for: fails closed on an item that cannot be priced. */
+function guardTotals(budgetText: string, toPay: ItemRun[], totals: Map<string, number>): void {
+  if (budgetText === '') return;
+  if (!/^\$?(\d+(\.\d+)?|\.\d+)$/.test(budgetText))
+    throw new InputError(`Input "max-credits" must be a number (credits on v2, US dollars on v3), got "${budgetText}".`);
+  const budget = Number(budgetText.replace('$', ''));
+  const unpriced = toPay.filter((run) => run.record.outputs['estimated-credits'] === '' || run.record.outputs['estimated-credits'] === undefined);
+  if (unpriced.length > 0) {
+    throw new SpendingRefused(
+      `Input "max-credits" is ${budgetText}, but ${unpriced.map((run) => run.item.name).join(', ')} cannot be priced before paying (see the log): the guard fails closed. Give the step a key for every API the items use, or leave "max-credits" out.`,
+    );
+  }
+  for (const [unit, total] of totals) {
+    if (total > budget) {
+      throw new SpendingRefused(
+        `The items to generate are estimated at ${formatCost(total, unit)} in all, over "max-credits" (${formatCost(budget, unit)}). Nothing was generated; raise the limit or generate fewer items (input "item").`,
+      );
+    }
+  }
+}
+
+export async function planItems(ctx: ManifestContext, loaded: Loaded): Promise<void> {
+  const { log, step } = ctx;
+  const priced = Object.keys(step.keys).length > 0;
+  const shared = sharedAcrossItems(ctx.time, ctx.cancel, true, log.debug);
+  const runs = await runItems({ ...ctx, workspace: loaded.workspace }, loaded.items, {
+    shared,
+    limit: priced ? step.parallel : LOCAL_CHECKS,
+    failures: 'keep',
+  });
+  const problems = runs.flatMap(itemProblems);
+  if (problems.length > 0) throw InputError.all(problems, `The manifest ${loaded.manifestShown} has`);
+  const stateOf = (run: ItemRun) => loaded.states.get(run.item.name) ?? { kind: 'new' as const };
+  const work = runs.filter((run) => needsWork(stateOf(run)));
+  const toPay = work.filter((run) => needsGeneration(stateOf(run)));
+  const totals = new Map<string, number>();
+  for (const run of toPay) {
+    const estimate = Number(run.record.outputs['estimated-credits']);
+    if (run.record.outputs['estimated-credits'] && Number.isFinite(estimate)) totals.set(unitOf(run), (totals.get(unitOf(run)) ?? 0) + estimate);
+  }
+  guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
+  const matrix = matrixFor(work.map((run) => run.item.name));
+  setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
+  for (const run of runs) log.info(`${run.item.name}: ${describeState(stateOf(run))}${costText(run, stateOf(run), priced)}.`);
+  const total = [...totals].map(([unit, amount]) => formatCost(amount, unit)).join(' + ');
+  log.info(
+    work.length === 0
+      ? `Every item of ${loaded.manifestShown} is up to date: nothing to generate.`
+      : `${work.length} of ${runs.length} items need work${priced ? `, estimated at ${total || 'nothing'} in all` : ''}; the matrix has ${matrix.include.length} entr${matrix.include.length === 1 ? 'y' : 'ies'}.`,
+  );
+  const rows = runs.map(
+    (run) =>
+      `| \`${run.item.name}\` | ${itemApi(run.item)} | ${cell(describeState(stateOf(run)))} |${priced ? ` ${cell(costText(run, stateOf(run), true).replace(/^, /, '')) || '–'} |` : ''}`,
+  );
+  await log.summary(
+    [
+      `### Plan of ${cell(loaded.manifestShown)}`,
+      '',
+      `${work.length} of ${runs.length} items need work${priced ? `; estimated cost ${total || 'nothing'}` : ' (give the step a key to price them)'}.`,
+      '',
+      `| item | API | needs |${priced ? ' estimate |' : ''}`,
+      `|---|---|---|${priced ? '---|' : ''}`,
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** ", 12 credits" for an item to be paid for, ", no charge (it exists)" for one whose output is only put back. */
+function costText(run: ItemRun, state: ItemState, priced: boolean): string {
+  if (!priced || !needsWork(state)) return '';
+  if (!needsGeneration(state)) return ', no charge (the generation exists: it is downloaded again)';
+  const estimate = run.record.outputs['estimated-credits'];
+  return estimate ? `, ${formatCost(Number(estimate), unitOf(run))}` : ', cost unknown before paying';
+}
+
+export async function verifyOutputs(ctx: ManifestContext, loaded: Loaded): Promise<void> {
+  const { log } = ctx;
+  const problems: string[] = [];
+  let checked = 0;
+  for (const [name, locked] of [...loaded.lock].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const output of await checkOutputs(loaded.workspace, locked.outputs)) {
+      checked++;
+      if (output.found === 'missing') problems.push(`${output.path} (items.${name}) is missing.`);
+      if (output.found === 'modified') problems.push(`${output.path} (items.${name}) was changed: its SHA-256 is not the lock's.`);
+    }
+  }
+  for (const item of loaded.items) {
+    const state = loaded.states.get(item.name);
+    if (state && needsGeneration(state))
+      log.info(`${item.name} is ${describeState(state)} since the lock was written: a plan lists it, and the next generate step makes it.`);
+  }
+  if (problems.length > 0) {
+    log.fail(
+      `${problems.length} of ${checked} files do not match ${loaded.lockShown}:\n- ${problems.join('\n- ')}\nRestore them from git (git checkout -- <file>), or run the manifest step without "verify" to download them again (their generations exist: no charge).`,
+      'Files differ from the lock',
+    );
+    return;
+  }
+  log.info(`All ${checked} files of ${loaded.lockShown} match it.`);
+}
