@@ -38389,7 +38389,9 @@ async function planItems(ctx, loaded) {
         if (run.record.outputs['estimated-credits'] && Number.isFinite(estimate))
             totals.set(unitOf(run), (totals.get(unitOf(run)) ?? 0) + estimate);
     }
-    guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
+    // Without a key nothing can be priced, as in a single step's dry run: the guard has nothing to say.
+    if (priced)
+        guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
     const matrix = matrixFor(work.map((run) => run.item.name));
     setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
     for (const run of runs)
