@@ -38189,6 +38189,7 @@ function sharedAcrossItems(time, cancel, priceOnly, debug) {
             return answer;
         },
         priceOnly,
+        startedAt: time.now(),
     };
 }
 
@@ -39253,7 +39254,7 @@ async function runWith(deps) {
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
 async function runStep(deps, log) {
     const { toolkit, env, time } = deps;
-    const startedAt = time.now();
+    const startedAt = deps.shared?.startedAt ?? time.now();
     const apiKey = readApiKey(toolkit, env);
     // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
     for (const part of apiKey ? secretParts(apiKey) : [])

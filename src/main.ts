@@ -103,7 +103,7 @@ export async function runWith(deps: RunDependencies): Promise<number> {
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
 async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems }, log: Log): Promise<StepResult> {
   const { toolkit, env, time } = deps;
-  const startedAt = time.now();
+  const startedAt = deps.shared?.startedAt ?? time.now();
   const apiKey = readApiKey(toolkit, env);
   // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
   for (const part of apiKey ? secretParts(apiKey) : []) log.addSecret(part);

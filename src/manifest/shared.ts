@@ -16,6 +16,8 @@ export interface SharedAcrossItems {
   reads: ReadCache;
   /** Only check and price each item (a plan with a key). */
   priceOnly: boolean;
+  /** When the step started: `timeout` is the whole step's, so every item's deadline is counted from here. */
+  startedAt: number;
 }
 
 /** How one item's run ended: its exit code, and the error that failed it. */
@@ -50,5 +52,6 @@ export function sharedAcrossItems(time: Time, cancel: AbortSignal, priceOnly: bo
       return answer as Promise<T>;
     },
     priceOnly,
+    startedAt: time.now(),
   };
 }
