@@ -29640,7 +29640,7 @@ function presignedUrlProblem(url, allowed) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7123);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5645);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29944,7 +29944,7 @@ async function workspaceFile(input, written, workspace, missing = (where) => `In
 
 /***/ }),
 
-/***/ 7123:
+/***/ 5645:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37777,10 +37777,10 @@ async function runItems(ctx, items, options) {
     const label = items.length > 1;
     await (0,lazy/* pool */.d)(items, options.limit, async (item) => {
         const record = { outputs: {}, summary: '', failures: [] };
-        const inputs = itemInputs(item, ctx.step, ctx, options.shared.priceOnly);
+        const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
         const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures }, record);
         const startedAt = ctx.time.now();
-        const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared);
+        const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
         runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
     });
     // In the manifest's order, whatever order they ended in.
@@ -37842,6 +37842,54 @@ async function whatWasMade(run, fingerprint, workspace) {
         return undefined;
     const ids = results.generations.map((generation) => String(generation.generation_id ?? ''));
     return { locked: { key: fingerprint.key, api: fingerprint.api, model: results.model, ids, inputs: fingerprint.inputs, outputs }, made };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/check.ts
+// Every item checked as a single step's inputs are, before anything is paid:
+// each item's run stops once its request is checked (and priced, with a key),
+// and every problem of every item comes back at once, named by item and input
+// as the manifest writes them (`items.intro.aspect-ratio: …`). A plan is this
+// check; a generate step makes it first, so that one item's mistake stops the
+// step before any item pays.
+
+
+/** How many items are checked at once without a key (no request: only files are read). */
+const LOCAL_CHECKS = 16;
+/** An item's problem, named by item and input: `items.intro.aspect-ratio: …`. */
+function namedProblem(item, problem) {
+    const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
+    return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
+}
+/** Every problem of an item's check, named; none when it passed. */
+function itemProblems(run) {
+    if (run.result.code === 0)
+        return [];
+    const { error } = run.result;
+    const problems = error instanceof errors/* InputError */.dz ? error.problems : run.record.failures;
+    return problems.map((problem) => namedProblem(run.item.name, problem));
+}
+/** Checks (and with a key prices) `items`; throws one InputError with every problem of every item. */
+async function checkItems(ctx, items, options) {
+    const runs = await runItems(ctx, items, {
+        shared: options.shared,
+        priceOnly: true,
+        limit: options.keyed ? ctx.step.parallel : LOCAL_CHECKS,
+        failures: 'keep',
+    });
+    const problems = runs.flatMap(itemProblems);
+    if (problems.length > 0)
+        throw errors/* InputError */.dz.all(problems, `The manifest ${options.manifestShown} has`);
+    return runs;
+}
+/**
+ * A v3 item that sends local files: Hedra stores them under new handles on every run, so a later step cannot find
+ * the job a matrix job made (reuse covers v3 requests without local files). Such an item is made once, by the
+ * collect, rather than paid for twice.
+ */
+function madeByCollect(print) {
+    if (!print || print.api !== 'v3')
+        return false;
+    return Object.entries(print.inputs).some(([input, value]) => input !== 'prompt-file' && [value].flat().some((entry) => typeof entry === 'object'));
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/lock.ts
@@ -38167,7 +38215,7 @@ async function writeProvenance(folder, outputs, env, hide) {
 ;// CONCATENATED MODULE: ./src/manifest/shared.ts
 
 /** The shared parts for one step: budgets on the step's clock, stopped by the step's cancel. */
-function sharedAcrossItems(time, cancel, priceOnly, debug) {
+function sharedAcrossItems(time, cancel, debug) {
     const budgets = new Map();
     const answers = new Map();
     return {
@@ -38188,7 +38236,6 @@ function sharedAcrossItems(time, cancel, priceOnly, debug) {
             }
             return answer;
         },
-        priceOnly,
         startedAt: time.now(),
     };
 }
@@ -38211,6 +38258,8 @@ function sharedAcrossItems(time, cancel, priceOnly, debug) {
 
 
 
+
+
 async function generateItems(ctx, loaded) {
     const { log, step } = ctx;
     const chosen = step.items ? loaded.items.filter((item) => step.items?.includes(item.name)) : loaded.items;
@@ -38223,10 +38272,19 @@ async function generateItems(ctx, loaded) {
     if (keyless.length > 0) {
         throw errors/* InputError */.dz.all(keyless.map((item) => `items.${item.name}: it is for ${itemApi(item)}, and input "api-key" has no ${itemApi(item)} key (${itemApi(item) === 'v3' ? 'v3 keys are "<key_id>:<secret>"' : 'a v2 key is one string without a colon'}; give one key per line for a manifest that uses both APIs).`), 'The inputs have');
     }
-    for (const item of todo)
+    // A matrix job leaves a v3 item with local files to the collect: made here, it would be paid again there.
+    const later = step.items ? todo.filter((item) => needsGeneration(stateOf(item.name)) && madeByCollect(loaded.fingerprints.get(item.name))) : [];
+    for (const item of later) {
+        log.info(`${item.name} is left to the collect step (the manifest step without "item"): it is a v3 request with local files, whose job a later step cannot find again (Hedra stores the files under new handles each run), so it is made once, there.`);
+    }
+    const toRun = todo.filter((item) => !later.includes(item));
+    for (const item of toRun)
         log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
-    const shared = sharedAcrossItems(ctx.time, ctx.cancel, false, log.debug);
-    const runs = await runItems({ ...ctx, workspace: loaded.workspace }, todo, { shared, limit: step.parallel, failures: 'fail the step' });
+    const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
+    const itemsCtx = { ...ctx, workspace: loaded.workspace };
+    // Every item is checked (and priced) before any pays: one item's mistake stops the step, with every problem at once.
+    await checkItems(itemsCtx, toRun, { shared, keyed: true, manifestShown: loaded.manifestShown });
+    const runs = await runItems(itemsCtx, toRun, { shared, priceOnly: false, limit: step.parallel, failures: 'fail the step' });
     const lock = new Map([...loaded.lock].filter(([name]) => loaded.items.some((item) => item.name === name)));
     const made = [];
     const unrecorded = [];
@@ -38268,7 +38326,12 @@ function summaryOf(loaded, chosen, runs) {
     const rows = runs.map((run) => {
         const ids = run.record.outputs['generation-ids'] ?? '';
         const result = run.result.code === 0 ? (run.record.outputs.reused === 'true' ? 'reused (no charge)' : 'made') : 'failed';
-        const paths = run.record.outputs.paths ? JSON.parse(run.record.outputs.paths).filter(Boolean).join(', ') : '';
+        const paths = run.record.outputs.paths
+            ? JSON.parse(run.record.outputs.paths)
+                .filter(Boolean)
+                .map((path) => workspaceRelative(loaded.workspace, path))
+                .join(', ')
+            : '';
         return `| \`${run.item.name}\` | ${result} | ${(0,outside/* cell */.Hn)(ids.replace(/[[\]"]/g, '').replace(/,/g, ', '))} | ${(0,outside/* cell */.Hn)(run.record.outputs.credits ?? '–')} | ${(0,outside/* cell */.Hn)(paths) || '–'} |`;
     });
     return [
@@ -38335,21 +38398,6 @@ async function load(ctx) {
 
 
 
-/** How many items are checked at once without a key (no request: only files are read). */
-const LOCAL_CHECKS = 16;
-/** An item's problem, named by item and input as the manifest writes them: `items.intro.aspect-ratio: …`. */
-function named(item, problem) {
-    const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
-    return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
-}
-/** Every problem of an item's check, named; none when it passed. */
-function itemProblems(run) {
-    if (run.result.code === 0)
-        return [];
-    const { error } = run.result;
-    const problems = error instanceof errors/* InputError */.dz ? error.problems : run.record.failures;
-    return problems.map((problem) => named(run.item.name, problem));
-}
 /** The unit of an item's estimate, by its API: credits on v2, US dollars on v3. */
 const unitOf = (run) => (itemApi(run.item) === 'v3' ? 'USD' : 'credits');
 /** `max-credits` against each unit's total of the items to be paid for: fails closed on an item that cannot be priced. */
@@ -38372,15 +38420,8 @@ function guardTotals(budgetText, toPay, totals) {
 async function planItems(ctx, loaded) {
     const { log, step } = ctx;
     const priced = Object.keys(step.keys).length > 0;
-    const shared = sharedAcrossItems(ctx.time, ctx.cancel, true, log.debug);
-    const runs = await runItems({ ...ctx, workspace: loaded.workspace }, loaded.items, {
-        shared,
-        limit: priced ? step.parallel : LOCAL_CHECKS,
-        failures: 'keep',
-    });
-    const problems = runs.flatMap(itemProblems);
-    if (problems.length > 0)
-        throw errors/* InputError */.dz.all(problems, `The manifest ${loaded.manifestShown} has`);
+    const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
+    const runs = await checkItems({ ...ctx, workspace: loaded.workspace }, loaded.items, { shared, keyed: priced, manifestShown: loaded.manifestShown });
     const stateOf = (run) => loaded.states.get(run.item.name) ?? { kind: 'new' };
     const work = runs.filter((run) => needsWork(stateOf(run)));
     const toPay = work.filter((run) => needsGeneration(stateOf(run)));
@@ -38390,37 +38431,49 @@ async function planItems(ctx, loaded) {
         if (run.record.outputs['estimated-credits'] && Number.isFinite(estimate))
             totals.set(unitOf(run), (totals.get(unitOf(run)) ?? 0) + estimate);
     }
-    // Without a key nothing can be priced, as in a single step's dry run: the guard has nothing to say.
-    if (priced)
-        guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
     const matrix = matrixFor(work.map((run) => run.item.name));
-    setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
+    const note = (run) => `${describeState(stateOf(run))}${plan_step_costText(run, stateOf(run), priced)}${collectNote(run, loaded, stateOf(run))}`;
     for (const run of runs)
-        log.info(`${run.item.name}: ${describeState(stateOf(run))}${plan_step_costText(run, stateOf(run), priced)}.`);
+        log.info(`${run.item.name}: ${note(run)}.`);
     const total = [...totals].map(([unit, amount]) => formatCost(amount, unit)).join(' + ');
     log.info(work.length === 0
         ? `Every item of ${loaded.manifestShown} is up to date: nothing to generate.`
         : `${work.length} of ${runs.length} items need work${priced ? `, estimated at ${total || 'nothing'} in all` : ''}; the matrix has ${matrix.include.length} entr${matrix.include.length === 1 ? 'y' : 'ies'}.`);
-    const rows = runs.map((run) => `| \`${run.item.name}\` | ${itemApi(run.item)} | ${(0,outside/* cell */.Hn)(describeState(stateOf(run)))} |${priced ? ` ${(0,outside/* cell */.Hn)(plan_step_costText(run, stateOf(run), true).replace(/^, /, '')) || '–'} |` : ''}`);
     await log.summary([
         `### Plan of ${(0,outside/* cell */.Hn)(loaded.manifestShown)}`,
         '',
         `${work.length} of ${runs.length} items need work${priced ? `; estimated cost ${total || 'nothing'}` : ' (give the step a key to price them)'}.`,
         '',
-        `| item | API | needs |${priced ? ' estimate |' : ''}`,
-        `|---|---|---|${priced ? '---|' : ''}`,
-        ...rows,
+        '| item | API | needs |',
+        '|---|---|---|',
+        ...runs.map((run) => `| \`${run.item.name}\` | ${itemApi(run.item)} | ${(0,outside/* cell */.Hn)(note(run))} |`),
         '',
     ].join('\n'));
+    // The table is written first: a refusal is read beside what each item would cost.
+    // Without a key nothing can be priced, as in a single step's dry run: the guard has nothing to say.
+    if (priced)
+        guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
+    setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
 }
-/** ", 12 credits" for an item to be paid for, ", no charge (it exists)" for one whose output is only put back. */
+/** ", 12 credits" for an item to be paid for; what putting an existing output back costs. */
 function plan_step_costText(run, state, priced) {
-    if (!priced || !needsWork(state))
+    if (!needsWork(state))
         return '';
-    if (!needsGeneration(state))
-        return ', no charge (the generation exists: it is downloaded again)';
+    if (!needsGeneration(state)) {
+        return itemApi(run.item) === 'v3'
+            ? ", no charge while Hedra keeps the job's output (48 h on v3); after that it is made again and paid"
+            : ', no charge (the generation exists: it is downloaded again)';
+    }
+    if (!priced)
+        return '';
     const estimate = run.record.outputs['estimated-credits'];
     return estimate ? `, ${formatCost(Number(estimate), unitOf(run))}` : ', cost unknown before paying';
+}
+/** Said of a v3 item with local files: its matrix job leaves it to the collect, which makes it once. */
+function collectNote(run, loaded, state) {
+    return needsGeneration(state) && madeByCollect(loaded.fingerprints.get(run.item.name))
+        ? ' (made by the collect step: a v3 request with local files cannot be found again by a later step, so its matrix job leaves it)'
+        : '';
 }
 async function verifyOutputs(ctx, loaded) {
     const { log } = ctx;
@@ -38441,7 +38494,7 @@ async function verifyOutputs(ctx, loaded) {
             log.info(`${item.name} is ${describeState(state)} since the lock was written: a plan lists it, and the next generate step makes it.`);
     }
     if (problems.length > 0) {
-        log.fail(`${problems.length} of ${checked} files do not match ${loaded.lockShown}:\n- ${problems.join('\n- ')}\nRestore them from git (git checkout -- <file>), or run the manifest step without "verify" to download them again (their generations exist: no charge).`, 'Files differ from the lock');
+        log.fail(`${problems.length} of ${checked} files do not match ${loaded.lockShown}:\n- ${problems.join('\n- ')}\nRestore them from git (git checkout -- <file>), or run the manifest step without "verify" to download them again (no charge while Hedra keeps the generation's output; on v3, 48 h).`, 'Files differ from the lock');
         return;
     }
     log.info(`All ${checked} files of ${loaded.lockShown} match it.`);
@@ -38477,7 +38530,8 @@ async function runManifest(ctx) {
             await generateItems(ctx, loaded);
     }
     catch (error) {
-        log.fail(failureMessage(error, { phase: 'reading inputs' }), error instanceof errors/* InputError */.dz ? 'Invalid input' : 'Manifest failed');
+        const title = error instanceof errors/* InputError */.dz ? 'Invalid input' : error instanceof errors/* SpendingRefused */.zO ? 'Not paid for' : 'Manifest failed';
+        log.fail(failureMessage(error, { phase: 'reading inputs' }), title);
     }
     return log.failed() ? 1 : 0;
 }
@@ -38936,7 +38990,10 @@ async function priceOnly(run, plan) {
         count: plan.count,
         request: shapeOf(plan.request),
     });
-    const estimate = run.hasKey ? await run.reads(`estimate ${shape}`, () => api.estimate(plan)) : { known: false, reason: 'pricing needs an API key' };
+    // Without a key nothing is priced, and nothing needs saying per item: the plan says it once.
+    if (!run.hasKey)
+        return;
+    const estimate = await run.reads(`estimate ${shape}`, () => api.estimate(plan));
     const spending = {
         unit: api.unit,
         estimated: estimate.known ? estimate.total.amount : undefined,
@@ -39248,7 +39305,7 @@ async function runWith(deps) {
         cwd: deps.cwd,
         time: deps.time,
         cancel: deps.cancel,
-        runItem: (toolkit, env, shared) => runStep({ ...deps, toolkit, env, shared }, createLog(toolkit, env)),
+        runItem: (toolkit, env, shared, priceOnly) => runStep({ ...deps, toolkit, env, shared, priceOnly }, createLog(toolkit, env)),
     });
 }
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
@@ -39316,7 +39373,7 @@ async function runStep(deps, log) {
             problems,
             unparsed,
             reads,
-            priceOnly: deps.shared?.priceOnly,
+            priceOnly: deps.priceOnly,
         });
     }
     catch (error) {

@@ -96,12 +96,12 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     cwd: deps.cwd,
     time: deps.time,
     cancel: deps.cancel,
-    runItem: (toolkit, env, shared) => runStep({ ...deps, toolkit, env, shared }, createLog(toolkit, env)),
+    runItem: (toolkit, env, shared, priceOnly) => runStep({ ...deps, toolkit, env, shared, priceOnly }, createLog(toolkit, env)),
   });
 }
 
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
-async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems }, log: Log): Promise<StepResult> {
+async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems; priceOnly?: boolean }, log: Log): Promise<StepResult> {
   const { toolkit, env, time } = deps;
   const startedAt = deps.shared?.startedAt ?? time.now();
   const apiKey = readApiKey(toolkit, env);
@@ -160,7 +160,7 @@ async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems }, l
       problems,
       unparsed,
       reads,
-      priceOnly: deps.shared?.priceOnly,
+      priceOnly: deps.priceOnly,
     });
   } catch (error) {
     failure = error;

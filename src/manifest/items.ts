@@ -41,16 +41,16 @@ export interface ItemRun {
 export async function runItems(
   ctx: ItemsContext,
   items: ManifestItem[],
-  options: { shared: SharedAcrossItems; limit: number; failures: 'fail the step' | 'keep' },
+  options: { shared: SharedAcrossItems; priceOnly: boolean; limit: number; failures: 'fail the step' | 'keep' },
 ): Promise<ItemRun[]> {
   const runs: ItemRun[] = [];
   const label = items.length > 1;
   await pool(items, options.limit, async (item) => {
     const record: ItemRecord = { outputs: {}, summary: '', failures: [] };
-    const inputs = itemInputs(item, ctx.step, ctx, options.shared.priceOnly);
+    const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
     const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures }, record);
     const startedAt = ctx.time.now();
-    const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared);
+    const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
     runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
   });
   // In the manifest's order, whatever order they ended in.
