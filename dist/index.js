@@ -37887,7 +37887,7 @@ async function checkItems(ctx, items, options) {
  * collect, rather than paid for twice.
  */
 function madeByCollect(print) {
-    if (!print || print.api !== 'v3')
+    if (print?.api !== 'v3')
         return false;
     return Object.entries(print.inputs).some(([input, value]) => input !== 'prompt-file' && [value].flat().some((entry) => typeof entry === 'object'));
 }

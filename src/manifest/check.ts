@@ -50,6 +50,6 @@ export async function checkItems(
  * collect, rather than paid for twice.
  */
 export function madeByCollect(print: Fingerprint | undefined): boolean {
-  if (!print || print.api !== 'v3') return false;
+  if (print?.api !== 'v3') return false;
   return Object.entries(print.inputs).some(([input, value]) => input !== 'prompt-file' && [value].flat().some((entry) => typeof entry === 'object'));
 }
