@@ -33079,6 +33079,21 @@ function secretPatterns(value) {
 function inert(text) {
     return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
 }
+/**
+ * The expression for a set of secrets, made once per process: it is large (every form of every character), and V8
+ * compiles it on first use, which costs a large share of a second. A manifest's items each have a log of their
+ * own with the same keys; they share one compiled expression. (`replace` resets a global expression's lastIndex,
+ * so sharing it is safe.)
+ */
+const matchers = new Map();
+function compiledMatcher(source) {
+    let matcher = matchers.get(source);
+    if (!matcher) {
+        matcher = new RegExp(source, 'g');
+        matchers.set(source, matcher);
+    }
+    return matcher;
+}
 /** What stands for a text redaction could not check: none of it leaves. */
 const WITHHELD = '[text withheld: it could not be checked for secrets]';
 function createLog(toolkit, env) {
@@ -33118,7 +33133,7 @@ function createLog(toolkit, env) {
                 return;
             // Longest first: at any place, a form that contains another is replaced whole.
             patterns.sort((a, b) => b.length - a.length);
-            matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
+            matcher = compiledMatcher(patterns.map((p) => p.source).join('|'));
         },
         redact,
         hideSecrets,
@@ -37744,11 +37759,18 @@ function itemToolkit(log, parent, inputs, options, record) {
         setOutput: (name, value) => {
             record.outputs[name] = String(value);
         },
-        // To the runner's masker only: the step's log has every key already, and the item's own log redacts its lines before they come here.
-        setSecret: (secret) => parent.setSecret(secret),
-        info: (message) => log.info(named(message)),
-        debug: (message) => log.debug(named(message)),
-        warning: (message, properties) => log.warning(named(String(message)), properties?.title),
+        // Each form once to the runner's masker, however many items register it.
+        setSecret: (secret) => {
+            if (options.masked.has(secret))
+                return;
+            options.masked.add(secret);
+            parent.setSecret(secret);
+        },
+        // The item's own log has redacted its lines with every key of the step (main.ts gives it them all): they go to
+        // the runner as they are, not through a second redaction.
+        info: (message) => parent.info(named(message)),
+        debug: (message) => parent.debug(named(message)),
+        warning: (message, properties) => parent.warning(named(String(message)), properties),
         error: (message, properties) => {
             record.failures.push(String(message));
             if (options.failures === 'fail the step')
@@ -37778,7 +37800,7 @@ async function runItems(ctx, items, options) {
     await (0,lazy/* pool */.d)(items, options.limit, async (item) => {
         const record = { outputs: {}, summary: '', failures: [] };
         const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
-        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures }, record);
+        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked }, record);
         const startedAt = ctx.time.now();
         const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
         runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
@@ -38281,7 +38303,7 @@ async function generateItems(ctx, loaded) {
     for (const item of toRun)
         log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
     const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
-    const itemsCtx = { ...ctx, workspace: loaded.workspace };
+    const itemsCtx = { ...ctx, workspace: loaded.workspace, masked: new Set() };
     // Every item is checked (and priced) before any pays: one item's mistake stops the step, with every problem at once.
     await checkItems(itemsCtx, toRun, { shared, keyed: true, manifestShown: loaded.manifestShown });
     const runs = await runItems(itemsCtx, toRun, { shared, priceOnly: false, limit: step.parallel, failures: 'fail the step' });
@@ -38421,7 +38443,11 @@ async function planItems(ctx, loaded) {
     const { log, step } = ctx;
     const priced = Object.keys(step.keys).length > 0;
     const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
-    const runs = await checkItems({ ...ctx, workspace: loaded.workspace }, loaded.items, { shared, keyed: priced, manifestShown: loaded.manifestShown });
+    const runs = await checkItems({ ...ctx, workspace: loaded.workspace, masked: new Set() }, loaded.items, {
+        shared,
+        keyed: priced,
+        manifestShown: loaded.manifestShown,
+    });
     const stateOf = (run) => loaded.states.get(run.item.name) ?? { kind: 'new' };
     const work = runs.filter((run) => needsWork(stateOf(run)));
     const toPay = work.filter((run) => needsGeneration(stateOf(run)));
@@ -39282,11 +39308,11 @@ async function run() {
 /** Runs the action with the collaborators given; resolves to the exit code. */
 async function runWith(deps) {
     const { toolkit, env } = deps;
-    const log = createLog(toolkit, env);
     // Every key given (a manifest that mixes the APIs gives one per line), and each one's secret half, in every form.
-    for (const key of keyLines(readApiKey(toolkit, env) ?? ''))
-        for (const part of secretParts(key))
-            log.addSecret(part);
+    const secrets = keyLines(readApiKey(toolkit, env) ?? '').flatMap(secretParts);
+    const log = createLog(toolkit, env);
+    for (const secret of secrets)
+        log.addSecret(secret);
     let manifest;
     try {
         manifest = readManifestStep(toolkit, env);
@@ -39305,7 +39331,13 @@ async function runWith(deps) {
         cwd: deps.cwd,
         time: deps.time,
         cancel: deps.cancel,
-        runItem: (toolkit, env, shared, priceOnly) => runStep({ ...deps, toolkit, env, shared, priceOnly }, createLog(toolkit, env)),
+        runItem: (toolkit, env, shared, priceOnly) => {
+            // Each item's log redacts with every key of the step, not its own alone: its lines go to the runner as they are.
+            const itemLog = createLog(toolkit, env);
+            for (const secret of secrets)
+                itemLog.addSecret(secret);
+            return runStep({ ...deps, toolkit, env, shared, priceOnly }, itemLog);
+        },
     });
 }
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */

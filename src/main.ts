@@ -77,9 +77,10 @@ export async function run(): Promise<void> {
 /** Runs the action with the collaborators given; resolves to the exit code. */
 export async function runWith(deps: RunDependencies): Promise<number> {
   const { toolkit, env } = deps;
-  const log = createLog(toolkit, env);
   // Every key given (a manifest that mixes the APIs gives one per line), and each one's secret half, in every form.
-  for (const key of keyLines(readApiKey(toolkit, env) ?? '')) for (const part of secretParts(key)) log.addSecret(part);
+  const secrets = keyLines(readApiKey(toolkit, env) ?? '').flatMap(secretParts);
+  const log = createLog(toolkit, env);
+  for (const secret of secrets) log.addSecret(secret);
   let manifest: ManifestStep | undefined;
   try {
     manifest = readManifestStep(toolkit, env);
@@ -96,7 +97,12 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     cwd: deps.cwd,
     time: deps.time,
     cancel: deps.cancel,
-    runItem: (toolkit, env, shared, priceOnly) => runStep({ ...deps, toolkit, env, shared, priceOnly }, createLog(toolkit, env)),
+    runItem: (toolkit, env, shared, priceOnly) => {
+      // Each item's log redacts with every key of the step, not its own alone: its lines go to the runner as they are.
+      const itemLog = createLog(toolkit, env);
+      for (const secret of secrets) itemLog.addSecret(secret);
+      return runStep({ ...deps, toolkit, env, shared, priceOnly }, itemLog);
+    },
   });
 }
 

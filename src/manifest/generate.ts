@@ -46,7 +46,7 @@ export async function generateItems(ctx: ManifestContext, loaded: Loaded): Promi
   const toRun = todo.filter((item) => !later.includes(item));
   for (const item of toRun) log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
   const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
-  const itemsCtx = { ...ctx, workspace: loaded.workspace };
+  const itemsCtx = { ...ctx, workspace: loaded.workspace, masked: new Set<string>() };
   // Every item is checked (and priced) before any pays: one item's mistake stops the step, with every problem at once.
   await checkItems(itemsCtx, toRun, { shared, keyed: true, manifestShown: loaded.manifestShown });
   const runs = await runItems(itemsCtx, toRun, { shared, priceOnly: false, limit: step.parallel, failures: 'fail the step' });

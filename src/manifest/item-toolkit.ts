@@ -55,7 +55,7 @@ export function itemToolkit(
   log: Log,
   parent: Toolkit,
   inputs: Record<InputName, string>,
-  options: { label?: string; failures: 'fail the step' | 'keep' },
+  options: { label?: string; failures: 'fail the step' | 'keep'; masked: Set<string> },
   record: ItemRecord,
 ): Toolkit {
   const { label } = options;
@@ -77,11 +77,17 @@ export function itemToolkit(
     setOutput: (name: string, value: unknown) => {
       record.outputs[name] = String(value);
     },
-    // To the runner's masker only: the step's log has every key already, and the item's own log redacts its lines before they come here.
-    setSecret: (secret: string) => parent.setSecret(secret),
-    info: (message: string) => log.info(named(message)),
-    debug: (message: string) => log.debug(named(message)),
-    warning: (message, properties) => log.warning(named(String(message)), properties?.title),
+    // Each form once to the runner's masker, however many items register it.
+    setSecret: (secret: string) => {
+      if (options.masked.has(secret)) return;
+      options.masked.add(secret);
+      parent.setSecret(secret);
+    },
+    // The item's own log has redacted its lines with every key of the step (main.ts gives it them all): they go to
+    // the runner as they are, not through a second redaction.
+    info: (message: string) => parent.info(named(message)),
+    debug: (message: string) => parent.debug(named(message)),
+    warning: (message, properties) => parent.warning(named(String(message)), properties),
     error: (message, properties) => {
       record.failures.push(String(message));
       if (options.failures === 'fail the step') log.fail(named(String(message)), properties?.title);

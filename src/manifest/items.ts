@@ -26,6 +26,8 @@ export interface ItemsContext {
   time: Time;
   runItem: RunItem;
   workspace: string;
+  /** The secret forms already given to the runner's masker. */
+  masked: Set<string>;
 }
 
 /** One item's run, and what it left. */
@@ -48,7 +50,7 @@ export async function runItems(
   await pool(items, options.limit, async (item) => {
     const record: ItemRecord = { outputs: {}, summary: '', failures: [] };
     const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
-    const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures }, record);
+    const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked }, record);
     const startedAt = ctx.time.now();
     const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
     runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });

@@ -42,7 +42,11 @@ export async function planItems(ctx: ManifestContext, loaded: Loaded): Promise<v
   const { log, step } = ctx;
   const priced = Object.keys(step.keys).length > 0;
   const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
-  const runs = await checkItems({ ...ctx, workspace: loaded.workspace }, loaded.items, { shared, keyed: priced, manifestShown: loaded.manifestShown });
+  const runs = await checkItems({ ...ctx, workspace: loaded.workspace, masked: new Set<string>() }, loaded.items, {
+    shared,
+    keyed: priced,
+    manifestShown: loaded.manifestShown,
+  });
   const stateOf = (run: ItemRun) => loaded.states.get(run.item.name) ?? { kind: 'new' as const };
   const work = runs.filter((run) => needsWork(stateOf(run)));
   const toPay = work.filter((run) => needsGeneration(stateOf(run)));
