@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { wallTime } from '../helpers/fast-time.ts';
 import { type HedraServer, startHedraServer } from '../server/hedra-server.ts';
 import { type HedraV3Server, startHedraV3Server } from '../server/hedra-v3-server.ts';
 import { tempDir } from '../setup/temp.ts';
@@ -29,10 +30,16 @@ const png = () => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomB
 
 let v2: HedraServer;
 let v3: HedraV3Server;
+/**
+ * Hedra's v3 clock: the wall clock, moved on between the matrix and the collect. A collect job starts seconds after
+ * the matrix jobs end; without the move, a job submitted in the same second as the collect's first answer (its Date
+ * says the second) could not be told from one the collect made (test/e2e/v3-reuse.e2e.test.ts).
+ */
+let offset = 0;
 beforeAll(async () => {
   [v2, v3] = await Promise.all([
     startHedraServer({ requireAssets: true, timings: { queued: 0, processing: 0, finalizing: 0 } }),
-    startHedraV3Server({ timings: { queued: 0, processing: 0 } }),
+    startHedraV3Server({ timings: { queued: 0, processing: 0 }, time: { ...wallTime, now: () => Date.now() + offset } }),
   ]);
 });
 afterAll(async () => {
@@ -186,6 +193,7 @@ it('plan → matrix → collect over both APIs; a prompt edited is planned alone
 
   // 3. The collect, in the main job: what the matrix made is found again (nothing is paid twice), remix is made,
   // once; every file is downloaded to its place, and the lock records it.
+  offset += 2000;
   const collect = keep(await run({ 'api-key': keys.join('\n') }));
   expect(collect.code, errorsOf(collect)).toBe(0);
   expect(collect.stderr).toBe('');
