@@ -37546,29 +37546,9 @@ async function reportResults(ctx) {
 
 
 
+
 /** The inputs an item may set: what makes the generation and where it goes. The rest belong to the step. */
-const ITEM_INPUTS = [
-    'api',
-    'type',
-    'model',
-    'prompt',
-    'prompt-file',
-    'text',
-    'voice-id',
-    'image',
-    'end-image',
-    'audio',
-    'video',
-    'resolution',
-    'aspect-ratio',
-    'duration',
-    'seed',
-    'name',
-    'batch-size',
-    'reference-images',
-    'request',
-    'output-path',
-];
+const ITEM_INPUTS = ['api', 'type', 'model', ...kinds/* MAPPED_INPUTS */.Mq, 'prompt-file', 'request', 'output-path'];
 /** The most a manifest file may hold: far more than 1,000 items need. */
 const MANIFEST_MAX_BYTES = 8 * 1024 * 1024;
 /** An item's name: it names matrix jobs, lock entries and provenance files, so it is plain. */
