@@ -109,8 +109,37 @@ function formPattern(form: string, gaps: boolean): string {
   return chars.map(anyEncoding).join(gaps ? GAP : '');
 }
 
+/**
+ * Patterns and matchers already built, by secret and by source. A manifest's step runs each item with a log of its
+ * own that is given the same key again: building a key's patterns costs milliseconds, and a plan has 1,000 items.
+ */
+const built = { patterns: new Map<string, { length: number; source: string }[]>(), matchers: new Map<string, RegExp>() };
+
 /** The forms redact() looks for, each as a pattern source with the length of the form, for ordering the longest first. */
 function secretPatterns(value: string): { length: number; source: string }[] {
+  let patterns = built.patterns.get(value);
+  if (!patterns) {
+    patterns = formPatterns(value);
+    built.patterns.set(value, patterns);
+  }
+  return patterns;
+}
+
+/**
+ * One expression for every form of `secrets` (`patterns` are theirs), by the secrets it is made from. A global one:
+ * replace() starts it from 0 each time, so logs can share it.
+ */
+function matcherOf(secrets: Set<string>, patterns: { source: string }[]): RegExp {
+  const key = [...secrets].join('\n');
+  let matcher = built.matchers.get(key);
+  if (!matcher) {
+    matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
+    built.matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+function formPatterns(value: string): { length: number; source: string }[] {
   const bytes = Buffer.from(value, 'utf8');
   const long = value.length >= LONG_SECRET;
   const forms = [
@@ -191,7 +220,7 @@ export function createLog(toolkit: Toolkit, env: Env): Log {
       if (patterns.length === 0) return;
       // Longest first: at any place, a form that contains another is replaced whole.
       patterns.sort((a, b) => b.length - a.length);
-      matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
+      matcher = matcherOf(secrets, patterns);
     },
     redact,
     hideSecrets,

@@ -49,13 +49,14 @@ export function itemEnv(env: Env, inputs: Record<InputName, string>): Env {
  * The item's toolkit. `label`: the item's name, put before each of its log lines when several items share the log
  * (their groups become lines then: groups cannot interleave); undefined: its lines are the step's own. `failures`:
  * whether the item's failure is the step's (an error annotation), or kept for the manifest to report with the
- * other items' (a plan's input problems, all in one round).
+ * other items' (a plan's input problems, all in one round). `masked`: the values given to the runner's masker by the
+ * step's items so far.
  */
 export function itemToolkit(
   log: Log,
   parent: Toolkit,
   inputs: Record<InputName, string>,
-  options: { label?: string; failures: 'fail the step' | 'keep' },
+  options: { label?: string; failures: 'fail the step' | 'keep'; masked: Set<string> },
   record: ItemRecord,
 ): Toolkit {
   const { label } = options;
@@ -78,7 +79,12 @@ export function itemToolkit(
       record.outputs[name] = String(value);
     },
     // To the runner's masker only: the step's log has every key already, and the item's own log redacts its lines before they come here.
-    setSecret: (secret: string) => parent.setSecret(secret),
+    // Each value once per step (`masked`): every item registers the same key again, and each time is a line in the log.
+    setSecret: (secret: string) => {
+      if (options.masked.has(secret)) return;
+      options.masked.add(secret);
+      parent.setSecret(secret);
+    },
     info: (message: string) => log.info(named(message)),
     debug: (message: string) => log.debug(named(message)),
     warning: (message, properties) => log.warning(named(String(message)), properties?.title),

@@ -45,10 +45,11 @@ export async function runItems(
 ): Promise<ItemRun[]> {
   const runs: ItemRun[] = [];
   const label = items.length > 1;
+  const masked = new Set<string>();
   await pool(items, options.limit, async (item) => {
     const record: ItemRecord = { outputs: {}, summary: '', failures: [] };
     const inputs = itemInputs(item, ctx.step, ctx, options.shared.priceOnly);
-    const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures }, record);
+    const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked }, record);
     const startedAt = ctx.time.now();
     const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared);
     runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
