@@ -39295,6 +39295,8 @@ async function runWith(deps) {
     }
     if (!manifest)
         return (await runStep(deps, log)).code;
+    // Once for the step, not once per item (its items skip it: a plan of 1,000 items would read the event 1,000 times).
+    await warnOfUntrustedTrigger(env, log);
     return runManifest({
         log,
         toolkit,
@@ -39305,6 +39307,11 @@ async function runWith(deps) {
         cancel: deps.cancel,
         runItem: (toolkit, env, shared) => runStep({ ...deps, toolkit, env, shared }, createLog(toolkit, env)),
     });
+}
+async function warnOfUntrustedTrigger(env, log) {
+    const warning = await untrustedTriggerWarning(env);
+    if (warning)
+        log.warning(warning, 'Untrusted trigger');
 }
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
 async function runStep(deps, log) {
@@ -39328,9 +39335,8 @@ async function runStep(deps, log) {
         // Without the API, its address or a usable key, nothing more can be checked: what is known is all there is to say.
         if (problems.length > 0 && (!reachable || (!apiKey && !settings.dryRun)))
             throw errors/* InputError */.dz.all(problems, 'The inputs have');
-        const warning = await untrustedTriggerWarning(env);
-        if (warning)
-            log.warning(warning, 'Untrusted trigger');
+        if (!deps.shared)
+            await warnOfUntrustedTrigger(env, log);
         await checkGitHubInputs(settings, env).catch((error) => {
             if (!(error instanceof errors/* InputError */.dz))
                 throw error;
