@@ -10,20 +10,24 @@
 //      5 s poll, on a simulated clock.
 //   6. v3: a whole v3 run followed on the job's event stream against the same
 //      run with the stream refused (the polling fallback), on the v3 test server.
+//   7. Manifest: a plan of 1,000 items without a key (wall time), the same plan
+//      priced (requests by kind against the bound), and a collect over an
+//      unchanged manifest (no create, no upload): bench/manifest.ts.
 //
 // The machine is shared and noisy: the two sides alternate, every figure is
 // the median of several runs with its range, and comparisons are ratios.
 // BENCH_BYTES (default 1 GiB) and BENCH_RUNS (default 15 for start-up, 3 for
 // transfers) scale it down for a quick look.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GenerationStatus } from '../src/apis/v2/client.ts';
 import { waitForGenerations } from '../src/hedra/poll.ts';
 import { type HedraServer, startHedraServer } from '../test/server/hedra-server.ts';
 import { type HedraV3Server, startHedraV3Server } from '../test/server/hedra-v3-server.ts';
+import { manifest } from './manifest.ts';
+import { type Measured, measure, median, ratio, spread, timed } from './measure.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const BUNDLE = join(ROOT, 'dist/index.js');
@@ -32,38 +36,6 @@ const START_RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const TRANSFER_RUNS = Math.max(1, Math.min(START_RUNS, 3));
 const MiB = 1024 * 1024;
 const work = mkdtempSync(join(tmpdir(), 'hedra-bench-'));
-
-interface Measured {
-  ms: number;
-  /** Peak resident memory in KiB, from /usr/bin/time -v (when available). */
-  rssKiB?: number;
-  code: number | null;
-}
-
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-
-/** Runs a command, timing it from spawn to exit; with `rss`, under /usr/bin/time -v for its peak memory. */
-function measure(command: string, args: string[], env: Record<string, string>, rss = false): Promise<Measured> {
-  const [cmd, argv] = rss && TIME ? [TIME, ['-v', command, ...args]] : [command, args];
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolve({ ms, rssKiB: peak ? Number(peak[1]) : undefined, code });
-    });
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
-/** Times as a table cell: the median and the range. */
-const timed = (ms: number[]) => `${median(ms).toFixed(1)} ms (${spread(ms)})`;
-/** Two sides' times as a ratio of medians. */
-const ratio = (ms: number[], against: number[]) => `${(median(ms) / median(against)).toFixed(2)}× time`;
 
 function actionEnv(server: Pick<HedraServer, 'apiKey' | 'baseUrl'>, inputs: Record<string, string>): Record<string, string> {
   const out = join(work, `output-${randomBytes(4).toString('hex')}`);
@@ -188,7 +160,7 @@ async function upload(server: HedraServer) {
     return ((await r.json()) as { id: string }).id;
   };
   const [action, curl] = await alternate(TRANSFER_RUNS, [
-    () => measure(process.execPath, [BUNDLE], actionEnv(server, { type: 'video_upscale', video: file, wait: 'false' }), true),
+    () => measure(process.execPath, [BUNDLE], actionEnv(server, { type: 'video_upscale', video: file, wait: 'false' }), { rss: true }),
     async () => {
       const id = await newAsset();
       return measure(
@@ -228,7 +200,7 @@ async function download(server: HedraServer) {
   const [action, curl] = await alternate(TRANSFER_RUNS, [
     async () => {
       rmSync(out, { recursive: true, force: true });
-      return measure(process.execPath, [BUNDLE], actionEnv(server, { 'generation-id': id, 'output-path': `${out}/` }), true);
+      return measure(process.execPath, [BUNDLE], actionEnv(server, { 'generation-id': id, 'output-path': `${out}/` }), { rss: true });
     },
     () => measure('curl', ['-sS', '-f', '-o', join(work, 'curl-download.mp4'), status.download_url], {}),
   ]);
@@ -481,6 +453,7 @@ try {
       await v3Server.close();
     }
   }
+  if (want('manifest')) await manifest(row, Math.max(5, Math.min(START_RUNS, 7)));
 } finally {
   await server.close();
   rmSync(work, { recursive: true, force: true });
@@ -490,4 +463,6 @@ const header = ['measure', 'the action: median (range)', 'the floor: median (ran
 const floorNote = 'floor: bare fetch POST / curl -F / curl -o / fixed 5 s poll';
 console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-console.log(`\n${floorNote}; Node ${process.version}, ${START_RUNS} start-up runs, ${TRANSFER_RUNS} transfer runs, alternating sides.`);
+console.log(
+  `\n${floorNote}; Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}; load average ${loadavg()[0].toFixed(1)} at the end), ${START_RUNS} start-up runs, ${TRANSFER_RUNS} transfer runs, alternating sides.`,
+);

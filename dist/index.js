@@ -29848,11 +29848,13 @@ function parseIdList(input, raw, api = 'v2') {
 /* harmony export */   zs: () => (/* binding */ insideGitFolder)
 /* harmony export */ });
 /* unused harmony export locate */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4296);
 // Files named by inputs come from the repository, which a pull request can
 // change: a symlink to /proc/self/environ, or `../../etc/hostname`, must not be
 // read and sent. A named file is resolved to its real path, which must lie in
@@ -29867,38 +29869,57 @@ function parseIdList(input, raw, api = 'v2') {
 
 
 
+
+// The look-ups below are synchronous: each is one system call on local metadata, a few microseconds, where a
+// promise's round trip through the thread pool costs tens, and a manifest's plan makes thousands of them.
 /** Whether anything (a file, a directory, a dangling symlink) is at the path. */
-const present = (path) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(path).then(() => true, () => false);
+function present(path) {
+    try {
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.lstatSync)(path, { throwIfNoEntry: false }) !== undefined;
+    }
+    catch {
+        return false;
+    }
+}
+/** The real path (symlinks resolved, as realpath(3) does), or undefined when there is none. */
+function realPath(path) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync.native(path);
+    }
+    catch {
+        return undefined;
+    }
+}
 /**
  * The path on disk of what `named` (absolute) names: itself when something is there; else, part by part, the one
  * entry of each folder whose name is the part written up to Unicode normalisation.
  */
 async function locate(named) {
-    if (await present(named))
+    if (present(named))
         return { kind: 'found', path: named };
-    const { root } = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.parse)(named);
+    const { root } = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.parse)(named);
     let at = root;
-    for (const part of named.slice(root.length).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+    for (const part of named.slice(root.length).split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep)) {
         if (part === '')
             continue;
-        if (await present((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, part))) {
-            at = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, part);
+        if (present((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(at, part))) {
+            at = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(at, part);
             continue;
         }
         const wanted = part.normalize('NFC');
-        const names = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(at).catch(() => [])).filter((name) => name.normalize('NFC') === wanted);
+        const names = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(at).catch(() => [])).filter((name) => name.normalize('NFC') === wanted);
         if (names.length === 0)
             return { kind: 'missing' };
         if (names.length > 1)
             return { kind: 'ambiguous', names };
-        at = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(at, names[0]);
+        at = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(at, names[0]);
     }
     return { kind: 'found', path: at };
 }
 /** How messages name a path as written: with the workspace when it was relative. */
-const whereWritten = (written, workspace) => ((0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`);
+const whereWritten = (written, workspace) => ((0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(written) ? `"${written}"` : `"${written}" (in ${workspace})`);
 /** Whether `path`, relative to `folder`, starts in its .git (in any case: macOS and Windows runners do not tell .Git from .git). */
-const startsInGit = (folder, path) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(folder, path).split(/[\\/]/)[0].toLowerCase() === '.git';
+const startsInGit = (folder, path) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(folder, path).split(/[\\/]/)[0].toLowerCase() === '.git';
 /**
  * Whether `path` (absolute) is in the workspace's .git folder, at any depth: as written (`.git/`, `a/../.git/x`),
  * or through a symlink in the part of it that exists (`out` → `.git`).
@@ -29906,11 +29927,11 @@ const startsInGit = (folder, path) => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.
 async function insideGitFolder(path, workspace) {
     if (startsInGit(workspace, path))
         return true;
-    let existing = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path);
-    while (!(await present(existing)) && (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(existing) !== existing)
-        existing = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(existing);
-    const [real, root] = await Promise.all([(0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(existing).catch(() => existing), (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(workspace).catch(() => workspace)]);
-    return startsInGit(root, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(real, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(existing, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(path))));
+    let existing = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(path);
+    while (!present(existing) && (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(existing) !== existing)
+        existing = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(existing);
+    const [real, root] = [realPath(existing) ?? existing, realPath(workspace) ?? workspace];
+    return startsInGit(root, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(real, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(existing, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(path))));
 }
 /**
  * The file an input names, checked. `missing` words the problem of a path with nothing there (what else the input
@@ -29918,26 +29939,26 @@ async function insideGitFolder(path, workspace) {
  */
 async function workspaceFile(input, written, workspace, missing = (where) => `Input "${input}": there is no file ${where}.`) {
     const where = whereWritten(written, workspace);
-    const found = await locate((0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, written));
+    const found = await locate((0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(written) ? written : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(workspace, written));
     if (found.kind === 'missing')
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(missing(where));
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(missing(where));
     if (found.kind === 'ambiguous') {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": there is no file ${where} as written, and its folder has ${found.names.length} names that differ from it only in Unicode normalisation (the same letters, composed as NFC or decomposed as NFD): ${found.names.map((name) => JSON.stringify(name)).join(', ')}. Rename the files so that their names differ in letters.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input "${input}": there is no file ${where} as written, and its folder has ${found.names.length} names that differ from it only in Unicode normalisation (the same letters, composed as NFC or decomposed as NFD): ${found.names.map((name) => JSON.stringify(name)).join(', ')}. Rename the files so that their names differ in letters.`);
     }
     const named = found.path;
-    const real = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(named).catch(() => undefined);
+    const real = realPath(named);
     if (real === undefined)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": there is no file ${where}.`);
-    const root = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.realpath)(workspace).catch(() => workspace);
-    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(root, real);
-    if (inside === '' || inside.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute)(inside)) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input "${input}": there is no file ${where}.`);
+    const root = realPath(workspace) ?? workspace;
+    const inside = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(root, real);
+    if (inside === '' || inside.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(inside)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`);
     }
-    const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(real);
+    const info = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(real);
     if (info.isDirectory())
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is a directory; give a file.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input "${input}": ${where} is a directory; give a file.`);
     if (!info.isFile())
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(`Input "${input}": ${where} is not a regular file.`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input "${input}": ${where} is not a regular file.`);
     return { path: real, size: info.size, where };
 }
 
@@ -33055,8 +33076,34 @@ function formPattern(form, gaps) {
     const chars = gaps ? [...form].filter((c) => !/\s/.test(c)) : [...form];
     return chars.map(anyEncoding).join(gaps ? GAP : '');
 }
+/**
+ * Patterns and matchers already built, by secret and by source. A manifest's step runs each item with a log of its
+ * own that is given the same key again: building a key's patterns costs milliseconds, and a plan has 1,000 items.
+ */
+const built = { patterns: new Map(), matchers: new Map() };
 /** The forms redact() looks for, each as a pattern source with the length of the form, for ordering the longest first. */
 function secretPatterns(value) {
+    let patterns = built.patterns.get(value);
+    if (!patterns) {
+        patterns = formPatterns(value);
+        built.patterns.set(value, patterns);
+    }
+    return patterns;
+}
+/**
+ * One expression for every form of `secrets` (`patterns` are theirs), by the secrets it is made from. A global one:
+ * replace() starts it from 0 each time, so logs can share it.
+ */
+function matcherOf(secrets, patterns) {
+    const key = [...secrets].join('\n');
+    let matcher = built.matchers.get(key);
+    if (!matcher) {
+        matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
+        built.matchers.set(key, matcher);
+    }
+    return matcher;
+}
+function formPatterns(value) {
     const bytes = Buffer.from(value, 'utf8');
     const long = value.length >= LONG_SECRET;
     const forms = [
@@ -33078,21 +33125,6 @@ function secretPatterns(value) {
  */
 function inert(text) {
     return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
-}
-/**
- * The expression for a set of secrets, made once per process: it is large (every form of every character), and V8
- * compiles it on first use, which costs a large share of a second. A manifest's items each have a log of their
- * own with the same keys; they share one compiled expression. (`replace` resets a global expression's lastIndex,
- * so sharing it is safe.)
- */
-const matchers = new Map();
-function compiledMatcher(source) {
-    let matcher = matchers.get(source);
-    if (!matcher) {
-        matcher = new RegExp(source, 'g');
-        matchers.set(source, matcher);
-    }
-    return matcher;
 }
 /** What stands for a text redaction could not check: none of it leaves. */
 const WITHHELD = '[text withheld: it could not be checked for secrets]';
@@ -33133,7 +33165,7 @@ function createLog(toolkit, env) {
                 return;
             // Longest first: at any place, a form that contains another is replaced whole.
             patterns.sort((a, b) => b.length - a.length);
-            matcher = compiledMatcher(patterns.map((p) => p.source).join('|'));
+            matcher = matcherOf(secrets, patterns);
         },
         redact,
         hideSecrets,
@@ -37717,7 +37749,8 @@ function itemEnv(env, inputs) {
  * The item's toolkit. `label`: the item's name, put before each of its log lines when several items share the log
  * (their groups become lines then: groups cannot interleave); undefined: its lines are the step's own. `failures`:
  * whether the item's failure is the step's (an error annotation), or kept for the manifest to report with the
- * other items' (a plan's input problems, all in one round).
+ * other items' (a plan's input problems, all in one round). `masked`: the values given to the runner's masker by the
+ * step's items so far.
  */
 function itemToolkit(log, parent, inputs, options, record) {
     const { label } = options;
@@ -38002,10 +38035,15 @@ async function writeLock(path, text) {
 
 /** Inputs that say where the output goes, not what it is: a change moves the file, it does not make a new one. */
 const PLACE_INPUTS = new Set(['output-path']);
-async function fileFingerprint(input, written, workspace) {
+async function fileFingerprint(input, written, workspace, digests) {
     try {
         const { path } = await (0,workspace_file/* workspaceFile */.EJ)(input, written, workspace);
-        return { file: written, sha256: await (0,local_files/* fileSha256 */.sN)(path) };
+        let digest = digests.get(path);
+        if (!digest) {
+            digest = (0,local_files/* fileSha256 */.sN)(path);
+            digests.set(path, digest);
+        }
+        return { file: written, sha256: await digest };
     }
     catch {
         // The item's own check says what is wrong with the file; the fingerprint only records that it is not known.
@@ -38013,7 +38051,7 @@ async function fileFingerprint(input, written, workspace) {
     }
 }
 /** A media input's lines: files by digest, asset ids and URLs as written. */
-async function mediaFingerprint(input, text, workspace) {
+async function mediaFingerprint(input, text, workspace, digests) {
     const lines = text
         .split(/\r?\n/)
         .map((line) => line.trim())
@@ -38021,7 +38059,7 @@ async function mediaFingerprint(input, text, workspace) {
     const each = await Promise.all(lines.map(async (line) => {
         try {
             const ref = (0,parsers/* parseMediaRef */.x)(input, line);
-            return ref.kind === 'file' ? fileFingerprint(input, ref.written, workspace) : line;
+            return ref.kind === 'file' ? fileFingerprint(input, ref.written, workspace, digests) : line;
         }
         catch {
             return line;
@@ -38029,17 +38067,17 @@ async function mediaFingerprint(input, text, workspace) {
     }));
     return each.length === 1 ? each[0] : each;
 }
-/** The item's fingerprint; `baseUrls` are the step's (`base-url`), by API. */
-async function fingerprint(item, baseUrls, workspace) {
+/** The item's fingerprint; `baseUrls` are the step's (`base-url`), by API; `digests` are shared by the items of one step. */
+async function fingerprint(item, baseUrls, workspace, digests = new Map()) {
     const api = item.inputs.api === 'v3' ? 'v3' : 'v2';
     const inputs = {};
     for (const [input, text] of Object.entries(item.inputs)) {
         if (PLACE_INPUTS.has(input) || text === '')
             continue;
         if (input === 'prompt-file')
-            inputs[input] = await fileFingerprint(input, text, workspace);
+            inputs[input] = await fileFingerprint(input, text, workspace, digests);
         else
-            inputs[input] = (0,kinds/* isMediaInput */.P$)(input) ? await mediaFingerprint(input, text, workspace) : text;
+            inputs[input] = (0,kinds/* isMediaInput */.P$)(input) ? await mediaFingerprint(input, text, workspace, digests) : text;
     }
     const baseUrl = (baseUrls[api] || DEFAULT_BASE_URLS[api]).replace(/\/+$/, '');
     return { key: (0,derived_ids/* sha256 */.sc)((0,json/* canonicalJson */.dj)({ v: 1, baseUrl, inputs })), api, inputs };
@@ -38376,8 +38414,9 @@ async function load(ctx) {
     const lock = await readLock(lockPath, lockShown);
     const fingerprints = new Map();
     const states = new Map();
+    const digests = new Map();
     await (0,lazy/* pool */.d)(items, HASHING, async (item) => {
-        const print = await fingerprint(item, ctx.step.baseUrls, workspace);
+        const print = await fingerprint(item, ctx.step.baseUrls, workspace, digests);
         const locked = lock.get(item.name);
         const found = locked && locked.key === print.key ? await checkOutputs(workspace, locked.outputs) : [];
         fingerprints.set(item.name, print);
@@ -39303,6 +39342,8 @@ async function runWith(deps) {
     }
     if (!manifest)
         return (await runStep(deps, log)).code;
+    // Once for the step, not once per item (its items skip it: a plan of 1,000 items would read the event 1,000 times).
+    await warnOfUntrustedTrigger(env, log);
     return runManifest({
         log,
         toolkit,
@@ -39319,6 +39360,11 @@ async function runWith(deps) {
             return runStep({ ...deps, toolkit, env, shared, priceOnly }, itemLog);
         },
     });
+}
+async function warnOfUntrustedTrigger(env, log) {
+    const warning = await untrustedTriggerWarning(env);
+    if (warning)
+        log.warning(warning, 'Untrusted trigger');
 }
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
 async function runStep(deps, log) {
@@ -39342,9 +39388,8 @@ async function runStep(deps, log) {
         // Without the API, its address or a usable key, nothing more can be checked: what is known is all there is to say.
         if (problems.length > 0 && (!reachable || (!apiKey && !settings.dryRun)))
             throw errors/* InputError */.dz.all(problems, 'The inputs have');
-        const warning = await untrustedTriggerWarning(env);
-        if (warning)
-            log.warning(warning, 'Untrusted trigger');
+        if (!deps.shared)
+            await warnOfUntrustedTrigger(env, log);
         await checkGitHubInputs(settings, env).catch((error) => {
             if (!(error instanceof errors/* InputError */.dz))
                 throw error;

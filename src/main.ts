@@ -89,6 +89,8 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     return 1;
   }
   if (!manifest) return (await runStep(deps, log)).code;
+  // Once for the step, not once per item (its items skip it: a plan of 1,000 items would read the event 1,000 times).
+  await warnOfUntrustedTrigger(env, log);
   return runManifest({
     log,
     toolkit,
@@ -104,6 +106,11 @@ export async function runWith(deps: RunDependencies): Promise<number> {
       return runStep({ ...deps, toolkit, env, shared, priceOnly }, itemLog);
     },
   });
+}
+
+async function warnOfUntrustedTrigger(env: Env, log: Log): Promise<void> {
+  const warning = await untrustedTriggerWarning(env);
+  if (warning) log.warning(warning, 'Untrusted trigger');
 }
 
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
@@ -124,8 +131,7 @@ async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems; pri
     if (!apiKey && !settings.dryRun) problems.push(MISSING_KEY);
     // Without the API, its address or a usable key, nothing more can be checked: what is known is all there is to say.
     if (problems.length > 0 && (!reachable || (!apiKey && !settings.dryRun))) throw InputError.all(problems, 'The inputs have');
-    const warning = await untrustedTriggerWarning(env);
-    if (warning) log.warning(warning, 'Untrusted trigger');
+    if (!deps.shared) await warnOfUntrustedTrigger(env, log);
     await checkGitHubInputs(settings, env).catch((error) => {
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);

@@ -109,8 +109,37 @@ function formPattern(form: string, gaps: boolean): string {
   return chars.map(anyEncoding).join(gaps ? GAP : '');
 }
 
+/**
+ * Patterns and matchers already built, by secret and by source. A manifest's step runs each item with a log of its
+ * own that is given the same key again: building a key's patterns costs milliseconds, and a plan has 1,000 items.
+ */
+const built = { patterns: new Map<string, { length: number; source: string }[]>(), matchers: new Map<string, RegExp>() };
+
 /** The forms redact() looks for, each as a pattern source with the length of the form, for ordering the longest first. */
 function secretPatterns(value: string): { length: number; source: string }[] {
+  let patterns = built.patterns.get(value);
+  if (!patterns) {
+    patterns = formPatterns(value);
+    built.patterns.set(value, patterns);
+  }
+  return patterns;
+}
+
+/**
+ * One expression for every form of `secrets` (`patterns` are theirs), by the secrets it is made from. A global one:
+ * replace() starts it from 0 each time, so logs can share it.
+ */
+function matcherOf(secrets: Set<string>, patterns: { source: string }[]): RegExp {
+  const key = [...secrets].join('\n');
+  let matcher = built.matchers.get(key);
+  if (!matcher) {
+    matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
+    built.matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+function formPatterns(value: string): { length: number; source: string }[] {
   const bytes = Buffer.from(value, 'utf8');
   const long = value.length >= LONG_SECRET;
   const forms = [
@@ -133,22 +162,6 @@ function secretPatterns(value: string): { length: number; source: string }[] {
  */
 function inert(text: string): string {
   return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
-}
-
-/**
- * The expression for a set of secrets, made once per process: it is large (every form of every character), and V8
- * compiles it on first use, which costs a large share of a second. A manifest's items each have a log of their
- * own with the same keys; they share one compiled expression. (`replace` resets a global expression's lastIndex,
- * so sharing it is safe.)
- */
-const matchers = new Map<string, RegExp>();
-function compiledMatcher(source: string): RegExp {
-  let matcher = matchers.get(source);
-  if (!matcher) {
-    matcher = new RegExp(source, 'g');
-    matchers.set(source, matcher);
-  }
-  return matcher;
 }
 
 /** What stands for a text redaction could not check: none of it leaves. */
@@ -207,7 +220,7 @@ export function createLog(toolkit: Toolkit, env: Env): Log {
       if (patterns.length === 0) return;
       // Longest first: at any place, a form that contains another is replaced whole.
       patterns.sort((a, b) => b.length - a.length);
-      matcher = compiledMatcher(patterns.map((p) => p.source).join('|'));
+      matcher = matcherOf(secrets, patterns);
     },
     redact,
     hideSecrets,

@@ -9,7 +9,8 @@
 // byte, so the file "is not there" under what looks like its own name: each
 // part of the path is matched across normalisations when it is not found as
 // written.
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { InputError } from '../core/errors.js';
 
@@ -28,24 +29,38 @@ type Located =
   /** Several entries of one folder differ from the name written only in normalisation: which one was meant cannot be told. */
   | { kind: 'ambiguous'; names: string[] };
 
+// The look-ups below are synchronous: each is one system call on local metadata, a few microseconds, where a
+// promise's round trip through the thread pool costs tens, and a manifest's plan makes thousands of them.
+
 /** Whether anything (a file, a directory, a dangling symlink) is at the path. */
-const present = (path: string) =>
-  lstat(path).then(
-    () => true,
-    () => false,
-  );
+function present(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The real path (symlinks resolved, as realpath(3) does), or undefined when there is none. */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The path on disk of what `named` (absolute) names: itself when something is there; else, part by part, the one
  * entry of each folder whose name is the part written up to Unicode normalisation.
  */
 export async function locate(named: string): Promise<Located> {
-  if (await present(named)) return { kind: 'found', path: named };
+  if (present(named)) return { kind: 'found', path: named };
   const { root } = parse(named);
   let at = root;
   for (const part of named.slice(root.length).split(sep)) {
     if (part === '') continue;
-    if (await present(join(at, part))) {
+    if (present(join(at, part))) {
       at = join(at, part);
       continue;
     }
@@ -71,8 +86,8 @@ const startsInGit = (folder: string, path: string) => relative(folder, path).spl
 export async function insideGitFolder(path: string, workspace: string): Promise<boolean> {
   if (startsInGit(workspace, path)) return true;
   let existing = resolve(path);
-  while (!(await present(existing)) && dirname(existing) !== existing) existing = dirname(existing);
-  const [real, root] = await Promise.all([realpath(existing).catch(() => existing), realpath(workspace).catch(() => workspace)]);
+  while (!present(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const [real, root] = [realPath(existing) ?? existing, realPath(workspace) ?? workspace];
   return startsInGit(root, join(real, relative(existing, resolve(path))));
 }
 
@@ -95,16 +110,16 @@ export async function workspaceFile(
     );
   }
   const named = found.path;
-  const real = await realpath(named).catch(() => undefined);
+  const real = realPath(named);
   if (real === undefined) throw new InputError(`Input "${input}": there is no file ${where}.`);
-  const root = await realpath(workspace).catch(() => workspace);
+  const root = realPath(workspace) ?? workspace;
   const inside = relative(root, real);
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
     throw new InputError(
       `Input "${input}": ${where} is outside the workspace (${workspace})${real !== named ? `: it leads to ${real}` : ''}. Files the action reads must be in the repository's checkout.`,
     );
   }
-  const info = await stat(real);
+  const info = statSync(real);
   if (info.isDirectory()) throw new InputError(`Input "${input}": ${where} is a directory; give a file.`);
   if (!info.isFile()) throw new InputError(`Input "${input}": ${where} is not a regular file.`);
   return { path: real, size: info.size, where };

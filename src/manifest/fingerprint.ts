@@ -31,10 +31,18 @@ export interface Fingerprint {
 /** Inputs that say where the output goes, not what it is: a change moves the file, it does not make a new one. */
 const PLACE_INPUTS: ReadonlySet<ItemInput> = new Set(['output-path']);
 
-async function fileFingerprint(input: string, written: string, workspace: string): Promise<FileFingerprint> {
+/** Digests already taken, by real path: items of a manifest often share a file (a logo, a reference image), read once. */
+export type Digests = Map<string, Promise<string>>;
+
+async function fileFingerprint(input: string, written: string, workspace: string, digests: Digests): Promise<FileFingerprint> {
   try {
     const { path } = await workspaceFile(input, written, workspace);
-    return { file: written, sha256: await fileSha256(path) };
+    let digest = digests.get(path);
+    if (!digest) {
+      digest = fileSha256(path);
+      digests.set(path, digest);
+    }
+    return { file: written, sha256: await digest };
   } catch {
     // The item's own check says what is wrong with the file; the fingerprint only records that it is not known.
     return { file: written };
@@ -42,7 +50,7 @@ async function fileFingerprint(input: string, written: string, workspace: string
 }
 
 /** A media input's lines: files by digest, asset ids and URLs as written. */
-async function mediaFingerprint(input: string, text: string, workspace: string): Promise<InputFingerprint> {
+async function mediaFingerprint(input: string, text: string, workspace: string, digests: Digests): Promise<InputFingerprint> {
   const lines = text
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -51,7 +59,7 @@ async function mediaFingerprint(input: string, text: string, workspace: string):
     lines.map(async (line) => {
       try {
         const ref = parseMediaRef(input, line);
-        return ref.kind === 'file' ? fileFingerprint(input, ref.written, workspace) : line;
+        return ref.kind === 'file' ? fileFingerprint(input, ref.written, workspace, digests) : line;
       } catch {
         return line;
       }
@@ -60,14 +68,19 @@ async function mediaFingerprint(input: string, text: string, workspace: string):
   return each.length === 1 ? each[0] : each;
 }
 
-/** The item's fingerprint; `baseUrls` are the step's (`base-url`), by API. */
-export async function fingerprint(item: ManifestItem, baseUrls: Partial<Record<Api, string>>, workspace: string): Promise<Fingerprint> {
+/** The item's fingerprint; `baseUrls` are the step's (`base-url`), by API; `digests` are shared by the items of one step. */
+export async function fingerprint(
+  item: ManifestItem,
+  baseUrls: Partial<Record<Api, string>>,
+  workspace: string,
+  digests: Digests = new Map(),
+): Promise<Fingerprint> {
   const api: Api = item.inputs.api === 'v3' ? 'v3' : 'v2';
   const inputs: Record<string, InputFingerprint> = {};
   for (const [input, text] of Object.entries(item.inputs) as [ItemInput, string][]) {
     if (PLACE_INPUTS.has(input) || text === '') continue;
-    if (input === 'prompt-file') inputs[input] = await fileFingerprint(input, text, workspace);
-    else inputs[input] = isMediaInput(input) ? await mediaFingerprint(input, text, workspace) : text;
+    if (input === 'prompt-file') inputs[input] = await fileFingerprint(input, text, workspace, digests);
+    else inputs[input] = isMediaInput(input) ? await mediaFingerprint(input, text, workspace, digests) : text;
   }
   const baseUrl = (baseUrls[api] || DEFAULT_BASE_URLS[api]).replace(/\/+$/, '');
   return { key: sha256(canonicalJson({ v: 1, baseUrl, inputs })), api, inputs };

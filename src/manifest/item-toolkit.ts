@@ -49,7 +49,8 @@ export function itemEnv(env: Env, inputs: Record<InputName, string>): Env {
  * The item's toolkit. `label`: the item's name, put before each of its log lines when several items share the log
  * (their groups become lines then: groups cannot interleave); undefined: its lines are the step's own. `failures`:
  * whether the item's failure is the step's (an error annotation), or kept for the manifest to report with the
- * other items' (a plan's input problems, all in one round).
+ * other items' (a plan's input problems, all in one round). `masked`: the values given to the runner's masker by the
+ * step's items so far.
  */
 export function itemToolkit(
   log: Log,

@@ -10,7 +10,7 @@ import { didYouMean } from '../core/suggest.js';
 import type { ManifestStep } from '../inputs/manifest-step.js';
 import { unknownInputs } from '../inputs/read.js';
 import { workspaceFile } from '../inputs/workspace-file.js';
-import { type Fingerprint, fingerprint } from './fingerprint.js';
+import { type Digests, type Fingerprint, fingerprint } from './fingerprint.js';
 import { type Lock, lockPathFor, readLock } from './lock.js';
 import { type ManifestItem, readManifest, workspaceRelative } from './manifest-file.js';
 import { checkOutputs, type ItemState, itemState } from './plan.js';
@@ -65,8 +65,9 @@ export async function load(ctx: ManifestContext): Promise<Loaded> {
   const lock = await readLock(lockPath, lockShown);
   const fingerprints = new Map<string, Fingerprint>();
   const states = new Map<string, ItemState>();
+  const digests: Digests = new Map();
   await pool(items, HASHING, async (item) => {
-    const print = await fingerprint(item, ctx.step.baseUrls, workspace);
+    const print = await fingerprint(item, ctx.step.baseUrls, workspace, digests);
     const locked = lock.get(item.name);
     const found = locked && locked.key === print.key ? await checkOutputs(workspace, locked.outputs) : [];
     fingerprints.set(item.name, print);

@@ -75,6 +75,24 @@ describe('untrusted triggers', () => {
       "::warning title=Untrusted trigger::This run was triggered by pull_request_target for a pull request from mallory/fork: it spends this repository's paid Hedra credits",
     );
   });
+  it('warns once for a manifest step, not once per item', async () => {
+    const dir = tempDir('event-');
+    const event = join(dir, 'event.json');
+    writeFileSync(
+      event,
+      JSON.stringify({ pull_request: { head: { repo: { full_name: 'mallory/fork', fork: true } }, base: { repo: { full_name: 'acme/site' } } } }),
+    );
+    const items = ['a', 'b', 'c'].map((name) => `  ${name}:\n    type: image\n    model: google/nano-banana\n    prompt: a fox ${name}\n`).join('');
+    const result = await runInProcess(
+      { manifest: 'media/hedra.yml', plan: 'true' },
+      {
+        env: { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: event },
+        files: { 'media/hedra.yml': `defaults:\n  output-path: media/{item}.png\nitems:\n${items}` },
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/::warning title=Untrusted trigger::/g)).toHaveLength(1);
+  });
 });
 
 describe('cancellation', () => {

@@ -158,6 +158,17 @@ describe('addSecret', () => {
     log.addSecret('abcdefgh');
     expect(log.redact('abcdefgh abcd YWJjZA abc')).toBe('*** *** *** abc');
   });
+  it('gives each log the matcher of its own secrets, however many logs share a key (a manifest: one log per item)', () => {
+    const both = createLog(recordingToolkit(), {});
+    both.addSecret('first-key-1234');
+    both.addSecret('second-key-5678');
+    const items = [0, 1].map(() => createLog(recordingToolkit(), {}));
+    for (const log of items) log.addSecret('first-key-1234');
+    const line = 'first-key-1234 second-key-5678';
+    expect(both.redact(line)).toBe('*** ***');
+    for (const log of items) expect(log.redact(line)).toBe('*** second-key-5678');
+    expect(items[0].redact(line)).toBe(items[1].redact(line));
+  });
 });
 
 describe('what goes out', () => {
