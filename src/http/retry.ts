@@ -93,7 +93,10 @@ export function backoffDelay(attempt: number, random: () => number): number {
 export function decide(failure: Failure, attempt: number, now: number, deadline: number, random: () => number = Math.random): Decision {
   if (!isRetryable(failure)) return { retry: false };
   if (attempt + 1 >= POLICY.maxAttempts) return { retry: false, why: `gave up after ${POLICY.maxAttempts} attempts` };
-  const asked = failure.kind === 'status' ? (parseRetryAfter(failure.retryAfter, now) ?? parseRateLimitReset(failure.rateLimitReset, now)) : undefined;
+  // X-RateLimit-Reset says when the key's window refills, which only a 429 is about: every answer carries it (v3's
+  // do), and waiting for it after a 5xx would hold a step up to a minute for nothing the window has to do with.
+  const reset = failure.kind === 'status' && failure.status === 429 ? parseRateLimitReset(failure.rateLimitReset, now) : undefined;
+  const asked = failure.kind === 'status' ? (parseRetryAfter(failure.retryAfter, now) ?? reset) : undefined;
   if (asked !== undefined) {
     if (now + asked > deadline) {
       return { retry: false, why: `asked to retry after ${Math.ceil(asked / 1000)}s, which is past the deadline set by input "timeout"` };

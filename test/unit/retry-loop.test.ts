@@ -6,6 +6,7 @@ import type { RunControl } from '../../src/action/run-control.ts';
 import { DeadlineReached, InputError } from '../../src/core/errors.ts';
 import { HttpError, NetworkError } from '../../src/http/errors.ts';
 import {
+  backoffDelay,
   decide,
   failureOf,
   isCertificateProblem,
@@ -130,6 +131,8 @@ describe('decide', () => {
       delayMs: 4000,
     });
     expect(decide({ kind: 'status', status: 429, retryAfter: '2', rateLimitReset: '4' }, 0, NOW, NOW + 60_000, half)).toEqual({ retry: true, delayMs: 2000 });
+    // A 5xx is not about the key's window: its X-RateLimit-Reset (on every answer) is no reason to wait for it.
+    expect(decide({ kind: 'status', status: 503, rateLimitReset: '45' }, 0, NOW, NOW + 60_000, half)).toEqual({ retry: true, delayMs: backoffDelay(0, half) });
   });
   it('backs off with jitter when no header says how long', () => {
     expect(decide({ kind: 'status', status: 500 }, 3, NOW, NOW + 60_000, () => 0.25)).toEqual({ retry: true, delayMs: 2000 });
