@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirst from './test/setup/slow-first.ts';
 
 // A test file runs in a worker that has already loaded the sources, the test servers and their
 // compiled OpenAPI validators for an earlier file (`isolate: false`): loading them again for each of
@@ -13,6 +14,8 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     maxWorkers: 3,
+    // Which files go first when no earlier run recorded how long each takes (a clean clone): test/setup/slow-first.ts.
+    sequence: { sequencer: SlowFirst },
     // A temporary directory for the run, which must be empty at the end: the tests leave nothing behind.
     globalSetup: ['test/setup/tmpdir.ts'],
     projects: [

@@ -22,7 +22,8 @@ it('shows the outputs and writes the summary under @github/local-action', { time
   const stdout = execFileSync(join(ROOT, 'node_modules/.bin/local-action'), ['run', ROOT, 'src/main.ts', join(dir, '.env')], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir },
+    // local-action starts tsx through `npm exec`, whose update check would ask the registry from this fresh HOME.
+    env: { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir, npm_config_update_notifier: 'false' },
   });
   const outputs = stdout.slice(stdout.indexOf('Action Outputs'));
   expect(outputs).toMatch(
