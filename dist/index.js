@@ -37727,7 +37727,8 @@ function itemEnv(env, inputs) {
  * The item's toolkit. `label`: the item's name, put before each of its log lines when several items share the log
  * (their groups become lines then: groups cannot interleave); undefined: its lines are the step's own. `failures`:
  * whether the item's failure is the step's (an error annotation), or kept for the manifest to report with the
- * other items' (a plan's input problems, all in one round).
+ * other items' (a plan's input problems, all in one round). `quiet`: its lines go to the debug log only (a check before
+ * the items run, whose lines the run says again).
  */
 function itemToolkit(log, parent, inputs, options, record) {
     const { label } = options;
@@ -37751,9 +37752,9 @@ function itemToolkit(log, parent, inputs, options, record) {
         },
         // To the runner's masker only: the step's log has every key already, and the item's own log redacts its lines before they come here.
         setSecret: (secret) => parent.setSecret(secret),
-        info: (message) => log.info(named(message)),
+        info: (message) => (options.quiet ? log.debug : log.info)(named(message)),
         debug: (message) => log.debug(named(message)),
-        warning: (message, properties) => log.warning(named(String(message)), properties?.title),
+        warning: (message, properties) => (options.quiet ? log.debug(named(String(message))) : log.warning(named(String(message)), properties?.title)),
         error: (message, properties) => {
             record.failures.push(String(message));
             if (options.failures === 'fail the step')
@@ -37776,6 +37777,7 @@ function itemToolkit(log, parent, inputs, options, record) {
 
 
 
+
 /** Runs `items`, `limit` at a time; resolves once every one has ended (a failed item does not stop the others). */
 async function runItems(ctx, items, options) {
     const runs = [];
@@ -37783,13 +37785,26 @@ async function runItems(ctx, items, options) {
     await (0,lazy/* pool */.d)(items, options.limit, async (item) => {
         const record = { outputs: {}, summary: '', failures: [] };
         const inputs = itemInputs(item, ctx.step, ctx, options.shared.priceOnly);
-        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures }, record);
+        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, quiet: options.quiet }, record);
         const startedAt = ctx.time.now();
         const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared);
         runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
     });
     // In the manifest's order, whatever order they ended in.
     return items.map((item) => runs.find((run) => run.item === item));
+}
+/** An item's problem, named by item and input as the manifest writes them: `items.intro.aspect-ratio: …`. */
+function named(item, problem) {
+    const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
+    return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
+}
+/** Every problem of an item's check, named; none when it passed. */
+function itemProblems(run) {
+    if (run.result.code === 0)
+        return [];
+    const { error } = run.result;
+    const problems = error instanceof errors/* InputError */.dz ? error.problems : run.record.failures;
+    return problems.map((problem) => named(run.item.name, problem));
 }
 /** What an item made, from its results file (written by the item's own run, in RUNNER_TEMP). */
 async function readResults(run) {
@@ -38230,7 +38245,16 @@ async function generateItems(ctx, loaded) {
     for (const item of todo)
         log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
     const shared = sharedAcrossItems(ctx.time, ctx.cancel, false, log.debug);
-    const runs = await runItems({ ...ctx, workspace: loaded.workspace }, todo, { shared, limit: step.parallel, failures: 'fail the step' });
+    const itemsCtx = { ...ctx, workspace: loaded.workspace };
+    // Several items: each is checked first as a plan checks it (its reads shared with the runs), so that every input
+    // problem of every item comes at once, named by item and input, before any item stores or pays for anything.
+    if (todo.length > 1) {
+        const checks = await runItems(itemsCtx, todo, { shared: { ...shared, priceOnly: true }, limit: step.parallel, failures: 'keep', quiet: true });
+        const problems = checks.filter((run) => run.result.error instanceof errors/* InputError */.dz).flatMap(itemProblems);
+        if (problems.length > 0)
+            throw errors/* InputError */.dz.all(problems, `The manifest ${loaded.manifestShown} has`);
+    }
+    const runs = await runItems(itemsCtx, todo, { shared, limit: step.parallel, failures: 'fail the step' });
     const lock = new Map([...loaded.lock].filter(([name]) => loaded.items.some((item) => item.name === name)));
     const made = [];
     const unrecorded = [];
@@ -38341,19 +38365,6 @@ async function load(ctx) {
 
 /** How many items are checked at once without a key (no request: only files are read). */
 const LOCAL_CHECKS = 16;
-/** An item's problem, named by item and input as the manifest writes them: `items.intro.aspect-ratio: …`. */
-function named(item, problem) {
-    const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
-    return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
-}
-/** Every problem of an item's check, named; none when it passed. */
-function itemProblems(run) {
-    if (run.result.code === 0)
-        return [];
-    const { error } = run.result;
-    const problems = error instanceof errors/* InputError */.dz ? error.problems : run.record.failures;
-    return problems.map((problem) => named(run.item.name, problem));
-}
 /** The unit of an item's estimate, by its API: credits on v2, US dollars on v3. */
 const unitOf = (run) => (itemApi(run.item) === 'v3' ? 'USD' : 'credits');
 /** `max-credits` against each unit's total of the items to be paid for: fails closed on an item that cannot be priced. */

@@ -10,7 +10,7 @@ import { InputError } from '../core/errors.js';
 import { cell } from '../core/outside.js';
 import { setOutputs } from '../report/results.js';
 import { itemApi } from './item-toolkit.js';
-import { type ItemRun, runItems, whatWasMade } from './items.js';
+import { type ItemRun, itemProblems, runItems, whatWasMade } from './items.js';
 import type { Loaded, ManifestContext } from './load.js';
 import { type Lock, lockText, writeLock } from './lock.js';
 import { describeState, needsWork } from './plan.js';
@@ -36,7 +36,15 @@ export async function generateItems(ctx: ManifestContext, loaded: Loaded): Promi
   }
   for (const item of todo) log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
   const shared = sharedAcrossItems(ctx.time, ctx.cancel, false, log.debug);
-  const runs = await runItems({ ...ctx, workspace: loaded.workspace }, todo, { shared, limit: step.parallel, failures: 'fail the step' });
+  const itemsCtx = { ...ctx, workspace: loaded.workspace };
+  // Several items: each is checked first as a plan checks it (its reads shared with the runs), so that every input
+  // problem of every item comes at once, named by item and input, before any item stores or pays for anything.
+  if (todo.length > 1) {
+    const checks = await runItems(itemsCtx, todo, { shared: { ...shared, priceOnly: true }, limit: step.parallel, failures: 'keep', quiet: true });
+    const problems = checks.filter((run) => run.result.error instanceof InputError).flatMap(itemProblems);
+    if (problems.length > 0) throw InputError.all(problems, `The manifest ${loaded.manifestShown} has`);
+  }
+  const runs = await runItems(itemsCtx, todo, { shared, limit: step.parallel, failures: 'fail the step' });
 
   const lock: Lock = new Map([...loaded.lock].filter(([name]) => loaded.items.some((item) => item.name === name)));
   const made: Made[] = [];

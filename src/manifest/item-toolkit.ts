@@ -49,13 +49,14 @@ export function itemEnv(env: Env, inputs: Record<InputName, string>): Env {
  * The item's toolkit. `label`: the item's name, put before each of its log lines when several items share the log
  * (their groups become lines then: groups cannot interleave); undefined: its lines are the step's own. `failures`:
  * whether the item's failure is the step's (an error annotation), or kept for the manifest to report with the
- * other items' (a plan's input problems, all in one round).
+ * other items' (a plan's input problems, all in one round). `quiet`: its lines go to the debug log only (a check before
+ * the items run, whose lines the run says again).
  */
 export function itemToolkit(
   log: Log,
   parent: Toolkit,
   inputs: Record<InputName, string>,
-  options: { label?: string; failures: 'fail the step' | 'keep' },
+  options: { label?: string; failures: 'fail the step' | 'keep'; quiet?: boolean },
   record: ItemRecord,
 ): Toolkit {
   const { label } = options;
@@ -79,9 +80,9 @@ export function itemToolkit(
     },
     // To the runner's masker only: the step's log has every key already, and the item's own log redacts its lines before they come here.
     setSecret: (secret: string) => parent.setSecret(secret),
-    info: (message: string) => log.info(named(message)),
+    info: (message: string) => (options.quiet ? log.debug : log.info)(named(message)),
     debug: (message: string) => log.debug(named(message)),
-    warning: (message, properties) => log.warning(named(String(message)), properties?.title),
+    warning: (message, properties) => (options.quiet ? log.debug(named(String(message))) : log.warning(named(String(message)), properties?.title)),
     error: (message, properties) => {
       record.failures.push(String(message));
       if (options.failures === 'fail the step') log.fail(named(String(message)), properties?.title);

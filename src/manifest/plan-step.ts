@@ -8,27 +8,13 @@ import { read } from '../inputs/raw.js';
 import { formatCost } from '../report/outputs.js';
 import { setOutputs } from '../report/results.js';
 import { itemApi } from './item-toolkit.js';
-import { type ItemRun, runItems } from './items.js';
+import { type ItemRun, itemProblems, runItems } from './items.js';
 import type { Loaded, ManifestContext } from './load.js';
 import { checkOutputs, describeState, type ItemState, matrixFor, needsGeneration, needsWork } from './plan.js';
 import { sharedAcrossItems } from './shared.js';
 
 /** How many items are checked at once without a key (no request: only files are read). */
 const LOCAL_CHECKS = 16;
-
-/** An item's problem, named by item and input as the manifest writes them: `items.intro.aspect-ratio: …`. */
-function named(item: string, problem: string): string {
-  const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
-  return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
-}
-
-/** Every problem of an item's check, named; none when it passed. */
-function itemProblems(run: ItemRun): string[] {
-  if (run.result.code === 0) return [];
-  const { error } = run.result;
-  const problems = error instanceof InputError ? error.problems : run.record.failures;
-  return problems.map((problem) => named(run.item.name, problem));
-}
 
 /** The unit of an item's estimate, by its API: credits on v2, US dollars on v3. */
 const unitOf = (run: ItemRun) => (itemApi(run.item) === 'v3' ? 'USD' : 'credits');

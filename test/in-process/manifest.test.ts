@@ -181,7 +181,7 @@ describe('plan', () => {
     expect(unguarded.log).toContain('info: cat: new, cost unknown before paying.');
   });
 
-  it('every problem of every item in one round, each named items.<name>.<input>: without a key before any request, with keys after the catalogue reads only', async () => {
+  it('every problem of every item in one round, each named items.<name>.<input>: without a key before any request, with keys (a plan, or a step that generates) after the catalogue and price reads only', async () => {
     const repo = repository({
       fox: v2Image('a fox', ', aspect-ratio: "wide"'),
       owl: v2Image('an owl', ', image: missing.png'),
@@ -199,7 +199,14 @@ describe('plan', () => {
     expect(keyed.errors).toHaveLength(1);
     expect(problems(keyed)).toEqual(['- items.fox.aspect-ratio', '- items.owl.image', '- items.dog.reference-images', '- items.dog.aspect-ratio']);
     // Only reads of the catalogue and prices: nothing stored, nothing paid.
-    expect([...keyed.v2, ...keyed.v3].filter((request) => !/^GET \/models|^POST \/models\/[^/]+\/estimate$/.test(request))).toEqual([]);
+    const reads = /^GET \/models|^POST \/models\/[^/]+\/estimate$/;
+    expect([...keyed.v2, ...keyed.v3].filter((request) => !reads.test(request))).toEqual([]);
+    // A step that generates them all says the same, the same way, before the good items store or pay for anything.
+    const collect = await repo.step({ 'api-key': repo.keys });
+    expect(collect.code).toBe(1);
+    expect(collect.errors).toHaveLength(1);
+    expect(problems(collect)).toEqual(problems(keyed));
+    expect([...collect.v2, ...collect.v3].filter((request) => !reads.test(request))).toEqual([]);
   });
 });
 
