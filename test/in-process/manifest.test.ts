@@ -247,6 +247,12 @@ describe('generate, collect, verify', () => {
     expect(verify.code).toBe(1);
     expect(verify.errors.join()).toContain('1 of 5 files do not match media/hedra.lock.json:\n- media/out/fox.png (items.fox) was changed');
     expect([...verify.v2, ...verify.v3]).toEqual([]);
+    // A plan lists it as work that costs nothing: its generation exists (so even max-credits 0 passes).
+    const free = await repo.step({ plan: 'true', 'api-key': repo.keys, 'max-credits': '0' });
+    expect(free.code, free.log).toBe(0);
+    expect(matrixItems(free)).toEqual(['fox']);
+    expect(free.log).toContain('info: fox: output modified: media/out/fox.png, no charge (the generation exists: it is downloaded again).');
+    expect(free.summary).toContain('1 of 5 items need work; estimated cost nothing.');
     const restore = await repo.step({ 'api-key': repo.keys });
     expect(restore.code, restore.log).toBe(0);
     expect(creates(restore)).toEqual([]);

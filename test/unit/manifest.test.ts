@@ -265,6 +265,9 @@ describe('readManifestStep', () => {
     expect(stepOf({ manifest: 'm.yml', 'api-key': V2_KEY })?.keys).toEqual({ v2: V2_KEY });
     expect(stepOf({ manifest: 'm.yml' }, { HEDRA_API_KEY: ` ${V3_KEY} ` })?.keys).toEqual({ v3: V3_KEY });
     expect(stepOf({ manifest: 'm.yml' })?.keys).toEqual({});
+    // A colon alone does not make a v3 key: its id and its secret are both there, neither with a space.
+    expect(stepOf({ manifest: 'm.yml', 'api-key': 'key_a: spaced' })?.keys).toEqual({ v2: 'key_a: spaced' });
+    expect(stepOf({ manifest: 'm.yml', 'api-key': ':secret' })?.keys).toEqual({ v2: ':secret' });
   });
 
   it('refuses two keys of one API, naming the line and never the key', () => {
