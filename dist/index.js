@@ -38174,7 +38174,8 @@ async function writeProvenance(folder, outputs, env, hide) {
     for (const made of outputs) {
         const n = (counts.get(made.item) ?? 0) + 1;
         counts.set(made.item, n);
-        const base = (0,external_node_path_.join)(folder, n === 1 ? made.item : `${made.item}-${n}`);
+        // `@` is not in an item's name (manifest-file.ts): item a's second output cannot take item a-2's file.
+        const base = (0,external_node_path_.join)(folder, n === 1 ? made.item : `${made.item}@${n}`);
         const predicate = `${base}.predicate.json`;
         const statement = `${base}.intoto.json`;
         await (0,promises_.writeFile)(predicate, hide(`${JSON.stringify(predicateFor(made, env), null, 2)}\n`));

@@ -4,7 +4,7 @@
 // the lock file (stable text, hostile locks refused), the provenance Statement
 // (valid in-toto Statement v1) and the shape an estimate is shared by.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -16,7 +16,7 @@ import { changedInputs, type Fingerprint, fingerprint } from '../../src/manifest
 import { type Lock, type LockedItem, lockPathFor, lockText, readLock } from '../../src/manifest/lock.ts';
 import { type ManifestItem, parseManifest } from '../../src/manifest/manifest-file.ts';
 import { itemState, MATRIX_LIMIT, matrixFor } from '../../src/manifest/plan.ts';
-import { type Made, PREDICATE_TYPE, predicateFor, STATEMENT_TYPE, statementFor } from '../../src/manifest/provenance.ts';
+import { type Made, PREDICATE_TYPE, predicateFor, STATEMENT_TYPE, statementFor, writeProvenance } from '../../src/manifest/provenance.ts';
 import { shapeOf } from '../../src/pipeline/price.ts';
 import { recordingToolkit } from '../helpers/toolkit.ts';
 import { tempDir } from '../setup/temp.ts';
@@ -522,22 +522,24 @@ describe('the lock file', () => {
   });
 });
 
+const MADE: Made = {
+  item: 'intro',
+  path: 'media/intro.png',
+  sha256: HEX('e'),
+  api: 'v3',
+  model: 'gpt-image-2',
+  generationId: 'job_abc',
+  assetId: 'asset_def',
+  contentKey: HEX('a'),
+  inputs: { prompt: 'a fox', image: { file: 'in/i.png', sha256: HEX('f') } },
+  request: { prompt: 'a fox', quality: 'low' },
+  reused: false,
+  startedOn: '2026-12-06T01:00:00.000Z',
+  finishedOn: '2026-12-06T01:00:30.000Z',
+};
+
 describe('provenance', () => {
-  const made: Made = {
-    item: 'intro',
-    path: 'media/intro.png',
-    sha256: HEX('e'),
-    api: 'v3',
-    model: 'gpt-image-2',
-    generationId: 'job_abc',
-    assetId: 'asset_def',
-    contentKey: HEX('a'),
-    inputs: { prompt: 'a fox', image: { file: 'in/i.png', sha256: HEX('f') } },
-    request: { prompt: 'a fox', quality: 'low' },
-    reused: false,
-    startedOn: '2026-12-06T01:00:00.000Z',
-    finishedOn: '2026-12-06T01:00:30.000Z',
-  };
+  const made = MADE;
   const runner: Env = {
     GITHUB_REPOSITORY: 'octo/site',
     GITHUB_RUN_ID: '42',
@@ -604,6 +606,26 @@ describe('provenance', () => {
     expect(validStatement({ ...statement, subject: [] })).not.toEqual([]);
     // Its timestamps are RFC 3339 in UTC, as the spec's Timestamp is.
     expect(statement.predicate.startedOn).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  });
+});
+
+describe('writeProvenance', () => {
+  it('one predicate and one Statement per output, never one file for two: item a’s second output is not item a-2’s', async () => {
+    const folder = join(tempDir('prov-'), 'hedra-provenance');
+    const of = (item: string, path: string): Made => ({ ...MADE, item, path });
+    const written = await writeProvenance(folder, [of('a', 'media/a/1.png'), of('a', 'media/a/2.png'), of('a-2', 'media/a-2.png')], {}, (text) =>
+      text.replaceAll('a fox', '***'),
+    );
+    expect(written.map((entry) => entry.predicate.slice(folder.length + 1))).toEqual(['a.predicate.json', 'a@2.predicate.json', 'a-2.predicate.json']);
+    expect(written.map((entry) => entry.statement.slice(folder.length + 1))).toEqual(['a.intoto.json', 'a@2.intoto.json', 'a-2.intoto.json']);
+    expect(readdirSync(folder)).toHaveLength(6);
+    for (const entry of written) {
+      const statement = JSON.parse(readFileSync(entry.statement, 'utf8'));
+      expect(statement.subject[0].name).toBe(entry.path);
+      expect(JSON.parse(readFileSync(entry.predicate, 'utf8'))).toEqual(statement.predicate);
+      // What an answer echoed of a secret is taken out of both files.
+      expect(readFileSync(entry.predicate, 'utf8')).not.toContain('a fox');
+    }
   });
 });
 
