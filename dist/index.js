@@ -29640,7 +29640,7 @@ function presignedUrlProblem(url, allowed) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7123);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5645);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -29944,7 +29944,7 @@ async function workspaceFile(input, written, workspace, missing = (where) => `In
 
 /***/ }),
 
-/***/ 7123:
+/***/ 5645:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33079,6 +33079,21 @@ function secretPatterns(value) {
 function inert(text) {
     return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
 }
+/**
+ * The expression for a set of secrets, made once per process: it is large (every form of every character), and V8
+ * compiles it on first use, which costs a large share of a second. A manifest's items each have a log of their
+ * own with the same keys; they share one compiled expression. (`replace` resets a global expression's lastIndex,
+ * so sharing it is safe.)
+ */
+const matchers = new Map();
+function compiledMatcher(source) {
+    let matcher = matchers.get(source);
+    if (!matcher) {
+        matcher = new RegExp(source, 'g');
+        matchers.set(source, matcher);
+    }
+    return matcher;
+}
 /** What stands for a text redaction could not check: none of it leaves. */
 const WITHHELD = '[text withheld: it could not be checked for secrets]';
 function createLog(toolkit, env) {
@@ -33118,7 +33133,7 @@ function createLog(toolkit, env) {
                 return;
             // Longest first: at any place, a form that contains another is replaced whole.
             patterns.sort((a, b) => b.length - a.length);
-            matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
+            matcher = compiledMatcher(patterns.map((p) => p.source).join('|'));
         },
         redact,
         hideSecrets,
@@ -36451,6 +36466,9 @@ function readManifestStep(toolkit, env) {
         if (value !== '' && value !== 'false')
             problems.push(`Input "${input}" is for a single step; with "manifest" it is not taken (every item would ${input === 'generation-id' ? 'resume the same work' : 'publish on its own'}). Leave it out.`);
     }
+    if (get('dry-run') !== '' && get('dry-run') !== 'false') {
+        problems.push('Input "dry-run" is for a single step; with "manifest", "plan: true" checks and prices every item without paying.');
+    }
     const keys = keysByApi(get('api-key') || env.HEDRA_API_KEY?.trim() || '', problems);
     const baseUrls = baseUrlsByApi(get('base-url'), problems);
     if (problems.length > 0)
@@ -37529,29 +37547,9 @@ async function reportResults(ctx) {
 
 
 
+
 /** The inputs an item may set: what makes the generation and where it goes. The rest belong to the step. */
-const ITEM_INPUTS = [
-    'api',
-    'type',
-    'model',
-    'prompt',
-    'prompt-file',
-    'text',
-    'voice-id',
-    'image',
-    'end-image',
-    'audio',
-    'video',
-    'resolution',
-    'aspect-ratio',
-    'duration',
-    'seed',
-    'name',
-    'batch-size',
-    'reference-images',
-    'request',
-    'output-path',
-];
+const ITEM_INPUTS = ['api', 'type', 'model', ...kinds/* MAPPED_INPUTS */.Mq, 'prompt-file', 'request', 'output-path'];
 /** The most a manifest file may hold: far more than 1,000 items need. */
 const MANIFEST_MAX_BYTES = 8 * 1024 * 1024;
 /** An item's name: it names matrix jobs, lock entries and provenance files, so it is plain. */
@@ -37727,8 +37725,7 @@ function itemEnv(env, inputs) {
  * The item's toolkit. `label`: the item's name, put before each of its log lines when several items share the log
  * (their groups become lines then: groups cannot interleave); undefined: its lines are the step's own. `failures`:
  * whether the item's failure is the step's (an error annotation), or kept for the manifest to report with the
- * other items' (a plan's input problems, all in one round). `quiet`: its lines go to the debug log only (a check before
- * the items run, whose lines the run says again).
+ * other items' (a plan's input problems, all in one round).
  */
 function itemToolkit(log, parent, inputs, options, record) {
     const { label } = options;
@@ -37750,11 +37747,18 @@ function itemToolkit(log, parent, inputs, options, record) {
         setOutput: (name, value) => {
             record.outputs[name] = String(value);
         },
-        // To the runner's masker only: the step's log has every key already, and the item's own log redacts its lines before they come here.
-        setSecret: (secret) => parent.setSecret(secret),
-        info: (message) => (options.quiet ? log.debug : log.info)(named(message)),
-        debug: (message) => log.debug(named(message)),
-        warning: (message, properties) => (options.quiet ? log.debug(named(String(message))) : log.warning(named(String(message)), properties?.title)),
+        // Each form once to the runner's masker, however many items register it.
+        setSecret: (secret) => {
+            if (options.masked.has(secret))
+                return;
+            options.masked.add(secret);
+            parent.setSecret(secret);
+        },
+        // The item's own log has redacted its lines with every key of the step (main.ts gives it them all): they go to
+        // the runner as they are, not through a second redaction.
+        info: (message) => parent.info(named(message)),
+        debug: (message) => parent.debug(named(message)),
+        warning: (message, properties) => parent.warning(named(String(message)), properties),
         error: (message, properties) => {
             record.failures.push(String(message));
             if (options.failures === 'fail the step')
@@ -37777,34 +37781,20 @@ function itemToolkit(log, parent, inputs, options, record) {
 
 
 
-
 /** Runs `items`, `limit` at a time; resolves once every one has ended (a failed item does not stop the others). */
 async function runItems(ctx, items, options) {
     const runs = [];
     const label = items.length > 1;
     await (0,lazy/* pool */.d)(items, options.limit, async (item) => {
         const record = { outputs: {}, summary: '', failures: [] };
-        const inputs = itemInputs(item, ctx.step, ctx, options.shared.priceOnly);
-        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, quiet: options.quiet }, record);
+        const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
+        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked }, record);
         const startedAt = ctx.time.now();
-        const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared);
+        const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
         runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
     });
     // In the manifest's order, whatever order they ended in.
     return items.map((item) => runs.find((run) => run.item === item));
-}
-/** An item's problem, named by item and input as the manifest writes them: `items.intro.aspect-ratio: …`. */
-function named(item, problem) {
-    const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
-    return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
-}
-/** Every problem of an item's check, named; none when it passed. */
-function itemProblems(run) {
-    if (run.result.code === 0)
-        return [];
-    const { error } = run.result;
-    const problems = error instanceof errors/* InputError */.dz ? error.problems : run.record.failures;
-    return problems.map((problem) => named(run.item.name, problem));
 }
 /** What an item made, from its results file (written by the item's own run, in RUNNER_TEMP). */
 async function readResults(run) {
@@ -37862,6 +37852,54 @@ async function whatWasMade(run, fingerprint, workspace) {
         return undefined;
     const ids = results.generations.map((generation) => String(generation.generation_id ?? ''));
     return { locked: { key: fingerprint.key, api: fingerprint.api, model: results.model, ids, inputs: fingerprint.inputs, outputs }, made };
+}
+
+;// CONCATENATED MODULE: ./src/manifest/check.ts
+// Every item checked as a single step's inputs are, before anything is paid:
+// each item's run stops once its request is checked (and priced, with a key),
+// and every problem of every item comes back at once, named by item and input
+// as the manifest writes them (`items.intro.aspect-ratio: …`). A plan is this
+// check; a generate step makes it first, so that one item's mistake stops the
+// step before any item pays.
+
+
+/** How many items are checked at once without a key (no request: only files are read). */
+const LOCAL_CHECKS = 16;
+/** An item's problem, named by item and input: `items.intro.aspect-ratio: …`. */
+function namedProblem(item, problem) {
+    const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
+    return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
+}
+/** Every problem of an item's check, named; none when it passed. */
+function itemProblems(run) {
+    if (run.result.code === 0)
+        return [];
+    const { error } = run.result;
+    const problems = error instanceof errors/* InputError */.dz ? error.problems : run.record.failures;
+    return problems.map((problem) => namedProblem(run.item.name, problem));
+}
+/** Checks (and with a key prices) `items`; throws one InputError with every problem of every item. */
+async function checkItems(ctx, items, options) {
+    const runs = await runItems(ctx, items, {
+        shared: options.shared,
+        priceOnly: true,
+        limit: options.keyed ? ctx.step.parallel : LOCAL_CHECKS,
+        failures: 'keep',
+    });
+    const problems = runs.flatMap(itemProblems);
+    if (problems.length > 0)
+        throw errors/* InputError */.dz.all(problems, `The manifest ${options.manifestShown} has`);
+    return runs;
+}
+/**
+ * A v3 item that sends local files: Hedra stores them under new handles on every run, so a later step cannot find
+ * the job a matrix job made (reuse covers v3 requests without local files). Such an item is made once, by the
+ * collect, rather than paid for twice.
+ */
+function madeByCollect(print) {
+    if (print?.api !== 'v3')
+        return false;
+    return Object.entries(print.inputs).some(([input, value]) => input !== 'prompt-file' && [value].flat().some((entry) => typeof entry === 'object'));
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/lock.ts
@@ -38188,7 +38226,7 @@ async function writeProvenance(folder, outputs, env, hide) {
 ;// CONCATENATED MODULE: ./src/manifest/shared.ts
 
 /** The shared parts for one step: budgets on the step's clock, stopped by the step's cancel. */
-function sharedAcrossItems(time, cancel, priceOnly, debug) {
+function sharedAcrossItems(time, cancel, debug) {
     const budgets = new Map();
     const answers = new Map();
     return {
@@ -38209,7 +38247,7 @@ function sharedAcrossItems(time, cancel, priceOnly, debug) {
             }
             return answer;
         },
-        priceOnly,
+        startedAt: time.now(),
     };
 }
 
@@ -38221,6 +38259,8 @@ function sharedAcrossItems(time, cancel, priceOnly, debug) {
 // lock file is written for the whole manifest: what was made, with what was
 // already locked and unchanged; items gone from the manifest leave it. Every
 // file made gets its provenance.
+
+
 
 
 
@@ -38243,19 +38283,19 @@ async function generateItems(ctx, loaded) {
     if (keyless.length > 0) {
         throw errors/* InputError */.dz.all(keyless.map((item) => `items.${item.name}: it is for ${itemApi(item)}, and input "api-key" has no ${itemApi(item)} key (${itemApi(item) === 'v3' ? 'v3 keys are "<key_id>:<secret>"' : 'a v2 key is one string without a colon'}; give one key per line for a manifest that uses both APIs).`), 'The inputs have');
     }
-    for (const item of todo)
-        log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
-    const shared = sharedAcrossItems(ctx.time, ctx.cancel, false, log.debug);
-    const itemsCtx = { ...ctx, workspace: loaded.workspace };
-    // Several items: each is checked first as a plan checks it (its reads shared with the runs), so that every input
-    // problem of every item comes at once, named by item and input, before any item stores or pays for anything.
-    if (todo.length > 1) {
-        const checks = await runItems(itemsCtx, todo, { shared: { ...shared, priceOnly: true }, limit: step.parallel, failures: 'keep', quiet: true });
-        const problems = checks.filter((run) => run.result.error instanceof errors/* InputError */.dz).flatMap(itemProblems);
-        if (problems.length > 0)
-            throw errors/* InputError */.dz.all(problems, `The manifest ${loaded.manifestShown} has`);
+    // A matrix job leaves a v3 item with local files to the collect: made here, it would be paid again there.
+    const later = step.items ? todo.filter((item) => needsGeneration(stateOf(item.name)) && madeByCollect(loaded.fingerprints.get(item.name))) : [];
+    for (const item of later) {
+        log.info(`${item.name} is left to the collect step (the manifest step without "item"): it is a v3 request with local files, whose job a later step cannot find again (Hedra stores the files under new handles each run), so it is made once, there.`);
     }
-    const runs = await runItems(itemsCtx, todo, { shared, limit: step.parallel, failures: 'fail the step' });
+    const toRun = todo.filter((item) => !later.includes(item));
+    for (const item of toRun)
+        log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
+    const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
+    const itemsCtx = { ...ctx, workspace: loaded.workspace, masked: new Set() };
+    // Every item is checked (and priced) before any pays: one item's mistake stops the step, with every problem at once.
+    await checkItems(itemsCtx, toRun, { shared, keyed: true, manifestShown: loaded.manifestShown });
+    const runs = await runItems(itemsCtx, toRun, { shared, priceOnly: false, limit: step.parallel, failures: 'fail the step' });
     const lock = new Map([...loaded.lock].filter(([name]) => loaded.items.some((item) => item.name === name)));
     const made = [];
     const unrecorded = [];
@@ -38297,7 +38337,12 @@ function summaryOf(loaded, chosen, runs) {
     const rows = runs.map((run) => {
         const ids = run.record.outputs['generation-ids'] ?? '';
         const result = run.result.code === 0 ? (run.record.outputs.reused === 'true' ? 'reused (no charge)' : 'made') : 'failed';
-        const paths = run.record.outputs.paths ? JSON.parse(run.record.outputs.paths).filter(Boolean).join(', ') : '';
+        const paths = run.record.outputs.paths
+            ? JSON.parse(run.record.outputs.paths)
+                .filter(Boolean)
+                .map((path) => workspaceRelative(loaded.workspace, path))
+                .join(', ')
+            : '';
         return `| \`${run.item.name}\` | ${result} | ${(0,outside/* cell */.Hn)(ids.replace(/[[\]"]/g, '').replace(/,/g, ', '))} | ${(0,outside/* cell */.Hn)(run.record.outputs.credits ?? '–')} | ${(0,outside/* cell */.Hn)(paths) || '–'} |`;
     });
     return [
@@ -38364,8 +38409,6 @@ async function load(ctx) {
 
 
 
-/** How many items are checked at once without a key (no request: only files are read). */
-const LOCAL_CHECKS = 16;
 /** The unit of an item's estimate, by its API: credits on v2, US dollars on v3. */
 const unitOf = (run) => (itemApi(run.item) === 'v3' ? 'USD' : 'credits');
 /** `max-credits` against each unit's total of the items to be paid for: fails closed on an item that cannot be priced. */
@@ -38388,15 +38431,12 @@ function guardTotals(budgetText, toPay, totals) {
 async function planItems(ctx, loaded) {
     const { log, step } = ctx;
     const priced = Object.keys(step.keys).length > 0;
-    const shared = sharedAcrossItems(ctx.time, ctx.cancel, true, log.debug);
-    const runs = await runItems({ ...ctx, workspace: loaded.workspace }, loaded.items, {
+    const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
+    const runs = await checkItems({ ...ctx, workspace: loaded.workspace, masked: new Set() }, loaded.items, {
         shared,
-        limit: priced ? step.parallel : LOCAL_CHECKS,
-        failures: 'keep',
+        keyed: priced,
+        manifestShown: loaded.manifestShown,
     });
-    const problems = runs.flatMap(itemProblems);
-    if (problems.length > 0)
-        throw errors/* InputError */.dz.all(problems, `The manifest ${loaded.manifestShown} has`);
     const stateOf = (run) => loaded.states.get(run.item.name) ?? { kind: 'new' };
     const work = runs.filter((run) => needsWork(stateOf(run)));
     const toPay = work.filter((run) => needsGeneration(stateOf(run)));
@@ -38406,35 +38446,49 @@ async function planItems(ctx, loaded) {
         if (run.record.outputs['estimated-credits'] && Number.isFinite(estimate))
             totals.set(unitOf(run), (totals.get(unitOf(run)) ?? 0) + estimate);
     }
-    guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
     const matrix = matrixFor(work.map((run) => run.item.name));
-    setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
+    const note = (run) => `${describeState(stateOf(run))}${plan_step_costText(run, stateOf(run), priced)}${collectNote(run, loaded, stateOf(run))}`;
     for (const run of runs)
-        log.info(`${run.item.name}: ${describeState(stateOf(run))}${plan_step_costText(run, stateOf(run), priced)}.`);
+        log.info(`${run.item.name}: ${note(run)}.`);
     const total = [...totals].map(([unit, amount]) => formatCost(amount, unit)).join(' + ');
     log.info(work.length === 0
         ? `Every item of ${loaded.manifestShown} is up to date: nothing to generate.`
         : `${work.length} of ${runs.length} items need work${priced ? `, estimated at ${total || 'nothing'} in all` : ''}; the matrix has ${matrix.include.length} entr${matrix.include.length === 1 ? 'y' : 'ies'}.`);
-    const rows = runs.map((run) => `| \`${run.item.name}\` | ${itemApi(run.item)} | ${(0,outside/* cell */.Hn)(describeState(stateOf(run)))} |${priced ? ` ${(0,outside/* cell */.Hn)(plan_step_costText(run, stateOf(run), true).replace(/^, /, '')) || '–'} |` : ''}`);
     await log.summary([
         `### Plan of ${(0,outside/* cell */.Hn)(loaded.manifestShown)}`,
         '',
         `${work.length} of ${runs.length} items need work${priced ? `; estimated cost ${total || 'nothing'}` : ' (give the step a key to price them)'}.`,
         '',
-        `| item | API | needs |${priced ? ' estimate |' : ''}`,
-        `|---|---|---|${priced ? '---|' : ''}`,
-        ...rows,
+        '| item | API | needs |',
+        '|---|---|---|',
+        ...runs.map((run) => `| \`${run.item.name}\` | ${itemApi(run.item)} | ${(0,outside/* cell */.Hn)(note(run))} |`),
         '',
     ].join('\n'));
+    // The table is written first: a refusal is read beside what each item would cost.
+    // Without a key nothing can be priced, as in a single step's dry run: the guard has nothing to say.
+    if (priced)
+        guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
+    setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
 }
-/** ", 12 credits" for an item to be paid for, ", no charge (it exists)" for one whose output is only put back. */
+/** ", 12 credits" for an item to be paid for; what putting an existing output back costs. */
 function plan_step_costText(run, state, priced) {
-    if (!priced || !needsWork(state))
+    if (!needsWork(state))
         return '';
-    if (!needsGeneration(state))
-        return ', no charge (the generation exists: it is downloaded again)';
+    if (!needsGeneration(state)) {
+        return itemApi(run.item) === 'v3'
+            ? ", no charge while Hedra keeps the job's output (48 h on v3); after that it is made again and paid"
+            : ', no charge (the generation exists: it is downloaded again)';
+    }
+    if (!priced)
+        return '';
     const estimate = run.record.outputs['estimated-credits'];
     return estimate ? `, ${formatCost(Number(estimate), unitOf(run))}` : ', cost unknown before paying';
+}
+/** Said of a v3 item with local files: its matrix job leaves it to the collect, which makes it once. */
+function collectNote(run, loaded, state) {
+    return needsGeneration(state) && madeByCollect(loaded.fingerprints.get(run.item.name))
+        ? ' (made by the collect step: a v3 request with local files cannot be found again by a later step, so its matrix job leaves it)'
+        : '';
 }
 async function verifyOutputs(ctx, loaded) {
     const { log } = ctx;
@@ -38455,7 +38509,7 @@ async function verifyOutputs(ctx, loaded) {
             log.info(`${item.name} is ${describeState(state)} since the lock was written: a plan lists it, and the next generate step makes it.`);
     }
     if (problems.length > 0) {
-        log.fail(`${problems.length} of ${checked} files do not match ${loaded.lockShown}:\n- ${problems.join('\n- ')}\nRestore them from git (git checkout -- <file>), or run the manifest step without "verify" to download them again (their generations exist: no charge).`, 'Files differ from the lock');
+        log.fail(`${problems.length} of ${checked} files do not match ${loaded.lockShown}:\n- ${problems.join('\n- ')}\nRestore them from git (git checkout -- <file>), or run the manifest step without "verify" to download them again (no charge while Hedra keeps the generation's output; on v3, 48 h).`, 'Files differ from the lock');
         return;
     }
     log.info(`All ${checked} files of ${loaded.lockShown} match it.`);
@@ -38491,7 +38545,8 @@ async function runManifest(ctx) {
             await generateItems(ctx, loaded);
     }
     catch (error) {
-        log.fail(failureMessage(error, { phase: 'reading inputs' }), error instanceof errors/* InputError */.dz ? 'Invalid input' : 'Manifest failed');
+        const title = error instanceof errors/* InputError */.dz ? 'Invalid input' : error instanceof errors/* SpendingRefused */.zO ? 'Not paid for' : 'Manifest failed';
+        log.fail(failureMessage(error, { phase: 'reading inputs' }), title);
     }
     return log.failed() ? 1 : 0;
 }
@@ -38950,7 +39005,10 @@ async function priceOnly(run, plan) {
         count: plan.count,
         request: shapeOf(plan.request),
     });
-    const estimate = run.hasKey ? await run.reads(`estimate ${shape}`, () => api.estimate(plan)) : { known: false, reason: 'pricing needs an API key' };
+    // Without a key nothing is priced, and nothing needs saying per item: the plan says it once.
+    if (!run.hasKey)
+        return;
+    const estimate = await run.reads(`estimate ${shape}`, () => api.estimate(plan));
     const spending = {
         unit: api.unit,
         estimated: estimate.known ? estimate.total.amount : undefined,
@@ -39239,11 +39297,11 @@ async function run() {
 /** Runs the action with the collaborators given; resolves to the exit code. */
 async function runWith(deps) {
     const { toolkit, env } = deps;
-    const log = createLog(toolkit, env);
     // Every key given (a manifest that mixes the APIs gives one per line), and each one's secret half, in every form.
-    for (const key of keyLines(readApiKey(toolkit, env) ?? ''))
-        for (const part of secretParts(key))
-            log.addSecret(part);
+    const secrets = keyLines(readApiKey(toolkit, env) ?? '').flatMap(secretParts);
+    const log = createLog(toolkit, env);
+    for (const secret of secrets)
+        log.addSecret(secret);
     let manifest;
     try {
         manifest = readManifestStep(toolkit, env);
@@ -39262,13 +39320,19 @@ async function runWith(deps) {
         cwd: deps.cwd,
         time: deps.time,
         cancel: deps.cancel,
-        runItem: (toolkit, env, shared) => runStep({ ...deps, toolkit, env, shared }, createLog(toolkit, env)),
+        runItem: (toolkit, env, shared, priceOnly) => {
+            // Each item's log redacts with every key of the step, not its own alone: its lines go to the runner as they are.
+            const itemLog = createLog(toolkit, env);
+            for (const secret of secrets)
+                itemLog.addSecret(secret);
+            return runStep({ ...deps, toolkit, env, shared, priceOnly }, itemLog);
+        },
     });
 }
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
 async function runStep(deps, log) {
     const { toolkit, env, time } = deps;
-    const startedAt = time.now();
+    const startedAt = deps.shared?.startedAt ?? time.now();
     const apiKey = readApiKey(toolkit, env);
     // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
     for (const part of apiKey ? secretParts(apiKey) : [])
@@ -39330,7 +39394,7 @@ async function runStep(deps, log) {
             problems,
             unparsed,
             reads,
-            priceOnly: deps.shared?.priceOnly,
+            priceOnly: deps.priceOnly,
         });
     }
     catch (error) {

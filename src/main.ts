@@ -77,9 +77,10 @@ export async function run(): Promise<void> {
 /** Runs the action with the collaborators given; resolves to the exit code. */
 export async function runWith(deps: RunDependencies): Promise<number> {
   const { toolkit, env } = deps;
-  const log = createLog(toolkit, env);
   // Every key given (a manifest that mixes the APIs gives one per line), and each one's secret half, in every form.
-  for (const key of keyLines(readApiKey(toolkit, env) ?? '')) for (const part of secretParts(key)) log.addSecret(part);
+  const secrets = keyLines(readApiKey(toolkit, env) ?? '').flatMap(secretParts);
+  const log = createLog(toolkit, env);
+  for (const secret of secrets) log.addSecret(secret);
   let manifest: ManifestStep | undefined;
   try {
     manifest = readManifestStep(toolkit, env);
@@ -96,14 +97,19 @@ export async function runWith(deps: RunDependencies): Promise<number> {
     cwd: deps.cwd,
     time: deps.time,
     cancel: deps.cancel,
-    runItem: (toolkit, env, shared) => runStep({ ...deps, toolkit, env, shared }, createLog(toolkit, env)),
+    runItem: (toolkit, env, shared, priceOnly) => {
+      // Each item's log redacts with every key of the step, not its own alone: its lines go to the runner as they are.
+      const itemLog = createLog(toolkit, env);
+      for (const secret of secrets) itemLog.addSecret(secret);
+      return runStep({ ...deps, toolkit, env, shared, priceOnly }, itemLog);
+    },
   });
 }
 
 /** One step's run (or one item's of a manifest): its exit code, and what ended it when it failed. */
-async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems }, log: Log): Promise<StepResult> {
+async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems; priceOnly?: boolean }, log: Log): Promise<StepResult> {
   const { toolkit, env, time } = deps;
-  const startedAt = time.now();
+  const startedAt = deps.shared?.startedAt ?? time.now();
   const apiKey = readApiKey(toolkit, env);
   // The whole key and its secret half (v3), each in every form; the key id alone is not secret (api-key.ts).
   for (const part of apiKey ? secretParts(apiKey) : []) log.addSecret(part);
@@ -160,7 +166,7 @@ async function runStep(deps: RunDependencies & { shared?: SharedAcrossItems }, l
       problems,
       unparsed,
       reads,
-      priceOnly: deps.shared?.priceOnly,
+      priceOnly: deps.priceOnly,
     });
   } catch (error) {
     failure = error;

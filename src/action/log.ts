@@ -135,6 +135,22 @@ function inert(text: string): string {
   return text.replace(/^(\s*):(?=:)/gm, '$1:\u200d');
 }
 
+/**
+ * The expression for a set of secrets, made once per process: it is large (every form of every character), and V8
+ * compiles it on first use, which costs a large share of a second. A manifest's items each have a log of their
+ * own with the same keys; they share one compiled expression. (`replace` resets a global expression's lastIndex,
+ * so sharing it is safe.)
+ */
+const matchers = new Map<string, RegExp>();
+function compiledMatcher(source: string): RegExp {
+  let matcher = matchers.get(source);
+  if (!matcher) {
+    matcher = new RegExp(source, 'g');
+    matchers.set(source, matcher);
+  }
+  return matcher;
+}
+
 /** What stands for a text redaction could not check: none of it leaves. */
 export const WITHHELD = '[text withheld: it could not be checked for secrets]';
 
@@ -191,7 +207,7 @@ export function createLog(toolkit: Toolkit, env: Env): Log {
       if (patterns.length === 0) return;
       // Longest first: at any place, a form that contains another is replaced whole.
       patterns.sort((a, b) => b.length - a.length);
-      matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
+      matcher = compiledMatcher(patterns.map((p) => p.source).join('|'));
     },
     redact,
     hideSecrets,

@@ -86,6 +86,9 @@ export function readManifestStep(toolkit: Toolkit, env: Env): ManifestStep | und
         `Input "${input}" is for a single step; with "manifest" it is not taken (every item would ${input === 'generation-id' ? 'resume the same work' : 'publish on its own'}). Leave it out.`,
       );
   }
+  if (get('dry-run') !== '' && get('dry-run') !== 'false') {
+    problems.push('Input "dry-run" is for a single step; with "manifest", "plan: true" checks and prices every item without paying.');
+  }
   const keys = keysByApi(get('api-key') || env.HEDRA_API_KEY?.trim() || '', problems);
   const baseUrls = baseUrlsByApi(get('base-url'), problems);
   if (problems.length > 0) throw InputError.all(problems, 'The inputs have');

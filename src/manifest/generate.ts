@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { cell } from '../core/outside.js';
 import { setOutputs } from '../report/results.js';
+import { checkItems, madeByCollect } from './check.js';
 import { itemApi } from './item-toolkit.js';
-import { type ItemRun, itemProblems, runItems, whatWasMade } from './items.js';
+import { type ItemRun, runItems, whatWasMade } from './items.js';
 import type { Loaded, ManifestContext } from './load.js';
 import { type Lock, lockText, writeLock } from './lock.js';
-import { describeState, needsWork } from './plan.js';
+import { workspaceRelative } from './manifest-file.js';
+import { describeState, needsGeneration, needsWork } from './plan.js';
 import { type Made, PREDICATE_TYPE, writeProvenance } from './provenance.js';
 import { sharedAcrossItems } from './shared.js';
 
@@ -34,17 +36,20 @@ export async function generateItems(ctx: ManifestContext, loaded: Loaded): Promi
       'The inputs have',
     );
   }
-  for (const item of todo) log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
-  const shared = sharedAcrossItems(ctx.time, ctx.cancel, false, log.debug);
-  const itemsCtx = { ...ctx, workspace: loaded.workspace };
-  // Several items: each is checked first as a plan checks it (its reads shared with the runs), so that every input
-  // problem of every item comes at once, named by item and input, before any item stores or pays for anything.
-  if (todo.length > 1) {
-    const checks = await runItems(itemsCtx, todo, { shared: { ...shared, priceOnly: true }, limit: step.parallel, failures: 'keep', quiet: true });
-    const problems = checks.filter((run) => run.result.error instanceof InputError).flatMap(itemProblems);
-    if (problems.length > 0) throw InputError.all(problems, `The manifest ${loaded.manifestShown} has`);
+  // A matrix job leaves a v3 item with local files to the collect: made here, it would be paid again there.
+  const later = step.items ? todo.filter((item) => needsGeneration(stateOf(item.name)) && madeByCollect(loaded.fingerprints.get(item.name))) : [];
+  for (const item of later) {
+    log.info(
+      `${item.name} is left to the collect step (the manifest step without "item"): it is a v3 request with local files, whose job a later step cannot find again (Hedra stores the files under new handles each run), so it is made once, there.`,
+    );
   }
-  const runs = await runItems(itemsCtx, todo, { shared, limit: step.parallel, failures: 'fail the step' });
+  const toRun = todo.filter((item) => !later.includes(item));
+  for (const item of toRun) log.info(`${item.name}: ${describeState(stateOf(item.name))}.`);
+  const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
+  const itemsCtx = { ...ctx, workspace: loaded.workspace, masked: new Set<string>() };
+  // Every item is checked (and priced) before any pays: one item's mistake stops the step, with every problem at once.
+  await checkItems(itemsCtx, toRun, { shared, keyed: true, manifestShown: loaded.manifestShown });
+  const runs = await runItems(itemsCtx, toRun, { shared, priceOnly: false, limit: step.parallel, failures: 'fail the step' });
 
   const lock: Lock = new Map([...loaded.lock].filter(([name]) => loaded.items.some((item) => item.name === name)));
   const made: Made[] = [];
@@ -92,7 +97,12 @@ function summaryOf(loaded: Loaded, chosen: number, runs: ItemRun[]): string {
   const rows = runs.map((run) => {
     const ids = run.record.outputs['generation-ids'] ?? '';
     const result = run.result.code === 0 ? (run.record.outputs.reused === 'true' ? 'reused (no charge)' : 'made') : 'failed';
-    const paths = run.record.outputs.paths ? (JSON.parse(run.record.outputs.paths) as string[]).filter(Boolean).join(', ') : '';
+    const paths = run.record.outputs.paths
+      ? (JSON.parse(run.record.outputs.paths) as string[])
+          .filter(Boolean)
+          .map((path) => workspaceRelative(loaded.workspace, path))
+          .join(', ')
+      : '';
     return `| \`${run.item.name}\` | ${result} | ${cell(ids.replace(/[[\]"]/g, '').replace(/,/g, ', '))} | ${cell(run.record.outputs.credits ?? '–')} | ${cell(paths) || '–'} |`;
   });
   return [

@@ -49,14 +49,13 @@ export function itemEnv(env: Env, inputs: Record<InputName, string>): Env {
  * The item's toolkit. `label`: the item's name, put before each of its log lines when several items share the log
  * (their groups become lines then: groups cannot interleave); undefined: its lines are the step's own. `failures`:
  * whether the item's failure is the step's (an error annotation), or kept for the manifest to report with the
- * other items' (a plan's input problems, all in one round). `quiet`: its lines go to the debug log only (a check before
- * the items run, whose lines the run says again).
+ * other items' (a plan's input problems, all in one round).
  */
 export function itemToolkit(
   log: Log,
   parent: Toolkit,
   inputs: Record<InputName, string>,
-  options: { label?: string; failures: 'fail the step' | 'keep'; quiet?: boolean },
+  options: { label?: string; failures: 'fail the step' | 'keep'; masked: Set<string> },
   record: ItemRecord,
 ): Toolkit {
   const { label } = options;
@@ -78,11 +77,17 @@ export function itemToolkit(
     setOutput: (name: string, value: unknown) => {
       record.outputs[name] = String(value);
     },
-    // To the runner's masker only: the step's log has every key already, and the item's own log redacts its lines before they come here.
-    setSecret: (secret: string) => parent.setSecret(secret),
-    info: (message: string) => (options.quiet ? log.debug : log.info)(named(message)),
-    debug: (message: string) => log.debug(named(message)),
-    warning: (message, properties) => (options.quiet ? log.debug(named(String(message))) : log.warning(named(String(message)), properties?.title)),
+    // Each form once to the runner's masker, however many items register it.
+    setSecret: (secret: string) => {
+      if (options.masked.has(secret)) return;
+      options.masked.add(secret);
+      parent.setSecret(secret);
+    },
+    // The item's own log has redacted its lines with every key of the step (main.ts gives it them all): they go to
+    // the runner as they are, not through a second redaction.
+    info: (message: string) => parent.info(named(message)),
+    debug: (message: string) => parent.debug(named(message)),
+    warning: (message, properties) => parent.warning(named(String(message)), properties),
     error: (message, properties) => {
       record.failures.push(String(message));
       if (options.failures === 'fail the step') log.fail(named(String(message)), properties?.title);

@@ -8,7 +8,6 @@ import { isAbsolute, relative } from 'node:path';
 import type { Log } from '../action/log.js';
 import type { Time } from '../action/run-control.js';
 import type { Env, Toolkit } from '../action/toolkit.js';
-import { InputError } from '../core/errors.js';
 import { isObject } from '../core/json.js';
 import { pool } from '../core/lazy.js';
 import type { ManifestStep } from '../inputs/manifest-step.js';
@@ -27,6 +26,8 @@ export interface ItemsContext {
   time: Time;
   runItem: RunItem;
   workspace: string;
+  /** The secret forms already given to the runner's masker. */
+  masked: Set<string>;
 }
 
 /** One item's run, and what it left. */
@@ -42,40 +43,20 @@ export interface ItemRun {
 export async function runItems(
   ctx: ItemsContext,
   items: ManifestItem[],
-  options: { shared: SharedAcrossItems; limit: number; failures: 'fail the step' | 'keep'; quiet?: boolean },
+  options: { shared: SharedAcrossItems; priceOnly: boolean; limit: number; failures: 'fail the step' | 'keep' },
 ): Promise<ItemRun[]> {
   const runs: ItemRun[] = [];
   const label = items.length > 1;
   await pool(items, options.limit, async (item) => {
     const record: ItemRecord = { outputs: {}, summary: '', failures: [] };
-    const inputs = itemInputs(item, ctx.step, ctx, options.shared.priceOnly);
-    const toolkit = itemToolkit(
-      ctx.log,
-      ctx.toolkit,
-      inputs,
-      { label: label ? item.name : undefined, failures: options.failures, quiet: options.quiet },
-      record,
-    );
+    const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
+    const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked }, record);
     const startedAt = ctx.time.now();
-    const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared);
+    const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
     runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
   });
   // In the manifest's order, whatever order they ended in.
   return items.map((item) => runs.find((run) => run.item === item) as ItemRun);
-}
-
-/** An item's problem, named by item and input as the manifest writes them: `items.intro.aspect-ratio: …`. */
-function named(item: string, problem: string): string {
-  const input = /\b[Ii]nputs? "([a-z-]+)"/.exec(problem)?.[1];
-  return `items.${item}${input ? `.${input}` : ''}: ${problem}`;
-}
-
-/** Every problem of an item's check, named; none when it passed. */
-export function itemProblems(run: ItemRun): string[] {
-  if (run.result.code === 0) return [];
-  const { error } = run.result;
-  const problems = error instanceof InputError ? error.problems : run.record.failures;
-  return problems.map((problem) => named(run.item.name, problem));
 }
 
 /** One generation of a results file, as far as the lock needs it. */

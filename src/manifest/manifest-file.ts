@@ -10,31 +10,11 @@ import { isAbsolute, normalize, relative } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { isObject } from '../core/json.js';
 import { didYouMean } from '../core/suggest.js';
+import { MAPPED_INPUTS } from '../inputs/kinds.js';
 import { INPUT_NAMES, type InputName } from '../inputs/settings.js';
 
 /** The inputs an item may set: what makes the generation and where it goes. The rest belong to the step. */
-export const ITEM_INPUTS = [
-  'api',
-  'type',
-  'model',
-  'prompt',
-  'prompt-file',
-  'text',
-  'voice-id',
-  'image',
-  'end-image',
-  'audio',
-  'video',
-  'resolution',
-  'aspect-ratio',
-  'duration',
-  'seed',
-  'name',
-  'batch-size',
-  'reference-images',
-  'request',
-  'output-path',
-] as const satisfies readonly InputName[];
+export const ITEM_INPUTS = ['api', 'type', 'model', ...MAPPED_INPUTS, 'prompt-file', 'request', 'output-path'] as const satisfies readonly InputName[];
 export type ItemInput = (typeof ITEM_INPUTS)[number];
 
 /** An item as the step runs it: its inputs as text, as the runner would pass them. */

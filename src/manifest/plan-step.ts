@@ -7,14 +7,12 @@ import { cell } from '../core/outside.js';
 import { read } from '../inputs/raw.js';
 import { formatCost } from '../report/outputs.js';
 import { setOutputs } from '../report/results.js';
+import { checkItems, madeByCollect } from './check.js';
 import { itemApi } from './item-toolkit.js';
-import { type ItemRun, itemProblems, runItems } from './items.js';
+import type { ItemRun } from './items.js';
 import type { Loaded, ManifestContext } from './load.js';
 import { checkOutputs, describeState, type ItemState, matrixFor, needsGeneration, needsWork } from './plan.js';
 import { sharedAcrossItems } from './shared.js';
-
-/** How many items are checked at once without a key (no request: only files are read). */
-const LOCAL_CHECKS = 16;
 
 /** The unit of an item's estimate, by its API: credits on v2, US dollars on v3. */
 const unitOf = (run: ItemRun) => (itemApi(run.item) === 'v3' ? 'USD' : 'credits');
@@ -43,14 +41,12 @@ function guardTotals(budgetText: string, toPay: ItemRun[], totals: Map<string, n
 export async function planItems(ctx: ManifestContext, loaded: Loaded): Promise<void> {
   const { log, step } = ctx;
   const priced = Object.keys(step.keys).length > 0;
-  const shared = sharedAcrossItems(ctx.time, ctx.cancel, true, log.debug);
-  const runs = await runItems({ ...ctx, workspace: loaded.workspace }, loaded.items, {
+  const shared = sharedAcrossItems(ctx.time, ctx.cancel, log.debug);
+  const runs = await checkItems({ ...ctx, workspace: loaded.workspace, masked: new Set<string>() }, loaded.items, {
     shared,
-    limit: priced ? step.parallel : LOCAL_CHECKS,
-    failures: 'keep',
+    keyed: priced,
+    manifestShown: loaded.manifestShown,
   });
-  const problems = runs.flatMap(itemProblems);
-  if (problems.length > 0) throw InputError.all(problems, `The manifest ${loaded.manifestShown} has`);
   const stateOf = (run: ItemRun) => loaded.states.get(run.item.name) ?? { kind: 'new' as const };
   const work = runs.filter((run) => needsWork(stateOf(run)));
   const toPay = work.filter((run) => needsGeneration(stateOf(run)));
@@ -59,19 +55,14 @@ export async function planItems(ctx: ManifestContext, loaded: Loaded): Promise<v
     const estimate = Number(run.record.outputs['estimated-credits']);
     if (run.record.outputs['estimated-credits'] && Number.isFinite(estimate)) totals.set(unitOf(run), (totals.get(unitOf(run)) ?? 0) + estimate);
   }
-  guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
   const matrix = matrixFor(work.map((run) => run.item.name));
-  setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
-  for (const run of runs) log.info(`${run.item.name}: ${describeState(stateOf(run))}${costText(run, stateOf(run), priced)}.`);
+  const note = (run: ItemRun) => `${describeState(stateOf(run))}${costText(run, stateOf(run), priced)}${collectNote(run, loaded, stateOf(run))}`;
+  for (const run of runs) log.info(`${run.item.name}: ${note(run)}.`);
   const total = [...totals].map(([unit, amount]) => formatCost(amount, unit)).join(' + ');
   log.info(
     work.length === 0
       ? `Every item of ${loaded.manifestShown} is up to date: nothing to generate.`
       : `${work.length} of ${runs.length} items need work${priced ? `, estimated at ${total || 'nothing'} in all` : ''}; the matrix has ${matrix.include.length} entr${matrix.include.length === 1 ? 'y' : 'ies'}.`,
-  );
-  const rows = runs.map(
-    (run) =>
-      `| \`${run.item.name}\` | ${itemApi(run.item)} | ${cell(describeState(stateOf(run)))} |${priced ? ` ${cell(costText(run, stateOf(run), true).replace(/^, /, '')) || '–'} |` : ''}`,
   );
   await log.summary(
     [
@@ -79,20 +70,36 @@ export async function planItems(ctx: ManifestContext, loaded: Loaded): Promise<v
       '',
       `${work.length} of ${runs.length} items need work${priced ? `; estimated cost ${total || 'nothing'}` : ' (give the step a key to price them)'}.`,
       '',
-      `| item | API | needs |${priced ? ' estimate |' : ''}`,
-      `|---|---|---|${priced ? '---|' : ''}`,
-      ...rows,
+      '| item | API | needs |',
+      '|---|---|---|',
+      ...runs.map((run) => `| \`${run.item.name}\` | ${itemApi(run.item)} | ${cell(note(run))} |`),
       '',
     ].join('\n'),
   );
+  // The table is written first: a refusal is read beside what each item would cost.
+  // Without a key nothing can be priced, as in a single step's dry run: the guard has nothing to say.
+  if (priced) guardTotals(read(ctx.toolkit, ctx.env, 'max-credits'), toPay, totals);
+  setOutputs(log, { matrix: JSON.stringify(matrix), work: String(work.length) });
 }
 
-/** ", 12 credits" for an item to be paid for, ", no charge (it exists)" for one whose output is only put back. */
+/** ", 12 credits" for an item to be paid for; what putting an existing output back costs. */
 function costText(run: ItemRun, state: ItemState, priced: boolean): string {
-  if (!priced || !needsWork(state)) return '';
-  if (!needsGeneration(state)) return ', no charge (the generation exists: it is downloaded again)';
+  if (!needsWork(state)) return '';
+  if (!needsGeneration(state)) {
+    return itemApi(run.item) === 'v3'
+      ? ", no charge while Hedra keeps the job's output (48 h on v3); after that it is made again and paid"
+      : ', no charge (the generation exists: it is downloaded again)';
+  }
+  if (!priced) return '';
   const estimate = run.record.outputs['estimated-credits'];
   return estimate ? `, ${formatCost(Number(estimate), unitOf(run))}` : ', cost unknown before paying';
+}
+
+/** Said of a v3 item with local files: its matrix job leaves it to the collect, which makes it once. */
+function collectNote(run: ItemRun, loaded: Loaded, state: ItemState): string {
+  return needsGeneration(state) && madeByCollect(loaded.fingerprints.get(run.item.name))
+    ? ' (made by the collect step: a v3 request with local files cannot be found again by a later step, so its matrix job leaves it)'
+    : '';
 }
 
 export async function verifyOutputs(ctx: ManifestContext, loaded: Loaded): Promise<void> {
@@ -113,7 +120,7 @@ export async function verifyOutputs(ctx: ManifestContext, loaded: Loaded): Promi
   }
   if (problems.length > 0) {
     log.fail(
-      `${problems.length} of ${checked} files do not match ${loaded.lockShown}:\n- ${problems.join('\n- ')}\nRestore them from git (git checkout -- <file>), or run the manifest step without "verify" to download them again (their generations exist: no charge).`,
+      `${problems.length} of ${checked} files do not match ${loaded.lockShown}:\n- ${problems.join('\n- ')}\nRestore them from git (git checkout -- <file>), or run the manifest step without "verify" to download them again (no charge while Hedra keeps the generation's output; on v3, 48 h).`,
       'Files differ from the lock',
     );
     return;

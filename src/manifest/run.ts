@@ -9,7 +9,7 @@
 //     per key; then, for the whole manifest, the lock file and provenance.
 // Items that need nothing send nothing. Whatever fails, every problem of every
 // item is reported at once, named by item and input.
-import { InputError } from '../core/errors.js';
+import { InputError, SpendingRefused } from '../core/errors.js';
 import { failureMessage } from '../report/failures.js';
 import { generateItems } from './generate.js';
 import { load, type ManifestContext } from './load.js';
@@ -24,7 +24,8 @@ export async function runManifest(ctx: ManifestContext): Promise<number> {
     else if (ctx.step.mode === 'plan') await planItems(ctx, loaded);
     else await generateItems(ctx, loaded);
   } catch (error) {
-    log.fail(failureMessage(error, { phase: 'reading inputs' }), error instanceof InputError ? 'Invalid input' : 'Manifest failed');
+    const title = error instanceof InputError ? 'Invalid input' : error instanceof SpendingRefused ? 'Not paid for' : 'Manifest failed';
+    log.fail(failureMessage(error, { phase: 'reading inputs' }), title);
   }
   return log.failed() ? 1 : 0;
 }

@@ -14,8 +14,8 @@ export interface SharedAcrossItems {
   budget(key: string, policy: RateLimitPolicy | undefined): RequestBudget;
   /** Reads that answer the same for every item: made once. */
   reads: ReadCache;
-  /** Only check and price each item (a plan with a key). */
-  priceOnly: boolean;
+  /** When the step started: `timeout` is the whole step's, so every item's deadline is counted from here. */
+  startedAt: number;
 }
 
 /** How one item's run ended: its exit code, and the error that failed it. */
@@ -25,10 +25,10 @@ export interface StepResult {
 }
 
 /** Runs one item as a single step, with its own toolkit and environment. */
-export type RunItem = (toolkit: Toolkit, env: Env, shared: SharedAcrossItems) => Promise<StepResult>;
+export type RunItem = (toolkit: Toolkit, env: Env, shared: SharedAcrossItems, priceOnly: boolean) => Promise<StepResult>;
 
 /** The shared parts for one step: budgets on the step's clock, stopped by the step's cancel. */
-export function sharedAcrossItems(time: Time, cancel: AbortSignal, priceOnly: boolean, debug: (message: string) => void): SharedAcrossItems {
+export function sharedAcrossItems(time: Time, cancel: AbortSignal, debug: (message: string) => void): SharedAcrossItems {
   const budgets = new Map<string, RequestBudget>();
   const answers = new Map<string, Promise<unknown>>();
   return {
@@ -49,6 +49,6 @@ export function sharedAcrossItems(time: Time, cancel: AbortSignal, priceOnly: bo
       }
       return answer as Promise<T>;
     },
-    priceOnly,
+    startedAt: time.now(),
   };
 }

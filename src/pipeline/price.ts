@@ -31,7 +31,9 @@ export async function priceOnly(run: Run, plan: Plan): Promise<void> {
     count: plan.count,
     request: shapeOf(plan.request),
   });
-  const estimate: Estimate = run.hasKey ? await run.reads(`estimate ${shape}`, () => api.estimate(plan)) : { known: false, reason: 'pricing needs an API key' };
+  // Without a key nothing is priced, and nothing needs saying per item: the plan says it once.
+  if (!run.hasKey) return;
+  const estimate: Estimate = await run.reads(`estimate ${shape}`, () => api.estimate(plan));
   const spending: Spending = {
     unit: api.unit,
     estimated: estimate.known ? estimate.total.amount : undefined,

@@ -76,6 +76,11 @@ export interface RunOptions {
    * false`); test/e2e/credits.e2e.test.ts runs the default.
    */
   reuseDefault?: boolean;
+  /**
+   * GITHUB_WORKSPACE of this run: an existing directory that several runs share, as the steps of one job share the
+   * checkout (test/e2e/manifest.e2e.test.ts). By default each run has a fresh one of its own.
+   */
+  workspace?: string;
 }
 
 /** A run's directories and environment, made as the runner makes them: before the action starts. */
@@ -94,8 +99,8 @@ export interface PreparedRun {
 export function prepareRun(inputs: Record<string, string>, options: RunOptions = {}): PreparedRun {
   const base = process.env.VITEST ? tempDir('hedra-e2e-') : mkdtempSync(join(tmpdir(), 'hedra-e2e-'));
   const temp = join(base, 'runner-temp');
-  const workspace = join(base, 'workspace');
-  for (const dir of [temp, workspace]) mkdirSync(dir);
+  const workspace = options.workspace ?? join(base, 'workspace');
+  for (const dir of [temp, workspace]) mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(options.files ?? {})) {
     mkdirSync(dirname(join(workspace, name)), { recursive: true });
     writeFileSync(join(workspace, name), content);
@@ -140,13 +145,17 @@ export function finishRun(run: PreparedRun, ended: { code: number | null; stdout
     summary: existsSync(env.GITHUB_STEP_SUMMARY) ? readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8') : '',
     dirs: run.dirs,
   };
-  const key = env[inputEnv('api-key')] || env.HEDRA_API_KEY;
-  // The whole key, and a v3 key's secret half (`<key_id>:<secret>`), which is a secret on its own.
-  const secret = key?.includes(':') ? key.slice(key.indexOf(':') + 1) : '';
-  for (const part of [key, secret]) {
-    if (!part || part.length < 16) continue;
-    const leaks = findSecret(part, { stdout: visibleStdout(ended.stdout), stderr: ended.stderr }, [base]);
-    if (leaks.length > 0) throw new Error(`the API key${part === key ? '' : "'s secret half"} leaked:\n${leaks.join('\n')}`);
+  // A shared workspace lies outside the run's own directory: it is scanned too.
+  const dirs = run.dirs.workspace.startsWith(`${base}/`) ? [base] : [base, run.dirs.workspace];
+  // One key per line when a manifest uses both APIs: each is a secret on its own.
+  for (const key of (env[inputEnv('api-key')] || env.HEDRA_API_KEY || '').split('\n').map((line) => line.trim())) {
+    // The whole key, and a v3 key's secret half (`<key_id>:<secret>`), which is a secret on its own.
+    const secret = key.includes(':') ? key.slice(key.indexOf(':') + 1) : '';
+    for (const part of [key, secret]) {
+      if (!part || part.length < 16) continue;
+      const leaks = findSecret(part, { stdout: visibleStdout(ended.stdout), stderr: ended.stderr }, dirs);
+      if (leaks.length > 0) throw new Error(`the API key${part === key ? '' : "'s secret half"} leaked:\n${leaks.join('\n')}`);
+    }
   }
   return result;
 }

