@@ -36467,7 +36467,8 @@ function readManifestStep(toolkit, env) {
     const written = get('manifest');
     const problems = [];
     if (written === '') {
-        const given = MANIFEST_ONLY.filter((input) => (input === 'item' ? get(input) !== '' : get(input) !== 'false' && get(input) !== ''));
+        // A flag spelled false in any of the runner's spellings (False, FALSE) is not given.
+        const given = MANIFEST_ONLY.filter((input) => get(input) !== '' && (input === 'item' || !parsers/* FALSE_SPELLINGS */.I7.includes(get(input))));
         if (given.length === 0)
             return undefined;
         throw errors/* InputError */.dz.all(given.map((input) => `Input "${input}" works on a manifest of many items: set "manifest" too (e.g. manifest: media/hedra.yml), or leave "${input}" out.`), 'The inputs have');
@@ -37599,11 +37600,18 @@ function inputText(input, value) {
         return String(value);
     if (input === 'request' && (0,json/* isObject */.Gv)(value))
         return JSON.stringify(value);
-    if (Array.isArray(value) && value.every((entry) => typeof entry === 'string' || typeof entry === 'number'))
+    // `request` is one JSON value: a list of its lines would be no request at all.
+    if (input !== 'request' && Array.isArray(value) && value.every((entry) => typeof entry === 'string' || typeof entry === 'number'))
         return value.join('\n');
-    return {
-        problem: `must be ${input === 'request' ? 'a mapping of request fields' : 'a text, a number, or a list of texts'}, got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list of mappings' : `a ${typeof value}`}.`,
-    };
+    return { problem: `must be ${input === 'request' ? 'a mapping of request fields' : 'a text, a number, or a list of texts'}, got ${kindOf(value)}.` };
+}
+/** What a YAML value is, as a message says it. */
+function kindOf(value) {
+    if (value === null)
+        return 'nothing';
+    if (Array.isArray(value))
+        return value.some((entry) => (0,json/* isObject */.Gv)(entry) || Array.isArray(entry)) ? 'a list of mappings or lists' : 'a list';
+    return (0,json/* isObject */.Gv)(value) ? 'a mapping' : `a ${typeof value}`;
 }
 /** Why a key of an item (or of `defaults`) is not an item input. */
 function unknownKey(key) {
@@ -38245,7 +38253,8 @@ async function writeProvenance(folder, outputs, env, hide) {
     for (const made of outputs) {
         const n = (counts.get(made.item) ?? 0) + 1;
         counts.set(made.item, n);
-        const base = (0,external_node_path_.join)(folder, n === 1 ? made.item : `${made.item}-${n}`);
+        // `@` is not in an item's name (manifest-file.ts): item a's second output cannot take item a-2's file.
+        const base = (0,external_node_path_.join)(folder, n === 1 ? made.item : `${made.item}@${n}`);
         const predicate = `${base}.predicate.json`;
         const statement = `${base}.intoto.json`;
         await (0,promises_.writeFile)(predicate, hide(`${JSON.stringify(predicateFor(made, env), null, 2)}\n`));

@@ -5,7 +5,7 @@
 // lines). Each item's own inputs come from the manifest file (src/manifest/).
 import type { Env, Toolkit } from '../action/toolkit.js';
 import { InputError } from '../core/errors.js';
-import { parseBoolean, parseInteger } from './parsers.js';
+import { FALSE_SPELLINGS, parseBoolean, parseInteger } from './parsers.js';
 import { read } from './raw.js';
 import { APIS, type Api } from './settings.js';
 
@@ -51,7 +51,8 @@ export function readManifestStep(toolkit: Toolkit, env: Env): ManifestStep | und
   const written = get('manifest');
   const problems: string[] = [];
   if (written === '') {
-    const given = MANIFEST_ONLY.filter((input) => (input === 'item' ? get(input) !== '' : get(input) !== 'false' && get(input) !== ''));
+    // A flag spelled false in any of the runner's spellings (False, FALSE) is not given.
+    const given = MANIFEST_ONLY.filter((input) => get(input) !== '' && (input === 'item' || !FALSE_SPELLINGS.includes(get(input))));
     if (given.length === 0) return undefined;
     throw InputError.all(
       given.map((input) => `Input "${input}" works on a manifest of many items: set "manifest" too (e.g. manifest: media/hedra.yml), or leave "${input}" out.`),

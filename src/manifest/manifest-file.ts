@@ -38,10 +38,16 @@ function inputText(input: ItemInput, value: unknown): string | { problem: string
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (input === 'request' && isObject(value)) return JSON.stringify(value);
-  if (Array.isArray(value) && value.every((entry) => typeof entry === 'string' || typeof entry === 'number')) return value.join('\n');
-  return {
-    problem: `must be ${input === 'request' ? 'a mapping of request fields' : 'a text, a number, or a list of texts'}, got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list of mappings' : `a ${typeof value}`}.`,
-  };
+  // `request` is one JSON value: a list of its lines would be no request at all.
+  if (input !== 'request' && Array.isArray(value) && value.every((entry) => typeof entry === 'string' || typeof entry === 'number')) return value.join('\n');
+  return { problem: `must be ${input === 'request' ? 'a mapping of request fields' : 'a text, a number, or a list of texts'}, got ${kindOf(value)}.` };
+}
+
+/** What a YAML value is, as a message says it. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'nothing';
+  if (Array.isArray(value)) return value.some((entry) => isObject(entry) || Array.isArray(entry)) ? 'a list of mappings or lists' : 'a list';
+  return isObject(value) ? 'a mapping' : `a ${typeof value}`;
 }
 
 /** Why a key of an item (or of `defaults`) is not an item input. */

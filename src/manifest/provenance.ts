@@ -99,7 +99,8 @@ export async function writeProvenance(folder: string, outputs: Made[], env: Env,
   for (const made of outputs) {
     const n = (counts.get(made.item) ?? 0) + 1;
     counts.set(made.item, n);
-    const base = join(folder, n === 1 ? made.item : `${made.item}-${n}`);
+    // `@` is not in an item's name (manifest-file.ts): item a's second output cannot take item a-2's file.
+    const base = join(folder, n === 1 ? made.item : `${made.item}@${n}`);
     const predicate = `${base}.predicate.json`;
     const statement = `${base}.intoto.json`;
     await writeFile(predicate, hide(`${JSON.stringify(predicateFor(made, env), null, 2)}\n`));
