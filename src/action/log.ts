@@ -110,19 +110,28 @@ function formPattern(form: string, gaps: boolean): string {
 }
 
 /**
- * Patterns and matchers already built, by secret and by source. A manifest's step runs each item with a log of its
- * own that is given the same key again: building a key's patterns costs milliseconds, and a plan has 1,000 items.
+ * Patterns and matchers already built, by secret and by the set of secrets. A manifest's step runs each item with a
+ * log of its own that is given the same keys again: building a key's patterns costs milliseconds, compiling its
+ * expression more, and a plan has 1,000 items. Only the latest few are kept: a step has a handful of secrets, and a
+ * process that runs many steps (the tests) must not keep every key it has seen (each expression is large).
  */
+const KEPT = 8;
 const built = { patterns: new Map<string, { length: number; source: string }[]>(), matchers: new Map<string, RegExp>() };
+
+/** The value under `key`, made once while it is among the latest KEPT used. */
+function kept<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) value = make();
+  // Re-inserted as the latest; the oldest goes once there are more than KEPT.
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > KEPT) map.delete(map.keys().next().value as string);
+  return value;
+}
 
 /** The forms redact() looks for, each as a pattern source with the length of the form, for ordering the longest first. */
 function secretPatterns(value: string): { length: number; source: string }[] {
-  let patterns = built.patterns.get(value);
-  if (!patterns) {
-    patterns = formPatterns(value);
-    built.patterns.set(value, patterns);
-  }
-  return patterns;
+  return kept(built.patterns, value, () => formPatterns(value));
 }
 
 /**
@@ -130,13 +139,7 @@ function secretPatterns(value: string): { length: number; source: string }[] {
  * replace() starts it from 0 each time, so logs can share it.
  */
 function matcherOf(secrets: Set<string>, patterns: { source: string }[]): RegExp {
-  const key = [...secrets].join('\n');
-  let matcher = built.matchers.get(key);
-  if (!matcher) {
-    matcher = new RegExp(patterns.map((p) => p.source).join('|'), 'g');
-    built.matchers.set(key, matcher);
-  }
-  return matcher;
+  return kept(built.matchers, [...secrets].join('\n'), () => new RegExp(patterns.map((p) => p.source).join('|'), 'g'));
 }
 
 function formPatterns(value: string): { length: number; source: string }[] {
