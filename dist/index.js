@@ -37796,7 +37796,8 @@ function itemToolkit(log, parent, inputs, options, record) {
         },
         // The item's own log has redacted its lines with every key of the step (main.ts gives it them all): they go to
         // the runner as they are, not through a second redaction.
-        info: (message) => parent.info(named(message)),
+        // A check's lines (`quiet`) are the plan's detail: the plan says per item what matters, once.
+        info: (message) => (options.quiet ? parent.debug(named(message)) : parent.info(named(message))),
         debug: (message) => parent.debug(named(message)),
         warning: (message, properties) => parent.warning(named(String(message)), properties),
         error: (message, properties) => {
@@ -37828,7 +37829,7 @@ async function runItems(ctx, items, options) {
     await (0,lazy/* pool */.d)(items, options.limit, async (item) => {
         const record = { outputs: {}, summary: '', failures: [] };
         const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
-        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked }, record);
+        const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked, quiet: options.quiet }, record);
         const startedAt = ctx.time.now();
         const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
         runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
@@ -37925,6 +37926,7 @@ async function checkItems(ctx, items, options) {
         priceOnly: true,
         limit: options.keyed ? ctx.step.parallel : LOCAL_CHECKS,
         failures: 'keep',
+        quiet: true,
     });
     const problems = runs.flatMap(itemProblems);
     if (problems.length > 0)

@@ -38,6 +38,7 @@ export async function checkItems(
     priceOnly: true,
     limit: options.keyed ? ctx.step.parallel : LOCAL_CHECKS,
     failures: 'keep',
+    quiet: true,
   });
   const problems = runs.flatMap(itemProblems);
   if (problems.length > 0) throw InputError.all(problems, `The manifest ${options.manifestShown} has`);

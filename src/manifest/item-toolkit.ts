@@ -56,7 +56,7 @@ export function itemToolkit(
   log: Log,
   parent: Toolkit,
   inputs: Record<InputName, string>,
-  options: { label?: string; failures: 'fail the step' | 'keep'; masked: Set<string> },
+  options: { label?: string; failures: 'fail the step' | 'keep'; masked: Set<string>; quiet?: boolean },
   record: ItemRecord,
 ): Toolkit {
   const { label } = options;
@@ -86,7 +86,8 @@ export function itemToolkit(
     },
     // The item's own log has redacted its lines with every key of the step (main.ts gives it them all): they go to
     // the runner as they are, not through a second redaction.
-    info: (message: string) => parent.info(named(message)),
+    // A check's lines (`quiet`) are the plan's detail: the plan says per item what matters, once.
+    info: (message: string) => (options.quiet ? parent.debug(named(message)) : parent.info(named(message))),
     debug: (message: string) => parent.debug(named(message)),
     warning: (message, properties) => parent.warning(named(String(message)), properties),
     error: (message, properties) => {

@@ -43,14 +43,20 @@ export interface ItemRun {
 export async function runItems(
   ctx: ItemsContext,
   items: ManifestItem[],
-  options: { shared: SharedAcrossItems; priceOnly: boolean; limit: number; failures: 'fail the step' | 'keep' },
+  options: { shared: SharedAcrossItems; priceOnly: boolean; limit: number; failures: 'fail the step' | 'keep'; quiet?: boolean },
 ): Promise<ItemRun[]> {
   const runs: ItemRun[] = [];
   const label = items.length > 1;
   await pool(items, options.limit, async (item) => {
     const record: ItemRecord = { outputs: {}, summary: '', failures: [] };
     const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
-    const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked }, record);
+    const toolkit = itemToolkit(
+      ctx.log,
+      ctx.toolkit,
+      inputs,
+      { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked, quiet: options.quiet },
+      record,
+    );
     const startedAt = ctx.time.now();
     const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
     runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
