@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { png } from '../test/helpers/media-files.ts';
 import type { RecordedRequest } from '../test/server/hedra-server.ts';
 import { startHedraServer } from '../test/server/hedra-server.ts';
 import { startHedraV3Server } from '../test/server/hedra-v3-server.ts';
@@ -27,25 +27,6 @@ const BUNDLE = new URL('../dist/index.js', import.meta.url).pathname;
 const PLAN_ITEMS = 1000;
 const COLLECT_ITEMS = 20;
 const PLAN_TARGET_MS = 2000;
-
-/** A PNG as far as its header goes (signature, IHDR of `width`×`height`, IEND), padded to `size` bytes: what the image checks read. */
-function png(width: number, height: number, size: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type: RGB
-  const file = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', header), chunk('IEND', Buffer.alloc(0))]);
-  return Buffer.concat([file, randomBytes(Math.max(0, size - file.length))]);
-}
 
 type Item = Record<string, string | string[] | Record<string, string>>;
 
@@ -130,7 +111,7 @@ export function writeManifest(workspace: string, count: number): ReturnType<(typ
   mkdirSync(join(workspace, 'media'), { recursive: true });
   mkdirSync(join(workspace, 'prompts'), { recursive: true });
   mkdirSync(join(workspace, 'refs'), { recursive: true });
-  for (let r = 0; r < REFERENCE_FILES; r++) writeFileSync(join(workspace, 'refs', `ref-${r}.png`), png(1024, 1024, 16 * 1024));
+  for (let r = 0; r < REFERENCE_FILES; r++) writeFileSync(join(workspace, 'refs', `ref-${r}.png`), png(1024, 1024, 16 * 1024, true));
   const lines = ['version: 1', 'items:'];
   const kinds = [];
   for (let i = 0; i < count; i++) {

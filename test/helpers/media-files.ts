@@ -3,6 +3,7 @@
 // length from it, and tiny (a few bytes a second) so that a file of minutes costs nothing to write.
 
 import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 
 /** A RIFF/WAVE file of 8-bit mono PCM silence at `rate` samples a second (the lowest rate keeps long files small). */
 export function wav(seconds: number, rate = 1000): Buffer {
@@ -163,4 +164,27 @@ function u32le(value: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(value);
   return b;
+}
+
+/**
+ * A PNG that is a real one as far as its header goes (signature, IHDR of `width`×`height` 8-bit RGB, IEND), padded
+ * to `size` bytes: what the image checks read. `unique`: random padding, so that every file made differs.
+ */
+export function png(width: number, height: number, size = 0, unique = false): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // colour type: RGB
+  const file = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', header), chunk('IEND', Buffer.alloc(0))]);
+  if (size <= file.length) return file;
+  return Buffer.concat([file, unique ? randomBytes(size - file.length) : Buffer.alloc(size - file.length)]);
 }

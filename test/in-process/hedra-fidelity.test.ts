@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionRun } from '../e2e/run-action.ts';
 import { FAST, scaledTime, type TestTime } from '../helpers/fast-time.ts';
+import { png } from '../helpers/media-files.ts';
 import { type InProcessOptions, runInProcess } from '../helpers/run-in-process.ts';
 import { CATALOGUE, CHARACTER_3_ID } from '../server/catalogue.ts';
 import {
@@ -121,37 +122,6 @@ const listedIds = (request: RecordedRequest) => new URLSearchParams(request.quer
 
 /** The body of the one POST /generations (or of each, in order). */
 const createBodies = (h: Harness) => h.calls('POST', '/generations').map((r) => r.body as Record<string, any>);
-
-/** A PNG that is a real one as far as its header goes: signature, IHDR (width, height, 8-bit RGB) and IEND, padded to `size` bytes. */
-function png(width: number, height: number, size = 0): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type: RGB
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const file = Buffer.concat([signature, chunk('IHDR', header), chunk('IEND', Buffer.alloc(0))]);
-  return size > file.length ? Buffer.concat([file, Buffer.alloc(size - file.length)]) : file;
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(data: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** A port nothing listens on. */
 function closedPort(): Promise<number> {
