@@ -33122,7 +33122,23 @@ function formPatterns(value) {
         bytes.toString('hex').toUpperCase(),
         ...(long ? base64Cores(bytes) : []),
     ];
-    return [...new Set(forms)].filter((form) => form.length >= SHORTEST_FORM).map((form) => ({ length: form.length, source: formPattern(form, long) }));
+    return [...new Set(forms)]
+        .filter((form) => form.length >= SHORTEST_FORM)
+        .map((form) => ({ length: form.length, source: formPattern(form, long), literal: form.replace(/\s+/g, '') }));
+}
+/** What every encoding but a character as itself is written with: %xx, \u escapes and JSON's short ones, HTML entities. */
+const ESCAPES = /[%\\&]/;
+/**
+ * Whether `text` cannot hold any form of the secrets, decided without the expression (which costs about a millisecond
+ * a line). Sound: without `%`, `\` or `&` in the text, the expression can match only each character of a form as
+ * itself, with whitespace between them, so a match implies the form (without its whitespace) in the text without its
+ * whitespace. Any text with one of those characters goes to the expression.
+ */
+function cannotHold(text, literals) {
+    if (ESCAPES.test(text))
+        return false;
+    const squeezed = text.replace(/\s+/g, '');
+    return !literals.some((literal) => squeezed.includes(literal));
 }
 /**
  * Text that cannot start a workflow command: a line that begins with `::`
@@ -33140,6 +33156,8 @@ function createLog(toolkit, env) {
     const patterns = [];
     // Every form of every secret in one expression, compiled when a secret is added, not on every line.
     let matcher;
+    /** Every form without its whitespace: a text with none of them (and no escape) is let through without the expression. */
+    let literals = [];
     let failed = false;
     // Never throws: a text that cannot be checked (an engine limit) is withheld whole rather than let through or
     // let fail the run after it was paid for. Control characters and ANSI escapes go first (printable()), so that
@@ -33154,7 +33172,7 @@ function createLog(toolkit, env) {
     };
     const secretsOut = (text) => {
         const plain = (0,outside/* printable */.g$)(text);
-        return matcher ? plain.replace(matcher, '***') : plain;
+        return !matcher || cannotHold(plain, literals) ? plain : plain.replace(matcher, '***');
     };
     const hideSecrets = checked(secretsOut);
     const redact = checked((text) => secretsOut((0,urls/* withoutQueries */.B)(text)));
@@ -33173,6 +33191,7 @@ function createLog(toolkit, env) {
             // Longest first: at any place, a form that contains another is replaced whole.
             patterns.sort((a, b) => b.length - a.length);
             matcher = matcherOf(secrets, patterns);
+            literals = patterns.map((pattern) => pattern.literal);
         },
         redact,
         hideSecrets,

@@ -116,7 +116,7 @@ function formPattern(form: string, gaps: boolean): string {
  * process that runs many steps (the tests) must not keep every key it has seen (each expression is large).
  */
 const KEPT = 8;
-const built = { patterns: new Map<string, { length: number; source: string }[]>(), matchers: new Map<string, RegExp>() };
+const built = { patterns: new Map<string, FormPattern[]>(), matchers: new Map<string, RegExp>() };
 
 /** The value under `key`, made once while it is among the latest KEPT used. */
 function kept<T>(map: Map<string, T>, key: string, make: () => T): T {
@@ -130,7 +130,7 @@ function kept<T>(map: Map<string, T>, key: string, make: () => T): T {
 }
 
 /** The forms redact() looks for, each as a pattern source with the length of the form, for ordering the longest first. */
-function secretPatterns(value: string): { length: number; source: string }[] {
+function secretPatterns(value: string): FormPattern[] {
   return kept(built.patterns, value, () => formPatterns(value));
 }
 
@@ -142,7 +142,14 @@ function matcherOf(secrets: Set<string>, patterns: { source: string }[]): RegExp
   return kept(built.matchers, [...secrets].join('\n'), () => new RegExp(patterns.map((p) => p.source).join('|'), 'g'));
 }
 
-function formPatterns(value: string): { length: number; source: string }[] {
+/** A form's pattern: its source, its length (for ordering the longest first), and the form without whitespace (`literal`). */
+interface FormPattern {
+  length: number;
+  source: string;
+  literal: string;
+}
+
+function formPatterns(value: string): FormPattern[] {
   const bytes = Buffer.from(value, 'utf8');
   const long = value.length >= LONG_SECRET;
   const forms = [
@@ -154,7 +161,24 @@ function formPatterns(value: string): { length: number; source: string }[] {
     bytes.toString('hex').toUpperCase(),
     ...(long ? base64Cores(bytes) : []),
   ];
-  return [...new Set(forms)].filter((form) => form.length >= SHORTEST_FORM).map((form) => ({ length: form.length, source: formPattern(form, long) }));
+  return [...new Set(forms)]
+    .filter((form) => form.length >= SHORTEST_FORM)
+    .map((form) => ({ length: form.length, source: formPattern(form, long), literal: form.replace(/\s+/g, '') }));
+}
+
+/** What every encoding but a character as itself is written with: %xx, \u escapes and JSON's short ones, HTML entities. */
+const ESCAPES = /[%\\&]/;
+
+/**
+ * Whether `text` cannot hold any form of the secrets, decided without the expression (which costs about a millisecond
+ * a line). Sound: without `%`, `\` or `&` in the text, the expression can match only each character of a form as
+ * itself, with whitespace between them, so a match implies the form (without its whitespace) in the text without its
+ * whitespace. Any text with one of those characters goes to the expression.
+ */
+function cannotHold(text: string, literals: readonly string[]): boolean {
+  if (ESCAPES.test(text)) return false;
+  const squeezed = text.replace(/\s+/g, '');
+  return !literals.some((literal) => squeezed.includes(literal));
 }
 
 /**
@@ -192,9 +216,11 @@ export interface Log {
 
 export function createLog(toolkit: Toolkit, env: Env): Log {
   const secrets = new Set<string>();
-  const patterns: { length: number; source: string }[] = [];
+  const patterns: FormPattern[] = [];
   // Every form of every secret in one expression, compiled when a secret is added, not on every line.
   let matcher: RegExp | undefined;
+  /** Every form without its whitespace: a text with none of them (and no escape) is let through without the expression. */
+  let literals: string[] = [];
   let failed = false;
   // Never throws: a text that cannot be checked (an engine limit) is withheld whole rather than let through or
   // let fail the run after it was paid for. Control characters and ANSI escapes go first (printable()), so that
@@ -208,7 +234,7 @@ export function createLog(toolkit: Toolkit, env: Env): Log {
   };
   const secretsOut = (text: string) => {
     const plain = printable(text);
-    return matcher ? plain.replace(matcher, '***') : plain;
+    return !matcher || cannotHold(plain, literals) ? plain : plain.replace(matcher, '***');
   };
   const hideSecrets = checked(secretsOut);
   const redact = checked((text) => secretsOut(withoutQueries(text)));
@@ -224,6 +250,7 @@ export function createLog(toolkit: Toolkit, env: Env): Log {
       // Longest first: at any place, a form that contains another is replaced whole.
       patterns.sort((a, b) => b.length - a.length);
       matcher = matcherOf(secrets, patterns);
+      literals = patterns.map((pattern) => pattern.literal);
     },
     redact,
     hideSecrets,
