@@ -29726,12 +29726,14 @@ const MAPPED_INPUTS = [
 /* harmony export */   E9: () => (/* binding */ parseDuration),
 /* harmony export */   I7: () => (/* binding */ FALSE_SPELLINGS),
 /* harmony export */   Lb: () => (/* binding */ TRUE_SPELLINGS),
+/* harmony export */   Mn: () => (/* binding */ lines),
 /* harmony export */   O1: () => (/* binding */ isUuid),
 /* harmony export */   cG: () => (/* binding */ parseInteger),
 /* harmony export */   ew: () => (/* binding */ parseMediaList),
 /* harmony export */   hG: () => (/* binding */ parseIdList),
 /* harmony export */   pm: () => (/* binding */ V3_ID_RULE),
 /* harmony export */   v_: () => (/* binding */ isV3Id),
+/* harmony export */   ww: () => (/* binding */ mediaLines),
 /* harmony export */   x: () => (/* binding */ parseMediaRef),
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
@@ -29814,13 +29816,18 @@ function parseMediaRef(input, raw) {
     // Anything else is a path; whether the file is there is checked before any request (hedra/assets.ts).
     return { kind: 'file', written: raw };
 }
-/** A multi-line list of media references (one per line: file names may hold commas). */
-function parseMediaList(input, raw) {
+/** The lines of a multi-line input, trimmed, without the empty ones. */
+function lines(raw) {
     return raw
         .split(/\r?\n/)
         .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'))
-        .map((line) => parseMediaRef(input, line));
+        .filter(Boolean);
+}
+/** The entries of a media list: its lines, but for comments (`# …`). */
+const mediaLines = (raw) => lines(raw).filter((line) => !line.startsWith('#'));
+/** A multi-line list of media references (one per line: file names may hold commas). */
+function parseMediaList(input, raw) {
+    return mediaLines(raw).map((line) => parseMediaRef(input, line));
 }
 /** A list of generation ids (v2: UUIDs, lower-cased) or job ids (v3: job_…, opaque, as written) to resume, one per line or comma-separated. */
 /** What a v3 id must look like, for messages. */
@@ -36474,13 +36481,6 @@ const MAX_PARALLEL = 16;
 const MANIFEST_ONLY = ['plan', 'item', 'verify'];
 /** A v3 key's shape (api-key.ts checks the same): a key id, a colon, a secret. */
 const looksV3 = (key) => /^[^:\s]+:\S+$/.test(key);
-/** Every line of the key input, trimmed: each is a key (and each is masked as one). */
-function keyLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean);
-}
 /**
  * The manifest step's settings, or undefined when `manifest` is empty (a single step). Throws every problem at
  * once: an input that only a manifest takes, given without one, is one of them.
@@ -36544,7 +36544,7 @@ function readManifestStep(toolkit, env) {
 /** One key per API, each recognised by its shape; never says a key, only which line. */
 function keysByApi(raw, problems) {
     const keys = {};
-    keyLines(raw).forEach((key, index) => {
+    (0,parsers/* lines */.Mn)(raw).forEach((key, index) => {
         const api = looksV3(key) ? 'v3' : 'v2';
         if (keys[api] !== undefined) {
             problems.push(`Input "api-key" has two ${api} keys (line ${index + 1} is the second): give at most one key per API, one per line.`);
@@ -36556,19 +36556,16 @@ function keysByApi(raw, problems) {
 }
 /** One URL for every API, or `v2: <url>` / `v3: <url>` lines. */
 function baseUrlsByApi(raw, problems) {
-    const lines = raw
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean);
-    if (lines.length === 0)
+    const given = (0,parsers/* lines */.Mn)(raw);
+    if (given.length === 0)
         return {};
-    const labelled = lines.map((line) => /^(v\d+)\s*[:=]\s*(\S+)$/.exec(line));
-    if (lines.length === 1 && !labelled[0])
-        return Object.fromEntries(APIS.map((api) => [api, lines[0]]));
+    const labelled = given.map((line) => /^(v\d+)\s*[:=]\s*(\S+)$/.exec(line));
+    if (given.length === 1 && !labelled[0])
+        return Object.fromEntries(APIS.map((api) => [api, given[0]]));
     const urls = {};
     labelled.forEach((match, index) => {
         if (!match || !APIS.includes(match[1])) {
-            problems.push(`Input "base-url" line ${index + 1}: with several lines, each is "v2: <url>" or "v3: <url>", got "${lines[index]}".`);
+            problems.push(`Input "base-url" line ${index + 1}: with several lines, each is "v2: <url>" or "v3: <url>", got "${given[index]}".`);
         }
         else
             urls[match[1]] = match[2];
@@ -37608,6 +37605,8 @@ async function reportResults(ctx) {
 
 /** The inputs an item may set: what makes the generation and where it goes. The rest belong to the step. */
 const ITEM_INPUTS = ['api', 'type', 'model', ...kinds/* MAPPED_INPUTS */.Mq, 'prompt-file', 'request', 'output-path'];
+/** The API an item is for (its `api`, else v2, as a single step). */
+const itemApi = (item) => (item.inputs.api === 'v3' ? 'v3' : 'v2');
 /** The most a manifest file may hold: far more than 1,000 items need. */
 const MANIFEST_MAX_BYTES = 8 * 1024 * 1024;
 /** An item's name: it names matrix jobs, lock entries and provenance files, so it is plain. */
@@ -37748,9 +37747,7 @@ function workspaceRelative(workspace, path) {
 
 
 /** The step's inputs an item takes as they are: how every item waits, downloads, reuses and spends. */
-const STEP_INPUTS = ['timeout', 'wait', 'download', 'reuse', 'max-credits', 'dry-run', 'github-token'];
-/** The API an item is for (its `api`, else v2, as a single step). */
-const itemApi = (item) => (item.inputs.api === 'v3' ? 'v3' : 'v2');
+const STEP_INPUTS = ['timeout', 'wait', 'download', 'reuse', 'max-credits', 'github-token'];
 /**
  * Every input of the item's run, as the runner passes a step's (each declared input, defaults applied). `priceOnly`:
  * a run that checks and prices only (a plan), which must neither look up earlier work nor need a key.
@@ -37843,18 +37840,19 @@ function itemToolkit(log, parent, inputs, options, record) {
 
 /** Runs `items`, `limit` at a time; resolves once every one has ended (a failed item does not stop the others). */
 async function runItems(ctx, items, options) {
-    const runs = [];
+    const runs = new Array(items.length);
     const label = items.length > 1;
-    await (0,lazy/* pool */.d)(items, options.limit, async (item) => {
+    await (0,lazy/* pool */.d)([...items.keys()], options.limit, async (index) => {
+        const item = items[index];
         const record = { outputs: {}, summary: '', failures: [] };
         const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
         const toolkit = itemToolkit(ctx.log, ctx.toolkit, inputs, { label: label ? item.name : undefined, failures: options.failures, masked: ctx.masked, quiet: options.quiet }, record);
         const startedAt = ctx.time.now();
         const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
-        runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
+        // In the manifest's order, whatever order they end in.
+        runs[index] = { item, result, record, startedAt, finishedAt: ctx.time.now() };
     });
-    // In the manifest's order, whatever order they ended in.
-    return items.map((item) => runs.find((run) => run.item === item));
+    return runs;
 }
 /** What an item made, from its results file (written by the item's own run, in RUNNER_TEMP). */
 async function readResults(run) {
@@ -38069,6 +38067,7 @@ async function writeLock(path, text) {
 
 
 
+
 /** Inputs that say where the output goes, not what it is: a change moves the file, it does not make a new one. */
 const PLACE_INPUTS = new Set(['output-path']);
 async function fileFingerprint(input, written, workspace, digests) {
@@ -38088,11 +38087,8 @@ async function fileFingerprint(input, written, workspace, digests) {
 }
 /** A media input's lines: files by digest, asset ids and URLs as written. */
 async function mediaFingerprint(input, text, workspace, digests) {
-    const lines = text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean);
-    const each = await Promise.all(lines.map(async (line) => {
+    // The entries the request is made of (parseMediaList's): a comment line is no input.
+    const each = await Promise.all((0,parsers/* mediaLines */.ww)(text).map(async (line) => {
         try {
             const ref = (0,parsers/* parseMediaRef */.x)(input, line);
             return ref.kind === 'file' ? fileFingerprint(input, ref.written, workspace, digests) : line;
@@ -38105,7 +38101,7 @@ async function mediaFingerprint(input, text, workspace, digests) {
 }
 /** The item's fingerprint; `baseUrls` are the step's (`base-url`), by API; `digests` are shared by the items of one step. */
 async function fingerprint(item, baseUrls, workspace, digests = new Map()) {
-    const api = item.inputs.api === 'v3' ? 'v3' : 'v2';
+    const api = itemApi(item);
     const inputs = {};
     for (const [input, text] of Object.entries(item.inputs)) {
         if (PLACE_INPUTS.has(input) || text === '')
@@ -38336,7 +38332,6 @@ function sharedAcrossItems(time, cancel, debug) {
 
 
 
-
 async function generateItems(ctx, loaded) {
     const { log, step } = ctx;
     const chosen = step.items ? loaded.items.filter((item) => step.items?.includes(item.name)) : loaded.items;
@@ -38401,7 +38396,7 @@ async function generateItems(ctx, loaded) {
 }
 function summaryOf(loaded, chosen, runs) {
     const rows = runs.map((run) => {
-        const ids = run.record.outputs['generation-ids'] ?? '';
+        const ids = run.record.outputs['generation-ids'] ? JSON.parse(run.record.outputs['generation-ids']).join(', ') : '';
         const result = run.result.code === 0 ? (run.record.outputs.reused === 'true' ? 'reused (no charge)' : 'made') : 'failed';
         const paths = run.record.outputs.paths
             ? JSON.parse(run.record.outputs.paths)
@@ -38409,7 +38404,7 @@ function summaryOf(loaded, chosen, runs) {
                 .map((path) => workspaceRelative(loaded.workspace, path))
                 .join(', ')
             : '';
-        return `| \`${run.item.name}\` | ${result} | ${(0,outside/* cell */.Hn)(ids.replace(/[[\]"]/g, '').replace(/,/g, ', '))} | ${(0,outside/* cell */.Hn)(run.record.outputs.credits ?? '–')} | ${(0,outside/* cell */.Hn)(paths) || '–'} |`;
+        return `| \`${run.item.name}\` | ${result} | ${(0,outside/* cell */.Hn)(ids)} | ${(0,outside/* cell */.Hn)(run.record.outputs.credits ?? '–')} | ${(0,outside/* cell */.Hn)(paths) || '–'} |`;
     });
     return [
         `### ${(0,outside/* cell */.Hn)(loaded.manifestShown)}`,
@@ -39064,6 +39059,9 @@ function shapeOf(value) {
 }
 /** Prices the plan (once per shape across the items that share `run.reads`) and sets the spending outputs. */
 async function priceOnly(run, plan) {
+    // Without a key nothing is priced, and nothing needs saying per item: the plan says it once.
+    if (!run.hasKey)
+        return;
     const { api, log } = run;
     const shape = (0,json/* canonicalJson */.dj)({
         api: api.name,
@@ -39072,9 +39070,6 @@ async function priceOnly(run, plan) {
         count: plan.count,
         request: shapeOf(plan.request),
     });
-    // Without a key nothing is priced, and nothing needs saying per item: the plan says it once.
-    if (!run.hasKey)
-        return;
     const estimate = await run.reads(`estimate ${shape}`, () => api.estimate(plan));
     const spending = {
         unit: api.unit,
@@ -39338,6 +39333,7 @@ async function resume(run, ids) {
 
 
 
+
 const USER_AGENT = 'hedra-generate-action/1';
 /** Each API's adapter. v3's (with its JSON-schema validator) is loaded only by v3 runs, so that v2 runs start as fast as before. */
 const ADAPTERS = {
@@ -39365,7 +39361,7 @@ async function run() {
 async function runWith(deps) {
     const { toolkit, env } = deps;
     // Every key given (a manifest that mixes the APIs gives one per line), and each one's secret half, in every form.
-    const secrets = keyLines(readApiKey(toolkit, env) ?? '').flatMap(secretParts);
+    const secrets = (0,parsers/* lines */.Mn)(readApiKey(toolkit, env) ?? '').flatMap(secretParts);
     const log = createLog(toolkit, env);
     for (const secret of secrets)
         log.addSecret(secret);

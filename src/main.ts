@@ -24,7 +24,8 @@ import { type Adapter, type RunState, uncached } from './hedra/api.js';
 import { type Fetcher, fetcherFor } from './http/fetch.js';
 import { Transport } from './http/transport.js';
 import { MISSING_KEY, readApiKey, secretParts } from './inputs/api-key.js';
-import { keyLines, type ManifestStep, readManifestStep } from './inputs/manifest-step.js';
+import { type ManifestStep, readManifestStep } from './inputs/manifest-step.js';
+import { lines } from './inputs/parsers.js';
 import { readInputs } from './inputs/read.js';
 import type { Api } from './inputs/settings.js';
 import { runManifest } from './manifest/run.js';
@@ -78,7 +79,7 @@ export async function run(): Promise<void> {
 export async function runWith(deps: RunDependencies): Promise<number> {
   const { toolkit, env } = deps;
   // Every key given (a manifest that mixes the APIs gives one per line), and each one's secret half, in every form.
-  const secrets = keyLines(readApiKey(toolkit, env) ?? '').flatMap(secretParts);
+  const secrets = lines(readApiKey(toolkit, env) ?? '').flatMap(secretParts);
   const log = createLog(toolkit, env);
   for (const secret of secrets) log.addSecret(secret);
   let manifest: ManifestStep | undefined;

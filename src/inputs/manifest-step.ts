@@ -5,7 +5,7 @@
 // lines). Each item's own inputs come from the manifest file (src/manifest/).
 import type { Env, Toolkit } from '../action/toolkit.js';
 import { InputError } from '../core/errors.js';
-import { FALSE_SPELLINGS, parseBoolean, parseInteger } from './parsers.js';
+import { FALSE_SPELLINGS, lines, parseBoolean, parseInteger } from './parsers.js';
 import { read } from './raw.js';
 import { APIS, type Api } from './settings.js';
 
@@ -33,14 +33,6 @@ const MANIFEST_ONLY = ['plan', 'item', 'verify'] as const;
 
 /** A v3 key's shape (api-key.ts checks the same): a key id, a colon, a secret. */
 const looksV3 = (key: string) => /^[^:\s]+:\S+$/.test(key);
-
-/** Every line of the key input, trimmed: each is a key (and each is masked as one). */
-export function keyLines(raw: string): string[] {
-  return raw
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
-}
 
 /**
  * The manifest step's settings, or undefined when `manifest` is empty (a single step). Throws every problem at
@@ -109,7 +101,7 @@ export function readManifestStep(toolkit: Toolkit, env: Env): ManifestStep | und
 /** One key per API, each recognised by its shape; never says a key, only which line. */
 function keysByApi(raw: string, problems: string[]): Partial<Record<Api, string>> {
   const keys: Partial<Record<Api, string>> = {};
-  keyLines(raw).forEach((key, index) => {
+  lines(raw).forEach((key, index) => {
     const api: Api = looksV3(key) ? 'v3' : 'v2';
     if (keys[api] !== undefined) {
       problems.push(`Input "api-key" has two ${api} keys (line ${index + 1} is the second): give at most one key per API, one per line.`);
@@ -122,17 +114,14 @@ function keysByApi(raw: string, problems: string[]): Partial<Record<Api, string>
 
 /** One URL for every API, or `v2: <url>` / `v3: <url>` lines. */
 function baseUrlsByApi(raw: string, problems: string[]): Partial<Record<Api, string>> {
-  const lines = raw
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
-  if (lines.length === 0) return {};
-  const labelled = lines.map((line) => /^(v\d+)\s*[:=]\s*(\S+)$/.exec(line));
-  if (lines.length === 1 && !labelled[0]) return Object.fromEntries(APIS.map((api) => [api, lines[0]]));
+  const given = lines(raw);
+  if (given.length === 0) return {};
+  const labelled = given.map((line) => /^(v\d+)\s*[:=]\s*(\S+)$/.exec(line));
+  if (given.length === 1 && !labelled[0]) return Object.fromEntries(APIS.map((api) => [api, given[0]]));
   const urls: Partial<Record<Api, string>> = {};
   labelled.forEach((match, index) => {
     if (!match || !(APIS as readonly string[]).includes(match[1])) {
-      problems.push(`Input "base-url" line ${index + 1}: with several lines, each is "v2: <url>" or "v3: <url>", got "${lines[index]}".`);
+      problems.push(`Input "base-url" line ${index + 1}: with several lines, each is "v2: <url>" or "v3: <url>", got "${given[index]}".`);
     } else urls[match[1] as Api] = match[2];
   });
   return urls;

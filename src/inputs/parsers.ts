@@ -83,13 +83,20 @@ export function parseMediaRef(input: string, raw: string): MediaRef {
   return { kind: 'file', written: raw };
 }
 
-/** A multi-line list of media references (one per line: file names may hold commas). */
-export function parseMediaList(input: string, raw: string): MediaRef[] {
+/** The lines of a multi-line input, trimmed, without the empty ones. */
+export function lines(raw: string): string[] {
   return raw
     .split(/\r?\n/)
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => parseMediaRef(input, line));
+    .filter(Boolean);
+}
+
+/** The entries of a media list: its lines, but for comments (`# …`). */
+export const mediaLines = (raw: string): string[] => lines(raw).filter((line) => !line.startsWith('#'));
+
+/** A multi-line list of media references (one per line: file names may hold commas). */
+export function parseMediaList(input: string, raw: string): MediaRef[] {
+  return mediaLines(raw).map((line) => parseMediaRef(input, line));
 }
 
 /** A list of generation ids (v2: UUIDs, lower-cased) or job ids (v3: job_…, opaque, as written) to resume, one per line or comma-separated. */

@@ -7,11 +7,11 @@
 import { canonicalJson } from '../core/json.js';
 import { sha256 } from '../hedra/derived-ids.js';
 import { isMediaInput } from '../inputs/kinds.js';
-import { parseMediaRef } from '../inputs/parsers.js';
+import { mediaLines, parseMediaRef } from '../inputs/parsers.js';
 import { type Api, DEFAULT_BASE_URLS } from '../inputs/settings.js';
 import { workspaceFile } from '../inputs/workspace-file.js';
 import { fileSha256 } from '../media/local-files.js';
-import type { ItemInput, ManifestItem } from './manifest-file.js';
+import { type ItemInput, itemApi, type ManifestItem } from './manifest-file.js';
 
 /** A local file as the lock records it: as written, and its content's digest (undefined: it cannot be read). */
 export interface FileFingerprint {
@@ -51,12 +51,9 @@ async function fileFingerprint(input: string, written: string, workspace: string
 
 /** A media input's lines: files by digest, asset ids and URLs as written. */
 async function mediaFingerprint(input: string, text: string, workspace: string, digests: Digests): Promise<InputFingerprint> {
-  const lines = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
+  // The entries the request is made of (parseMediaList's): a comment line is no input.
   const each = await Promise.all(
-    lines.map(async (line) => {
+    mediaLines(text).map(async (line) => {
       try {
         const ref = parseMediaRef(input, line);
         return ref.kind === 'file' ? fileFingerprint(input, ref.written, workspace, digests) : line;
@@ -75,7 +72,7 @@ export async function fingerprint(
   workspace: string,
   digests: Digests = new Map(),
 ): Promise<Fingerprint> {
-  const api: Api = item.inputs.api === 'v3' ? 'v3' : 'v2';
+  const api = itemApi(item);
   const inputs: Record<string, InputFingerprint> = {};
   for (const [input, text] of Object.entries(item.inputs) as [ItemInput, string][]) {
     if (PLACE_INPUTS.has(input) || text === '') continue;

@@ -10,11 +10,11 @@ import { InputError } from '../core/errors.js';
 import { cell } from '../core/outside.js';
 import { setOutputs } from '../report/results.js';
 import { checkItems, madeByCollect } from './check.js';
-import { itemApi } from './item-toolkit.js';
+import type { Fingerprint } from './fingerprint.js';
 import { type ItemRun, runItems, whatWasMade } from './items.js';
 import type { Loaded, ManifestContext } from './load.js';
 import { type Lock, lockText, writeLock } from './lock.js';
-import { workspaceRelative } from './manifest-file.js';
+import { itemApi, workspaceRelative } from './manifest-file.js';
 import { describeState, needsGeneration, needsWork } from './plan.js';
 import { type Made, PREDICATE_TYPE, writeProvenance } from './provenance.js';
 import { sharedAcrossItems } from './shared.js';
@@ -56,7 +56,7 @@ export async function generateItems(ctx: ManifestContext, loaded: Loaded): Promi
   const unrecorded: string[] = [];
   for (const run of runs) {
     if (run.result.code !== 0) continue;
-    const what = await whatWasMade(run, loaded.fingerprints.get(run.item.name) as NonNullable<ReturnType<typeof loaded.fingerprints.get>>, loaded.workspace);
+    const what = await whatWasMade(run, loaded.fingerprints.get(run.item.name) as Fingerprint, loaded.workspace);
     if (!what) {
       unrecorded.push(run.item.name);
       continue;
@@ -95,7 +95,7 @@ export async function generateItems(ctx: ManifestContext, loaded: Loaded): Promi
 
 function summaryOf(loaded: Loaded, chosen: number, runs: ItemRun[]): string {
   const rows = runs.map((run) => {
-    const ids = run.record.outputs['generation-ids'] ?? '';
+    const ids = run.record.outputs['generation-ids'] ? (JSON.parse(run.record.outputs['generation-ids']) as string[]).join(', ') : '';
     const result = run.result.code === 0 ? (run.record.outputs.reused === 'true' ? 'reused (no charge)' : 'made') : 'failed';
     const paths = run.record.outputs.paths
       ? (JSON.parse(run.record.outputs.paths) as string[])
@@ -103,7 +103,7 @@ function summaryOf(loaded: Loaded, chosen: number, runs: ItemRun[]): string {
           .map((path) => workspaceRelative(loaded.workspace, path))
           .join(', ')
       : '';
-    return `| \`${run.item.name}\` | ${result} | ${cell(ids.replace(/[[\]"]/g, '').replace(/,/g, ', '))} | ${cell(run.record.outputs.credits ?? '–')} | ${cell(paths) || '–'} |`;
+    return `| \`${run.item.name}\` | ${result} | ${cell(ids)} | ${cell(run.record.outputs.credits ?? '–')} | ${cell(paths) || '–'} |`;
   });
   return [
     `### ${cell(loaded.manifestShown)}`,

@@ -6,11 +6,11 @@ import type { Log } from '../action/log.js';
 import type { Env, Toolkit } from '../action/toolkit.js';
 import type { ManifestStep } from '../inputs/manifest-step.js';
 import { envName, read } from '../inputs/raw.js';
-import { type Api, INPUT_DEFAULTS, INPUT_NAMES, type InputName } from '../inputs/settings.js';
-import { ITEM_INPUTS, type ManifestItem } from './manifest-file.js';
+import { INPUT_DEFAULTS, INPUT_NAMES, type InputName } from '../inputs/settings.js';
+import { ITEM_INPUTS, itemApi, type ManifestItem } from './manifest-file.js';
 
 /** The step's inputs an item takes as they are: how every item waits, downloads, reuses and spends. */
-const STEP_INPUTS: readonly InputName[] = ['timeout', 'wait', 'download', 'reuse', 'max-credits', 'dry-run', 'github-token'];
+const STEP_INPUTS: readonly InputName[] = ['timeout', 'wait', 'download', 'reuse', 'max-credits', 'github-token'];
 
 /** What one item's run left: its outputs, its job summary and its failures' messages. */
 export interface ItemRecord {
@@ -18,9 +18,6 @@ export interface ItemRecord {
   summary: string;
   failures: string[];
 }
-
-/** The API an item is for (its `api`, else v2, as a single step). */
-export const itemApi = (item: ManifestItem): Api => (item.inputs.api === 'v3' ? 'v3' : 'v2');
 
 /**
  * Every input of the item's run, as the runner passes a step's (each declared input, defaults applied). `priceOnly`:

@@ -45,9 +45,10 @@ export async function runItems(
   items: ManifestItem[],
   options: { shared: SharedAcrossItems; priceOnly: boolean; limit: number; failures: 'fail the step' | 'keep'; quiet?: boolean },
 ): Promise<ItemRun[]> {
-  const runs: ItemRun[] = [];
+  const runs: ItemRun[] = new Array(items.length);
   const label = items.length > 1;
-  await pool(items, options.limit, async (item) => {
+  await pool([...items.keys()], options.limit, async (index) => {
+    const item = items[index];
     const record: ItemRecord = { outputs: {}, summary: '', failures: [] };
     const inputs = itemInputs(item, ctx.step, ctx, options.priceOnly);
     const toolkit = itemToolkit(
@@ -59,10 +60,10 @@ export async function runItems(
     );
     const startedAt = ctx.time.now();
     const result = await ctx.runItem(toolkit, itemEnv(ctx.env, inputs), options.shared, options.priceOnly);
-    runs.push({ item, result, record, startedAt, finishedAt: ctx.time.now() });
+    // In the manifest's order, whatever order they end in.
+    runs[index] = { item, result, record, startedAt, finishedAt: ctx.time.now() };
   });
-  // In the manifest's order, whatever order they ended in.
-  return items.map((item) => runs.find((run) => run.item === item) as ItemRun);
+  return runs;
 }
 
 /** One generation of a results file, as far as the lock needs it. */
@@ -75,9 +76,7 @@ interface ResultGeneration {
 }
 
 /** What an item made, from its results file (written by the item's own run, in RUNNER_TEMP). */
-export async function readResults(
-  run: ItemRun,
-): Promise<{ model: string | null; request: unknown; reused: boolean; generations: ResultGeneration[] } | undefined> {
+async function readResults(run: ItemRun): Promise<{ model: string | null; request: unknown; reused: boolean; generations: ResultGeneration[] } | undefined> {
   const file = run.record.outputs['results-file'];
   if (!file) return undefined;
   const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));

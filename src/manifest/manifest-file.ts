@@ -11,7 +11,7 @@ import { InputError } from '../core/errors.js';
 import { isObject } from '../core/json.js';
 import { didYouMean } from '../core/suggest.js';
 import { MAPPED_INPUTS } from '../inputs/kinds.js';
-import { INPUT_NAMES, type InputName } from '../inputs/settings.js';
+import { type Api, INPUT_NAMES, type InputName } from '../inputs/settings.js';
 
 /** The inputs an item may set: what makes the generation and where it goes. The rest belong to the step. */
 export const ITEM_INPUTS = ['api', 'type', 'model', ...MAPPED_INPUTS, 'prompt-file', 'request', 'output-path'] as const satisfies readonly InputName[];
@@ -22,6 +22,9 @@ export interface ManifestItem {
   name: string;
   inputs: Partial<Record<ItemInput, string>>;
 }
+
+/** The API an item is for (its `api`, else v2, as a single step). */
+export const itemApi = (item: ManifestItem): Api => (item.inputs.api === 'v3' ? 'v3' : 'v2');
 
 /** The most a manifest file may hold: far more than 1,000 items need. */
 export const MANIFEST_MAX_BYTES = 8 * 1024 * 1024;

@@ -8,9 +8,9 @@ import { read } from '../inputs/raw.js';
 import { formatCost } from '../report/outputs.js';
 import { setOutputs } from '../report/results.js';
 import { checkItems, madeByCollect } from './check.js';
-import { itemApi } from './item-toolkit.js';
 import type { ItemRun } from './items.js';
 import type { Loaded, ManifestContext } from './load.js';
+import { itemApi } from './manifest-file.js';
 import { checkOutputs, describeState, type ItemState, matrixFor, needsGeneration, needsWork } from './plan.js';
 import { sharedAcrossItems } from './shared.js';
 

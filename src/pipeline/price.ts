@@ -23,6 +23,8 @@ export function shapeOf(value: unknown): unknown {
 
 /** Prices the plan (once per shape across the items that share `run.reads`) and sets the spending outputs. */
 export async function priceOnly(run: Run, plan: Plan): Promise<void> {
+  // Without a key nothing is priced, and nothing needs saying per item: the plan says it once.
+  if (!run.hasKey) return;
   const { api, log } = run;
   const shape = canonicalJson({
     api: api.name,
@@ -31,8 +33,6 @@ export async function priceOnly(run: Run, plan: Plan): Promise<void> {
     count: plan.count,
     request: shapeOf(plan.request),
   });
-  // Without a key nothing is priced, and nothing needs saying per item: the plan says it once.
-  if (!run.hasKey) return;
   const estimate: Estimate = await run.reads(`estimate ${shape}`, () => api.estimate(plan));
   const spending: Spending = {
     unit: api.unit,

@@ -315,6 +315,14 @@ describe('fingerprint and changedInputs', () => {
     expect(now.inputs).not.toHaveProperty('output-path');
   });
 
+  it('reads a media list as the request does: a comment line (# …) is no entry, and changes nothing', async () => {
+    const asset = 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE';
+    const plain = await print({ 'reference-images': `${asset}\nhttps://example.com/x.png` });
+    const commented = await print({ 'reference-images': `# the brand's\n${asset}\n# and one more\nhttps://example.com/x.png` });
+    expect(commented.inputs['reference-images']).toEqual([asset, 'https://example.com/x.png']);
+    expect(commented.key).toBe(plain.key);
+  });
+
   it('a file’s content changes the key; its rename with the same content changes the input’s text; output-path changes nothing', async () => {
     writeFileSync(join(workspace, 'in/q.txt'), 'an owl');
     const before = await print({ 'prompt-file': 'in/q.txt' });
