@@ -165,6 +165,14 @@ describe('plan', () => {
     expect(plan.log).toContain(`21 of 21 items need work, estimated at ${total} in all; the matrix has 21 entries.`);
   });
 
+  it('without a key, max-credits is not applied (nothing is priced), as in a single step’s dry run', async () => {
+    const repo = repository(STORY);
+    const plan = await repo.step({ plan: 'true', 'max-credits': '0' });
+    expect(plan.code, plan.log).toBe(0);
+    expect([...plan.v2, ...plan.v3]).toEqual([]);
+    expect(plan.outputs.work).toBe('5');
+  });
+
   it('max-credits applies to the total of the items to be paid for', async () => {
     const repo = repository({ a: v2Image('total a'), b: v2Image('total b'), c: v2Image('total c') });
     const over = await repo.step({ plan: 'true', 'api-key': repo.keys, 'max-credits': '23' });
